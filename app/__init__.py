@@ -1,0 +1,1 @@
+"""plenary: a collaborative report-drafting service."""

@@ -1,0 +1,129 @@
+"""Bearer tokens: who is asking, and may they."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.config import Settings
+from app.db import SessionDep
+from app.errors import Forbidden, NotFound, Unauthorized
+from app.groups.models import Participant, Role, Token
+
+TOKEN_PREFIX = "plen_"
+_bearer = HTTPBearer(auto_error=False, description="A plenary token, shown once when created")
+
+
+def new_token_secret() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def hash_token(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The caller: the site admin, or one participant of one group."""
+
+    token_id: int | None
+    participant: Participant | None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.participant is None
+
+    @property
+    def participant_id(self) -> int | None:
+        return None if self.participant is None else self.participant.id
+
+    @property
+    def group_id(self) -> int | None:
+        return None if self.participant is None else self.participant.group_id
+
+    @property
+    def role(self) -> Role | None:
+        return None if self.participant is None else self.participant.role
+
+    def ensure_in_group(self, group_id: int) -> None:
+        """Another group's objects do not exist for this caller: 404, never 403."""
+        if not self.is_admin and self.group_id != group_id:
+            raise NotFound("No such resource.")
+
+    def ensure_role(self, group_id: int, roles: Iterable[Role], *, admin: bool = False) -> None:
+        self.ensure_in_group(group_id)
+        allowed = frozenset(roles)
+        if self.is_admin:
+            if admin:
+                return
+            raise Forbidden("The site admin manages groups; this needs a participant's token.")
+        if self.role not in allowed:
+            names = ", ".join(sorted(r.value for r in allowed))
+            raise Forbidden(f"This needs one of the roles: {names}.")
+
+
+def resolve_token(session: Session, secret: str, settings: Settings) -> Principal | None:
+    if settings.admin_token and hmac.compare_digest(
+        hash_token(secret), hash_token(settings.admin_token)
+    ):
+        return Principal(token_id=None, participant=None)
+    token = session.scalar(
+        select(Token).where(Token.token_hash == hash_token(secret), Token.revoked_at.is_(None))
+    )
+    if token is None:
+        return None
+    if token.is_admin:
+        return Principal(token_id=token.id, participant=None)
+    participant = session.get(Participant, token.participant_id)
+    if participant is None:
+        return None
+    return Principal(token_id=token.id, participant=participant)
+
+
+def optional_principal(
+    request: Request,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal | None:
+    if credentials is None:
+        return None
+    principal = resolve_token(session, credentials.credentials, request.app.state.settings)
+    if principal is None:
+        raise Unauthorized(
+            "The token is unknown or revoked.",
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        )
+    return principal
+
+
+def current_principal(
+    principal: Annotated[Principal | None, Depends(optional_principal)],
+) -> Principal:
+    if principal is None:
+        raise Unauthorized(
+            "Send a token as 'Authorization: Bearer <token>'.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
+
+
+def require_admin(principal: CurrentPrincipal) -> Principal:
+    if not principal.is_admin:
+        raise Forbidden("Only the site admin may do this.")
+    return principal
+
+
+AdminPrincipal = Annotated[Principal, Depends(require_admin)]

@@ -1,0 +1,30 @@
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Every setting can be given as an environment variable prefixed `PLENARY_`."""
+
+    model_config = SettingsConfigDict(env_prefix="PLENARY_", extra="ignore")
+
+    database_url: str = "sqlite:///./plenary.db"
+    admin_token: str | None = Field(
+        default=None,
+        description="A site-admin bearer token for scripted deployments (kept only as a hash).",
+    )
+    max_body_bytes: int = 2 * 1024 * 1024
+    sqlite_busy_timeout_ms: int = 30_000
+    diff_timeout_seconds: float = 2.0
+    editorial_window_days: float = 7.0
+    migrations_dir: Path = REPO_ROOT / "migrations"
+    base_url: str = "http://127.0.0.1:8000"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Base, enum_column, utcnow
+
+
+class Role(enum.StrEnum):
+    chair = "chair"
+    member = "member"
+    secretariat = "secretariat"
+    observer = "observer"
+
+
+class Stakeholder(enum.StrEnum):
+    government = "government"
+    private_sector = "private_sector"
+    civil_society = "civil_society"
+    intergovernmental = "intergovernmental"
+    technical_academic = "technical_academic"
+    other = "other"
+
+
+VOTING_ROLES = frozenset({Role.chair, Role.member})
+DRAFTING_ROLES = frozenset({Role.chair, Role.secretariat})
+PROPOSING_ROLES = frozenset({Role.chair, Role.secretariat, Role.member})
+
+
+class Group(Base):
+    __tablename__ = "working_group"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Participant(Base):
+    __tablename__ = "participant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("working_group.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+    stakeholder: Mapped[Stakeholder] = mapped_column(enum_column(Stakeholder, 30))
+    region: Mapped[str] = mapped_column(String(100), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def is_voting(self) -> bool:
+        return self.active and self.role in VOTING_ROLES
+
+
+class Token(Base):
+    """A bearer credential. Only the SHA-256 of the secret is kept."""
+
+    __tablename__ = "token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(200), default="")
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participant.id"), index=True, default=None
+    )
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -1,0 +1,84 @@
+"""Small factories that build state through the HTTP API."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import ADMIN_TOKEN
+
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+_counter = itertools.count(1)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def ok(response: Any, status: int = 200) -> Any:
+    assert response.status_code == status, (response.status_code, response.text)
+    return response.json()
+
+
+@dataclass
+class Person:
+    id: int
+    name: str
+    role: str
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return bearer(self.token)
+
+
+@dataclass
+class Room:
+    group_id: int
+    chair: Person
+    secretariat: Person
+    members: list[Person]
+    observers: list[Person] = field(default_factory=list)
+
+    @property
+    def voters(self) -> list[Person]:
+        return [self.chair, *self.members]
+
+
+def make_group(client: TestClient, name: str | None = None) -> int:
+    name = name or f"Working Group {next(_counter)}"
+    return int(ok(client.post("/v1/groups", json={"name": name}, headers=ADMIN), 201)["id"])
+
+
+def add_person(
+    client: TestClient,
+    group_id: int,
+    role: str,
+    *,
+    name: str | None = None,
+    stakeholder: str = "government",
+    region: str = "Europe",
+    by: dict[str, str] | None = None,
+) -> Person:
+    name = name or f"{role.title()} {next(_counter)}"
+    body = {"name": name, "role": role, "stakeholder": stakeholder, "region": region}
+    data = ok(
+        client.post(f"/v1/groups/{group_id}/participants", json=body, headers=by or ADMIN), 201
+    )
+    return Person(id=data["id"], name=name, role=role, token=data["token"]["token"])
+
+
+def make_room(client: TestClient, *, members: int = 3, observers: int = 1) -> Room:
+    group_id = make_group(client)
+    chair = add_person(client, group_id, "chair")
+    secretariat = add_person(client, group_id, "secretariat", stakeholder="intergovernmental")
+    return Room(
+        group_id=group_id,
+        chair=chair,
+        secretariat=secretariat,
+        members=[add_person(client, group_id, "member") for _ in range(members)],
+        observers=[add_person(client, group_id, "observer") for _ in range(observers)],
+    )
