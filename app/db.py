@@ -75,6 +75,8 @@ class Database:
         # instead of waiting for the busy timeout.
         self.write_engine = self.engine.execution_options(plenary_write=True)
         self._read_sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
+        # Called with the events a transaction recorded, once it has committed.
+        self.event_listeners: list[Callable[[list[Any]], None]] = []
         self._write_sessions = sessionmaker(bind=self.write_engine, expire_on_commit=False)
 
     @contextmanager
@@ -84,10 +86,15 @@ class Database:
         try:
             with session.begin():
                 yield session
+            events = session.info.pop("events", [])
+            if events:
+                for listener in self.event_listeners:
+                    listener(events)
             for callback in session.info.pop("after_commit", []):
                 callback()
         finally:
             session.info.pop("after_commit", None)
+            session.info.pop("events", None)
             session.close()
 
     def dispose(self) -> None:

@@ -14,6 +14,8 @@ from app.errors import install_error_handlers
 from app.groups.router import router as groups_router
 from app.health import router as health_router
 from app.middleware import BodySizeLimit
+from app.openapi import install_openapi
+from app.reports.router import router as reports_router
 
 DESCRIPTION = """\
 plenary: a working group drafts a report together. Sections with immutable versions,
@@ -48,7 +50,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.database = database
     install_error_handlers(app)
+    install_openapi(app)
     app.include_router(health_router)
     app.include_router(groups_router)
+    app.include_router(reports_router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app

@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Base, enum_column, utcnow
+
+
+class ReportStatus(enum.StrEnum):
+    drafting = "drafting"
+    adopted = "adopted"
+    transmitted = "transmitted"
+
+
+class SectionKind(enum.StrEnum):
+    chapter = "chapter"
+    section = "section"
+    subsection = "subsection"
+    box = "box"
+    annex = "annex"
+
+
+class VersionSource(enum.StrEnum):
+    initial = "initial"
+    edit = "edit"
+    amendment = "amendment"
+
+
+class MilestoneKind(enum.StrEnum):
+    manual = "manual"
+    adoption = "adoption"
+    transmission = "transmission"
+
+
+DEFAULT_DISCLAIMER = (
+    "This is a draft working paper. It has been subject to review by all members of the group, "
+    "but does not necessarily present a consensus position nor does it contain agreed language "
+    "accepted by every member."
+)
+
+
+class Report(Base):
+    __tablename__ = "report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("working_group.id"), index=True)
+    title: Mapped[str] = mapped_column(String(500))
+    symbol: Mapped[str] = mapped_column(String(100), default="")
+    status: Mapped[ReportStatus] = mapped_column(
+        enum_column(ReportStatus), default=ReportStatus.drafting
+    )
+    disclaimer: Mapped[str] = mapped_column(Text, default=DEFAULT_DISCLAIMER)
+    silence_procedure: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_public: Mapped[bool] = mapped_column(Boolean, default=False)
+    adopted_at: Mapped[datetime | None] = mapped_column(default=None)
+    editorial_window_ends_at: Mapped[datetime | None] = mapped_column(default=None)
+    transmitted_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": revision}  # noqa: RUF012
+
+
+class Section(Base):
+    __tablename__ = "section"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("section.id"), default=None)
+    kind: Mapped[SectionKind] = mapped_column(enum_column(SectionKind))
+    label: Mapped[str] = mapped_column(String(50), default="")
+    heading: Mapped[str] = mapped_column(String(500), default="")
+    position: Mapped[int] = mapped_column(Integer)
+    head_version: Mapped[int] = mapped_column(Integer, default=0)
+    removed_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": revision}  # noqa: RUF012
+
+
+class Version(Base):
+    """One immutable text of one section. Never updated, never deleted."""
+
+    __tablename__ = "section_version"
+    __table_args__ = (UniqueConstraint("section_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("section.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    paragraph_count: Mapped[int] = mapped_column(Integer)
+    source: Mapped[VersionSource] = mapped_column(enum_column(VersionSource))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id"), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class Milestone(Base):
+    __tablename__ = "milestone"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[MilestoneKind] = mapped_column(enum_column(MilestoneKind))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id"), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MilestoneEntry(Base):
+    """A section as it stood at a milestone: its place in the outline and its version."""
+
+    __tablename__ = "milestone_entry"
+
+    milestone_id: Mapped[int] = mapped_column(ForeignKey("milestone.id"), primary_key=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("section.id"), primary_key=True)
+    parent_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[SectionKind] = mapped_column(enum_column(SectionKind))
+    label: Mapped[str] = mapped_column(String(50))
+    heading: Mapped[str] = mapped_column(String(500))
+    version_number: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,331 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from app.auth import CurrentPrincipal, Principal
+from app.db import SessionDep
+from app.errors import BadRequest
+from app.reports import service, views
+from app.reports.schemas import (
+    MilestoneCreate,
+    MilestoneRead,
+    ReportComparison,
+    ReportCreate,
+    ReportImport,
+    ReportRead,
+    ReportSummary,
+    ReportUpdate,
+    SectionCreate,
+    SectionDiff,
+    SectionMove,
+    SectionRead,
+    SectionUpdate,
+    VersionCreate,
+    VersionPage,
+    VersionRead,
+)
+
+router = APIRouter(prefix="/v1", tags=["reports"])
+
+EXPORT_MEDIA = {
+    "markdown": "text/markdown; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "text": "text/plain; charset=utf-8",
+}
+
+
+def _timeout(request: Request) -> float:
+    return float(request.app.state.settings.diff_timeout_seconds)
+
+
+@router.post(
+    "/groups/{group_id}/reports", response_model=ReportRead, status_code=status.HTTP_201_CREATED
+)
+def create_report(
+    group_id: int, body: ReportCreate, session: SessionDep, principal: CurrentPrincipal
+) -> ReportRead:
+    report = service.create_report(
+        session,
+        group_id=group_id,
+        principal=principal,
+        title=body.title,
+        symbol=body.symbol,
+        disclaimer=body.disclaimer,
+        silence_procedure=body.silence_procedure,
+    )
+    return views.report_read(session, report)
+
+
+@router.post(
+    "/groups/{group_id}/reports/import",
+    response_model=ReportRead,
+    status_code=status.HTTP_201_CREATED,
+)
+def import_report(
+    group_id: int, body: ReportImport, session: SessionDep, principal: CurrentPrincipal
+) -> ReportRead:
+    """Headings become the outline (`#` chapters, `##` sections, `###` subsections; `Box ...`
+    boxes, `Annex ...` annexes); the text under each becomes its version 1."""
+    report = service.import_report(
+        session,
+        group_id=group_id,
+        principal=principal,
+        source=body.markdown,
+        title=body.title,
+        symbol=body.symbol,
+        disclaimer=body.disclaimer,
+    )
+    return views.report_read(session, report)
+
+
+@router.get("/groups/{group_id}/reports", response_model=list[ReportSummary])
+def list_reports(
+    group_id: int, session: SessionDep, principal: CurrentPrincipal
+) -> list[ReportSummary]:
+    return [
+        ReportSummary.model_validate(r)
+        for r in service.list_reports(session, group_id=group_id, principal=principal)
+    ]
+
+
+@router.get("/reports/{report_id}", response_model=ReportRead)
+def get_report(report_id: int, session: SessionDep, principal: CurrentPrincipal) -> ReportRead:
+    report = service.get_report(session, report_id=report_id, principal=principal)
+    return views.report_read(session, report)
+
+
+@router.patch("/reports/{report_id}", response_model=ReportRead)
+def update_report(
+    report_id: int, body: ReportUpdate, session: SessionDep, principal: CurrentPrincipal
+) -> ReportRead:
+    report = service.update_report(session, report_id=report_id, principal=principal, changes=body)
+    return views.report_read(session, report)
+
+
+@router.post(
+    "/reports/{report_id}/sections",
+    response_model=SectionRead,
+    status_code=status.HTTP_201_CREATED,
+)
+def add_section(
+    report_id: int, body: SectionCreate, session: SessionDep, principal: CurrentPrincipal
+) -> SectionRead:
+    section = service.add_section(
+        session,
+        report_id=report_id,
+        principal=principal,
+        kind=body.kind,
+        label=body.label,
+        heading=body.heading,
+        parent_id=body.parent_id,
+        position=body.position,
+        text=body.text,
+    )
+    return views.section_read(session, section, principal)
+
+
+@router.get("/sections/{section_id}", response_model=SectionRead)
+def get_section(section_id: int, session: SessionDep, principal: CurrentPrincipal) -> SectionRead:
+    section = service.get_section(session, section_id=section_id, principal=principal)
+    return views.section_read(session, section, principal)
+
+
+@router.patch("/sections/{section_id}", response_model=SectionRead)
+def update_section(
+    section_id: int, body: SectionUpdate, session: SessionDep, principal: CurrentPrincipal
+) -> SectionRead:
+    section = service.update_section(
+        session,
+        section_id=section_id,
+        principal=principal,
+        kind=body.kind,
+        label=body.label,
+        heading=body.heading,
+    )
+    return views.section_read(session, section, principal)
+
+
+@router.post("/sections/{section_id}/move", response_model=SectionRead)
+def move_section(
+    section_id: int, body: SectionMove, session: SessionDep, principal: CurrentPrincipal
+) -> SectionRead:
+    section = service.move_section(
+        session,
+        section_id=section_id,
+        principal=principal,
+        parent_id=body.parent_id,
+        position=body.position,
+    )
+    return views.section_read(session, section, principal)
+
+
+@router.delete("/sections/{section_id}", response_model=SectionRead)
+def remove_section(
+    section_id: int, session: SessionDep, principal: CurrentPrincipal
+) -> SectionRead:
+    """Removes the section (and its subsections) from the outline; their history stays."""
+    section = service.remove_section(session, section_id=section_id, principal=principal)
+    return views.section_read(session, section, principal)
+
+
+@router.post(
+    "/sections/{section_id}/versions",
+    response_model=VersionRead,
+    status_code=status.HTTP_201_CREATED,
+    responses={409: {"description": "`base_version` is not the head; the head is in the body"}},
+)
+def write_version(
+    section_id: int, body: VersionCreate, session: SessionDep, principal: CurrentPrincipal
+) -> VersionRead:
+    version = service.write_version(
+        session,
+        section_id=section_id,
+        principal=principal,
+        base_version=body.base_version,
+        text=body.text,
+    )
+    return views.version_read(version, principal)
+
+
+@router.get("/sections/{section_id}/versions", response_model=VersionPage)
+def list_versions(
+    section_id: int,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    after: Annotated[int, Query(ge=0, description="Versions after this number")] = 0,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> VersionPage:
+    section = service.get_section(session, section_id=section_id, principal=principal)
+    versions, next_after = service.list_versions(session, section=section, after=after, limit=limit)
+    return VersionPage(
+        items=[views.version_summary(v, principal) for v in versions], next_after=next_after
+    )
+
+
+@router.get("/sections/{section_id}/versions/{number}", response_model=VersionRead)
+def get_version(
+    section_id: int, number: int, session: SessionDep, principal: CurrentPrincipal
+) -> VersionRead:
+    section = service.get_section(session, section_id=section_id, principal=principal)
+    return views.version_read(
+        service.get_version(session, section=section, number=number), principal
+    )
+
+
+@router.get("/sections/{section_id}/diff", response_model=SectionDiff)
+def diff_versions(
+    section_id: int,
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    from_version: Annotated[int, Query(alias="from", ge=1)],
+    to_version: Annotated[int | None, Query(alias="to", ge=1, description="Default: head")] = None,
+    granularity: Literal["char", "word"] = "char",
+    context: Annotated[
+        int | None,
+        Query(ge=0, le=100, description="Collapse unchanged paragraphs beyond this many"),
+    ] = None,
+) -> SectionDiff:
+    section = service.get_section(session, section_id=section_id, principal=principal)
+    before = service.get_version(session, section=section, number=from_version)
+    after = service.get_version(session, section=section, number=to_version or section.head_version)
+    return views.section_diff(
+        section_id=section.id,
+        before=before,
+        after=after,
+        granularity=granularity,
+        context=context,
+        timeout=_timeout(request),
+    )
+
+
+@router.post(
+    "/reports/{report_id}/milestones",
+    response_model=MilestoneRead,
+    status_code=status.HTTP_201_CREATED,
+)
+def create_milestone(
+    report_id: int, body: MilestoneCreate, session: SessionDep, principal: CurrentPrincipal
+) -> MilestoneRead:
+    milestone = service.add_milestone(
+        session, report_id=report_id, principal=principal, name=body.name
+    )
+    return views.milestone_read(session, milestone.id, principal)
+
+
+@router.get("/reports/{report_id}/milestones", response_model=list[MilestoneRead])
+def list_milestones(
+    report_id: int, session: SessionDep, principal: CurrentPrincipal
+) -> list[MilestoneRead]:
+    report = service.get_report(session, report_id=report_id, principal=principal)
+    return [
+        views.milestone_read(session, m.id, principal)
+        for m in service.list_milestones(session, report=report)
+    ]
+
+
+@router.get("/milestones/{milestone_id}", response_model=MilestoneRead)
+def get_milestone(
+    milestone_id: int, session: SessionDep, principal: CurrentPrincipal
+) -> MilestoneRead:
+    return views.milestone_read(session, milestone_id, principal)
+
+
+@router.get(
+    "/reports/{report_id}/export",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The report rendered with numbered paragraphs",
+            "content": {
+                m.split(";")[0]: {"schema": {"type": "string"}} for m in EXPORT_MEDIA.values()
+            },
+        }
+    },
+)
+def export_report(
+    report_id: int,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    format: Literal["markdown", "html", "text"] = "markdown",
+    milestone: Annotated[int | None, Query(description="Export as at this milestone")] = None,
+    at: Annotated[datetime | None, Query(description="Export as it stood at this time")] = None,
+) -> Response:
+    report = service.get_report(session, report_id=report_id, principal=principal)
+    body = views.export(session, report, format=format, milestone_id=milestone, at=_aware(at))
+    return Response(content=body, media_type=EXPORT_MEDIA[format])
+
+
+@router.get("/reports/{report_id}/compare", response_model=ReportComparison)
+def compare_report(
+    report_id: int,
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    from_milestone: Annotated[int, Query(description="Milestone to compare from")],
+    to_milestone: Annotated[int | None, Query(description="Default: the current text")] = None,
+    granularity: Literal["char", "word"] = "word",
+    context: Annotated[int | None, Query(ge=0, le=100)] = 1,
+) -> ReportComparison:
+    report = service.get_report(session, report_id=report_id, principal=principal)
+    return views.compare(
+        session,
+        report,
+        from_milestone=from_milestone,
+        to_milestone=to_milestone,
+        granularity=granularity,
+        context=context,
+        timeout=_timeout(request),
+    )
+
+
+def _aware(at: datetime | None) -> datetime | None:
+    if at is not None and at.tzinfo is None:
+        raise BadRequest("`at` needs a timezone, e.g. 2005-06-18T01:30:00Z.")
+    return at
+
+
+__all__ = ["Principal", "router"]

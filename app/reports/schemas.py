@@ -1,0 +1,190 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import Field
+
+from app.reports.models import MilestoneKind, ReportStatus, SectionKind, VersionSource
+from app.schemas import InputModel, ReadModel
+
+MAX_TEXT = 1_000_000
+
+
+class ReportCreate(InputModel):
+    title: str = Field(min_length=1, max_length=500)
+    symbol: str = Field(default="", max_length=100)
+    disclaimer: str | None = Field(default=None, max_length=20_000)
+    silence_procedure: bool = False
+
+
+class ReportImport(InputModel):
+    markdown: str = Field(max_length=MAX_TEXT * 2)
+    title: str | None = Field(default=None, min_length=1, max_length=500)
+    symbol: str | None = Field(default=None, max_length=100)
+    disclaimer: str | None = Field(default=None, max_length=20_000)
+
+
+class ReportUpdate(InputModel):
+    title: str | None = Field(default=None, min_length=1, max_length=500)
+    symbol: str | None = Field(default=None, max_length=100)
+    disclaimer: str | None = Field(default=None, max_length=20_000)
+    silence_procedure: bool | None = None
+
+
+class ReportSummary(ReadModel):
+    id: int
+    group_id: int
+    title: str
+    symbol: str
+    status: ReportStatus
+    disclaimer: str
+    silence_procedure: bool
+    is_public: bool
+    adopted_at: datetime | None
+    editorial_window_ends_at: datetime | None
+    transmitted_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    revision: int
+
+
+class OutlineEntry(ReadModel):
+    id: int
+    parent_id: int | None
+    kind: SectionKind
+    label: str
+    heading: str
+    position: int
+    depth: int
+    head_version: int
+    first_paragraph: int
+    paragraph_count: int
+
+
+class ReportRead(ReportSummary):
+    outline: list[OutlineEntry]
+    paragraph_total: int
+
+
+class SectionCreate(InputModel):
+    kind: SectionKind
+    label: str = Field(default="", max_length=50)
+    heading: str = Field(default="", max_length=500)
+    parent_id: int | None = None
+    position: int | None = Field(default=None, ge=0, le=10_000)
+    text: str = Field(default="", max_length=MAX_TEXT)
+
+
+class SectionUpdate(InputModel):
+    kind: SectionKind | None = None
+    label: str | None = Field(default=None, max_length=50)
+    heading: str | None = Field(default=None, max_length=500)
+
+
+class SectionMove(InputModel):
+    parent_id: int | None = None
+    position: int = Field(ge=0, le=10_000)
+
+
+class VersionCreate(InputModel):
+    base_version: int = Field(ge=0, le=2_000_000_000)
+    text: str = Field(max_length=MAX_TEXT)
+
+
+class VersionSummary(ReadModel):
+    section_id: int
+    number: int
+    sha256: str
+    paragraph_count: int
+    source: VersionSource
+    author_id: int | None
+    amendment_id: int | None = None
+    created_at: datetime
+
+
+class VersionRead(VersionSummary):
+    text: str
+
+
+class VersionPage(ReadModel):
+    items: list[VersionSummary]
+    next_after: int | None = Field(
+        description="Pass as `after` to get the next page; null on the last page."
+    )
+
+
+class SectionRead(ReadModel):
+    id: int
+    report_id: int
+    parent_id: int | None
+    kind: SectionKind
+    label: str
+    heading: str
+    position: int
+    head_version: int
+    removed_at: datetime | None
+    created_at: datetime
+    revision: int
+    first_paragraph: int | None = Field(
+        description="Number of the section's first paragraph in the report; null when removed."
+    )
+    head: VersionRead | None
+
+
+class DiffOp(ReadModel):
+    op: Literal["equal", "insert", "delete"]
+    text: str
+
+
+class SectionDiff(ReadModel):
+    section_id: int
+    from_version: int
+    to_version: int
+    granularity: Literal["char", "word"]
+    inserted_chars: int
+    deleted_chars: int
+    ops: list[DiffOp]
+    html: str
+
+
+class MilestoneCreate(InputModel):
+    name: str = Field(min_length=1, max_length=200)
+
+
+class MilestoneEntryRead(ReadModel):
+    section_id: int
+    parent_id: int | None
+    position: int
+    kind: SectionKind
+    label: str
+    heading: str
+    version_number: int
+
+
+class MilestoneRead(ReadModel):
+    id: int
+    report_id: int
+    name: str
+    kind: MilestoneKind
+    created_by_id: int | None
+    created_at: datetime
+    entries: list[MilestoneEntryRead]
+
+
+class SectionComparison(ReadModel):
+    section_id: int
+    label: str
+    heading: str
+    change: Literal["added", "removed", "changed", "unchanged"]
+    from_version: int | None
+    to_version: int | None
+    ops: list[DiffOp]
+    html: str
+
+
+class ReportComparison(ReadModel):
+    report_id: int
+    from_state: str
+    to_state: str
+    sections: list[SectionComparison]

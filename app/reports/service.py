@@ -1,0 +1,701 @@
+"""Reports, their outline, immutable section versions, milestones and snapshots."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, select, update
+from sqlalchemy.orm import Session
+
+from app.auth import Principal
+from app.db import utcnow
+from app.errors import BadRequest, InvalidState, NotFound, ReportTransmitted, StaleBase
+from app.events.service import record_event
+from app.groups.models import DRAFTING_ROLES, Role
+from app.reports.models import (
+    DEFAULT_DISCLAIMER,
+    Milestone,
+    MilestoneEntry,
+    MilestoneKind,
+    Report,
+    ReportStatus,
+    Section,
+    SectionKind,
+    Version,
+    VersionSource,
+)
+from app.reports.schemas import ReportUpdate
+from app.text import markdown
+from app.text.outline import Node, Placed, order
+from app.text.paragraphs import paragraph_count
+
+ATTRIBUTED_ROLES = frozenset({Role.chair, Role.member, Role.secretariat})
+
+
+def is_attributed(principal: Principal | None) -> bool:
+    """Members see who did what; observers and the public see the Chatham House view."""
+    return principal is not None and (principal.is_admin or principal.role in ATTRIBUTED_ROLES)
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+# --- access and state -------------------------------------------------------------------
+
+
+def get_report(session: Session, *, report_id: int, principal: Principal) -> Report:
+    report = session.get(Report, report_id)
+    if report is None:
+        raise NotFound(f"No report {report_id}.")
+    principal.ensure_in_group(report.group_id)
+    return report
+
+
+def lock_report(
+    session: Session, *, report_id: int, principal: Principal, roles: Iterable[Role]
+) -> Report:
+    """Load a report for a write, holding its row lock until commit.
+
+    Every write to a report takes this lock first, so writes to one report are serialised
+    (the event chain, version numbers and consent tallies never race) and always lock in
+    the same order (no deadlocks).
+    """
+    report = session.scalar(
+        select(Report)
+        .where(Report.id == report_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if report is None:
+        raise NotFound(f"No report {report_id}.")
+    principal.ensure_role(report.group_id, roles)
+    return report
+
+
+def ensure_not_transmitted(report: Report) -> None:
+    if report.status == ReportStatus.transmitted:
+        raise ReportTransmitted(
+            f"Report {report.id} was transmitted on {report.transmitted_at:%Y-%m-%d}; "
+            "it can no longer change.",
+            report_id=report.id,
+        )
+
+
+def ensure_drafting(report: Report, action: str) -> None:
+    ensure_not_transmitted(report)
+    if report.status != ReportStatus.drafting:
+        raise InvalidState(
+            f"{action} is only possible while the report is drafting; it is {report.status}.",
+            report_status=report.status.value,
+        )
+
+
+def get_section(session: Session, *, section_id: int, principal: Principal) -> Section:
+    section = session.get(Section, section_id)
+    if section is None:
+        raise NotFound(f"No section {section_id}.")
+    report = session.get(Report, section.report_id)
+    assert report is not None
+    principal.ensure_in_group(report.group_id)
+    return section
+
+
+# --- reports ----------------------------------------------------------------------------
+
+
+def create_report(
+    session: Session,
+    *,
+    group_id: int,
+    principal: Principal,
+    title: str,
+    symbol: str,
+    disclaimer: str | None,
+    silence_procedure: bool = False,
+) -> Report:
+    principal.ensure_role(group_id, DRAFTING_ROLES)
+    report = Report(
+        group_id=group_id,
+        title=title,
+        symbol=symbol,
+        disclaimer=DEFAULT_DISCLAIMER if disclaimer is None else disclaimer,
+        silence_procedure=silence_procedure,
+    )
+    session.add(report)
+    session.flush()
+    record_event(
+        session,
+        report_id=report.id,
+        type="report.created",
+        actor_id=principal.participant_id,
+        payload={"title": title, "symbol": symbol},
+    )
+    return report
+
+
+def import_report(
+    session: Session,
+    *,
+    group_id: int,
+    principal: Principal,
+    source: str,
+    title: str | None,
+    symbol: str | None,
+    disclaimer: str | None,
+) -> Report:
+    document = markdown.parse(source)
+    meta = document.metadata
+    if title is None:
+        title = meta.get("title") or next(
+            (s.heading for s in document.sections if s.heading), "Untitled report"
+        )
+    report = create_report(
+        session,
+        group_id=group_id,
+        principal=principal,
+        title=title[:500],
+        symbol=(symbol if symbol is not None else meta.get("symbol", ""))[:100],
+        disclaimer=disclaimer if disclaimer is not None else meta.get("disclaimer"),
+    )
+    count = 0
+    level: list[tuple[int | None, list[markdown.ParsedSection]]] = [(None, document.sections)]
+    while level:
+        next_level: list[tuple[int | None, list[markdown.ParsedSection]]] = []
+        created: list[tuple[Section, markdown.ParsedSection]] = []
+        for parent_id, parsed_children in level:
+            for position, parsed in enumerate(parsed_children):
+                section = Section(
+                    report_id=report.id,
+                    parent_id=parent_id,
+                    kind=SectionKind(parsed.kind),
+                    label=parsed.label[:50],
+                    heading=parsed.heading[:500],
+                    position=position,
+                    head_version=1,
+                )
+                session.add(section)
+                created.append((section, parsed))
+        session.flush()
+        for section, parsed in created:
+            session.add(_new_version(section.id, 1, parsed.text, principal, VersionSource.initial))
+            if parsed.children:
+                next_level.append((section.id, parsed.children))
+            count += 1
+        level = next_level
+    session.flush()
+    record_event(
+        session,
+        report_id=report.id,
+        type="report.imported",
+        actor_id=principal.participant_id,
+        payload={"sections": count},
+    )
+    return report
+
+
+def list_reports(session: Session, *, group_id: int, principal: Principal) -> list[Report]:
+    principal.ensure_in_group(group_id)
+    return list(
+        session.scalars(select(Report).where(Report.group_id == group_id).order_by(Report.id))
+    )
+
+
+def update_report(
+    session: Session, *, report_id: int, principal: Principal, changes: ReportUpdate
+) -> Report:
+    report = lock_report(session, report_id=report_id, principal=principal, roles=DRAFTING_ROLES)
+    ensure_not_transmitted(report)
+    values = {k: v for k, v in changes.model_dump(exclude_unset=True).items() if v is not None}
+    for field, value in values.items():
+        setattr(report, field, value)
+    session.flush()
+    record_event(
+        session,
+        report_id=report.id,
+        type="report.updated",
+        actor_id=principal.participant_id,
+        payload={"fields": sorted(values)},
+    )
+    return report
+
+
+# --- outline ----------------------------------------------------------------------------
+
+
+def current_nodes(session: Session, *, report_id: int, with_text: bool) -> list[Node]:
+    """The live outline joined to each section's head version: one query."""
+    columns: list[Any] = [
+        Section.id,
+        Section.parent_id,
+        Section.position,
+        Section.kind,
+        Section.label,
+        Section.heading,
+        Section.head_version,
+        Version.paragraph_count,
+    ]
+    if with_text:
+        columns.append(Version.text)
+    rows = session.execute(
+        select(*columns)
+        .join(
+            Version, and_(Version.section_id == Section.id, Version.number == Section.head_version)
+        )
+        .where(Section.report_id == report_id, Section.removed_at.is_(None))
+    ).all()
+    return [
+        Node(
+            id=row.id,
+            parent_id=row.parent_id,
+            position=row.position,
+            kind=row.kind.value,
+            label=row.label,
+            heading=row.heading,
+            version=row.head_version,
+            paragraph_count=row.paragraph_count,
+            text=row.text if with_text else None,
+        )
+        for row in rows
+    ]
+
+
+def outline(session: Session, *, report_id: int) -> list[Placed]:
+    return order(current_nodes(session, report_id=report_id, with_text=False))
+
+
+def _siblings(session: Session, *, report_id: int, parent_id: int | None) -> list[Section]:
+    parent_clause = (
+        Section.parent_id.is_(None) if parent_id is None else Section.parent_id == parent_id
+    )
+    return list(
+        session.scalars(
+            select(Section)
+            .where(Section.report_id == report_id, parent_clause, Section.removed_at.is_(None))
+            .order_by(Section.position, Section.id)
+        )
+    )
+
+
+def _renumber(siblings: Sequence[Section]) -> None:
+    for index, sibling in enumerate(siblings):
+        if sibling.position != index:
+            sibling.position = index
+
+
+def _live_section_of(session: Session, report: Report, section_id: int | None) -> Section | None:
+    if section_id is None:
+        return None
+    section = session.get(Section, section_id)
+    if section is None or section.report_id != report.id:
+        raise NotFound(f"No section {section_id} in report {report.id}.")
+    if section.removed_at is not None:
+        raise InvalidState(f"Section {section_id} has been removed.")
+    return section
+
+
+def _new_version(
+    section_id: int,
+    number: int,
+    text: str,
+    author: Principal | None,
+    source: VersionSource,
+) -> Version:
+    return Version(
+        section_id=section_id,
+        number=number,
+        text=text,
+        sha256=sha256_text(text),
+        paragraph_count=paragraph_count(text),
+        source=source,
+        author_id=None if author is None else author.participant_id,
+    )
+
+
+def add_section(
+    session: Session,
+    *,
+    report_id: int,
+    principal: Principal,
+    kind: SectionKind,
+    label: str,
+    heading: str,
+    parent_id: int | None,
+    position: int | None,
+    text: str,
+) -> Section:
+    report = lock_report(session, report_id=report_id, principal=principal, roles=DRAFTING_ROLES)
+    ensure_drafting(report, "Changing the outline")
+    _live_section_of(session, report, parent_id)
+    siblings = _siblings(session, report_id=report.id, parent_id=parent_id)
+    section = Section(
+        report_id=report.id,
+        parent_id=parent_id,
+        kind=kind,
+        label=label,
+        heading=heading,
+        position=len(siblings),
+        head_version=1,
+    )
+    session.add(section)
+    session.flush()
+    index = len(siblings) if position is None else min(position, len(siblings))
+    siblings.insert(index, section)
+    _renumber(siblings)
+    session.add(_new_version(section.id, 1, text, principal, VersionSource.initial))
+    session.flush()
+    record_event(
+        session,
+        report_id=report.id,
+        type="section.added",
+        actor_id=principal.participant_id,
+        payload={"section_id": section.id, "parent_id": parent_id, "position": index},
+    )
+    return section
+
+
+def update_section(
+    session: Session,
+    *,
+    section_id: int,
+    principal: Principal,
+    kind: SectionKind | None,
+    label: str | None,
+    heading: str | None,
+) -> Section:
+    section = get_section(session, section_id=section_id, principal=principal)
+    report = lock_report(
+        session, report_id=section.report_id, principal=principal, roles=DRAFTING_ROLES
+    )
+    ensure_drafting(report, "Changing the outline")
+    _live_section_of(session, report, section.id)
+    changed = {}
+    for field, value in (("kind", kind), ("label", label), ("heading", heading)):
+        if value is not None and getattr(section, field) != value:
+            setattr(section, field, value)
+            changed[field] = value
+    session.flush()
+    record_event(
+        session,
+        report_id=report.id,
+        type="section.updated",
+        actor_id=principal.participant_id,
+        payload={"section_id": section.id, **{k: str(v) for k, v in changed.items()}},
+    )
+    return section
+
+
+def move_section(
+    session: Session, *, section_id: int, principal: Principal, parent_id: int | None, position: int
+) -> Section:
+    section = get_section(session, section_id=section_id, principal=principal)
+    report = lock_report(
+        session, report_id=section.report_id, principal=principal, roles=DRAFTING_ROLES
+    )
+    ensure_drafting(report, "Changing the outline")
+    _live_section_of(session, report, section.id)
+    ancestor = _live_section_of(session, report, parent_id)
+    while ancestor is not None:
+        if ancestor.id == section.id:
+            raise BadRequest("A section cannot move inside itself.")
+        ancestor = session.get(Section, ancestor.parent_id) if ancestor.parent_id else None
+    old = [
+        s
+        for s in _siblings(session, report_id=report.id, parent_id=section.parent_id)
+        if s.id != section.id
+    ]
+    _renumber(old)
+    section.parent_id = parent_id
+    new = [
+        s
+        for s in _siblings(session, report_id=report.id, parent_id=parent_id)
+        if s.id != section.id
+    ]
+    index = min(position, len(new))
+    new.insert(index, section)
+    _renumber(new)
+    session.flush()
+    record_event(
+        session,
+        report_id=report.id,
+        type="section.moved",
+        actor_id=principal.participant_id,
+        payload={"section_id": section.id, "parent_id": parent_id, "position": index},
+    )
+    return section
+
+
+def remove_section(session: Session, *, section_id: int, principal: Principal) -> Section:
+    section = get_section(session, section_id=section_id, principal=principal)
+    report = lock_report(
+        session, report_id=section.report_id, principal=principal, roles=DRAFTING_ROLES
+    )
+    ensure_drafting(report, "Changing the outline")
+    _live_section_of(session, report, section.id)
+    now = utcnow()
+    removed = [section.id]
+    frontier = [section.id]
+    while frontier:
+        children = list(
+            session.scalars(
+                select(Section).where(Section.parent_id.in_(frontier), Section.removed_at.is_(None))
+            )
+        )
+        for child in children:
+            child.removed_at = now
+        frontier = [c.id for c in children]
+        removed.extend(frontier)
+    section.removed_at = now
+    session.flush()
+    _renumber(_siblings(session, report_id=report.id, parent_id=section.parent_id))
+    session.flush()
+    record_event(
+        session,
+        report_id=report.id,
+        type="section.removed",
+        actor_id=principal.participant_id,
+        payload={"section_id": section.id, "removed": removed},
+    )
+    return section
+
+
+def first_paragraph_of(session: Session, *, section: Section) -> int | None:
+    if section.removed_at is not None:
+        return None
+    for placed in outline(session, report_id=section.report_id):
+        if placed.node.id == section.id:
+            return placed.first_paragraph
+    return None
+
+
+# --- versions ---------------------------------------------------------------------------
+
+
+def append_version(
+    session: Session,
+    *,
+    section: Section,
+    text: str,
+    author: Principal | None,
+    source: VersionSource,
+) -> Version:
+    """The one way a section gets a new version; the caller holds the report lock."""
+    number = section.head_version + 1
+    version = _new_version(section.id, number, text, author, source)
+    session.add(version)
+    # Compare-and-set on the head: a writer that somehow missed the report lock still
+    # cannot produce two versions with one number (the unique key backs this up).
+    moved = session.execute(
+        update(Section)
+        .where(Section.id == section.id, Section.head_version == number - 1)
+        .values(head_version=number, revision=Section.revision + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        raise StaleBase(f"Section {section.id} moved on while this write was in flight.")
+    session.flush()
+    session.refresh(section)
+    return version
+
+
+def write_version(
+    session: Session, *, section_id: int, principal: Principal, base_version: int, text: str
+) -> Version:
+    section = get_section(session, section_id=section_id, principal=principal)
+    report = lock_report(
+        session, report_id=section.report_id, principal=principal, roles=DRAFTING_ROLES
+    )
+    ensure_drafting(report, "Editing text directly")
+    session.refresh(section)
+    if section.removed_at is not None:
+        raise InvalidState(f"Section {section.id} has been removed.")
+    if base_version != section.head_version:
+        head = get_version(session, section=section, number=section.head_version)
+        raise StaleBase(
+            f"You edited version {base_version}, but the head of section {section.id} is "
+            f"version {section.head_version}. Merge your change into the head and retry.",
+            head_version=section.head_version,
+            head={"number": head.number, "sha256": head.sha256, "text": head.text},
+        )
+    version = append_version(
+        session, section=section, text=text, author=principal, source=VersionSource.edit
+    )
+    record_event(
+        session,
+        report_id=report.id,
+        type="version.created",
+        actor_id=principal.participant_id,
+        payload={
+            "section_id": section.id,
+            "number": version.number,
+            "source": version.source.value,
+            "sha256": version.sha256,
+        },
+    )
+    return version
+
+
+def get_version(session: Session, *, section: Section, number: int) -> Version:
+    version = session.scalar(
+        select(Version).where(Version.section_id == section.id, Version.number == number)
+    )
+    if version is None:
+        raise NotFound(f"Section {section.id} has no version {number}.")
+    return version
+
+
+def list_versions(
+    session: Session, *, section: Section, after: int, limit: int
+) -> tuple[list[Version], int | None]:
+    rows = list(
+        session.scalars(
+            select(Version)
+            .where(Version.section_id == section.id, Version.number > after)
+            .order_by(Version.number)
+            .limit(limit + 1)
+        )
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (rows[-1].number if more and rows else None)
+
+
+# --- milestones and snapshots -----------------------------------------------------------
+
+
+def create_milestone(
+    session: Session,
+    *,
+    report: Report,
+    name: str,
+    kind: MilestoneKind,
+    actor: Principal,
+) -> Milestone:
+    """Snapshot the live outline and heads; the caller holds the report lock."""
+    milestone = Milestone(
+        report_id=report.id, name=name, kind=kind, created_by_id=actor.participant_id
+    )
+    session.add(milestone)
+    session.flush()
+    for node in current_nodes(session, report_id=report.id, with_text=False):
+        session.add(
+            MilestoneEntry(
+                milestone_id=milestone.id,
+                section_id=node.id,
+                parent_id=node.parent_id,
+                position=node.position,
+                kind=SectionKind(node.kind),
+                label=node.label,
+                heading=node.heading,
+                version_number=node.version,
+            )
+        )
+    session.flush()
+    record_event(
+        session,
+        report_id=report.id,
+        type="milestone.created",
+        actor_id=actor.participant_id,
+        payload={"milestone_id": milestone.id, "name": name, "kind": kind.value},
+    )
+    return milestone
+
+
+def add_milestone(
+    session: Session, *, report_id: int, principal: Principal, name: str
+) -> Milestone:
+    report = lock_report(session, report_id=report_id, principal=principal, roles=DRAFTING_ROLES)
+    return create_milestone(
+        session, report=report, name=name, kind=MilestoneKind.manual, actor=principal
+    )
+
+
+def get_milestone(
+    session: Session, *, milestone_id: int, principal: Principal
+) -> tuple[Milestone, list[MilestoneEntry]]:
+    milestone = session.get(Milestone, milestone_id)
+    if milestone is None:
+        raise NotFound(f"No milestone {milestone_id}.")
+    get_report(session, report_id=milestone.report_id, principal=principal)
+    entries = list(
+        session.scalars(select(MilestoneEntry).where(MilestoneEntry.milestone_id == milestone.id))
+    )
+    return milestone, entries
+
+
+def list_milestones(session: Session, *, report: Report) -> list[Milestone]:
+    return list(
+        session.scalars(
+            select(Milestone).where(Milestone.report_id == report.id).order_by(Milestone.id)
+        )
+    )
+
+
+def milestone_nodes(session: Session, *, report: Report, milestone_id: int) -> list[Node]:
+    rows = session.execute(
+        select(MilestoneEntry, Version.text, Version.paragraph_count)
+        .join(Milestone, Milestone.id == MilestoneEntry.milestone_id)
+        .join(
+            Version,
+            and_(
+                Version.section_id == MilestoneEntry.section_id,
+                Version.number == MilestoneEntry.version_number,
+            ),
+        )
+        .where(MilestoneEntry.milestone_id == milestone_id, Milestone.report_id == report.id)
+    ).all()
+    if not rows and session.get(Milestone, milestone_id) is None:
+        raise NotFound(f"No milestone {milestone_id}.")
+    return [
+        Node(
+            id=e.section_id,
+            parent_id=e.parent_id,
+            position=e.position,
+            kind=e.kind.value,
+            label=e.label,
+            heading=e.heading,
+            version=e.version_number,
+            paragraph_count=count,
+            text=text,
+        )
+        for e, text, count in rows
+    ]
+
+
+def nodes_at(session: Session, *, report: Report, at: datetime) -> list[Node]:
+    """The text as it stood at `at`: each section that existed then, at its latest version
+    up to that time. The outline's shape (order, headings) is today's."""
+    latest = (
+        select(Version.section_id, func.max(Version.number).label("number"))
+        .join(Section, Section.id == Version.section_id)
+        .where(Section.report_id == report.id, Version.created_at <= at)
+        .group_by(Version.section_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Section, Version.number, Version.text, Version.paragraph_count)
+        .join(latest, latest.c.section_id == Section.id)
+        .join(Version, and_(Version.section_id == Section.id, Version.number == latest.c.number))
+        .where(
+            Section.report_id == report.id,
+            Section.created_at <= at,
+            (Section.removed_at.is_(None)) | (Section.removed_at > at),
+        )
+    ).all()
+    return [
+        Node(
+            id=s.id,
+            parent_id=s.parent_id,
+            position=s.position,
+            kind=s.kind.value,
+            label=s.label,
+            heading=s.heading,
+            version=number,
+            paragraph_count=count,
+            text=text,
+        )
+        for s, number, text, count in rows
+    ]

@@ -1,0 +1,220 @@
+"""Turning rows into what a caller may see: schemas, diffs and rendered exports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy.orm import Session
+
+from app.auth import Principal
+from app.errors import BadRequest
+from app.reports import service
+from app.reports.models import Milestone, Report, ReportStatus, Section, SectionKind, Version
+from app.reports.schemas import (
+    DiffOp,
+    MilestoneEntryRead,
+    MilestoneRead,
+    OutlineEntry,
+    ReportComparison,
+    ReportRead,
+    ReportSummary,
+    SectionComparison,
+    SectionDiff,
+    SectionRead,
+    VersionRead,
+    VersionSummary,
+)
+from app.text import diffing, render
+from app.text.outline import Node, order
+
+
+def report_read(session: Session, report: Report) -> ReportRead:
+    placed = service.outline(session, report_id=report.id)
+    entries = [
+        OutlineEntry(
+            id=p.node.id,
+            parent_id=p.node.parent_id,
+            kind=SectionKind(p.node.kind),
+            label=p.node.label,
+            heading=p.node.heading,
+            position=p.node.position,
+            depth=p.depth,
+            head_version=p.node.version,
+            first_paragraph=p.first_paragraph,
+            paragraph_count=p.node.paragraph_count,
+        )
+        for p in placed
+    ]
+    total = sum(e.paragraph_count for e in entries)
+    return ReportRead(
+        **ReportSummary.model_validate(report).model_dump(), outline=entries, paragraph_total=total
+    )
+
+
+def version_summary(version: Version, principal: Principal | None) -> VersionSummary:
+    summary = VersionSummary.model_validate(version)
+    if not service.is_attributed(principal):
+        summary.author_id = None
+    return summary
+
+
+def version_read(version: Version, principal: Principal | None) -> VersionRead:
+    read = VersionRead.model_validate(version)
+    if not service.is_attributed(principal):
+        read.author_id = None
+    return read
+
+
+def section_read(session: Session, section: Section, principal: Principal | None) -> SectionRead:
+    head = service.get_version(session, section=section, number=section.head_version)
+    return SectionRead(
+        id=section.id,
+        report_id=section.report_id,
+        parent_id=section.parent_id,
+        kind=section.kind,
+        label=section.label,
+        heading=section.heading,
+        position=section.position,
+        head_version=section.head_version,
+        removed_at=section.removed_at,
+        created_at=section.created_at,
+        revision=section.revision,
+        first_paragraph=service.first_paragraph_of(session, section=section),
+        head=version_read(head, principal),
+    )
+
+
+def _ops(ops: diffing.Diff) -> list[DiffOp]:
+    return [DiffOp(op=op, text=text) for op, text in ops]
+
+
+def section_diff(
+    *,
+    section_id: int,
+    before: Version,
+    after: Version,
+    granularity: Literal["char", "word"],
+    context: int | None,
+    timeout: float,
+) -> SectionDiff:
+    ops = diffing.diff(before.text, after.text, granularity=granularity, timeout=timeout)
+    counts = diffing.stats(ops)
+    return SectionDiff(
+        section_id=section_id,
+        from_version=before.number,
+        to_version=after.number,
+        granularity=granularity,
+        inserted_chars=counts["inserted_chars"],
+        deleted_chars=counts["deleted_chars"],
+        ops=_ops(ops),
+        html=diffing.to_html(ops, context=context),
+    )
+
+
+def milestone_read(session: Session, milestone_id: int, principal: Principal) -> MilestoneRead:
+    milestone, entries = service.get_milestone(
+        session, milestone_id=milestone_id, principal=principal
+    )
+    return MilestoneRead(
+        id=milestone.id,
+        report_id=milestone.report_id,
+        name=milestone.name,
+        kind=milestone.kind,
+        created_by_id=milestone.created_by_id if service.is_attributed(principal) else None,
+        created_at=milestone.created_at,
+        entries=[MilestoneEntryRead.model_validate(e) for e in entries],
+    )
+
+
+def _snapshot(
+    session: Session, report: Report, *, milestone_id: int | None, at: datetime | None
+) -> tuple[list[Node], str | None]:
+    if milestone_id is not None and at is not None:
+        raise BadRequest("Give either `milestone` or `at`, not both.")
+    if milestone_id is not None:
+        milestone = session.get(Milestone, milestone_id)
+        nodes = service.milestone_nodes(session, report=report, milestone_id=milestone_id)
+        return nodes, f"as at milestone '{milestone.name if milestone else milestone_id}'"
+    if at is not None:
+        return service.nodes_at(session, report=report, at=at), f"as it stood at {at.isoformat()}"
+    return service.current_nodes(session, report_id=report.id, with_text=True), None
+
+
+def export(
+    session: Session,
+    report: Report,
+    *,
+    format: Literal["markdown", "html", "text"],
+    milestone_id: int | None,
+    at: datetime | None,
+) -> str:
+    nodes, caption = _snapshot(session, report, milestone_id=milestone_id, at=at)
+    info = render.DocumentInfo(
+        title=report.title,
+        symbol=report.symbol,
+        status=report.status.value,
+        disclaimer=report.disclaimer if report.status == ReportStatus.drafting else None,
+        caption=caption,
+    )
+    placed = order(nodes)
+    if format == "markdown":
+        return render.to_markdown(info, placed)
+    if format == "html":
+        return render.to_html(info, placed)
+    return render.to_text(info, placed)
+
+
+def compare(
+    session: Session,
+    report: Report,
+    *,
+    from_milestone: int,
+    to_milestone: int | None,
+    granularity: Literal["char", "word"],
+    context: int | None,
+    timeout: float,
+) -> ReportComparison:
+    before = {
+        n.id: n
+        for n in service.milestone_nodes(session, report=report, milestone_id=from_milestone)
+    }
+    after_nodes, _ = _snapshot(session, report, milestone_id=to_milestone, at=None)
+    after = {n.id: n for n in after_nodes}
+    ordered = [p.node.id for p in order(after_nodes)]
+    ordered += [p.node.id for p in order(list(before.values())) if p.node.id not in after]
+    sections = []
+    for section_id in ordered:
+        old, new = before.get(section_id), after.get(section_id)
+        shown = new or old
+        assert shown is not None
+        ops = diffing.diff(
+            old.text if old and old.text else "",
+            new.text if new and new.text else "",
+            granularity=granularity,
+            timeout=timeout,
+        )
+        if old is None:
+            change: Literal["added", "removed", "changed", "unchanged"] = "added"
+        elif new is None:
+            change = "removed"
+        else:
+            change = "unchanged" if old.version == new.version else "changed"
+        sections.append(
+            SectionComparison(
+                section_id=section_id,
+                label=shown.label,
+                heading=shown.heading,
+                change=change,
+                from_version=old.version if old else None,
+                to_version=new.version if new else None,
+                ops=[] if change == "unchanged" else _ops(ops),
+                html="" if change == "unchanged" else diffing.to_html(ops, context=context),
+            )
+        )
+    return ReportComparison(
+        report_id=report.id,
+        from_state=f"milestone {from_milestone}",
+        to_state="current" if to_milestone is None else f"milestone {to_milestone}",
+        sections=sections,
+    )

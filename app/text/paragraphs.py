@@ -1,0 +1,62 @@
+"""Paragraphs: blocks of text separated by blank lines.
+
+Every block is a numbered paragraph except a Markdown heading line kept inside a section's
+text (`#### ...`): the report's outline carries the real headings. A list item separated by
+blank lines is a paragraph of its own, as in UN reports where sub-items are numbered.
+Numbers run continuously through the report in outline order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_HEADING = re.compile(r"^#{1,6}\s")
+
+
+@dataclass(frozen=True)
+class Block:
+    start: int
+    end: int
+    text: str
+    numbered: bool
+
+
+def blocks(text: str) -> list[Block]:
+    """Split text into blocks with their offsets in `text`."""
+    found: list[Block] = []
+    position = 0
+    for match in [*_BLANK_LINE.finditer(text), None]:
+        end = len(text) if match is None else match.start()
+        chunk = text[position:end]
+        stripped = chunk.strip()
+        if stripped:
+            lead = len(chunk) - len(chunk.lstrip())
+            start = position + lead
+            found.append(
+                Block(
+                    start=start,
+                    end=start + len(stripped),
+                    text=stripped,
+                    numbered=not _HEADING.match(stripped),
+                )
+            )
+        if match is not None:
+            position = match.end()
+    return found
+
+
+def paragraph_count(text: str) -> int:
+    return sum(1 for block in blocks(text) if block.numbered)
+
+
+def paragraph_at(text: str, offset: int) -> int:
+    """The 0-based index of the numbered paragraph holding `offset` (or just before it)."""
+    index = -1
+    for block in blocks(text):
+        if block.start > offset:
+            break
+        if block.numbered:
+            index += 1
+    return max(index, 0)

@@ -1,0 +1,144 @@
+"""A report rendered as Markdown, HTML or plain text, with numbered paragraphs."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from app.text.markdown import join_heading
+from app.text.outline import Placed
+from app.text.paragraphs import blocks
+
+# Bidirectional overrides and isolates are kept as data but must not run on past their
+# paragraph in HTML: each paragraph is isolated with dir="auto"/<bdi>.
+_LIST_ITEM = re.compile(r"^[-*]\s+")
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    title: str
+    symbol: str
+    status: str
+    disclaimer: str | None  # printed while drafting
+    caption: str | None = None  # e.g. "as at milestone 'Preliminary Report'"
+
+
+def to_markdown(info: DocumentInfo, sections: Sequence[Placed]) -> str:
+    front = ["---", f"title: {json.dumps(info.title, ensure_ascii=False)}"]
+    if info.symbol:
+        front.append(f"symbol: {json.dumps(info.symbol, ensure_ascii=False)}")
+    front.append(f"status: {info.status}")
+    if info.disclaimer:
+        front.append(f"disclaimer: {json.dumps(info.disclaimer, ensure_ascii=False)}")
+    if info.caption:
+        front.append(f"as_at: {json.dumps(info.caption, ensure_ascii=False)}")
+    front.append("---")
+    parts = ["\n".join(front)]
+    for placed in sections:
+        node = placed.node
+        heading = join_heading(node.label, node.heading)
+        chunk = []
+        if heading:
+            chunk.append("#" * min(placed.depth + 1, 3) + " " + heading)
+        if node.text:
+            chunk.append(node.text)
+        if chunk:
+            parts.append("\n\n".join(chunk))
+    return "\n\n".join(parts) + "\n"
+
+
+def to_text(info: DocumentInfo, sections: Sequence[Placed]) -> str:
+    out = [info.title]
+    if info.symbol:
+        out.append(info.symbol)
+    if info.caption:
+        out.append(f"({info.caption})")
+    if info.disclaimer:
+        out.append(f"DISCLAIMER: {info.disclaimer}")
+    for placed in sections:
+        node = placed.node
+        heading = join_heading(node.label, node.heading)
+        if heading:
+            out.append(heading.upper() if placed.depth == 0 else heading)
+        number = placed.first_paragraph
+        for block in blocks(node.text or ""):
+            if block.numbered:
+                out.append(f"{number}. {block.text}")
+                number += 1
+            else:
+                out.append(block.text.lstrip("#").strip())
+    return "\n\n".join(out) + "\n"
+
+
+_CSS = """
+body{font-family:Georgia,'Times New Roman',serif;max-width:46em;margin:2em auto;padding:0 1em;
+line-height:1.5;color:#111;background:#fff}
+header{border-bottom:2px solid #111;margin-bottom:1.5em}
+.symbol{font-family:sans-serif;color:#444}
+.disclaimer{border:1px solid #a60;background:#fff8e6;padding:.75em 1em;font-style:italic}
+.para{display:flex;gap:.75em;margin:.6em 0}
+.para .num{min-width:2.5em;text-align:right;color:#555;font-variant-numeric:tabular-nums}
+.para .body{flex:1;unicode-bidi:isolate}
+h1,h2,h3{font-family:sans-serif}
+.box{border:1px solid #888;padding:0 1em;margin:1em 0;background:#f6f6f6}
+ins{background:#d4f7d4;text-decoration:underline}
+del{background:#f7d4d4;text-decoration:line-through}
+"""
+
+
+def _inline(text: str) -> str:
+    return html.escape(text).replace("\n", "<br>")
+
+
+def to_html(info: DocumentInfo, sections: Sequence[Placed]) -> str:
+    e = html.escape
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{e(info.title)}</title><style>{_CSS}</style></head><body>",
+        "<header>",
+        f"<h1>{e(info.title)}</h1>",
+    ]
+    if info.symbol:
+        out.append(f'<p class="symbol">{e(info.symbol)}</p>')
+    if info.caption:
+        out.append(f'<p class="symbol">{e(info.caption)}</p>')
+    out.append("</header>")
+    if info.disclaimer:
+        out.append(f'<p class="disclaimer" dir="auto">{_inline(info.disclaimer)}</p>')
+    open_boxes = 0
+    for placed in sections:
+        node = placed.node
+        level = min(placed.depth + 2, 4)
+        heading = join_heading(node.label, node.heading)
+        is_box = node.kind == "box"
+        if is_box:
+            out.append(f'<aside class="box" id="s{node.id}">')
+            open_boxes += 1
+        else:
+            out.append(f'<section id="s{node.id}">')
+        if heading:
+            out.append(f"<h{level}><bdi>{e(heading)}</bdi></h{level}>")
+        number = placed.first_paragraph
+        for block in blocks(node.text or ""):
+            if not block.numbered:
+                sub = min(level + 1, 6)
+                out.append(f"<h{sub}><bdi>{e(block.text.lstrip('#').strip())}</bdi></h{sub}>")
+                continue
+            body = block.text
+            if _LIST_ITEM.match(body):
+                body_html = "&#8226; " + _inline(_LIST_ITEM.sub("", body, count=1))
+            else:
+                body_html = _inline(body)
+            out.append(
+                f'<div class="para" id="p{number}"><span class="num">{number}.</span>'
+                f'<div class="body" dir="auto">{body_html}</div></div>'
+            )
+            number += 1
+        out.append("</aside>" if is_box else "</section>")
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"
