@@ -65,11 +65,11 @@ class Database:
                 url,
                 connect_args={"check_same_thread": False, "timeout": sqlite_busy_timeout_ms / 1000},
                 pool_size=20,
-                max_overflow=20,
+                max_overflow=60,
             )
             _configure_sqlite(self.engine, sqlite_busy_timeout_ms)
         else:
-            self.engine = create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=False)
+            self.engine = create_engine(url, pool_size=20, max_overflow=60, pool_pre_ping=False)
         # Writers on SQLite take the write lock up front (BEGIN IMMEDIATE): a deferred
         # transaction that upgrades from read to write mid-way fails with "database is locked"
         # instead of waiting for the busy timeout.
@@ -136,12 +136,15 @@ def get_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def enum_column(enum_cls: type[Any], length: int = 20) -> Any:
-    """A portable enum column: VARCHAR plus a CHECK constraint, stored by value."""
+def enum_column(enum_cls: type[Any], length: int = 20, *, name: str | None = None) -> Any:
+    """A portable enum column: VARCHAR plus a CHECK constraint, stored by value.
+
+    `name` names the CHECK constraint; give one when a table has two columns of one enum."""
     from sqlalchemy import Enum
 
     return Enum(
         enum_cls,
+        name=name or enum_cls.__name__.lower(),
         native_enum=False,
         create_constraint=True,
         length=length,

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
+from app.amendments.router import router as amendments_router
 from app.config import Settings, get_settings
 from app.db import Database
+from app.deadlines import sweep_forever
 from app.errors import install_error_handlers
+from app.events.router import router as events_router
 from app.groups.router import router as groups_router
 from app.health import router as health_router
+from app.meetings.router import router as meetings_router
 from app.middleware import BodySizeLimit
 from app.openapi import install_openapi
 from app.reports.router import router as reports_router
@@ -37,7 +42,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        sweeper = asyncio.create_task(sweep_forever(database, settings.deadline_sweep_seconds))
         yield
+        sweeper.cancel()
         database.dispose()
 
     app = FastAPI(
@@ -54,5 +61,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_router)
     app.include_router(groups_router)
     app.include_router(reports_router)
+    app.include_router(amendments_router)
+    app.include_router(meetings_router)
+    app.include_router(events_router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app

@@ -1,14 +1,20 @@
 """Every table, imported in one place for Alembic and the tests."""
 
+from app.amendments.models import Amendment, Consent, ConsentVoter
 from app.db import Base
 from app.events.models import Event
 from app.groups.models import Group, Participant, Token
+from app.meetings.models import Meeting
 from app.reports.models import Milestone, MilestoneEntry, Report, Section, Version
 
 __all__ = [
+    "Amendment",
     "Base",
+    "Consent",
+    "ConsentVoter",
     "Event",
     "Group",
+    "Meeting",
     "Milestone",
     "MilestoneEntry",
     "Participant",

@@ -97,6 +97,9 @@ class Version(Base):
     paragraph_count: Mapped[int] = mapped_column(Integer)
     source: Mapped[VersionSource] = mapped_column(enum_column(VersionSource))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id"), default=None)
+    amendment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("amendment.id"), unique=True, default=None
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 

@@ -181,7 +181,11 @@ def import_report(
                 created.append((section, parsed))
         session.flush()
         for section, parsed in created:
-            session.add(_new_version(section.id, 1, parsed.text, principal, VersionSource.initial))
+            session.add(
+                _new_version(
+                    section.id, 1, parsed.text, principal.participant_id, VersionSource.initial
+                )
+            )
             if parsed.children:
                 next_level.append((section.id, parsed.children))
             count += 1
@@ -301,7 +305,7 @@ def _new_version(
     section_id: int,
     number: int,
     text: str,
-    author: Principal | None,
+    author_id: int | None,
     source: VersionSource,
 ) -> Version:
     return Version(
@@ -311,7 +315,7 @@ def _new_version(
         sha256=sha256_text(text),
         paragraph_count=paragraph_count(text),
         source=source,
-        author_id=None if author is None else author.participant_id,
+        author_id=author_id,
     )
 
 
@@ -345,7 +349,7 @@ def add_section(
     index = len(siblings) if position is None else min(position, len(siblings))
     siblings.insert(index, section)
     _renumber(siblings)
-    session.add(_new_version(section.id, 1, text, principal, VersionSource.initial))
+    session.add(_new_version(section.id, 1, text, principal.participant_id, VersionSource.initial))
     session.flush()
     record_event(
         session,
@@ -479,12 +483,14 @@ def append_version(
     *,
     section: Section,
     text: str,
-    author: Principal | None,
+    author_id: int | None,
     source: VersionSource,
+    amendment_id: int | None = None,
 ) -> Version:
     """The one way a section gets a new version; the caller holds the report lock."""
     number = section.head_version + 1
-    version = _new_version(section.id, number, text, author, source)
+    version = _new_version(section.id, number, text, author_id, source)
+    version.amendment_id = amendment_id
     session.add(version)
     # Compare-and-set on the head: a writer that somehow missed the report lock still
     # cannot produce two versions with one number (the unique key backs this up).
@@ -521,7 +527,11 @@ def write_version(
             head={"number": head.number, "sha256": head.sha256, "text": head.text},
         )
     version = append_version(
-        session, section=section, text=text, author=principal, source=VersionSource.edit
+        session,
+        section=section,
+        text=text,
+        author_id=principal.participant_id,
+        source=VersionSource.edit,
     )
     record_event(
         session,

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Base, enum_column, utcnow
+
+
+class AmendmentKind(enum.StrEnum):
+    editorial = "editorial"
+    substantive = "substantive"
+
+
+class AmendmentStatus(enum.StrEnum):
+    proposed = "proposed"
+    on_floor = "on_floor"
+    consent_open = "consent_open"
+    adopted = "adopted"
+    rejected = "rejected"
+    withdrawn = "withdrawn"
+    superseded = "superseded"
+    blocked = "blocked"
+    lapsed = "lapsed"
+    conflicted = "conflicted"
+
+
+OPEN_STATUSES = frozenset(
+    {AmendmentStatus.proposed, AmendmentStatus.on_floor, AmendmentStatus.consent_open}
+)
+
+
+class Answer(enum.StrEnum):
+    consent = "consent"
+    object = "object"
+
+
+class Amendment(Base):
+    __tablename__ = "amendment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id"), index=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("section.id"), index=True)
+    base_version: Mapped[int] = mapped_column(Integer)
+    proposed_text: Mapped[str] = mapped_column(Text)
+    patch: Mapped[str] = mapped_column(Text)
+    proposer_id: Mapped[int] = mapped_column(ForeignKey("participant.id"))
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[AmendmentKind] = mapped_column(enum_column(AmendmentKind))
+    suggested_kind: Mapped[AmendmentKind] = mapped_column(
+        enum_column(AmendmentKind, name="suggested_kind")
+    )
+    instruction: Mapped[str] = mapped_column(Text)
+    status: Mapped[AmendmentStatus] = mapped_column(
+        enum_column(AmendmentStatus), default=AmendmentStatus.proposed
+    )
+    alternative_to_id: Mapped[int | None] = mapped_column(ForeignKey("amendment.id"), default=None)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("amendment.id"), default=None)
+    resulting_version: Mapped[int | None] = mapped_column(Integer, default=None)
+    consent_deadline: Mapped[datetime | None] = mapped_column(default=None, index=True)
+    round_opened_at: Mapped[datetime | None] = mapped_column(default=None)
+    outcome_note: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": revision}  # noqa: RUF012
+
+
+class ConsentVoter(Base):
+    """The voting members frozen when a consent round opens."""
+
+    __tablename__ = "consent_voter"
+
+    amendment_id: Mapped[int] = mapped_column(ForeignKey("amendment.id"), primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), primary_key=True)
+
+
+class Consent(Base):
+    __tablename__ = "consent"
+    __table_args__ = (UniqueConstraint("amendment_id", "participant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    amendment_id: Mapped[int] = mapped_column(ForeignKey("amendment.id"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"))
+    answer: Mapped[Answer] = mapped_column(enum_column(Answer))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

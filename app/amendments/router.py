@@ -1,0 +1,230 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, status
+
+from app.amendments import service, views
+from app.amendments.models import AmendmentKind, AmendmentStatus, Answer
+from app.amendments.schemas import (
+    Alternative,
+    AmendmentCreate,
+    AmendmentRead,
+    AmendmentRevise,
+    Objection,
+    Preview,
+    Reason,
+)
+from app.auth import CurrentPrincipal
+from app.db import SessionDep
+from app.deadlines import settle_before_request
+from app.reports import service as reports
+
+router = APIRouter(prefix="/v1", tags=["amendments"], dependencies=[Depends(settle_before_request)])
+
+
+def _timeout(request: Request) -> float:
+    return float(request.app.state.settings.diff_timeout_seconds)
+
+
+@router.post(
+    "/sections/{section_id}/amendments",
+    response_model=AmendmentRead,
+    status_code=status.HTTP_201_CREATED,
+    responses={409: {"description": "Conflicts with changes made since the base version"}},
+)
+def propose_amendment(
+    section_id: int,
+    body: AmendmentCreate,
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+) -> AmendmentRead:
+    """Propose a change against `base_version`, as the whole new text or as a patch."""
+    amendment = service.propose_amendment(
+        session,
+        section_id=section_id,
+        principal=principal,
+        base_version=body.base_version,
+        text=body.text,
+        patch=body.patch,
+        rationale=body.rationale,
+        kind=body.kind,
+        alternative_to=body.alternative_to,
+        consent_deadline=body.consent_deadline,
+        timeout=_timeout(request),
+    )
+    return views.amendment_read(session, amendment, principal)
+
+
+@router.get("/reports/{report_id}/amendments", response_model=list[AmendmentRead])
+def list_amendments(
+    report_id: int,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    status: AmendmentStatus | None = None,
+    section_id: int | None = None,
+    kind: AmendmentKind | None = None,
+    proposer_id: int | None = None,
+    after: Annotated[int, Query(ge=0, description="Amendments with a larger id")] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[AmendmentRead]:
+    report = reports.get_report(session, report_id=report_id, principal=principal)
+    if not reports.is_attributed(principal):
+        proposer_id = None
+    found = service.list_amendments(
+        session,
+        report=report,
+        status=status,
+        section_id=section_id,
+        kind=kind,
+        proposer_id=proposer_id,
+        after=after,
+        limit=limit,
+    )
+    return views.amendment_reads(session, found, principal)
+
+
+@router.get("/amendments/{amendment_id}", response_model=AmendmentRead)
+def get_amendment(
+    amendment_id: int, session: SessionDep, principal: CurrentPrincipal
+) -> AmendmentRead:
+    amendment = service.get_amendment(session, amendment_id=amendment_id, principal=principal)
+    return views.amendment_read(session, amendment, principal)
+
+
+@router.get("/amendments/{amendment_id}/preview", response_model=Preview)
+def preview_amendment(
+    amendment_id: int, request: Request, session: SessionDep, principal: CurrentPrincipal
+) -> Preview:
+    """The text adoption would produce now (rebased onto the head), as a diff against it."""
+    amendment = service.get_amendment(session, amendment_id=amendment_id, principal=principal)
+    return views.preview(session, amendment, timeout=_timeout(request))
+
+
+@router.get("/amendments/{amendment_id}/alternatives", response_model=list[Alternative])
+def list_alternatives(
+    amendment_id: int, request: Request, session: SessionDep, principal: CurrentPrincipal
+) -> list[Alternative]:
+    amendment = service.get_amendment(session, amendment_id=amendment_id, principal=principal)
+    return views.alternatives(session, amendment, principal, timeout=_timeout(request))
+
+
+@router.post("/amendments/{amendment_id}/floor", response_model=AmendmentRead)
+def put_on_floor(
+    amendment_id: int, session: SessionDep, principal: CurrentPrincipal
+) -> AmendmentRead:
+    amendment = service.put_on_floor(session, amendment_id=amendment_id, principal=principal)
+    return views.amendment_read(session, amendment, principal)
+
+
+@router.post(
+    "/amendments/{amendment_id}/adopt",
+    response_model=AmendmentRead,
+    responses={409: {"description": "Wrong state, window closed, or the text conflicts"}},
+)
+def adopt_amendment(
+    amendment_id: int, request: Request, session: SessionDep, principal: CurrentPrincipal
+) -> AmendmentRead:
+    amendment = service.adopt_amendment(
+        session, amendment_id=amendment_id, principal=principal, timeout=_timeout(request)
+    )
+    return views.amendment_read(session, amendment, principal)
+
+
+@router.post("/amendments/{amendment_id}/reject", response_model=AmendmentRead)
+def reject_amendment(
+    amendment_id: int, body: Reason, session: SessionDep, principal: CurrentPrincipal
+) -> AmendmentRead:
+    amendment = service.reject_amendment(
+        session, amendment_id=amendment_id, principal=principal, reason=body.reason
+    )
+    return views.amendment_read(session, amendment, principal)
+
+
+@router.post("/amendments/{amendment_id}/withdraw", response_model=AmendmentRead)
+def withdraw_amendment(
+    amendment_id: int, body: Reason, session: SessionDep, principal: CurrentPrincipal
+) -> AmendmentRead:
+    amendment = service.withdraw_amendment(
+        session, amendment_id=amendment_id, principal=principal, reason=body.reason
+    )
+    return views.amendment_read(session, amendment, principal)
+
+
+@router.post("/amendments/{amendment_id}/escalate", response_model=AmendmentRead)
+def escalate_amendment(
+    amendment_id: int, body: Reason, session: SessionDep, principal: CurrentPrincipal
+) -> AmendmentRead:
+    """Any voting member: 'this potentially raises an issue of substance'."""
+    amendment = service.escalate_amendment(
+        session, amendment_id=amendment_id, principal=principal, reason=body.reason
+    )
+    return views.amendment_read(session, amendment, principal)
+
+
+@router.post("/amendments/{amendment_id}/revise", response_model=AmendmentRead, status_code=201)
+def revise_amendment(
+    amendment_id: int,
+    body: AmendmentRevise,
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+) -> AmendmentRead:
+    """A new wording is a new amendment superseding this one; consents given are void."""
+    amendment = service.revise_amendment(
+        session,
+        amendment_id=amendment_id,
+        principal=principal,
+        text=body.text,
+        patch=body.patch,
+        rationale=body.rationale,
+        timeout=_timeout(request),
+    )
+    return views.amendment_read(session, amendment, principal)
+
+
+@router.post("/amendments/{amendment_id}/consent", response_model=AmendmentRead)
+def consent_amendment(
+    amendment_id: int, request: Request, session: SessionDep, principal: CurrentPrincipal
+) -> AmendmentRead:
+    """The last consent of the round adopts and applies the amendment in this request."""
+    amendment = service.answer_round(
+        session,
+        amendment_id=amendment_id,
+        principal=principal,
+        answer=Answer.consent,
+        reason="",
+        timeout=_timeout(request),
+    )
+    return views.amendment_read(session, amendment, principal)
+
+
+@router.post("/amendments/{amendment_id}/object", response_model=AmendmentRead)
+def object_amendment(
+    amendment_id: int,
+    body: Objection,
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+) -> AmendmentRead:
+    """One objection blocks the amendment at once."""
+    amendment = service.answer_round(
+        session,
+        amendment_id=amendment_id,
+        principal=principal,
+        answer=Answer.object,
+        reason=body.reason,
+        timeout=_timeout(request),
+    )
+    return views.amendment_read(session, amendment, principal)
+
+
+@router.post("/amendments/{amendment_id}/cancel-round", response_model=AmendmentRead)
+def cancel_round(
+    amendment_id: int, body: Reason, session: SessionDep, principal: CurrentPrincipal
+) -> AmendmentRead:
+    amendment = service.cancel_round(
+        session, amendment_id=amendment_id, principal=principal, reason=body.reason
+    )
+    return views.amendment_read(session, amendment, principal)

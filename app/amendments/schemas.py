@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Self
+
+from pydantic import Field, model_validator
+
+from app.amendments.models import AmendmentKind, AmendmentStatus, Answer
+from app.reports.schemas import MAX_TEXT, DiffOp
+from app.schemas import InputModel, ReadModel
+
+
+class _Change(InputModel):
+    text: str | None = Field(
+        default=None, max_length=MAX_TEXT, description="The whole proposed text of the section"
+    )
+    patch: str | None = Field(
+        default=None,
+        max_length=2 * MAX_TEXT,
+        description="A diff-match-patch patch (patch_toText) against the base version",
+    )
+
+    @model_validator(mode="after")
+    def _one_change(self) -> Self:
+        if (self.text is None) == (self.patch is None):
+            raise ValueError("give exactly one of `text` or `patch`")
+        return self
+
+
+class AmendmentCreate(_Change):
+    base_version: int = Field(ge=1, le=2_000_000_000)
+    kind: AmendmentKind
+    rationale: str = Field(default="", max_length=20_000)
+    alternative_to: int | None = Field(
+        default=None, description="File as an alternative to this amendment (same passage)"
+    )
+    consent_deadline: datetime | None = Field(
+        default=None, description="For a consent round after adoption: when it ends"
+    )
+
+
+class AmendmentRevise(_Change):
+    rationale: str | None = Field(default=None, max_length=20_000)
+
+
+class Reason(InputModel):
+    reason: str = Field(default="", max_length=5_000)
+
+
+class Objection(InputModel):
+    reason: str = Field(min_length=1, max_length=5_000)
+
+
+class ConsentAnswer(ReadModel):
+    participant_id: int | None
+    answer: Answer
+    reason: str
+    answered_at: datetime
+
+
+class Tally(ReadModel):
+    voters: int
+    consented: int
+    objected: int
+    pending: int
+    answers: list[ConsentAnswer] = Field(
+        description="Who answered what; in the public view, without who"
+    )
+    pending_participant_ids: list[int] = Field(description="Empty in the public view")
+
+
+class AmendmentRead(ReadModel):
+    id: int
+    report_id: int
+    section_id: int
+    base_version: int
+    kind: AmendmentKind
+    suggested_kind: AmendmentKind
+    status: AmendmentStatus
+    instruction: str
+    rationale: str
+    patch: str
+    proposed_text: str
+    proposer_id: int | None
+    alternative_to_id: int | None
+    supersedes_id: int | None
+    resulting_version: int | None
+    consent_deadline: datetime | None
+    round_opened_at: datetime | None
+    outcome_note: str
+    decided_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    revision: int
+    tally: Tally | None
+
+
+class EditRead(ReadModel):
+    start: int
+    end: int
+    base_text: str
+    replacement: str
+
+
+class ConflictRead(ReadModel):
+    proposal: EditRead
+    head: EditRead
+
+
+class Preview(ReadModel):
+    amendment_id: int
+    base_version: int
+    head_version: int
+    applies: bool
+    text: str | None = Field(description="The section text adoption would produce now")
+    ops: list[DiffOp] = Field(description="That text against the head")
+    html: str
+    conflicts: list[ConflictRead]
+
+
+class Alternative(ReadModel):
+    amendment: AmendmentRead
+    preview: Preview
+
+
+class ReportAdopt(InputModel):
+    editorial_window_days: float | None = Field(
+        default=None, gt=0, le=90, description="Default: the server's setting (7 days)"
+    )
+
+
+class MeetingRead(ReadModel):
+    id: int
+    report_id: int
+    opened_by_id: int | None
+    opened_at: datetime
+    closed_at: datetime | None
+    floor_amendment_id: int | None

@@ -1,0 +1,795 @@
+"""Amendments: propose, rebase, decide on the floor, and pass by unanimous consent.
+
+Every write here starts by taking the report's row lock (`lock_report`), so decisions on one
+report are serialised: forty consents arriving in the same second are counted one after the
+other and exactly one of them applies the amendment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.amendments.models import (
+    OPEN_STATUSES,
+    Amendment,
+    AmendmentKind,
+    AmendmentStatus,
+    Answer,
+    Consent,
+    ConsentVoter,
+)
+from app.auth import Principal
+from app.db import utcnow
+from app.errors import (
+    Forbidden,
+    InvalidState,
+    MergeConflict,
+    NotFound,
+    Unprocessable,
+)
+from app.events.service import record_event
+from app.groups.models import PROPOSING_ROLES, VOTING_ROLES, Participant, Role
+from app.meetings.models import Meeting
+from app.reports import service as reports
+from app.reports.models import Report, ReportStatus, Section, Version, VersionSource
+from app.text import merge as merging
+from app.text.classify import suggest_kind
+from app.text.instructions import instruction
+from app.text.patches import PatchError, apply_exact, make_patch
+
+DECIDERS_AFTER_ADOPTION = frozenset({Role.chair, Role.secretariat})
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+def get_amendment(session: Session, *, amendment_id: int, principal: Principal | None) -> Amendment:
+    amendment = session.get(Amendment, amendment_id)
+    if amendment is None:
+        raise NotFound(f"No amendment {amendment_id}.")
+    if principal is not None:
+        report = session.get(Report, amendment.report_id)
+        assert report is not None
+        principal.ensure_in_group(report.group_id)
+    return amendment
+
+
+def list_amendments(
+    session: Session,
+    *,
+    report: Report,
+    status: AmendmentStatus | None,
+    section_id: int | None,
+    kind: AmendmentKind | None,
+    proposer_id: int | None,
+    after: int,
+    limit: int,
+) -> list[Amendment]:
+    query = select(Amendment).where(Amendment.report_id == report.id, Amendment.id > after)
+    if status is not None:
+        query = query.where(Amendment.status == status)
+    if section_id is not None:
+        query = query.where(Amendment.section_id == section_id)
+    if kind is not None:
+        query = query.where(Amendment.kind == kind)
+    if proposer_id is not None:
+        query = query.where(Amendment.proposer_id == proposer_id)
+    return list(session.scalars(query.order_by(Amendment.id).limit(limit)))
+
+
+@dataclass(frozen=True)
+class RoundState:
+    voters: list[int]
+    answers: list[Consent]
+
+    @property
+    def consented(self) -> int:
+        return sum(1 for a in self.answers if a.answer == Answer.consent)
+
+    @property
+    def objected(self) -> int:
+        return sum(1 for a in self.answers if a.answer == Answer.object)
+
+    @property
+    def pending(self) -> list[int]:
+        answered = {a.participant_id for a in self.answers}
+        return [v for v in self.voters if v not in answered]
+
+
+def round_states(session: Session, amendment_ids: Iterable[int]) -> dict[int, RoundState]:
+    """Voters and answers of many amendments in two queries."""
+    ids = list(amendment_ids)
+    if not ids:
+        return {}
+    voters: dict[int, list[int]] = {}
+    for amendment_id, participant_id in session.execute(
+        select(ConsentVoter.amendment_id, ConsentVoter.participant_id)
+        .where(ConsentVoter.amendment_id.in_(ids))
+        .order_by(ConsentVoter.participant_id)
+    ):
+        voters.setdefault(amendment_id, []).append(participant_id)
+    answers: dict[int, list[Consent]] = {}
+    for consent in session.scalars(
+        select(Consent).where(Consent.amendment_id.in_(ids)).order_by(Consent.id)
+    ):
+        answers.setdefault(consent.amendment_id, []).append(consent)
+    return {i: RoundState(voters=voters[i], answers=answers.get(i, [])) for i in ids if i in voters}
+
+
+# --- text -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rebased:
+    base: Version
+    head: Version
+    text: str | None
+    clashes: list[merging.Clash]
+
+
+def rebase(session: Session, amendment: Amendment, *, timeout: float) -> Rebased:
+    section = session.get(Section, amendment.section_id)
+    assert section is not None
+    base = reports.get_version(session, section=section, number=amendment.base_version)
+    head = reports.get_version(session, section=section, number=section.head_version)
+    try:
+        text = merging.merge(base.text, amendment.proposed_text, head.text, timeout=timeout)
+    except merging.MergeConflict as conflict:
+        return Rebased(base, head, None, conflict.clashes)
+    return Rebased(base, head, text, [])
+
+
+def alternative_group(session: Session, amendment: Amendment) -> list[Amendment]:
+    root = _group_root(amendment)
+    return list(
+        session.scalars(
+            select(Amendment)
+            .where((Amendment.id == root) | (Amendment.alternative_to_id == root))
+            .order_by(Amendment.id)
+        )
+    )
+
+
+def edit_view(edit: merging.Edit, base: str) -> dict[str, object]:
+    return {
+        "start": edit.start,
+        "end": edit.end,
+        "base_text": base[edit.start : edit.end],
+        "replacement": edit.replacement,
+    }
+
+
+def conflict_error(amendment_id: int | None, rebased: Rebased) -> MergeConflict:
+    return MergeConflict(
+        "The section changed since the base version and this amendment now overlaps those "
+        "changes. Propose it again against the head version.",
+        amendment_id=amendment_id,
+        base_version=rebased.base.number,
+        head_version=rebased.head.number,
+        conflicts=[
+            {
+                "proposal": edit_view(c.proposal, rebased.base.text),
+                "head": edit_view(c.head, rebased.base.text),
+            }
+            for c in rebased.clashes
+        ],
+        base_text=rebased.base.text,
+        head_text=rebased.head.text,
+    )
+
+
+def _proposed_text(base: str, *, text: str | None, patch: str | None) -> str:
+    if text is not None:
+        return text
+    assert patch is not None
+    try:
+        return apply_exact(base, patch)
+    except PatchError as error:
+        raise Unprocessable(f"The patch does not apply to the base version: {error}") from None
+
+
+# --- deadlines --------------------------------------------------------------------------
+
+
+def settle_due(session: Session, *, report: Report, now: datetime | None = None) -> None:
+    """Close the consent rounds of `report` whose deadline has passed. Caller holds the lock."""
+    now = now or utcnow()
+    due = list(
+        session.scalars(
+            select(Amendment)
+            .where(
+                Amendment.report_id == report.id,
+                Amendment.status == AmendmentStatus.consent_open,
+                Amendment.consent_deadline <= now,
+            )
+            .order_by(Amendment.consent_deadline, Amendment.id)
+        )
+    )
+    for amendment in due:
+        state = round_states(session, [amendment.id]).get(amendment.id)
+        objected = state is not None and state.objected > 0
+        if report.silence_procedure and not objected:
+            try:
+                _apply(session, report=report, amendment=amendment, actor_id=None, timeout=2.0)
+            except MergeConflict:
+                _close(
+                    session,
+                    report,
+                    amendment,
+                    AmendmentStatus.conflicted,
+                    None,
+                    "The section changed and the amendment no longer applies.",
+                )
+            else:
+                amendment.outcome_note = (
+                    "Adopted under the silence procedure: no objection by the deadline."
+                )
+        else:
+            _close(
+                session,
+                report,
+                amendment,
+                AmendmentStatus.lapsed,
+                None,
+                "The consent round ended at its deadline without unanimous consent.",
+            )
+
+
+def reports_with_due_rounds(session: Session, *, now: datetime | None = None) -> list[int]:
+    return list(
+        session.scalars(
+            select(Amendment.report_id)
+            .where(
+                Amendment.status == AmendmentStatus.consent_open,
+                Amendment.consent_deadline <= (now or utcnow()),
+            )
+            .distinct()
+        )
+    )
+
+
+# --- transitions ------------------------------------------------------------------------
+
+
+def _lock(
+    session: Session, *, amendment_id: int, principal: Principal, roles: Iterable[Role]
+) -> tuple[Report, Amendment]:
+    amendment = get_amendment(session, amendment_id=amendment_id, principal=principal)
+    report = reports.lock_report(
+        session, report_id=amendment.report_id, principal=principal, roles=roles
+    )
+    settle_due(session, report=report)
+    session.refresh(amendment)
+    reports.ensure_not_transmitted(report)
+    return report, amendment
+
+
+def _require_status(amendment: Amendment, *allowed: AmendmentStatus, action: str) -> None:
+    if amendment.status not in allowed:
+        names = " or ".join(s.value for s in allowed)
+        raise InvalidState(
+            f"Cannot {action} amendment {amendment.id}: it is {amendment.status.value}, "
+            f"not {names}.",
+            amendment_status=amendment.status.value,
+        )
+
+
+def _event(
+    session: Session, report: Report, type: str, actor_id: int | None, **payload: object
+) -> None:
+    record_event(session, report_id=report.id, type=type, actor_id=actor_id, payload=payload)
+
+
+def _close(
+    session: Session,
+    report: Report,
+    amendment: Amendment,
+    status: AmendmentStatus,
+    actor_id: int | None,
+    note: str = "",
+) -> None:
+    amendment.status = status
+    amendment.decided_at = utcnow()
+    if note:
+        amendment.outcome_note = note
+    _clear_floor(session, amendment)
+    session.flush()
+    _event(
+        session,
+        report,
+        f"amendment.{status.value}",
+        actor_id,
+        amendment_id=amendment.id,
+        section_id=amendment.section_id,
+        note=note,
+    )
+
+
+def _clear_floor(session: Session, amendment: Amendment) -> None:
+    for meeting in session.scalars(
+        select(Meeting).where(Meeting.floor_amendment_id == amendment.id)
+    ):
+        meeting.floor_amendment_id = None
+
+
+def _group_root(amendment: Amendment) -> int:
+    return amendment.alternative_to_id or amendment.id
+
+
+def _apply(
+    session: Session, *, report: Report, amendment: Amendment, actor_id: int | None, timeout: float
+) -> Version:
+    """Adopt: exactly one new version, in this transaction, or a MergeConflict."""
+    rebased = rebase(session, amendment, timeout=timeout)
+    if rebased.text is None:
+        raise conflict_error(amendment.id, rebased)
+    section = session.get(Section, amendment.section_id)
+    assert section is not None
+    version = reports.append_version(
+        session,
+        section=section,
+        text=rebased.text,
+        author_id=amendment.proposer_id,
+        source=VersionSource.amendment,
+        amendment_id=amendment.id,
+    )
+    amendment.resulting_version = version.number
+    amendment.status = AmendmentStatus.adopted
+    amendment.decided_at = utcnow()
+    _clear_floor(session, amendment)
+    session.flush()
+    _event(
+        session,
+        report,
+        "amendment.adopted",
+        actor_id,
+        amendment_id=amendment.id,
+        section_id=section.id,
+        version=version.number,
+        sha256=version.sha256,
+    )
+    root = _group_root(amendment)
+    for other in session.scalars(
+        select(Amendment).where(
+            Amendment.id != amendment.id,
+            (Amendment.id == root) | (Amendment.alternative_to_id == root),
+            Amendment.status.in_(OPEN_STATUSES),
+        )
+    ):
+        _close(
+            session,
+            report,
+            other,
+            AmendmentStatus.superseded,
+            actor_id,
+            f"Alternative {amendment.id} was adopted.",
+        )
+    _recheck_open_rounds(session, report=report, section=section, timeout=timeout)
+    return version
+
+
+def _recheck_open_rounds(
+    session: Session, *, report: Report, section: Section, timeout: float
+) -> None:
+    """The section moved on: a round whose amendment no longer merges ends as conflicted;
+    one that still merges keeps its consents."""
+    for other in session.scalars(
+        select(Amendment).where(
+            Amendment.section_id == section.id,
+            Amendment.status == AmendmentStatus.consent_open,
+        )
+    ):
+        if rebase(session, other, timeout=timeout).text is None:
+            _close(
+                session,
+                report,
+                other,
+                AmendmentStatus.conflicted,
+                None,
+                f"Version {section.head_version} of the section overlaps this amendment.",
+            )
+
+
+def _open_round(
+    session: Session, *, report: Report, amendment: Amendment, deadline: datetime | None
+) -> None:
+    voters = list(
+        session.scalars(
+            select(Participant.id).where(
+                Participant.group_id == report.group_id,
+                Participant.active.is_(True),
+                Participant.role.in_(list(VOTING_ROLES)),
+            )
+        )
+    )
+    if not voters:
+        raise InvalidState("The group has no voting members to consent.")
+    session.add_all(ConsentVoter(amendment_id=amendment.id, participant_id=v) for v in voters)
+    amendment.status = AmendmentStatus.consent_open
+    amendment.round_opened_at = utcnow()
+    amendment.consent_deadline = deadline
+    session.flush()
+    _event(
+        session,
+        report,
+        "consent.opened",
+        None,
+        amendment_id=amendment.id,
+        voters=len(voters),
+        deadline=None if deadline is None else deadline.isoformat(),
+    )
+
+
+def _check_deadline(deadline: datetime | None) -> None:
+    if deadline is not None:
+        if deadline.tzinfo is None:
+            raise Unprocessable("`consent_deadline` needs a timezone.")
+        if deadline <= utcnow():
+            raise Unprocessable("`consent_deadline` is in the past.")
+
+
+def _ensure_window_open(report: Report) -> None:
+    ends = report.editorial_window_ends_at
+    if ends is not None and utcnow() >= ends:
+        raise InvalidState(
+            f"The editorial window closed at {ends.isoformat()}; a change now needs the "
+            "unanimous consent of the group (propose it as substantive).",
+            editorial_window_ends_at=ends.isoformat(),
+        )
+
+
+def propose_amendment(
+    session: Session,
+    *,
+    section_id: int,
+    principal: Principal,
+    base_version: int,
+    text: str | None,
+    patch: str | None,
+    rationale: str,
+    kind: AmendmentKind,
+    alternative_to: int | None,
+    consent_deadline: datetime | None,
+    timeout: float,
+    supersedes: Amendment | None = None,
+) -> Amendment:
+    section = reports.get_section(session, section_id=section_id, principal=principal)
+    report = reports.lock_report(
+        session, report_id=section.report_id, principal=principal, roles=PROPOSING_ROLES
+    )
+    settle_due(session, report=report)
+    reports.ensure_not_transmitted(report)
+    if principal.participant is None or not principal.participant.active:
+        raise Forbidden("Only an active participant may propose amendments.")
+    session.refresh(section)
+    if section.removed_at is not None:
+        raise InvalidState(f"Section {section.id} has been removed from the outline.")
+    if base_version > section.head_version:
+        raise Unprocessable(
+            f"Section {section.id} has no version {base_version}; its head is "
+            f"{section.head_version}.",
+            head_version=section.head_version,
+        )
+    _check_deadline(consent_deadline)
+    if report.status == ReportStatus.adopted and kind == AmendmentKind.editorial:
+        _ensure_window_open(report)
+    base = reports.get_version(session, section=section, number=base_version)
+    proposed = _proposed_text(base.text, text=text, patch=patch)
+    if proposed == base.text:
+        raise Unprocessable("The amendment changes nothing.")
+    root: int | None = None
+    if alternative_to is not None:
+        target = session.get(Amendment, alternative_to)
+        if target is None or target.report_id != report.id:
+            raise NotFound(f"No amendment {alternative_to} in this report.")
+        if target.section_id != section.id:
+            raise Unprocessable("An alternative must amend the same section.")
+        if target.status not in OPEN_STATUSES:
+            raise InvalidState(f"Amendment {alternative_to} is already {target.status.value}.")
+        root = _group_root(target)
+    amendment = Amendment(
+        report_id=report.id,
+        section_id=section.id,
+        base_version=base_version,
+        proposed_text=proposed,
+        patch=patch if patch is not None else make_patch(base.text, proposed, timeout=timeout),
+        proposer_id=principal.participant.id,
+        rationale=rationale,
+        kind=kind,
+        suggested_kind=AmendmentKind(suggest_kind(base.text, proposed)),
+        instruction=instruction(
+            base.text,
+            proposed,
+            first_paragraph=reports.first_paragraph_of(session, section=section) or 1,
+        ),
+        alternative_to_id=root,
+        supersedes_id=None if supersedes is None else supersedes.id,
+        consent_deadline=consent_deadline,
+    )
+    session.add(amendment)
+    session.flush()
+    rebased = rebase(session, amendment, timeout=timeout)
+    if rebased.text is None:
+        raise conflict_error(None, rebased)
+    _event(
+        session,
+        report,
+        "amendment.proposed",
+        principal.participant_id,
+        amendment_id=amendment.id,
+        section_id=section.id,
+        base_version=base_version,
+        kind=kind.value,
+        instruction=amendment.instruction,
+        alternative_to=root,
+        supersedes=amendment.supersedes_id,
+    )
+    if report.status == ReportStatus.adopted and kind == AmendmentKind.substantive:
+        _open_round(session, report=report, amendment=amendment, deadline=consent_deadline)
+    return amendment
+
+
+def revise_amendment(
+    session: Session,
+    *,
+    amendment_id: int,
+    principal: Principal,
+    text: str | None,
+    patch: str | None,
+    rationale: str | None,
+    timeout: float,
+) -> Amendment:
+    """A new wording is a new amendment that supersedes the old one (and voids its consents)."""
+    old = get_amendment(session, amendment_id=amendment_id, principal=principal)
+    if principal.participant_id != old.proposer_id:
+        raise Forbidden("Only the proposer may revise an amendment.")
+    _require_status(old, AmendmentStatus.proposed, AmendmentStatus.consent_open, action="revise")
+    new = propose_amendment(
+        session,
+        section_id=old.section_id,
+        principal=principal,
+        base_version=old.base_version,
+        text=text,
+        patch=patch,
+        rationale=old.rationale if rationale is None else rationale,
+        kind=old.kind,
+        alternative_to=None,
+        consent_deadline=old.consent_deadline
+        if old.consent_deadline and old.consent_deadline > utcnow()
+        else None,
+        timeout=timeout,
+        supersedes=old,
+    )
+    session.refresh(old)
+    new.alternative_to_id = old.alternative_to_id
+    report = session.get(Report, old.report_id)
+    assert report is not None
+    _require_status(old, AmendmentStatus.proposed, AmendmentStatus.consent_open, action="revise")
+    _close(
+        session,
+        report,
+        old,
+        AmendmentStatus.superseded,
+        principal.participant_id,
+        f"Revised as amendment {new.id}.",
+    )
+    return new
+
+
+def put_on_floor(session: Session, *, amendment_id: int, principal: Principal) -> Amendment:
+    report, amendment = _lock(
+        session, amendment_id=amendment_id, principal=principal, roles=[Role.chair]
+    )
+    reports.ensure_drafting(report, "Putting an amendment on the floor")
+    _require_status(amendment, AmendmentStatus.proposed, action="put on the floor")
+    meeting = session.scalar(
+        select(Meeting).where(Meeting.report_id == report.id, Meeting.closed_at.is_(None))
+    )
+    if meeting is None:
+        raise InvalidState("No meeting is open on this report; the chair opens one first.")
+    if meeting.floor_amendment_id is not None:
+        raise InvalidState(
+            f"Amendment {meeting.floor_amendment_id} is on the floor; decide it first.",
+            floor_amendment_id=meeting.floor_amendment_id,
+        )
+    meeting.floor_amendment_id = amendment.id
+    amendment.status = AmendmentStatus.on_floor
+    session.flush()
+    _event(
+        session,
+        report,
+        "floor.changed",
+        principal.participant_id,
+        meeting_id=meeting.id,
+        amendment_id=amendment.id,
+        instruction=amendment.instruction,
+    )
+    return amendment
+
+
+def adopt_amendment(
+    session: Session, *, amendment_id: int, principal: Principal, timeout: float
+) -> Amendment:
+    report, amendment = _lock(
+        session, amendment_id=amendment_id, principal=principal, roles=DECIDERS_AFTER_ADOPTION
+    )
+    if report.status == ReportStatus.drafting:
+        if principal.role != Role.chair:
+            raise Forbidden("While drafting, only the chair adopts amendments on the floor.")
+        _require_status(amendment, AmendmentStatus.on_floor, action="adopt")
+    else:
+        if amendment.kind != AmendmentKind.editorial:
+            raise InvalidState(
+                "After adoption of the report a substantive amendment passes only by "
+                "unanimous consent.",
+                amendment_status=amendment.status.value,
+            )
+        _require_status(amendment, AmendmentStatus.proposed, action="adopt")
+        _ensure_window_open(report)
+    _apply(
+        session,
+        report=report,
+        amendment=amendment,
+        actor_id=principal.participant_id,
+        timeout=timeout,
+    )
+    return amendment
+
+
+def reject_amendment(
+    session: Session, *, amendment_id: int, principal: Principal, reason: str
+) -> Amendment:
+    report, amendment = _lock(
+        session, amendment_id=amendment_id, principal=principal, roles=DECIDERS_AFTER_ADOPTION
+    )
+    if report.status == ReportStatus.drafting:
+        if principal.role != Role.chair:
+            raise Forbidden("While drafting, only the chair rejects amendments on the floor.")
+        _require_status(amendment, AmendmentStatus.on_floor, action="reject")
+    else:
+        if amendment.kind != AmendmentKind.editorial:
+            raise InvalidState("A substantive amendment is decided by the consent round.")
+        _require_status(amendment, AmendmentStatus.proposed, action="reject")
+        _ensure_window_open(report)
+    _close(session, report, amendment, AmendmentStatus.rejected, principal.participant_id, reason)
+    return amendment
+
+
+def withdraw_amendment(
+    session: Session, *, amendment_id: int, principal: Principal, reason: str
+) -> Amendment:
+    report, amendment = _lock(
+        session, amendment_id=amendment_id, principal=principal, roles=PROPOSING_ROLES
+    )
+    if principal.participant_id != amendment.proposer_id:
+        raise Forbidden("Only the proposer may withdraw an amendment.")
+    _require_status(
+        amendment, AmendmentStatus.proposed, AmendmentStatus.on_floor, action="withdraw"
+    )
+    _close(session, report, amendment, AmendmentStatus.withdrawn, principal.participant_id, reason)
+    return amendment
+
+
+def escalate_amendment(
+    session: Session, *, amendment_id: int, principal: Principal, reason: str
+) -> Amendment:
+    """'It potentially raises an issue of substance': editorial becomes substantive."""
+    report, amendment = _lock(
+        session, amendment_id=amendment_id, principal=principal, roles=VOTING_ROLES
+    )
+    if principal.participant is None or not principal.participant.is_voting:
+        raise Forbidden("Only a voting member may escalate an amendment.")
+    if amendment.kind != AmendmentKind.editorial:
+        raise InvalidState(f"Amendment {amendment.id} is already substantive.")
+    _require_status(
+        amendment, AmendmentStatus.proposed, AmendmentStatus.on_floor, action="escalate"
+    )
+    amendment.kind = AmendmentKind.substantive
+    session.flush()
+    _event(
+        session,
+        report,
+        "amendment.escalated",
+        principal.participant_id,
+        amendment_id=amendment.id,
+        reason=reason,
+    )
+    if report.status == ReportStatus.adopted:
+        _open_round(
+            session, report=report, amendment=amendment, deadline=amendment.consent_deadline
+        )
+    return amendment
+
+
+def answer_round(
+    session: Session,
+    *,
+    amendment_id: int,
+    principal: Principal,
+    answer: Answer,
+    reason: str,
+    timeout: float,
+) -> Amendment:
+    report, amendment = _lock(
+        session, amendment_id=amendment_id, principal=principal, roles=VOTING_ROLES
+    )
+    _require_status(amendment, AmendmentStatus.consent_open, action="answer on")
+    state = round_states(session, [amendment.id])[amendment.id]
+    voter = principal.participant_id
+    if voter not in state.voters:
+        raise Forbidden("You were not a voting member when this consent round opened.")
+    if voter in {a.participant_id for a in state.answers}:
+        raise InvalidState("You have already answered in this consent round.")
+    assert voter is not None
+    session.add(
+        Consent(amendment_id=amendment.id, participant_id=voter, answer=answer, reason=reason)
+    )
+    session.flush()
+    _event(
+        session,
+        report,
+        f"consent.{answer.value}",
+        voter,
+        amendment_id=amendment.id,
+        reason=reason if answer == Answer.object else "",
+    )
+    if answer == Answer.object:
+        _close(
+            session,
+            report,
+            amendment,
+            AmendmentStatus.blocked,
+            None,
+            "Blocked: a voting member objected.",
+        )
+    elif len(state.pending) == 1:  # this answer was the last one missing
+        _apply(session, report=report, amendment=amendment, actor_id=None, timeout=timeout)
+        amendment.outcome_note = "Adopted by unanimous consent."
+    return amendment
+
+
+def cancel_round(
+    session: Session, *, amendment_id: int, principal: Principal, reason: str
+) -> Amendment:
+    report, amendment = _lock(
+        session, amendment_id=amendment_id, principal=principal, roles=[Role.chair]
+    )
+    _require_status(amendment, AmendmentStatus.consent_open, action="cancel the round of")
+    _close(
+        session,
+        report,
+        amendment,
+        AmendmentStatus.lapsed,
+        principal.participant_id,
+        f"Consent round cancelled by the chair. {reason}".strip(),
+    )
+    return amendment
+
+
+def count_open(session: Session, *, report_id: int) -> int:
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(Amendment)
+            .where(Amendment.report_id == report_id, Amendment.status.in_(OPEN_STATUSES))
+        )
+        or 0
+    )
+
+
+def lapse_open(session: Session, *, report: Report, actor_id: int | None, note: str) -> int:
+    open_ones = list(
+        session.scalars(
+            select(Amendment)
+            .where(Amendment.report_id == report.id, Amendment.status.in_(OPEN_STATUSES))
+            .order_by(Amendment.id)
+        )
+    )
+    for amendment in open_ones:
+        _close(session, report, amendment, AmendmentStatus.lapsed, actor_id, note)
+    return len(open_ones)

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+from sqlalchemy import select
+
+from app.auth import CurrentPrincipal
+from app.db import SessionDep
+from app.events.models import Event
+from app.events.schemas import ChainReport, EventPage, EventRead
+from app.events.service import head_hash, verify_chain
+from app.reports import service as reports
+
+router = APIRouter(prefix="/v1", tags=["events"])
+HEAD_HASH_HEADER = "Plenary-Chain-Head"
+
+
+@router.get("/reports/{report_id}/events", response_model=EventPage)
+def list_events(
+    report_id: int,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    after: Annotated[int, Query(ge=0, description="Events with a larger id")] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> EventPage:
+    """The report's event log, oldest first, in commit order."""
+    report = reports.get_report(session, report_id=report_id, principal=principal)
+    rows = list(
+        session.scalars(
+            select(Event)
+            .where(Event.report_id == report.id, Event.id > after)
+            .order_by(Event.seq)
+            .limit(limit + 1)
+        )
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    attributed = reports.is_attributed(principal)
+    items = [EventRead.model_validate(e) for e in rows]
+    if not attributed:
+        for item in items:
+            item.actor_id = None
+    head = head_hash(session, report_id=report.id)
+    response.headers[HEAD_HASH_HEADER] = head
+    return EventPage(items=items, next_after=rows[-1].id if more and rows else None, head_hash=head)
+
+
+@router.get("/reports/{report_id}/events/verify", response_model=ChainReport)
+def verify_events(
+    report_id: int, response: Response, session: SessionDep, principal: CurrentPrincipal
+) -> ChainReport:
+    """Recompute the report's hash chain and name the first event that does not match."""
+    report = reports.get_report(session, report_id=report_id, principal=principal)
+    check = verify_chain(session, report_id=report.id)
+    response.headers[HEAD_HASH_HEADER] = check.head_hash
+    return ChainReport(
+        ok=check.ok,
+        events=check.count,
+        head_hash=check.head_hash,
+        first_bad_event_id=check.first_bad_event_id,
+        first_bad_seq=check.first_bad_seq,
+        reason=check.reason,
+    )

@@ -1,0 +1,375 @@
+"""After adoption: the editorial window, escalation, and the unanimous-consent rule."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from tests.amendments.helpers import (
+    TEXT,
+    act,
+    adopt_report,
+    event_types,
+    head_text,
+    propose,
+    report_with_section,
+)
+from tests.factories import add_person, make_room, ok
+
+
+def soon(seconds: float) -> str:
+    return (datetime.now(UTC) + timedelta(seconds=seconds)).isoformat()
+
+
+def test_editorial_in_window_then_window_closes(client: TestClient) -> None:
+    room = make_room(client)
+    rid, sid = report_with_section(client, room)
+    adopt_report(client, room, rid, days=1.5 / 86400)  # a 1.5 second window
+    fix = propose(client, room.members[0], sid, TEXT.replace("Geneva", "Geneva,"), kind="editorial")
+    assert fix["status"] == "proposed" and fix["tally"] is None
+    assert act(client, room.members[1], fix["id"], "adopt", 403)["status"] == 403
+    assert act(client, room.secretariat, fix["id"], "adopt")["status"] == "adopted"
+    late = propose(
+        client,
+        room.members[0],
+        sid,
+        TEXT.replace("Geneva", "Geneva,").replace("2004.", "2004 ."),
+        base=2,
+        kind="editorial",
+    )
+    time.sleep(1.6)
+    closed = act(client, room.chair, late["id"], "adopt", 409)
+    assert (
+        closed["type"] == "urn:plenary:problem:invalid-state"
+        and "editorial window" in closed["detail"]
+    )
+    assert act(client, room.chair, late["id"], "reject", 409)["status"] == 409
+    assert (
+        propose(client, room.members[0], sid, TEXT + " x", base=2, kind="editorial", expect=409)[
+            "status"
+        ]
+        == 409
+    )
+    # substance still goes through consent after the window
+    assert propose(client, room.members[0], sid, TEXT + " x", base=2)["status"] == "consent_open"
+
+
+def test_unanimous_consent_adopts_and_one_objection_blocks(client: TestClient) -> None:
+    room = make_room(client, members=3)
+    rid, sid = report_with_section(client, room)
+    adopt_report(client, room, rid)
+    change = propose(
+        client, room.members[0], sid, TEXT.replace("open to all", "open and inclusive to all")
+    )
+    assert change["status"] == "consent_open"
+    tally = change["tally"]
+    assert (
+        tally["voters"] == 4 and tally["pending"] == 4
+    )  # chair + 3 members; not secretariat or observers
+    assert set(tally["pending_participant_ids"]) == {p.id for p in room.voters}
+    # substantive amendments are not adopted by decision after adoption
+    assert act(client, room.chair, change["id"], "adopt", 409)["status"] == 409
+    for who in (room.secretariat, room.observers[0]):
+        assert act(client, who, change["id"], "consent", 403)["status"] == 403
+    for voter in room.voters[:-1]:
+        assert act(client, voter, change["id"], "consent")["status"] == "consent_open"
+    assert act(client, room.voters[0], change["id"], "consent", 409)["detail"].startswith(
+        "You have already"
+    )
+    done = act(client, room.voters[-1], change["id"], "consent")
+    assert (
+        done["status"] == "adopted"
+        and done["resulting_version"] == 2
+        and done["tally"]["consented"] == 4
+    )
+    assert "open and inclusive" in head_text(client, room, sid)
+    # one objection blocks at once
+    blocked = propose(client, room.members[1], sid, TEXT.replace("Geneva", "Tunis"), base=2)
+    act(client, room.members[0], blocked["id"], "consent")
+    assert (
+        act(client, room.members[2], blocked["id"], "object", 422)["status"] == 422
+    )  # a reason is required
+    result = act(
+        client, room.members[2], blocked["id"], "object", reason="This changes the venue of record."
+    )
+    assert result["status"] == "blocked" and result["tally"]["objected"] == 1
+    assert act(client, room.chair, blocked["id"], "consent", 409)["status"] == 409
+    assert "Tunis" not in head_text(client, room, sid)
+    # nobody answers for someone else
+    spoof = client.post(
+        f"/v1/amendments/{blocked['id']}/consent",
+        json={"participant_id": room.chair.id},
+        headers=room.members[0].headers,
+    )
+    assert spoof.status_code in (409, 422)
+    types = event_types(client, room, rid)
+    assert (
+        types.count("consent.consent") == 5
+        and "consent.object" in types
+        and "amendment.blocked" in types
+    )
+    # observers see the tally without names
+    seen = ok(client.get(f"/v1/amendments/{blocked['id']}", headers=room.observers[0].headers))
+    assert seen["proposer_id"] is None and all(
+        a["participant_id"] is None for a in seen["tally"]["answers"]
+    )
+    assert seen["tally"]["answers"][-1]["reason"] == "This changes the venue of record."
+
+
+def test_escalation_opens_a_round(client: TestClient) -> None:
+    room = make_room(client, members=2)
+    rid, sid = report_with_section(client, room)
+    adopt_report(client, room, rid)
+    fix = propose(client, room.members[0], sid, TEXT.replace("should", "must"), kind="editorial")
+    assert fix["suggested_kind"] == "substantive"
+    assert act(client, room.secretariat, fix["id"], "escalate", 403)["status"] == 403
+    assert act(client, room.observers[0], fix["id"], "escalate", 403)["status"] == 403
+    escalated = act(
+        client,
+        room.members[1],
+        fix["id"],
+        "escalate",
+        reason="It potentially raises an issue of substance",
+    )
+    assert escalated["kind"] == "substantive" and escalated["status"] == "consent_open"
+    assert act(client, room.chair, fix["id"], "adopt", 409)["status"] == 409
+    assert act(client, room.members[1], fix["id"], "escalate", 409)["status"] == 409
+
+
+def test_voters_are_frozen_when_the_round_opens(client: TestClient) -> None:
+    room = make_room(client, members=2)
+    rid, sid = report_with_section(client, room)
+    adopt_report(client, room, rid)
+    change = propose(client, room.members[0], sid, TEXT + " Agreed.")
+    newcomer = add_person(client, room.group_id, "member", by=room.chair.headers)
+    assert act(client, newcomer, change["id"], "consent", 403)["status"] == 403
+    leaving = room.members[1]
+    ok(
+        client.patch(
+            f"/v1/participants/{leaving.id}", json={"active": False}, headers=room.chair.headers
+        )
+    )
+    act(client, room.chair, change["id"], "consent")
+    still = act(client, room.members[0], change["id"], "consent")
+    assert still["status"] == "consent_open" and still["tally"]["pending_participant_ids"] == [
+        leaving.id
+    ]
+    # the chair may cancel the round; it then lapses
+    assert act(client, room.members[0], change["id"], "cancel-round", 403)["status"] == 403
+    cancelled = act(
+        client, room.chair, change["id"], "cancel-round", reason="Member left the group"
+    )
+    assert cancelled["status"] == "lapsed"
+
+
+def test_revision_supersedes_and_voids_consents(client: TestClient) -> None:
+    room = make_room(client, members=2)
+    rid, sid = report_with_section(client, room)
+    adopt_report(client, room, rid)
+    first = propose(client, room.members[0], sid, TEXT + " First wording.")
+    act(client, room.chair, first["id"], "consent")
+    assert (
+        act(client, room.members[1], first["id"], "revise", 403, text=TEXT + " x")["status"] == 403
+    )
+    second = act(
+        client, room.members[0], first["id"], "revise", 201, text=TEXT + " Second wording."
+    )
+    assert second["supersedes_id"] == first["id"] and second["status"] == "consent_open"
+    assert second["tally"]["consented"] == 0
+    assert (
+        ok(client.get(f"/v1/amendments/{first['id']}", headers=room.chair.headers))["status"]
+        == "superseded"
+    )
+    assert act(client, room.chair, first["id"], "consent", 409)["status"] == 409
+
+
+def test_round_conflicted_when_the_section_changes_under_it(client: TestClient) -> None:
+    room = make_room(client, members=1)
+    rid, sid = report_with_section(client, room)
+    adopt_report(client, room, rid)
+    fix = propose(
+        client,
+        room.members[0],
+        sid,
+        TEXT.replace("Geneva", "Geneva, Switzerland"),
+        kind="editorial",
+    )
+    overlapping = propose(
+        client, room.members[0], sid, TEXT.replace("Geneva on", "Geneva (Palais des Nations) on")
+    )
+    independent = propose(client, room.members[0], sid, TEXT.replace("should", "shall"))
+    act(client, room.chair, independent["id"], "consent")
+    act(client, room.chair, fix["id"], "adopt")
+    assert (
+        ok(client.get(f"/v1/amendments/{overlapping['id']}", headers=room.chair.headers))["status"]
+        == "conflicted"
+    )
+    still = ok(client.get(f"/v1/amendments/{independent['id']}", headers=room.chair.headers))
+    assert still["status"] == "consent_open" and still["tally"]["consented"] == 1
+    assert act(client, room.members[0], independent["id"], "consent")["status"] == "adopted"
+    assert head_text(client, room, sid) == TEXT.replace("Geneva", "Geneva, Switzerland").replace(
+        "should", "shall"
+    )
+    assert "amendment.conflicted" in event_types(client, room, rid)
+
+
+def test_deadline_lapses_a_round_on_time(client: TestClient) -> None:
+    room = make_room(client, members=1)
+    rid, sid = report_with_section(client, room)
+    adopt_report(client, room, rid)
+    change = propose(client, room.members[0], sid, TEXT + " Late.", consent_deadline=soon(1.0))
+    act(client, room.chair, change["id"], "consent")
+    assert (
+        propose(client, room.members[0], sid, TEXT + " x", consent_deadline=soon(-5), expect=422)[
+            "status"
+        ]
+        == 422
+    )
+    time.sleep(1.2)
+    # the first read after the deadline already shows the outcome
+    read = ok(client.get(f"/v1/amendments/{change['id']}", headers=room.chair.headers))
+    assert read["status"] == "lapsed"
+    assert act(client, room.members[0], change["id"], "consent", 409)["status"] == 409
+
+
+def test_silence_procedure_adopts_at_the_deadline(client: TestClient) -> None:
+    room = make_room(client, members=2)
+    rid, sid = report_with_section(client, room, silence_procedure=True)
+    adopt_report(client, room, rid)
+    quiet = propose(client, room.members[0], sid, TEXT + " Silence.", consent_deadline=soon(1.0))
+    objected = propose(
+        client, room.members[1], sid, TEXT.replace("Geneva", "Tunis"), consent_deadline=soon(1.0)
+    )
+    act(client, room.members[0], objected["id"], "object", reason="No.")
+    time.sleep(1.2)
+    listed = {
+        a["id"]: a
+        for a in ok(client.get(f"/v1/reports/{rid}/amendments", headers=room.chair.headers))
+    }
+    assert (
+        listed[quiet["id"]]["status"] == "adopted" and listed[quiet["id"]]["resulting_version"] == 2
+    )
+    assert listed[objected["id"]]["status"] == "blocked"
+    assert head_text(client, room, sid).endswith("Silence.")
+
+
+def test_deadline_takes_effect_without_any_request(client: TestClient, app: FastAPI) -> None:
+    room = make_room(client, members=1)
+    rid, sid = report_with_section(client, room)
+    adopt_report(client, room, rid)
+    change = propose(client, room.members[0], sid, TEXT + " Swept.", consent_deadline=soon(0.8))
+    time.sleep(2.5)  # the sweeper runs every second inside the app's lifespan
+    with app.state.database.engine.connect() as connection:
+        status = connection.execute(
+            text("SELECT status FROM amendment WHERE id = :i"), {"i": change["id"]}
+        ).scalar_one()
+    assert status == "lapsed"
+
+
+def test_transmission_freezes_everything(client: TestClient) -> None:
+    room = make_room(client, members=1)
+    rid, sid = report_with_section(client, room)
+    assert client.post(f"/v1/reports/{rid}/transmit", headers=room.chair.headers).status_code == 409
+    adopt_report(client, room, rid)
+    pending = propose(client, room.members[0], sid, TEXT + " Pending.")
+    assert (
+        client.post(f"/v1/reports/{rid}/transmit", headers=room.members[0].headers).status_code
+        == 403
+    )
+    report = ok(client.post(f"/v1/reports/{rid}/transmit", headers=room.chair.headers))
+    assert report["status"] == "transmitted"
+    assert (
+        ok(client.get(f"/v1/amendments/{pending['id']}", headers=room.chair.headers))["status"]
+        == "lapsed"
+    )
+    frozen = "urn:plenary:problem:report-transmitted"
+    assert propose(client, room.members[0], sid, TEXT + " Too late.", expect=409)["type"] == frozen
+    assert (
+        client.patch(f"/v1/reports/{rid}", json={"title": "x"}, headers=room.chair.headers).json()[
+            "type"
+        ]
+        == frozen
+    )
+    assert (
+        client.post(f"/v1/reports/{rid}/transmit", headers=room.chair.headers).json()["type"]
+        == frozen
+    )
+    assert (
+        client.post(
+            f"/v1/reports/{rid}/sections", json={"kind": "annex"}, headers=room.chair.headers
+        ).json()["type"]
+        == frozen
+    )
+    assert act(client, room.chair, pending["id"], "consent", 409)["type"] == frozen
+    kinds = [
+        m["kind"]
+        for m in ok(client.get(f"/v1/reports/{rid}/milestones", headers=room.chair.headers))
+    ]
+    assert kinds == ["adoption", "transmission"]
+
+
+def test_forty_simultaneous_consents_apply_exactly_once(client: TestClient, app: FastAPI) -> None:
+    room = make_room(client, members=39, observers=0)
+    rid, sid = report_with_section(client, room)
+    adopt_report(client, room, rid)
+    change = propose(
+        client,
+        room.members[0],
+        sid,
+        TEXT.replace("all stakeholders", "all stakeholders on an equal footing"),
+    )
+    assert change["tally"]["voters"] == 40
+
+    def consent(voter_index: int) -> tuple[int, str]:
+        response = client.post(
+            f"/v1/amendments/{change['id']}/consent", headers=room.voters[voter_index].headers
+        )
+        return response.status_code, response.json()["status"]
+
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        results = list(pool.map(consent, range(40)))
+    assert [code for code, _ in results] == [200] * 40
+    assert sum(1 for _, status in results if status == "adopted") == 1
+    with app.state.database.engine.connect() as connection:
+        versions = connection.execute(
+            text("SELECT count(*) FROM section_version WHERE section_id = :s"), {"s": sid}
+        ).scalar_one()
+        consents = connection.execute(
+            text("SELECT count(*) FROM consent WHERE amendment_id = :a"), {"a": change["id"]}
+        ).scalar_one()
+        applied = connection.execute(
+            text("SELECT count(*) FROM section_version WHERE amendment_id = :a"),
+            {"a": change["id"]},
+        ).scalar_one()
+    assert (versions, consents, applied) == (2, 40, 1)
+    assert event_types(client, room, rid).count("amendment.adopted") == 1
+    assert (
+        ok(client.get(f"/v1/reports/{rid}/events/verify", headers=room.chair.headers))["ok"] is True
+    )
+
+
+def test_two_conflicting_adoptions_at_once(client: TestClient) -> None:
+    room = make_room(client, members=1)
+    rid, sid = report_with_section(client, room)
+    adopt_report(client, room, rid)
+    one = propose(client, room.members[0], sid, TEXT.replace("Geneva", "Geneva,"), kind="editorial")
+    two = propose(
+        client, room.members[0], sid, TEXT.replace("Geneva on", "Geneva, on"), kind="editorial"
+    )
+
+    def adopt(pair: tuple[object, int]) -> tuple[int, str]:
+        who, amendment_id = pair
+        response = client.post(f"/v1/amendments/{amendment_id}/adopt", headers=who.headers)  # type: ignore[attr-defined]
+        return response.status_code, response.json()[
+            "type" if response.status_code != 200 else "status"
+        ]
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = sorted(pool.map(adopt, [(room.chair, one["id"]), (room.secretariat, two["id"])]))
+    assert results == [(200, "adopted"), (409, "urn:plenary:problem:amendment-conflict")]
+    assert ok(client.get(f"/v1/sections/{sid}", headers=room.chair.headers))["head_version"] == 2
