@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from app.config import get_settings
+
+if TYPE_CHECKING:
+    from app.client import PlenaryClient
+    from app.reports.schemas import ReportRead
 
 cli = typer.Typer(
     no_args_is_help=True, add_completion=False, help="plenary: draft a report together."
@@ -99,5 +105,144 @@ def admin_token(
     typer.echo(secret)
 
 
+# --- commands that talk to a server --------------------------------------------------
+
+Url = Annotated[str, typer.Option(envvar="PLENARY_URL", help="Server URL.")]
+TokenOpt = Annotated[str, typer.Option(envvar="PLENARY_TOKEN", help="Bearer token.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+DEFAULT_URL = "http://127.0.0.1:8000"
+
+
+@contextmanager
+def _client(url: str, token: str) -> Iterator[PlenaryClient]:
+    from app.client import PlenaryClient, ProblemError
+
+    client = PlenaryClient(url, token)
+    try:
+        yield client
+    except ProblemError as problem:
+        typer.echo(f"error: {problem}", err=True)
+        code = 3 if problem.status == 0 else 5 if problem.status >= 500 else 4
+        raise typer.Exit(code) from None
+    finally:
+        client.close()
+
+
+def _emit(value: Any, as_json: bool, human: Callable[[], None]) -> None:
+    if as_json:
+        from pydantic import BaseModel
+
+        data = value.model_dump(mode="json") if isinstance(value, BaseModel) else value
+        if isinstance(value, list):
+            data = [v.model_dump(mode="json") if isinstance(v, BaseModel) else v for v in value]
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        human()
+
+
+@cli.command("import")
+def import_report(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A Markdown file")],
+    group: Annotated[int, typer.Option("--group", "-g", help="Group id")],
+    title: Annotated[str | None, typer.Option(help="Title (default: from the file)")] = None,
+    symbol: Annotated[str | None, typer.Option(help="Document symbol")] = None,
+    url: Url = DEFAULT_URL,
+    token: TokenOpt = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Import a Markdown document as a report: headings become the outline."""
+    import hashlib
+
+    text = file.read_text(encoding="utf-8")
+    key = "import-" + hashlib.sha256(f"{group}:{text}".encode()).hexdigest()[:32]
+    with _client(url, token) as client:
+        report = client.import_report(group, text, title=title, symbol=symbol, idempotency_key=key)
+    _emit(report, as_json, lambda: _print_outline(report))
+
+
+def _print_outline(report: ReportRead) -> None:
+    typer.echo(f"Report {report.id}: {report.title} [{report.status.value}] {report.symbol}")
+    typer.echo(f"{'section':>8}  {'ver':>4}  {'paras':>9}  heading")
+    for entry in report.outline:
+        paragraphs = (
+            f"{entry.first_paragraph}-{entry.first_paragraph + entry.paragraph_count - 1}"
+            if entry.paragraph_count
+            else "-"
+        )
+        heading = " ".join(p for p in (entry.label, entry.heading) if p) or "(untitled)"
+        indent = "  " * entry.depth
+        typer.echo(f"{entry.id:>8}  {entry.head_version:>4}  {paragraphs:>9}  {indent}{heading}")
+
+
+@cli.command()
+def outline(
+    report: Annotated[int, typer.Argument(help="Report id")],
+    url: Url = DEFAULT_URL,
+    token: TokenOpt = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Show a report's outline with versions and paragraph numbers."""
+    with _client(url, token) as client:
+        read = client.get_report(report)
+    _emit(read, as_json, lambda: _print_outline(read))
+
+
+@cli.command()
+def show(
+    section: Annotated[int, typer.Argument(help="Section id")],
+    version: Annotated[int | None, typer.Option(help="Version (default: head)")] = None,
+    url: Url = DEFAULT_URL,
+    token: TokenOpt = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Print a section's text (head or a given version)."""
+    with _client(url, token) as client:
+        number = version or client.get_section(section).head_version
+        read = client.get_version(section, number)
+    _emit(read, as_json, lambda: typer.echo(read.text))
+
+
+@cli.command()
+def diff(
+    section: Annotated[int, typer.Argument(help="Section id")],
+    from_version: Annotated[int, typer.Option("--from", help="Older version")],
+    to_version: Annotated[int | None, typer.Option("--to", help="Newer version (head)")] = None,
+    url: Url = DEFAULT_URL,
+    token: TokenOpt = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Show what changed between two versions ([-deleted-] {+inserted+})."""
+    with _client(url, token) as client:
+        read = client.diff(section, from_version=from_version, to_version=to_version)
+
+    def human() -> None:
+        marks = {"equal": "{}", "delete": "[-{}-]", "insert": "{{+{}+}}"}
+        typer.echo("".join(marks[op.op].format(op.text) for op in read.ops))
+
+    _emit(read, as_json, human)
+
+
+@cli.command()
+def export(
+    report: Annotated[int, typer.Argument(help="Report id")],
+    format: Annotated[str, typer.Option(help="markdown, html or text")] = "markdown",
+    milestone: Annotated[int | None, typer.Option(help="As at this milestone")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+    url: Url = DEFAULT_URL,
+    token: TokenOpt = "",
+) -> None:
+    """Export a report with numbered paragraphs."""
+    with _client(url, token) as client:
+        text = client.export(report, format=format, milestone=milestone)  # type: ignore[arg-type]
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
 def main() -> None:
     cli()
+
+
+if __name__ == "__main__":
+    main()

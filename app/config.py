@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     diff_timeout_seconds: float = 2.0
     editorial_window_days: float = 7.0
     deadline_sweep_seconds: float = 1.0
+    idempotency_ttl_hours: float = 24.0
     migrations_dir: Path = REPO_ROOT / "migrations"
     base_url: str = "http://127.0.0.1:8000"
 

@@ -128,6 +128,7 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 def get_session(request: Request) -> Iterator[Session]:
     database: Database = request.app.state.database
     with database.session(write=request.method not in ("GET", "HEAD", "OPTIONS")) as session:
+        request.state.session = session
         yield session
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_TYPE_PREFIX = "urn:plenary:problem:"
@@ -130,6 +130,12 @@ _HTTP_SLUGS = {
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    from app.idempotency import IdempotentReplay, replay_response
+
+    @app.exception_handler(IdempotentReplay)
+    async def _replay(_request: Request, exc: IdempotentReplay) -> Response:
+        return replay_response(exc)
+
     @app.exception_handler(AppError)
     async def _app_error(_request: Request, exc: AppError) -> JSONResponse:
         return render(exc)

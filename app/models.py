@@ -4,6 +4,7 @@ from app.amendments.models import Amendment, Consent, ConsentVoter
 from app.db import Base
 from app.events.models import Event
 from app.groups.models import Group, Participant, Token
+from app.idempotency import IdempotencyRecord
 from app.meetings.models import Meeting
 from app.reports.models import Milestone, MilestoneEntry, Report, Section, Version
 
@@ -14,6 +15,7 @@ __all__ = [
     "ConsentVoter",
     "Event",
     "Group",
+    "IdempotencyRecord",
     "Meeting",
     "Milestone",
     "MilestoneEntry",

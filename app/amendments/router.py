@@ -18,9 +18,15 @@ from app.amendments.schemas import (
 from app.auth import CurrentPrincipal
 from app.db import SessionDep
 from app.deadlines import settle_before_request
+from app.idempotency import IdempotentRoute
 from app.reports import service as reports
 
-router = APIRouter(prefix="/v1", tags=["amendments"], dependencies=[Depends(settle_before_request)])
+router = APIRouter(
+    prefix="/v1",
+    route_class=IdempotentRoute,
+    tags=["amendments"],
+    dependencies=[Depends(settle_before_request)],
+)
 
 
 def _timeout(request: Request) -> float:

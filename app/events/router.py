@@ -10,9 +10,10 @@ from app.db import SessionDep
 from app.events.models import Event
 from app.events.schemas import ChainReport, EventPage, EventRead
 from app.events.service import head_hash, verify_chain
+from app.idempotency import IdempotentRoute
 from app.reports import service as reports
 
-router = APIRouter(prefix="/v1", tags=["events"])
+router = APIRouter(prefix="/v1", route_class=IdempotentRoute, tags=["events"])
 HEAD_HASH_HEADER = "Plenary-Chain-Head"
 
 

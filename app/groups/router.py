@@ -17,8 +17,9 @@ from app.groups.schemas import (
     TokenRead,
     WhoAmI,
 )
+from app.idempotency import IdempotentRoute
 
-router = APIRouter(prefix="/v1", tags=["groups"])
+router = APIRouter(prefix="/v1", route_class=IdempotentRoute, tags=["groups"])
 
 
 def _token_created(token: object, secret: str) -> TokenCreated:

@@ -6,12 +6,18 @@ from app.amendments.schemas import MeetingRead, ReportAdopt
 from app.auth import CurrentPrincipal
 from app.db import SessionDep
 from app.deadlines import settle_before_request
+from app.idempotency import IdempotentRoute
 from app.meetings import service
 from app.reports import service as reports
 from app.reports import views as report_views
 from app.reports.schemas import ReportRead
 
-router = APIRouter(prefix="/v1", tags=["plenary"], dependencies=[Depends(settle_before_request)])
+router = APIRouter(
+    prefix="/v1",
+    route_class=IdempotentRoute,
+    tags=["plenary"],
+    dependencies=[Depends(settle_before_request)],
+)
 
 
 @router.post(

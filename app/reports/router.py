@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 from app.auth import CurrentPrincipal, Principal
 from app.db import SessionDep
 from app.errors import BadRequest
+from app.idempotency import IdempotentRoute
 from app.reports import service, views
 from app.reports.schemas import (
     MilestoneCreate,
@@ -28,7 +29,7 @@ from app.reports.schemas import (
     VersionRead,
 )
 
-router = APIRouter(prefix="/v1", tags=["reports"])
+router = APIRouter(prefix="/v1", route_class=IdempotentRoute, tags=["reports"])
 
 EXPORT_MEDIA = {
     "markdown": "text/markdown; charset=utf-8",

@@ -1,0 +1,340 @@
+"""A typed Python client for plenary, built on httpx and the server's own schemas.
+
+    from app.client import PlenaryClient
+
+    with PlenaryClient("http://127.0.0.1:8000", token="plen_...") as client:
+        report = client.import_report(group_id=1, markdown=open("report.md").read())
+        section = report.outline[0]
+        amendment = client.propose(section.id, base_version=section.head_version,
+                                   text="New wording.", kind="substantive")
+        print(amendment.instruction)
+
+Every error answer is raised as `ProblemError`, carrying the RFC 9457 problem.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+from typing import Any, Literal, TypeVar
+
+import httpx
+from pydantic import BaseModel, TypeAdapter
+
+from app.amendments.schemas import AmendmentRead, MeetingRead, Preview
+from app.events.schemas import ChainReport, EventPage, EventRead
+from app.groups.schemas import GroupRead, ParticipantCreated, WhoAmI
+from app.reports.schemas import (
+    MilestoneRead,
+    ReportRead,
+    ReportSummary,
+    SectionDiff,
+    SectionRead,
+    VersionPage,
+    VersionRead,
+)
+
+M = TypeVar("M", bound=BaseModel)
+RETRY_STATUSES = frozenset({502, 503, 504})
+
+
+class ProblemError(Exception):
+    """An error answer from plenary (problem+json), or a transport failure (status 0)."""
+
+    def __init__(self, problem: Mapping[str, Any]) -> None:
+        self.problem = dict(problem)
+        self.status: int = int(problem.get("status", 0))
+        self.type: str = str(problem.get("type", ""))
+        self.title: str = str(problem.get("title", ""))
+        self.detail: str = str(problem.get("detail", ""))
+        super().__init__(f"{self.status} {self.title}: {self.detail}")
+
+
+class PlenaryClient:
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None = None,
+        *,
+        timeout: float = 30.0,
+        retries: int = 3,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._http = httpx.Client(
+            base_url=base_url.rstrip("/"), headers=headers, timeout=timeout, transport=transport
+        )
+        self.retries = retries
+
+    def __enter__(self) -> PlenaryClient:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    # --- transport ------------------------------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        idempotency_key: str | None = None,
+    ) -> httpx.Response:
+        """Send one request. POSTs carry an Idempotency-Key, so they are retried safely."""
+        send_headers = dict(headers or {})
+        if method == "POST":
+            send_headers.setdefault("Idempotency-Key", idempotency_key or str(uuid.uuid4()))
+        clean = {k: v for k, v in (params or {}).items() if v is not None}
+        attempt = 0
+        while True:
+            try:
+                response = self._http.request(
+                    method, path, json=json, params=clean, headers=send_headers
+                )
+            except httpx.TransportError as error:
+                if attempt >= self.retries:
+                    raise ProblemError(
+                        {"status": 0, "title": "Connection failed", "detail": str(error)}
+                    ) from error
+            else:
+                if response.status_code not in RETRY_STATUSES or attempt >= self.retries:
+                    break
+            attempt += 1
+            time.sleep(min(0.2 * 2**attempt, 2.0))
+        if response.status_code >= 400:
+            try:
+                problem = response.json()
+            except ValueError:
+                problem = {"title": response.reason_phrase, "detail": response.text[:500]}
+            problem.setdefault("status", response.status_code)
+            raise ProblemError(problem)
+        return response
+
+    def _get(self, model: type[M], path: str, **params: Any) -> M:
+        return model.model_validate(self.request("GET", path, params=params).json())
+
+    def _post(self, model: type[M], path: str, body: Any = None, **kwargs: Any) -> M:
+        return model.model_validate(self.request("POST", path, json=body or {}, **kwargs).json())
+
+    def _list(self, model: type[M], path: str, **params: Any) -> list[M]:
+        data = self.request("GET", path, params=params).json()
+        return TypeAdapter(list[model]).validate_python(data)  # type: ignore[valid-type]
+
+    # --- groups -------------------------------------------------------------------------
+
+    def me(self) -> WhoAmI:
+        return self._get(WhoAmI, "/v1/me")
+
+    def create_group(self, name: str, description: str = "") -> GroupRead:
+        return self._post(GroupRead, "/v1/groups", {"name": name, "description": description})
+
+    def list_groups(self) -> list[GroupRead]:
+        return self._list(GroupRead, "/v1/groups")
+
+    def add_participant(
+        self,
+        group_id: int,
+        *,
+        name: str,
+        role: str,
+        stakeholder: str = "other",
+        region: str = "",
+    ) -> ParticipantCreated:
+        body = {"name": name, "role": role, "stakeholder": stakeholder, "region": region}
+        return self._post(ParticipantCreated, f"/v1/groups/{group_id}/participants", body)
+
+    # --- reports ------------------------------------------------------------------------
+
+    def import_report(
+        self,
+        group_id: int,
+        markdown: str,
+        *,
+        title: str | None = None,
+        symbol: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> ReportRead:
+        body: dict[str, Any] = {"markdown": markdown}
+        if title is not None:
+            body["title"] = title
+        if symbol is not None:
+            body["symbol"] = symbol
+        return self._post(
+            ReportRead,
+            f"/v1/groups/{group_id}/reports/import",
+            body,
+            idempotency_key=idempotency_key,
+        )
+
+    def list_reports(self, group_id: int) -> list[ReportSummary]:
+        return self._list(ReportSummary, f"/v1/groups/{group_id}/reports")
+
+    def get_report(self, report_id: int) -> ReportRead:
+        return self._get(ReportRead, f"/v1/reports/{report_id}")
+
+    def get_section(self, section_id: int) -> SectionRead:
+        return self._get(SectionRead, f"/v1/sections/{section_id}")
+
+    def get_version(self, section_id: int, number: int) -> VersionRead:
+        return self._get(VersionRead, f"/v1/sections/{section_id}/versions/{number}")
+
+    def list_versions(self, section_id: int, *, after: int = 0, limit: int = 50) -> VersionPage:
+        return self._get(
+            VersionPage, f"/v1/sections/{section_id}/versions", after=after, limit=limit
+        )
+
+    def write_version(self, section_id: int, *, base_version: int, text: str) -> VersionRead:
+        return self._post(
+            VersionRead,
+            f"/v1/sections/{section_id}/versions",
+            {"base_version": base_version, "text": text},
+        )
+
+    def diff(
+        self,
+        section_id: int,
+        *,
+        from_version: int,
+        to_version: int | None = None,
+        granularity: Literal["char", "word"] = "word",
+    ) -> SectionDiff:
+        return self._get(
+            SectionDiff,
+            f"/v1/sections/{section_id}/diff",
+            **{"from": from_version, "to": to_version, "granularity": granularity},
+        )
+
+    def export(
+        self,
+        report_id: int,
+        *,
+        format: Literal["markdown", "html", "text"] = "markdown",
+        milestone: int | None = None,
+        at: datetime | None = None,
+    ) -> str:
+        params = {"format": format, "milestone": milestone, "at": at.isoformat() if at else None}
+        return self.request("GET", f"/v1/reports/{report_id}/export", params=params).text
+
+    def create_milestone(self, report_id: int, name: str) -> MilestoneRead:
+        return self._post(MilestoneRead, f"/v1/reports/{report_id}/milestones", {"name": name})
+
+    # --- amendments ---------------------------------------------------------------------
+
+    def propose(
+        self,
+        section_id: int,
+        *,
+        base_version: int,
+        kind: Literal["editorial", "substantive"],
+        text: str | None = None,
+        patch: str | None = None,
+        rationale: str = "",
+        alternative_to: int | None = None,
+        consent_deadline: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> AmendmentRead:
+        body: dict[str, Any] = {"base_version": base_version, "kind": kind, "rationale": rationale}
+        if text is not None:
+            body["text"] = text
+        if patch is not None:
+            body["patch"] = patch
+        if alternative_to is not None:
+            body["alternative_to"] = alternative_to
+        if consent_deadline is not None:
+            body["consent_deadline"] = consent_deadline.isoformat()
+        return self._post(
+            AmendmentRead,
+            f"/v1/sections/{section_id}/amendments",
+            body,
+            idempotency_key=idempotency_key,
+        )
+
+    def list_amendments(
+        self,
+        report_id: int,
+        *,
+        status: str | None = None,
+        section_id: int | None = None,
+        kind: str | None = None,
+    ) -> list[AmendmentRead]:
+        return self._list(
+            AmendmentRead,
+            f"/v1/reports/{report_id}/amendments",
+            status=status,
+            section_id=section_id,
+            kind=kind,
+            limit=500,
+        )
+
+    def get_amendment(self, amendment_id: int) -> AmendmentRead:
+        return self._get(AmendmentRead, f"/v1/amendments/{amendment_id}")
+
+    def preview(self, amendment_id: int) -> Preview:
+        return self._get(Preview, f"/v1/amendments/{amendment_id}/preview")
+
+    def _act(self, amendment_id: int, action: str, body: Any = None) -> AmendmentRead:
+        return self._post(AmendmentRead, f"/v1/amendments/{amendment_id}/{action}", body)
+
+    def put_on_floor(self, amendment_id: int) -> AmendmentRead:
+        return self._act(amendment_id, "floor")
+
+    def adopt(self, amendment_id: int) -> AmendmentRead:
+        return self._act(amendment_id, "adopt")
+
+    def reject(self, amendment_id: int, reason: str = "") -> AmendmentRead:
+        return self._act(amendment_id, "reject", {"reason": reason})
+
+    def withdraw(self, amendment_id: int, reason: str = "") -> AmendmentRead:
+        return self._act(amendment_id, "withdraw", {"reason": reason})
+
+    def escalate(self, amendment_id: int, reason: str = "") -> AmendmentRead:
+        return self._act(amendment_id, "escalate", {"reason": reason})
+
+    def consent(self, amendment_id: int) -> AmendmentRead:
+        return self._act(amendment_id, "consent")
+
+    def object(self, amendment_id: int, reason: str) -> AmendmentRead:
+        return self._act(amendment_id, "object", {"reason": reason})
+
+    # --- plenary ------------------------------------------------------------------------
+
+    def open_meeting(self, report_id: int) -> MeetingRead:
+        return self._post(MeetingRead, f"/v1/reports/{report_id}/meetings")
+
+    def adopt_report(
+        self, report_id: int, editorial_window_days: float | None = None
+    ) -> ReportRead:
+        body = (
+            {}
+            if editorial_window_days is None
+            else {"editorial_window_days": editorial_window_days}
+        )
+        return self._post(ReportRead, f"/v1/reports/{report_id}/adopt", body)
+
+    def transmit_report(self, report_id: int) -> ReportRead:
+        return self._post(ReportRead, f"/v1/reports/{report_id}/transmit")
+
+    # --- events -------------------------------------------------------------------------
+
+    def events(self, report_id: int, *, after: int = 0, limit: int = 100) -> EventPage:
+        return self._get(EventPage, f"/v1/reports/{report_id}/events", after=after, limit=limit)
+
+    def all_events(self, report_id: int, *, after: int = 0) -> Iterator[EventRead]:
+        while True:
+            page = self.events(report_id, after=after, limit=1000)
+            yield from page.items
+            if page.next_after is None:
+                return
+            after = page.next_after
+
+    def verify_chain(self, report_id: int) -> ChainReport:
+        return self._get(ChainReport, f"/v1/reports/{report_id}/events/verify")

@@ -1,0 +1,167 @@
+"""Idempotency-Key on every POST: a retried request gets the first answer, never a second effect.
+
+The key is scoped to the caller's token and the request path. A placeholder row is written
+in the request's own transaction before the endpoint runs; the route class fills in the
+answer just before that transaction commits, so only committed outcomes are ever replayed.
+A concurrent duplicate waits on the key's unique index and then replays the first answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Coroutine
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import Depends, Header, Request, Response
+from fastapi.routing import APIRoute
+from sqlalchemy import Integer, String, Text, UniqueConstraint, delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
+from starlette.concurrency import run_in_threadpool
+
+from app.auth import OptionalPrincipal, Principal
+from app.db import Base, SessionDep, utcnow
+from app.errors import Conflict, Unprocessable
+
+REPLAYED_HEADER = "Idempotent-Replayed"
+
+
+class IdempotencyRecord(Base):
+    __tablename__ = "idempotency_key"
+    __table_args__ = (UniqueConstraint("principal_key", "route", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    principal_key: Mapped[str] = mapped_column(String(64))
+    route: Mapped[str] = mapped_column(String(300))
+    key: Mapped[str] = mapped_column(String(200))
+    body_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int] = mapped_column(Integer, default=0)
+    response_body: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class IdempotentReplay(Exception):
+    def __init__(self, record: IdempotencyRecord) -> None:
+        super().__init__("replay")
+        self.status_code = record.status_code
+        self.body = record.response_body
+
+
+def replay_response(replay: IdempotentReplay) -> Response:
+    return Response(
+        content=replay.body,
+        status_code=replay.status_code,
+        media_type="application/json",
+        headers={REPLAYED_HEADER: "true"},
+    )
+
+
+def _principal_key(principal: Principal) -> str:
+    return f"token:{principal.token_id}" if principal.token_id is not None else "admin-setting"
+
+
+async def _body_hash(request: Request) -> str:
+    return hashlib.sha256(await request.body()).hexdigest()
+
+
+def _find(session: Session, scope: tuple[str, str, str]) -> IdempotencyRecord | None:
+    principal_key, route, key = scope
+    return session.scalar(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.principal_key == principal_key,
+            IdempotencyRecord.route == route,
+            IdempotencyRecord.key == key,
+        )
+    )
+
+
+def _check(record: IdempotencyRecord, body_hash: str) -> None:
+    if record.body_hash != body_hash:
+        raise Unprocessable(
+            "This Idempotency-Key was already used with a different request body.",
+        )
+    if record.status_code == 0:
+        raise Conflict("A request with this Idempotency-Key is still being processed.")
+    raise IdempotentReplay(record)
+
+
+def claim_key(
+    request: Request,
+    session: SessionDep,
+    principal: OptionalPrincipal,
+    body_hash: Annotated[str, Depends(_body_hash)],
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            max_length=200,
+            description="Retry-safe POST: the same key and body replay the first answer",
+        ),
+    ] = None,
+) -> None:
+    if idempotency_key is None or principal is None:
+        return
+    scope = (
+        _principal_key(principal),
+        f"{request.method} {request.url.path}"[:300],
+        idempotency_key,
+    )
+    now = utcnow()
+    existing = _find(session, scope)
+    if existing is not None:
+        if existing.expires_at > now:
+            _check(existing, body_hash)
+        session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == existing.id))
+    ttl = timedelta(hours=request.app.state.settings.idempotency_ttl_hours)
+    record = IdempotencyRecord(
+        principal_key=scope[0],
+        route=scope[1],
+        key=scope[2],
+        body_hash=body_hash,
+        expires_at=now + ttl,
+    )
+    try:
+        with session.begin_nested():
+            session.add(record)
+    except IntegrityError:
+        # A concurrent request with this key committed first (we waited on its index entry).
+        winner = _find(session, scope)
+        if winner is None:
+            raise
+        _check(winner, body_hash)
+    request.state.idempotency = record
+
+
+def _complete(session: Session, record: IdempotencyRecord, response: Response) -> None:
+    if 200 <= response.status_code < 300:
+        record.status_code = response.status_code
+        record.response_body = bytes(response.body).decode("utf-8")
+    else:
+        session.delete(record)
+    session.flush()
+
+
+class IdempotentRoute(APIRoute):
+    """Adds Idempotency-Key handling to every POST route."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        methods = {m.upper() for m in kwargs.get("methods") or []}
+        if "POST" in methods:
+            kwargs["dependencies"] = [*(kwargs.get("dependencies") or []), Depends(claim_key)]
+        super().__init__(path, endpoint, **kwargs)
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def handle(request: Request) -> Response:
+            response = await handler(request)
+            # Still inside the request's transaction: the session commits after this returns.
+            record: IdempotencyRecord | None = getattr(request.state, "idempotency", None)
+            session: Session | None = getattr(request.state, "session", None)
+            if record is not None and session is not None:
+                await run_in_threadpool(_complete, session, record, response)
+            return response
+
+        return handle

@@ -1,0 +1,75 @@
+"""A real `plenary serve` process on 127.0.0.1, for the CLI, client and crash tests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import httpx
+
+from tests.conftest import ADMIN_TOKEN
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    url: str
+    database_url: str
+    process: subprocess.Popen[bytes]
+
+    def env(self, token: str | None = None) -> dict[str, str]:
+        env = {**os.environ, "PLENARY_URL": self.url, "PLENARY_DATABASE_URL": self.database_url}
+        if token:
+            env["PLENARY_TOKEN"] = token
+        return env
+
+
+@contextmanager
+def live_server(
+    database_url: str, *, port: int | None = None, extra_env: dict[str, str] | None = None
+) -> Iterator[LiveServer]:
+    port = port or free_port()
+    env = {
+        **os.environ,
+        "PLENARY_DATABASE_URL": database_url,
+        "PLENARY_ADMIN_TOKEN": ADMIN_TOKEN,
+        **(extra_env or {}),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("plenary serve did not become ready")
+            time.sleep(0.1)
+        yield LiveServer(url=url, database_url=database_url, process=process)
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
