@@ -20,7 +20,8 @@ from app.errors import Forbidden, NotFound, Unauthorized
 from app.groups.models import Participant, Role, Token
 
 TOKEN_PREFIX = "plen_"
-_bearer = HTTPBearer(auto_error=False, description="A plenary token, shown once when created")
+bearer_scheme = HTTPBearer(auto_error=False, description="A plenary token, shown once when created")
+_bearer = bearer_scheme
 
 
 def new_token_secret() -> str:
@@ -87,6 +88,24 @@ def resolve_token(session: Session, secret: str, settings: Settings) -> Principa
     if participant is None:
         return None
     return Principal(token_id=token.id, participant=participant)
+
+
+def principal_from_header(
+    session: Session, authorization: str | None, settings: Settings
+) -> Principal | None:
+    """The same rules as the dependency below, for code that runs outside a request's session."""
+    if not authorization:
+        return None
+    scheme, _, secret = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        return None
+    principal = resolve_token(session, secret.strip(), settings)
+    if principal is None:
+        raise Unauthorized(
+            "The token is unknown or revoked.",
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        )
+    return principal
 
 
 def optional_principal(

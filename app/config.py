@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     editorial_window_days: float = 7.0
     deadline_sweep_seconds: float = 1.0
     idempotency_ttl_hours: float = 24.0
+    stream_heartbeat_seconds: float = 15.0
     migrations_dir: Path = REPO_ROOT / "migrations"
     base_url: str = "http://127.0.0.1:8000"
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar
 
 from fastapi import Depends, Request
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -52,6 +52,18 @@ class Base(DeclarativeBase):
 
 
 AfterCommit = Callable[[], None]
+NOTIFY_CHANNEL = "plenary_events"
+
+
+def _notify_other_processes(session: Session) -> None:
+    """Queue a NOTIFY per report with new events; PostgreSQL delivers it on commit, to every
+    listening process (this one included), and drops it on rollback."""
+    report_ids = sorted({e.report_id for e in session.info.get("events", [])})
+    for report_id in report_ids:
+        session.execute(
+            text("SELECT pg_notify(:channel, :payload)"),
+            {"channel": NOTIFY_CHANNEL, "payload": str(report_id)},
+        )
 
 
 class Database:
@@ -64,8 +76,10 @@ class Database:
             self.engine = create_engine(
                 url,
                 connect_args={"check_same_thread": False, "timeout": sqlite_busy_timeout_ms / 1000},
+                # Connections to a local file are cheap; a request waiting for its endpoint's
+                # thread must never wait for a connection too.
                 pool_size=20,
-                max_overflow=60,
+                max_overflow=-1,
             )
             _configure_sqlite(self.engine, sqlite_busy_timeout_ms)
         else:
@@ -78,6 +92,8 @@ class Database:
         # Called with the events a transaction recorded, once it has committed.
         self.event_listeners: list[Callable[[list[Any]], None]] = []
         self._write_sessions = sessionmaker(bind=self.write_engine, expire_on_commit=False)
+        if not self.is_sqlite:
+            event.listen(self._write_sessions, "before_commit", _notify_other_processes)
 
     @contextmanager
     def session(self, *, write: bool = True) -> Iterator[Session]:

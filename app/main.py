@@ -14,10 +14,13 @@ from app.config import Settings, get_settings
 from app.db import Database
 from app.deadlines import sweep_forever
 from app.errors import install_error_handlers
+from app.events.broker import Broker
 from app.events.router import router as events_router
+from app.events.stream import router as stream_router
 from app.groups.router import router as groups_router
 from app.health import router as health_router
 from app.meetings.router import router as meetings_router
+from app.meetings.screen import page_router
 from app.middleware import BodySizeLimit
 from app.openapi import install_openapi
 from app.reports.router import router as reports_router
@@ -40,11 +43,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms
     )
 
+    broker = Broker(database)
+    database.event_listeners.append(broker.on_commit)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        loop = asyncio.get_running_loop()
+        broker.loop = loop
+        if not database.is_sqlite:
+            broker.start_listening(settings.database_url, loop)
         sweeper = asyncio.create_task(sweep_forever(database, settings.deadline_sweep_seconds))
         yield
         sweeper.cancel()
+        broker.stop()
         database.dispose()
 
     app = FastAPI(
@@ -56,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.database = database
+    app.state.broker = broker
     install_error_handlers(app)
     install_openapi(app)
     app.include_router(health_router)
@@ -64,5 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(amendments_router)
     app.include_router(meetings_router)
     app.include_router(events_router)
+    app.include_router(stream_router)
+    app.include_router(page_router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app

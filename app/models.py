@@ -6,11 +6,19 @@ from app.events.models import Event
 from app.groups.models import Group, Participant, Token
 from app.idempotency import IdempotencyRecord
 from app.meetings.models import Meeting
-from app.reports.models import Milestone, MilestoneEntry, Report, Section, Version
+from app.reports.models import (
+    Certificate,
+    Milestone,
+    MilestoneEntry,
+    Report,
+    Section,
+    Version,
+)
 
 __all__ = [
     "Amendment",
     "Base",
+    "Certificate",
     "Consent",
     "ConsentVoter",
     "Event",

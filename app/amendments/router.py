@@ -15,7 +15,7 @@ from app.amendments.schemas import (
     Preview,
     Reason,
 )
-from app.auth import CurrentPrincipal
+from app.auth import CurrentPrincipal, OptionalPrincipal
 from app.db import SessionDep
 from app.deadlines import settle_before_request
 from app.idempotency import IdempotentRoute
@@ -67,7 +67,7 @@ def propose_amendment(
 def list_amendments(
     report_id: int,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: OptionalPrincipal,
     status: AmendmentStatus | None = None,
     section_id: int | None = None,
     kind: AmendmentKind | None = None,
@@ -93,7 +93,7 @@ def list_amendments(
 
 @router.get("/amendments/{amendment_id}", response_model=AmendmentRead)
 def get_amendment(
-    amendment_id: int, session: SessionDep, principal: CurrentPrincipal
+    amendment_id: int, session: SessionDep, principal: OptionalPrincipal
 ) -> AmendmentRead:
     amendment = service.get_amendment(session, amendment_id=amendment_id, principal=principal)
     return views.amendment_read(session, amendment, principal)
@@ -101,7 +101,7 @@ def get_amendment(
 
 @router.get("/amendments/{amendment_id}/preview", response_model=Preview)
 def preview_amendment(
-    amendment_id: int, request: Request, session: SessionDep, principal: CurrentPrincipal
+    amendment_id: int, request: Request, session: SessionDep, principal: OptionalPrincipal
 ) -> Preview:
     """The text adoption would produce now (rebased onto the head), as a diff against it."""
     amendment = service.get_amendment(session, amendment_id=amendment_id, principal=principal)
@@ -110,7 +110,7 @@ def preview_amendment(
 
 @router.get("/amendments/{amendment_id}/alternatives", response_model=list[Alternative])
 def list_alternatives(
-    amendment_id: int, request: Request, session: SessionDep, principal: CurrentPrincipal
+    amendment_id: int, request: Request, session: SessionDep, principal: OptionalPrincipal
 ) -> list[Alternative]:
     amendment = service.get_amendment(session, amendment_id=amendment_id, principal=principal)
     return views.alternatives(session, amendment, principal, timeout=_timeout(request))

@@ -52,10 +52,9 @@ def get_amendment(session: Session, *, amendment_id: int, principal: Principal |
     amendment = session.get(Amendment, amendment_id)
     if amendment is None:
         raise NotFound(f"No amendment {amendment_id}.")
-    if principal is not None:
-        report = session.get(Report, amendment.report_id)
-        assert report is not None
-        principal.ensure_in_group(report.group_id)
+    report = session.get(Report, amendment.report_id)
+    assert report is not None
+    reports.ensure_readable(report, principal)
     return amendment
 
 

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from sqlalchemy import select
 
-from app.auth import CurrentPrincipal
+from app.auth import OptionalPrincipal
 from app.db import SessionDep
 from app.events.models import Event
 from app.events.schemas import ChainReport, EventPage, EventRead
@@ -22,7 +22,7 @@ def list_events(
     report_id: int,
     response: Response,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: OptionalPrincipal,
     after: Annotated[int, Query(ge=0, description="Events with a larger id")] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> EventPage:
@@ -50,7 +50,7 @@ def list_events(
 
 @router.get("/reports/{report_id}/events/verify", response_model=ChainReport)
 def verify_events(
-    report_id: int, response: Response, session: SessionDep, principal: CurrentPrincipal
+    report_id: int, response: Response, session: SessionDep, principal: OptionalPrincipal
 ) -> ChainReport:
     """Recompute the report's hash chain and name the first event that does not match."""
     report = reports.get_report(session, report_id=report_id, principal=principal)

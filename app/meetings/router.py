@@ -3,14 +3,19 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request, status
 
 from app.amendments.schemas import MeetingRead, ReportAdopt
-from app.auth import CurrentPrincipal
+from app.auth import CurrentPrincipal, OptionalPrincipal
 from app.db import SessionDep
 from app.deadlines import settle_before_request
+from app.errors import NotFound
 from app.idempotency import IdempotentRoute
-from app.meetings import service
+from app.meetings import screen, service
+from app.meetings.certificate import public_view
+from app.meetings.schemas import CertificateRead, FloorState, Visibility
 from app.reports import service as reports
 from app.reports import views as report_views
+from app.reports.models import Certificate
 from app.reports.schemas import ReportRead
+from app.reports.service import is_attributed
 
 router = APIRouter(
     prefix="/v1",
@@ -31,16 +36,16 @@ def open_meeting(report_id: int, session: SessionDep, principal: CurrentPrincipa
 
 @router.get("/reports/{report_id}/meetings", response_model=list[MeetingRead])
 def list_meetings(
-    report_id: int, session: SessionDep, principal: CurrentPrincipal
+    report_id: int, session: SessionDep, principal: OptionalPrincipal
 ) -> list[MeetingRead]:
     report = reports.get_report(session, report_id=report_id, principal=principal)
-    return [MeetingRead.model_validate(m) for m in service.list_meetings(session, report=report)]
+    return [_meeting(m, principal) for m in service.list_meetings(session, report=report)]
 
 
 @router.get("/meetings/{meeting_id}", response_model=MeetingRead)
-def get_meeting(meeting_id: int, session: SessionDep, principal: CurrentPrincipal) -> MeetingRead:
-    return MeetingRead.model_validate(
-        service.get_meeting(session, meeting_id=meeting_id, principal=principal)
+def get_meeting(meeting_id: int, session: SessionDep, principal: OptionalPrincipal) -> MeetingRead:
+    return _meeting(
+        service.get_meeting(session, meeting_id=meeting_id, principal=principal), principal
     )
 
 
@@ -73,3 +78,51 @@ def transmit_report(report_id: int, session: SessionDep, principal: CurrentPrinc
     """Freeze the report: every later write answers 409 report-transmitted."""
     report = service.transmit_report(session, report_id=report_id, principal=principal)
     return report_views.report_read(session, report)
+
+
+def _meeting(meeting: object, principal: OptionalPrincipal) -> MeetingRead:
+    read = MeetingRead.model_validate(meeting)
+    if not is_attributed(principal):
+        read.opened_by_id = None
+    return read
+
+
+@router.post("/reports/{report_id}/visibility", response_model=ReportRead)
+def set_visibility(
+    report_id: int, body: Visibility, session: SessionDep, principal: CurrentPrincipal
+) -> ReportRead:
+    """The chair makes the record public (e.g. a draft posted for comment): anyone may then
+    read its text, amendments, events and exports, with no participant identifiable."""
+    report = reports.set_public(
+        session, report_id=report_id, principal=principal, public=body.public
+    )
+    return report_views.report_read(session, report)
+
+
+@router.get("/reports/{report_id}/floor", response_model=FloorState)
+def get_floor(
+    report_id: int, request: Request, session: SessionDep, principal: OptionalPrincipal
+) -> FloorState:
+    """What the wall shows: the text, the amendment on the floor as tracked changes, the
+    meeting and the latest decisions."""
+    report = reports.get_report(session, report_id=report_id, principal=principal)
+    return screen.floor_state(
+        session,
+        report,
+        principal,
+        timeout=float(request.app.state.settings.diff_timeout_seconds),
+    )
+
+
+@router.get("/reports/{report_id}/certificate", response_model=CertificateRead)
+def get_certificate(
+    report_id: int, session: SessionDep, principal: OptionalPrincipal
+) -> CertificateRead:
+    """Issued when the report is transmitted: SHA-256 of every section's text and of the whole
+    report's Markdown export at the transmission milestone, and the event-chain head."""
+    report = reports.get_report(session, report_id=report_id, principal=principal)
+    certificate = session.get(Certificate, report.id)
+    if certificate is None:
+        raise NotFound(f"Report {report.id} has not been transmitted; it has no certificate.")
+    body = certificate.body if is_attributed(principal) else public_view(certificate.body)
+    return CertificateRead(certificate=body)

@@ -74,7 +74,7 @@ def close_meeting(session: Session, *, meeting_id: int, principal: Principal) ->
     return meeting
 
 
-def get_meeting(session: Session, *, meeting_id: int, principal: Principal) -> Meeting:
+def get_meeting(session: Session, *, meeting_id: int, principal: Principal | None) -> Meeting:
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
         raise NotFound(f"No meeting {meeting_id}.")

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, enum_column, utcnow
@@ -127,3 +128,13 @@ class MilestoneEntry(Base):
     label: Mapped[str] = mapped_column(String(50))
     heading: Mapped[str] = mapped_column(String(500))
     version_number: Mapped[int] = mapped_column(Integer)
+
+
+class Certificate(Base):
+    """Issued at transmission: hashes that let anyone check the transmitted text."""
+
+    __tablename__ = "certificate"
+
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id"), primary_key=True)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from app.auth import CurrentPrincipal, Principal
+from app.auth import CurrentPrincipal, OptionalPrincipal, Principal
 from app.db import SessionDep
 from app.errors import BadRequest
 from app.idempotency import IdempotentRoute
@@ -93,7 +93,7 @@ def list_reports(
 
 
 @router.get("/reports/{report_id}", response_model=ReportRead)
-def get_report(report_id: int, session: SessionDep, principal: CurrentPrincipal) -> ReportRead:
+def get_report(report_id: int, session: SessionDep, principal: OptionalPrincipal) -> ReportRead:
     report = service.get_report(session, report_id=report_id, principal=principal)
     return views.report_read(session, report)
 
@@ -129,7 +129,7 @@ def add_section(
 
 
 @router.get("/sections/{section_id}", response_model=SectionRead)
-def get_section(section_id: int, session: SessionDep, principal: CurrentPrincipal) -> SectionRead:
+def get_section(section_id: int, session: SessionDep, principal: OptionalPrincipal) -> SectionRead:
     section = service.get_section(session, section_id=section_id, principal=principal)
     return views.section_read(session, section, principal)
 
@@ -195,7 +195,7 @@ def write_version(
 def list_versions(
     section_id: int,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: OptionalPrincipal,
     after: Annotated[int, Query(ge=0, description="Versions after this number")] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> VersionPage:
@@ -208,7 +208,7 @@ def list_versions(
 
 @router.get("/sections/{section_id}/versions/{number}", response_model=VersionRead)
 def get_version(
-    section_id: int, number: int, session: SessionDep, principal: CurrentPrincipal
+    section_id: int, number: int, session: SessionDep, principal: OptionalPrincipal
 ) -> VersionRead:
     section = service.get_section(session, section_id=section_id, principal=principal)
     return views.version_read(
@@ -221,7 +221,7 @@ def diff_versions(
     section_id: int,
     request: Request,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: OptionalPrincipal,
     from_version: Annotated[int, Query(alias="from", ge=1)],
     to_version: Annotated[int | None, Query(alias="to", ge=1, description="Default: head")] = None,
     granularity: Literal["char", "word"] = "char",
@@ -259,7 +259,7 @@ def create_milestone(
 
 @router.get("/reports/{report_id}/milestones", response_model=list[MilestoneRead])
 def list_milestones(
-    report_id: int, session: SessionDep, principal: CurrentPrincipal
+    report_id: int, session: SessionDep, principal: OptionalPrincipal
 ) -> list[MilestoneRead]:
     report = service.get_report(session, report_id=report_id, principal=principal)
     return [
@@ -270,7 +270,7 @@ def list_milestones(
 
 @router.get("/milestones/{milestone_id}", response_model=MilestoneRead)
 def get_milestone(
-    milestone_id: int, session: SessionDep, principal: CurrentPrincipal
+    milestone_id: int, session: SessionDep, principal: OptionalPrincipal
 ) -> MilestoneRead:
     return views.milestone_read(session, milestone_id, principal)
 
@@ -290,7 +290,7 @@ def get_milestone(
 def export_report(
     report_id: int,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: OptionalPrincipal,
     format: Literal["markdown", "html", "text"] = "markdown",
     milestone: Annotated[int | None, Query(description="Export as at this milestone")] = None,
     at: Annotated[datetime | None, Query(description="Export as it stood at this time")] = None,
@@ -305,7 +305,7 @@ def compare_report(
     report_id: int,
     request: Request,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: OptionalPrincipal,
     from_milestone: Annotated[int, Query(description="Milestone to compare from")],
     to_milestone: Annotated[int | None, Query(description="Default: the current text")] = None,
     granularity: Literal["char", "word"] = "word",

@@ -12,7 +12,14 @@ from sqlalchemy.orm import Session
 
 from app.auth import Principal
 from app.db import utcnow
-from app.errors import BadRequest, InvalidState, NotFound, ReportTransmitted, StaleBase
+from app.errors import (
+    BadRequest,
+    InvalidState,
+    NotFound,
+    ReportTransmitted,
+    StaleBase,
+    Unauthorized,
+)
 from app.events.service import record_event
 from app.groups.models import DRAFTING_ROLES, Role
 from app.reports.models import (
@@ -47,11 +54,25 @@ def sha256_text(text: str) -> str:
 # --- access and state -------------------------------------------------------------------
 
 
-def get_report(session: Session, *, report_id: int, principal: Principal) -> Report:
+def ensure_readable(report: Report, principal: Principal | None) -> None:
+    """Members of the group read everything; anyone reads a public report (unattributed)."""
+    if principal is not None and (principal.is_admin or principal.group_id == report.group_id):
+        return
+    if report.is_public:
+        return
+    if principal is None:
+        raise Unauthorized(
+            "Send a token as 'Authorization: Bearer <token>'.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    raise NotFound(f"No report {report.id}.")
+
+
+def get_report(session: Session, *, report_id: int, principal: Principal | None) -> Report:
     report = session.get(Report, report_id)
     if report is None:
         raise NotFound(f"No report {report_id}.")
-    principal.ensure_in_group(report.group_id)
+    ensure_readable(report, principal)
     return report
 
 
@@ -94,13 +115,13 @@ def ensure_drafting(report: Report, action: str) -> None:
         )
 
 
-def get_section(session: Session, *, section_id: int, principal: Principal) -> Section:
+def get_section(session: Session, *, section_id: int, principal: Principal | None) -> Section:
     section = session.get(Section, section_id)
     if section is None:
         raise NotFound(f"No section {section_id}.")
     report = session.get(Report, section.report_id)
     assert report is not None
-    principal.ensure_in_group(report.group_id)
+    ensure_readable(report, principal)
     return section
 
 
@@ -206,6 +227,21 @@ def list_reports(session: Session, *, group_id: int, principal: Principal) -> li
     return list(
         session.scalars(select(Report).where(Report.group_id == group_id).order_by(Report.id))
     )
+
+
+def set_public(session: Session, *, report_id: int, principal: Principal, public: bool) -> Report:
+    report = lock_report(session, report_id=report_id, principal=principal, roles=[Role.chair])
+    if report.is_public != public:
+        report.is_public = public
+        session.flush()
+        record_event(
+            session,
+            report_id=report.id,
+            type="report.published" if public else "report.unpublished",
+            actor_id=principal.participant_id,
+            payload={},
+        )
+    return report
 
 
 def update_report(
@@ -624,7 +660,7 @@ def add_milestone(
 
 
 def get_milestone(
-    session: Session, *, milestone_id: int, principal: Principal
+    session: Session, *, milestone_id: int, principal: Principal | None
 ) -> tuple[Milestone, list[MilestoneEntry]]:
     milestone = session.get(Milestone, milestone_id)
     if milestone is None:

@@ -112,7 +112,9 @@ def section_diff(
     )
 
 
-def milestone_read(session: Session, milestone_id: int, principal: Principal) -> MilestoneRead:
+def milestone_read(
+    session: Session, milestone_id: int, principal: Principal | None
+) -> MilestoneRead:
     milestone, entries = service.get_milestone(
         session, milestone_id=milestone_id, principal=principal
     )

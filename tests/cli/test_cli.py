@@ -7,7 +7,7 @@ from pathlib import Path
 
 from app.client import PlenaryClient, ProblemError
 from tests.conftest import ADMIN_TOKEN
-from tests.live import LiveServer, live_server
+from tests.server import LiveServer, live_server
 from tests.wgig import history_markdown
 
 

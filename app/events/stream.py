@@ -1,0 +1,132 @@
+"""GET /v1/reports/{id}/stream: Server-Sent Events with resume after a dropped connection."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Request
+from fastapi.responses import StreamingResponse
+from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
+
+from app.auth import bearer_scheme, principal_from_header
+from app.errors import BadRequest
+from app.events.broker import Broker, StoredEvent, read_events
+from app.events.models import Event
+from app.reports import service as reports
+
+router = APIRouter(prefix="/v1", tags=["events"])
+BACKLOG_PAGE = 500
+
+
+def sse_message(event: StoredEvent, *, attributed: bool) -> str:
+    data = {
+        "id": event.id,
+        "seq": event.seq,
+        "report_id": event.report_id,
+        "type": event.type,
+        "actor_id": event.actor_id if attributed else None,
+        "payload": event.payload,
+        "created_at": event.created_at,
+        "hash": event.hash,
+    }
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return f"id: {event.id}\nevent: {event.type}\ndata: {body}\n\n"
+
+
+@router.get(
+    "/reports/{report_id}/stream",
+    dependencies=[Depends(bearer_scheme)],
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "text/event-stream: `id:` event id, `event:` type, `data:` JSON",
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        },
+        400: {"description": "Last-Event-ID is not an event of this report"},
+    },
+)
+async def stream_report(
+    report_id: int,
+    request: Request,
+    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+    last_event_id: Annotated[
+        str | None,
+        Header(
+            alias="Last-Event-ID",
+            max_length=40,
+            description="Resume after this event id: exactly the missed events follow",
+        ),
+    ] = None,
+) -> StreamingResponse:
+    """Follow a report live. A stream may last hours, so it holds no database session: access
+    is checked once, then events are read in short transactions as they are committed."""
+    broker: Broker = request.app.state.broker
+    start_seq, attributed = await run_in_threadpool(
+        _authorize, request, report_id, authorization, last_event_id
+    )
+    heartbeat = float(request.app.state.settings.stream_heartbeat_seconds)
+    return StreamingResponse(
+        _follow(broker, report_id, start_seq, heartbeat, attributed),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+def _authorize(
+    request: Request, report_id: int, authorization: str | None, last_event_id: str | None
+) -> tuple[int, bool]:
+    database = request.app.state.database
+    with database.session(write=False) as session:
+        principal = principal_from_header(session, authorization, request.app.state.settings)
+        report = reports.get_report(session, report_id=report_id, principal=principal)
+        start_seq = 0
+        if last_event_id is not None and last_event_id.strip() != "":
+            value = last_event_id.strip()
+            seq = None
+            if value.isdigit() and len(value) < 19:
+                seq = session.scalar(
+                    select(Event.seq).where(Event.id == int(value), Event.report_id == report.id)
+                )
+            if seq is None and value != "0":
+                raise BadRequest(
+                    f"Last-Event-ID {value[:40]!r} is not an event of report {report.id}.",
+                )
+            start_seq = seq or 0
+        return start_seq, reports.is_attributed(principal)
+
+
+async def _follow(
+    broker: Broker, report_id: int, seq: int, heartbeat: float, attributed: bool
+) -> AsyncIterator[str]:
+    feed = await broker.attach(report_id)
+    try:
+        yield f"retry: 1000\n: following report {report_id}\n\n"
+        while True:  # what the client missed, straight from the log
+            backlog = await run_in_threadpool(
+                read_events, broker.database, report_id, seq, BACKLOG_PAGE
+            )
+            for event in backlog:
+                yield sse_message(event, attributed=attributed)
+                seq = event.seq
+            if len(backlog) < BACKLOG_PAGE:
+                break
+        while True:  # then live
+            fresh = await broker.events_after(feed, seq)
+            if fresh:
+                for event in fresh:
+                    yield sse_message(event, attributed=attributed)
+                    seq = event.seq
+                continue
+            async with feed.changed:
+                if feed.last_seq > seq:
+                    continue
+                try:
+                    await asyncio.wait_for(feed.changed.wait(), timeout=heartbeat)
+                except TimeoutError:
+                    yield ": heartbeat\n\n"
+    finally:
+        broker.detach(feed)

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from app.amendments.schemas import AmendmentRead, MeetingRead, Preview
+from app.reports.models import SectionKind
+from app.reports.schemas import ReportSummary
+from app.schemas import InputModel, ReadModel
+
+
+class Visibility(InputModel):
+    public: bool = Field(description="Public: anyone may read the unattributed record")
+
+
+class ScreenSection(ReadModel):
+    id: int
+    kind: SectionKind
+    label: str
+    heading: str
+    depth: int
+    first_paragraph: int
+    text: str
+
+
+class FloorAmendment(ReadModel):
+    amendment: AmendmentRead
+    preview: Preview
+
+
+class FloorState(ReadModel):
+    """Everything the projection screen shows, in one answer."""
+
+    report: ReportSummary
+    meeting: MeetingRead | None
+    floor: FloorAmendment | None
+    sections: list[ScreenSection]
+    decisions: list[AmendmentRead] = Field(description="The latest decisions, newest first")
+    last_event_id: int | None
+
+
+class CertificateRead(ReadModel):
+    certificate: dict[str, Any]

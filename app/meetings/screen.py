@@ -1,0 +1,99 @@
+"""The projection screen: its data, and the page itself."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.amendments.models import Amendment, AmendmentStatus
+from app.amendments.views import amendment_read, amendment_reads, preview
+from app.auth import Principal
+from app.events.models import Event
+from app.meetings.models import Meeting
+from app.meetings.schemas import FloorAmendment, FloorState, ScreenSection
+from app.reports import service as reports
+from app.reports.models import Report, SectionKind
+from app.reports.schemas import ReportSummary
+from app.text.outline import order
+
+DECIDED = [
+    AmendmentStatus.adopted,
+    AmendmentStatus.rejected,
+    AmendmentStatus.withdrawn,
+    AmendmentStatus.blocked,
+    AmendmentStatus.lapsed,
+    AmendmentStatus.conflicted,
+    AmendmentStatus.superseded,
+]
+
+
+def floor_state(
+    session: Session, report: Report, principal: Principal | None, *, timeout: float
+) -> FloorState:
+    meeting = session.scalar(
+        select(Meeting)
+        .where(Meeting.report_id == report.id)
+        .order_by(Meeting.closed_at.is_(None).desc(), Meeting.id.desc())
+        .limit(1)
+    )
+    floor = None
+    if meeting is not None and meeting.closed_at is None and meeting.floor_amendment_id:
+        on_floor = session.get(Amendment, meeting.floor_amendment_id)
+        if on_floor is not None:
+            floor = FloorAmendment(
+                amendment=amendment_read(session, on_floor, principal),
+                preview=preview(session, on_floor, timeout=timeout),
+            )
+    placed = order(reports.current_nodes(session, report_id=report.id, with_text=True))
+    decided = list(
+        session.scalars(
+            select(Amendment)
+            .where(Amendment.report_id == report.id, Amendment.status.in_(DECIDED))
+            .order_by(Amendment.decided_at.desc(), Amendment.id.desc())
+            .limit(8)
+        )
+    )
+    from app.amendments.schemas import MeetingRead
+
+    meeting_read = None if meeting is None else MeetingRead.model_validate(meeting)
+    if meeting_read is not None and not reports.is_attributed(principal):
+        meeting_read.opened_by_id = None
+    return FloorState(
+        report=ReportSummary.model_validate(report),
+        meeting=meeting_read,
+        floor=floor,
+        sections=[
+            ScreenSection(
+                id=p.node.id,
+                kind=SectionKind(p.node.kind),
+                label=p.node.label,
+                heading=p.node.heading,
+                depth=p.depth,
+                first_paragraph=p.first_paragraph,
+                text=p.node.text or "",
+            )
+            for p in placed
+        ],
+        decisions=amendment_reads(session, decided, principal),
+        last_event_id=session.scalar(
+            select(func.max(Event.id)).where(Event.report_id == report.id)
+        ),
+    )
+
+
+def screen_page() -> str:
+    return resources.files("app").joinpath("static/screen.html").read_text(encoding="utf-8")
+
+
+page_router = APIRouter(tags=["plenary"])
+
+
+@page_router.get("/reports/{report_id}/screen", response_class=HTMLResponse)
+def projection_screen(report_id: int) -> HTMLResponse:
+    """The wall: pass a read token once as `#token=...` (kept in memory, never in a URL sent
+    to the server); public reports need none."""
+    return HTMLResponse(screen_page(), headers={"Cache-Control": "no-store"})

@@ -1,0 +1,136 @@
+"""The event stream against real server processes: resume, order, fan-out, heartbeats."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from app.client import PlenaryClient
+from tests.conftest import ADMIN_TOKEN
+from tests.server import LiveServer, live_server
+from tests.sse import Message, aparse, messages, parse, take
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[LiveServer]:
+    with live_server(
+        f"sqlite:///{tmp_path / 'stream.db'}", extra_env={"PLENARY_STREAM_HEARTBEAT_SECONDS": "0.5"}
+    ) as running:
+        yield running
+
+
+def setup_report(url: str) -> tuple[str, str, int, int]:
+    with PlenaryClient(url, ADMIN_TOKEN) as admin:
+        group = admin.create_group("Live group")
+        secretariat = admin.add_participant(
+            group.id, name="Secretariat", role="secretariat"
+        ).token.token
+        observer = admin.add_participant(group.id, name="Observer", role="observer").token.token
+    with PlenaryClient(url, secretariat) as client:
+        report = client.import_report(group.id, "# I. Text\n\nVersion 1.")
+    return secretariat, observer, report.id, report.outline[0].id
+
+
+def edit(url: str, token: str, section_id: int, count: int) -> None:
+    with PlenaryClient(url, token) as client:
+        for _ in range(count):
+            head = client.get_section(section_id).head_version
+            client.write_version(section_id, base_version=head, text=f"Version {head + 1}.")
+
+
+def test_resume_with_last_event_id_gets_exactly_the_missed_events(server: LiveServer) -> None:
+    secretariat, _observer, report_id, section_id = setup_report(server.url)
+    headers = {"Authorization": f"Bearer {secretariat}"}
+    url = f"{server.url}/v1/reports/{report_id}/stream"
+    with httpx.stream("GET", url, headers=headers, timeout=10) as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        history = take(messages(response), 2)  # report.created, report.imported
+    assert [m.event for m in history] == ["report.created", "report.imported"]
+    last = history[-1].id
+    edit(server.url, secretariat, section_id, 5)  # while disconnected
+    with httpx.stream(
+        "GET", url, headers={**headers, "Last-Event-ID": str(last)}, timeout=10
+    ) as response:
+        stream = messages(response)
+        missed = take(stream, 5)
+        edit(server.url, secretariat, section_id, 1)  # and one live
+        live = take(stream, 1)
+    assert [m.event for m in missed] == ["version.created"] * 5
+    assert [m.data["payload"]["number"] for m in missed] == [2, 3, 4, 5, 6]
+    assert [m.data["seq"] for m in missed + live] == list(range(3, 9))
+    assert live[0].data["payload"]["number"] == 7
+    ids = [m.id for m in history + missed + live]
+    assert len(ids) == len(set(ids)) and ids == sorted(ids)
+
+
+def test_bad_last_event_id_is_a_400_problem_and_heartbeats_flow(server: LiveServer) -> None:
+    secretariat, observer, report_id, _section = setup_report(server.url)
+    url = f"{server.url}/v1/reports/{report_id}/stream"
+    for bad in ("garbage", "-1", "99999999", "1" * 30):
+        response = httpx.get(
+            url,
+            headers={"Authorization": f"Bearer {secretariat}", "Last-Event-ID": bad},
+            timeout=10,
+        )
+        assert response.status_code in (400, 422), bad
+        assert response.headers["content-type"] == "application/problem+json"
+    assert httpx.get(url, timeout=10).status_code == 401
+    with httpx.stream(
+        "GET", url, headers={"Authorization": f"Bearer {observer}"}, timeout=10
+    ) as response:
+        items = []
+        for item in parse(response.iter_lines()):
+            items.append(item)
+            if item == ": heartbeat":
+                break
+        messages = [i for i in items if isinstance(i, Message)]
+        assert messages and all(m.data["actor_id"] is None for m in messages)
+
+
+def test_two_hundred_subscribers_receive_a_hundred_events_in_order(server: LiveServer) -> None:
+    secretariat, _observer, report_id, section_id = setup_report(server.url)
+    headers = {"Authorization": f"Bearer {secretariat}"}
+    url = f"{server.url}/v1/reports/{report_id}/stream"
+    subscribers, events = 200, 100
+    ready = threading.Event()
+    received: list[list[int]] = []
+
+    async def follow(client: httpx.AsyncClient, connected: list[int]) -> list[int]:
+        seqs: list[int] = []
+        async with client.stream("GET", url, headers=headers) as response:
+            connected.append(1)
+            if len(connected) == subscribers:
+                ready.set()
+            async for item in aparse(response.aiter_lines()):
+                if isinstance(item, Message) and item.event == "version.created":
+                    seqs.append(item.data["seq"])
+                    if len(seqs) == events:
+                        return seqs
+        return seqs
+
+    async def main() -> None:
+        limits = httpx.Limits(max_connections=subscribers + 10)
+        async with httpx.AsyncClient(timeout=60, limits=limits) as client:
+            connected: list[int] = []
+            results = await asyncio.wait_for(
+                asyncio.gather(*(follow(client, connected) for _ in range(subscribers))),
+                timeout=120,
+            )
+            received.extend(results)
+
+    runner = threading.Thread(target=lambda: asyncio.run(main()))
+    runner.start()
+    assert ready.wait(60), "subscribers did not connect"
+    time.sleep(0.2)
+    edit(server.url, secretariat, section_id, events)
+    runner.join(150)
+    assert len(received) == subscribers
+    first = received[0]
+    assert len(first) == events and first == sorted(first) and len(set(first)) == events
+    assert all(seqs == first for seqs in received)
