@@ -240,6 +240,119 @@ def export(
         output.write_text(text, encoding="utf-8")
 
 
+@cli.command()
+def verify(
+    report: Annotated[int, typer.Argument(help="Report id")],
+    url: Url = DEFAULT_URL,
+    token: TokenOpt = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Recompute the report's event hash chain on the server; exit 1 if it was tampered with."""
+    with _client(url, token) as client:
+        check = client.verify_chain(report)
+
+    def human() -> None:
+        if check.ok:
+            typer.echo(f"chain ok: {check.events} events, head {check.head_hash}")
+        else:
+            typer.echo(
+                f"CHAIN BROKEN at event {check.first_bad_event_id} (seq {check.first_bad_seq}): "
+                f"{check.reason}"
+            )
+
+    _emit(check, as_json, human)
+    if not check.ok:
+        raise typer.Exit(1)
+
+
+@cli.command("verify-certificate")
+def verify_certificate(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Certificate JSON")],
+    export_file: Annotated[
+        Path | None, typer.Option("--export", help="A Markdown export of the report to check")
+    ] = None,
+    url: Url = DEFAULT_URL,
+    token: TokenOpt = "",
+) -> None:
+    """Check an adoption certificate against the server and against an exported copy."""
+    import hashlib
+
+    certificate = json.loads(file.read_text(encoding="utf-8"))
+    certificate = certificate.get("certificate", certificate)
+    report_id = int(certificate["report_id"])
+    failures: list[str] = []
+
+    def check(ok: bool, what: str) -> None:
+        typer.echo(f"{'ok  ' if ok else 'FAIL'} {what}")
+        if not ok:
+            failures.append(what)
+
+    def digest(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    with _client(url, token) as client:
+        served = client.certificate(report_id)
+        for field in ("report_sha256", "sections", "event_chain", "transmitted_at", "adopted_at"):
+            check(served.get(field) == certificate.get(field), f"server certificate: {field}")
+        text = client.export(report_id, format="markdown", milestone=certificate["milestone_id"])
+        check(digest(text) == certificate["report_sha256"], "server export matches report_sha256")
+        milestone = client._get(
+            MilestoneReadModel(), f"/v1/milestones/{certificate['milestone_id']}"
+        )
+        versions = {e.section_id: e.version_number for e in milestone.entries}
+        for section in certificate["sections"]:
+            version = client.get_version(section["section_id"], versions[section["section_id"]])
+            check(
+                digest(version.text) == section["sha256"],
+                f"section {section['section_id']} ({section['label'] or section['heading']})",
+            )
+        chain = certificate["event_chain"]
+        events = [e for e in client.all_events(report_id) if e.seq <= chain["seq"]]
+        check(
+            bool(events) and events[-1].hash == chain["head_hash"],
+            "event chain head at transmission",
+        )
+        check(client.verify_chain(report_id).ok, "event chain verifies")
+    if export_file is not None:
+        local = export_file.read_text(encoding="utf-8")
+        check(digest(local) == certificate["report_sha256"], f"{export_file} matches report_sha256")
+    if failures:
+        typer.echo(f"certificate NOT verified: {len(failures)} check(s) failed", err=True)
+        raise typer.Exit(1)
+    typer.echo("certificate verified")
+
+
+def MilestoneReadModel() -> Any:
+    from app.reports.schemas import MilestoneRead
+
+    return MilestoneRead
+
+
+@cli.command()
+def follow(
+    report: Annotated[int, typer.Argument(help="Report id")],
+    after: Annotated[int | None, typer.Option(help="Resume after this event id")] = None,
+    count: Annotated[int | None, typer.Option(help="Stop after this many events")] = None,
+    url: Url = DEFAULT_URL,
+    token: TokenOpt = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Print the report's events as they happen (reconnects and resumes by itself)."""
+    with _client(url, token) as client:
+        for seen, event in enumerate(client.follow(report, last_event_id=after), start=1):
+            if as_json:
+                typer.echo(event.model_dump_json())
+            else:
+                who = "" if event.actor_id is None else f" by participant {event.actor_id}"
+                details = ", ".join(
+                    f"{k}={v}" for k, v in event.payload.items() if v not in (None, "")
+                )
+                stamp = event.created_at.strftime("%H:%M:%S")
+                typer.echo(f"{stamp} #{event.id} {event.type}{who}: {details}"[:300])
+            if count is not None and seen >= count:
+                break
+
+
 def main() -> None:
     cli()
 

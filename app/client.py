@@ -224,6 +224,9 @@ class PlenaryClient:
         params = {"format": format, "milestone": milestone, "at": at.isoformat() if at else None}
         return self.request("GET", f"/v1/reports/{report_id}/export", params=params).text
 
+    def get_milestone(self, milestone_id: int) -> MilestoneRead:
+        return self._get(MilestoneRead, f"/v1/milestones/{milestone_id}")
+
     def create_milestone(self, report_id: int, name: str) -> MilestoneRead:
         return self._post(MilestoneRead, f"/v1/reports/{report_id}/milestones", {"name": name})
 
@@ -338,3 +341,39 @@ class PlenaryClient:
 
     def verify_chain(self, report_id: int) -> ChainReport:
         return self._get(ChainReport, f"/v1/reports/{report_id}/events/verify")
+
+    def certificate(self, report_id: int) -> dict[str, Any]:
+        data = self.request("GET", f"/v1/reports/{report_id}/certificate").json()
+        return dict(data["certificate"])
+
+    def follow(
+        self, report_id: int, *, last_event_id: int | None = None, reconnect: bool = True
+    ) -> Iterator[EventRead]:
+        """Yield the report's events live, resuming after a dropped connection."""
+        while True:
+            headers = {} if last_event_id is None else {"Last-Event-ID": str(last_event_id)}
+            try:
+                with self._http.stream(
+                    "GET",
+                    f"/v1/reports/{report_id}/stream",
+                    headers=headers,
+                    timeout=httpx.Timeout(10.0, read=None),
+                ) as response:
+                    if response.status_code >= 400:
+                        response.read()
+                        raise ProblemError(response.json())
+                    data: list[str] = []
+                    for line in response.iter_lines():
+                        if line.startswith("data:"):
+                            data.append(line[5:].strip())
+                        elif line == "" and data:
+                            event = EventRead.model_validate_json("".join(data))
+                            data = []
+                            last_event_id = event.id
+                            yield event
+            except httpx.TransportError:
+                if not reconnect:
+                    raise
+            if not reconnect:
+                return
+            time.sleep(1.0)

@@ -14,6 +14,7 @@ from app.db import utcnow
 from app.errors import InvalidState, NotFound
 from app.events.service import record_event
 from app.groups.models import Role
+from app.meetings.certificate import issue_certificate
 from app.meetings.models import Meeting
 from app.reports import service as reports
 from app.reports.models import MilestoneKind, Report, ReportStatus
@@ -148,11 +149,12 @@ def transmit_report(session: Session, *, report_id: int, principal: Principal) -
         actor_id=principal.participant_id,
         payload={"lapsed_amendments": lapsed},
     )
-    reports.create_milestone(
+    milestone = reports.create_milestone(
         session,
         report=report,
         name="Transmitted text",
         kind=MilestoneKind.transmission,
         actor=principal,
     )
+    issue_certificate(session, report=report, milestone=milestone)
     return report
