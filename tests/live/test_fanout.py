@@ -15,9 +15,13 @@ from tests.server import live_server
 from tests.sse import messages, take
 
 
-def test_an_adoption_through_one_process_reaches_a_subscriber_of_another(settings: Settings, app: FastAPI) -> None:
+def test_an_adoption_through_one_process_reaches_a_subscriber_of_another(
+    settings: Settings, app: FastAPI
+) -> None:
     if settings.database_url.startswith("sqlite"):
-        pytest.skip("cross-process fan-out uses PostgreSQL LISTEN/NOTIFY; CI runs this on PostgreSQL")
+        pytest.skip(
+            "cross-process fan-out uses PostgreSQL LISTEN/NOTIFY; CI runs this on PostgreSQL"
+        )
     with live_server(settings.database_url) as a, live_server(settings.database_url) as b:
         with PlenaryClient(a.url, ADMIN_TOKEN) as admin:
             group = admin.create_group("Two processes")
@@ -30,7 +34,12 @@ def test_an_adoption_through_one_process_reaches_a_subscriber_of_another(setting
         subscribed = threading.Event()
 
         def subscribe() -> None:
-            with httpx.stream("GET", f"{b.url}/v1/reports/{report.id}/stream", headers={"Authorization": f"Bearer {member}", "Last-Event-ID": "0"}, timeout=30) as response:
+            with httpx.stream(
+                "GET",
+                f"{b.url}/v1/reports/{report.id}/stream",
+                headers={"Authorization": f"Bearer {member}", "Last-Event-ID": "0"},
+                timeout=30,
+            ) as response:
                 stream = messages(response)
                 take(stream, 3)  # created, imported, meeting.opened
                 subscribed.set()
@@ -40,7 +49,9 @@ def test_an_adoption_through_one_process_reaches_a_subscriber_of_another(setting
         follower.start()
         assert subscribed.wait(20)
         with PlenaryClient(a.url, member) as m, PlenaryClient(a.url, chair) as c:
-            proposal = m.propose(report.outline[0].id, base_version=1, kind="substantive", text="Amended words.")
+            proposal = m.propose(
+                report.outline[0].id, base_version=1, kind="substantive", text="Amended words."
+            )
             c.put_on_floor(proposal.id)
             c.adopt(proposal.id)
         follower.join(30)
