@@ -23,9 +23,10 @@ from typing import Any, Literal, TypeVar
 import httpx
 from pydantic import BaseModel, TypeAdapter
 
-from app.amendments.schemas import AmendmentRead, MeetingRead, Preview
+from app.amendments.schemas import Alternative, AmendmentRead, MeetingRead, Preview
 from app.events.schemas import ChainReport, EventPage, EventRead
 from app.groups.schemas import GroupRead, ParticipantCreated, WhoAmI
+from app.meetings.schemas import FloorState
 from app.reports.schemas import (
     MilestoneRead,
     ReportRead,
@@ -67,6 +68,7 @@ class PlenaryClient:
             base_url=base_url.rstrip("/"), headers=headers, timeout=timeout, transport=transport
         )
         self.retries = retries
+        self._etags: dict[str, str] = {}  # resource path -> ETag of our last read
 
     def __enter__(self) -> PlenaryClient:
         return self
@@ -117,6 +119,26 @@ class PlenaryClient:
                 problem = {"title": response.reason_phrase, "detail": response.text[:500]}
             problem.setdefault("status", response.status_code)
             raise ProblemError(problem)
+        tag = response.headers.get("etag")
+        if tag and method == "GET":
+            self._etags[path] = tag
+        return response
+
+    def _guarded(self, resource: str, method: str, path: str, body: Any = None) -> httpx.Response:
+        """A write that needs If-Match: send the ETag of our last read of `resource`."""
+        if resource not in self._etags:
+            self.request("GET", resource)
+        try:
+            response = self.request(
+                method, path, json=body, headers={"If-Match": self._etags[resource]}
+            )
+        except ProblemError as problem:
+            if problem.status == 412 and "etag" in problem.problem:
+                self._etags[resource] = str(problem.problem["etag"])
+            raise
+        tag = response.headers.get("etag")
+        if tag:
+            self._etags[resource] = tag
         return response
 
     def _get(self, model: type[M], path: str, **params: Any) -> M:
@@ -285,7 +307,20 @@ class PlenaryClient:
         return self._get(Preview, f"/v1/amendments/{amendment_id}/preview")
 
     def _act(self, amendment_id: int, action: str, body: Any = None) -> AmendmentRead:
-        return self._post(AmendmentRead, f"/v1/amendments/{amendment_id}/{action}", body)
+        resource = f"/v1/amendments/{amendment_id}"
+        if action in ("consent", "object"):  # a member's own answer needs no precondition
+            return self._post(AmendmentRead, f"{resource}/{action}", body)
+        response = self._guarded(resource, "POST", f"{resource}/{action}", body or {})
+        return AmendmentRead.model_validate(response.json())
+
+    def revise(
+        self, amendment_id: int, *, text: str | None = None, patch: str | None = None
+    ) -> AmendmentRead:
+        body = {"text": text} if text is not None else {"patch": patch}
+        return self._act(amendment_id, "revise", body)
+
+    def cancel_round(self, amendment_id: int, reason: str = "") -> AmendmentRead:
+        return self._act(amendment_id, "cancel-round", {"reason": reason})
 
     def put_on_floor(self, amendment_id: int) -> AmendmentRead:
         return self._act(amendment_id, "floor")
@@ -313,18 +348,69 @@ class PlenaryClient:
     def open_meeting(self, report_id: int) -> MeetingRead:
         return self._post(MeetingRead, f"/v1/reports/{report_id}/meetings")
 
-    def adopt_report(
-        self, report_id: int, editorial_window_days: float | None = None
-    ) -> ReportRead:
-        body = (
-            {}
-            if editorial_window_days is None
-            else {"editorial_window_days": editorial_window_days}
-        )
-        return self._post(ReportRead, f"/v1/reports/{report_id}/adopt", body)
+    def _report_action(self, report_id: int, action: str, body: Any = None) -> ReportRead:
+        resource = f"/v1/reports/{report_id}"
+        self.request("GET", resource)  # the report's ETag moves with every event: read it fresh
+        response = self._guarded(resource, "POST", f"{resource}/{action}", body or {})
+        return ReportRead.model_validate(response.json())
+
+    def adopt_report(self, report_id: int, window_days: float | None = None) -> ReportRead:
+        body = {} if window_days is None else {"editorial_window_days": window_days}
+        return self._report_action(report_id, "adopt", body)
 
     def transmit_report(self, report_id: int) -> ReportRead:
-        return self._post(ReportRead, f"/v1/reports/{report_id}/transmit")
+        return self._report_action(report_id, "transmit")
+
+    def set_public(self, report_id: int, public: bool = True) -> ReportRead:
+        return self._report_action(report_id, "visibility", {"public": public})
+
+    def update_report(self, report_id: int, **fields: Any) -> ReportRead:
+        resource = f"/v1/reports/{report_id}"
+        response = self._guarded(resource, "PATCH", resource, fields)
+        return ReportRead.model_validate(response.json())
+
+    def add_section(
+        self,
+        report_id: int,
+        *,
+        kind: str,
+        label: str = "",
+        heading: str = "",
+        text: str = "",
+        parent_id: int | None = None,
+        position: int | None = None,
+    ) -> SectionRead:
+        body: dict[str, Any] = {"kind": kind, "label": label, "heading": heading, "text": text}
+        if parent_id is not None:
+            body["parent_id"] = parent_id
+        if position is not None:
+            body["position"] = position
+        return self._post(SectionRead, f"/v1/reports/{report_id}/sections", body)
+
+    def update_section(self, section_id: int, **fields: Any) -> SectionRead:
+        resource = f"/v1/sections/{section_id}"
+        response = self._guarded(resource, "PATCH", resource, fields)
+        return SectionRead.model_validate(response.json())
+
+    def move_section(self, section_id: int, *, parent_id: int | None, position: int) -> SectionRead:
+        resource = f"/v1/sections/{section_id}"
+        body = {"parent_id": parent_id, "position": position}
+        response = self._guarded(resource, "POST", f"{resource}/move", body)
+        return SectionRead.model_validate(response.json())
+
+    def remove_section(self, section_id: int) -> SectionRead:
+        resource = f"/v1/sections/{section_id}"
+        response = self._guarded(resource, "DELETE", resource)
+        return SectionRead.model_validate(response.json())
+
+    def close_meeting(self, meeting_id: int) -> MeetingRead:
+        return self._post(MeetingRead, f"/v1/meetings/{meeting_id}/close")
+
+    def alternatives(self, amendment_id: int) -> list[Alternative]:
+        return self._list(Alternative, f"/v1/amendments/{amendment_id}/alternatives")
+
+    def floor(self, report_id: int) -> FloorState:
+        return self._get(FloorState, f"/v1/reports/{report_id}/floor")
 
     # --- events -------------------------------------------------------------------------
 

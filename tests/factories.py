@@ -82,3 +82,9 @@ def make_room(client: TestClient, *, members: int = 3, observers: int = 1) -> Ro
         members=[add_person(client, group_id, "member") for _ in range(members)],
         observers=[add_person(client, group_id, "observer") for _ in range(observers)],
     )
+
+
+def matched(client: TestClient, resource: str, headers: dict[str, str]) -> dict[str, str]:
+    """`headers` plus If-Match: the ETag of `resource` as this caller reads it now."""
+    tag = client.get(resource, headers=headers).headers.get("etag")
+    return {**headers, "If-Match": tag} if tag else dict(headers)

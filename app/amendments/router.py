@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from app.amendments import service, views
 from app.amendments.models import AmendmentKind, AmendmentStatus, Answer
@@ -18,6 +18,7 @@ from app.amendments.schemas import (
 from app.auth import CurrentPrincipal, OptionalPrincipal
 from app.db import SessionDep
 from app.deadlines import settle_before_request
+from app.etags import IfMatch, not_modified
 from app.idempotency import IdempotentRoute
 from app.reports import service as reports
 
@@ -45,6 +46,7 @@ def propose_amendment(
     request: Request,
     session: SessionDep,
     principal: CurrentPrincipal,
+    response: Response,
 ) -> AmendmentRead:
     """Propose a change against `base_version`, as the whole new text or as a patch."""
     amendment = service.propose_amendment(
@@ -60,6 +62,7 @@ def propose_amendment(
         consent_deadline=body.consent_deadline,
         timeout=_timeout(request),
     )
+    response.headers["ETag"] = service.amendment_etag(session, amendment)
     return views.amendment_read(session, amendment, principal)
 
 
@@ -93,9 +96,15 @@ def list_amendments(
 
 @router.get("/amendments/{amendment_id}", response_model=AmendmentRead)
 def get_amendment(
-    amendment_id: int, session: SessionDep, principal: OptionalPrincipal
-) -> AmendmentRead:
+    amendment_id: int,
+    request: Request,
+    session: SessionDep,
+    principal: OptionalPrincipal,
+    response: Response,
+) -> AmendmentRead | Response:
     amendment = service.get_amendment(session, amendment_id=amendment_id, principal=principal)
+    if not_modified(request, response, service.amendment_etag(session, amendment)):
+        return Response(status_code=304, headers={"ETag": response.headers["ETag"]})
     return views.amendment_read(session, amendment, principal)
 
 
@@ -118,9 +127,16 @@ def list_alternatives(
 
 @router.post("/amendments/{amendment_id}/floor", response_model=AmendmentRead)
 def put_on_floor(
-    amendment_id: int, session: SessionDep, principal: CurrentPrincipal
+    amendment_id: int,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> AmendmentRead:
-    amendment = service.put_on_floor(session, amendment_id=amendment_id, principal=principal)
+    amendment = service.put_on_floor(
+        session, amendment_id=amendment_id, principal=principal, if_match=if_match
+    )
+    response.headers["ETag"] = service.amendment_etag(session, amendment)
     return views.amendment_read(session, amendment, principal)
 
 
@@ -130,42 +146,82 @@ def put_on_floor(
     responses={409: {"description": "Wrong state, window closed, or the text conflicts"}},
 )
 def adopt_amendment(
-    amendment_id: int, request: Request, session: SessionDep, principal: CurrentPrincipal
+    amendment_id: int,
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> AmendmentRead:
     amendment = service.adopt_amendment(
-        session, amendment_id=amendment_id, principal=principal, timeout=_timeout(request)
+        session,
+        amendment_id=amendment_id,
+        principal=principal,
+        timeout=_timeout(request),
+        if_match=if_match,
     )
+    response.headers["ETag"] = service.amendment_etag(session, amendment)
     return views.amendment_read(session, amendment, principal)
 
 
 @router.post("/amendments/{amendment_id}/reject", response_model=AmendmentRead)
 def reject_amendment(
-    amendment_id: int, body: Reason, session: SessionDep, principal: CurrentPrincipal
+    amendment_id: int,
+    body: Reason,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> AmendmentRead:
     amendment = service.reject_amendment(
-        session, amendment_id=amendment_id, principal=principal, reason=body.reason
+        session,
+        amendment_id=amendment_id,
+        principal=principal,
+        reason=body.reason,
+        if_match=if_match,
     )
+    response.headers["ETag"] = service.amendment_etag(session, amendment)
     return views.amendment_read(session, amendment, principal)
 
 
 @router.post("/amendments/{amendment_id}/withdraw", response_model=AmendmentRead)
 def withdraw_amendment(
-    amendment_id: int, body: Reason, session: SessionDep, principal: CurrentPrincipal
+    amendment_id: int,
+    body: Reason,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> AmendmentRead:
     amendment = service.withdraw_amendment(
-        session, amendment_id=amendment_id, principal=principal, reason=body.reason
+        session,
+        amendment_id=amendment_id,
+        principal=principal,
+        reason=body.reason,
+        if_match=if_match,
     )
+    response.headers["ETag"] = service.amendment_etag(session, amendment)
     return views.amendment_read(session, amendment, principal)
 
 
 @router.post("/amendments/{amendment_id}/escalate", response_model=AmendmentRead)
 def escalate_amendment(
-    amendment_id: int, body: Reason, session: SessionDep, principal: CurrentPrincipal
+    amendment_id: int,
+    body: Reason,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> AmendmentRead:
     """Any voting member: 'this potentially raises an issue of substance'."""
     amendment = service.escalate_amendment(
-        session, amendment_id=amendment_id, principal=principal, reason=body.reason
+        session,
+        amendment_id=amendment_id,
+        principal=principal,
+        reason=body.reason,
+        if_match=if_match,
     )
+    response.headers["ETag"] = service.amendment_etag(session, amendment)
     return views.amendment_read(session, amendment, principal)
 
 
@@ -176,6 +232,8 @@ def revise_amendment(
     request: Request,
     session: SessionDep,
     principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> AmendmentRead:
     """A new wording is a new amendment superseding this one; consents given are void."""
     amendment = service.revise_amendment(
@@ -186,13 +244,19 @@ def revise_amendment(
         patch=body.patch,
         rationale=body.rationale,
         timeout=_timeout(request),
+        if_match=if_match,
     )
+    response.headers["ETag"] = service.amendment_etag(session, amendment)
     return views.amendment_read(session, amendment, principal)
 
 
 @router.post("/amendments/{amendment_id}/consent", response_model=AmendmentRead)
 def consent_amendment(
-    amendment_id: int, request: Request, session: SessionDep, principal: CurrentPrincipal
+    amendment_id: int,
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
 ) -> AmendmentRead:
     """The last consent of the round adopts and applies the amendment in this request."""
     amendment = service.answer_round(
@@ -203,6 +267,7 @@ def consent_amendment(
         reason="",
         timeout=_timeout(request),
     )
+    response.headers["ETag"] = service.amendment_etag(session, amendment)
     return views.amendment_read(session, amendment, principal)
 
 
@@ -213,6 +278,7 @@ def object_amendment(
     request: Request,
     session: SessionDep,
     principal: CurrentPrincipal,
+    response: Response,
 ) -> AmendmentRead:
     """One objection blocks the amendment at once."""
     amendment = service.answer_round(
@@ -223,14 +289,25 @@ def object_amendment(
         reason=body.reason,
         timeout=_timeout(request),
     )
+    response.headers["ETag"] = service.amendment_etag(session, amendment)
     return views.amendment_read(session, amendment, principal)
 
 
 @router.post("/amendments/{amendment_id}/cancel-round", response_model=AmendmentRead)
 def cancel_round(
-    amendment_id: int, body: Reason, session: SessionDep, principal: CurrentPrincipal
+    amendment_id: int,
+    body: Reason,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> AmendmentRead:
     amendment = service.cancel_round(
-        session, amendment_id=amendment_id, principal=principal, reason=body.reason
+        session,
+        amendment_id=amendment_id,
+        principal=principal,
+        reason=body.reason,
+        if_match=if_match,
     )
+    response.headers["ETag"] = service.amendment_etag(session, amendment)
     return views.amendment_read(session, amendment, principal)

@@ -32,6 +32,7 @@ from app.errors import (
     NotFound,
     Unprocessable,
 )
+from app.etags import etag, require_match
 from app.events.service import record_event
 from app.groups.models import PROPOSING_ROLES, VOTING_ROLES, Participant, Role
 from app.meetings.models import Meeting
@@ -255,9 +256,26 @@ def reports_with_due_rounds(session: Session, *, now: datetime | None = None) ->
 # --- transitions ------------------------------------------------------------------------
 
 
+def amendment_etag(session: Session, amendment: Amendment) -> str:
+    """Covers the amendment and its tally (answers do not change the amendment's row)."""
+    answers = session.scalar(
+        select(func.count()).select_from(Consent).where(Consent.amendment_id == amendment.id)
+    )
+    return etag("a", amendment.id, amendment.revision)[:-1] + f'.{answers or 0}"'
+
+
+_NO_PRECONDITION = object()
+
+
 def _lock(
-    session: Session, *, amendment_id: int, principal: Principal, roles: Iterable[Role]
+    session: Session,
+    *,
+    amendment_id: int,
+    principal: Principal,
+    roles: Iterable[Role],
+    if_match: str | object | None,
 ) -> tuple[Report, Amendment]:
+    """Lock the amendment's report, settle deadlines, then check the caller's If-Match."""
     amendment = get_amendment(session, amendment_id=amendment_id, principal=principal)
     report = reports.lock_report(
         session, report_id=amendment.report_id, principal=principal, roles=roles
@@ -265,6 +283,17 @@ def _lock(
     settle_due(session, report=report)
     session.refresh(amendment)
     reports.ensure_not_transmitted(report)
+    if if_match is not _NO_PRECONDITION:
+        require_match(
+            if_match,  # type: ignore[arg-type]
+            amendment_etag(session, amendment),
+            state={
+                "status": amendment.status.value,
+                "kind": amendment.kind.value,
+                "instruction": amendment.instruction,
+                "revision": amendment.revision,
+            },
+        )
     return report, amendment
 
 
@@ -542,9 +571,16 @@ def revise_amendment(
     patch: str | None,
     rationale: str | None,
     timeout: float,
+    if_match: str | None,
 ) -> Amendment:
     """A new wording is a new amendment that supersedes the old one (and voids its consents)."""
-    old = get_amendment(session, amendment_id=amendment_id, principal=principal)
+    _report, old = _lock(
+        session,
+        amendment_id=amendment_id,
+        principal=principal,
+        roles=PROPOSING_ROLES,
+        if_match=if_match,
+    )
     if principal.participant_id != old.proposer_id:
         raise Forbidden("Only the proposer may revise an amendment.")
     _require_status(old, AmendmentStatus.proposed, AmendmentStatus.consent_open, action="revise")
@@ -580,9 +616,15 @@ def revise_amendment(
     return new
 
 
-def put_on_floor(session: Session, *, amendment_id: int, principal: Principal) -> Amendment:
+def put_on_floor(
+    session: Session, *, amendment_id: int, principal: Principal, if_match: str | None
+) -> Amendment:
     report, amendment = _lock(
-        session, amendment_id=amendment_id, principal=principal, roles=[Role.chair]
+        session,
+        amendment_id=amendment_id,
+        principal=principal,
+        roles=[Role.chair],
+        if_match=if_match,
     )
     reports.ensure_drafting(report, "Putting an amendment on the floor")
     _require_status(amendment, AmendmentStatus.proposed, action="put on the floor")
@@ -612,10 +654,19 @@ def put_on_floor(session: Session, *, amendment_id: int, principal: Principal) -
 
 
 def adopt_amendment(
-    session: Session, *, amendment_id: int, principal: Principal, timeout: float
+    session: Session,
+    *,
+    amendment_id: int,
+    principal: Principal,
+    timeout: float,
+    if_match: str | None,
 ) -> Amendment:
     report, amendment = _lock(
-        session, amendment_id=amendment_id, principal=principal, roles=DECIDERS_AFTER_ADOPTION
+        session,
+        amendment_id=amendment_id,
+        principal=principal,
+        roles=DECIDERS_AFTER_ADOPTION,
+        if_match=if_match,
     )
     if report.status == ReportStatus.drafting:
         if principal.role != Role.chair:
@@ -641,10 +692,14 @@ def adopt_amendment(
 
 
 def reject_amendment(
-    session: Session, *, amendment_id: int, principal: Principal, reason: str
+    session: Session, *, amendment_id: int, principal: Principal, reason: str, if_match: str | None
 ) -> Amendment:
     report, amendment = _lock(
-        session, amendment_id=amendment_id, principal=principal, roles=DECIDERS_AFTER_ADOPTION
+        session,
+        amendment_id=amendment_id,
+        principal=principal,
+        roles=DECIDERS_AFTER_ADOPTION,
+        if_match=if_match,
     )
     if report.status == ReportStatus.drafting:
         if principal.role != Role.chair:
@@ -660,10 +715,14 @@ def reject_amendment(
 
 
 def withdraw_amendment(
-    session: Session, *, amendment_id: int, principal: Principal, reason: str
+    session: Session, *, amendment_id: int, principal: Principal, reason: str, if_match: str | None
 ) -> Amendment:
     report, amendment = _lock(
-        session, amendment_id=amendment_id, principal=principal, roles=PROPOSING_ROLES
+        session,
+        amendment_id=amendment_id,
+        principal=principal,
+        roles=PROPOSING_ROLES,
+        if_match=if_match,
     )
     if principal.participant_id != amendment.proposer_id:
         raise Forbidden("Only the proposer may withdraw an amendment.")
@@ -675,11 +734,15 @@ def withdraw_amendment(
 
 
 def escalate_amendment(
-    session: Session, *, amendment_id: int, principal: Principal, reason: str
+    session: Session, *, amendment_id: int, principal: Principal, reason: str, if_match: str | None
 ) -> Amendment:
     """'It potentially raises an issue of substance': editorial becomes substantive."""
     report, amendment = _lock(
-        session, amendment_id=amendment_id, principal=principal, roles=VOTING_ROLES
+        session,
+        amendment_id=amendment_id,
+        principal=principal,
+        roles=VOTING_ROLES,
+        if_match=if_match,
     )
     if principal.participant is None or not principal.participant.is_voting:
         raise Forbidden("Only a voting member may escalate an amendment.")
@@ -715,7 +778,11 @@ def answer_round(
     timeout: float,
 ) -> Amendment:
     report, amendment = _lock(
-        session, amendment_id=amendment_id, principal=principal, roles=VOTING_ROLES
+        session,
+        amendment_id=amendment_id,
+        principal=principal,
+        roles=VOTING_ROLES,
+        if_match=_NO_PRECONDITION,
     )
     _require_status(amendment, AmendmentStatus.consent_open, action="answer on")
     state = round_states(session, [amendment.id])[amendment.id]
@@ -753,10 +820,14 @@ def answer_round(
 
 
 def cancel_round(
-    session: Session, *, amendment_id: int, principal: Principal, reason: str
+    session: Session, *, amendment_id: int, principal: Principal, reason: str, if_match: str | None
 ) -> Amendment:
     report, amendment = _lock(
-        session, amendment_id=amendment_id, principal=principal, roles=[Role.chair]
+        session,
+        amendment_id=amendment_id,
+        principal=principal,
+        roles=[Role.chair],
+        if_match=if_match,
     )
     _require_status(amendment, AmendmentStatus.consent_open, action="cancel the round of")
     _close(

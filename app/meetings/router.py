@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Depends, Request, Response, status
 
 from app.amendments.schemas import MeetingRead, ReportAdopt
 from app.auth import CurrentPrincipal, OptionalPrincipal
 from app.db import SessionDep
 from app.deadlines import settle_before_request
 from app.errors import NotFound
+from app.etags import IfMatch
 from app.idempotency import IdempotentRoute
 from app.meetings import screen, service
 from app.meetings.certificate import public_view
@@ -63,20 +64,32 @@ def adopt_report(
     request: Request,
     session: SessionDep,
     principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> ReportRead:
     """The chair puts the report to bed: editorial changes until the window ends, changes of
     substance only with the unanimous consent of the voting members."""
     days = body.editorial_window_days or request.app.state.settings.editorial_window_days
     report = service.adopt_report(
-        session, report_id=report_id, principal=principal, window_days=days
+        session, report_id=report_id, principal=principal, window_days=days, if_match=if_match
     )
+    response.headers["ETag"] = reports.report_etag(session, report)
     return report_views.report_read(session, report)
 
 
 @router.post("/reports/{report_id}/transmit", response_model=ReportRead)
-def transmit_report(report_id: int, session: SessionDep, principal: CurrentPrincipal) -> ReportRead:
+def transmit_report(
+    report_id: int,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
+) -> ReportRead:
     """Freeze the report: every later write answers 409 report-transmitted."""
-    report = service.transmit_report(session, report_id=report_id, principal=principal)
+    report = service.transmit_report(
+        session, report_id=report_id, principal=principal, if_match=if_match
+    )
+    response.headers["ETag"] = reports.report_etag(session, report)
     return report_views.report_read(session, report)
 
 
@@ -89,13 +102,19 @@ def _meeting(meeting: object, principal: OptionalPrincipal) -> MeetingRead:
 
 @router.post("/reports/{report_id}/visibility", response_model=ReportRead)
 def set_visibility(
-    report_id: int, body: Visibility, session: SessionDep, principal: CurrentPrincipal
+    report_id: int,
+    body: Visibility,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> ReportRead:
     """The chair makes the record public (e.g. a draft posted for comment): anyone may then
     read its text, amendments, events and exports, with no participant identifiable."""
     report = reports.set_public(
-        session, report_id=report_id, principal=principal, public=body.public
+        session, report_id=report_id, principal=principal, public=body.public, if_match=if_match
     )
+    response.headers["ETag"] = reports.report_etag(session, report)
     return report_views.report_read(session, report)
 
 

@@ -90,11 +90,17 @@ def list_meetings(session: Session, *, report: Report) -> list[Meeting]:
 
 
 def adopt_report(
-    session: Session, *, report_id: int, principal: Principal, window_days: float
+    session: Session,
+    *,
+    report_id: int,
+    principal: Principal,
+    window_days: float,
+    if_match: str | None,
 ) -> Report:
     """Put the report to bed: editorial changes for `window_days`, substance by consent."""
     report = reports.lock_report(session, report_id=report_id, principal=principal, roles=CHAIR)
     reports.ensure_drafting(report, "Adopting the report")
+    reports.require_report_match(session, report, if_match)
     meeting = _open_meeting_of(session, report.id)
     if meeting is not None:
         _close(session, report, meeting, principal.participant_id)
@@ -125,10 +131,13 @@ def adopt_report(
     return report
 
 
-def transmit_report(session: Session, *, report_id: int, principal: Principal) -> Report:
+def transmit_report(
+    session: Session, *, report_id: int, principal: Principal, if_match: str | None
+) -> Report:
     report = reports.lock_report(session, report_id=report_id, principal=principal, roles=CHAIR)
     amendments.settle_due(session, report=report)
     reports.ensure_not_transmitted(report)
+    reports.require_report_match(session, report, if_match)
     if report.status != ReportStatus.adopted:
         raise InvalidState(
             "Only an adopted report can be transmitted.", report_status=report.status.value

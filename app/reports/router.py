@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 from app.auth import CurrentPrincipal, OptionalPrincipal, Principal
 from app.db import SessionDep
 from app.errors import BadRequest
+from app.etags import IfMatch, not_modified
 from app.idempotency import IdempotentRoute
 from app.reports import service, views
 from app.reports.schemas import (
@@ -46,7 +47,11 @@ def _timeout(request: Request) -> float:
     "/groups/{group_id}/reports", response_model=ReportRead, status_code=status.HTTP_201_CREATED
 )
 def create_report(
-    group_id: int, body: ReportCreate, session: SessionDep, principal: CurrentPrincipal
+    group_id: int,
+    body: ReportCreate,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
 ) -> ReportRead:
     report = service.create_report(
         session,
@@ -57,6 +62,7 @@ def create_report(
         disclaimer=body.disclaimer,
         silence_procedure=body.silence_procedure,
     )
+    response.headers["ETag"] = service.report_etag(session, report)
     return views.report_read(session, report)
 
 
@@ -66,7 +72,11 @@ def create_report(
     status_code=status.HTTP_201_CREATED,
 )
 def import_report(
-    group_id: int, body: ReportImport, session: SessionDep, principal: CurrentPrincipal
+    group_id: int,
+    body: ReportImport,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
 ) -> ReportRead:
     """Headings become the outline (`#` chapters, `##` sections, `###` subsections; `Box ...`
     boxes, `Annex ...` annexes); the text under each becomes its version 1."""
@@ -79,6 +89,7 @@ def import_report(
         symbol=body.symbol,
         disclaimer=body.disclaimer,
     )
+    response.headers["ETag"] = service.report_etag(session, report)
     return views.report_read(session, report)
 
 
@@ -93,16 +104,32 @@ def list_reports(
 
 
 @router.get("/reports/{report_id}", response_model=ReportRead)
-def get_report(report_id: int, session: SessionDep, principal: OptionalPrincipal) -> ReportRead:
+def get_report(
+    report_id: int,
+    request: Request,
+    session: SessionDep,
+    principal: OptionalPrincipal,
+    response: Response,
+) -> ReportRead | Response:
     report = service.get_report(session, report_id=report_id, principal=principal)
+    if not_modified(request, response, service.report_etag(session, report)):
+        return Response(status_code=304, headers={"ETag": response.headers["ETag"]})
     return views.report_read(session, report)
 
 
 @router.patch("/reports/{report_id}", response_model=ReportRead)
 def update_report(
-    report_id: int, body: ReportUpdate, session: SessionDep, principal: CurrentPrincipal
+    report_id: int,
+    body: ReportUpdate,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> ReportRead:
-    report = service.update_report(session, report_id=report_id, principal=principal, changes=body)
+    report = service.update_report(
+        session, report_id=report_id, principal=principal, changes=body, if_match=if_match
+    )
+    response.headers["ETag"] = service.report_etag(session, report)
     return views.report_read(session, report)
 
 
@@ -112,7 +139,11 @@ def update_report(
     status_code=status.HTTP_201_CREATED,
 )
 def add_section(
-    report_id: int, body: SectionCreate, session: SessionDep, principal: CurrentPrincipal
+    report_id: int,
+    body: SectionCreate,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
 ) -> SectionRead:
     section = service.add_section(
         session,
@@ -125,18 +156,32 @@ def add_section(
         position=body.position,
         text=body.text,
     )
+    response.headers["ETag"] = service.section_etag(session, section)
     return views.section_read(session, section, principal)
 
 
 @router.get("/sections/{section_id}", response_model=SectionRead)
-def get_section(section_id: int, session: SessionDep, principal: OptionalPrincipal) -> SectionRead:
+def get_section(
+    section_id: int,
+    request: Request,
+    session: SessionDep,
+    principal: OptionalPrincipal,
+    response: Response,
+) -> SectionRead | Response:
     section = service.get_section(session, section_id=section_id, principal=principal)
+    if not_modified(request, response, service.section_etag(session, section)):
+        return Response(status_code=304, headers={"ETag": response.headers["ETag"]})
     return views.section_read(session, section, principal)
 
 
 @router.patch("/sections/{section_id}", response_model=SectionRead)
 def update_section(
-    section_id: int, body: SectionUpdate, session: SessionDep, principal: CurrentPrincipal
+    section_id: int,
+    body: SectionUpdate,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> SectionRead:
     section = service.update_section(
         session,
@@ -145,13 +190,20 @@ def update_section(
         kind=body.kind,
         label=body.label,
         heading=body.heading,
+        if_match=if_match,
     )
+    response.headers["ETag"] = service.section_etag(session, section)
     return views.section_read(session, section, principal)
 
 
 @router.post("/sections/{section_id}/move", response_model=SectionRead)
 def move_section(
-    section_id: int, body: SectionMove, session: SessionDep, principal: CurrentPrincipal
+    section_id: int,
+    body: SectionMove,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> SectionRead:
     section = service.move_section(
         session,
@@ -159,16 +211,25 @@ def move_section(
         principal=principal,
         parent_id=body.parent_id,
         position=body.position,
+        if_match=if_match,
     )
+    response.headers["ETag"] = service.section_etag(session, section)
     return views.section_read(session, section, principal)
 
 
 @router.delete("/sections/{section_id}", response_model=SectionRead)
 def remove_section(
-    section_id: int, session: SessionDep, principal: CurrentPrincipal
+    section_id: int,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> SectionRead:
     """Removes the section (and its subsections) from the outline; their history stays."""
-    section = service.remove_section(session, section_id=section_id, principal=principal)
+    section = service.remove_section(
+        session, section_id=section_id, principal=principal, if_match=if_match
+    )
+    response.headers["ETag"] = service.section_etag(session, section)
     return views.section_read(session, section, principal)
 
 

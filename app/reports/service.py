@@ -20,6 +20,8 @@ from app.errors import (
     StaleBase,
     Unauthorized,
 )
+from app.etags import etag, require_match
+from app.events.models import Event
 from app.events.service import record_event
 from app.groups.models import DRAFTING_ROLES, Role
 from app.reports.models import (
@@ -52,6 +54,40 @@ def sha256_text(text: str) -> str:
 
 
 # --- access and state -------------------------------------------------------------------
+
+
+def report_etag(session: Session, report: Report) -> str:
+    """Covers the report's fields and its outline: every change to a report records an event."""
+    seq = session.scalar(select(func.max(Event.seq)).where(Event.report_id == report.id)) or 0
+    return etag("r", report.id, report.revision)[:-1] + f'.{seq}"'
+
+
+def section_etag(session: Session, section: Section) -> str:
+    first = first_paragraph_of(session, section=section) or 0
+    return etag("s", section.id, section.revision)[:-1] + f'.{first}"'
+
+
+def require_report_match(session: Session, report: Report, if_match: str | None) -> None:
+    require_match(
+        if_match,
+        report_etag(session, report),
+        state={"status": report.status.value, "title": report.title, "revision": report.revision},
+    )
+
+
+def require_section_match(session: Session, section: Section, if_match: str | None) -> None:
+    require_match(
+        if_match,
+        section_etag(session, section),
+        state={
+            "head_version": section.head_version,
+            "label": section.label,
+            "heading": section.heading,
+            "parent_id": section.parent_id,
+            "position": section.position,
+            "removed": section.removed_at is not None,
+        },
+    )
 
 
 def ensure_readable(report: Report, principal: Principal | None) -> None:
@@ -229,8 +265,11 @@ def list_reports(session: Session, *, group_id: int, principal: Principal) -> li
     )
 
 
-def set_public(session: Session, *, report_id: int, principal: Principal, public: bool) -> Report:
+def set_public(
+    session: Session, *, report_id: int, principal: Principal, public: bool, if_match: str | None
+) -> Report:
     report = lock_report(session, report_id=report_id, principal=principal, roles=[Role.chair])
+    require_report_match(session, report, if_match)
     if report.is_public != public:
         report.is_public = public
         session.flush()
@@ -245,10 +284,16 @@ def set_public(session: Session, *, report_id: int, principal: Principal, public
 
 
 def update_report(
-    session: Session, *, report_id: int, principal: Principal, changes: ReportUpdate
+    session: Session,
+    *,
+    report_id: int,
+    principal: Principal,
+    changes: ReportUpdate,
+    if_match: str | None,
 ) -> Report:
     report = lock_report(session, report_id=report_id, principal=principal, roles=DRAFTING_ROLES)
     ensure_not_transmitted(report)
+    require_report_match(session, report, if_match)
     values = {k: v for k, v in changes.model_dump(exclude_unset=True).items() if v is not None}
     for field, value in values.items():
         setattr(report, field, value)
@@ -405,6 +450,7 @@ def update_section(
     kind: SectionKind | None,
     label: str | None,
     heading: str | None,
+    if_match: str | None,
 ) -> Section:
     section = get_section(session, section_id=section_id, principal=principal)
     report = lock_report(
@@ -412,6 +458,7 @@ def update_section(
     )
     ensure_drafting(report, "Changing the outline")
     _live_section_of(session, report, section.id)
+    require_section_match(session, section, if_match)
     changed = {}
     for field, value in (("kind", kind), ("label", label), ("heading", heading)):
         if value is not None and getattr(section, field) != value:
@@ -429,7 +476,13 @@ def update_section(
 
 
 def move_section(
-    session: Session, *, section_id: int, principal: Principal, parent_id: int | None, position: int
+    session: Session,
+    *,
+    section_id: int,
+    principal: Principal,
+    parent_id: int | None,
+    position: int,
+    if_match: str | None,
 ) -> Section:
     section = get_section(session, section_id=section_id, principal=principal)
     report = lock_report(
@@ -437,6 +490,7 @@ def move_section(
     )
     ensure_drafting(report, "Changing the outline")
     _live_section_of(session, report, section.id)
+    require_section_match(session, section, if_match)
     ancestor = _live_section_of(session, report, parent_id)
     while ancestor is not None:
         if ancestor.id == section.id:
@@ -468,13 +522,16 @@ def move_section(
     return section
 
 
-def remove_section(session: Session, *, section_id: int, principal: Principal) -> Section:
+def remove_section(
+    session: Session, *, section_id: int, principal: Principal, if_match: str | None
+) -> Section:
     section = get_section(session, section_id=section_id, principal=principal)
     report = lock_report(
         session, report_id=section.report_id, principal=principal, roles=DRAFTING_ROLES
     )
     ensure_drafting(report, "Changing the outline")
     _live_section_of(session, report, section.id)
+    require_section_match(session, section, if_match)
     now = utcnow()
     removed = [section.id]
     frontier = [section.id]

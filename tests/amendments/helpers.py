@@ -4,7 +4,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.factories import Person, Room, ok
+from tests.factories import Person, Room, matched, ok
 
 TEXT = (
     "The group recognised the roles of governments in Internet governance.\n\n"
@@ -57,9 +57,10 @@ def propose(
 def act(
     client: TestClient, who: Person, amendment_id: int, action: str, expect: int = 200, **body: Any
 ) -> dict[str, Any]:
-    response = client.post(
-        f"/v1/amendments/{amendment_id}/{action}", json=body, headers=who.headers
-    )
+    headers = who.headers
+    if action not in ("consent", "object"):  # the others change the amendment: If-Match
+        headers = matched(client, f"/v1/amendments/{amendment_id}", who.headers)
+    response = client.post(f"/v1/amendments/{amendment_id}/{action}", json=body, headers=headers)
     assert response.status_code == expect, (action, response.text)
     return response.json()  # type: ignore[no-any-return]
 
@@ -75,7 +76,7 @@ def adopt_report(client: TestClient, room: Room, rid: int, days: float = 7) -> d
         client.post(
             f"/v1/reports/{rid}/adopt",
             json={"editorial_window_days": days},
-            headers=room.chair.headers,
+            headers=matched(client, f"/v1/reports/{rid}", room.chair.headers),
         )
     )  # type: ignore[no-any-return]
 

@@ -19,7 +19,7 @@ from tests.amendments.helpers import (
     propose,
     report_with_section,
 )
-from tests.factories import add_person, make_room, ok
+from tests.factories import add_person, make_room, matched, ok
 
 
 def soon(seconds: float) -> str:
@@ -274,14 +274,28 @@ def test_deadline_takes_effect_without_any_request(client: TestClient, app: Fast
 def test_transmission_freezes_everything(client: TestClient) -> None:
     room = make_room(client, members=1)
     rid, sid = report_with_section(client, room)
-    assert client.post(f"/v1/reports/{rid}/transmit", headers=room.chair.headers).status_code == 409
+    assert (
+        client.post(
+            f"/v1/reports/{rid}/transmit",
+            headers=matched(client, f"/v1/reports/{rid}", room.chair.headers),
+        ).status_code
+        == 409
+    )
     adopt_report(client, room, rid)
     pending = propose(client, room.members[0], sid, TEXT + " Pending.")
     assert (
-        client.post(f"/v1/reports/{rid}/transmit", headers=room.members[0].headers).status_code
+        client.post(
+            f"/v1/reports/{rid}/transmit",
+            headers=matched(client, f"/v1/reports/{rid}", room.members[0].headers),
+        ).status_code
         == 403
     )
-    report = ok(client.post(f"/v1/reports/{rid}/transmit", headers=room.chair.headers))
+    report = ok(
+        client.post(
+            f"/v1/reports/{rid}/transmit",
+            headers=matched(client, f"/v1/reports/{rid}", room.chair.headers),
+        )
+    )
     assert report["status"] == "transmitted"
     assert (
         ok(client.get(f"/v1/amendments/{pending['id']}", headers=room.chair.headers))["status"]
@@ -290,13 +304,18 @@ def test_transmission_freezes_everything(client: TestClient) -> None:
     frozen = "urn:plenary:problem:report-transmitted"
     assert propose(client, room.members[0], sid, TEXT + " Too late.", expect=409)["type"] == frozen
     assert (
-        client.patch(f"/v1/reports/{rid}", json={"title": "x"}, headers=room.chair.headers).json()[
-            "type"
-        ]
+        client.patch(
+            f"/v1/reports/{rid}",
+            json={"title": "x"},
+            headers=matched(client, f"/v1/reports/{rid}", room.chair.headers),
+        ).json()["type"]
         == frozen
     )
     assert (
-        client.post(f"/v1/reports/{rid}/transmit", headers=room.chair.headers).json()["type"]
+        client.post(
+            f"/v1/reports/{rid}/transmit",
+            headers=matched(client, f"/v1/reports/{rid}", room.chair.headers),
+        ).json()["type"]
         == frozen
     )
     assert (
@@ -362,14 +381,18 @@ def test_two_conflicting_adoptions_at_once(client: TestClient) -> None:
         client, room.members[0], sid, TEXT.replace("Geneva on", "Geneva, on"), kind="editorial"
     )
 
-    def adopt(pair: tuple[object, int]) -> tuple[int, str]:
-        who, amendment_id = pair
-        response = client.post(f"/v1/amendments/{amendment_id}/adopt", headers=who.headers)  # type: ignore[attr-defined]
+    def adopt(pair: tuple[dict[str, str], int]) -> tuple[int, str]:
+        headers, amendment_id = pair
+        response = client.post(f"/v1/amendments/{amendment_id}/adopt", headers=headers)
         return response.status_code, response.json()[
             "type" if response.status_code != 200 else "status"
         ]
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = sorted(pool.map(adopt, [(room.chair, one["id"]), (room.secretariat, two["id"])]))
+        pairs = [
+            (matched(client, f"/v1/amendments/{a['id']}", p.headers), a["id"])
+            for p, a in ((room.chair, one), (room.secretariat, two))
+        ]
+        results = sorted(pool.map(adopt, pairs))
     assert results == [(200, "adopted"), (409, "urn:plenary:problem:amendment-conflict")]
     assert ok(client.get(f"/v1/sections/{sid}", headers=room.chair.headers))["head_version"] == 2

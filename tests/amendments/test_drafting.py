@@ -13,7 +13,7 @@ from tests.amendments.helpers import (
     propose,
     report_with_section,
 )
-from tests.factories import make_room, ok
+from tests.factories import make_room, matched, ok
 
 
 def test_propose_stores_patch_instruction_and_suggested_kind(client: TestClient) -> None:
@@ -247,11 +247,19 @@ def test_meeting_close_returns_floor_and_adoption_lapses_pending(client: TestCli
     )
     assert (
         client.post(
-            f"/v1/reports/{rid}/adopt", json={}, headers=room.members[0].headers
+            f"/v1/reports/{rid}/adopt",
+            json={},
+            headers=matched(client, f"/v1/reports/{rid}", room.members[0].headers),
         ).status_code
         == 403
     )
-    report = ok(client.post(f"/v1/reports/{rid}/adopt", json={}, headers=room.chair.headers))
+    report = ok(
+        client.post(
+            f"/v1/reports/{rid}/adopt",
+            json={},
+            headers=matched(client, f"/v1/reports/{rid}", room.chair.headers),
+        )
+    )
     assert report["status"] == "adopted"
     assert (
         ok(client.get(f"/v1/amendments/{a['id']}", headers=room.chair.headers))["status"]

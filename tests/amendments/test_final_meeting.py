@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from tests.amendments.helpers import act, propose
-from tests.factories import add_person, make_group, ok
+from tests.factories import add_person, make_group, matched, ok
 from tests.wgig import history_markdown
 
 
@@ -82,7 +82,9 @@ def test_final_meeting_end_to_end(client: TestClient) -> None:
     # put to bed around one-thirty in the morning: editorial changes for a week
     adopted_report = ok(
         client.post(
-            f"/v1/reports/{rid}/adopt", json={"editorial_window_days": 7}, headers=chair.headers
+            f"/v1/reports/{rid}/adopt",
+            json={"editorial_window_days": 7},
+            headers=matched(client, f"/v1/reports/{rid}", chair.headers),
         )
     )
     assert adopted_report["status"] == "adopted" and adopted_report["editorial_window_ends_at"]
@@ -134,7 +136,12 @@ def test_final_meeting_end_to_end(client: TestClient) -> None:
 
     # transmitted to the Secretary-General on 5 July 2005: frozen
     assert (
-        ok(client.post(f"/v1/reports/{rid}/transmit", headers=chair.headers))["status"]
+        ok(
+            client.post(
+                f"/v1/reports/{rid}/transmit",
+                headers=matched(client, f"/v1/reports/{rid}", chair.headers),
+            )
+        )["status"]
         == "transmitted"
     )
     refused = client.post(

@@ -112,7 +112,7 @@ def run_meeting(url: str, r: dict[str, Any]) -> tuple[int, int]:
         for voter in (chair, m0):
             voter.consent(c.id)
         m1.object(c.id, reason="The year is implied")
-        chair.request("POST", f"/v1/reports/{report.id}/visibility", json={"public": True})
+        chair.set_public(report.id)
         chair.transmit_report(report.id)
     return report.id, sid
 
