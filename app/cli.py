@@ -14,6 +14,7 @@ import typer
 from app.config import get_settings
 
 if TYPE_CHECKING:
+    from app.amendments.schemas import AmendmentRead
     from app.client import PlenaryClient
     from app.reports.schemas import ReportRead
 
@@ -31,14 +32,31 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(help="uvicorn worker processes.")] = 1,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            help="Start a fresh demo room (plenary-demo.db): 40 members, a report, "
+            "a meeting with an amendment on the floor."
+        ),
+    ] = False,
 ) -> None:
     """Apply migrations, then serve the API with uvicorn."""
+    import os
+
     import uvicorn
 
     from app.migrate import upgrade
 
+    if demo:
+        database_file = Path("plenary-demo.db")
+        for stale in (database_file, Path("plenary-demo.db-wal"), Path("plenary-demo.db-shm")):
+            stale.unlink(missing_ok=True)
+        os.environ["PLENARY_DATABASE_URL"] = f"sqlite:///{database_file.resolve()}"
+        get_settings.cache_clear()
     settings = get_settings()
     upgrade(settings)
+    if demo:
+        _print_demo(settings.database_url, host, port)
     typer.echo(
         f"plenary: database {settings.database_url} at head; serving on http://{host}:{port}"
     )
@@ -50,6 +68,30 @@ def serve(
         workers=workers,
         log_level="info",
     )
+
+
+def _print_demo(database_url: str, host: str, port: int) -> None:
+    from app.db import Database
+    from app.demo import seed
+
+    database = Database(database_url)
+    room = seed(database)
+    database.dispose()
+    base = f"http://{host}:{port}"
+    typer.echo("plenary demo room: the WGIG history as a report, 40 voting members, a meeting in")
+    typer.echo(f"session and amendment {room.amendment_id} on the floor. Tokens (shown once):")
+    for name in (
+        "site admin",
+        "The Chair",
+        "The Secretariat",
+        "Member 07",
+        "Member 12",
+        "Observer 1",
+    ):
+        typer.echo(f"  {name:<16} {room.tokens[name]}")
+    screen = f"{base}/reports/{room.report_id}/screen#token={room.tokens['Observer 1']}"
+    typer.echo(f"Projection screen: {screen}")
+    typer.echo(f"Try: PLENARY_TOKEN={room.tokens['The Chair']} plenary amendments {room.report_id}")
 
 
 @db_cli.command("upgrade")
@@ -233,11 +275,268 @@ def export(
 ) -> None:
     """Export a report with numbered paragraphs."""
     with _client(url, token) as client:
-        text = client.export(report, format=format, milestone=milestone)  # type: ignore[arg-type]
+        text = client.export(report, format=format, milestone=milestone)
     if output is None:
         sys.stdout.write(text)
     else:
         output.write_text(text, encoding="utf-8")
+
+
+def _resolve_change(
+    client: PlenaryClient,
+    *,
+    section: int,
+    base: int | None,
+    text: str | None,
+    patch: str | None,
+    replace: str | None,
+    with_text: str | None,
+    paragraph: int | None,
+) -> tuple[int, str | None, str | None]:
+    """(base version, text, patch) for an amendment given in any of the supported ways."""
+    from app.bulk import EntryError, apply_replacement
+
+    if replace is None:
+        if base is None:
+            base = client.get_section(section).head_version
+        return base, text, patch
+    read = client.get_section(section)
+    number = base or read.head_version
+    current = client.get_version(section, number).text
+    try:
+        new = apply_replacement(
+            current,
+            replace,
+            with_text or "",
+            paragraph=paragraph,
+            first_paragraph=read.first_paragraph or 1,
+        )
+    except EntryError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+    return number, new, None
+
+
+@cli.command()
+def amend(
+    section: Annotated[int, typer.Argument(help="Section id")],
+    file: Annotated[
+        Path | None, typer.Option("--file", "-f", help="File holding the new text")
+    ] = None,
+    replace: Annotated[str | None, typer.Option(help="Words to replace")] = None,
+    with_text: Annotated[str | None, typer.Option("--with", help="Replacement words")] = None,
+    paragraph: Annotated[int | None, typer.Option(help="Report-wide paragraph number")] = None,
+    base: Annotated[int | None, typer.Option(help="Base version (default: head)")] = None,
+    kind: Annotated[str, typer.Option(help="editorial or substantive")] = "substantive",
+    rationale: Annotated[str, typer.Option(help="Why")] = "",
+    url: Url = DEFAULT_URL,
+    token: TokenOpt = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Propose an amendment: from a file with the new text, or --replace OLD --with NEW."""
+    if (file is None) == (replace is None):
+        typer.echo("error: give either --file or --replace/--with", err=True)
+        raise typer.Exit(2)
+    text = None if file is None else file.read_text(encoding="utf-8")
+    with _client(url, token) as client:
+        number, new_text, patch = _resolve_change(
+            client,
+            section=section,
+            base=base,
+            text=text,
+            patch=None,
+            replace=replace,
+            with_text=with_text,
+            paragraph=paragraph,
+        )
+        amendment = client.propose(
+            section,
+            base_version=number,
+            kind=kind,
+            text=new_text,
+            patch=patch,
+            rationale=rationale,
+        )
+    _emit(
+        amendment,
+        as_json,
+        lambda: typer.echo(
+            f"amendment {amendment.id} [{amendment.status.value}, {amendment.kind.value}; "
+            f"suggested {amendment.suggested_kind.value}]: {amendment.instruction}"
+        ),
+    )
+
+
+@cli.command("amend-bulk")
+def amend_bulk(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="YAML or JSON list")],
+    url: Url = DEFAULT_URL,
+    token: TokenOpt = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """File many amendments from one file. Each entry has its own idempotency key derived
+    from the file, so re-running after a failure files nothing twice."""
+    from app.bulk import EntryError, load
+    from app.client import ProblemError
+
+    try:
+        entries = load(file)
+    except (EntryError, ValueError) as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+    results: list[dict[str, Any]] = []
+    failed = 0
+    with (
+        _client(url, token) as client,
+        typer.progressbar(entries, label="filing amendments", file=sys.stderr) as progress,
+    ):
+        for entry in progress:
+            try:
+                number, text, patch = _resolve_change(
+                    client,
+                    section=entry.section,
+                    base=entry.base_version,
+                    text=entry.text,
+                    patch=entry.patch,
+                    replace=entry.replace,
+                    with_text=entry.with_text,
+                    paragraph=entry.paragraph,
+                )
+                amendment = client.propose(
+                    entry.section,
+                    base_version=number,
+                    kind=entry.kind,
+                    text=text,
+                    patch=patch,
+                    rationale=entry.rationale,
+                    idempotency_key=entry.key,
+                )
+                results.append(
+                    {
+                        "entry": entry.index,
+                        "amendment": amendment.id,
+                        "status": amendment.status.value,
+                        "instruction": amendment.instruction,
+                    }
+                )
+            except ProblemError as problem:
+                if problem.status == 0:
+                    raise
+                failed += 1
+                results.append({"entry": entry.index, "error": problem.problem})
+    if as_json:
+        typer.echo(json.dumps(results, indent=2, ensure_ascii=False))
+    else:
+        for row in results:
+            if "error" in row:
+                typer.echo(f"entry {row['entry']:>3}: FAILED {row['error'].get('detail', '')}")
+            else:
+                typer.echo(
+                    f"entry {row['entry']:>3}: amendment {row['amendment']} "
+                    f"[{row['status']}] {row['instruction']}"
+                )
+    if failed:
+        raise typer.Exit(4)
+
+
+@cli.command()
+def amendments(
+    report: Annotated[int, typer.Argument(help="Report id")],
+    status: Annotated[str | None, typer.Option(help="Only this status")] = None,
+    url: Url = DEFAULT_URL,
+    token: TokenOpt = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """List a report's amendments with their status and tally."""
+    with _client(url, token) as client:
+        found = client.list_amendments(report, status=status)
+
+    def human() -> None:
+        typer.echo(f"{'id':>6}  {'status':<13} {'kind':<12} {'tally':<9} instruction")
+        for a in found:
+            tally = f"{a.tally.consented}/{a.tally.voters}" if a.tally else "-"
+            typer.echo(
+                f"{a.id:>6}  {a.status.value:<13} {a.kind.value:<12} {tally:<9} "
+                f"{a.instruction[:90]}"
+            )
+
+    _emit(found, as_json, human)
+
+
+def _decide(
+    action: str, amendment: int, url: str, token: str, as_json: bool, reason: str = ""
+) -> None:
+    with _client(url, token) as client:
+        call: Callable[[], AmendmentRead] = {
+            "consent": lambda: client.consent(amendment),
+            "object": lambda: client.object(amendment, reason),
+            "adopt": lambda: client.adopt(amendment),
+            "reject": lambda: client.reject(amendment, reason),
+            "floor": lambda: client.put_on_floor(amendment),
+            "withdraw": lambda: client.withdraw(amendment, reason),
+            "escalate": lambda: client.escalate(amendment, reason),
+        }[action]
+        result = call()
+    _emit(
+        result,
+        as_json,
+        lambda: typer.echo(
+            f"amendment {result.id}: {result.status.value}"
+            + (f" (version {result.resulting_version})" if result.resulting_version else "")
+        ),
+    )
+
+
+AmendmentArg = Annotated[int, typer.Argument(help="Amendment id")]
+ReasonOpt = Annotated[str, typer.Option(help="Reason")]
+
+
+@cli.command()
+def consent(
+    amendment: AmendmentArg, url: Url = DEFAULT_URL, token: TokenOpt = "", as_json: JsonOpt = False
+) -> None:
+    """Consent to a change of substance (the last consent adopts it)."""
+    _decide("consent", amendment, url, token, as_json)
+
+
+@cli.command("object")
+def object_(
+    amendment: AmendmentArg,
+    reason: Annotated[str, typer.Option(help="Why (required)")],
+    url: Url = DEFAULT_URL,
+    token: TokenOpt = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Object to a change of substance: one objection blocks it."""
+    _decide("object", amendment, url, token, as_json, reason)
+
+
+@cli.command()
+def adopt(
+    amendment: AmendmentArg, url: Url = DEFAULT_URL, token: TokenOpt = "", as_json: JsonOpt = False
+) -> None:
+    """Adopt an amendment (chair on the floor; chair or secretariat for editorial fixes)."""
+    _decide("adopt", amendment, url, token, as_json)
+
+
+@cli.command()
+def reject(
+    amendment: AmendmentArg,
+    reason: ReasonOpt = "",
+    url: Url = DEFAULT_URL,
+    token: TokenOpt = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Reject an amendment."""
+    _decide("reject", amendment, url, token, as_json, reason)
+
+
+@cli.command()
+def floor(
+    amendment: AmendmentArg, url: Url = DEFAULT_URL, token: TokenOpt = "", as_json: JsonOpt = False
+) -> None:
+    """Put an amendment on the floor (chair, meeting open)."""
+    _decide("floor", amendment, url, token, as_json)
 
 
 @cli.command()

@@ -239,7 +239,7 @@ class PlenaryClient:
         self,
         report_id: int,
         *,
-        format: Literal["markdown", "html", "text"] = "markdown",
+        format: str = "markdown",
         milestone: int | None = None,
         at: datetime | None = None,
     ) -> str:
@@ -259,7 +259,7 @@ class PlenaryClient:
         section_id: int,
         *,
         base_version: int,
-        kind: Literal["editorial", "substantive"],
+        kind: str,
         text: str | None = None,
         patch: str | None = None,
         rationale: str = "",

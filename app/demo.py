@@ -1,0 +1,130 @@
+"""`plenary serve --demo`: a fresh room a newcomer can look at straight away."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+from app.auth import Principal
+from app.db import Database
+from app.groups import service as groups
+from app.groups.models import Participant, Role, Stakeholder
+from app.reports.models import Section
+
+CHAPTERS = [
+    "The Mandate",
+    "Getting Organized",
+    "Mapping the Terrain",
+    "Reporting Progress",
+    "Assessing Current Arrangements",
+    "Developing Proposals for Action",
+    "Writing the Report",
+    "Conclusion",
+]
+REGIONS = ["Africa", "Asia-Pacific", "Europe", "Latin America", "North America", "Middle East"]
+STAKEHOLDERS = [Stakeholder.government, Stakeholder.private_sector, Stakeholder.civil_society]
+
+
+def history_markdown() -> str:
+    """The WGIG history (shipped with the package) as Markdown: its headings become chapters."""
+    text = resources.files("app").joinpath("data/wgig-history.txt").read_text(encoding="utf-8")
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    roman = iter(["I", "II", "III", "IV", "V", "VI", "VII", "VIII"])
+    out = []
+    for line in lines:
+        if line == "A BRIEF HISTORY OF WGIG":
+            out.append("# A BRIEF HISTORY OF WGIG")
+        elif line in CHAPTERS:
+            out.append(f"## {next(roman)}. {line}")
+        else:
+            out.append(line)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(out).strip()) + "\n"
+
+
+@dataclass
+class DemoRoom:
+    report_id: int
+    amendment_id: int
+    tokens: dict[str, str]
+
+
+def seed(database: Database) -> DemoRoom:
+    from app.amendments import service as amendments
+    from app.amendments.models import AmendmentKind
+    from app.meetings import service as meetings
+    from app.reports import service as reports
+
+    admin = Principal(token_id=None, participant=None)
+    tokens: dict[str, str] = {}
+    with database.session() as session:
+        group = groups.create_group(
+            session, name="Working Group on Internet Governance", description="Demo room"
+        )
+        people = [("The Chair", Role.chair, Stakeholder.government)]
+        people.append(("The Secretariat", Role.secretariat, Stakeholder.intergovernmental))
+        people += [(f"Member {n:02d}", Role.member, STAKEHOLDERS[n % 3]) for n in range(1, 39)]
+        people += [(f"Observer {n}", Role.observer, Stakeholder.intergovernmental) for n in (1, 2)]
+        ids: dict[str, int] = {}
+        for n, (name, role, stakeholder) in enumerate(people):
+            participant, _token, secret = groups.add_participant(
+                session,
+                group=group,
+                principal=admin,
+                name=name,
+                role=role,
+                stakeholder=stakeholder,
+                region=REGIONS[n % len(REGIONS)],
+                token_label="demo",
+            )
+            ids[name] = participant.id
+            tokens[name] = secret
+        _token, tokens["site admin"] = groups.issue_token(session, participant=None, label="demo")
+
+    def as_(name: str, session: object) -> Principal:
+        participant = session.get(Participant, ids[name])  # type: ignore[attr-defined]
+        return Principal(token_id=None, participant=participant)
+
+    with database.session() as session:
+        report = reports.import_report(
+            session,
+            group_id=group.id,
+            principal=as_("The Secretariat", session),
+            source=history_markdown(),
+            title="A Brief History of WGIG",
+            symbol="WGIG/2005/HISTORY",
+            disclaimer=None,
+        )
+        report_id = report.id
+        writing = next(
+            s
+            for s in reports.outline(session, report_id=report_id)
+            if s.node.heading == "Writing the Report"
+        )
+        section = session.get(Section, writing.node.id)
+        assert section is not None
+        base = reports.get_version(session, section=section, number=1).text
+    with database.session() as session:
+        meetings.open_meeting(session, report_id=report_id, principal=as_("The Chair", session))
+    with database.session() as session:
+        amendment = amendments.propose_amendment(
+            session,
+            section_id=section.id,
+            principal=as_("Member 07", session),
+            base_version=1,
+            text=base.replace(
+                "in a spirit of good cheer", "in a spirit of good cheer and mutual respect"
+            ),
+            patch=None,
+            rationale="Record how the group worked.",
+            kind=AmendmentKind.substantive,
+            alternative_to=None,
+            consent_deadline=None,
+            timeout=2.0,
+        )
+        amendment_id = amendment.id
+    with database.session() as session:
+        amendments.put_on_floor(
+            session, amendment_id=amendment_id, principal=as_("The Chair", session), if_match="*"
+        )
+    return DemoRoom(report_id=report_id, amendment_id=amendment_id, tokens=tokens)
