@@ -24,6 +24,13 @@ class Settings(BaseSettings):
     deadline_sweep_seconds: float = 1.0
     idempotency_ttl_hours: float = 24.0
     stream_heartbeat_seconds: float = 15.0
+    webhook_allowed_hosts: list[str] = Field(
+        default=["127.0.0.1", "localhost"],
+        description='Hosts webhooks may target (JSON list); ["*"] allows any',
+    )
+    webhook_timeout_seconds: float = 5.0
+    webhook_backoff_seconds: float = 2.0
+    webhook_poll_seconds: float = 0.5
     migrations_dir: Path = REPO_ROOT / "migrations"
     base_url: str = "http://127.0.0.1:8000"
 

@@ -91,13 +91,13 @@ class Database:
         self._read_sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
         # Called with the events a transaction recorded, once it has committed.
         self.event_listeners: list[Callable[[list[Any]], None]] = []
-        self._write_sessions = sessionmaker(bind=self.write_engine, expire_on_commit=False)
+        self.write_sessions = sessionmaker(bind=self.write_engine, expire_on_commit=False)
         if not self.is_sqlite:
-            event.listen(self._write_sessions, "before_commit", _notify_other_processes)
+            event.listen(self.write_sessions, "before_commit", _notify_other_processes)
 
     @contextmanager
     def session(self, *, write: bool = True) -> Iterator[Session]:
-        factory = self._write_sessions if write else self._read_sessions
+        factory = self.write_sessions if write else self._read_sessions
         session = factory()
         try:
             with session.begin():

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
+from sqlalchemy import event as sa_event
 
 from app.amendments.router import router as amendments_router
 from app.config import Settings, get_settings
@@ -24,6 +25,9 @@ from app.meetings.screen import page_router
 from app.middleware import BodySizeLimit
 from app.openapi import install_openapi
 from app.reports.router import router as reports_router
+from app.webhooks.router import router as webhooks_router
+from app.webhooks.service import enqueue as enqueue_webhooks
+from app.webhooks.worker import deliver_forever
 
 DESCRIPTION = """\
 plenary: a working group drafts a report together. Sections with immutable versions,
@@ -43,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms
     )
 
+    sa_event.listen(database.write_sessions, "before_commit", enqueue_webhooks)
     broker = Broker(database)
     database.event_listeners.append(broker.on_commit)
 
@@ -53,8 +58,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if not database.is_sqlite:
             broker.start_listening(settings.database_url, loop)
         sweeper = asyncio.create_task(sweep_forever(database, settings.deadline_sweep_seconds))
+        deliverer = asyncio.create_task(deliver_forever(database, settings))
         yield
         sweeper.cancel()
+        deliverer.cancel()
         broker.stop()
         database.dispose()
 
@@ -78,5 +85,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(events_router)
     app.include_router(stream_router)
     app.include_router(page_router)
+    app.include_router(webhooks_router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app

@@ -14,6 +14,7 @@ from app.reports.models import (
     Section,
     Version,
 )
+from app.webhooks.models import Delivery, Webhook
 
 __all__ = [
     "Amendment",
@@ -21,6 +22,7 @@ __all__ = [
     "Certificate",
     "Consent",
     "ConsentVoter",
+    "Delivery",
     "Event",
     "Group",
     "IdempotencyRecord",
@@ -32,4 +34,5 @@ __all__ = [
     "Section",
     "Token",
     "Version",
+    "Webhook",
 ]

@@ -17,7 +17,13 @@ def test_serve_demo_shows_a_room_with_an_amendment_on_the_floor(tmp_path: Path) 
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLENARY_")}
     log = tmp_path / "demo.log"
     with log.open("w") as out:
-        process = subprocess.Popen([sys.executable, "-m", "app.cli", "serve", "--demo", "--port", str(port)], cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "serve", "--demo", "--port", str(port)],
+            cwd=tmp_path,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         url = f"http://127.0.0.1:{port}"
         for _ in range(300):
@@ -33,14 +39,26 @@ def test_serve_demo_shows_a_room_with_an_amendment_on_the_floor(tmp_path: Path) 
         assert screen.group(1).startswith(f"{url}/reports/1/screen#token=plen_")
         headers = {"Authorization": f"Bearer {observer.group(1)}"}
         floor = httpx.get(f"{url}/v1/reports/1/floor", headers=headers, timeout=10).json()
-        assert floor["meeting"]["closed_at"] is None and floor["floor"]["amendment"]["status"] == "on_floor"
+        assert (
+            floor["meeting"]["closed_at"] is None
+            and floor["floor"]["amendment"]["status"] == "on_floor"
+        )
         assert floor["floor"]["preview"]["applies"] and len(floor["sections"]) == 9
         assert floor["floor"]["amendment"]["proposer_id"] is None  # observers see no names
         chair = re.search(r"The Chair\s+(plen_\S+)", printed)
         assert chair
-        listed = httpx.get(f"{url}/v1/groups/1/participants", headers={"Authorization": f"Bearer {chair.group(1)}"}, timeout=10).json()
+        listed = httpx.get(
+            f"{url}/v1/groups/1/participants",
+            headers={"Authorization": f"Bearer {chair.group(1)}"},
+            timeout=10,
+        ).json()
         roles = [p["role"] for p in listed]
-        assert (roles.count("chair"), roles.count("secretariat"), roles.count("member"), roles.count("observer")) == (1, 1, 38, 2)
+        assert (
+            roles.count("chair"),
+            roles.count("secretariat"),
+            roles.count("member"),
+            roles.count("observer"),
+        ) == (1, 1, 38, 2)
         assert (tmp_path / "plenary-demo.db").exists()
     finally:
         process.terminate()
