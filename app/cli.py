@@ -293,8 +293,9 @@ def _resolve_change(
     with_text: str | None,
     paragraph: int | None,
 ) -> tuple[int, str | None, str | None]:
-    """(base version, text, patch) for an amendment given in any of the supported ways."""
-    from app.bulk import EntryError, apply_replacement
+    """(base version, text, patch) for an amendment given in any of the supported ways.
+    Raises EntryError when a --replace does not identify one place."""
+    from app.bulk import apply_replacement
 
     if replace is None:
         if base is None:
@@ -303,17 +304,13 @@ def _resolve_change(
     read = client.get_section(section)
     number = base or read.head_version
     current = client.get_version(section, number).text
-    try:
-        new = apply_replacement(
-            current,
-            replace,
-            with_text or "",
-            paragraph=paragraph,
-            first_paragraph=read.first_paragraph or 1,
-        )
-    except EntryError as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(2) from None
+    new = apply_replacement(
+        current,
+        replace,
+        with_text or "",
+        paragraph=paragraph,
+        first_paragraph=read.first_paragraph or 1,
+    )
     return number, new, None
 
 
@@ -338,17 +335,23 @@ def amend(
         typer.echo("error: give either --file or --replace/--with", err=True)
         raise typer.Exit(2)
     text = None if file is None else file.read_text(encoding="utf-8")
+    from app.bulk import EntryError
+
     with _client(url, token) as client:
-        number, new_text, patch = _resolve_change(
-            client,
-            section=section,
-            base=base,
-            text=text,
-            patch=None,
-            replace=replace,
-            with_text=with_text,
-            paragraph=paragraph,
-        )
+        try:
+            number, new_text, patch = _resolve_change(
+                client,
+                section=section,
+                base=base,
+                text=text,
+                patch=None,
+                replace=replace,
+                with_text=with_text,
+                paragraph=paragraph,
+            )
+        except EntryError as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(2) from None
         amendment = client.propose(
             section,
             base_version=number,
@@ -424,6 +427,9 @@ def amend_bulk(
                     raise
                 failed += 1
                 results.append({"entry": entry.index, "error": problem.problem})
+            except EntryError as error:
+                failed += 1
+                results.append({"entry": entry.index, "error": {"detail": str(error)}})
     if as_json:
         typer.echo(json.dumps(results, indent=2, ensure_ascii=False))
     else:

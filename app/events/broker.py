@@ -34,6 +34,7 @@ class StoredEvent:
     actor_id: int | None
     payload: dict[str, Any]
     created_at: str
+    prev_hash: str
     hash: str
 
     @classmethod
@@ -46,6 +47,7 @@ class StoredEvent:
             actor_id=event.actor_id,
             payload=event.payload,
             created_at=event.created_at.isoformat(),
+            prev_hash=event.prev_hash,
             hash=event.hash,
         )
 

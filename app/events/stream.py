@@ -31,6 +31,7 @@ def sse_message(event: StoredEvent, *, attributed: bool) -> str:
         "actor_id": event.actor_id if attributed else None,
         "payload": event.payload,
         "created_at": event.created_at,
+        "prev_hash": event.prev_hash,
         "hash": event.hash,
     }
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
