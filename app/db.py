@@ -78,7 +78,7 @@ class Database:
                 connect_args={"check_same_thread": False, "timeout": sqlite_busy_timeout_ms / 1000},
                 # Connections to a local file are cheap; a request waiting for its endpoint's
                 # thread must never wait for a connection too.
-                pool_size=20,
+                pool_size=60,
                 max_overflow=-1,
             )
             _configure_sqlite(self.engine, sqlite_busy_timeout_ms)

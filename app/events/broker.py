@@ -36,6 +36,7 @@ class StoredEvent:
     created_at: str
     prev_hash: str
     hash: str
+    messages: dict[bool, str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, event: Event) -> StoredEvent:

@@ -23,6 +23,14 @@ BACKLOG_PAGE = 500
 
 
 def sse_message(event: StoredEvent, *, attributed: bool) -> str:
+    """Serialized once per event and view, however many subscribers receive it."""
+    cached = event.messages.get(attributed)
+    if cached is None:
+        cached = event.messages[attributed] = _format(event, attributed=attributed)
+    return cached
+
+
+def _format(event: StoredEvent, *, attributed: bool) -> str:
     data = {
         "id": event.id,
         "seq": event.seq,

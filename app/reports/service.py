@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -348,8 +349,31 @@ def current_nodes(session: Session, *, report_id: int, with_text: bool) -> list[
     ]
 
 
+_OUTLINES: OrderedDict[tuple[int, str], list[Placed]] = OrderedDict()
+_OUTLINE_CACHE_SIZE = 256
+
+
 def outline(session: Session, *, report_id: int) -> list[Placed]:
-    return order(current_nodes(session, report_id=report_id, with_text=False))
+    """The placed outline (order, depth, paragraph numbers), cached per report and head of
+    its event chain: every change to a report records an event, so the key names one exact
+    state, in this process or any other."""
+    head = session.execute(
+        select(Event.seq, Event.hash)
+        .where(Event.report_id == report_id)
+        .order_by(Event.seq.desc())
+        .limit(1)
+    ).first()
+    key = (report_id, "" if head is None else head.hash)
+    cached = _OUTLINES.get(key)
+    if cached is not None and not session.new and not session.dirty:
+        _OUTLINES.move_to_end(key)
+        return cached
+    placed = order(current_nodes(session, report_id=report_id, with_text=False))
+    if not session.new and not session.dirty and not session.deleted:
+        _OUTLINES[key] = placed
+        while len(_OUTLINES) > _OUTLINE_CACHE_SIZE:
+            _OUTLINES.popitem(last=False)
+    return placed
 
 
 def _siblings(session: Session, *, report_id: int, parent_id: int | None) -> list[Section]:

@@ -98,7 +98,7 @@ def section_diff(
     context: int | None,
     timeout: float,
 ) -> SectionDiff:
-    ops = diffing.diff(before.text, after.text, granularity=granularity, timeout=timeout)
+    ops = diffing.diff_offloaded(before.text, after.text, granularity=granularity, timeout=timeout)
     counts = diffing.stats(ops)
     return SectionDiff(
         section_id=section_id,

@@ -55,8 +55,7 @@ def _is_renumbering(old: str, new: str, prefix: str) -> bool:
 
 
 def suggest_kind(before: str, after: str) -> str:
-    if _normal(before) == _normal(after):
-        return "editorial"
+    # Each hunk is judged on its own; the word diff only looks at the changed middle.
     ops = diff(before, after, granularity="word")
     position = 0
     index = 0

@@ -1,0 +1,1 @@
+"""plenary's benchmarks: `python -m bench` (see README, Performance)."""

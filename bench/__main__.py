@@ -1,0 +1,621 @@
+"""python -m bench: plenary against ceilings measured in the same run.
+
+Starts plenary and a bare FastAPI app on 127.0.0.1 (same uvicorn settings), seeds a 200-section
+report, runs bounded loads from other processes (wrk, or asyncio clients), stops everything it
+started, and prints one table (also written as JSON for comparisons between commits).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app.config import Settings  # noqa: E402
+from app.db import Database  # noqa: E402
+from app.migrate import upgrade  # noqa: E402
+from bench.seed import Seeded, seed  # noqa: E402
+
+
+@dataclass
+class Row:
+    metric: str
+    plenary: float
+    unit: str
+    ceiling: float | None
+    ceiling_name: str
+    target: str
+    passed: bool
+
+    @property
+    def ratio(self) -> str:
+        if not self.ceiling:
+            return "-"
+        return f"{self.plenary / self.ceiling:.2f}x"
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def server(args: list[str], env: dict[str, str], health: str) -> Iterator[subprocess.Popen[bytes]]:
+    process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(health, timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"server did not start: {args}")
+            time.sleep(0.1)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def wrk(url: str, headers: dict[str, str], seconds: int, connections: int) -> float:
+    """Requests per second from wrk (a second process); falls back to asyncio httpx."""
+    if shutil.which("wrk"):
+        command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+        for key, value in headers.items():
+            command += ["-H", f"{key}: {value}"]
+        out = subprocess.run([*command, url], capture_output=True, text=True, timeout=seconds + 30)
+        for line in out.stdout.splitlines():
+            if line.startswith("Requests/sec:"):
+                return float(line.split()[1])
+        raise RuntimeError(out.stdout + out.stderr)
+    return run_client(
+        "throughput", url=url, headers=headers, seconds=seconds, connections=connections
+    )["rps"]
+
+
+def run_client(mode: str, **params: Any) -> dict[str, Any]:
+    """Runs bench/client.py in its own process and returns its JSON answer."""
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.client", mode, json.dumps(params)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr[-3000:])
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def timed(call: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    call()
+    return (time.perf_counter() - start) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--database", help="database URL (default: a fresh SQLite file)")
+    parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "latest.json"))
+    parser.add_argument("--quick", action="store_true", help="smaller loads (a smoke run)")
+    options = parser.parse_args()
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 65536)), hard))
+
+    workdir = Path(tempfile.mkdtemp(prefix="plenary-bench-"))
+    url = options.database or f"sqlite:///{workdir / 'bench.db'}"
+    settings = Settings(database_url=url)
+    upgrade(settings)
+    print(f"seeding {url} ...", file=sys.stderr)
+    database = Database(url)
+    started = time.perf_counter()
+    data = seed(database, deep=2_000 if options.quick else 10_000)
+    print(f"seeded in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+
+    rows: list[Row] = []
+    plenary_port, bare_port = free_port(), free_port()
+    env = {**os.environ, "PLENARY_DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+    uvicorn_args = [
+        "--host",
+        "127.0.0.1",
+        "--log-level",
+        "warning",
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+    ]
+    with (
+        server(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "app.main:create_app",
+                "--factory",
+                "--port",
+                str(plenary_port),
+                *uvicorn_args,
+            ],
+            env,
+            f"http://127.0.0.1:{plenary_port}/healthz",
+        ),
+        server(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "bench.bare:app",
+                "--port",
+                str(bare_port),
+                *uvicorn_args,
+            ],
+            env,
+            f"http://127.0.0.1:{bare_port}/bare",
+        ),
+    ):
+        base = f"http://127.0.0.1:{plenary_port}"
+        rows += http_throughput(base, f"http://127.0.0.1:{bare_port}/bare", data, options.quick)
+        rows += propose_latency(base, data, options.quick)
+        rows += history_depth(base, data, options.quick)
+        rows += export_latency(base, data)
+        rows += consent_rounds(base, data, options.quick, url)
+        rows += fan_out(base, data, options.quick)
+        rows += worst_case_diff(base, data)
+    database.dispose()
+    report(rows, options, url)
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+# --- measurements -----------------------------------------------------------------------
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def http_throughput(base: str, bare: str, data: Seeded, quick: bool) -> list[Row]:
+    seconds = 3 if quick else 8
+    ceiling = wrk(bare, {}, seconds, 64)
+    ours = wrk(f"{base}/v1/sections/{data.section_10}", auth(data.chair), seconds, 64)
+    return [
+        Row(
+            "GET a section's head, authenticated",
+            ours,
+            "req/s",
+            ceiling,
+            "bare FastAPI JSON GET",
+            ">= 50% of ceiling",
+            ours >= 0.5 * ceiling,
+        )
+    ]
+
+
+def propose_latency(base: str, data: Seeded, quick: bool) -> list[Row]:
+    from diff_match_patch import diff_match_patch
+
+    count = 40 if quick else 150
+    with httpx.Client(base_url=base, headers=auth(data.members[0]), timeout=30) as client:
+        section = client.get(f"/v1/sections/{data.big_section}").json()
+        text = section["head"]["text"]
+        words = text.split(" ")
+        samples, raw = [], []
+        dmp = diff_match_patch()
+        for n in range(count):
+            changed = list(words)
+            changed[(n * 37) % len(changed)] = f"amended{n}"
+            proposal = " ".join(changed)
+            body = {
+                "base_version": section["head_version"],
+                "text": proposal,
+                "kind": "substantive",
+            }
+            response = None
+
+            def post(body: dict[str, Any] = body) -> None:
+                nonlocal response
+                response = client.post(f"/v1/sections/{data.big_section}/amendments", json=body)
+
+            samples.append(timed(post))
+            assert response is not None and response.status_code == 201, response
+            start = time.perf_counter()
+            diffs = dmp.diff_main(text, proposal)
+            dmp.diff_cleanupSemantic(diffs)
+            dmp.patch_toText(dmp.patch_make(text, diffs))
+            raw.append((time.perf_counter() - start) * 1000)
+    p50 = statistics.median(samples)
+    return [
+        Row(
+            "propose an amendment (one-word edit, 20 KB), p50",
+            p50,
+            "ms",
+            statistics.median(raw),
+            "raw diff-match-patch diff+patch",
+            "p50 <= 5 ms",
+            p50 <= 5.0,
+        )
+    ]
+
+
+def history_depth(base: str, data: Seeded, quick: bool) -> list[Row]:
+    reads = 100 if quick else 300
+    results: dict[int, float] = {}
+    with httpx.Client(base_url=base, headers=auth(data.chair), timeout=30) as client:
+        for section_id in (data.section_10, data.section_10k):
+            samples = [
+                timed(lambda s=section_id: client.get(f"/v1/sections/{s}")) for _ in range(reads)
+            ]
+            samples += [
+                timed(
+                    lambda s=section_id: client.get(f"/v1/sections/{s}/versions?after=0&limit=50")
+                )
+                for _ in range(reads // 3)
+            ]
+            results[section_id] = statistics.median(samples)
+    ratio = results[data.section_10k] / results[data.section_10]
+    return [
+        Row(
+            "read at 10,000 versions (p50) vs 10 versions",
+            results[data.section_10k],
+            "ms",
+            results[data.section_10],
+            "same reads at 10 versions",
+            "<= 1.2x",
+            ratio <= 1.2,
+        )
+    ]
+
+
+def export_latency(base: str, data: Seeded) -> list[Row]:
+    with httpx.Client(base_url=base, headers=auth(data.chair), timeout=30) as client:
+        samples = [
+            timed(lambda: client.get(f"/v1/reports/{data.report_id}/export?format=html"))
+            for _ in range(20)
+        ]
+    p50 = statistics.median(samples)
+    return [
+        Row(
+            "export the 200-section report as HTML, p50",
+            p50,
+            "ms",
+            None,
+            "-",
+            "< 100 ms",
+            p50 < 100,
+        )
+    ]
+
+
+def consent_rounds(base: str, data: Seeded, quick: bool, url: str) -> list[Row]:
+    trials = 8 if quick else 20
+    voters = [data.chair, *data.members]
+    rows: list[Row] = []
+    with httpx.Client(base_url=base, timeout=60) as client:
+        report = client.get(f"/v1/reports/{data.report_id}", headers=auth(data.chair))
+        adopted = client.post(
+            f"/v1/reports/{data.report_id}/adopt",
+            json={},
+            headers={**auth(data.chair), "If-Match": report.headers["etag"]},
+        )
+        assert adopted.status_code == 200, adopted.text
+        last: list[float] = []
+        adopt_10: list[float] = []
+        adopt_10k: list[float] = []
+        for trial in range(trials):
+            section_id = data.sections[trial + 1]
+            head = client.get(f"/v1/sections/{section_id}", headers=auth(data.chair)).json()
+            proposal = head["head"]["text"] + f" Amended in trial {trial}."
+            amendment = client.post(
+                f"/v1/sections/{section_id}/amendments",
+                json={
+                    "base_version": head["head_version"],
+                    "text": proposal,
+                    "kind": "substantive",
+                },
+                headers=auth(data.members[0]),
+            ).json()
+            for token in voters[:-1]:
+                client.post(f"/v1/amendments/{amendment['id']}/consent", headers=auth(token))
+            response = None
+
+            def final(a: int = amendment["id"]) -> None:
+                nonlocal response
+                response = client.post(f"/v1/amendments/{a}/consent", headers=auth(voters[-1]))
+
+            last.append(timed(final))
+            assert response is not None and response.json()["status"] == "adopted"
+            for section_id, bucket in ((data.section_10, adopt_10), (data.section_10k, adopt_10k)):
+                head = client.get(f"/v1/sections/{section_id}", headers=auth(data.chair)).json()
+                fix = client.post(
+                    f"/v1/sections/{section_id}/amendments",
+                    json={
+                        "base_version": head["head_version"],
+                        "text": head["head"]["text"] + ",",
+                        "kind": "editorial",
+                    },
+                    headers=auth(data.members[1]),
+                ).json()
+                tag = client.get(
+                    f"/v1/amendments/{fix['id']}", headers=auth(data.secretariat)
+                ).headers["etag"]
+                bucket.append(
+                    timed(
+                        lambda f=fix["id"], t=tag: client.post(
+                            f"/v1/amendments/{f}/adopt",
+                            headers={**auth(data.secretariat), "If-Match": t},
+                        )
+                    )
+                )
+        # 40 voters at the same moment, from another process
+        section_id = data.sections[trials + 5]
+        head = client.get(f"/v1/sections/{section_id}", headers=auth(data.chair)).json()
+        amendment = client.post(
+            f"/v1/sections/{section_id}/amendments",
+            json={
+                "base_version": head["head_version"],
+                "text": head["head"]["text"] + " Together.",
+                "kind": "substantive",
+            },
+            headers=auth(data.members[0]),
+        ).json()
+    together = run_client(
+        "burst", base=base, path=f"/v1/amendments/{amendment['id']}/consent", tokens=voters
+    )
+    ceiling = raw_insert_ms(url)
+    p50 = statistics.median(last)
+    rows.append(
+        Row(
+            "the last of 40 consents (applies, version, event), p50",
+            p50,
+            "ms",
+            ceiling,
+            "raw SQLAlchemy insert+commit 20 KB row",
+            "p50 <= 10 ms",
+            p50 <= 10,
+        )
+    )
+    rows.append(
+        Row(
+            "40 concurrent consents: slowest answer",
+            together["max_ms"],
+            "ms",
+            None,
+            "-",
+            f"< 1000 ms, all 200 ({together['ok']}/40), one adoption ({together['adopted']})",
+            together["max_ms"] < 1000 and together["ok"] == 40 and together["adopted"] == 1,
+        )
+    )
+    ratio = statistics.median(adopt_10k) / statistics.median(adopt_10)
+    rows.append(
+        Row(
+            "adopt at 10,000 versions (p50) vs 10 versions",
+            statistics.median(adopt_10k),
+            "ms",
+            statistics.median(adopt_10),
+            "same adoption at 10 versions",
+            "<= 1.2x",
+            ratio <= 1.2,
+        )
+    )
+    return rows
+
+
+def raw_insert_ms(url: str) -> float:
+    """Ceiling: SQLAlchemy Core insert-and-commit of a version-sized row, same database kind."""
+    from sqlalchemy import Column, Integer, MetaData, Table, Text, create_engine
+
+    if url.startswith("sqlite"):
+        path = Path(tempfile.mkdtemp()) / "raw.db"
+        engine = create_engine(f"sqlite:///{path}")
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+            connection.exec_driver_sql("PRAGMA synchronous=NORMAL")
+    else:
+        engine = create_engine(url)
+    metadata = MetaData()
+    table = Table(
+        "bench_raw_insert", metadata, Column("id", Integer, primary_key=True), Column("text", Text)
+    )
+    metadata.drop_all(engine)
+    metadata.create_all(engine)
+    text = "x" * 20_000
+    samples = []
+    for _ in range(300):
+        start = time.perf_counter()
+        with engine.begin() as connection:
+            connection.execute(table.insert().values(text=text))
+        samples.append((time.perf_counter() - start) * 1000)
+    metadata.drop_all(engine)
+    engine.dispose()
+    return statistics.median(samples)
+
+
+def fan_out(base: str, data: Seeded, quick: bool) -> list[Row]:
+    rows = []
+    with httpx.Client(base_url=base, timeout=60) as client:
+        imported = client.post(
+            f"/v1/groups/{data.group_id}/reports/import",
+            json={"markdown": "# Live\n\nVersion 1."},
+            headers=auth(data.secretariat),
+        ).json()
+    section_id = imported["outline"][0]["id"]
+    for subscribers, target in ((500, 50.0), (2000, 250.0)):
+        if quick and subscribers > 500:
+            continue
+        events = 100 if subscribers == 500 else 50
+        ready = Path(tempfile.mkstemp(prefix="bench-ready-")[1])
+        ready.unlink()
+        result: dict[str, Any] = {}
+
+        def listen(
+            n: int = subscribers, e: int = events, flag: Path = ready, out: dict[str, Any] = result
+        ) -> None:
+            out.update(
+                run_client(
+                    "subscribe",
+                    base=base,
+                    report=imported["id"],
+                    token=data.chair,
+                    subscribers=n,
+                    events=e,
+                    ready=str(flag),
+                )
+            )
+
+        listener = threading.Thread(target=listen)
+        listener.start()
+        deadline = time.monotonic() + 120
+        while not ready.exists():
+            if time.monotonic() > deadline or not listener.is_alive():
+                break
+            time.sleep(0.1)
+        time.sleep(0.5)
+        with httpx.Client(base_url=base, headers=auth(data.secretariat), timeout=30) as writer:
+            version = writer.get(f"/v1/sections/{section_id}").json()["head_version"]
+            next_at = time.perf_counter()
+            for _ in range(events):
+                writer.post(
+                    f"/v1/sections/{section_id}/versions",
+                    json={"base_version": version, "text": f"Version {version + 1}."},
+                )
+                version += 1
+                next_at += 0.020
+                time.sleep(max(0.0, next_at - time.perf_counter()))
+        listener.join(300)
+        p99 = float(result.get("p99_ms", float("inf")))
+        complete = result.get("complete", 0)
+        rows.append(
+            Row(
+                f"SSE fan-out to {subscribers} subscribers, p99 after commit",
+                p99,
+                "ms",
+                None,
+                "-",
+                f"< {target:.0f} ms, all served ({complete}/{subscribers} got all {events})",
+                p99 < target and complete == subscribers,
+            )
+        )
+    return rows
+
+
+def worst_case_diff(base: str, data: Seeded) -> list[Row]:
+    import random
+
+    rng = random.Random(1)
+    alphabet = "abcdefghijklmnopqrstuvwxyz     "
+    one = "".join(rng.choice(alphabet) for _ in range(200_000))
+    two = "".join(rng.choice(alphabet) for _ in range(200_000))
+    with httpx.Client(base_url=base, headers=auth(data.secretariat), timeout=120) as client:
+        imported = client.post(
+            f"/v1/groups/{data.group_id}/reports/import",
+            json={"markdown": "# Worst case\n\n" + one},
+            headers=auth(data.secretariat),
+        ).json()
+        section_id = imported["outline"][0]["id"]
+        client.post(f"/v1/sections/{section_id}/versions", json={"base_version": 1, "text": two})
+    probe: dict[str, Any] = {}
+
+    def run_probe() -> None:
+        probe.update(
+            run_client(
+                "probe",
+                base=base,
+                path=f"/v1/sections/{data.section_10}",
+                token=data.chair,
+                seconds=4.0,
+            )
+        )
+
+    prober = threading.Thread(target=run_probe)
+    prober.start()
+    time.sleep(1.0)
+    with httpx.Client(base_url=base, headers=auth(data.chair), timeout=120) as client:
+        start = time.perf_counter()
+        answered = client.get(f"/v1/sections/{section_id}/diff?from=1&to=2")
+        diff_ms = (time.perf_counter() - start) * 1000
+    prober.join(60)
+    p99 = float(probe.get("p99_ms", float("inf")))
+    return [
+        Row(
+            "worst-case diff (two unrelated 200 KB texts)",
+            diff_ms,
+            "ms",
+            None,
+            "-",
+            f"bounded (timeout 2 s) and answered ({answered.status_code})",
+            answered.status_code == 200 and diff_ms < 10_000,
+        ),
+        Row("concurrent GET p99 during that diff", p99, "ms", None, "-", "< 50 ms", p99 < 50),
+    ]
+
+
+# --- output -----------------------------------------------------------------------------
+
+
+def report(rows: list[Row], options: argparse.Namespace, url: str) -> None:
+    header = f"{'metric':<58} {'plenary':>10} {'ceiling':>10} {'ratio':>7}  {'target':<34} result"
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        ceiling = "-" if row.ceiling is None else f"{row.ceiling:,.2f}"
+        verdict = "PASS" if row.passed else "FAIL"
+        print(
+            f"{row.metric:<58} {row.plenary:>10,.2f} {ceiling:>10} {row.ratio:>7}  "
+            f"{row.target:<34} {verdict}  ({row.unit})"
+        )
+    output = Path(options.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
+    ).stdout.strip()
+    output.write_text(
+        json.dumps(
+            {
+                "commit": commit,
+                "when": datetime.now(UTC).isoformat(),
+                "database": url.split(":", 1)[0],
+                "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+                "rows": [asdict(r) | {"ratio": r.ratio} for r in rows],
+            },
+            indent=2,
+        )
+    )
+    print(f"\nwritten to {output}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""Builds the benchmark's data directly with plenary's services (fast, no HTTP)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app.auth import Principal
+from app.db import Database
+from app.demo import history_markdown
+from app.groups import service as groups
+from app.groups.models import Participant, Role, Stakeholder
+from app.reports import service as reports
+from app.reports.models import Section, VersionSource
+
+
+@dataclass
+class Seeded:
+    group_id: int
+    report_id: int
+    admin_token: str
+    chair: str
+    secretariat: str
+    members: list[str]
+    section_10: int
+    section_10k: int
+    big_section: int  # ~20 KB
+    sections: list[int]
+
+
+def report_markdown(sections: int = 200, target_bytes: int = 200_000) -> str:
+    """A 65-page report: the WGIG history's paragraphs, reshuffled into 200 sections."""
+    paragraphs = [
+        p for p in history_markdown().split("\n\n") if len(p) > 80 and not p.startswith("#")
+    ]
+    rng = random.Random(65)
+    per_section = max(1, target_bytes // sections)
+    out = []
+    for n in range(sections):
+        body, size = [], 0
+        while size < per_section:
+            paragraph = rng.choice(paragraphs)
+            body.append(paragraph)
+            size += len(paragraph)
+        level = "#" if n % 10 == 0 else "##"
+        out.append(f"{level} {n + 1}. Section {n + 1}\n\n" + "\n\n".join(body))
+    return "\n\n".join(out) + "\n"
+
+
+def seed(database: Database, *, voters: int = 40, deep: int = 10_000) -> Seeded:
+    admin = Principal(token_id=None, participant=None)
+    with database.session() as session:
+        group = groups.create_group(session, name="Benchmark group", description="")
+        _t, admin_token = groups.issue_token(session, participant=None, label="bench")
+        tokens: dict[str, str] = {}
+        ids: dict[str, int] = {}
+        people = [("chair", Role.chair), ("secretariat", Role.secretariat)]
+        people += [(f"member{n}", Role.member) for n in range(voters - 1)]
+        for name, role in people:
+            participant, _token, secret = groups.add_participant(
+                session,
+                group=group,
+                principal=admin,
+                name=name,
+                role=role,
+                stakeholder=Stakeholder.government,
+                region="",
+                token_label="bench",
+            )
+            tokens[name], ids[name] = secret, participant.id
+        group_id = group.id
+    with database.session() as session:
+        secretariat = Principal(
+            token_id=None, participant=session.get(Participant, ids["secretariat"])
+        )
+        report = reports.import_report(
+            session,
+            group_id=group_id,
+            principal=secretariat,
+            source=report_markdown(),
+            title="Benchmark report",
+            symbol="BENCH/1",
+            disclaimer=None,
+        )
+        report_id = report.id
+        section_ids = list(
+            session.scalars(
+                select(Section.id).where(Section.report_id == report_id).order_by(Section.id)
+            )
+        )
+        for extra, text in (("Ten", "ten versions"), ("Deep", "deep history"), ("Big", "big")):
+            reports.add_section(
+                session,
+                report_id=report_id,
+                principal=secretariat,
+                kind=reports.SectionKind.annex,
+                label=extra,
+                heading=text,
+                parent_id=None,
+                position=None,
+                text=(history_markdown()[:20_000] if extra == "Big" else f"{text} version 1."),
+            )
+        extra_ids = list(
+            session.scalars(
+                select(Section.id)
+                .where(Section.report_id == report_id)
+                .order_by(Section.id.desc())
+                .limit(3)
+            )
+        )
+        big, deep_id, ten = extra_ids
+    for section_id, count in ((ten, 10), (deep_id, deep)):
+        done = 1
+        while done < count:
+            with database.session() as session:
+                section = session.get(Section, section_id)
+                assert section is not None
+                for _ in range(min(2000, count - done)):
+                    done += 1
+                    reports.append_version(
+                        session,
+                        section=section,
+                        text=f"Text at version {done}.",
+                        author_id=ids["secretariat"],
+                        source=VersionSource.edit,
+                    )
+    return Seeded(
+        group_id=group_id,
+        report_id=report_id,
+        admin_token=admin_token,
+        chair=tokens["chair"],
+        secretariat=tokens["secretariat"],
+        members=[tokens[f"member{n}"] for n in range(voters - 1)],
+        section_10=ten,
+        section_10k=deep_id,
+        big_section=big,
+        sections=section_ids,
+    )
