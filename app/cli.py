@@ -184,7 +184,9 @@ def _emit(value: Any, as_json: bool, human: Callable[[], None]) -> None:
 
 @cli.command("import")
 def import_report(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A Markdown file")],
+    files: Annotated[
+        list[Path], typer.Argument(exists=True, dir_okay=False, help="Markdown file(s)")
+    ],
     group: Annotated[int, typer.Option("--group", "-g", help="Group id")],
     title: Annotated[str | None, typer.Option(help="Title (default: from the file)")] = None,
     symbol: Annotated[str | None, typer.Option(help="Document symbol")] = None,
@@ -192,14 +194,29 @@ def import_report(
     token: TokenOpt = "",
     as_json: JsonOpt = False,
 ) -> None:
-    """Import a Markdown document as a report: headings become the outline."""
+    """Import Markdown documents as reports: headings become the outline. Safe to re-run:
+    each file's content names its idempotency key."""
     import hashlib
 
-    text = file.read_text(encoding="utf-8")
-    key = "import-" + hashlib.sha256(f"{group}:{text}".encode()).hexdigest()[:32]
-    with _client(url, token) as client:
-        report = client.import_report(group, text, title=title, symbol=symbol, idempotency_key=key)
-    _emit(report, as_json, lambda: _print_outline(report))
+    imported: list[ReportRead] = []
+    with (
+        _client(url, token) as client,
+        typer.progressbar(files, label="importing", file=sys.stderr) as progress,
+    ):
+        for file in progress:
+            text = file.read_text(encoding="utf-8")
+            key = (
+                "import-"
+                + hashlib.sha256(f"{group}:{title}:{symbol}:{text}".encode()).hexdigest()[:32]
+            )
+            imported.append(
+                client.import_report(group, text, title=title, symbol=symbol, idempotency_key=key)
+            )
+    if as_json:
+        _emit(imported[0] if len(imported) == 1 else imported, True, lambda: None)
+    else:
+        for report in imported:
+            _print_outline(report)
 
 
 def _print_outline(report: ReportRead) -> None:

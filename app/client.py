@@ -25,10 +25,18 @@ from pydantic import BaseModel, TypeAdapter
 
 from app.amendments.schemas import Alternative, AmendmentRead, MeetingRead, Preview
 from app.events.schemas import ChainReport, EventPage, EventRead
-from app.groups.schemas import GroupRead, ParticipantCreated, WhoAmI
+from app.groups.schemas import (
+    GroupRead,
+    ParticipantCreated,
+    ParticipantRead,
+    TokenCreated,
+    TokenRead,
+    WhoAmI,
+)
 from app.meetings.schemas import FloorState
 from app.reports.schemas import (
     MilestoneRead,
+    ReportComparison,
     ReportRead,
     ReportSummary,
     SectionDiff,
@@ -36,6 +44,7 @@ from app.reports.schemas import (
     VersionPage,
     VersionRead,
 )
+from app.webhooks.schemas import DeliveryRead, WebhookCreated
 
 M = TypeVar("M", bound=BaseModel)
 RETRY_STATUSES = frozenset({502, 503, 504})
@@ -174,6 +183,24 @@ class PlenaryClient:
         body = {"name": name, "role": role, "stakeholder": stakeholder, "region": region}
         return self._post(ParticipantCreated, f"/v1/groups/{group_id}/participants", body)
 
+    def get_group(self, group_id: int) -> GroupRead:
+        return self._get(GroupRead, f"/v1/groups/{group_id}")
+
+    def list_participants(self, group_id: int) -> list[ParticipantRead]:
+        return self._list(ParticipantRead, f"/v1/groups/{group_id}/participants")
+
+    def update_participant(self, participant_id: int, **fields: Any) -> ParticipantRead:
+        data = self.request("PATCH", f"/v1/participants/{participant_id}", json=fields).json()
+        return ParticipantRead.model_validate(data)
+
+    def create_token(self, participant_id: int, label: str = "") -> TokenCreated:
+        return self._post(
+            TokenCreated, f"/v1/participants/{participant_id}/tokens", {"label": label}
+        )
+
+    def revoke_token(self, token_id: int) -> TokenRead:
+        return TokenRead.model_validate(self.request("DELETE", f"/v1/tokens/{token_id}").json())
+
     # --- reports ------------------------------------------------------------------------
 
     def import_report(
@@ -245,6 +272,19 @@ class PlenaryClient:
     ) -> str:
         params = {"format": format, "milestone": milestone, "at": at.isoformat() if at else None}
         return self.request("GET", f"/v1/reports/{report_id}/export", params=params).text
+
+    def list_milestones(self, report_id: int) -> list[MilestoneRead]:
+        return self._list(MilestoneRead, f"/v1/reports/{report_id}/milestones")
+
+    def compare(
+        self, report_id: int, *, from_milestone: int, to_milestone: int | None = None
+    ) -> ReportComparison:
+        return self._get(
+            ReportComparison,
+            f"/v1/reports/{report_id}/compare",
+            from_milestone=from_milestone,
+            to_milestone=to_milestone,
+        )
 
     def get_milestone(self, milestone_id: int) -> MilestoneRead:
         return self._get(MilestoneRead, f"/v1/milestones/{milestone_id}")
@@ -402,6 +442,25 @@ class PlenaryClient:
         resource = f"/v1/sections/{section_id}"
         response = self._guarded(resource, "DELETE", resource)
         return SectionRead.model_validate(response.json())
+
+    def list_meetings(self, report_id: int) -> list[MeetingRead]:
+        return self._list(MeetingRead, f"/v1/reports/{report_id}/meetings")
+
+    def register_webhook(
+        self,
+        group_id: int,
+        url: str,
+        *,
+        event_types: list[str] | None = None,
+        secret: str | None = None,
+    ) -> WebhookCreated:
+        body: dict[str, Any] = {"url": url, "event_types": event_types or []}
+        if secret is not None:
+            body["secret"] = secret
+        return self._post(WebhookCreated, f"/v1/groups/{group_id}/webhooks", body)
+
+    def webhook_deliveries(self, webhook_id: int) -> list[DeliveryRead]:
+        return self._list(DeliveryRead, f"/v1/webhooks/{webhook_id}/deliveries")
 
     def close_meeting(self, meeting_id: int) -> MeetingRead:
         return self._post(MeetingRead, f"/v1/meetings/{meeting_id}/close")
