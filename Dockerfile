@@ -13,8 +13,9 @@ RUN groupadd --system plenary && useradd --system --gid plenary --home-dir /srv/
 
 WORKDIR /srv/plenary
 # Dependencies first, from pyproject.toml, so code edits do not reinstall them.
-COPY pyproject.toml README.md ./
-RUN mkdir app && touch app/__init__.py && pip install . && pip uninstall -y plenary && rm -rf app build
+COPY pyproject.toml README.md constraints.txt ./
+RUN mkdir app && touch app/__init__.py && pip install -c constraints.txt . \
+    && pip uninstall -y plenary && rm -rf app build
 COPY app ./app
 COPY migrations ./migrations
 COPY alembic.ini ./

@@ -349,27 +349,30 @@ def current_nodes(session: Session, *, report_id: int, with_text: bool) -> list[
     ]
 
 
-_OUTLINES: OrderedDict[tuple[int, str], list[Placed]] = OrderedDict()
+_OUTLINES: OrderedDict[tuple[int, str, int, int, int], list[Placed]] = OrderedDict()
 _OUTLINE_CACHE_SIZE = 256
 
 
 def outline(session: Session, *, report_id: int) -> list[Placed]:
-    """The placed outline (order, depth, paragraph numbers), cached per report and head of
-    its event chain: every change to a report records an event, so the key names one exact
-    state, in this process or any other."""
-    head = session.execute(
-        select(Event.seq, Event.hash)
-        .where(Event.report_id == report_id)
-        .order_by(Event.seq.desc())
-        .limit(1)
-    ).first()
-    key = (report_id, "" if head is None else head.hash)
+    """The placed outline (order, depth, paragraph numbers), cached per report state.
+
+    Every change to a section (text, heading, place, removal) bumps its revision, so the
+    count, highest id and sum of revisions of a report's sections name one exact outline, in
+    this process or any other, and stay put while only amendments and consents move."""
+    created = select(Report.created_at).where(Report.id == report_id).scalar_subquery()
+    state = session.execute(
+        select(
+            func.count(Section.id), func.max(Section.id), func.sum(Section.revision), created
+        ).where(Section.report_id == report_id)
+    ).one()
+    key = (report_id, str(state[3]), int(state[0] or 0), int(state[1] or 0), int(state[2] or 0))
+    clean = not session.new and not session.dirty and not session.deleted
     cached = _OUTLINES.get(key)
-    if cached is not None and not session.new and not session.dirty:
+    if cached is not None and clean:
         _OUTLINES.move_to_end(key)
         return cached
     placed = order(current_nodes(session, report_id=report_id, with_text=False))
-    if not session.new and not session.dirty and not session.deleted:
+    if clean:
         _OUTLINES[key] = placed
         while len(_OUTLINES) > _OUTLINE_CACHE_SIZE:
             _OUTLINES.popitem(last=False)
