@@ -124,9 +124,10 @@ def optional_principal(
     return principal
 
 
-def current_principal(
+async def current_principal(
     principal: Annotated[Principal | None, Depends(optional_principal)],
 ) -> Principal:
+    # async: no I/O here, so FastAPI runs it inline instead of on a worker thread
     if principal is None:
         raise Unauthorized(
             "Send a token as 'Authorization: Bearer <token>'.",
@@ -139,7 +140,7 @@ CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
 
 
-def require_admin(principal: CurrentPrincipal) -> Principal:
+async def require_admin(principal: CurrentPrincipal) -> Principal:
     if not principal.is_admin:
         raise Forbidden("Only the site admin may do this.")
     return principal

@@ -562,6 +562,69 @@ def floor(
     _decide("floor", amendment, url, token, as_json)
 
 
+DRAFT_HELP = """commands:
+  show                    the current wording
+  diff                    the instruction and the tracked changes against the section
+  replace OLD => NEW      send a revision replacing OLD (once) by NEW
+  set FILE                send the contents of FILE as the whole wording
+  quit"""
+
+
+@cli.command()
+def draft(
+    amendment: AmendmentArg,
+    url: Url = DEFAULT_URL,
+    token: TokenOpt = "",
+) -> None:
+    """Live drafting in the terminal: reshape the wording of the amendment on the floor.
+    Each revision names the one you saw; if someone typed first, you are shown theirs."""
+    from app.client import ProblemError
+
+    marks = {"equal": "{}", "delete": "[-{}-]", "insert": "{{+{}+}}"}
+    with _client(url, token) as client:
+        current = client.get_amendment(amendment)
+        typer.echo(
+            f"amendment {current.id}, revision {current.draft_revision}: {current.instruction}"
+        )
+        typer.echo(DRAFT_HELP)
+        for raw in sys.stdin:
+            line = raw.strip()
+            if not line:
+                continue
+            command, _, rest = line.partition(" ")
+            try:
+                if command in ("quit", "exit"):
+                    break
+                if command == "show":
+                    typer.echo(client.get_amendment(amendment).proposed_text)
+                elif command == "diff":
+                    preview = client.preview(amendment)
+                    typer.echo(client.get_amendment(amendment).instruction)
+                    typer.echo("".join(marks[o.op].format(o.text) for o in preview.ops))
+                elif command in ("replace", "set"):
+                    wording = client.get_amendment(amendment).proposed_text
+                    if command == "set":
+                        new = Path(rest.strip()).read_text(encoding="utf-8")
+                    else:
+                        old, sep, replacement = rest.partition(" => ")
+                        if not sep or wording.count(old) != 1:
+                            typer.echo(
+                                "error: OLD must occur exactly once in the wording", err=True
+                            )
+                            continue
+                        new = wording.replace(old, replacement, 1)
+                    current = client.revise_draft(amendment, text=new)
+                    typer.echo(f"revision {current.draft_revision}: {current.instruction}")
+                else:
+                    typer.echo(DRAFT_HELP)
+            except ProblemError as problem:
+                if problem.status == 412:
+                    typer.echo("someone revised first; now on the wall:", err=True)
+                    typer.echo(client.get_amendment(amendment).proposed_text, err=True)
+                else:
+                    typer.echo(f"error: {problem}", err=True)
+
+
 @cli.command()
 def verify(
     report: Annotated[int, typer.Argument(help="Report id")],

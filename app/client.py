@@ -23,7 +23,13 @@ from typing import Any, Literal, TypeVar
 import httpx
 from pydantic import BaseModel, TypeAdapter
 
-from app.amendments.schemas import Alternative, AmendmentRead, MeetingRead, Preview
+from app.amendments.schemas import (
+    Alternative,
+    AmendmentRead,
+    DraftRevisionSummary,
+    MeetingRead,
+    Preview,
+)
 from app.events.schemas import ChainReport, EventPage, EventRead
 from app.groups.schemas import (
     GroupRead,
@@ -358,6 +364,19 @@ class PlenaryClient:
     ) -> AmendmentRead:
         body = {"text": text} if text is not None else {"patch": patch}
         return self._act(amendment_id, "revise", body)
+
+    def revise_draft(
+        self, amendment_id: int, *, text: str | None = None, patch: str | None = None
+    ) -> AmendmentRead:
+        """Live drafting: send a revision of the wording on the floor, naming the revision
+        last read (If-Match). On 412 the client has already re-read the ETag: look, then retry."""
+        resource = f"/v1/amendments/{amendment_id}"
+        body = {"text": text} if text is not None else {"patch": patch}
+        response = self._guarded(resource, "POST", f"{resource}/revisions", body)
+        return AmendmentRead.model_validate(response.json())
+
+    def draft_revisions(self, amendment_id: int) -> list[DraftRevisionSummary]:
+        return self._list(DraftRevisionSummary, f"/v1/amendments/{amendment_id}/revisions")
 
     def cancel_round(self, amendment_id: int, reason: str = "") -> AmendmentRead:
         return self._act(amendment_id, "cancel-round", {"reason": reason})

@@ -1,6 +1,6 @@
 """Every table, imported in one place for Alembic and the tests."""
 
-from app.amendments.models import Amendment, Consent, ConsentVoter
+from app.amendments.models import Amendment, Consent, ConsentVoter, DraftRevision
 from app.db import Base
 from app.events.models import Event
 from app.groups.models import Group, Participant, Token
@@ -23,6 +23,7 @@ __all__ = [
     "Consent",
     "ConsentVoter",
     "Delivery",
+    "DraftRevision",
     "Event",
     "Group",
     "IdempotencyRecord",

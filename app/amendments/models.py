@@ -59,6 +59,7 @@ class Amendment(Base):
     alternative_to_id: Mapped[int | None] = mapped_column(ForeignKey("amendment.id"), default=None)
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("amendment.id"), default=None)
     resulting_version: Mapped[int | None] = mapped_column(Integer, default=None)
+    draft_revision: Mapped[int] = mapped_column(Integer, default=1)
     consent_deadline: Mapped[datetime | None] = mapped_column(default=None, index=True)
     round_opened_at: Mapped[datetime | None] = mapped_column(default=None)
     outcome_note: Mapped[str] = mapped_column(Text, default="")
@@ -88,4 +89,18 @@ class Consent(Base):
     participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"))
     answer: Mapped[Answer] = mapped_column(enum_column(Answer))
     reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DraftRevision(Base):
+    """One wording of an amendment typed on the floor; kept, never changed."""
+
+    __tablename__ = "amendment_revision"
+    __table_args__ = (UniqueConstraint("amendment_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    amendment_id: Mapped[int] = mapped_column(ForeignKey("amendment.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -11,6 +11,9 @@ from app.amendments.schemas import (
     AmendmentCreate,
     AmendmentRead,
     AmendmentRevise,
+    DraftRevise,
+    DraftRevisionRead,
+    DraftRevisionSummary,
     Objection,
     Preview,
     Reason,
@@ -21,6 +24,8 @@ from app.deadlines import settle_before_request
 from app.etags import IfMatch, not_modified
 from app.idempotency import IdempotentRoute
 from app.reports import service as reports
+from app.reports.schemas import DiffOp, SectionDiff
+from app.text import diffing
 
 router = APIRouter(
     prefix="/v1",
@@ -311,3 +316,89 @@ def cancel_round(
     )
     response.headers["ETag"] = service.amendment_etag(session, amendment)
     return views.amendment_read(session, amendment, principal)
+
+
+@router.post(
+    "/amendments/{amendment_id}/revisions",
+    response_model=AmendmentRead,
+    status_code=201,
+    responses={412: {"description": "Someone revised the draft since you read it"}},
+)
+def revise_draft(
+    amendment_id: int,
+    body: DraftRevise,
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
+) -> AmendmentRead:
+    """Live drafting: reshape the wording of the amendment on the floor. Name the revision you
+    edit with If-Match; every screen receives the change as an `amendment.revised` event."""
+    amendment = service.revise_draft(
+        session,
+        amendment_id=amendment_id,
+        principal=principal,
+        text=body.text,
+        patch=body.patch,
+        if_match=if_match,
+        timeout=_timeout(request),
+    )
+    response.headers["ETag"] = service.amendment_etag(session, amendment)
+    return views.amendment_read(session, amendment, principal)
+
+
+@router.get("/amendments/{amendment_id}/revisions", response_model=list[DraftRevisionSummary])
+def list_revisions(
+    amendment_id: int, session: SessionDep, principal: OptionalPrincipal
+) -> list[DraftRevisionSummary]:
+    amendment = service.get_amendment(session, amendment_id=amendment_id, principal=principal)
+    found = service.list_revisions(session, amendment=amendment)
+    attributed = reports.is_attributed(principal)
+    return [
+        DraftRevisionSummary(
+            number=r.number, author_id=r.author_id if attributed else None, created_at=r.created_at
+        )
+        for r in found
+    ]
+
+
+@router.get("/amendments/{amendment_id}/revisions/{number}", response_model=DraftRevisionRead)
+def get_revision(
+    amendment_id: int, number: int, session: SessionDep, principal: OptionalPrincipal
+) -> DraftRevisionRead:
+    amendment = service.get_amendment(session, amendment_id=amendment_id, principal=principal)
+    revision = service.get_revision(session, amendment=amendment, number=number)
+    return DraftRevisionRead(
+        number=revision.number,
+        author_id=revision.author_id if reports.is_attributed(principal) else None,
+        created_at=revision.created_at,
+        text=revision.text,
+    )
+
+
+@router.get("/amendments/{amendment_id}/revisions/{number}/diff", response_model=SectionDiff)
+def diff_revisions(
+    amendment_id: int,
+    number: int,
+    request: Request,
+    session: SessionDep,
+    principal: OptionalPrincipal,
+    from_revision: Annotated[int, Query(alias="from", ge=1)],
+) -> SectionDiff:
+    """What changed between two draft revisions (word level)."""
+    amendment = service.get_amendment(session, amendment_id=amendment_id, principal=principal)
+    before = service.get_revision(session, amendment=amendment, number=from_revision)
+    after = service.get_revision(session, amendment=amendment, number=number)
+    ops = diffing.diff(before.text, after.text, granularity="word", timeout=_timeout(request))
+    counts = diffing.stats(ops)
+    return SectionDiff(
+        section_id=amendment.section_id,
+        from_version=before.number,
+        to_version=after.number,
+        granularity="word",
+        inserted_chars=counts["inserted_chars"],
+        deleted_chars=counts["deleted_chars"],
+        ops=[DiffOp(op=op, text=text) for op, text in ops],
+        html=diffing.to_html(ops, context=1),
+    )

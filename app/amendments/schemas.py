@@ -85,6 +85,7 @@ class AmendmentRead(ReadModel):
     alternative_to_id: int | None
     supersedes_id: int | None
     resulting_version: int | None
+    draft_revision: int
     consent_deadline: datetime | None
     round_opened_at: datetime | None
     outcome_note: str
@@ -136,3 +137,17 @@ class MeetingRead(ReadModel):
     opened_at: datetime
     closed_at: datetime | None
     floor_amendment_id: int | None
+
+
+class DraftRevise(_Change):
+    """The new wording: the whole section text, or a patch against the current draft."""
+
+
+class DraftRevisionSummary(ReadModel):
+    number: int
+    author_id: int | None
+    created_at: datetime
+
+
+class DraftRevisionRead(DraftRevisionSummary):
+    text: str

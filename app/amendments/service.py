@@ -22,6 +22,7 @@ from app.amendments.models import (
     Answer,
     Consent,
     ConsentVoter,
+    DraftRevision,
 )
 from app.auth import Principal
 from app.db import utcnow
@@ -40,6 +41,7 @@ from app.reports import service as reports
 from app.reports.models import Report, ReportStatus, Section, Version, VersionSource
 from app.text import merge as merging
 from app.text.classify import suggest_kind
+from app.text.diffing import diff as text_diff
 from app.text.instructions import instruction
 from app.text.patches import PatchError, apply_exact, make_patch
 
@@ -366,6 +368,7 @@ def _apply(
         source=VersionSource.amendment,
         amendment_id=amendment.id,
     )
+    version.amendment_revision = amendment.draft_revision
     amendment.resulting_version = version.number
     amendment.status = AmendmentStatus.adopted
     amendment.decided_at = utcnow()
@@ -651,6 +654,139 @@ def put_on_floor(
         instruction=amendment.instruction,
     )
     return amendment
+
+
+def word_diff(before: str, after: str) -> list[tuple[str, str]]:
+    return [(op, text) for op, text in text_diff(before, after, granularity="word")]
+
+
+def compact_ops(before: str, after: str) -> list[list[object]]:
+    """A word diff a screen can apply to the wording it holds: equal runs as lengths."""
+    out: list[list[object]] = []
+    for op, text in word_diff(before, after):
+        if op == "equal":
+            out.append(["=", len(text)])
+        else:
+            out.append(["+" if op == "insert" else "-", text])
+    return out
+
+
+def revise_draft(
+    session: Session,
+    *,
+    amendment_id: int,
+    principal: Principal,
+    text: str | None,
+    patch: str | None,
+    if_match: str | None,
+    timeout: float,
+) -> Amendment:
+    """Live drafting on the floor: the secretariat, the chair or the proposer reshape the
+    wording; each revision names the one it edits (If-Match), so no typist overwrites another."""
+    report, amendment = _lock(
+        session,
+        amendment_id=amendment_id,
+        principal=principal,
+        roles=PROPOSING_ROLES,
+        if_match=if_match,
+    )
+    reports.ensure_drafting(report, "Live drafting")
+    _require_status(amendment, AmendmentStatus.on_floor, action="redraft")
+    if principal.role not in (Role.chair, Role.secretariat) and (
+        principal.participant_id != amendment.proposer_id
+    ):
+        raise Forbidden("The secretariat, the chair or the proposer hold the pen.")
+    previous = amendment.proposed_text
+    if patch is not None:
+        try:
+            wording = apply_exact(previous, patch)
+        except PatchError as error:
+            raise Unprocessable(f"The patch does not apply to the current draft: {error}") from None
+    else:
+        assert text is not None
+        wording = text
+    section = session.get(Section, amendment.section_id)
+    assert section is not None
+    base = reports.get_version(session, section=section, number=amendment.base_version)
+    if wording == previous:
+        raise Unprocessable("The revision changes nothing.")
+    if wording == base.text:
+        raise Unprocessable("The revision would leave the section unchanged; withdraw instead.")
+    has_revisions = session.scalar(
+        select(func.count())
+        .select_from(DraftRevision)
+        .where(DraftRevision.amendment_id == amendment.id)
+    )
+    if not has_revisions:
+        session.add(
+            DraftRevision(
+                amendment_id=amendment.id,
+                number=1,
+                text=previous,
+                author_id=amendment.proposer_id,
+                created_at=amendment.created_at,
+            )
+        )
+    amendment.proposed_text = wording
+    rebased = rebase(session, amendment, timeout=timeout)
+    if rebased.text is None:
+        raise conflict_error(amendment.id, rebased)
+    amendment.patch = make_patch(base.text, wording, timeout=timeout)
+    amendment.instruction = instruction(
+        base.text,
+        wording,
+        first_paragraph=reports.first_paragraph_of(session, section=section) or 1,
+    )
+    amendment.suggested_kind = AmendmentKind(suggest_kind(base.text, wording))
+    amendment.draft_revision += 1
+    session.add(
+        DraftRevision(
+            amendment_id=amendment.id,
+            number=amendment.draft_revision,
+            text=wording,
+            author_id=principal.participant_id,
+        )
+    )
+    session.flush()
+    payload: dict[str, object] = {
+        "amendment_id": amendment.id,
+        "revision": amendment.draft_revision,
+        "instruction": amendment.instruction,
+        "ops": compact_ops(previous, wording),
+    }
+    if len(wording) <= 2_000:
+        payload["text"] = wording
+    _event(session, report, "amendment.revised", principal.participant_id, **payload)
+    return amendment
+
+
+def list_revisions(session: Session, *, amendment: Amendment) -> list[DraftRevision]:
+    return list(
+        session.scalars(
+            select(DraftRevision)
+            .where(DraftRevision.amendment_id == amendment.id)
+            .order_by(DraftRevision.number)
+        )
+    )
+
+
+def get_revision(session: Session, *, amendment: Amendment, number: int) -> DraftRevision:
+    revision = session.scalar(
+        select(DraftRevision).where(
+            DraftRevision.amendment_id == amendment.id, DraftRevision.number == number
+        )
+    )
+    if revision is None:
+        if number == 1 and amendment.draft_revision == 1:
+            return DraftRevision(
+                amendment_id=amendment.id,
+                number=1,
+                text=amendment.proposed_text,
+                author_id=amendment.proposer_id,
+                created_at=amendment.created_at,
+            )
+        raise NotFound(f"Amendment {amendment.id} has no draft revision {number}.")
+    return revision
 
 
 def adopt_amendment(

@@ -35,6 +35,9 @@ class FloorState(ReadModel):
     report: ReportSummary
     meeting: MeetingRead | None
     floor: FloorAmendment | None
+    pen: str | None = Field(
+        default=None, description="Who typed the latest revision (members' view only)"
+    )
     sections: list[ScreenSection]
     decisions: list[AmendmentRead] = Field(description="The latest decisions, newest first")
     last_event_id: int | None

@@ -9,10 +9,11 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.amendments.models import Amendment, AmendmentStatus
+from app.amendments.models import Amendment, AmendmentStatus, DraftRevision
 from app.amendments.views import amendment_read, amendment_reads, preview
 from app.auth import Principal
 from app.events.models import Event
+from app.groups.models import Participant
 from app.meetings.models import Meeting
 from app.meetings.schemas import FloorAmendment, FloorState, ScreenSection
 from app.reports import service as reports
@@ -41,6 +42,7 @@ def floor_state(
         .limit(1)
     )
     floor = None
+    pen = None
     if meeting is not None and meeting.closed_at is None and meeting.floor_amendment_id:
         on_floor = session.get(Amendment, meeting.floor_amendment_id)
         if on_floor is not None:
@@ -48,6 +50,16 @@ def floor_state(
                 amendment=amendment_read(session, on_floor, principal),
                 preview=preview(session, on_floor, timeout=timeout),
             )
+            if reports.is_attributed(principal) and on_floor.draft_revision > 1:
+                author = session.scalar(
+                    select(Participant.name)
+                    .join(DraftRevision, DraftRevision.author_id == Participant.id)
+                    .where(
+                        DraftRevision.amendment_id == on_floor.id,
+                        DraftRevision.number == on_floor.draft_revision,
+                    )
+                )
+                pen = author
     placed = order(reports.current_nodes(session, report_id=report.id, with_text=True))
     decided = list(
         session.scalars(
@@ -66,6 +78,7 @@ def floor_state(
         report=ReportSummary.model_validate(report),
         meeting=meeting_read,
         floor=floor,
+        pen=pen,
         sections=[
             ScreenSection(
                 id=p.node.id,

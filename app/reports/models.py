@@ -101,6 +101,7 @@ class Version(Base):
     amendment_id: Mapped[int | None] = mapped_column(
         ForeignKey("amendment.id"), unique=True, default=None
     )
+    amendment_revision: Mapped[int | None] = mapped_column(Integer, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 

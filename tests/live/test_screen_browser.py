@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -79,6 +80,21 @@ def test_screen_shows_the_floor_and_adoption_live(server: LiveServer) -> None:
         assert page.locator("#floor-text del").count() >= 1
         assert proposal.instruction in page.locator(".instruction").first.inner_text()
         page.screenshot(path=str(ARTIFACTS / "screen-floor.png"), full_page=True)
+
+        # the secretariat types on the floor: the wall follows within a second, no reload
+        with PlenaryClient(server.url, chair) as c:
+            typed = TEXT.replace(
+                "global Internet governance forum",
+                "global multistakeholder Internet Governance Forum (IGF)",
+            )
+            sent = time.monotonic()
+            c.revise_draft(proposal.id, text=typed)
+        page.wait_for_function("document.body.dataset.revision === '2'", timeout=1_000)
+        page.wait_for_function(
+            "document.querySelector('#floor-text').innerText.includes('(IGF)')", timeout=1_000
+        )
+        assert time.monotonic() - sent < 1.0
+        page.screenshot(path=str(ARTIFACTS / "screen-revised.png"), full_page=True)
 
         with PlenaryClient(server.url, chair) as c:
             c.adopt(proposal.id)
