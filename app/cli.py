@@ -112,6 +112,42 @@ def db_downgrade(revision: str) -> None:
     typer.echo(f"database at {revision}")
 
 
+@db_cli.command("backup")
+def db_backup(target: Annotated[Path, typer.Argument(help="Where to write the copy")]) -> None:
+    """A consistent online copy while the server runs (SQLite backup API, or pg_dump)."""
+    from app.backup import BackupError, backup
+
+    try:
+        result = backup(get_settings().database_url, target)
+    except BackupError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"backup written to {result.path}: {result.integrity}")
+    for name, count in sorted(result.tables.items()):
+        typer.echo(f"  {name:<24} {count:>8}")
+    if result.integrity not in ("ok", "pg_dump ok"):
+        raise typer.Exit(1)
+
+
+@db_cli.command("restore")
+def db_restore(
+    source: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A backup")],
+    yes: Annotated[bool, typer.Option("--yes", help="Replace the database without asking")] = False,
+) -> None:
+    """Replace the database with a backup (stop the server first)."""
+    from app.backup import BackupError, restore
+
+    url = get_settings().database_url
+    if not yes:
+        typer.confirm(f"Replace {url} with {source}?", abort=True)
+    try:
+        restore(url, source)
+    except BackupError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"restored {source} into {url}")
+
+
 @cli.command()
 def openapi(
     output: Annotated[

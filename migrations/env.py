@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+
 from alembic import context
 from sqlalchemy import create_engine, pool
 
@@ -7,6 +9,9 @@ from app.models import Base
 
 config = context.config
 target_metadata = Base.metadata
+if os.environ.get("PLENARY_DATABASE_URL") and not config.attributes.get("connection"):
+    # The alembic command line (e.g. `alembic check`) follows the app's own setting.
+    config.set_main_option("sqlalchemy.url", os.environ["PLENARY_DATABASE_URL"].replace("%", "%%"))
 
 
 def run_migrations_offline() -> None:

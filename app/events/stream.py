@@ -118,17 +118,17 @@ async def _follow(
             backlog = await run_in_threadpool(
                 read_events, broker.database, report_id, seq, BACKLOG_PAGE
             )
-            for event in backlog:
-                yield sse_message(event, attributed=attributed)
-                seq = event.seq
+            if backlog:
+                yield "".join(sse_message(e, attributed=attributed) for e in backlog)
+                seq = backlog[-1].seq
             if len(backlog) < BACKLOG_PAGE:
                 break
         while True:  # then live
             fresh = await broker.events_after(feed, seq)
             if fresh:
-                for event in fresh:
-                    yield sse_message(event, attributed=attributed)
-                    seq = event.seq
+                # A subscriber that fell behind gets everything pending in one write.
+                yield "".join(sse_message(e, attributed=attributed) for e in fresh)
+                seq = fresh[-1].seq
                 continue
             async with feed.changed:
                 if feed.last_seq > seq:
