@@ -23,6 +23,10 @@ class Settings(BaseSettings):
     editorial_window_days: float = 7.0
     deadline_sweep_seconds: float = 1.0
     idempotency_ttl_hours: float = 24.0
+    write_rate_per_second: float = Field(
+        default=20.0, description="Sustained writes per token per second (0: no limit)"
+    )
+    write_burst: int = 300
     stream_heartbeat_seconds: float = 15.0
     webhook_allowed_hosts: list[str] = Field(
         default=["127.0.0.1", "localhost"],

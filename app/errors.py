@@ -126,6 +126,7 @@ _HTTP_SLUGS = {
     406: ("not-acceptable", "Not acceptable"),
     413: ("payload-too-large", "Request body too large"),
     415: ("unsupported-media-type", "Unsupported media type"),
+    429: ("rate-limited", "Too many writes"),
 }
 
 

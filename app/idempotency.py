@@ -144,12 +144,19 @@ def _complete(session: Session, record: IdempotencyRecord, response: Response) -
 
 
 class IdempotentRoute(APIRoute):
-    """Adds Idempotency-Key handling to every POST route."""
+    """Every write route: the per-token rate limit, and Idempotency-Key handling on POSTs."""
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        from app.ratelimit import limit_writes
+
         methods = {m.upper() for m in kwargs.get("methods") or []}
+        extra = []
+        if methods & {"POST", "PUT", "PATCH", "DELETE"}:
+            extra.append(Depends(limit_writes))
         if "POST" in methods:
-            kwargs["dependencies"] = [*(kwargs.get("dependencies") or []), Depends(claim_key)]
+            extra.append(Depends(claim_key))
+        if extra:
+            kwargs["dependencies"] = [*(kwargs.get("dependencies") or []), *extra]
         super().__init__(path, endpoint, **kwargs)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:

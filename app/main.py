@@ -24,6 +24,7 @@ from app.meetings.router import router as meetings_router
 from app.meetings.screen import page_router
 from app.middleware import BodySizeLimit
 from app.openapi import install_openapi
+from app.ratelimit import WriteLimiter
 from app.reports.router import router as reports_router
 from app.webhooks.router import router as webhooks_router
 from app.webhooks.service import enqueue as enqueue_webhooks
@@ -75,6 +76,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.database = database
     app.state.broker = broker
+    app.state.write_limiter = WriteLimiter(
+        per_second=settings.write_rate_per_second, burst=settings.write_burst
+    )
     install_error_handlers(app)
     install_openapi(app)
     app.include_router(health_router)
