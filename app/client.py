@@ -56,6 +56,13 @@ M = TypeVar("M", bound=BaseModel)
 RETRY_STATUSES = frozenset({502, 503, 504})
 
 
+def _retry_after(response: httpx.Response, ceiling: float = 30.0) -> float:
+    try:
+        return min(max(float(response.headers.get("retry-after", "1")), 0.0), ceiling)
+    except ValueError:
+        return 1.0
+
+
 class ProblemError(Exception):
     """An error answer from plenary (problem+json), or a transport failure (status 0)."""
 
@@ -113,6 +120,7 @@ class PlenaryClient:
         clean = {k: v for k, v in (params or {}).items() if v is not None}
         attempt = 0
         while True:
+            pause = min(0.2 * 2 ** (attempt + 1), 2.0)
             try:
                 response = self._http.request(
                     method, path, json=json, params=clean, headers=send_headers
@@ -123,10 +131,15 @@ class PlenaryClient:
                         {"status": 0, "title": "Connection failed", "detail": str(error)}
                     ) from error
             else:
-                if response.status_code not in RETRY_STATUSES or attempt >= self.retries:
+                if attempt >= self.retries:
+                    break
+                if response.status_code == 429:
+                    # Refused before anything ran, so any method may be sent again.
+                    pause = _retry_after(response)
+                elif response.status_code not in RETRY_STATUSES:
                     break
             attempt += 1
-            time.sleep(min(0.2 * 2**attempt, 2.0))
+            time.sleep(pause)
         if response.status_code >= 400:
             try:
                 problem = response.json()

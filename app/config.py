@@ -27,6 +27,12 @@ class Settings(BaseSettings):
         default=20.0, description="Sustained writes per token per second (0: no limit)"
     )
     write_burst: int = 300
+    write_concurrency: int = Field(
+        default=8,
+        ge=1,
+        le=32,
+        description="Write requests one process runs at once on PostgreSQL (SQLite: always 1)",
+    )
     stream_heartbeat_seconds: float = 15.0
     webhook_allowed_hosts: list[str] = Field(
         default=["127.0.0.1", "localhost"],

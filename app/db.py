@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -115,6 +117,33 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+class WriteGate:
+    """Admits a bounded number of write requests per process; the rest wait on the event loop.
+
+    A write transaction holds its lock (SQLite's write lock, or PostgreSQL report row locks)
+    across several threadpool calls: dependencies, the endpoint, the commit. Were every
+    waiting writer parked in a thread, blocked on that lock, the holder could find no free
+    thread to finish in, and all of them would wait for the busy timeout ("database is
+    locked"). Waiting here costs no thread. SQLite has one writer at a time anyway, so its
+    gate admits one."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        # One semaphore per event loop: a server has one loop, test clients may run several.
+        self._semaphores: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, asyncio.Semaphore
+        ] = weakref.WeakKeyDictionary()
+
+    async def enter(self) -> Callable[[], None]:
+        """Wait for a place; returns the function that gives it back."""
+        loop = asyncio.get_running_loop()
+        semaphore = self._semaphores.get(loop)
+        if semaphore is None:
+            semaphore = self._semaphores[loop] = asyncio.Semaphore(self.size)
+        await semaphore.acquire()
+        return semaphore.release
 
 
 def after_commit(session: Session, callback: AfterCommit) -> None:

@@ -59,6 +59,10 @@ class InvalidState(Conflict):
     slug, title = "invalid-state", "Not allowed in the current state"
 
 
+class LastChair(Conflict):
+    slug, title = "last-chair", "A group keeps at least one active chair"
+
+
 class ReportTransmitted(Conflict):
     slug, title = "report-transmitted", "The report has been transmitted and is frozen"
 

@@ -143,6 +143,9 @@ def _complete(session: Session, record: IdempotencyRecord, response: Response) -
     session.flush()
 
 
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
 class IdempotentRoute(APIRoute):
     """Every write route: the per-token rate limit, and Idempotency-Key handling on POSTs."""
 
@@ -151,7 +154,7 @@ class IdempotentRoute(APIRoute):
 
         methods = {m.upper() for m in kwargs.get("methods") or []}
         extra = []
-        if methods & {"POST", "PUT", "PATCH", "DELETE"}:
+        if methods & WRITE_METHODS:
             extra.append(Depends(limit_writes))
         if "POST" in methods:
             extra.append(Depends(claim_key))
@@ -163,6 +166,10 @@ class IdempotentRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def handle(request: Request) -> Response:
+            if request.method in WRITE_METHODS:
+                leave = await request.app.state.write_gate.enter()
+                # Pushed before the handler pushes its session, so unwound after the commit.
+                request.scope["fastapi_function_astack"].callback(leave)
             response = await handler(request)
             # Still inside the request's transaction: the session commits after this returns.
             record: IdempotencyRecord | None = getattr(request.state, "idempotency", None)

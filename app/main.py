@@ -12,7 +12,7 @@ from sqlalchemy import event as sa_event
 
 from app.amendments.router import router as amendments_router
 from app.config import Settings, get_settings
-from app.db import Database
+from app.db import Database, WriteGate
 from app.deadlines import sweep_forever
 from app.errors import install_error_handlers
 from app.events.broker import Broker
@@ -79,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.write_limiter = WriteLimiter(
         per_second=settings.write_rate_per_second, burst=settings.write_burst
     )
+    app.state.write_gate = WriteGate(1 if database.is_sqlite else settings.write_concurrency)
     install_error_handlers(app)
     install_openapi(app)
     app.include_router(health_router)

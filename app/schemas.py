@@ -2,9 +2,42 @@
 
 from __future__ import annotations
 
-from typing import Any, Self
+from datetime import datetime
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from fastapi import Path
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    model_validator,
+)
+
+# Ids are PostgreSQL `integer` columns: a larger number can name nothing, and would make the
+# database raise instead of answering 404.
+MAX_ID = 2**31 - 1
+
+
+def _text_only(value: Any) -> Any:
+    """Times travel as RFC 3339 text; a bare number (a Unix time to pydantic) is refused."""
+    if isinstance(value, int | float):
+        raise ValueError("expected an RFC 3339 date-time string")
+    if isinstance(value, str) and value.strip().lstrip("+-").replace(".", "", 1).isdigit():
+        raise ValueError("expected an RFC 3339 date-time string, not a number")
+    return value
+
+
+Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+"""An id in a request body: an integer, never a numeric string or a boolean."""
+Count = Annotated[StrictInt, Field(ge=0, le=MAX_ID)]
+Flag = StrictBool
+Moment = Annotated[datetime, BeforeValidator(_text_only)]
+
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
+NumberPath = Annotated[int, Path(ge=1, le=MAX_ID, description="A number from 1")]
 
 
 def _unstorable(value: Any) -> str | None:
@@ -33,12 +66,16 @@ class InputModel(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_max_length=1_000_000)
 
-    @model_validator(mode="after")
-    def _storable_text(self) -> Self:
-        for name in type(self).model_fields:
-            if reason := _unstorable(getattr(self, name)):
-                raise ValueError(f"`{name}` {reason}")
-        return self
+    @model_validator(mode="before")
+    @classmethod
+    def _storable_text(cls, data: Any) -> Any:
+        # Before field validation: a lone surrogate must not reach pydantic-core's pattern
+        # matching, which cannot encode it and would fail with something other than a 422.
+        if isinstance(data, dict):
+            for name, value in data.items():
+                if reason := _unstorable(value):
+                    raise ValueError(f"`{name}` {reason}")
+        return data
 
 
 class ReadModel(BaseModel):

@@ -27,7 +27,13 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
-    settings = Settings(database_url=database_url, admin_token=ADMIN_TOKEN)
+    # Tests write far faster than people; tests/test_rate_limit.py tightens the limit itself.
+    settings = Settings(
+        database_url=database_url,
+        admin_token=ADMIN_TOKEN,
+        write_rate_per_second=100_000,
+        write_burst=100_000,
+    )
     upgrade(settings)
     return settings
 

@@ -63,6 +63,13 @@ def test_nul_and_lone_surrogates_are_refused_everywhere(
             {"url": "http://127.0.0.1/x", "event_types": [bad]},
             room.chair,
         ),
+        # Found by schemathesis: a pattern-checked field met the surrogate before our check did.
+        (
+            "POST",
+            f"/v1/groups/{room.group_id}/webhooks",
+            {"url": f"http://{bad}", "event_types": []},
+            room.chair,
+        ),
     ]
     for method, url, body, who in attempts:
         raw = json.dumps(body)  # escapes \u0000 and \ud800 the way any JSON client sends them
@@ -92,3 +99,85 @@ def test_bidi_and_zero_width_characters_are_kept_as_data_and_isolated_in_html(
     assert 'dir="auto"' in html and "unicode-bidi:isolate" in html  # isolated per paragraph
     head = client.get(f"/v1/sections/{sid}", headers=room.members[0].headers).json()["head"]["text"]
     assert "\u200b" in head
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/reports/{n}",
+        "/v1/reports/{n}/events",
+        "/v1/reports/{n}/export",
+        "/v1/sections/{n}",
+        "/v1/sections/{n}/versions/{n}",
+        "/v1/amendments/{n}/preview",
+        "/v1/amendments/{n}/revisions/{n}",
+        "/v1/milestones/{n}",
+        "/v1/participants/{n}",
+    ],
+)
+@pytest.mark.parametrize("number", [2**31, 2**63, 10**30, 0, -1])
+def test_ids_outside_the_database_range_are_a_422_not_a_500(
+    client: TestClient, path: str, number: int
+) -> None:
+    room = make_room(client)
+    response = client.get(path.format(n=number), headers=room.chair.headers)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_the_largest_id_is_simply_not_found(client: TestClient) -> None:
+    room = make_room(client)
+    response = client.get(f"/v1/sections/{2**31 - 1}", headers=room.chair.headers)
+    assert response.status_code == 404
+    query = client.get(f"/v1/reports/1/amendments?section_id={2**40}", headers=room.chair.headers)
+    assert query.status_code == 422
+
+
+def test_numbers_strings_and_booleans_are_not_silently_coerced(
+    client: TestClient, app: FastAPI
+) -> None:
+    room = make_room(client)
+    rid, sid = report_with_section(client, room)
+    attempts = [
+        (f"/v1/groups/{room.group_id}/reports", {"title": "x", "silence_procedure": 0}),
+        (f"/v1/groups/{room.group_id}/reports", {"title": "x", "silence_procedure": "yes"}),
+        (f"/v1/sections/{sid}/versions", {"base_version": "1", "text": "new"}),
+        (f"/v1/sections/{sid}/versions", {"base_version": 1.0, "text": "new"}),
+        (f"/v1/sections/{sid}/versions", {"base_version": True, "text": "new"}),
+        (f"/v1/reports/{rid}/sections", {"kind": "section", "heading": "x", "parent_id": "1"}),
+        (
+            f"/v1/sections/{sid}/amendments",
+            {"base_version": 1, "text": "x", "kind": "editorial", "consent_deadline": 1e9},
+        ),
+    ]
+    with app.state.database.engine.connect() as connection:
+        before = connection.execute(
+            text("SELECT (SELECT count(*) FROM section_version) + (SELECT count(*) FROM report)")
+        ).scalar_one()
+    for url, body in attempts:
+        response = client.post(url, json=body, headers=room.secretariat.headers)
+        assert response.status_code == 422, (url, body, response.text)
+    with app.state.database.engine.connect() as connection:
+        after = connection.execute(
+            text("SELECT (SELECT count(*) FROM section_version) + (SELECT count(*) FROM report)")
+        ).scalar_one()
+    assert after == before
+    for at in ("0.5", "1700000000", "-3"):
+        export = client.get(f"/v1/reports/{rid}/export?at={at}", headers=room.chair.headers)
+        assert export.status_code == 422, (at, export.text)
+    stamped = client.get(
+        f"/v1/reports/{rid}/export?at=2100-01-01T00:00:00Z", headers=room.chair.headers
+    )
+    assert stamped.status_code == 200
+
+
+@pytest.mark.parametrize("url", ["http://]", "http://[::1", "https://", "http:///path"])
+def test_webhook_urls_that_do_not_parse_are_a_422(client: TestClient, url: str) -> None:
+    room = make_room(client)
+    response = client.post(
+        f"/v1/groups/{room.group_id}/webhooks", json={"url": url}, headers=room.chair.headers
+    )
+    assert response.status_code == 422, response.text
+    assert (
+        client.get(f"/v1/groups/{room.group_id}/webhooks", headers=room.chair.headers).json() == []
+    )

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from app.client import PlenaryClient
 from app.config import Settings
 from app.main import create_app
+from tests.conftest import ADMIN_TOKEN
 from tests.factories import make_room
+from tests.server import live_server
 
 
 @pytest.fixture
@@ -48,3 +52,18 @@ def test_writes_beyond_the_burst_get_429_with_retry_after(
     assert all(
         strict.get("/v1/me", headers=room.chair.headers).status_code == 200 for _ in range(10)
     )
+
+
+def test_the_client_waits_out_a_429_and_every_write_lands(database_url: str) -> None:
+    with (
+        live_server(
+            database_url,
+            extra_env={"PLENARY_WRITE_RATE_PER_SECOND": "4", "PLENARY_WRITE_BURST": "2"},
+        ) as server,
+        PlenaryClient(server.url, ADMIN_TOKEN) as admin,
+    ):
+        started = time.monotonic()
+        groups = [admin.create_group(f"Rate {n}").id for n in range(6)]
+        waited = time.monotonic() - started
+    assert len(set(groups)) == 6  # each write landed once, none lost to the 429s
+    assert waited >= 0.5  # the client really waited for Retry-After

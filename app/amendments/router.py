@@ -25,6 +25,7 @@ from app.etags import IfMatch, not_modified
 from app.idempotency import IdempotentRoute
 from app.reports import service as reports
 from app.reports.schemas import DiffOp, SectionDiff
+from app.schemas import MAX_ID, IdPath, NumberPath
 from app.text import diffing
 
 router = APIRouter(
@@ -46,7 +47,7 @@ def _timeout(request: Request) -> float:
     responses={409: {"description": "Conflicts with changes made since the base version"}},
 )
 def propose_amendment(
-    section_id: int,
+    section_id: IdPath,
     body: AmendmentCreate,
     request: Request,
     session: SessionDep,
@@ -73,14 +74,14 @@ def propose_amendment(
 
 @router.get("/reports/{report_id}/amendments", response_model=list[AmendmentRead])
 def list_amendments(
-    report_id: int,
+    report_id: IdPath,
     session: SessionDep,
     principal: OptionalPrincipal,
     status: AmendmentStatus | None = None,
-    section_id: int | None = None,
+    section_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     kind: AmendmentKind | None = None,
-    proposer_id: int | None = None,
-    after: Annotated[int, Query(ge=0, description="Amendments with a larger id")] = 0,
+    proposer_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    after: Annotated[int, Query(ge=0, le=MAX_ID, description="Amendments with a larger id")] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[AmendmentRead]:
     report = reports.get_report(session, report_id=report_id, principal=principal)
@@ -101,7 +102,7 @@ def list_amendments(
 
 @router.get("/amendments/{amendment_id}", response_model=AmendmentRead)
 def get_amendment(
-    amendment_id: int,
+    amendment_id: IdPath,
     request: Request,
     session: SessionDep,
     principal: OptionalPrincipal,
@@ -115,7 +116,7 @@ def get_amendment(
 
 @router.get("/amendments/{amendment_id}/preview", response_model=Preview)
 def preview_amendment(
-    amendment_id: int, request: Request, session: SessionDep, principal: OptionalPrincipal
+    amendment_id: IdPath, request: Request, session: SessionDep, principal: OptionalPrincipal
 ) -> Preview:
     """The text adoption would produce now (rebased onto the head), as a diff against it."""
     amendment = service.get_amendment(session, amendment_id=amendment_id, principal=principal)
@@ -124,7 +125,7 @@ def preview_amendment(
 
 @router.get("/amendments/{amendment_id}/alternatives", response_model=list[Alternative])
 def list_alternatives(
-    amendment_id: int, request: Request, session: SessionDep, principal: OptionalPrincipal
+    amendment_id: IdPath, request: Request, session: SessionDep, principal: OptionalPrincipal
 ) -> list[Alternative]:
     amendment = service.get_amendment(session, amendment_id=amendment_id, principal=principal)
     return views.alternatives(session, amendment, principal, timeout=_timeout(request))
@@ -132,7 +133,7 @@ def list_alternatives(
 
 @router.post("/amendments/{amendment_id}/floor", response_model=AmendmentRead)
 def put_on_floor(
-    amendment_id: int,
+    amendment_id: IdPath,
     session: SessionDep,
     principal: CurrentPrincipal,
     response: Response,
@@ -151,7 +152,7 @@ def put_on_floor(
     responses={409: {"description": "Wrong state, window closed, or the text conflicts"}},
 )
 def adopt_amendment(
-    amendment_id: int,
+    amendment_id: IdPath,
     request: Request,
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -171,7 +172,7 @@ def adopt_amendment(
 
 @router.post("/amendments/{amendment_id}/reject", response_model=AmendmentRead)
 def reject_amendment(
-    amendment_id: int,
+    amendment_id: IdPath,
     body: Reason,
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -191,7 +192,7 @@ def reject_amendment(
 
 @router.post("/amendments/{amendment_id}/withdraw", response_model=AmendmentRead)
 def withdraw_amendment(
-    amendment_id: int,
+    amendment_id: IdPath,
     body: Reason,
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -211,7 +212,7 @@ def withdraw_amendment(
 
 @router.post("/amendments/{amendment_id}/escalate", response_model=AmendmentRead)
 def escalate_amendment(
-    amendment_id: int,
+    amendment_id: IdPath,
     body: Reason,
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -232,7 +233,7 @@ def escalate_amendment(
 
 @router.post("/amendments/{amendment_id}/revise", response_model=AmendmentRead, status_code=201)
 def revise_amendment(
-    amendment_id: int,
+    amendment_id: IdPath,
     body: AmendmentRevise,
     request: Request,
     session: SessionDep,
@@ -257,7 +258,7 @@ def revise_amendment(
 
 @router.post("/amendments/{amendment_id}/consent", response_model=AmendmentRead)
 def consent_amendment(
-    amendment_id: int,
+    amendment_id: IdPath,
     request: Request,
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -278,7 +279,7 @@ def consent_amendment(
 
 @router.post("/amendments/{amendment_id}/object", response_model=AmendmentRead)
 def object_amendment(
-    amendment_id: int,
+    amendment_id: IdPath,
     body: Objection,
     request: Request,
     session: SessionDep,
@@ -300,7 +301,7 @@ def object_amendment(
 
 @router.post("/amendments/{amendment_id}/cancel-round", response_model=AmendmentRead)
 def cancel_round(
-    amendment_id: int,
+    amendment_id: IdPath,
     body: Reason,
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -325,7 +326,7 @@ def cancel_round(
     responses={412: {"description": "Someone revised the draft since you read it"}},
 )
 def revise_draft(
-    amendment_id: int,
+    amendment_id: IdPath,
     body: DraftRevise,
     request: Request,
     session: SessionDep,
@@ -350,7 +351,7 @@ def revise_draft(
 
 @router.get("/amendments/{amendment_id}/revisions", response_model=list[DraftRevisionSummary])
 def list_revisions(
-    amendment_id: int, session: SessionDep, principal: OptionalPrincipal
+    amendment_id: IdPath, session: SessionDep, principal: OptionalPrincipal
 ) -> list[DraftRevisionSummary]:
     amendment = service.get_amendment(session, amendment_id=amendment_id, principal=principal)
     found = service.list_revisions(session, amendment=amendment)
@@ -365,7 +366,7 @@ def list_revisions(
 
 @router.get("/amendments/{amendment_id}/revisions/{number}", response_model=DraftRevisionRead)
 def get_revision(
-    amendment_id: int, number: int, session: SessionDep, principal: OptionalPrincipal
+    amendment_id: IdPath, number: NumberPath, session: SessionDep, principal: OptionalPrincipal
 ) -> DraftRevisionRead:
     amendment = service.get_amendment(session, amendment_id=amendment_id, principal=principal)
     revision = service.get_revision(session, amendment=amendment, number=number)
@@ -379,12 +380,12 @@ def get_revision(
 
 @router.get("/amendments/{amendment_id}/revisions/{number}/diff", response_model=SectionDiff)
 def diff_revisions(
-    amendment_id: int,
-    number: int,
+    amendment_id: IdPath,
+    number: NumberPath,
     request: Request,
     session: SessionDep,
     principal: OptionalPrincipal,
-    from_revision: Annotated[int, Query(alias="from", ge=1)],
+    from_revision: Annotated[int, Query(alias="from", ge=1, le=MAX_ID)],
 ) -> SectionDiff:
     """What changed between two draft revisions (word level)."""
     amendment = service.get_amendment(session, amendment_id=amendment_id, principal=principal)

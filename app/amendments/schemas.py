@@ -3,11 +3,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, StrictFloat, StrictInt, model_validator
 
 from app.amendments.models import AmendmentKind, AmendmentStatus, Answer
 from app.reports.schemas import MAX_TEXT, DiffOp
-from app.schemas import InputModel, ReadModel
+from app.schemas import MAX_ID, Id, InputModel, Moment, ReadModel
 
 
 class _Change(InputModel):
@@ -28,13 +28,13 @@ class _Change(InputModel):
 
 
 class AmendmentCreate(_Change):
-    base_version: int = Field(ge=1, le=2_000_000_000)
+    base_version: StrictInt = Field(ge=1, le=MAX_ID)
     kind: AmendmentKind
     rationale: str = Field(default="", max_length=20_000)
-    alternative_to: int | None = Field(
+    alternative_to: Id | None = Field(
         default=None, description="File as an alternative to this amendment (same passage)"
     )
-    consent_deadline: datetime | None = Field(
+    consent_deadline: Moment | None = Field(
         default=None, description="For a consent round after adoption: when it ends"
     )
 
@@ -125,7 +125,7 @@ class Alternative(ReadModel):
 
 
 class ReportAdopt(InputModel):
-    editorial_window_days: float | None = Field(
+    editorial_window_days: StrictFloat | None = Field(
         default=None, gt=0, le=90, description="Default: the server's setting (7 days)"
     )
 

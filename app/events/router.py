@@ -12,6 +12,7 @@ from app.events.schemas import ChainReport, EventPage, EventRead
 from app.events.service import head_hash, verify_chain
 from app.idempotency import IdempotentRoute
 from app.reports import service as reports
+from app.schemas import MAX_ID, IdPath
 
 router = APIRouter(prefix="/v1", route_class=IdempotentRoute, tags=["events"])
 HEAD_HASH_HEADER = "Plenary-Chain-Head"
@@ -19,11 +20,11 @@ HEAD_HASH_HEADER = "Plenary-Chain-Head"
 
 @router.get("/reports/{report_id}/events", response_model=EventPage)
 def list_events(
-    report_id: int,
+    report_id: IdPath,
     response: Response,
     session: SessionDep,
     principal: OptionalPrincipal,
-    after: Annotated[int, Query(ge=0, description="Events with a larger id")] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_ID, description="Events with a larger id")] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> EventPage:
     """The report's event log, oldest first, in commit order."""
@@ -50,7 +51,7 @@ def list_events(
 
 @router.get("/reports/{report_id}/events/verify", response_model=ChainReport)
 def verify_events(
-    report_id: int, response: Response, session: SessionDep, principal: OptionalPrincipal
+    report_id: IdPath, response: Response, session: SessionDep, principal: OptionalPrincipal
 ) -> ChainReport:
     """Recompute the report's hash chain and name the first event that does not match."""
     report = reports.get_report(session, report_id=report_id, principal=principal)

@@ -18,6 +18,7 @@ from app.groups.schemas import (
     WhoAmI,
 )
 from app.idempotency import IdempotentRoute
+from app.schemas import IdPath
 
 router = APIRouter(prefix="/v1", route_class=IdempotentRoute, tags=["groups"])
 
@@ -51,7 +52,7 @@ def list_groups(session: SessionDep, principal: CurrentPrincipal) -> list[GroupR
 
 
 @router.get("/groups/{group_id}", response_model=GroupRead)
-def get_group(group_id: int, session: SessionDep, principal: CurrentPrincipal) -> GroupRead:
+def get_group(group_id: IdPath, session: SessionDep, principal: CurrentPrincipal) -> GroupRead:
     return GroupRead.model_validate(
         service.get_group(session, group_id=group_id, principal=principal)
     )
@@ -63,7 +64,7 @@ def get_group(group_id: int, session: SessionDep, principal: CurrentPrincipal) -
     status_code=status.HTTP_201_CREATED,
 )
 def add_participant(
-    group_id: int, body: ParticipantCreate, session: SessionDep, principal: CurrentPrincipal
+    group_id: IdPath, body: ParticipantCreate, session: SessionDep, principal: CurrentPrincipal
 ) -> ParticipantCreated:
     group = service.get_group(session, group_id=group_id, principal=principal)
     participant, token, secret = service.add_participant(
@@ -86,7 +87,7 @@ def add_participant(
 
 @router.get("/groups/{group_id}/participants", response_model=list[ParticipantRead])
 def list_participants(
-    group_id: int, session: SessionDep, principal: CurrentPrincipal
+    group_id: IdPath, session: SessionDep, principal: CurrentPrincipal
 ) -> list[ParticipantRead]:
     group = service.get_group(session, group_id=group_id, principal=principal)
     return [
@@ -97,7 +98,7 @@ def list_participants(
 
 @router.get("/participants/{participant_id}", response_model=ParticipantRead)
 def get_participant(
-    participant_id: int, session: SessionDep, principal: CurrentPrincipal
+    participant_id: IdPath, session: SessionDep, principal: CurrentPrincipal
 ) -> ParticipantRead:
     return ParticipantRead.model_validate(
         service.get_participant(session, participant_id=participant_id, principal=principal)
@@ -106,7 +107,7 @@ def get_participant(
 
 @router.patch("/participants/{participant_id}", response_model=ParticipantRead)
 def update_participant(
-    participant_id: int,
+    participant_id: IdPath,
     body: ParticipantUpdate,
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -126,7 +127,7 @@ def update_participant(
     status_code=status.HTTP_201_CREATED,
 )
 def create_token(
-    participant_id: int, body: TokenCreate, session: SessionDep, principal: CurrentPrincipal
+    participant_id: IdPath, body: TokenCreate, session: SessionDep, principal: CurrentPrincipal
 ) -> TokenCreated:
     participant = service.get_participant(
         session, participant_id=participant_id, principal=principal
@@ -139,7 +140,7 @@ def create_token(
 
 @router.get("/participants/{participant_id}/tokens", response_model=list[TokenRead])
 def list_tokens(
-    participant_id: int, session: SessionDep, principal: CurrentPrincipal
+    participant_id: IdPath, session: SessionDep, principal: CurrentPrincipal
 ) -> list[TokenRead]:
     participant = service.get_participant(
         session, participant_id=participant_id, principal=principal
@@ -151,7 +152,7 @@ def list_tokens(
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenRead)
-def revoke_token(token_id: int, session: SessionDep, principal: CurrentPrincipal) -> TokenRead:
+def revoke_token(token_id: IdPath, session: SessionDep, principal: CurrentPrincipal) -> TokenRead:
     return TokenRead.model_validate(
         service.revoke_token(session, token_id=token_id, principal=principal)
     )

@@ -5,7 +5,7 @@ from datetime import datetime
 from pydantic import Field
 
 from app.groups.models import Role, Stakeholder
-from app.schemas import InputModel, ReadModel
+from app.schemas import Flag, InputModel, ReadModel
 
 Name = Field(min_length=1, max_length=200)
 
@@ -35,7 +35,7 @@ class ParticipantUpdate(InputModel):
     role: Role | None = None
     stakeholder: Stakeholder | None = None
     region: str | None = Field(default=None, max_length=100)
-    active: bool | None = None
+    active: Flag | None = None
 
 
 class ParticipantRead(ReadModel):

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.auth import Principal, hash_token, new_token_secret
 from app.db import utcnow
-from app.errors import Conflict, Forbidden, NotFound
+from app.errors import Conflict, Forbidden, LastChair, NotFound
 from app.groups.models import DRAFTING_ROLES, Group, Participant, Role, Stakeholder, Token
 from app.groups.schemas import ParticipantUpdate
 
@@ -95,12 +95,35 @@ def update_participant(
     session: Session, *, participant: Participant, principal: Principal, changes: ParticipantUpdate
 ) -> Participant:
     principal.ensure_role(participant.group_id, DRAFTING_ROLES, admin=True)
+    # The group row lock serialises two chairs stepping down at once on PostgreSQL.
+    session.get(Group, participant.group_id, with_for_update=True)
+    was_chair = _is_active_chair(participant)
     for field, value in changes.model_dump(exclude_unset=True).items():
         if value is None:
             continue
         setattr(participant, field, value)
+    if was_chair and not _is_active_chair(participant):
+        others = session.scalar(
+            select(func.count())
+            .select_from(Participant)
+            .where(
+                Participant.group_id == participant.group_id,
+                Participant.id != participant.id,
+                Participant.role == Role.chair,
+                Participant.active.is_(True),
+            )
+        )
+        if not others:
+            raise LastChair(
+                f"{participant.name} is the group's only active chair; appoint another chair "
+                "before changing this one's role or deactivating them."
+            )
     session.flush()
     return participant
+
+
+def _is_active_chair(participant: Participant) -> bool:
+    return participant.active and participant.role == Role.chair
 
 
 def create_token(

@@ -17,6 +17,7 @@ from app.reports import views as report_views
 from app.reports.models import Certificate
 from app.reports.schemas import ReportRead
 from app.reports.service import is_attributed
+from app.schemas import IdPath
 
 router = APIRouter(
     prefix="/v1",
@@ -29,7 +30,9 @@ router = APIRouter(
 @router.post(
     "/reports/{report_id}/meetings", response_model=MeetingRead, status_code=status.HTTP_201_CREATED
 )
-def open_meeting(report_id: int, session: SessionDep, principal: CurrentPrincipal) -> MeetingRead:
+def open_meeting(
+    report_id: IdPath, session: SessionDep, principal: CurrentPrincipal
+) -> MeetingRead:
     return MeetingRead.model_validate(
         service.open_meeting(session, report_id=report_id, principal=principal)
     )
@@ -37,21 +40,25 @@ def open_meeting(report_id: int, session: SessionDep, principal: CurrentPrincipa
 
 @router.get("/reports/{report_id}/meetings", response_model=list[MeetingRead])
 def list_meetings(
-    report_id: int, session: SessionDep, principal: OptionalPrincipal
+    report_id: IdPath, session: SessionDep, principal: OptionalPrincipal
 ) -> list[MeetingRead]:
     report = reports.get_report(session, report_id=report_id, principal=principal)
     return [_meeting(m, principal) for m in service.list_meetings(session, report=report)]
 
 
 @router.get("/meetings/{meeting_id}", response_model=MeetingRead)
-def get_meeting(meeting_id: int, session: SessionDep, principal: OptionalPrincipal) -> MeetingRead:
+def get_meeting(
+    meeting_id: IdPath, session: SessionDep, principal: OptionalPrincipal
+) -> MeetingRead:
     return _meeting(
         service.get_meeting(session, meeting_id=meeting_id, principal=principal), principal
     )
 
 
 @router.post("/meetings/{meeting_id}/close", response_model=MeetingRead)
-def close_meeting(meeting_id: int, session: SessionDep, principal: CurrentPrincipal) -> MeetingRead:
+def close_meeting(
+    meeting_id: IdPath, session: SessionDep, principal: CurrentPrincipal
+) -> MeetingRead:
     return MeetingRead.model_validate(
         service.close_meeting(session, meeting_id=meeting_id, principal=principal)
     )
@@ -59,7 +66,7 @@ def close_meeting(meeting_id: int, session: SessionDep, principal: CurrentPrinci
 
 @router.post("/reports/{report_id}/adopt", response_model=ReportRead)
 def adopt_report(
-    report_id: int,
+    report_id: IdPath,
     body: ReportAdopt,
     request: Request,
     session: SessionDep,
@@ -79,7 +86,7 @@ def adopt_report(
 
 @router.post("/reports/{report_id}/transmit", response_model=ReportRead)
 def transmit_report(
-    report_id: int,
+    report_id: IdPath,
     session: SessionDep,
     principal: CurrentPrincipal,
     response: Response,
@@ -102,7 +109,7 @@ def _meeting(meeting: object, principal: OptionalPrincipal) -> MeetingRead:
 
 @router.post("/reports/{report_id}/visibility", response_model=ReportRead)
 def set_visibility(
-    report_id: int,
+    report_id: IdPath,
     body: Visibility,
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -120,7 +127,7 @@ def set_visibility(
 
 @router.get("/reports/{report_id}/floor", response_model=FloorState)
 def get_floor(
-    report_id: int, request: Request, session: SessionDep, principal: OptionalPrincipal
+    report_id: IdPath, request: Request, session: SessionDep, principal: OptionalPrincipal
 ) -> FloorState:
     """What the wall shows: the text, the amendment on the floor as tracked changes, the
     meeting and the latest decisions."""
@@ -135,7 +142,7 @@ def get_floor(
 
 @router.get("/reports/{report_id}/certificate", response_model=CertificateRead)
 def get_certificate(
-    report_id: int, session: SessionDep, principal: OptionalPrincipal
+    report_id: IdPath, session: SessionDep, principal: OptionalPrincipal
 ) -> CertificateRead:
     """Issued when the report is transmitted: SHA-256 of every section's text and of the whole
     report's Markdown export at the transmission milestone, and the event-chain head."""

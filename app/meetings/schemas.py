@@ -7,11 +7,11 @@ from pydantic import Field
 from app.amendments.schemas import AmendmentRead, MeetingRead, Preview
 from app.reports.models import SectionKind
 from app.reports.schemas import ReportSummary
-from app.schemas import InputModel, ReadModel
+from app.schemas import Flag, InputModel, ReadModel
 
 
 class Visibility(InputModel):
-    public: bool = Field(description="Public: anyone may read the unattributed record")
+    public: Flag = Field(description="Public: anyone may read the unattributed record")
 
 
 class ScreenSection(ReadModel):

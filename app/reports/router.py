@@ -29,6 +29,7 @@ from app.reports.schemas import (
     VersionPage,
     VersionRead,
 )
+from app.schemas import MAX_ID, IdPath, Moment, NumberPath
 
 router = APIRouter(prefix="/v1", route_class=IdempotentRoute, tags=["reports"])
 
@@ -47,7 +48,7 @@ def _timeout(request: Request) -> float:
     "/groups/{group_id}/reports", response_model=ReportRead, status_code=status.HTTP_201_CREATED
 )
 def create_report(
-    group_id: int,
+    group_id: IdPath,
     body: ReportCreate,
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -72,7 +73,7 @@ def create_report(
     status_code=status.HTTP_201_CREATED,
 )
 def import_report(
-    group_id: int,
+    group_id: IdPath,
     body: ReportImport,
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -95,7 +96,7 @@ def import_report(
 
 @router.get("/groups/{group_id}/reports", response_model=list[ReportSummary])
 def list_reports(
-    group_id: int, session: SessionDep, principal: CurrentPrincipal
+    group_id: IdPath, session: SessionDep, principal: CurrentPrincipal
 ) -> list[ReportSummary]:
     return [
         ReportSummary.model_validate(r)
@@ -105,7 +106,7 @@ def list_reports(
 
 @router.get("/reports/{report_id}", response_model=ReportRead)
 def get_report(
-    report_id: int,
+    report_id: IdPath,
     request: Request,
     session: SessionDep,
     principal: OptionalPrincipal,
@@ -119,7 +120,7 @@ def get_report(
 
 @router.patch("/reports/{report_id}", response_model=ReportRead)
 def update_report(
-    report_id: int,
+    report_id: IdPath,
     body: ReportUpdate,
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -139,7 +140,7 @@ def update_report(
     status_code=status.HTTP_201_CREATED,
 )
 def add_section(
-    report_id: int,
+    report_id: IdPath,
     body: SectionCreate,
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -162,7 +163,7 @@ def add_section(
 
 @router.get("/sections/{section_id}", response_model=SectionRead)
 def get_section(
-    section_id: int,
+    section_id: IdPath,
     request: Request,
     session: SessionDep,
     principal: OptionalPrincipal,
@@ -176,7 +177,7 @@ def get_section(
 
 @router.patch("/sections/{section_id}", response_model=SectionRead)
 def update_section(
-    section_id: int,
+    section_id: IdPath,
     body: SectionUpdate,
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -198,7 +199,7 @@ def update_section(
 
 @router.post("/sections/{section_id}/move", response_model=SectionRead)
 def move_section(
-    section_id: int,
+    section_id: IdPath,
     body: SectionMove,
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -219,7 +220,7 @@ def move_section(
 
 @router.delete("/sections/{section_id}", response_model=SectionRead)
 def remove_section(
-    section_id: int,
+    section_id: IdPath,
     session: SessionDep,
     principal: CurrentPrincipal,
     response: Response,
@@ -240,7 +241,7 @@ def remove_section(
     responses={409: {"description": "`base_version` is not the head; the head is in the body"}},
 )
 def write_version(
-    section_id: int, body: VersionCreate, session: SessionDep, principal: CurrentPrincipal
+    section_id: IdPath, body: VersionCreate, session: SessionDep, principal: CurrentPrincipal
 ) -> VersionRead:
     version = service.write_version(
         session,
@@ -254,10 +255,10 @@ def write_version(
 
 @router.get("/sections/{section_id}/versions", response_model=VersionPage)
 def list_versions(
-    section_id: int,
+    section_id: IdPath,
     session: SessionDep,
     principal: OptionalPrincipal,
-    after: Annotated[int, Query(ge=0, description="Versions after this number")] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_ID, description="Versions after this number")] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> VersionPage:
     section = service.get_section(session, section_id=section_id, principal=principal)
@@ -269,7 +270,7 @@ def list_versions(
 
 @router.get("/sections/{section_id}/versions/{number}", response_model=VersionRead)
 def get_version(
-    section_id: int, number: int, session: SessionDep, principal: OptionalPrincipal
+    section_id: IdPath, number: NumberPath, session: SessionDep, principal: OptionalPrincipal
 ) -> VersionRead:
     section = service.get_section(session, section_id=section_id, principal=principal)
     return views.version_read(
@@ -279,12 +280,14 @@ def get_version(
 
 @router.get("/sections/{section_id}/diff", response_model=SectionDiff)
 def diff_versions(
-    section_id: int,
+    section_id: IdPath,
     request: Request,
     session: SessionDep,
     principal: OptionalPrincipal,
-    from_version: Annotated[int, Query(alias="from", ge=1)],
-    to_version: Annotated[int | None, Query(alias="to", ge=1, description="Default: head")] = None,
+    from_version: Annotated[int, Query(alias="from", ge=1, le=MAX_ID)],
+    to_version: Annotated[
+        int | None, Query(alias="to", ge=1, le=MAX_ID, description="Default: head")
+    ] = None,
     granularity: Literal["char", "word"] = "char",
     context: Annotated[
         int | None,
@@ -310,7 +313,7 @@ def diff_versions(
     status_code=status.HTTP_201_CREATED,
 )
 def create_milestone(
-    report_id: int, body: MilestoneCreate, session: SessionDep, principal: CurrentPrincipal
+    report_id: IdPath, body: MilestoneCreate, session: SessionDep, principal: CurrentPrincipal
 ) -> MilestoneRead:
     milestone = service.add_milestone(
         session, report_id=report_id, principal=principal, name=body.name
@@ -320,7 +323,7 @@ def create_milestone(
 
 @router.get("/reports/{report_id}/milestones", response_model=list[MilestoneRead])
 def list_milestones(
-    report_id: int, session: SessionDep, principal: OptionalPrincipal
+    report_id: IdPath, session: SessionDep, principal: OptionalPrincipal
 ) -> list[MilestoneRead]:
     report = service.get_report(session, report_id=report_id, principal=principal)
     return [
@@ -331,7 +334,7 @@ def list_milestones(
 
 @router.get("/milestones/{milestone_id}", response_model=MilestoneRead)
 def get_milestone(
-    milestone_id: int, session: SessionDep, principal: OptionalPrincipal
+    milestone_id: IdPath, session: SessionDep, principal: OptionalPrincipal
 ) -> MilestoneRead:
     return views.milestone_read(session, milestone_id, principal)
 
@@ -349,12 +352,16 @@ def get_milestone(
     },
 )
 def export_report(
-    report_id: int,
+    report_id: IdPath,
     session: SessionDep,
     principal: OptionalPrincipal,
     format: Literal["markdown", "html", "text"] = "markdown",
-    milestone: Annotated[int | None, Query(description="Export as at this milestone")] = None,
-    at: Annotated[datetime | None, Query(description="Export as it stood at this time")] = None,
+    milestone: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="Export as at this milestone")
+    ] = None,
+    at: Annotated[
+        Moment | None, Query(description="Export as it stood at this time (RFC 3339)")
+    ] = None,
 ) -> Response:
     report = service.get_report(session, report_id=report_id, principal=principal)
     body = views.export(session, report, format=format, milestone_id=milestone, at=_aware(at))
@@ -363,12 +370,14 @@ def export_report(
 
 @router.get("/reports/{report_id}/compare", response_model=ReportComparison)
 def compare_report(
-    report_id: int,
+    report_id: IdPath,
     request: Request,
     session: SessionDep,
     principal: OptionalPrincipal,
-    from_milestone: Annotated[int, Query(description="Milestone to compare from")],
-    to_milestone: Annotated[int | None, Query(description="Default: the current text")] = None,
+    from_milestone: Annotated[int, Query(ge=1, le=MAX_ID, description="Milestone to compare from")],
+    to_milestone: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="Default: the current text")
+    ] = None,
     granularity: Literal["char", "word"] = "word",
     context: Annotated[int | None, Query(ge=0, le=100)] = 1,
 ) -> ReportComparison:

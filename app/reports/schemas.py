@@ -3,10 +3,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, StrictInt
 
 from app.reports.models import MilestoneKind, ReportStatus, SectionKind, VersionSource
-from app.schemas import InputModel, ReadModel
+from app.schemas import MAX_ID, Flag, Id, InputModel, ReadModel
 
 MAX_TEXT = 1_000_000
 
@@ -15,7 +15,7 @@ class ReportCreate(InputModel):
     title: str = Field(min_length=1, max_length=500)
     symbol: str = Field(default="", max_length=100)
     disclaimer: str | None = Field(default=None, max_length=20_000)
-    silence_procedure: bool = False
+    silence_procedure: Flag = False
 
 
 class ReportImport(InputModel):
@@ -29,7 +29,7 @@ class ReportUpdate(InputModel):
     title: str | None = Field(default=None, min_length=1, max_length=500)
     symbol: str | None = Field(default=None, max_length=100)
     disclaimer: str | None = Field(default=None, max_length=20_000)
-    silence_procedure: bool | None = None
+    silence_procedure: Flag | None = None
 
 
 class ReportSummary(ReadModel):
@@ -71,8 +71,8 @@ class SectionCreate(InputModel):
     kind: SectionKind
     label: str = Field(default="", max_length=50)
     heading: str = Field(default="", max_length=500)
-    parent_id: int | None = None
-    position: int | None = Field(default=None, ge=0, le=10_000)
+    parent_id: Id | None = None
+    position: StrictInt | None = Field(default=None, ge=0, le=10_000)
     text: str = Field(default="", max_length=MAX_TEXT)
 
 
@@ -83,12 +83,12 @@ class SectionUpdate(InputModel):
 
 
 class SectionMove(InputModel):
-    parent_id: int | None = None
-    position: int = Field(ge=0, le=10_000)
+    parent_id: Id | None = None
+    position: StrictInt = Field(ge=0, le=10_000)
 
 
 class VersionCreate(InputModel):
-    base_version: int = Field(ge=0, le=2_000_000_000)
+    base_version: StrictInt = Field(ge=0, le=MAX_ID)
     text: str = Field(max_length=MAX_TEXT)
 
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request, status
 from app.auth import CurrentPrincipal
 from app.db import SessionDep
 from app.idempotency import IdempotentRoute
+from app.schemas import IdPath
 from app.webhooks import service
 from app.webhooks.schemas import DeliveryRead, WebhookCreate, WebhookCreated, WebhookRead
 
@@ -19,7 +20,7 @@ router = APIRouter(prefix="/v1", tags=["webhooks"], route_class=IdempotentRoute)
     status_code=status.HTTP_201_CREATED,
 )
 def register_webhook(
-    group_id: int,
+    group_id: IdPath,
     body: WebhookCreate,
     request: Request,
     session: SessionDep,
@@ -44,7 +45,7 @@ def register_webhook(
 
 @router.get("/groups/{group_id}/webhooks", response_model=list[WebhookRead])
 def list_webhooks(
-    group_id: int, session: SessionDep, principal: CurrentPrincipal
+    group_id: IdPath, session: SessionDep, principal: CurrentPrincipal
 ) -> list[WebhookRead]:
     found = service.list_webhooks(session, group_id=group_id, principal=principal)
     return [WebhookRead.model_validate(w) for w in found]
@@ -52,7 +53,7 @@ def list_webhooks(
 
 @router.delete("/webhooks/{webhook_id}", response_model=WebhookRead)
 def deactivate_webhook(
-    webhook_id: int, session: SessionDep, principal: CurrentPrincipal
+    webhook_id: IdPath, session: SessionDep, principal: CurrentPrincipal
 ) -> WebhookRead:
     webhook = service.deactivate(session, webhook_id=webhook_id, principal=principal)
     return WebhookRead.model_validate(webhook)
@@ -60,7 +61,7 @@ def deactivate_webhook(
 
 @router.get("/webhooks/{webhook_id}/deliveries", response_model=list[DeliveryRead])
 def list_deliveries(
-    webhook_id: int,
+    webhook_id: IdPath,
     session: SessionDep,
     principal: CurrentPrincipal,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlsplit
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from app.schemas import InputModel, ReadModel
 from app.webhooks.models import DeliveryStatus
@@ -16,6 +17,17 @@ class WebhookCreate(InputModel):
     secret: str | None = Field(
         default=None, min_length=16, max_length=200, description="Default: generated"
     )
+
+    @field_validator("url")
+    @classmethod
+    def _url_has_a_host(cls, url: str) -> str:
+        try:
+            host = urlsplit(url).hostname
+        except ValueError as error:  # e.g. "http://]": an unbalanced IPv6 bracket
+            raise ValueError(f"not a URL: {error}") from None
+        if not host:
+            raise ValueError("the URL names no host")
+        return url
 
 
 class WebhookRead(ReadModel):

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from tests.factories import ADMIN, add_person, bearer, make_group, make_room, ok
+from tests.factories import ADMIN, Person, add_person, bearer, make_group, make_room, ok
 
 
 def test_admin_creates_and_lists_groups(client: TestClient) -> None:
@@ -153,3 +154,41 @@ def test_admin_token_from_cli_works(client: TestClient, app: FastAPI) -> None:
         "id"
     ]
     add_person(client, group_id, "chair", by=bearer(secret))
+
+
+def test_the_only_chair_cannot_step_down_or_be_deactivated(client: TestClient) -> None:
+    room = make_room(client)
+    me = f"/v1/participants/{room.chair.id}"
+    for change in ({"active": False}, {"role": "member"}):
+        refused = client.patch(me, json=change, headers=room.chair.headers)
+        assert refused.status_code == 409, refused.text
+        assert refused.json()["type"] == "urn:plenary:problem:last-chair"
+    still = client.get(me, headers=room.chair.headers).json()
+    assert still["active"] and still["role"] == "chair"
+    deputy = add_person(client, room.group_id, "chair")
+    assert client.patch(me, json={"role": "member"}, headers=deputy.headers).status_code == 200
+    alone = client.patch(
+        f"/v1/participants/{deputy.id}", json={"active": False}, headers=room.secretariat.headers
+    )
+    assert alone.status_code == 409
+
+
+def test_two_chairs_deactivating_each_other_at_once_leave_one_chair(client: TestClient) -> None:
+    room = make_room(client)
+    second = add_person(client, room.group_id, "chair")
+    pairs = [(room.chair, second), (second, room.chair)]
+
+    def deactivate(pair: tuple[Person, Person]) -> int:
+        actor, target = pair
+        return client.patch(
+            f"/v1/participants/{target.id}", json={"active": False}, headers=actor.headers
+        ).status_code
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        codes = sorted(pool.map(deactivate, pairs))
+    # The loser is refused either as the last chair or because its own token died with it.
+    assert codes[0] == 200 and codes[1] in (401, 409), codes
+    listed = client.get(
+        f"/v1/groups/{room.group_id}/participants", headers=room.secretariat.headers
+    ).json()
+    assert sum(1 for p in listed if p["role"] == "chair" and p["active"]) == 1
