@@ -77,17 +77,20 @@ def resolve_token(session: Session, secret: str, settings: Settings) -> Principa
         hash_token(secret), hash_token(settings.admin_token)
     ):
         return Principal(token_id=None, participant=None)
-    token = session.scalar(
-        select(Token).where(Token.token_hash == hash_token(secret), Token.revoked_at.is_(None))
-    )
-    if token is None:
+    # One query for the token and its participant: this runs on every request.
+    row = session.execute(
+        select(Token.id, Token.is_admin, Participant)
+        .outerjoin(Participant, Participant.id == Token.participant_id)
+        .where(Token.token_hash == hash_token(secret), Token.revoked_at.is_(None))
+    ).first()
+    if row is None:
         return None
-    if token.is_admin:
-        return Principal(token_id=token.id, participant=None)
-    participant = session.get(Participant, token.participant_id)
+    token_id, is_admin, participant = row
+    if is_admin:
+        return Principal(token_id=token_id, participant=None)
     if participant is None:
         return None
-    return Principal(token_id=token.id, participant=participant)
+    return Principal(token_id=token_id, participant=participant)
 
 
 def principal_from_header(

@@ -21,7 +21,6 @@ import os
 import random
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,13 +31,8 @@ from typing import Any
 
 import httpx
 
-from app.config import Settings
-from app.db import Database
-from app.demo import seed
-from app.migrate import upgrade
-from bench.__main__ import free_port
+from tests.server import live_server, seed_demo
 
-ROOT = Path(__file__).resolve().parent.parent
 WORDS = ["consensus", "stakeholders", "governance", "plenary", "secretariat", "observers"]
 
 
@@ -219,44 +213,21 @@ def main() -> int:
 
     workdir = Path(tempfile.mkdtemp(prefix="plenary-load-"))
     url = options.database or f"sqlite:///{workdir / 'load.db'}"
-    upgrade(Settings(database_url=url))
-    database = Database(url)
-    room = seed(database)
-    database.dispose()
-
-    port = free_port()
-    env = {
-        **os.environ,
-        "PLENARY_DATABASE_URL": url,
-        "PLENARY_WRITE_RATE_PER_SECOND": "100000",
-        "PLENARY_WRITE_BURST": "100000",
-        "PYTHONPATH": str(ROOT),
-    }
-    log_path = workdir / "server.log"
-    with log_path.open("w") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
+    room = seed_demo(url)
+    env = {"PLENARY_WRITE_RATE_PER_SECOND": "100000", "PLENARY_WRITE_BURST": "100000"}
+    log = workdir / "server.log"
+    with live_server(url, extra_env=env, log=log) as server:
+        started = time.monotonic()
+        tally = asyncio.run(
+            run(server.url, room.tokens, room.report_id, options.writers, options.seconds)
         )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            _wait_ready(base)
-            started = time.monotonic()
-            tally = asyncio.run(
-                run(base, room.tokens, room.report_id, options.writers, options.seconds)
-            )
-            elapsed = time.monotonic() - started
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-    tracebacks = log_path.read_text().count("Traceback")
+        elapsed = time.monotonic() - started
+    tracebacks = log.read_text().count("Traceback")
     _print(tally, options, url, elapsed, tracebacks)
     if tally.failures or tracebacks:
         for failure in tally.failures[:20]:
             print("FAIL", failure)
-        print(f"server log: {log_path}")
+        print(f"server log: {log}")
         return 1
     shutil.rmtree(workdir, ignore_errors=True)
     return 0
@@ -280,18 +251,6 @@ def _print(
     print("answers by action:")
     for key, count in sorted(tally.by_action.items()):
         print(f"  {key:<30}{count:>8}")
-
-
-def _wait_ready(base: str) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise SystemExit("plenary did not become ready in 60 s")
 
 
 if __name__ == "__main__":

@@ -11,9 +11,11 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 
+from app.demo import DemoRoom
 from tests.conftest import ADMIN_TOKEN
 
 
@@ -36,10 +38,30 @@ class LiveServer:
         return env
 
 
+def seed_demo(database_url: str) -> DemoRoom:
+    """Migrate an empty database and fill it with the demo room (app/demo.py)."""
+    from app.config import Settings
+    from app.db import Database
+    from app.demo import seed
+    from app.migrate import upgrade
+
+    upgrade(Settings(database_url=database_url))
+    database = Database(database_url)
+    try:
+        return seed(database)
+    finally:
+        database.dispose()
+
+
 @contextmanager
 def live_server(
-    database_url: str, *, port: int | None = None, extra_env: dict[str, str] | None = None
+    database_url: str,
+    *,
+    port: int | None = None,
+    extra_env: dict[str, str] | None = None,
+    log: Path | None = None,
 ) -> Iterator[LiveServer]:
+    """`plenary serve` on 127.0.0.1, ready; its output goes to `log` (default: nowhere)."""
     port = port or free_port()
     env = {
         **os.environ,
@@ -47,11 +69,12 @@ def live_server(
         "PLENARY_ADMIN_TOKEN": ADMIN_TOKEN,
         **(extra_env or {}),
     }
+    output = log.open("w") if log else None
     process = subprocess.Popen(
         [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=output or subprocess.DEVNULL,
+        stderr=subprocess.STDOUT if output else subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -73,3 +96,5 @@ def live_server(
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
+        if output:
+            output.close()

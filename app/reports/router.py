@@ -3,10 +3,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+from starlette.concurrency import run_in_threadpool
 
-from app.auth import CurrentPrincipal, OptionalPrincipal, Principal
-from app.db import SessionDep
+from app.auth import (
+    CurrentPrincipal,
+    OptionalPrincipal,
+    Principal,
+    bearer_scheme,
+    principal_from_header,
+)
+from app.db import Database, SessionDep
 from app.errors import BadRequest
 from app.etags import IfMatch, not_modified
 from app.idempotency import IdempotentRoute
@@ -161,18 +168,31 @@ def add_section(
     return views.section_read(session, section, principal)
 
 
-@router.get("/sections/{section_id}", response_model=SectionRead)
-def get_section(
-    section_id: IdPath,
-    request: Request,
-    session: SessionDep,
-    principal: OptionalPrincipal,
-    response: Response,
-) -> SectionRead | Response:
-    section = service.get_section(session, section_id=section_id, principal=principal)
-    if not_modified(request, response, service.section_etag(session, section)):
-        return Response(status_code=304, headers={"ETag": response.headers["ETag"]})
-    return views.section_read(session, section, principal)
+@router.get(
+    "/sections/{section_id}",
+    response_model=SectionRead,
+    dependencies=[Depends(bearer_scheme)],
+)
+async def get_section(section_id: IdPath, request: Request) -> Response:
+    # The hottest read (every screen and script polls it): one trip to a worker thread for
+    # the token, the reads and the serialisation, instead of one per dependency.
+    return await run_in_threadpool(_section_response, request, section_id)
+
+
+def _section_response(request: Request, section_id: int) -> Response:
+    database: Database = request.app.state.database
+    with database.session(write=False) as session:
+        principal = principal_from_header(
+            session, request.headers.get("authorization"), request.app.state.settings
+        )
+        section = service.get_section(session, section_id=section_id, principal=principal)
+        first = service.first_paragraph_of(session, section=section)
+        tag = service.section_etag(session, section, first=first)
+        if not_modified(request, Response(), tag):
+            return Response(status_code=304, headers={"ETag": tag})
+        read = views.section_read(session, section, principal, first_paragraph=first)
+        body = read.model_dump_json()
+    return Response(body, media_type="application/json", headers={"ETag": tag})
 
 
 @router.patch("/sections/{section_id}", response_model=SectionRead)

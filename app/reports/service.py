@@ -63,9 +63,11 @@ def report_etag(session: Session, report: Report) -> str:
     return etag("r", report.id, report.revision)[:-1] + f'.{seq}"'
 
 
-def section_etag(session: Session, section: Section) -> str:
-    first = first_paragraph_of(session, section=section) or 0
-    return etag("s", section.id, section.revision)[:-1] + f'.{first}"'
+def section_etag(session: Session, section: Section, *, first: int | None = None) -> str:
+    """`first`: the section's first paragraph number, when the caller has it already."""
+    if first is None:
+        first = first_paragraph_of(session, section=section)
+    return etag("s", section.id, section.revision)[:-1] + f'.{first or 0}"'
 
 
 def require_report_match(session: Session, report: Report, if_match: str | None) -> None:

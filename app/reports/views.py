@@ -66,8 +66,16 @@ def version_read(version: Version, principal: Principal | None) -> VersionRead:
     return read
 
 
-def section_read(session: Session, section: Section, principal: Principal | None) -> SectionRead:
+def section_read(
+    session: Session,
+    section: Section,
+    principal: Principal | None,
+    *,
+    first_paragraph: int | None = None,
+) -> SectionRead:
     head = service.get_version(session, section=section, number=section.head_version)
+    if first_paragraph is None:
+        first_paragraph = service.first_paragraph_of(session, section=section)
     return SectionRead(
         id=section.id,
         report_id=section.report_id,
@@ -80,7 +88,7 @@ def section_read(session: Session, section: Section, principal: Principal | None
         removed_at=section.removed_at,
         created_at=section.created_at,
         revision=section.revision,
-        first_paragraph=service.first_paragraph_of(session, section=section),
+        first_paragraph=first_paragraph,
         head=version_read(head, principal),
     )
 

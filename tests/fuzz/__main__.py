@@ -17,19 +17,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import httpx
 from sqlalchemy import select
 
 from app.auth import hash_token
-from app.config import Settings
 from app.db import Database
-from app.demo import seed
 from app.groups.models import Token
-from app.migrate import upgrade
-from tests.server import free_port
+from tests.server import live_server, seed_demo
 
 HERE = Path(__file__).resolve().parent
 CHECKS = [
@@ -51,40 +46,25 @@ def main() -> int:
 
     workdir = Path(tempfile.mkdtemp(prefix="plenary-fuzz-"))
     url = options.database or f"sqlite:///{workdir / 'fuzz.db'}"
-    upgrade(Settings(database_url=url))
-    database = Database(url)
-    room = seed(database)
+    room = seed_demo(url)
     chair_token = room.tokens["The Chair"]
+    database = Database(url)
     with database.session() as session:
         keep = session.scalar(select(Token.id).where(Token.token_hash == hash_token(chair_token)))
     database.dispose()
-
-    port = free_port()
     env = {
-        **os.environ,
-        "PLENARY_DATABASE_URL": url,
         # The fuzzer writes far faster than a person; the limiter has its own tests.
         "PLENARY_WRITE_RATE_PER_SECOND": "100000",
         "PLENARY_WRITE_BURST": "100000",
-        "SCHEMATHESIS_HOOKS": "tests.fuzz.hooks",
-        "PLENARY_FUZZ_KEEP_TOKEN_ID": str(keep),
     }
-    log = (workdir / "server.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_ready(base)
+    log = workdir / "server.log"
+    with live_server(url, extra_env=env, log=log) as server:
         command = [
             "st",
             "--config-file",
             str(HERE / "schemathesis.toml"),
             "run",
-            f"{base}/openapi.json",
+            f"{server.url}/openapi.json",
             "--header",
             f"Authorization: Bearer {chair_token}",
             "--checks",
@@ -105,33 +85,18 @@ def main() -> int:
         ]
         if options.seed:
             command += ["--seed", options.seed]
-        code = subprocess.run(command, env=env, cwd=Path.cwd()).returncode
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
-    errors = [
-        line
-        for line in (workdir / "server.log").read_text().splitlines()
-        if "Traceback" in line or "unhandled" in line.lower()
-    ]
-    if errors:
-        print(f"server log has {len(errors)} tracebacks: {workdir / 'server.log'}")
+        fuzzer_env = {
+            **os.environ,
+            "SCHEMATHESIS_HOOKS": "tests.fuzz.hooks",
+            "PLENARY_FUZZ_KEEP_TOKEN_ID": str(keep),
+        }
+        code = subprocess.run(command, env=fuzzer_env).returncode
+    tracebacks = log.read_text().count("Traceback")
+    if tracebacks:
+        print(f"the server log has {tracebacks} tracebacks: {log}")
         return code or 1
     shutil.rmtree(workdir, ignore_errors=True)
     return code
-
-
-def _wait_ready(base: str) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise SystemExit("plenary did not become ready in 60 s")
 
 
 if __name__ == "__main__":
