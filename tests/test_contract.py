@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -15,6 +16,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from app.config import Settings
+from app.main import create_app
 from app.migrate import downgrade, upgrade
 from app.models import Base
 
@@ -90,3 +92,76 @@ def test_ready_is_503_when_not_migrated(tmp_path: Path) -> None:
         response = client.get("/readyz")
     assert response.status_code == 503
     assert response.headers["content-type"] == "application/problem+json"
+
+
+FIRST_REVISION = "861c5d9c3001"  # groups, participants, tokens
+BEFORE_LIVE_DRAFTING = "123e6a637637"
+
+
+def test_upgrades_keep_data_from_the_first_migration_on(scratch_url: str) -> None:
+    settings = Settings(database_url=scratch_url)
+    upgrade(settings, FIRST_REVISION)
+    secret = "plen_a-token-issued-before-any-report-existed"
+    engine = create_engine(scratch_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO working_group (id, name, description, created_at) "
+                    "VALUES (1, 'Early group', '', CURRENT_TIMESTAMP)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO participant (id, group_id, name, role, stakeholder, region,"
+                    " active, created_at) VALUES (1, 1, 'Early chair', 'chair', 'government',"
+                    " 'Europe', true, CURRENT_TIMESTAMP)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO token (token_hash, label, participant_id, is_admin, created_at)"
+                    " VALUES (:hash, 'early', 1, false, CURRENT_TIMESTAMP)"
+                ),
+                {"hash": hashlib.sha256(secret.encode()).hexdigest()},
+            )
+    finally:
+        engine.dispose()
+    upgrade(settings)
+
+    chair = {"Authorization": f"Bearer {secret}"}
+    with TestClient(create_app(settings)) as client:
+        assert [g["name"] for g in client.get("/v1/groups", headers=chair).json()] == [
+            "Early group"
+        ]
+        imported = client.post(
+            "/v1/groups/1/reports/import",
+            json={"markdown": "# I. Forum\n\nThe forum should be open."},
+            headers=chair,
+        )
+        assert imported.status_code == 201, imported.text
+        report_id = imported.json()["id"]
+        section_id = imported.json()["outline"][0]["id"]
+        client.post(f"/v1/reports/{report_id}/meetings", headers=chair)
+        proposed = client.post(
+            f"/v1/sections/{section_id}/amendments",
+            json={"base_version": 1, "kind": "editorial", "text": "The forum should be open!"},
+            headers=chair,
+        ).json()
+
+    # Down past the live-drafting migration and back up: the amendment and the history stay,
+    # and the amendment (now without draft revisions) still goes through the floor.
+    downgrade(settings, BEFORE_LIVE_DRAFTING)
+    upgrade(settings)
+    with TestClient(create_app(settings)) as client:
+        amendment = f"/v1/amendments/{proposed['id']}"
+        tag = client.get(amendment, headers=chair).headers["etag"]
+        floored = client.post(f"{amendment}/floor", headers={**chair, "If-Match": tag})
+        assert floored.status_code == 200, floored.text
+        adopted = client.post(
+            f"{amendment}/adopt", headers={**chair, "If-Match": floored.headers["etag"]}
+        )
+        assert adopted.status_code == 200, adopted.text
+        head = client.get(f"/v1/sections/{section_id}", headers=chair).json()
+        assert head["head_version"] == 2 and head["head"]["text"] == "The forum should be open!"
+        assert client.get(f"/v1/reports/{report_id}/events/verify", headers=chair).json()["ok"]
