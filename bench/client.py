@@ -76,6 +76,7 @@ async def subscribe(
         f"Authorization: Bearer {token}\r\nAccept: text/event-stream\r\n\r\n"
     ).encode()
     lags: list[float] = []
+    by_event: dict[int, list[float]] = {}
     complete = 0
     connected = 0
     marker = b'"type":"version.created"'
@@ -98,7 +99,9 @@ async def subscribe(
                 if line.startswith(b"data:") and marker in line:
                     received = time.time()
                     created = json.loads(line[5:])["created_at"]
-                    lags.append((received - datetime.fromisoformat(created).timestamp()) * 1000)
+                    lag = (received - datetime.fromisoformat(created).timestamp()) * 1000
+                    lags.append(lag)
+                    by_event.setdefault(seen, []).append(lag)
                     seen += 1
             complete += 1
         finally:
@@ -109,7 +112,13 @@ async def subscribe(
         tasks += [asyncio.create_task(follow()) for _ in range(min(100, subscribers - start))]
         await asyncio.sleep(0.2)
     await asyncio.wait(tasks, timeout=240)
-    return {"p99_ms": percentile(lags, 99), "p50_ms": percentile(lags, 50), "complete": complete}
+    return {
+        "p99_ms": percentile(lags, 99),
+        "p50_ms": percentile(lags, 50),
+        "complete": complete,
+        # the worst lag of each event in turn: shows whether the server falls behind
+        "worst_by_event": [round(max(by_event[i])) for i in sorted(by_event)],
+    }
 
 
 async def probe(base: str, path: str, token: str, seconds: float) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,7 +37,7 @@ class StoredEvent:
     created_at: str
     prev_hash: str
     hash: str
-    messages: dict[bool, str] = field(default_factory=dict, compare=False, repr=False)
+    messages: dict[bool, bytes] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, event: Event) -> StoredEvent:
@@ -51,6 +52,10 @@ class StoredEvent:
             prev_hash=event.prev_hash,
             hash=event.hash,
         )
+
+
+def _seq(event: StoredEvent) -> int:
+    return event.seq
 
 
 def read_events(
@@ -77,10 +82,25 @@ class Feed:
     report_id: int
     last_seq: int
     events: list[StoredEvent] = field(default_factory=list)
-    changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     refreshing: asyncio.Lock = field(default_factory=asyncio.Lock)
     subscribers: int = 0
     dirty: bool = False
+    beats: int = 0  # heartbeat ticks: one timer per feed, not one per subscriber
+    ticker: asyncio.Task[None] | None = None
+    # One future per round of news, resolved for everyone at once: hundreds of subscribers
+    # wake in the same loop iteration (a Condition would hand its lock to them one by one).
+    _wakeup: asyncio.Future[None] | None = None
+
+    def wakeup(self) -> asyncio.Future[None]:
+        """The future resolved when events after `last_seq` arrive; shared, never cancel it."""
+        if self._wakeup is None or self._wakeup.done():
+            self._wakeup = asyncio.get_running_loop().create_future()
+        return self._wakeup
+
+    def notify(self) -> None:
+        if self._wakeup is not None and not self._wakeup.done():
+            self._wakeup.set_result(None)
+        self._wakeup = None
 
 
 class Broker:
@@ -121,22 +141,29 @@ class Broker:
                     read_events, self.database, feed.report_id, feed.last_seq, FEED_LIMIT
                 )
                 if fresh:
-                    feed.events.extend(fresh)
-                    del feed.events[:-FEED_LIMIT]
-                    feed.last_seq = fresh[-1].seq
+                    self._append(feed, fresh)
                     if len(fresh) == FEED_LIMIT:
                         feed.dirty = True
-                async with feed.changed:
-                    feed.changed.notify_all()
+                feed.notify()
+
+    @staticmethod
+    def _append(feed: Feed, fresh: list[StoredEvent]) -> None:
+        fresh = [e for e in fresh if e.seq > feed.last_seq]
+        if fresh:
+            feed.events.extend(fresh)
+            del feed.events[:-FEED_LIMIT]
+            feed.last_seq = fresh[-1].seq
 
     # --- subscribers --------------------------------------------------------------------
 
-    async def attach(self, report_id: int) -> Feed:
+    async def attach(self, report_id: int, *, heartbeat: float) -> Feed:
         self.loop = asyncio.get_running_loop()
         feed = self.feeds.get(report_id)
         if feed is None:
             seq = await run_in_threadpool(last_seq, self.database, report_id)
             feed = self.feeds.setdefault(report_id, Feed(report_id=report_id, last_seq=seq))
+        if feed.ticker is None:
+            feed.ticker = asyncio.create_task(self._beat(feed, heartbeat))
         feed.subscribers += 1
         return feed
 
@@ -144,11 +171,51 @@ class Broker:
         feed.subscribers -= 1
         if feed.subscribers <= 0 and self.feeds.get(feed.report_id) is feed:
             del self.feeds[feed.report_id]
+            if feed.ticker is not None:
+                feed.ticker.cancel()
+
+    @staticmethod
+    async def _beat(feed: Feed, interval: float) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            feed.beats += 1
+            feed.notify()
+
+    async def backlog(self, feed: Feed, seq: int, limit: int) -> list[StoredEvent]:
+        """What a new subscriber missed after `seq`, at most `limit` events.
+
+        The feed keeps its report's recent events in memory and fills that window from the
+        database once, under its lock: two thousand screens reconnecting at once read the log
+        once, not two thousand times. An older start is paged from the database directly."""
+        if not self._holds(feed, seq):
+            async with feed.refreshing:
+                if not self._holds(feed, seq):
+                    recent = await run_in_threadpool(
+                        read_events, self.database, feed.report_id, seq, FEED_LIMIT
+                    )
+                    if len(recent) < FEED_LIMIT:  # else too far back to keep: just page it
+                        first = feed.events[0].seq if feed.events else None
+                        feed.events[:0] = [
+                            e
+                            for e in recent
+                            if e.seq <= feed.last_seq and (first is None or e.seq < first)
+                        ]
+                        self._append(feed, recent)
+                        feed.notify()
+                    return recent[:limit]
+        return feed.events[bisect_right(feed.events, seq, key=_seq) :][:limit]
+
+    @staticmethod
+    def _holds(feed: Feed, seq: int) -> bool:
+        """Does the feed's memory hold every event after `seq` that it knows of?"""
+        if feed.last_seq <= seq:
+            return True
+        return bool(feed.events) and feed.events[0].seq <= seq + 1
 
     async def events_after(self, feed: Feed, seq: int) -> list[StoredEvent]:
         """Events after `seq`, from memory when the feed still holds them."""
         if feed.events and feed.events[0].seq <= seq + 1:
-            return [e for e in feed.events if e.seq > seq]
+            return feed.events[bisect_right(feed.events, seq, key=_seq) :]
         if feed.last_seq <= seq:
             return []
         return await run_in_threadpool(read_events, self.database, feed.report_id, seq, 1000)

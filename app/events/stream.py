@@ -14,19 +14,23 @@ from starlette.concurrency import run_in_threadpool
 
 from app.auth import bearer_scheme, principal_from_header
 from app.errors import BadRequest
-from app.events.broker import Broker, StoredEvent, read_events
+from app.events.broker import Broker, StoredEvent
 from app.events.models import Event
 from app.reports import service as reports
+from app.schemas import IdPath
 
 router = APIRouter(prefix="/v1", tags=["events"])
 BACKLOG_PAGE = 500
 
 
-def sse_message(event: StoredEvent, *, attributed: bool) -> str:
-    """Serialized once per event and view, however many subscribers receive it."""
+HEARTBEAT = b": heartbeat\n\n"
+
+
+def sse_message(event: StoredEvent, *, attributed: bool) -> bytes:
+    """Serialized and encoded once per event and view, however many subscribers receive it."""
     cached = event.messages.get(attributed)
     if cached is None:
-        cached = event.messages[attributed] = _format(event, attributed=attributed)
+        cached = event.messages[attributed] = _format(event, attributed=attributed).encode()
     return cached
 
 
@@ -59,7 +63,7 @@ def _format(event: StoredEvent, *, attributed: bool) -> str:
     },
 )
 async def stream_report(
-    report_id: int,
+    report_id: IdPath,
     request: Request,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
     last_event_id: Annotated[
@@ -110,32 +114,32 @@ def _authorize(
 
 async def _follow(
     broker: Broker, report_id: int, seq: int, heartbeat: float, attributed: bool
-) -> AsyncIterator[str]:
-    feed = await broker.attach(report_id)
+) -> AsyncIterator[bytes]:
+    feed = await broker.attach(report_id, heartbeat=heartbeat)
     try:
-        yield f"retry: 1000\n: following report {report_id}\n\n"
-        while True:  # what the client missed, straight from the log
-            backlog = await run_in_threadpool(
-                read_events, broker.database, report_id, seq, BACKLOG_PAGE
-            )
+        yield f"retry: 1000\n: following report {report_id}\n\n".encode()
+        while True:  # what the client missed
+            backlog = await broker.backlog(feed, seq, BACKLOG_PAGE)
             if backlog:
-                yield "".join(sse_message(e, attributed=attributed) for e in backlog)
+                yield b"".join(sse_message(e, attributed=attributed) for e in backlog)
                 seq = backlog[-1].seq
             if len(backlog) < BACKLOG_PAGE:
                 break
+        beats = feed.beats
         while True:  # then live
             fresh = await broker.events_after(feed, seq)
             if fresh:
                 # A subscriber that fell behind gets everything pending in one write.
-                yield "".join(sse_message(e, attributed=attributed) for e in fresh)
+                yield b"".join(sse_message(e, attributed=attributed) for e in fresh)
                 seq = fresh[-1].seq
                 continue
-            async with feed.changed:
-                if feed.last_seq > seq:
-                    continue
-                try:
-                    await asyncio.wait_for(feed.changed.wait(), timeout=heartbeat)
-                except TimeoutError:
-                    yield ": heartbeat\n\n"
+            if feed.beats != beats:
+                beats = feed.beats
+                yield HEARTBEAT
+            wakeup = feed.wakeup()
+            if feed.last_seq > seq:
+                continue
+            # Shielded: the future is shared, and a client leaving cancels only its own wait.
+            await asyncio.shield(wakeup)
     finally:
         broker.detach(feed)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from typing import Literal
@@ -100,6 +101,7 @@ def _word_diff_all(before: str, after: str, timeout: float) -> list[tuple[int, s
 
 
 _pool: ProcessPoolExecutor | None = None
+_pool_lock = threading.Lock()
 OFFLOAD_CHARS = 50_000
 
 
@@ -111,9 +113,20 @@ def diff_offloaded(
     global _pool
     if len(before) + len(after) < OFFLOAD_CHARS:
         return diff(before, after, granularity=granularity, timeout=timeout)
-    if _pool is None:
-        _pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
-    return _pool.submit(diff, before, after, granularity=granularity, timeout=timeout).result()
+    with _pool_lock:
+        if _pool is None:
+            _pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
+        pool = _pool
+    return pool.submit(diff, before, after, granularity=granularity, timeout=timeout).result()
+
+
+def shutdown_offload() -> None:
+    """Stop the diff worker process (at server shutdown; a running diff ends by its timeout)."""
+    global _pool
+    with _pool_lock:
+        pool, _pool = _pool, None
+    if pool is not None:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def stats(ops: Diff) -> dict[str, int]:
