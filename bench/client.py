@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import sys
 import time
@@ -137,6 +138,8 @@ MODES = {"throughput": throughput, "burst": burst, "subscribe": subscribe, "prob
 
 if __name__ == "__main__":
     mode, params = sys.argv[1], json.loads(sys.argv[2])
+    # The load generator must not pause to collect garbage mid-measurement; it lives seconds.
+    gc.disable()
     try:
         import uvloop
 
