@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -38,6 +38,9 @@ class Principal:
 
     token_id: int | None
     participant: Participant | None
+    # Reports of other groups this caller has read in this request because they are public:
+    # it then sees them as the public does, unattributed (Chatham House rule).
+    public_reads: set[int] = field(default_factory=set, compare=False, repr=False)
 
     @property
     def is_admin(self) -> bool:

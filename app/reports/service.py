@@ -47,7 +47,11 @@ ATTRIBUTED_ROLES = frozenset({Role.chair, Role.member, Role.secretariat})
 
 def is_attributed(principal: Principal | None) -> bool:
     """Members see who did what; observers and the public see the Chatham House view."""
-    return principal is not None and (principal.is_admin or principal.role in ATTRIBUTED_ROLES)
+    return (
+        principal is not None
+        and not principal.public_reads
+        and (principal.is_admin or principal.role in ATTRIBUTED_ROLES)
+    )
 
 
 def sha256_text(text: str) -> str:
@@ -98,6 +102,8 @@ def ensure_readable(report: Report, principal: Principal | None) -> None:
     if principal is not None and (principal.is_admin or principal.group_id == report.group_id):
         return
     if report.is_public:
+        if principal is not None:
+            principal.public_reads.add(report.id)
         return
     if principal is None:
         raise Unauthorized(

@@ -44,9 +44,9 @@ def server(tmp_path: Path) -> Any:
         yield running
 
 
-def room(url: str, *, canaries: bool = False) -> dict[str, Any]:
+def room(url: str, *, canaries: bool = False, name: str = "Record group") -> dict[str, Any]:
     with PlenaryClient(url, ADMIN_TOKEN) as admin:
-        group = admin.create_group("Record group")
+        group = admin.create_group(name)
 
         def person(role: str, n: int, stakeholder: str) -> Any:
             name = f"Canary-Name-{role}-{n}-q7z" if canaries else f"{role} {n}"
@@ -212,6 +212,10 @@ def test_public_and_observer_views_identify_nobody(server: LiveServer) -> None:
     ]
     observer = {"Authorization": f"Bearer {r['observer'].token.token}"}
     member = {"Authorization": f"Bearer {r['members'][0].token.token}"}
+    # A member of another group reads the public record as the public does.
+    outsider = {
+        "Authorization": f"Bearer {room(server.url, name='Other group')['members'][0].token.token}"
+    }
     base = f"{server.url}/v1"
     with httpx.Client(timeout=20) as http:
         attributed = http.get(f"{base}/reports/{report_id}/amendments", headers=member).json()
@@ -244,7 +248,7 @@ def test_public_and_observer_views_identify_nobody(server: LiveServer) -> None:
             "/sections/999999",
             f"/amendments/{amendment_ids[0]}/consent",
         ]
-        for headers in ({}, observer):
+        for headers in ({}, observer, outsider):
             for path in paths:
                 method = "POST" if path.endswith("/consent") else "GET"
                 response = http.request(method, base + path, headers=headers)
