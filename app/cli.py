@@ -53,6 +53,10 @@ def serve(
             stale.unlink(missing_ok=True)
         os.environ["PLENARY_DATABASE_URL"] = f"sqlite:///{database_file.resolve()}"
         get_settings.cache_clear()
+    if workers > 1:
+        # Each worker would keep its own read cache, blind to the others' writes.
+        os.environ["PLENARY_READ_CACHE"] = "false"
+        get_settings.cache_clear()
     settings = get_settings()
     upgrade(settings)
     if demo:

@@ -27,6 +27,11 @@ class Settings(BaseSettings):
         default=20.0, description="Sustained writes per token per second (0: no limit)"
     )
     write_burst: int = 300
+    read_cache: bool = Field(
+        default=True,
+        description="SQLite only: answer section reads from memory between writes "
+        "(one process per database file; `plenary serve --workers N` turns it off)",
+    )
     write_concurrency: int = Field(
         default=8,
         ge=1,

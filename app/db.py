@@ -93,6 +93,8 @@ class Database:
         self._read_sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
         # Called with the events a transaction recorded, once it has committed.
         self.event_listeners: list[Callable[[list[Any]], None]] = []
+        # Called after every write transaction commits (read caches drop what they hold).
+        self.commit_listeners: list[Callable[[], None]] = []
         self.write_sessions = sessionmaker(bind=self.write_engine, expire_on_commit=False)
         if not self.is_sqlite:
             event.listen(self.write_sessions, "before_commit", _notify_other_processes)
@@ -104,6 +106,9 @@ class Database:
         try:
             with session.begin():
                 yield session
+            if write:
+                for forget in self.commit_listeners:
+                    forget()
             events = session.info.pop("events", [])
             if events:
                 for listener in self.event_listeners:

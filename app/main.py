@@ -26,6 +26,7 @@ from app.meetings.screen import page_router
 from app.middleware import BodySizeLimit
 from app.openapi import install_openapi
 from app.ratelimit import WriteLimiter
+from app.reports.read_cache import ReadCache, SectionReadCache
 from app.reports.router import router as reports_router
 from app.text.diffing import shutdown_offload
 from app.webhooks.router import router as webhooks_router
@@ -93,6 +94,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         per_second=settings.write_rate_per_second, burst=settings.write_burst
     )
     app.state.write_gate = WriteGate(1 if database.is_sqlite else settings.write_concurrency)
+    app.state.read_cache = None
+    if database.is_sqlite and settings.read_cache:
+        app.state.read_cache = ReadCache()
+        database.commit_listeners.append(app.state.read_cache.invalidate)
     install_error_handlers(app)
     install_openapi(app)
     app.include_router(health_router)
@@ -105,4 +110,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(page_router)
     app.include_router(webhooks_router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    if app.state.read_cache is not None:
+        app.add_middleware(SectionReadCache, cache=app.state.read_cache)  # outermost of ours
     return app

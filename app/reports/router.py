@@ -18,6 +18,8 @@ from app.errors import BadRequest
 from app.etags import IfMatch, not_modified
 from app.idempotency import IdempotentRoute
 from app.reports import service, views
+from app.reports.models import Report
+from app.reports.read_cache import CachedSection, ReadCache
 from app.reports.schemas import (
     MilestoneCreate,
     MilestoneRead,
@@ -174,24 +176,40 @@ def add_section(
     dependencies=[Depends(bearer_scheme)],
 )
 async def get_section(section_id: IdPath, request: Request) -> Response:
-    # The hottest read (every screen and script polls it): one trip to a worker thread for
-    # the token, the reads and the serialisation, instead of one per dependency.
+    # The hottest read (every screen and script polls it). On SQLite, answers kept between
+    # writes are served before routing (app/reports/read_cache.py); here, one trip to a worker
+    # thread does the token, the reads and the serialisation, instead of one per dependency.
     return await run_in_threadpool(_section_response, request, section_id)
 
 
 def _section_response(request: Request, section_id: int) -> Response:
     database: Database = request.app.state.database
+    cache: ReadCache | None = request.app.state.read_cache
+    generation = cache.generation if cache is not None else 0  # noted before reading
+    authorization = request.headers.get("authorization")
     with database.session(write=False) as session:
-        principal = principal_from_header(
-            session, request.headers.get("authorization"), request.app.state.settings
-        )
+        principal = principal_from_header(session, authorization, request.app.state.settings)
         section = service.get_section(session, section_id=section_id, principal=principal)
         first = service.first_paragraph_of(session, section=section)
         tag = service.section_etag(session, section, first=first)
         if not_modified(request, Response(), tag):
             return Response(status_code=304, headers={"ETag": tag})
         read = views.section_read(session, section, principal, first_paragraph=first)
-        body = read.model_dump_json()
+        body = read.model_dump_json().encode()
+        report = session.get(Report, section.report_id)
+        assert report is not None
+        if cache is not None:
+            cache.keep(
+                generation,
+                authorization=authorization,
+                grant=None if principal is None else service.grant_of(principal),
+                section_id=section_id,
+                section=CachedSection(
+                    group_id=report.group_id, is_public=report.is_public, etag=tag
+                ),
+                attributed=service.is_attributed(principal),
+                body=body,
+            )
     return Response(body, media_type="application/json", headers={"ETag": tag})
 
 

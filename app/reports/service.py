@@ -37,6 +37,7 @@ from app.reports.models import (
     Version,
     VersionSource,
 )
+from app.reports.read_cache import Grant
 from app.reports.schemas import ReportUpdate
 from app.text import markdown
 from app.text.outline import Node, Placed, order
@@ -51,6 +52,15 @@ def is_attributed(principal: Principal | None) -> bool:
         principal is not None
         and not principal.public_reads
         and (principal.is_admin or principal.role in ATTRIBUTED_ROLES)
+    )
+
+
+def grant_of(principal: Principal) -> Grant:
+    """What `principal` may read, for the read cache (its own group, or any as the admin)."""
+    return Grant(
+        is_admin=principal.is_admin,
+        group_id=principal.group_id,
+        attributed_role=principal.is_admin or principal.role in ATTRIBUTED_ROLES,
     )
 
 

@@ -1,0 +1,150 @@
+"""Answers to `GET /v1/sections/{id}` kept in memory between writes.
+
+Every screen and script in the room polls sections, while the text changes only when someone
+writes. On SQLite there is one server process, and every write commits through
+`Database.session`, which empties this cache after the commit; a reader notes the generation
+before it reads and keeps its answer only if no write committed meanwhile. So an answer from
+here is exactly what the database would give. With PostgreSQL several processes share the
+database, and no process would see the others' writes: the cache is off there.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+
+from fastapi import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.auth import hash_token
+from app.schemas import MAX_ID
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What a token may read, without its database rows."""
+
+    is_admin: bool
+    group_id: int | None
+    attributed_role: bool
+
+
+@dataclass
+class CachedSection:
+    group_id: int
+    is_public: bool
+    etag: str
+    bodies: dict[bool, bytes] = field(default_factory=dict)  # attributed view -> JSON
+
+
+class ReadCache:
+    def __init__(self, limit: int = 20_000) -> None:
+        self.limit = limit
+        self.generation = 0
+        self._lock = threading.Lock()
+        self._grants: dict[str, Grant] = {}
+        self._sections: dict[int, CachedSection] = {}
+
+    def invalidate(self) -> None:
+        """After any write commits (tokens, roles, visibility and text all live in the db)."""
+        with self._lock:
+            self.generation += 1
+            self._grants.clear()
+            self._sections.clear()
+
+    def answer(
+        self, section_id: int, authorization: str | None, if_none_match: str | None
+    ) -> Response | None:
+        """The response, or None when the database must be asked (a miss, or any error)."""
+        entry = self._sections.get(section_id)
+        if entry is None:
+            return None
+        grant: Grant | None = None
+        if authorization is not None:
+            key = token_key(authorization)
+            grant = self._grants.get(key) if key else None
+            if grant is None:
+                return None
+        member = grant is not None and (grant.is_admin or grant.group_id == entry.group_id)
+        if not member and not entry.is_public:
+            return None
+        body = entry.bodies.get(member and grant is not None and grant.attributed_role)
+        if body is None:
+            return None
+        if if_none_match is not None and {entry.etag, "*"} & set(_offered(if_none_match)):
+            return Response(status_code=304, headers={"ETag": entry.etag})
+        return Response(body, media_type="application/json", headers={"ETag": entry.etag})
+
+    def keep(
+        self,
+        generation: int,
+        *,
+        authorization: str | None,
+        grant: Grant | None,
+        section_id: int,
+        section: CachedSection,
+        attributed: bool,
+        body: bytes,
+    ) -> None:
+        with self._lock:
+            if generation != self.generation:
+                return  # a write committed while this answer was read: it may be stale
+            if len(self._sections) >= self.limit or len(self._grants) >= self.limit:
+                self._sections.clear()
+                self._grants.clear()
+            if authorization is not None and grant is not None:
+                key = token_key(authorization)
+                if key:
+                    self._grants[key] = grant
+            kept = self._sections.get(section_id)
+            if kept is None or kept.etag != section.etag:
+                kept = self._sections[section_id] = section
+            kept.bodies[attributed] = body
+
+
+def token_key(authorization: str) -> str | None:
+    scheme, _, secret = authorization.partition(" ")
+    secret = secret.strip()
+    if scheme.lower() != "bearer" or not secret:
+        return None
+    return hash_token(secret)
+
+
+def _offered(if_none_match: str) -> list[str]:
+    if if_none_match.strip() == "*":
+        return ["*"]
+    return [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
+
+
+SECTION_PATH = re.compile(r"/v1/sections/([1-9][0-9]{0,9})")
+
+
+class SectionReadCache:
+    """ASGI: answers `GET /v1/sections/{id}` from the cache before routing, dependencies and
+    the other middleware run; anything else, and every miss, goes on to the app (which fills
+    the cache). A hit costs a dictionary lookup and a hash of the token."""
+
+    def __init__(self, app: ASGIApp, cache: ReadCache) -> None:
+        self.app = app
+        self.cache = cache
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET":
+            match = SECTION_PATH.fullmatch(scope["path"])
+            if match is not None and int(match[1]) <= MAX_ID:
+                headers = {k: v for k, v in scope["headers"] if k in _WANTED}
+                authorization = headers.get(b"authorization")
+                if_none_match = headers.get(b"if-none-match")
+                answer = self.cache.answer(
+                    int(match[1]),
+                    None if authorization is None else authorization.decode("latin-1"),
+                    None if if_none_match is None else if_none_match.decode("latin-1"),
+                )
+                if answer is not None:
+                    await answer(scope, receive, send)
+                    return
+        await self.app(scope, receive, send)
+
+
+_WANTED = frozenset({b"authorization", b"if-none-match"})
