@@ -4,43 +4,109 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
+from datetime import datetime
+from functools import partial
+from typing import Any
 
 from fastapi import Request
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.amendments import service as amendments
-from app.db import Database
+from app.amendments.models import Amendment, AmendmentStatus
+from app.db import Database, after_commit, utcnow
 from app.groups.models import Role
 from app.reports.models import Report
 
 logger = logging.getLogger("plenary.deadlines")
 
 
-def settle_all_due(database: Database) -> int:
+class DeadlineWatch:
+    """The earliest moment a consent round of this database can fall due, as far as this
+    process knows: a lower bound, so that until then a request need not look.
+
+    It learns the earliest open deadline each time it settles, and every round this process
+    opens lowers it once its transaction commits. A round opened by another process is not
+    seen, so the watch is for a database that one process serves (SQLite)."""
+
+    def __init__(self, database: Database) -> None:
+        self._lock = threading.Lock()
+        self._known = False
+        self._earliest: datetime | None = None
+        self._lowered = 0  # counts lowerings, so a settle never overwrites a newer round
+        event.listen(database.write_sessions, "after_flush", self._note_rounds)
+
+    def nothing_due(self, now: datetime) -> bool:
+        with self._lock:
+            return self._known and (self._earliest is None or now < self._earliest)
+
+    def begin(self) -> int:
+        with self._lock:
+            return self._lowered
+
+    def learned(self, begun: int, earliest: datetime | None) -> None:
+        """`earliest` open deadline, read after `begin()` returned `begun`."""
+        with self._lock:
+            if self._lowered != begun and self._earliest is not None:
+                earliest = self._earliest if earliest is None else min(earliest, self._earliest)
+            self._earliest = earliest
+            self._known = True
+
+    def _lower(self, deadline: datetime) -> None:
+        with self._lock:
+            self._lowered += 1
+            if self._earliest is None or deadline < self._earliest:
+                self._earliest = deadline
+
+    def _note_rounds(self, session: Session, _context: Any) -> None:
+        for obj in (*session.new, *session.dirty):
+            if (
+                isinstance(obj, Amendment)
+                and obj.status == AmendmentStatus.consent_open
+                and obj.consent_deadline is not None
+            ):
+                after_commit(session, partial(self._lower, obj.consent_deadline))
+
+
+def settle_all_due(database: Database, watch: DeadlineWatch | None = None) -> int:
     """Close every consent round whose deadline has passed; returns how many reports moved."""
+    begun = watch.begin() if watch is not None else 0
     with database.session(write=False) as session:
-        due = amendments.reports_with_due_rounds(session)
+        now = utcnow()
+        due = amendments.reports_with_due_rounds(session, now=now)
+        upcoming = amendments.earliest_open_deadline(session, after=now) if watch else None
     for report_id in due:
         with database.session() as session:
             report = session.get(Report, report_id, with_for_update=True)
             if report is not None:
                 amendments.settle_due(session, report=report)
+    if watch is not None:
+        watch.learned(begun, upcoming)
     return len(due)
 
 
 async def settle_before_request(request: Request) -> None:
     """A route dependency: runs before the request's own transaction starts, so what the
     request reads already reflects every passed deadline."""
-    await run_in_threadpool(settle_all_due, request.app.state.database)
+    watch: DeadlineWatch | None = request.app.state.deadline_watch
+    if watch is not None and watch.nothing_due(utcnow()):
+        return
+    await run_in_threadpool(settle_all_due, request.app.state.database, watch)
 
 
-async def sweep_forever(database: Database, interval: float) -> None:
+async def sweep_forever(
+    database: Database, interval: float, watch: DeadlineWatch | None = None
+) -> None:
     while True:
         await asyncio.sleep(interval)
+        if watch is not None and watch.nothing_due(utcnow()):
+            continue
         try:
-            await run_in_threadpool(settle_all_due, database)
+            await run_in_threadpool(settle_all_due, database, watch)
         except Exception:  # keep sweeping; the next request settles too
             logger.exception("deadline sweep failed")
 
 
-__all__ = ["Role", "settle_all_due", "settle_before_request", "sweep_forever"]
+__all__ = ["DeadlineWatch", "Role", "settle_all_due", "settle_before_request", "sweep_forever"]

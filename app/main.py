@@ -14,7 +14,7 @@ from sqlalchemy import event as sa_event
 from app.amendments.router import router as amendments_router
 from app.config import Settings, get_settings
 from app.db import Database, WriteGate
-from app.deadlines import sweep_forever
+from app.deadlines import DeadlineWatch, sweep_forever
 from app.errors import install_error_handlers
 from app.events.broker import Broker
 from app.events.router import router as events_router
@@ -23,7 +23,7 @@ from app.groups.router import router as groups_router
 from app.health import router as health_router
 from app.meetings.router import router as meetings_router
 from app.meetings.screen import page_router
-from app.middleware import BodySizeLimit
+from app.middleware import BodySizeLimit, ServerTiming
 from app.openapi import install_openapi
 from app.ratelimit import WriteLimiter
 from app.reports.read_cache import ReadCache, SectionReadCache
@@ -71,7 +71,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         broker.loop = loop
         if not database.is_sqlite:
             broker.start_listening(settings.database_url, loop)
-        sweeper = asyncio.create_task(sweep_forever(database, settings.deadline_sweep_seconds))
+        sweeper = asyncio.create_task(
+            sweep_forever(database, settings.deadline_sweep_seconds, _app.state.deadline_watch)
+        )
         deliverer = asyncio.create_task(deliver_forever(database, settings))
         yield
         sweeper.cancel()
@@ -95,9 +97,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.write_gate = WriteGate(1 if database.is_sqlite else settings.write_concurrency)
     app.state.read_cache = None
-    if database.is_sqlite and settings.read_cache:
+    app.state.deadline_watch = None
+    if database.is_sqlite and settings.read_cache:  # one process serves the database
         app.state.read_cache = ReadCache()
         database.commit_listeners.append(app.state.read_cache.invalidate)
+        app.state.deadline_watch = DeadlineWatch(database)
     install_error_handlers(app)
     install_openapi(app)
     app.include_router(health_router)
@@ -111,5 +115,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(webhooks_router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     if app.state.read_cache is not None:
-        app.add_middleware(SectionReadCache, cache=app.state.read_cache)  # outermost of ours
+        app.add_middleware(SectionReadCache, cache=app.state.read_cache)
+    app.add_middleware(ServerTiming)  # outermost of ours: it times the others too
     return app

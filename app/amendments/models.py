@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, enum_column, utcnow
@@ -39,9 +39,15 @@ class Answer(enum.StrEnum):
 
 class Amendment(Base):
     __tablename__ = "amendment"
+    # Filters on status must never read the rows: in SQLite's record the status sits behind
+    # the proposed text and the patch, in overflow pages (400 amendments: 1.7 ms a query).
+    __table_args__ = (
+        Index("ix_amendment_report_id_status", "report_id", "status"),
+        Index("ix_amendment_status_consent_deadline", "status", "consent_deadline"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    report_id: Mapped[int] = mapped_column(ForeignKey("report.id"), index=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id"))
     section_id: Mapped[int] = mapped_column(ForeignKey("section.id"), index=True)
     base_version: Mapped[int] = mapped_column(Integer)
     proposed_text: Mapped[str] = mapped_column(Text)
@@ -56,11 +62,13 @@ class Amendment(Base):
     status: Mapped[AmendmentStatus] = mapped_column(
         enum_column(AmendmentStatus), default=AmendmentStatus.proposed
     )
-    alternative_to_id: Mapped[int | None] = mapped_column(ForeignKey("amendment.id"), default=None)
+    alternative_to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("amendment.id"), default=None, index=True
+    )
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("amendment.id"), default=None)
     resulting_version: Mapped[int | None] = mapped_column(Integer, default=None)
     draft_revision: Mapped[int] = mapped_column(Integer, default=1)
-    consent_deadline: Mapped[datetime | None] = mapped_column(default=None, index=True)
+    consent_deadline: Mapped[datetime | None] = mapped_column(default=None)
     round_opened_at: Mapped[datetime | None] = mapped_column(default=None)
     outcome_note: Mapped[str] = mapped_column(Text, default="")
     decided_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -255,13 +255,26 @@ def reports_with_due_rounds(session: Session, *, now: datetime | None = None) ->
     )
 
 
+def earliest_open_deadline(session: Session, *, after: datetime) -> datetime | None:
+    return session.scalar(
+        select(func.min(Amendment.consent_deadline)).where(
+            Amendment.status == AmendmentStatus.consent_open,
+            Amendment.consent_deadline > after,
+        )
+    )
+
+
 # --- transitions ------------------------------------------------------------------------
 
 
 def amendment_etag(session: Session, amendment: Amendment) -> str:
     """Covers the amendment and its tally (answers do not change the amendment's row)."""
-    answers = session.scalar(
-        select(func.count()).select_from(Consent).where(Consent.amendment_id == amendment.id)
+    answers = (
+        session.scalar(
+            select(func.count()).select_from(Consent).where(Consent.amendment_id == amendment.id)
+        )
+        if amendment.round_opened_at is not None  # answers come only in a consent round
+        else 0
     )
     return etag("a", amendment.id, amendment.revision)[:-1] + f'.{answers or 0}"'
 
@@ -544,9 +557,10 @@ def propose_amendment(
     )
     session.add(amendment)
     session.flush()
-    rebased = rebase(session, amendment, timeout=timeout)
-    if rebased.text is None:
-        raise conflict_error(None, rebased)
+    if base_version != section.head_version:  # on the head it applies as it stands
+        rebased = rebase(session, amendment, timeout=timeout)
+        if rebased.text is None:
+            raise conflict_error(None, rebased)
     _event(
         session,
         report,

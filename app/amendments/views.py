@@ -25,7 +25,10 @@ def amendment_reads(
     session: Session, amendments: Sequence[Amendment], principal: Principal | None
 ) -> list[AmendmentRead]:
     attributed = is_attributed(principal)
-    states = service.round_states(session, [a.id for a in amendments])
+    # Only an amendment that went to a consent round has voters and answers.
+    states = service.round_states(
+        session, [a.id for a in amendments if a.round_opened_at is not None]
+    )
     out = []
     for amendment in amendments:
         state = states.get(amendment.id)

@@ -18,4 +18,6 @@ class Meeting(Base):
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id"), default=None)
     opened_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(default=None)
-    floor_amendment_id: Mapped[int | None] = mapped_column(ForeignKey("amendment.id"), default=None)
+    floor_amendment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("amendment.id"), default=None, index=True
+    )

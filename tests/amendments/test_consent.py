@@ -10,6 +10,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from app.config import Settings
+from app.main import create_app
 from tests.amendments.helpers import (
     TEXT,
     act,
@@ -269,6 +271,28 @@ def test_deadline_takes_effect_without_any_request(client: TestClient, app: Fast
             text("SELECT status FROM amendment WHERE id = :i"), {"i": change["id"]}
         ).scalar_one()
     assert status == "lapsed"
+
+
+def test_a_read_settles_a_deadline_the_sweeper_has_not_reached(settings: Settings) -> None:
+    # No sweep during the test: the request itself must notice that a round fell due, although
+    # the process settled (and found nothing due) just before that round opened.
+    app = create_app(settings.model_copy(update={"deadline_sweep_seconds": 3600}))
+    with TestClient(app) as client:
+        room = make_room(client, members=1)
+        rid, sid = report_with_section(client, room)
+        adopt_report(client, room, rid)
+        first = propose(client, room.members[0], sid, TEXT + " First.", consent_deadline=soon(60))
+        later = propose(client, room.members[0], sid, TEXT + " Later.", consent_deadline=soon(0.6))
+        assert (
+            ok(client.get(f"/v1/amendments/{later['id']}", headers=room.chair.headers))["status"]
+            == "consent_open"
+        )
+        time.sleep(0.8)
+        read = ok(client.get(f"/v1/amendments/{later['id']}", headers=room.chair.headers))
+        assert read["status"] == "lapsed"
+        still = ok(client.get(f"/v1/amendments/{first['id']}", headers=room.chair.headers))
+        assert still["status"] == "consent_open"
+    app.state.database.dispose()
 
 
 def test_transmission_freezes_everything(client: TestClient) -> None:
