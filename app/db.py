@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar
 
+import anyio
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+from starlette.concurrency import run_in_threadpool
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -175,11 +177,28 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """The request's session. Opening it does no I/O (the first query checks out the
+    connection, in the endpoint's thread), so only the commit or rollback takes a hop to
+    the threadpool, shielded: a cancelled request still ends its transaction."""
     database: Database = request.app.state.database
-    with database.session(write=request.method not in ("GET", "HEAD", "OPTIONS")) as session:
-        request.state.session = session
+    transaction = database.session(write=request.method not in ("GET", "HEAD", "OPTIONS"))
+    session = transaction.__enter__()
+    request.state.session = session
+    failure: BaseException | None = None
+    try:
         yield session
+    except BaseException as exc:
+        failure = exc
+        raise
+    finally:
+        with anyio.CancelScope(shield=True):
+            await run_in_threadpool(
+                transaction.__exit__,
+                None if failure is None else type(failure),
+                failure,
+                None if failure is None else failure.__traceback__,
+            )
 
 
 # scope="function": the transaction commits before the response is sent, so a client

@@ -87,7 +87,7 @@ def _check(record: IdempotencyRecord, body_hash: str) -> None:
     raise IdempotentReplay(record)
 
 
-def claim_key(
+async def claim_key(
     request: Request,
     session: SessionDep,
     principal: OptionalPrincipal,
@@ -102,7 +102,13 @@ def claim_key(
     ] = None,
 ) -> None:
     if idempotency_key is None or principal is None:
-        return
+        return  # without a key, no hop to the threadpool
+    await run_in_threadpool(_claim, request, session, principal, body_hash, idempotency_key)
+
+
+def _claim(
+    request: Request, session: Session, principal: Principal, body_hash: str, idempotency_key: str
+) -> None:
     scope = (
         _principal_key(principal),
         f"{request.method} {request.url.path}"[:300],

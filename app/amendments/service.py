@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from app.amendments.models import (
@@ -103,24 +103,40 @@ class RoundState:
         return [v for v in self.voters if v not in answered]
 
 
+_KNOWN_ROUNDS = "plenary.round_states"
+
+
 def round_states(session: Session, amendment_ids: Iterable[int]) -> dict[int, RoundState]:
-    """Voters and answers of many amendments in two queries."""
+    """Voters and answers of many amendments in two queries, remembered by the session until
+    its next flush (a write answers, then its response shows the tally: no second read)."""
+    known: dict[int, RoundState | None] = session.info.setdefault(_KNOWN_ROUNDS, {})
     ids = list(amendment_ids)
-    if not ids:
-        return {}
-    voters: dict[int, list[int]] = {}
-    for amendment_id, participant_id in session.execute(
-        select(ConsentVoter.amendment_id, ConsentVoter.participant_id)
-        .where(ConsentVoter.amendment_id.in_(ids))
-        .order_by(ConsentVoter.participant_id)
-    ):
-        voters.setdefault(amendment_id, []).append(participant_id)
-    answers: dict[int, list[Consent]] = {}
-    for consent in session.scalars(
-        select(Consent).where(Consent.amendment_id.in_(ids)).order_by(Consent.id)
-    ):
-        answers.setdefault(consent.amendment_id, []).append(consent)
-    return {i: RoundState(voters=voters[i], answers=answers.get(i, [])) for i in ids if i in voters}
+    missing = [i for i in ids if i not in known]
+    if missing:
+        voters: dict[int, list[int]] = {}
+        for amendment_id, participant_id in session.execute(
+            select(ConsentVoter.amendment_id, ConsentVoter.participant_id)
+            .where(ConsentVoter.amendment_id.in_(missing))
+            .order_by(ConsentVoter.participant_id)
+        ):
+            voters.setdefault(amendment_id, []).append(participant_id)
+        answers: dict[int, list[Consent]] = {}
+        for consent in session.scalars(
+            select(Consent).where(Consent.amendment_id.in_(missing)).order_by(Consent.id)
+        ):
+            answers.setdefault(consent.amendment_id, []).append(consent)
+        for i in missing:
+            known[i] = RoundState(voters[i], answers.get(i, [])) if i in voters else None
+    return {i: state for i in ids if (state := known[i]) is not None}
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_rounds(session: Session, _context: object) -> None:
+    session.info.pop(_KNOWN_ROUNDS, None)
+
+
+def _remember_round(session: Session, amendment_id: int, state: RoundState) -> None:
+    session.info.setdefault(_KNOWN_ROUNDS, {})[amendment_id] = state
 
 
 # --- text -------------------------------------------------------------------------------
@@ -269,13 +285,10 @@ def earliest_open_deadline(session: Session, *, after: datetime) -> datetime | N
 
 def amendment_etag(session: Session, amendment: Amendment) -> str:
     """Covers the amendment and its tally (answers do not change the amendment's row)."""
-    answers = (
-        session.scalar(
-            select(func.count()).select_from(Consent).where(Consent.amendment_id == amendment.id)
-        )
-        if amendment.round_opened_at is not None  # answers come only in a consent round
-        else 0
-    )
+    answers = 0
+    if amendment.round_opened_at is not None:  # answers come only in a consent round
+        state = round_states(session, [amendment.id]).get(amendment.id)
+        answers = 0 if state is None else len(state.answers)
     return etag("a", amendment.id, amendment.revision)[:-1] + f'.{answers or 0}"'
 
 
@@ -291,12 +304,17 @@ def _lock(
     if_match: str | object | None,
 ) -> tuple[Report, Amendment]:
     """Lock the amendment's report, settle deadlines, then check the caller's If-Match."""
-    amendment = get_amendment(session, amendment_id=amendment_id, principal=principal)
     report = reports.lock_report(
-        session, report_id=amendment.report_id, principal=principal, roles=roles
+        session,
+        report_id=select(Amendment.report_id).where(Amendment.id == amendment_id).scalar_subquery(),
+        principal=principal,
+        roles=roles,
+        missing=f"No amendment {amendment_id}.",
     )
     settle_due(session, report=report)
-    session.refresh(amendment)
+    # Read under the lock (or already loaded, and maybe changed, by settle_due just now).
+    amendment = session.get(Amendment, amendment_id)
+    assert amendment is not None  # amendments are never deleted
     reports.ensure_not_transmitted(report)
     if if_match is not _NO_PRECONDITION:
         require_match(
@@ -502,15 +520,13 @@ def propose_amendment(
     timeout: float,
     supersedes: Amendment | None = None,
 ) -> Amendment:
-    section = reports.get_section(session, section_id=section_id, principal=principal)
-    report = reports.lock_report(
-        session, report_id=section.report_id, principal=principal, roles=PROPOSING_ROLES
+    report, section = reports.lock_section(
+        session, section_id=section_id, principal=principal, roles=PROPOSING_ROLES
     )
     settle_due(session, report=report)
     reports.ensure_not_transmitted(report)
     if principal.participant is None or not principal.participant.active:
         raise Forbidden("Only an active participant may propose amendments.")
-    session.refresh(section)
     if section.removed_at is not None:
         raise InvalidState(f"Section {section.id} has been removed from the outline.")
     if base_version > section.head_version:
@@ -942,9 +958,8 @@ def answer_round(
     if voter in {a.participant_id for a in state.answers}:
         raise InvalidState("You have already answered in this consent round.")
     assert voter is not None
-    session.add(
-        Consent(amendment_id=amendment.id, participant_id=voter, answer=answer, reason=reason)
-    )
+    consent = Consent(amendment_id=amendment.id, participant_id=voter, answer=answer, reason=reason)
+    session.add(consent)
     session.flush()
     _event(
         session,
@@ -966,6 +981,8 @@ def answer_round(
     elif len(state.pending) == 1:  # this answer was the last one missing
         _apply(session, report=report, amendment=amendment, actor_id=None, timeout=timeout)
         amendment.outcome_note = "Adopted by unanimous consent."
+    session.flush()
+    _remember_round(session, amendment.id, RoundState(state.voters, [*state.answers, consent]))
     return amendment
 
 

@@ -42,13 +42,18 @@ def record_event(
 ) -> Event:
     """Append one event. The caller holds the report's write lock, so within a report the
     sequence, the chain and the commit order agree."""
-    last = session.execute(
-        select(Event.seq, Event.hash)
-        .where(Event.report_id == report_id)
-        .order_by(Event.seq.desc())
-        .limit(1)
-    ).first()
-    seq, prev_hash = (1, GENESIS_HASH) if last is None else (last.seq + 1, last.hash)
+    # The transaction's own latest event of this report, if any, is the chain's head.
+    ours = [e for e in session.info.get("events", ()) if e.report_id == report_id]
+    if ours:
+        seq, prev_hash = ours[-1].seq + 1, ours[-1].hash
+    else:
+        last = session.execute(
+            select(Event.seq, Event.hash)
+            .where(Event.report_id == report_id)
+            .order_by(Event.seq.desc())
+            .limit(1)
+        ).first()
+        seq, prev_hash = (1, GENESIS_HASH) if last is None else (last.seq + 1, last.hash)
     # Round-trip through JSON so the stored payload and the hashed payload are the same value.
     event = Event(
         report_id=report_id,

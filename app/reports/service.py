@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import ScalarSelect, and_, func, select, update
 from sqlalchemy.orm import Session
 
 from app.auth import Principal
@@ -132,13 +132,20 @@ def get_report(session: Session, *, report_id: int, principal: Principal | None)
 
 
 def lock_report(
-    session: Session, *, report_id: int, principal: Principal, roles: Iterable[Role]
+    session: Session,
+    *,
+    report_id: int | ScalarSelect[int],
+    principal: Principal,
+    roles: Iterable[Role],
+    missing: str | None = None,
 ) -> Report:
     """Load a report for a write, holding its row lock until commit.
 
     Every write to a report takes this lock first, so writes to one report are serialised
     (the event chain, version numbers and consent tallies never race) and always lock in
-    the same order (no deadlocks).
+    the same order (no deadlocks). `report_id` may be a subquery naming the report of the
+    object written (one query, and that object is then read under the lock); `missing` is
+    the 404's detail when nothing matches.
     """
     report = session.scalar(
         select(Report)
@@ -147,9 +154,25 @@ def lock_report(
         .execution_options(populate_existing=True)
     )
     if report is None:
-        raise NotFound(f"No report {report_id}.")
+        raise NotFound(missing or f"No report {report_id}.")
     principal.ensure_role(report.group_id, roles)
     return report
+
+
+def lock_section(
+    session: Session, *, section_id: int, principal: Principal, roles: Iterable[Role]
+) -> tuple[Report, Section]:
+    """The section's report locked as above, and the section as it stands under that lock."""
+    report = lock_report(
+        session,
+        report_id=select(Section.report_id).where(Section.id == section_id).scalar_subquery(),
+        principal=principal,
+        roles=roles,
+        missing=f"No section {section_id}.",
+    )
+    section = session.get(Section, section_id, populate_existing=True)
+    assert section is not None  # sections are never deleted
+    return report, section
 
 
 def ensure_not_transmitted(report: Report) -> None:
