@@ -87,3 +87,10 @@ def test_unexpected_error_is_500_problem_and_rolls_back(settings: Settings) -> N
     with app.state.database.session(write=False) as session:
         assert session.scalar(select(func.count()).select_from(Group)) == 0
     app.state.database.dispose()
+
+
+def test_every_answer_says_how_long_the_server_took(client: TestClient) -> None:
+    # The benchmark reads this header for server-side latency; errors carry it too.
+    for response in (client.get("/healthz"), client.get("/v1/groups"), client.get("/nowhere")):
+        name, _, duration = response.headers["server-timing"].partition(";dur=")
+        assert name == "app" and 0 < float(duration) < 10_000, response.headers

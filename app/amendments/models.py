@@ -43,12 +43,13 @@ class Amendment(Base):
     # the proposed text and the patch, in overflow pages (400 amendments: 1.7 ms a query).
     __table_args__ = (
         Index("ix_amendment_report_id_status", "report_id", "status"),
+        Index("ix_amendment_section_id_status", "section_id", "status"),
         Index("ix_amendment_status_consent_deadline", "status", "consent_deadline"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("report.id"))
-    section_id: Mapped[int] = mapped_column(ForeignKey("section.id"), index=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("section.id"))
     base_version: Mapped[int] = mapped_column(Integer)
     proposed_text: Mapped[str] = mapped_column(Text)
     patch: Mapped[str] = mapped_column(Text)

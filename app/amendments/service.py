@@ -154,7 +154,11 @@ def rebase(session: Session, amendment: Amendment, *, timeout: float) -> Rebased
     section = session.get(Section, amendment.section_id)
     assert section is not None
     base = reports.get_version(session, section=section, number=amendment.base_version)
-    head = reports.get_version(session, section=section, number=section.head_version)
+    head = (
+        base
+        if section.head_version == amendment.base_version
+        else reports.get_version(session, section=section, number=section.head_version)
+    )
     try:
         text = merging.merge(base.text, amendment.proposed_text, head.text, timeout=timeout)
     except merging.MergeConflict as conflict:
@@ -415,37 +419,48 @@ def _apply(
         version=version.number,
         sha256=version.sha256,
     )
+    # Alternatives amend the same section, so one read finds them and the open rounds.
+    still_open = list(
+        session.scalars(
+            select(Amendment)
+            .where(
+                Amendment.section_id == section.id,
+                Amendment.status.in_(OPEN_STATUSES),
+                Amendment.id != amendment.id,
+            )
+            .order_by(Amendment.id)
+        )
+    )
     root = _group_root(amendment)
-    for other in session.scalars(
-        select(Amendment).where(
-            Amendment.id != amendment.id,
-            (Amendment.id == root) | (Amendment.alternative_to_id == root),
-            Amendment.status.in_(OPEN_STATUSES),
-        )
-    ):
-        _close(
-            session,
-            report,
-            other,
-            AmendmentStatus.superseded,
-            actor_id,
-            f"Alternative {amendment.id} was adopted.",
-        )
-    _recheck_open_rounds(session, report=report, section=section, timeout=timeout)
+    for other in still_open:
+        if root in (other.id, other.alternative_to_id):
+            _close(
+                session,
+                report,
+                other,
+                AmendmentStatus.superseded,
+                actor_id,
+                f"Alternative {amendment.id} was adopted.",
+            )
+    _recheck_open_rounds(
+        session, report=report, section=section, candidates=still_open, timeout=timeout
+    )
     return version
 
 
 def _recheck_open_rounds(
-    session: Session, *, report: Report, section: Section, timeout: float
+    session: Session,
+    *,
+    report: Report,
+    section: Section,
+    candidates: Iterable[Amendment],
+    timeout: float,
 ) -> None:
     """The section moved on: a round whose amendment no longer merges ends as conflicted;
-    one that still merges keeps its consents."""
-    for other in session.scalars(
-        select(Amendment).where(
-            Amendment.section_id == section.id,
-            Amendment.status == AmendmentStatus.consent_open,
-        )
-    ):
+    one that still merges keeps its consents. `candidates`: the section's open amendments."""
+    for other in candidates:
+        if other.status != AmendmentStatus.consent_open:
+            continue
         if rebase(session, other, timeout=timeout).text is None:
             _close(
                 session,

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import ScalarSelect, and_, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth import Principal
 from app.db import utcnow
@@ -659,12 +660,15 @@ def append_version(
         update(Section)
         .where(Section.id == section.id, Section.head_version == number - 1)
         .values(head_version=number, revision=Section.revision + 1)
+        .returning(Section.revision)
         .execution_options(synchronize_session=False)
-    )
-    if moved.rowcount != 1:  # type: ignore[attr-defined]
+    ).first()
+    if moved is None:
         raise StaleBase(f"Section {section.id} moved on while this write was in flight.")
+    # What the row now holds, without reading it again.
+    set_committed_value(section, "head_version", number)
+    set_committed_value(section, "revision", moved.revision)
     session.flush()
-    session.refresh(section)
     return version
 
 

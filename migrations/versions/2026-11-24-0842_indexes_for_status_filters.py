@@ -23,8 +23,10 @@ def upgrade() -> None:
     with op.batch_alter_table('amendment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_amendment_consent_deadline'))
         batch_op.drop_index(batch_op.f('ix_amendment_report_id'))
+        batch_op.drop_index(batch_op.f('ix_amendment_section_id'))
         batch_op.create_index(batch_op.f('ix_amendment_alternative_to_id'), ['alternative_to_id'], unique=False)
         batch_op.create_index('ix_amendment_report_id_status', ['report_id', 'status'], unique=False)
+        batch_op.create_index('ix_amendment_section_id_status', ['section_id', 'status'], unique=False)
         batch_op.create_index('ix_amendment_status_consent_deadline', ['status', 'consent_deadline'], unique=False)
 
     with op.batch_alter_table('meeting', schema=None) as batch_op:
@@ -48,9 +50,11 @@ def downgrade() -> None:
 
     with op.batch_alter_table('amendment', schema=None) as batch_op:
         batch_op.drop_index('ix_amendment_status_consent_deadline')
+        batch_op.drop_index('ix_amendment_section_id_status')
         batch_op.drop_index('ix_amendment_report_id_status')
         batch_op.drop_index(batch_op.f('ix_amendment_alternative_to_id'))
         batch_op.create_index(batch_op.f('ix_amendment_report_id'), ['report_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_amendment_section_id'), ['section_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_amendment_consent_deadline'), ['consent_deadline'], unique=False)
 
     # ### end Alembic commands ###
