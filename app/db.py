@@ -7,7 +7,7 @@ import weakref
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Protocol
 
 import anyio
 from fastapi import Depends, Request
@@ -70,6 +70,13 @@ def _notify_other_processes(session: Session) -> None:
         )
 
 
+DEADLINE_WATCH = "plenary.deadline_watch"
+
+
+class DueCheck(Protocol):
+    def nothing_due(self, now: datetime) -> bool: ...
+
+
 class Database:
     """Owns the engine; hands out sessions whose transaction is committed or rolled back here."""
 
@@ -98,6 +105,8 @@ class Database:
         # Called after every write transaction commits (read caches drop what they hold).
         self.commit_listeners: list[Callable[[], None]] = []
         self.write_sessions = sessionmaker(bind=self.write_engine, expire_on_commit=False)
+        # Set when one process serves the database: tells when no consent round can be due.
+        self.deadline_watch: DueCheck | None = None
         if not self.is_sqlite:
             event.listen(self.write_sessions, "before_commit", _notify_other_processes)
 
@@ -105,6 +114,7 @@ class Database:
     def session(self, *, write: bool = True) -> Iterator[Session]:
         factory = self.write_sessions if write else self._read_sessions
         session = factory()
+        session.info[DEADLINE_WATCH] = self.deadline_watch
         try:
             with session.begin():
                 yield session

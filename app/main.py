@@ -101,7 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if database.is_sqlite and settings.read_cache:  # one process serves the database
         app.state.read_cache = ReadCache()
         database.commit_listeners.append(app.state.read_cache.invalidate)
-        app.state.deadline_watch = DeadlineWatch(database)
+        app.state.deadline_watch = database.deadline_watch = DeadlineWatch(database)
     install_error_handlers(app)
     install_openapi(app)
     app.include_router(health_router)

@@ -25,7 +25,7 @@ from app.amendments.models import (
     DraftRevision,
 )
 from app.auth import Principal
-from app.db import utcnow
+from app.db import DEADLINE_WATCH, DueCheck, utcnow
 from app.errors import (
     Forbidden,
     InvalidState,
@@ -221,6 +221,9 @@ def _proposed_text(base: str, *, text: str | None, patch: str | None) -> str:
 def settle_due(session: Session, *, report: Report, now: datetime | None = None) -> None:
     """Close the consent rounds of `report` whose deadline has passed. Caller holds the lock."""
     now = now or utcnow()
+    watch: DueCheck | None = session.info.get(DEADLINE_WATCH)
+    if watch is not None and watch.nothing_due(now):
+        return
     due = list(
         session.scalars(
             select(Amendment)
