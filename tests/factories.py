@@ -88,3 +88,15 @@ def matched(client: TestClient, resource: str, headers: dict[str, str]) -> dict[
     """`headers` plus If-Match: the ETag of `resource` as this caller reads it now."""
     tag = client.get(resource, headers=headers).headers.get("etag")
     return {**headers, "If-Match": tag} if tag else dict(headers)
+
+
+def write_version(client: TestClient, room: Room, section_id: int, base: int, text: str) -> Any:
+    """The secretariat writes `text` over version `base` of a drafting section (201)."""
+    return ok(
+        client.post(
+            f"/v1/sections/{section_id}/versions",
+            json={"base_version": base, "text": text},
+            headers=room.secretariat.headers,
+        ),
+        201,
+    )

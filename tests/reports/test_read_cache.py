@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from fastapi.testclient import TestClient
 
 from tests.amendments.helpers import TEXT, report_with_section
-from tests.factories import make_room, matched, ok
+from tests.factories import make_room, matched, ok, write_version
 
 
 def test_a_write_is_seen_by_the_very_next_read(client: TestClient) -> None:
@@ -17,14 +17,7 @@ def test_a_write_is_seen_by_the_very_next_read(client: TestClient) -> None:
     member = room.members[0].headers
     for n in range(2, 12):
         ok(client.get(f"/v1/sections/{sid}", headers=member))  # warm whatever is warmed
-        ok(
-            client.post(
-                f"/v1/sections/{sid}/versions",
-                json={"base_version": n - 1, "text": f"{TEXT} ({n})"},
-                headers=room.secretariat.headers,
-            ),
-            201,
-        )
+        write_version(client, room, sid, n - 1, f"{TEXT} ({n})")
         head = ok(client.get(f"/v1/sections/{sid}", headers=member))
         assert head["head_version"] == n and head["head"]["text"].endswith(f"({n})")
 
@@ -81,14 +74,7 @@ def test_if_none_match_gets_304_until_the_text_changes(client: TestClient) -> No
     for _ in range(2):
         again = client.get(f"/v1/sections/{sid}", headers={**headers, "If-None-Match": tag})
         assert again.status_code == 304 and again.headers["etag"] == tag
-    ok(
-        client.post(
-            f"/v1/sections/{sid}/versions",
-            json={"base_version": 1, "text": TEXT + " More."},
-            headers=room.secretariat.headers,
-        ),
-        201,
-    )
+    write_version(client, room, sid, 1, TEXT + " More.")
     fresh = client.get(f"/v1/sections/{sid}", headers={**headers, "If-None-Match": tag})
     assert fresh.status_code == 200 and fresh.headers["etag"] != tag
 
@@ -113,14 +99,7 @@ def test_readers_racing_a_writer_never_see_an_acknowledged_write_undone(
     with ThreadPoolExecutor(max_workers=4) as pool:
         readers = [pool.submit(read) for _ in range(4)]
         for n in range(2, 30):
-            ok(
-                client.post(
-                    f"/v1/sections/{sid}/versions",
-                    json={"base_version": n - 1, "text": f"{TEXT} [{n}]"},
-                    headers=room.secretariat.headers,
-                ),
-                201,
-            )
+            write_version(client, room, sid, n - 1, f"{TEXT} [{n}]")
             acknowledged = n
         stop.set()
         for reader in readers:

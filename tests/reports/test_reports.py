@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 
-from tests.factories import Room, make_room, matched, ok
+from tests.factories import Room, make_room, matched, ok, write_version
 from tests.wgig import CHAPTERS, history_markdown
 
 
@@ -227,14 +227,7 @@ def test_history_is_paged(client: TestClient) -> None:
     rid = new_report(client, room)["id"]
     sid = add(client, room, rid, text="v1")["id"]
     for n in range(2, 8):
-        ok(
-            client.post(
-                f"/v1/sections/{sid}/versions",
-                json={"base_version": n - 1, "text": f"v{n}"},
-                headers=room.secretariat.headers,
-            ),
-            201,
-        )
+        write_version(client, room, sid, n - 1, f"v{n}")
     page = ok(client.get(f"/v1/sections/{sid}/versions?limit=3", headers=room.members[0].headers))
     assert [v["number"] for v in page["items"]] == [1, 2, 3] and page["next_after"] == 3
     page = ok(
