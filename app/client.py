@@ -63,6 +63,16 @@ def _retry_after(response: httpx.Response, ceiling: float = 30.0) -> float:
         return 1.0
 
 
+def _key_in_use(response: httpx.Response) -> bool:
+    try:
+        problem = response.json()
+    except ValueError:
+        return False
+    return isinstance(problem, dict) and str(problem.get("type")).endswith(
+        ":idempotency-key-in-use"
+    )
+
+
 class ProblemError(Exception):
     """An error answer from plenary (problem+json), or a transport failure (status 0)."""
 
@@ -135,6 +145,9 @@ class PlenaryClient:
                     break
                 if response.status_code == 429:
                     # Refused before anything ran, so any method may be sent again.
+                    pause = _retry_after(response)
+                elif response.status_code == 409 and _key_in_use(response):
+                    # Our earlier attempt is still running: the next one gets its answer.
                     pause = _retry_after(response)
                 elif response.status_code not in RETRY_STATUSES:
                     break

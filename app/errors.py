@@ -55,6 +55,10 @@ class Conflict(AppError):
     status, slug, title = 409, "conflict", "Conflict with the current state"
 
 
+class IdempotencyKeyInUse(Conflict):
+    slug, title = "idempotency-key-in-use", "A request with this Idempotency-Key is still running"
+
+
 class InvalidState(Conflict):
     slug, title = "invalid-state", "Not allowed in the current state"
 

@@ -3,7 +3,10 @@
 The key is scoped to the caller's token and the request path. A placeholder row is written
 in the request's own transaction before the endpoint runs; the route class fills in the
 answer just before that transaction commits, so only committed outcomes are ever replayed.
-A concurrent duplicate waits on the key's unique index and then replays the first answer.
+A duplicate sent while the first request still runs gets 409 `idempotency-key-in-use` with
+Retry-After (the Python client waits and sends it again, then gets the replay): within a
+process the route sees the key in flight before the request waits for anything; across
+PostgreSQL processes a transaction-scoped advisory lock on the key says the same.
 """
 
 from __future__ import annotations
@@ -15,14 +18,14 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request, Response
 from fastapi.routing import APIRoute
-from sqlalchemy import Integer, String, Text, UniqueConstraint, delete, select
+from sqlalchemy import Integer, String, Text, UniqueConstraint, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from starlette.concurrency import run_in_threadpool
 
 from app.auth import OptionalPrincipal, Principal
 from app.db import Base, SessionDep, utcnow
-from app.errors import Conflict, Unprocessable
+from app.errors import IdempotencyKeyInUse, Unprocessable
 
 REPLAYED_HEADER = "Idempotent-Replayed"
 
@@ -83,8 +86,32 @@ def _check(record: IdempotencyRecord, body_hash: str) -> None:
             "This Idempotency-Key was already used with a different request body.",
         )
     if record.status_code == 0:
-        raise Conflict("A request with this Idempotency-Key is still being processed.")
+        raise _in_use()
     raise IdempotentReplay(record)
+
+
+def _in_use() -> IdempotencyKeyInUse:
+    return IdempotencyKeyInUse(
+        "A request with this Idempotency-Key is still running; send it again shortly to get "
+        "its answer.",
+        headers={"Retry-After": "1"},
+    )
+
+
+def _advisory_key(scope: tuple[str, str, str]) -> int:
+    digest = hashlib.sha256("\x1f".join(scope).encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def _in_flight_identity(request: Request) -> tuple[str, str, str] | None:
+    """The token (hashed), route and key of a POST that carries both, as seen before any
+    dependency runs."""
+    key = request.headers.get("idempotency-key")
+    authorization = request.headers.get("authorization")
+    if not key or not authorization:
+        return None
+    token = hashlib.sha256(authorization.encode("utf-8", "surrogateescape")).hexdigest()
+    return token, f"{request.method} {request.url.path}", key
 
 
 async def claim_key(
@@ -114,6 +141,11 @@ def _claim(
         f"{request.method} {request.url.path}"[:300],
         idempotency_key,
     )
+    if session.get_bind().dialect.name == "postgresql":
+        # Held until this transaction ends: another process's duplicate sees it at once.
+        taken = session.scalar(select(func.pg_try_advisory_xact_lock(_advisory_key(scope))))
+        if not taken:
+            raise _in_use()
     now = utcnow()
     existing = _find(session, scope)
     if existing is not None:
@@ -172,6 +204,19 @@ class IdempotentRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def handle(request: Request) -> Response:
+            identity = _in_flight_identity(request) if request.method == "POST" else None
+            if identity is None:
+                return await run(request)
+            in_flight: set[tuple[str, str, str]] = request.app.state.idempotency_in_flight
+            if identity in in_flight:
+                raise _in_use()
+            in_flight.add(identity)
+            try:
+                return await run(request)
+            finally:
+                in_flight.discard(identity)
+
+        async def run(request: Request) -> Response:
             if request.method in WRITE_METHODS:
                 leave = await request.app.state.write_gate.enter()
                 # Pushed before the handler pushes its session, so unwound after the commit.

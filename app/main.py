@@ -95,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.write_limiter = WriteLimiter(
         per_second=settings.write_rate_per_second, burst=settings.write_burst
     )
+    app.state.idempotency_in_flight = set()  # (token hash, route, key) of running POSTs
     app.state.write_gate = WriteGate(1 if database.is_sqlite else settings.write_concurrency)
     app.state.read_cache = None
     app.state.deadline_watch = None
