@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, enum_column, utcnow
@@ -129,6 +129,21 @@ class MilestoneEntry(Base):
     label: Mapped[str] = mapped_column(String(50))
     heading: Mapped[str] = mapped_column(String(500))
     version_number: Mapped[int] = mapped_column(Integer)
+
+
+class OutlineShape(Base):
+    """The outline (order, nesting, kinds, labels, headings) as it stood from `created_at`
+    until the next shape. Written in the transaction of every change to it, so the report
+    can be exported as it stood at any time since."""
+
+    __tablename__ = "outline_shape"
+    __table_args__ = (Index("ix_outline_shape_report_id_created_at", "report_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # [{"id", "parent_id", "position", "kind", "label", "heading"}] of the live sections
+    sections: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
 
 
 class Certificate(Base):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import FastAPI
@@ -438,6 +440,55 @@ def test_export_at_a_timestamp(client: TestClient) -> None:
         headers=room.chair.headers,
     )
     assert naive.status_code == 400
+
+
+def test_export_at_a_timestamp_has_the_outline_of_that_time(client: TestClient) -> None:
+    room = make_room(client)
+    rid = new_report(client, room)["id"]
+    one = add(client, room, rid, label="I", heading="Introduction", text="Opening words.")
+    two = add(client, room, rid, label="II", heading="Definition", text="Defining words.")
+    time.sleep(0.01)
+    stamp = datetime.now(UTC).isoformat()
+    time.sleep(0.01)
+    # afterwards: II moves first, I is renamed, then removed, and III is added
+    ok(
+        client.post(
+            f"/v1/sections/{two['id']}/move",
+            json={"parent_id": None, "position": 0},
+            headers=matched(client, f"/v1/sections/{two['id']}", room.secretariat.headers),
+        )
+    )
+    ok(
+        client.patch(
+            f"/v1/sections/{one['id']}",
+            json={"heading": "Preamble"},
+            headers=matched(client, f"/v1/sections/{one['id']}", room.chair.headers),
+        )
+    )
+    ok(
+        client.delete(
+            f"/v1/sections/{one['id']}",
+            headers=matched(client, f"/v1/sections/{one['id']}", room.secretariat.headers),
+        )
+    )
+    add(client, room, rid, label="III", heading="Later", text="Later words.")
+
+    def export(**params: str) -> str:
+        return str(
+            client.get(
+                f"/v1/reports/{rid}/export",
+                params={"format": "markdown", **params},
+                headers=room.chair.headers,
+            ).text
+        )
+
+    then = export(at=stamp)
+    assert "Introduction" in then and "Preamble" not in then and "Later" not in then
+    assert then.index("Introduction") < then.index("Definition")
+    assert then.index("Opening words.") < then.index("Defining words.")
+    now = export()
+    assert "Introduction" not in now and "Opening words." not in now
+    assert now.index("Definition") < now.index("Later")
 
 
 def test_reading_200_sections_is_one_query_per_table(client: TestClient, app: FastAPI) -> None:
