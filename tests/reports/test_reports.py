@@ -32,6 +32,19 @@ def add(client: TestClient, room: Room, report_id: int, **fields: Any) -> dict[s
     )
 
 
+def move(
+    client: TestClient, room: Room, section_id: int, *, parent_id: int | None, position: int
+) -> dict[str, Any]:
+    resource = f"/v1/sections/{section_id}"
+    return ok(
+        client.post(
+            f"{resource}/move",
+            json={"parent_id": parent_id, "position": position},
+            headers=matched(client, resource, room.secretariat.headers),
+        )
+    )
+
+
 def outline(client: TestClient, room: Room, report_id: int) -> list[dict[str, Any]]:
     return ok(client.get(f"/v1/reports/{report_id}", headers=room.members[0].headers))["outline"]
 
@@ -101,20 +114,8 @@ def test_outline_edits_keep_order(client: TestClient) -> None:
             headers=matched(client, f"/v1/sections/{three['id']}", room.chair.headers),
         )
     )
-    ok(
-        client.post(
-            f"/v1/sections/{box['id']}/move",
-            json={"parent_id": one["id"], "position": 0},
-            headers=matched(client, f"/v1/sections/{box['id']}", room.secretariat.headers),
-        )
-    )
-    ok(
-        client.post(
-            f"/v1/sections/{three['id']}/move",
-            json={"parent_id": None, "position": 0},
-            headers=matched(client, f"/v1/sections/{three['id']}", room.secretariat.headers),
-        )
-    )
+    move(client, room, box["id"], parent_id=one["id"], position=0)
+    move(client, room, three["id"], parent_id=None, position=0)
     entries = outline(client, room, rid)
     assert [(s["label"], s["heading"], s["depth"], s["position"]) for s in entries] == [
         ("III", "Proposals", 0, 0),
@@ -291,13 +292,7 @@ def test_paragraph_numbers_run_on_after_a_move(client: TestClient) -> None:
     b = add(client, room, rid, label="II", text="Four.\n\nFive.")
     add(client, room, rid, label="III", text="Six.")
     assert [s["first_paragraph"] for s in outline(client, room, rid)] == [1, 4, 6]
-    ok(
-        client.post(
-            f"/v1/sections/{b['id']}/move",
-            json={"parent_id": None, "position": 0},
-            headers=matched(client, f"/v1/sections/{b['id']}", room.secretariat.headers),
-        )
-    )
+    move(client, room, b["id"], parent_id=None, position=0)
     assert [(s["label"], s["first_paragraph"]) for s in outline(client, room, rid)] == [
         ("II", 1),
         ("I", 3),
@@ -451,13 +446,7 @@ def test_export_at_a_timestamp_has_the_outline_of_that_time(client: TestClient) 
     stamp = datetime.now(UTC).isoformat()
     time.sleep(0.01)
     # afterwards: II moves first, I is renamed, then removed, and III is added
-    ok(
-        client.post(
-            f"/v1/sections/{two['id']}/move",
-            json={"parent_id": None, "position": 0},
-            headers=matched(client, f"/v1/sections/{two['id']}", room.secretariat.headers),
-        )
-    )
+    move(client, room, two["id"], parent_id=None, position=0)
     ok(
         client.patch(
             f"/v1/sections/{one['id']}",
