@@ -79,6 +79,10 @@ class MergeConflict(Conflict):
     slug, title = "amendment-conflict", "The amendment no longer applies to the current text"
 
 
+class DuplicateChange(MergeConflict):
+    slug, title = "amendment-duplicate", "The section already holds this exact change"
+
+
 class PreconditionFailed(AppError):
     status, slug, title = 412, "precondition-failed", "The resource changed since you read it"
 

@@ -12,9 +12,9 @@ PostgreSQL processes a transaction-scoped advisory lock on the key says the same
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Header, Request, Response
 from fastapi.routing import APIRoute
@@ -183,6 +183,22 @@ def _complete(session: Session, record: IdempotencyRecord, response: Response) -
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
+Prepare = Callable[[Request], Awaitable[None]]
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
+_PREPARE = "__plenary_prepare__"
+
+
+def prepared_by(prepare: Prepare) -> Callable[[Endpoint], Endpoint]:
+    """Run `prepare(request)` before the request waits for the write gate: work whose cost
+    grows with the input (diffing a new text) is done there, outside every lock, and left
+    on `request.state` for the endpoint, which checks it still matches under the lock."""
+
+    def mark(endpoint: Endpoint) -> Endpoint:
+        setattr(endpoint, _PREPARE, prepare)
+        return endpoint
+
+    return mark
+
 
 class IdempotentRoute(APIRoute):
     """Every write route: the per-token rate limit, and Idempotency-Key handling on POSTs."""
@@ -216,7 +232,11 @@ class IdempotentRoute(APIRoute):
             finally:
                 in_flight.discard(identity)
 
+        prepare: Prepare | None = getattr(self.endpoint, _PREPARE, None)
+
         async def run(request: Request) -> Response:
+            if prepare is not None:
+                await prepare(request)
             if request.method in WRITE_METHODS:
                 leave = await request.app.state.write_gate.enter()
                 # Pushed before the handler pushes its session, so unwound after the commit.

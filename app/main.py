@@ -28,7 +28,7 @@ from app.openapi import install_openapi
 from app.ratelimit import WriteLimiter
 from app.reports.read_cache import ReadCache, SectionReadCache
 from app.reports.router import router as reports_router
-from app.text.diffing import shutdown_offload
+from app.text import offload
 from app.webhooks.router import router as webhooks_router
 from app.webhooks.service import enqueue as enqueue_webhooks
 from app.webhooks.worker import deliver_forever
@@ -79,7 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sweeper.cancel()
         deliverer.cancel()
         broker.stop()
-        shutdown_offload()
+        offload.shutdown()
         database.dispose()
 
     app = FastAPI(

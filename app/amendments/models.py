@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, enum_column, utcnow
@@ -53,6 +54,9 @@ class Amendment(Base):
     base_version: Mapped[int] = mapped_column(Integer)
     proposed_text: Mapped[str] = mapped_column(Text)
     patch: Mapped[str] = mapped_column(Text)
+    # The exact edits from the base version to `proposed_text`, recorded once at proposal
+    # (and at each live-drafting revision): what rebasing carries onto the head.
+    edits: Mapped[list[list[Any]]] = mapped_column(JSON, default=list)
     proposer_id: Mapped[int] = mapped_column(ForeignKey("participant.id"))
     rationale: Mapped[str] = mapped_column(Text, default="")
     kind: Mapped[AmendmentKind] = mapped_column(enum_column(AmendmentKind))

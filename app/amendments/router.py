@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
-from app.amendments import service, views
+from app.amendments import prepare, service, views
 from app.amendments.models import AmendmentKind, AmendmentStatus, Answer
 from app.amendments.schemas import (
     Alternative,
@@ -22,7 +22,7 @@ from app.auth import CurrentPrincipal, OptionalPrincipal
 from app.db import SessionDep
 from app.deadlines import settle_before_request
 from app.etags import IfMatch, not_modified
-from app.idempotency import IdempotentRoute
+from app.idempotency import IdempotentRoute, prepared_by
 from app.reports import service as reports
 from app.reports.schemas import DiffOp, SectionDiff
 from app.schemas import MAX_ID, IdPath, NumberPath
@@ -46,6 +46,7 @@ def _timeout(request: Request) -> float:
     status_code=status.HTTP_201_CREATED,
     responses={409: {"description": "Conflicts with changes made since the base version"}},
 )
+@prepared_by(prepare.prepare_proposal)
 def propose_amendment(
     section_id: IdPath,
     body: AmendmentCreate,
@@ -67,6 +68,7 @@ def propose_amendment(
         alternative_to=body.alternative_to,
         consent_deadline=body.consent_deadline,
         timeout=_timeout(request),
+        prepared=prepare.prepared(request),
     )
     response.headers["ETag"] = service.amendment_etag(session, amendment)
     return views.amendment_read(session, amendment, principal)
@@ -120,7 +122,7 @@ def preview_amendment(
 ) -> Preview:
     """The text adoption would produce now (rebased onto the head), as a diff against it."""
     amendment = service.get_amendment(session, amendment_id=amendment_id, principal=principal)
-    return views.preview(session, amendment, timeout=_timeout(request))
+    return views.preview(session, amendment)
 
 
 @router.get("/amendments/{amendment_id}/alternatives", response_model=list[Alternative])
@@ -128,7 +130,7 @@ def list_alternatives(
     amendment_id: IdPath, request: Request, session: SessionDep, principal: OptionalPrincipal
 ) -> list[Alternative]:
     amendment = service.get_amendment(session, amendment_id=amendment_id, principal=principal)
-    return views.alternatives(session, amendment, principal, timeout=_timeout(request))
+    return views.alternatives(session, amendment, principal)
 
 
 @router.post("/amendments/{amendment_id}/floor", response_model=AmendmentRead)
@@ -153,7 +155,6 @@ def put_on_floor(
 )
 def adopt_amendment(
     amendment_id: IdPath,
-    request: Request,
     session: SessionDep,
     principal: CurrentPrincipal,
     response: Response,
@@ -163,7 +164,6 @@ def adopt_amendment(
         session,
         amendment_id=amendment_id,
         principal=principal,
-        timeout=_timeout(request),
         if_match=if_match,
     )
     response.headers["ETag"] = service.amendment_etag(session, amendment)
@@ -232,6 +232,7 @@ def escalate_amendment(
 
 
 @router.post("/amendments/{amendment_id}/revise", response_model=AmendmentRead, status_code=201)
+@prepared_by(prepare.prepare_amendment_revision)
 def revise_amendment(
     amendment_id: IdPath,
     body: AmendmentRevise,
@@ -250,6 +251,7 @@ def revise_amendment(
         patch=body.patch,
         rationale=body.rationale,
         timeout=_timeout(request),
+        prepared=prepare.prepared(request),
         if_match=if_match,
     )
     response.headers["ETag"] = service.amendment_etag(session, amendment)
@@ -259,7 +261,6 @@ def revise_amendment(
 @router.post("/amendments/{amendment_id}/consent", response_model=AmendmentRead)
 def consent_amendment(
     amendment_id: IdPath,
-    request: Request,
     session: SessionDep,
     principal: CurrentPrincipal,
     response: Response,
@@ -271,7 +272,6 @@ def consent_amendment(
         principal=principal,
         answer=Answer.consent,
         reason="",
-        timeout=_timeout(request),
     )
     response.headers["ETag"] = service.amendment_etag(session, amendment)
     return views.amendment_read(session, amendment, principal)
@@ -281,7 +281,6 @@ def consent_amendment(
 def object_amendment(
     amendment_id: IdPath,
     body: Objection,
-    request: Request,
     session: SessionDep,
     principal: CurrentPrincipal,
     response: Response,
@@ -293,7 +292,6 @@ def object_amendment(
         principal=principal,
         answer=Answer.object,
         reason=body.reason,
-        timeout=_timeout(request),
     )
     response.headers["ETag"] = service.amendment_etag(session, amendment)
     return views.amendment_read(session, amendment, principal)
@@ -325,6 +323,7 @@ def cancel_round(
     status_code=201,
     responses={412: {"description": "Someone revised the draft since you read it"}},
 )
+@prepared_by(prepare.prepare_draft_revision)
 def revise_draft(
     amendment_id: IdPath,
     body: DraftRevise,
@@ -344,6 +343,7 @@ def revise_draft(
         patch=body.patch,
         if_match=if_match,
         timeout=_timeout(request),
+        prepared=prepare.prepared(request),
     )
     response.headers["ETag"] = service.amendment_etag(session, amendment)
     return views.amendment_read(session, amendment, principal)

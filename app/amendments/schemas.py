@@ -97,10 +97,13 @@ class AmendmentRead(ReadModel):
 
 
 class EditRead(ReadModel):
-    start: int
+    start: int = Field(description="In the text of `version` - 1 (the base, for a proposal)")
     end: int
-    base_text: str
+    base_text: str = Field(description="The text this edit replaces")
     replacement: str
+    version: int | None = Field(
+        default=None, description="For a head edit: the version that made it"
+    )
 
 
 class ConflictRead(ReadModel):

@@ -24,6 +24,14 @@ from app.amendments.models import (
     ConsentVoter,
     DraftRevision,
 )
+from app.amendments.rebase import (
+    Prepared,
+    conflict_error,
+    rebase,
+    rebase_many,
+    record_wording,
+    wording_of,
+)
 from app.auth import Principal
 from app.db import DEADLINE_WATCH, DueCheck, utcnow
 from app.errors import (
@@ -39,11 +47,10 @@ from app.groups.models import PROPOSING_ROLES, VOTING_ROLES, Participant, Role
 from app.meetings.models import Meeting
 from app.reports import service as reports
 from app.reports.models import Report, ReportStatus, Section, Version, VersionSource
-from app.text import merge as merging
-from app.text.classify import suggest_kind
 from app.text.diffing import diff as text_diff
-from app.text.instructions import instruction
-from app.text.patches import PatchError, apply_exact, make_patch
+from app.text.edits import apply_edits
+from app.text.edits import to_json as edits_json
+from app.text.patches import PatchError, apply_exact
 
 DECIDERS_AFTER_ADOPTION = frozenset({Role.chair, Role.secretariat})
 
@@ -142,30 +149,6 @@ def _remember_round(session: Session, amendment_id: int, state: RoundState) -> N
 # --- text -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Rebased:
-    base: Version
-    head: Version
-    text: str | None
-    clashes: list[merging.Clash]
-
-
-def rebase(session: Session, amendment: Amendment, *, timeout: float) -> Rebased:
-    section = session.get(Section, amendment.section_id)
-    assert section is not None
-    base = reports.get_version(session, section=section, number=amendment.base_version)
-    head = (
-        base
-        if section.head_version == amendment.base_version
-        else reports.get_version(session, section=section, number=section.head_version)
-    )
-    try:
-        text = merging.merge(base.text, amendment.proposed_text, head.text, timeout=timeout)
-    except merging.MergeConflict as conflict:
-        return Rebased(base, head, None, conflict.clashes)
-    return Rebased(base, head, text, [])
-
-
 def alternative_group(session: Session, amendment: Amendment) -> list[Amendment]:
     root = _group_root(amendment)
     return list(
@@ -174,34 +157,6 @@ def alternative_group(session: Session, amendment: Amendment) -> list[Amendment]
             .where((Amendment.id == root) | (Amendment.alternative_to_id == root))
             .order_by(Amendment.id)
         )
-    )
-
-
-def edit_view(edit: merging.Edit, base: str) -> dict[str, object]:
-    return {
-        "start": edit.start,
-        "end": edit.end,
-        "base_text": base[edit.start : edit.end],
-        "replacement": edit.replacement,
-    }
-
-
-def conflict_error(amendment_id: int | None, rebased: Rebased) -> MergeConflict:
-    return MergeConflict(
-        "The section changed since the base version and this amendment now overlaps those "
-        "changes. Propose it again against the head version.",
-        amendment_id=amendment_id,
-        base_version=rebased.base.number,
-        head_version=rebased.head.number,
-        conflicts=[
-            {
-                "proposal": edit_view(c.proposal, rebased.base.text),
-                "head": edit_view(c.head, rebased.base.text),
-            }
-            for c in rebased.clashes
-        ],
-        base_text=rebased.base.text,
-        head_text=rebased.head.text,
     )
 
 
@@ -240,7 +195,7 @@ def settle_due(session: Session, *, report: Report, now: datetime | None = None)
         objected = state is not None and state.objected > 0
         if report.silence_procedure and not objected:
             try:
-                _apply(session, report=report, amendment=amendment, actor_id=None, timeout=2.0)
+                _apply(session, report=report, amendment=amendment, actor_id=None)
             except MergeConflict:
                 _close(
                     session,
@@ -390,21 +345,24 @@ def _group_root(amendment: Amendment) -> int:
 
 
 def _apply(
-    session: Session, *, report: Report, amendment: Amendment, actor_id: int | None, timeout: float
+    session: Session, *, report: Report, amendment: Amendment, actor_id: int | None
 ) -> Version:
-    """Adopt: exactly one new version, in this transaction, or a MergeConflict."""
-    rebased = rebase(session, amendment, timeout=timeout)
-    if rebased.text is None:
-        raise conflict_error(amendment.id, rebased)
+    """Adopt: exactly one new version, in this transaction, or a MergeConflict. The
+    amendment's recorded edits are carried onto the head; no text is diffed here."""
     section = session.get(Section, amendment.section_id)
     assert section is not None
+    rebased = rebase(session, amendment, section=section)
+    if rebased.edits is None:
+        raise conflict_error(session, amendment.id, rebased, section=section)
+    head = reports.get_version(session, section=section, number=section.head_version)
     version = reports.append_version(
         session,
         section=section,
-        text=rebased.text,
+        text=apply_edits(head.text, rebased.edits),
         author_id=amendment.proposer_id,
         source=VersionSource.amendment,
         amendment_id=amendment.id,
+        edits=edits_json(rebased.edits),
     )
     version.amendment_revision = amendment.draft_revision
     amendment.resulting_version = version.number
@@ -445,9 +403,7 @@ def _apply(
                 actor_id,
                 f"Alternative {amendment.id} was adopted.",
             )
-    _recheck_open_rounds(
-        session, report=report, section=section, candidates=still_open, timeout=timeout
-    )
+    _recheck_open_rounds(session, report=report, section=section, candidates=still_open)
     return version
 
 
@@ -457,22 +413,23 @@ def _recheck_open_rounds(
     report: Report,
     section: Section,
     candidates: Iterable[Amendment],
-    timeout: float,
 ) -> None:
-    """The section moved on: a round whose amendment no longer merges ends as conflicted;
-    one that still merges keeps its consents. `candidates`: the section's open amendments."""
-    for other in candidates:
-        if other.status != AmendmentStatus.consent_open:
+    """The section moved on: a round whose amendment no longer carries onto the head ends as
+    conflicted; one that still does keeps its consents. `candidates`: the section's open
+    amendments. Arithmetic on recorded edits only: forty open rounds cost forty list walks."""
+    rounds = [a for a in candidates if a.status == AmendmentStatus.consent_open]
+    for other_id, rebased in rebase_many(session, rounds, section=section).items():
+        if rebased.applies:
             continue
-        if rebase(session, other, timeout=timeout).text is None:
-            _close(
-                session,
-                report,
-                other,
-                AmendmentStatus.conflicted,
-                None,
-                f"Version {section.head_version} of the section overlaps this amendment.",
-            )
+        other = next(a for a in rounds if a.id == other_id)
+        _close(
+            session,
+            report,
+            other,
+            AmendmentStatus.conflicted,
+            None,
+            f"Version {section.head_version} of the section overlaps this amendment.",
+        )
 
 
 def _open_round(
@@ -503,6 +460,12 @@ def _open_round(
         voters=len(voters),
         deadline=None if deadline is None else deadline.isoformat(),
     )
+
+
+def _first_paragraph(session: Session, prepared: Prepared | None, section: Section) -> int:
+    if prepared is not None:
+        return prepared.first_paragraph
+    return reports.first_paragraph_of(session, section=section) or 1
 
 
 def _check_deadline(deadline: datetime | None) -> None:
@@ -537,7 +500,10 @@ def propose_amendment(
     consent_deadline: datetime | None,
     timeout: float,
     supersedes: Amendment | None = None,
+    prepared: Prepared | None = None,
 ) -> Amendment:
+    """`prepared`: the wording analysed before the transaction (see prepare.py); without
+    it (or when it no longer matches the base) the analysis runs here, under the lock."""
     report, section = reports.lock_section(
         session, section_id=section_id, principal=principal, roles=PROPOSING_ROLES
     )
@@ -570,31 +536,34 @@ def propose_amendment(
         if target.status not in OPEN_STATUSES:
             raise InvalidState(f"Amendment {alternative_to} is already {target.status.value}.")
         root = _group_root(target)
+    analysis = wording_of(
+        base,
+        proposed,
+        first_paragraph=_first_paragraph(session, prepared, section),
+        timeout=timeout,
+        prepared=prepared,
+    )
     amendment = Amendment(
         report_id=report.id,
         section_id=section.id,
         base_version=base_version,
-        proposed_text=proposed,
-        patch=patch if patch is not None else make_patch(base.text, proposed, timeout=timeout),
         proposer_id=principal.participant.id,
         rationale=rationale,
         kind=kind,
-        suggested_kind=AmendmentKind(suggest_kind(base.text, proposed)),
-        instruction=instruction(
-            base.text,
-            proposed,
-            first_paragraph=reports.first_paragraph_of(session, section=section) or 1,
-        ),
+        suggested_kind=AmendmentKind(analysis.suggested_kind),
         alternative_to_id=root,
         supersedes_id=None if supersedes is None else supersedes.id,
         consent_deadline=consent_deadline,
     )
+    record_wording(amendment, proposed, analysis)
+    if patch is not None:
+        amendment.patch = patch  # the proposer's own patch, as sent
     session.add(amendment)
     session.flush()
     if base_version != section.head_version:  # on the head it applies as it stands
-        rebased = rebase(session, amendment, timeout=timeout)
-        if rebased.text is None:
-            raise conflict_error(None, rebased)
+        rebased = rebase(session, amendment, section=section)
+        if not rebased.applies:
+            raise conflict_error(session, None, rebased, section=section)
     _event(
         session,
         report,
@@ -623,6 +592,7 @@ def revise_amendment(
     rationale: str | None,
     timeout: float,
     if_match: str | None,
+    prepared: Prepared | None = None,
 ) -> Amendment:
     """A new wording is a new amendment that supersedes the old one (and voids its consents)."""
     _report, old = _lock(
@@ -650,6 +620,7 @@ def revise_amendment(
         else None,
         timeout=timeout,
         supersedes=old,
+        prepared=prepared,
     )
     session.refresh(old)
     new.alternative_to_id = old.alternative_to_id
@@ -728,6 +699,7 @@ def revise_draft(
     patch: str | None,
     if_match: str | None,
     timeout: float,
+    prepared: Prepared | None = None,
 ) -> Amendment:
     """Live drafting on the floor: the secretariat, the chair or the proposer reshape the
     wording; each revision names the one it edits (If-Match), so no typist overwrites another."""
@@ -775,17 +747,17 @@ def revise_draft(
                 created_at=amendment.created_at,
             )
         )
-    amendment.proposed_text = wording
-    rebased = rebase(session, amendment, timeout=timeout)
-    if rebased.text is None:
-        raise conflict_error(amendment.id, rebased)
-    amendment.patch = make_patch(base.text, wording, timeout=timeout)
-    amendment.instruction = instruction(
-        base.text,
+    analysis = wording_of(
+        base,
         wording,
-        first_paragraph=reports.first_paragraph_of(session, section=section) or 1,
+        first_paragraph=_first_paragraph(session, prepared, section),
+        timeout=timeout,
+        prepared=prepared,
     )
-    amendment.suggested_kind = AmendmentKind(suggest_kind(base.text, wording))
+    record_wording(amendment, wording, analysis)
+    rebased = rebase(session, amendment, section=section)
+    if not rebased.applies:
+        raise conflict_error(session, amendment.id, rebased, section=section)
     amendment.draft_revision += 1
     session.add(
         DraftRevision(
@@ -842,7 +814,6 @@ def adopt_amendment(
     *,
     amendment_id: int,
     principal: Principal,
-    timeout: float,
     if_match: str | None,
 ) -> Amendment:
     report, amendment = _lock(
@@ -865,13 +836,7 @@ def adopt_amendment(
             )
         _require_status(amendment, AmendmentStatus.proposed, action="adopt")
         _ensure_window_open(report)
-    _apply(
-        session,
-        report=report,
-        amendment=amendment,
-        actor_id=principal.participant_id,
-        timeout=timeout,
-    )
+    _apply(session, report=report, amendment=amendment, actor_id=principal.participant_id)
     return amendment
 
 
@@ -959,7 +924,6 @@ def answer_round(
     principal: Principal,
     answer: Answer,
     reason: str,
-    timeout: float,
 ) -> Amendment:
     report, amendment = _lock(
         session,
@@ -997,7 +961,7 @@ def answer_round(
             "Blocked: a voting member objected.",
         )
     elif len(state.pending) == 1:  # this answer was the last one missing
-        _apply(session, report=report, amendment=amendment, actor_id=None, timeout=timeout)
+        _apply(session, report=report, amendment=amendment, actor_id=None)
         amendment.outcome_note = "Adopted by unanimous consent."
     session.flush()
     _remember_round(session, amendment.id, RoundState(state.voters, [*state.answers, consent]))

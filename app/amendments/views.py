@@ -6,19 +6,22 @@ from sqlalchemy.orm import Session
 
 from app.amendments import service
 from app.amendments.models import Amendment
+from app.amendments.rebase import conflict_views, rebase
 from app.amendments.schemas import (
     Alternative,
     AmendmentRead,
     ConflictRead,
     ConsentAnswer,
-    EditRead,
     Preview,
     Tally,
 )
 from app.auth import Principal
+from app.reports import service as reports
+from app.reports.models import Section
 from app.reports.schemas import DiffOp
 from app.reports.service import is_attributed
 from app.text import diffing
+from app.text.edits import apply_edits
 
 
 def amendment_reads(
@@ -67,35 +70,41 @@ def amendment_read(
     return amendment_reads(session, [amendment], principal)[0]
 
 
-def preview(session: Session, amendment: Amendment, *, timeout: float) -> Preview:
-    rebased = service.rebase(session, amendment, timeout=timeout)
+def preview(session: Session, amendment: Amendment) -> Preview:
+    section = session.get(Section, amendment.section_id)
+    assert section is not None
+    rebased = rebase(session, amendment, section=section)
+    head = reports.get_version(session, section=section, number=rebased.head_version)
+    text: str | None = None
     ops: diffing.Diff = []
-    if rebased.text is not None:
-        ops = diffing.diff(rebased.head.text, rebased.text, granularity="word", timeout=timeout)
+    conflicts: list[ConflictRead] = []
+    if rebased.edits is not None:
+        text = apply_edits(head.text, rebased.edits)
+        ops = diffing.from_edits(head.text, rebased.edits)
+    else:
+        base = reports.get_version(session, section=section, number=rebased.base_version)
+        conflicts = [
+            ConflictRead.model_validate(view)
+            for view in conflict_views(session, section=section, base=base, clashes=rebased.clashes)
+        ]
     return Preview(
         amendment_id=amendment.id,
-        base_version=rebased.base.number,
-        head_version=rebased.head.number,
-        applies=rebased.text is not None,
-        text=rebased.text,
-        ops=[DiffOp(op=op, text=text) for op, text in ops],
+        base_version=rebased.base_version,
+        head_version=rebased.head_version,
+        applies=rebased.applies,
+        text=text,
+        ops=[DiffOp(op=op, text=chunk) for op, chunk in ops],
         html=diffing.to_html(ops, context=1) if ops else "",
-        conflicts=[
-            ConflictRead(
-                proposal=EditRead.model_validate(service.edit_view(c.proposal, rebased.base.text)),
-                head=EditRead.model_validate(service.edit_view(c.head, rebased.base.text)),
-            )
-            for c in rebased.clashes
-        ],
+        conflicts=conflicts,
     )
 
 
 def alternatives(
-    session: Session, amendment: Amendment, principal: Principal | None, *, timeout: float
+    session: Session, amendment: Amendment, principal: Principal | None
 ) -> list[Alternative]:
     group = service.alternative_group(session, amendment)
     reads = amendment_reads(session, group, principal)
     return [
-        Alternative(amendment=read, preview=preview(session, a, timeout=timeout))
+        Alternative(amendment=read, preview=preview(session, a))
         for a, read in zip(group, reads, strict=True)
     ]

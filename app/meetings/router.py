@@ -132,12 +132,7 @@ def get_floor(
     """What the wall shows: the text, the amendment on the floor as tracked changes, the
     meeting and the latest decisions."""
     report = reports.get_report(session, report_id=report_id, principal=principal)
-    return screen.floor_state(
-        session,
-        report,
-        principal,
-        timeout=float(request.app.state.settings.diff_timeout_seconds),
-    )
+    return screen.floor_state(session, report, principal)
 
 
 @router.get("/reports/{report_id}/certificate", response_model=CertificateRead)

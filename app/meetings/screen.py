@@ -32,9 +32,7 @@ DECIDED = [
 ]
 
 
-def floor_state(
-    session: Session, report: Report, principal: Principal | None, *, timeout: float
-) -> FloorState:
+def floor_state(session: Session, report: Report, principal: Principal | None) -> FloorState:
     meeting = session.scalar(
         select(Meeting)
         .where(Meeting.report_id == report.id)
@@ -48,7 +46,7 @@ def floor_state(
         if on_floor is not None:
             floor = FloorAmendment(
                 amendment=amendment_read(session, on_floor, principal),
-                preview=preview(session, on_floor, timeout=timeout),
+                preview=preview(session, on_floor),
             )
             if reports.is_attributed(principal) and on_floor.draft_revision > 1:
                 author = session.scalar(

@@ -56,6 +56,10 @@ class Report(Base):
     disclaimer: Mapped[str] = mapped_column(Text, default=DEFAULT_DISCLAIMER)
     silence_procedure: Mapped[bool] = mapped_column(Boolean, default=False)
     is_public: Mapped[bool] = mapped_column(Boolean, default=False)
+    # For a report imported from Markdown, what its sections do not hold, so the source
+    # export gives the file back byte for byte: {"front": front matter as written,
+    # "newline": "\n" or "\r\n"} (markdown.ParsedDocument).
+    source_layout: Mapped[dict[str, str] | None] = mapped_column(JSON, default=None)
     adopted_at: Mapped[datetime | None] = mapped_column(default=None)
     editorial_window_ends_at: Mapped[datetime | None] = mapped_column(default=None)
     transmitted_at: Mapped[datetime | None] = mapped_column(default=None)
@@ -77,6 +81,8 @@ class Section(Base):
     heading: Mapped[str] = mapped_column(String(500), default="")
     position: Mapped[int] = mapped_column(Integer)
     head_version: Mapped[int] = mapped_column(Integer, default=0)
+    # The heading line as written in an imported Markdown file (with its line break).
+    source_heading: Mapped[str | None] = mapped_column(Text, default=None)
     removed_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revision: Mapped[int] = mapped_column(Integer, default=1)
@@ -103,6 +109,10 @@ class Version(Base):
     )
     amendment_revision: Mapped[int | None] = mapped_column(Integer, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # The exact edits from the previous version ([[start, end, replacement], ...] in its
+    # coordinates); None for a section's first version. Rebasing carries amendments
+    # through these (app/text/rebase.py) instead of diffing texts.
+    edits: Mapped[list[list[Any]] | None] = mapped_column(JSON, default=None)
 
 
 class Milestone(Base):

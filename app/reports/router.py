@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from starlette.concurrency import run_in_threadpool
@@ -16,9 +17,9 @@ from app.auth import (
 from app.db import Database, SessionDep
 from app.errors import BadRequest
 from app.etags import IfMatch, not_modified
-from app.idempotency import IdempotentRoute
-from app.reports import service, views
-from app.reports.models import Report
+from app.idempotency import IdempotentRoute, prepared_by
+from app.reports import prepare, service, views
+from app.reports.models import Report, ReportStatus
 from app.reports.read_cache import CachedSection, ReadCache
 from app.reports.schemas import (
     MilestoneCreate,
@@ -38,12 +39,14 @@ from app.reports.schemas import (
     VersionPage,
     VersionRead,
 )
+from app.reports.views import ExportFormat
 from app.schemas import MAX_ID, IdPath, Moment, NumberPath
 
 router = APIRouter(prefix="/v1", route_class=IdempotentRoute, tags=["reports"])
 
 EXPORT_MEDIA = {
     "markdown": "text/markdown; charset=utf-8",
+    "source": "text/markdown; charset=utf-8",
     "html": "text/html; charset=utf-8",
     "text": "text/plain; charset=utf-8",
 }
@@ -278,8 +281,13 @@ def remove_section(
     status_code=status.HTTP_201_CREATED,
     responses={409: {"description": "`base_version` is not the head; the head is in the body"}},
 )
+@prepared_by(prepare.prepare_version_write)
 def write_version(
-    section_id: IdPath, body: VersionCreate, session: SessionDep, principal: CurrentPrincipal
+    section_id: IdPath,
+    body: VersionCreate,
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
 ) -> VersionRead:
     version = service.write_version(
         session,
@@ -287,6 +295,8 @@ def write_version(
         principal=principal,
         base_version=body.base_version,
         text=body.text,
+        timeout=float(request.app.state.settings.diff_timeout_seconds),
+        prepared=prepare.prepared(request),
     )
     return views.version_read(version, principal)
 
@@ -393,7 +403,14 @@ def export_report(
     report_id: IdPath,
     session: SessionDep,
     principal: OptionalPrincipal,
-    format: Literal["markdown", "html", "text"] = "markdown",
+    format: Annotated[
+        ExportFormat,
+        Query(
+            description="`source`: an imported Markdown file as it came, byte for byte, with "
+            "today's text (while drafting, the disclaimer is in the `Plenary-Disclaimer` "
+            "header: the file has no place for it)"
+        ),
+    ] = "markdown",
     milestone: Annotated[
         int | None, Query(ge=1, le=MAX_ID, description="Export as at this milestone")
     ] = None,
@@ -403,7 +420,10 @@ def export_report(
 ) -> Response:
     report = service.get_report(session, report_id=report_id, principal=principal)
     body = views.export(session, report, format=format, milestone_id=milestone, at=_aware(at))
-    return Response(content=body, media_type=EXPORT_MEDIA[format])
+    headers = {}
+    if format == "source" and report.status == ReportStatus.drafting and report.disclaimer:
+        headers["Plenary-Disclaimer"] = quote(report.disclaimer)
+    return Response(content=body, media_type=EXPORT_MEDIA[format], headers=headers)
 
 
 @router.get("/reports/{report_id}/compare", response_model=ReportComparison)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -42,6 +43,8 @@ from app.reports.models import (
 from app.reports.read_cache import Grant
 from app.reports.schemas import ReportUpdate
 from app.text import markdown
+from app.text.edits import Edit, compute_edits
+from app.text.edits import to_json as edits_json
 from app.text.outline import Node, Placed, order
 from app.text.paragraphs import paragraph_count
 
@@ -262,6 +265,7 @@ def import_report(
         symbol=(symbol if symbol is not None else meta.get("symbol", ""))[:100],
         disclaimer=disclaimer if disclaimer is not None else meta.get("disclaimer"),
     )
+    report.source_layout = {"front": document.front, "newline": document.newline}
     count = 0
     level: list[tuple[int | None, list[markdown.ParsedSection]]] = [(None, document.sections)]
     while level:
@@ -277,6 +281,7 @@ def import_report(
                     heading=parsed.heading[:500],
                     position=position,
                     head_version=1,
+                    source_heading=parsed.source_heading or None,
                 )
                 session.add(section)
                 created.append((section, parsed))
@@ -629,6 +634,16 @@ def remove_section(
     return section
 
 
+def source_headings(session: Session, *, report_id: int) -> dict[int, str]:
+    """Each imported section's heading line as written in its Markdown source."""
+    rows = session.execute(
+        select(Section.id, Section.source_heading).where(
+            Section.report_id == report_id, Section.source_heading.is_not(None)
+        )
+    ).all()
+    return {row.id: row.source_heading for row in rows}
+
+
 def first_paragraph_of(session: Session, *, section: Section) -> int | None:
     if section.removed_at is not None:
         return None
@@ -648,12 +663,15 @@ def append_version(
     text: str,
     author_id: int | None,
     source: VersionSource,
+    edits: list[list[Any]],
     amendment_id: int | None = None,
 ) -> Version:
-    """The one way a section gets a new version; the caller holds the report lock."""
+    """The one way a section gets a new version; the caller holds the report lock.
+    `edits`: exactly what changed from the head (see Version.edits)."""
     number = section.head_version + 1
     version = _new_version(section.id, number, text, author_id, source)
     version.amendment_id = amendment_id
+    version.edits = edits
     session.add(version)
     # Compare-and-set on the head: a writer that somehow missed the report lock still
     # cannot produce two versions with one number (the unique key backs this up).
@@ -674,8 +692,17 @@ def append_version(
 
 
 def write_version(
-    session: Session, *, section_id: int, principal: Principal, base_version: int, text: str
+    session: Session,
+    *,
+    section_id: int,
+    principal: Principal,
+    base_version: int,
+    text: str,
+    timeout: float,
+    prepared: PreparedEdits | None = None,
 ) -> Version:
+    """A direct edit. `prepared`: its edits, diffed before the transaction; used when they
+    were made from the head it still names, else diffed here (bounded by `timeout`)."""
     section = get_section(session, section_id=section_id, principal=principal)
     report = lock_report(
         session, report_id=section.report_id, principal=principal, roles=DRAFTING_ROLES
@@ -684,20 +711,25 @@ def write_version(
     session.refresh(section)
     if section.removed_at is not None:
         raise InvalidState(f"Section {section.id} has been removed.")
+    head = get_version(session, section=section, number=section.head_version)
     if base_version != section.head_version:
-        head = get_version(session, section=section, number=section.head_version)
         raise StaleBase(
             f"You edited version {base_version}, but the head of section {section.id} is "
             f"version {section.head_version}. Merge your change into the head and retry.",
             head_version=section.head_version,
             head={"number": head.number, "sha256": head.sha256, "text": head.text},
         )
+    if prepared is not None and prepared.base_sha256 == head.sha256 and prepared.text == text:
+        edits = prepared.edits
+    else:
+        edits = compute_edits(head.text, text, timeout=timeout)
     version = append_version(
         session,
         section=section,
         text=text,
         author_id=principal.participant_id,
         source=VersionSource.edit,
+        edits=edits_json(edits),
     )
     record_event(
         session,
@@ -712,6 +744,15 @@ def write_version(
         },
     )
     return version
+
+
+@dataclass(frozen=True)
+class PreparedEdits:
+    """A direct edit diffed before the transaction (see prepare.py)."""
+
+    base_sha256: str
+    text: str
+    edits: list[Edit]
 
 
 def get_version(session: Session, *, section: Section, number: int) -> Version:

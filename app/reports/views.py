@@ -25,7 +25,7 @@ from app.reports.schemas import (
     VersionRead,
     VersionSummary,
 )
-from app.text import diffing, render
+from app.text import diffing, markdown, render
 from app.text.outline import Node, order
 
 
@@ -151,11 +151,14 @@ def _snapshot(
     return service.current_nodes(session, report_id=report.id, with_text=True), None
 
 
+ExportFormat = Literal["markdown", "source", "html", "text"]
+
+
 def export(
     session: Session,
     report: Report,
     *,
-    format: Literal["markdown", "html", "text"],
+    format: ExportFormat,
     milestone_id: int | None,
     at: datetime | None,
 ) -> str:
@@ -170,6 +173,14 @@ def export(
     placed = order(nodes)
     if format == "markdown":
         return render.to_markdown(info, placed)
+    if format == "source":
+        layout = report.source_layout or {}
+        return markdown.to_source(
+            layout.get("front", ""),
+            layout.get("newline", "\n"),
+            placed,
+            service.source_headings(session, report_id=report.id),
+        )
     if format == "html":
         return render.to_html(info, placed)
     return render.to_text(info, placed)

@@ -1,19 +1,24 @@
 """Suggesting whether a change is editorial or substantive.
 
-Editorial: the change touches nothing but whitespace, punctuation, capitalisation, list
-numbering at the start of a line, or fixes an obvious misspelling. Anything else may raise
+Editorial: the change touches nothing but layout (spaces, line breaks, blank lines),
+punctuation, capitalisation, list or clause numbering at the start of a line (`c)` -> `d)`,
+`3.2` -> `3.3`), or fixes an obvious misspelling. Anything else may raise
 an issue of substance. The proposer's declared kind stands; this is only a suggestion.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from app.text.diffing import diff
+from app.text.edits import Edit
+from app.text.hunks import hunks
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
-_MARKER = re.compile(r"^\(?(?:\d+|[ivxlcdm]+|[a-z])[.)]?$", re.IGNORECASE)
-_LINE_START = re.compile(r"(?:^|\n)[ \t\-*(]*$")
+_MARKER = re.compile(r"^\(?(?:\d+(?:\.\d+)*|[ivxlcdm]+|[a-z])[.)]?$", re.IGNORECASE)
+# What may stand between the start of a line and a changed marker: bullets, an opening
+# bracket, and the unchanged leading parts of a clause number ("3." before "2" -> "3").
+_LINE_START = re.compile(r"(?:^|\n)[ \t\-*(]*(?:\d+\.)*$")
 
 
 def _normal(text: str) -> str:
@@ -54,29 +59,15 @@ def _is_renumbering(old: str, new: str, prefix: str) -> bool:
     )
 
 
-def suggest_kind(before: str, after: str) -> str:
-    # Each hunk is judged on its own; the word diff only looks at the changed middle.
-    ops = diff(before, after, granularity="word")
-    position = 0
-    index = 0
-    while index < len(ops):
-        op, text = ops[index]
-        if op == "equal":
-            position += len(text)
-            index += 1
+def suggest_kind(before: str, edits: Sequence[Edit]) -> str:
+    """Each place is judged on its own (see `hunks.py`)."""
+    for hunk in hunks(before, edits):
+        if hunk.layout_only or _normal(hunk.deleted) == _normal(hunk.inserted):
             continue
-        deleted, inserted = "", ""
-        while index < len(ops) and ops[index][0] != "equal":
-            if ops[index][0] == "delete":
-                deleted += ops[index][1]
-            else:
-                inserted += ops[index][1]
-            index += 1
-        prefix = before[:position]
-        position += len(deleted)
-        if _normal(deleted) == _normal(inserted):
+        prefix = before[: hunk.start]
+        if _is_spelling_fix(hunk.deleted, hunk.inserted):
             continue
-        if _is_spelling_fix(deleted, inserted) or _is_renumbering(deleted, inserted, prefix):
+        if _is_renumbering(hunk.deleted, hunk.inserted, prefix):
             continue
         return "substantive"
     return "editorial"

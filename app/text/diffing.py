@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import html
 import re
-import threading
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
+from collections.abc import Sequence
 from typing import Literal
 
 from diff_match_patch import diff_match_patch
+
+from app.text import offload
+from app.text.edits import Edit
 
 Op = Literal["equal", "insert", "delete"]
 Granularity = Literal["char", "word"]
@@ -32,6 +33,22 @@ def raw_diff(before: str, after: str, *, timeout: float) -> list[tuple[int, str]
     diffs: list[tuple[int, str]] = dmp.diff_main(before, after)
     dmp.diff_cleanupSemantic(diffs)
     return diffs
+
+
+def from_edits(text: str, edits: Sequence[Edit]) -> Diff:
+    """Tracked changes for people from exact edits of `text` (no diffing of texts): the
+    edits as they are, then semantic cleanup so a rewritten phrase reads as one change."""
+    raw: list[tuple[int, str]] = []
+    cursor = 0
+    for edit in (e.trimmed(text) for e in edits):
+        raw.append((0, text[cursor : edit.start]))
+        raw.append((-1, text[edit.start : edit.end]))
+        raw.append((1, edit.replacement))
+        cursor = edit.end
+    raw.append((0, text[cursor:]))
+    raw = [(op, chunk) for op, chunk in raw if chunk]
+    diff_match_patch().diff_cleanupSemantic(raw)
+    return [(_OPS[op], chunk) for op, chunk in raw]
 
 
 def diff(
@@ -100,33 +117,13 @@ def _word_diff_all(before: str, after: str, timeout: float) -> list[tuple[int, s
     return [(op, "".join(tokens[ord(c) - 0xF0000] for c in text)) for op, text in coded]
 
 
-_pool: ProcessPoolExecutor | None = None
-_pool_lock = threading.Lock()
-OFFLOAD_CHARS = 50_000
-
-
 def diff_offloaded(
     before: str, after: str, *, granularity: Granularity = "char", timeout: float = 2.0
 ) -> Diff:
-    """Big diffs run in a worker process: pure-Python diffing holds the GIL, and two unrelated
-    200 KB texts would otherwise stall every other request for the whole timeout."""
-    global _pool
-    if len(before) + len(after) < OFFLOAD_CHARS:
-        return diff(before, after, granularity=granularity, timeout=timeout)
-    with _pool_lock:
-        if _pool is None:
-            _pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
-        pool = _pool
-    return pool.submit(diff, before, after, granularity=granularity, timeout=timeout).result()
-
-
-def shutdown_offload() -> None:
-    """Stop the diff worker process (at server shutdown; a running diff ends by its timeout)."""
-    global _pool
-    with _pool_lock:
-        pool, _pool = _pool, None
-    if pool is not None:
-        pool.shutdown(wait=False, cancel_futures=True)
+    """Big diffs run in the worker process (see offload.py)."""
+    return offload.run(
+        diff, before, after, size=len(before) + len(after), granularity=granularity, timeout=timeout
+    )
 
 
 def stats(ops: Diff) -> dict[str, int]:

@@ -1,143 +1,234 @@
 """An amendment in the words a chair reads out:
-`In paragraph 12, after "governments" insert ", the private sector and civil society"`."""
+`In paragraph 12, after "the governments" insert ", the private sector and civil society".`
+
+Every place names its paragraph (numbered continuously across the report); every quoted
+anchor occurs once in its paragraph; quotes are never cut and never empty; changes of
+layout alone (line breaks, spacing, blank lines) say so instead of quoting the same words
+twice. Several places give a numbered list, one place per line.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.text.diffing import diff
-from app.text.paragraphs import blocks
+from app.text.edits import Edit
+from app.text.hunks import Hunk, hunks
+from app.text.paragraphs import Block, blocks
 
-_MAX_QUOTE = 300
-_WORDS = re.compile(r"\S+")
+_WORD = re.compile(r"\S+")
+_LONG = 200  # characters: longer insertions are given as a block on their own line
 
 
 @dataclass(frozen=True)
-class Hunk:
-    start: int  # offset in the base text
-    deleted: str
-    inserted: str
+class _Place:
+    first: int  # paragraph indexes within the section, 0-based
+    last: int
 
 
-def hunks(before: str, after: str) -> list[Hunk]:
-    found: list[Hunk] = []
-    ops = diff(before, after, granularity="word")
-    position = 0
-    index = 0
-    while index < len(ops):
-        op, text = ops[index]
-        if op == "equal":
-            position += len(text)
-            index += 1
-            continue
-        start = position
-        deleted, inserted = "", ""
-        while index < len(ops) and ops[index][0] != "equal":
-            if ops[index][0] == "delete":
-                deleted += ops[index][1]
-            else:
-                inserted += ops[index][1]
-            index += 1
-        position += len(deleted)
-        found.append(Hunk(start, deleted, inserted))
-    return found
-
-
-def _quote(text: str) -> str:
-    text = " ".join(text.split()) if "\n\n" not in text else text.strip()
-    if len(text) > _MAX_QUOTE:
-        text = text[: _MAX_QUOTE - 1].rstrip() + "…"
-    return f'"{text}"'
-
-
-def _words_before(paragraph: str, offset: int, count: int = 3) -> str:
-    return " ".join(_WORDS.findall(paragraph[:offset])[-count:])
-
-
-def _words_after(paragraph: str, offset: int, count: int = 3) -> str:
-    return " ".join(_WORDS.findall(paragraph[offset:])[:count])
-
-
-def _occurrences(text: str, phrase: str) -> int:
-    return len(re.findall(rf"(?<!\w){re.escape(phrase)}(?!\w)", text))
-
-
-def _phrase(hunk: Hunk, paragraph: str, offset: int) -> str:
-    """`offset` is where the hunk starts inside `paragraph`."""
-    deleted, inserted = hunk.deleted.strip(), hunk.inserted.strip()
-    if deleted and _occurrences(paragraph, deleted) > 1:
-        anchor = _words_before(paragraph, offset)
-        where = f'after "{anchor}", ' if anchor else "at the beginning, "
-    else:
-        where = ""
-    if deleted and inserted:
-        return f"{where}replace {_quote(deleted)} with {_quote(inserted)}"
-    if deleted:
-        return f"{where}delete {_quote(deleted)}"
-    anchor = _words_before(paragraph, offset)
-    if anchor:
-        return f'after "{anchor}" insert {_quote(inserted)}'
-    following = _words_after(paragraph, offset)
-    if following:
-        return f'before "{following}" insert {_quote(inserted)}'
-    return f"insert {_quote(inserted)}"
-
-
-def _new_paragraphs(hunk: Hunk) -> bool:
-    return (
-        not hunk.deleted.strip()
-        and "\n\n" in hunk.inserted.strip("\n") + "\n\n"
-        and (hunk.inserted.startswith("\n") or hunk.inserted.rstrip(" \t").endswith("\n"))
-    )
-
-
-def instruction(before: str, after: str, *, first_paragraph: int = 1) -> str:
+def instruction(before: str, edits: Sequence[Edit], *, first_paragraph: int = 1) -> str:
     """`first_paragraph` is the report-wide number of the section's first paragraph."""
-    found = hunks(before, after)
+    found = hunks(before, edits)
     if not found:
         return "No change."
     numbered = [b for b in blocks(before) if b.numbered]
-    groups: list[tuple[str, list[str]]] = []
+    writer = _Writer(before, numbered, first_paragraph)
+    items: list[str] = []
+    layout: list[_Place] = []
     for hunk in found:
-        end = hunk.start + len(hunk.deleted)
-        inside = [i for i, b in enumerate(numbered) if b.start <= end and hunk.start <= b.end]
-        if not numbered:
-            prefix, phrase = "In the section", _phrase(hunk, before, hunk.start)
-        elif _new_paragraphs(hunk):
-            count = len([p for p in hunk.inserted.split("\n\n") if p.strip()])
-            noun = "a new paragraph" if count == 1 else f"{count} new paragraphs"
-            starting = [i for i, b in enumerate(numbered) if b.start == hunk.start]
-            earlier = [i for i, b in enumerate(numbered) if b.start < hunk.start]
-            if (starting and hunk.inserted.rstrip(" \t").endswith("\n")) or not earlier:
-                index = starting[0] if starting else 0
-                prefix = f"Before paragraph {first_paragraph + index}"
+        if hunk.layout_only:
+            place = writer.place(hunk)
+            if layout and place.first <= layout[-1].last + 1:
+                layout[-1] = _Place(layout[-1].first, max(layout[-1].last, place.last))
             else:
-                prefix = f"After paragraph {first_paragraph + earlier[-1]}"
-            phrase = f"insert {noun}: {_quote(hunk.inserted.strip())}"
-        else:
-            if not inside:
-                earlier = [i for i, b in enumerate(numbered) if b.start <= hunk.start]
-                inside = [earlier[-1] if earlier else 0]
-            first, last = inside[0], inside[-1]
-            prefix = (
-                f"In paragraph {first_paragraph + first}"
-                if first == last
-                else f"In paragraphs {first_paragraph + first}-{first_paragraph + last}"
+                layout.append(place)
+            continue
+        items.extend(writer.layout_items(layout))
+        layout = []
+        items.append(writer.item(hunk))
+    items.extend(writer.layout_items(layout))
+    if len(items) == 1:
+        return items[0]
+    return "\n".join(f"{n}. {item}" for n, item in enumerate(items, start=1))
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _quote(text: str) -> str:
+    text = text.strip("\n") if "\n\n" in text.strip() else _normal(text)
+    return f'"{text}"'
+
+
+class _Writer:
+    def __init__(self, text: str, numbered: list[Block], first_paragraph: int) -> None:
+        self.text = text
+        self.numbered = numbered
+        self.first_paragraph = first_paragraph
+
+    def number(self, index: int) -> int:
+        return self.first_paragraph + index
+
+    def span(self, place: _Place) -> str:
+        if place.first == place.last:
+            return f"paragraph {self.number(place.first)}"
+        return f"paragraphs {self.number(place.first)}-{self.number(place.last)}"
+
+    def place(self, hunk: Hunk) -> _Place:
+        inside = [
+            i for i, b in enumerate(self.numbered) if b.start <= hunk.end and hunk.start <= b.end
+        ]
+        if inside:
+            return _Place(inside[0], inside[-1])
+        earlier = [i for i, b in enumerate(self.numbered) if b.end <= hunk.start]
+        index = earlier[-1] if earlier else 0
+        return _Place(index, min(index + 1, max(len(self.numbered) - 1, 0)))
+
+    def layout_items(self, places: list[_Place]) -> list[str]:
+        return [
+            f"In {self.span(place)}, line breaks and spacing only (no change of wording)."
+            for place in places
+        ]
+
+    def item(self, hunk: Hunk) -> str:
+        if not self.numbered:
+            return f"In the section, {self.phrase(hunk, self.text)}."
+        new_paragraphs = self.new_paragraphs(hunk)
+        if new_paragraphs is not None:
+            return new_paragraphs
+        removed = self.removed_paragraphs(hunk)
+        if removed is not None:
+            return removed
+        inside = [
+            i for i, b in enumerate(self.numbered) if b.start <= hunk.end and hunk.start <= b.end
+        ]
+        if not inside:  # a sub-heading kept in the section's text
+            earlier = [i for i, b in enumerate(self.numbered) if b.end <= hunk.start]
+            where = (
+                f"In the heading after paragraph {self.number(earlier[-1])}"
+                if earlier
+                else f"In the heading before paragraph {self.number(0)}"
             )
-            block = numbered[first]
-            paragraph = before[block.start : max(block.end, end)]
-            phrase = _phrase(hunk, paragraph, max(hunk.start - block.start, 0))
-        if groups and groups[-1][0] == prefix:
-            groups[-1][1].append(phrase)
-        else:
-            groups.append((prefix, [phrase]))
-    sentences = []
-    for index, (prefix, phrases) in enumerate(groups):
-        if len(phrases) == 1:
-            joined = phrases[0]
-        else:
-            joined = ", ".join(phrases[:-1]) + " and " + phrases[-1]
-        lead = prefix if index == 0 else prefix[0].lower() + prefix[1:]
-        sentences.append(f"{lead}, {joined}")
-    return "; ".join(sentences) + "."
+            return f"{where}, {self.phrase(hunk, self.text)}."
+        place = _Place(inside[0], inside[-1])
+        scope = self.text[self.numbered[place.first].start : self.numbered[place.last].end]
+        offset = self.numbered[place.first].start
+        local = Hunk(hunk.start - offset, hunk.end - offset, hunk.deleted, hunk.inserted)
+        return f"In {self.span(place)}, {self.phrase(local, scope)}."
+
+    def new_paragraphs(self, hunk: Hunk) -> str | None:
+        inserted = hunk.inserted
+        if hunk.deleted.strip() or "\n\n" not in "\n" + inserted + "\n":
+            return None
+        if any(b.start < hunk.start < b.end for b in self.numbered):
+            return None  # inside a paragraph: it splits it
+        new = [b for b in blocks(inserted) if b.text]
+        if not new or not (inserted.startswith("\n") or inserted.rstrip(" \t").endswith("\n")):
+            return None
+        if not ("\n\n" in inserted or _at_paragraph_edge(self.text, hunk)):
+            return None
+        earlier = [i for i, b in enumerate(self.numbered) if b.end <= hunk.start]
+        noun = "new paragraph" if len(new) == 1 else f"{len(new)} new paragraphs"
+        where = (
+            f"After paragraph {self.number(earlier[-1])}"
+            if earlier
+            else f"Before paragraph {self.number(0)}"
+        )
+        body = "\n\n".join(b.text for b in new)
+        return f"{where}, insert the following {noun}:\n{_quote(body)}"
+
+    def removed_paragraphs(self, hunk: Hunk) -> str | None:
+        if hunk.inserted.strip():
+            return None
+        covered = [
+            i for i, b in enumerate(self.numbered) if hunk.start <= b.start and b.end <= hunk.end
+        ]
+        touched = [
+            i for i, b in enumerate(self.numbered) if b.start < hunk.end and hunk.start < b.end
+        ]
+        if not covered or covered != touched:
+            return None
+        return f"Delete {self.span(_Place(covered[0], covered[-1]))}."
+
+    def phrase(self, hunk: Hunk, scope: str) -> str:
+        """`hunk` in `scope`'s coordinates."""
+        if _normal(hunk.deleted):
+            old, new = _unique_context(scope, hunk)
+            if not new.strip():
+                return f"delete {_quote(old)}"
+            return f"replace {_quote(old)} with {_block(new)}"
+        anchor = _unique_words(scope, hunk.start, backwards=True)
+        if anchor:
+            return f'after "{anchor}" insert {_block(hunk.inserted)}'
+        following = _unique_words(scope, hunk.end, backwards=False)
+        if following:
+            return f'before "{following}" insert {_block(hunk.inserted)}'
+        return f"at the beginning, insert {_block(hunk.inserted)}"
+
+
+def _block(text: str) -> str:
+    if len(_normal(text)) > _LONG or "\n\n" in text.strip():
+        return f"the following:\n{_quote(text)}"
+    return _quote(text)
+
+
+def _at_paragraph_edge(text: str, hunk: Hunk) -> bool:
+    before = text[: hunk.start]
+    after = text[hunk.end :]
+    return before.endswith("\n") or not before.strip() or after.startswith("\n") or not after
+
+
+def _count(scope: str, phrase: str) -> int:
+    wanted = _normal(phrase)
+    if not wanted:
+        return 0
+    # Whole words: "i" is not found inside "definition".
+    lead = r"(?<!\w)" if wanted[0].isalnum() else ""
+    trail = r"(?!\w)" if wanted[-1].isalnum() else ""
+    return sum(1 for _ in re.finditer(f"(?={lead}{re.escape(wanted)}{trail})", _normal(scope)))
+
+
+def _unique_words(scope: str, offset: int, *, backwards: bool) -> str:
+    """The fewest whole words next to `offset` (at least three, when there are) that occur
+    once in `scope`; "" when no run of words there is unique."""
+    words = _WORD.findall(scope[:offset] if backwards else scope[offset:])
+    if not words:
+        return ""
+    for count in range(min(3, len(words)), len(words) + 1):
+        chosen = words[-count:] if backwards else words[:count]
+        if _count(scope, " ".join(chosen)) == 1:
+            return " ".join(chosen)
+    return ""
+
+
+def _unique_context(scope: str, hunk: Hunk) -> tuple[str, str]:
+    """The deleted text, widened by whole words on both sides until it occurs once in
+    `scope`; the inserted text widened the same way."""
+    left = _WORD.findall(scope[: hunk.start])
+    right = _WORD.findall(scope[hunk.end :])
+    old, new = hunk.deleted, hunk.inserted
+    for widen in range(max(len(left), len(right)) + 1):
+        lead = scope[: hunk.start]
+        trail = scope[hunk.end :]
+        before = _tail_words(lead, widen)
+        after = _head_words(trail, widen)
+        candidate = before + hunk.deleted + after
+        if _count(scope, candidate) == 1:
+            return candidate, before + hunk.inserted + after
+    return old, new
+
+
+def _tail_words(text: str, count: int) -> str:
+    if count == 0:
+        return ""
+    starts = [m.start() for m in _WORD.finditer(text)]
+    return text[starts[-count] if count <= len(starts) else 0 :]
+
+
+def _head_words(text: str, count: int) -> str:
+    if count == 0:
+        return ""
+    ends = [m.end() for m in _WORD.finditer(text)]
+    return text[: ends[count - 1] if count <= len(ends) else len(text)]

@@ -5,7 +5,10 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+
+from app.text.outline import Placed
 
 _HEADING = re.compile(r"^(#{1,3})[ \t]+(.+?)[ \t]*#*[ \t]*$")
 _FENCE = re.compile(r"^(```|~~~)")
@@ -23,14 +26,20 @@ class ParsedSection:
     kind: str
     label: str
     heading: str
-    text: str
+    text: str  # exactly the source between the heading line and the next heading
     children: list[ParsedSection] = field(default_factory=list)
+    source_heading: str = ""  # the heading line as written, with its line break
 
 
 @dataclass
 class ParsedDocument:
     metadata: dict[str, str]
     sections: list[ParsedSection]
+    # What the sections do not hold, to give the document back byte for byte: the front
+    # matter as written (and the blank lines before the first heading, when that is all
+    # there is), and the line break the file used.
+    front: str = ""
+    newline: str = "\n"
 
 
 def split_heading(line: str) -> tuple[str, str]:
@@ -59,9 +68,13 @@ def join_heading(label: str, heading: str) -> str:
     return label or heading
 
 
-def _front_matter(lines: list[str]) -> tuple[dict[str, str], list[str]]:
+_LINE = re.compile(r"[^\n]*\n|[^\n]+$")
+
+
+def _front_matter(lines: list[str]) -> tuple[dict[str, str], int]:
+    """The metadata and how many lines (with their line breaks) the front matter takes."""
     if not lines or lines[0].strip() != "---":
-        return {}, lines
+        return {}, 0
     for end in range(1, len(lines)):
         if lines[end].strip() == "---":
             metadata: dict[str, str] = {}
@@ -74,42 +87,95 @@ def _front_matter(lines: list[str]) -> tuple[dict[str, str], list[str]]:
                     with contextlib.suppress(ValueError):
                         value = str(json.loads(value))
                 metadata[key.strip().lower()] = value
-            return metadata, lines[end + 1 :]
-    return {}, lines
-
-
-def _clean_body(lines: list[str]) -> str:
-    return "\n".join(lines).strip("\n").rstrip()
+            return metadata, end + 1
+    return {}, 0
 
 
 def parse(markdown: str) -> ParsedDocument:
-    """Parse a Markdown document into a tree of sections (headings outside code fences)."""
-    lines = markdown.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    metadata, lines = _front_matter(lines)
+    """Parse a Markdown document into a tree of sections (headings outside code fences).
+
+    Byte-faithful: each section keeps exactly the source between its heading line and the
+    next heading, blank lines and final line break included, so `render.to_source` gives
+    the document back as it came. CRLF files are read as LF and remembered as CRLF."""
+    newline = "\r\n" if "\r\n" in markdown else "\n"
+    lines = _LINE.findall(markdown.replace("\r\n", "\n"))
+    metadata, skip = _front_matter([line.rstrip("\n") for line in lines])
+    front = "".join(lines[:skip])
     roots: list[ParsedSection] = []
     stack: list[ParsedSection] = []
     bodies: list[tuple[ParsedSection | None, list[str]]] = [(None, [])]
     in_fence = False
-    for line in lines:
-        if _FENCE.match(line):
+    for line in lines[skip:]:
+        bare = line.rstrip("\n")
+        if _FENCE.match(bare):
             in_fence = not in_fence
-        match = None if in_fence else _HEADING.match(line)
+        match = None if in_fence else _HEADING.match(bare)
         if match is None:
             bodies[-1][1].append(line)
             continue
         level = len(match[1])
         label, heading = split_heading(match[2])
         kind = heading_kind(level, label, heading)
-        section = ParsedSection(level=level, kind=kind, label=label, heading=heading, text="")
+        section = ParsedSection(
+            level=level, kind=kind, label=label, heading=heading, text="", source_heading=line
+        )
         while stack and stack[-1].level >= level:
             stack.pop()
         (stack[-1].children if stack else roots).append(section)
         stack.append(section)
         bodies.append((section, []))
     for owner, body in bodies:
-        text = _clean_body(body)
+        text = "".join(body)
+        # The blank lines right after a heading are its layout, not the section's text
+        # (which a member would otherwise have to retype); the ones before the next
+        # heading stay in the text, so a change that removes one can be proposed.
+        text_start = len(text) - len(text.lstrip("\n"))
         if owner is not None:
-            owner.text = text
-        elif text:
-            roots.insert(0, ParsedSection(level=1, kind="chapter", label="", heading="", text=text))
-    return ParsedDocument(metadata=metadata, sections=roots)
+            owner.source_heading += text[:text_start]
+            owner.text = text[text_start:]
+        elif text.strip():
+            front += text[:text_start]
+            preamble = ParsedSection(
+                level=1, kind="chapter", label="", heading="", text=text[text_start:]
+            )
+            roots.insert(0, preamble)
+        else:
+            front += text
+    return ParsedDocument(metadata=metadata, sections=roots, front=front, newline=newline)
+
+
+def _names(line: str, level: int, label: str, heading: str) -> bool:
+    """Whether a heading line as written still names this section at this level."""
+    match = _HEADING.match(line.rstrip("\n"))
+    return (
+        match is not None and len(match[1]) == level and split_heading(match[2]) == (label, heading)
+    )
+
+
+def to_source(
+    front: str, newline: str, sections: Sequence[Placed], headings: Mapping[int, str]
+) -> str:
+    """The document as imported, with each section's current text: byte for byte what was
+    imported while nothing changed. `headings`: each section's heading line as written;
+    a section renamed, moved to another level or added since gets a heading written anew."""
+    parts = [front]
+    for index, placed in enumerate(sections):
+        node = placed.node
+        level = min(placed.depth + 1, 3)
+        written = headings.get(node.id)
+        if written is not None and _names(written, level, node.label, node.heading):
+            line = written
+        elif node.label or node.heading:
+            # Renamed, moved or added: written anew, keeping the blank lines it had.
+            layout = "\n\n" if written is None else written[len(written.rstrip("\n")) :]
+            line = "#" * level + " " + join_heading(node.label, node.heading) + layout
+        else:
+            line = ""
+        if line and parts[-1] and not parts[-1].endswith("\n"):
+            parts.append("\n")  # a heading starts a line of its own
+        if line and not line.endswith("\n") and (node.text or index + 1 < len(sections)):
+            line += "\n"
+        parts.append(line)
+        parts.append(node.text or "")
+    out = "".join(parts)
+    return out.replace("\n", newline) if newline != "\n" else out

@@ -12,9 +12,7 @@ class PatchError(ValueError):
 def make_patch(base: str, proposed: str, *, timeout: float = 2.0) -> str:
     dmp = diff_match_patch()
     dmp.Diff_Timeout = timeout
-    diffs = dmp.diff_main(base, proposed)
-    dmp.diff_cleanupSemantic(diffs)
-    return str(dmp.patch_toText(dmp.patch_make(base, diffs)))
+    return str(dmp.patch_toText(dmp.patch_make(base, proposed)))
 
 
 def apply_exact(base: str, patch_text: str) -> str:
@@ -27,13 +25,13 @@ def apply_exact(base: str, patch_text: str) -> str:
     if not patches:
         raise PatchError("the patch holds no hunks")
     text = base
-    delta = 0
     for number, patch in enumerate(patches, start=1):
         before = "".join(t for op, t in patch.diffs if op != 1)
         after = "".join(t for op, t in patch.diffs if op != -1)
-        start = patch.start1 + delta
+        # diff-match-patch's context rolls: each hunk's offset is in the text as the hunks
+        # before it left it (patch_make), so no running delta is added.
+        start = patch.start1
         if start < 0 or text[start : start + len(before)] != before:
-            raise PatchError(f"hunk {number} does not match the base text at offset {patch.start1}")
+            raise PatchError(f"hunk {number} does not match the base text at offset {start}")
         text = text[:start] + after + text[start + len(before) :]
-        delta += len(after) - len(before)
     return text

@@ -43,8 +43,11 @@ def to_markdown(info: DocumentInfo, sections: Sequence[Placed]) -> str:
         chunk = []
         if heading:
             chunk.append("#" * min(placed.depth + 1, 3) + " " + heading)
-        if node.text:
-            chunk.append(node.text)
+        # Texts keep their source layout (leading and trailing blank lines); this export
+        # lays blocks out evenly. `markdown.to_source` gives the layout as imported.
+        text = (node.text or "").strip("\n")
+        if text:
+            chunk.append(text)
         if chunk:
             parts.append("\n\n".join(chunk))
     return "\n\n".join(parts) + "\n"

@@ -1,4 +1,5 @@
-"""The pure text rules: instructions, suggested kind, exact patches and three-way merge."""
+"""The pure text rules: instructions, suggested kind, exact patches and rebasing by
+carrying recorded edits."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ import re
 
 import pytest
 
+from app.text.analysis import analyse
 from app.text.classify import suggest_kind
+from app.text.edits import apply_edits, compute_edits
 from app.text.instructions import instruction
-from app.text.merge import MergeConflict, edits, merge
 from app.text.patches import PatchError, apply_exact, make_patch
+from app.text.rebase import Conflict, carry
 from tests.wgig import history_markdown
 
 BASE = (
@@ -45,12 +48,12 @@ CASES = [
     ),
     (
         BASE.replace("should be open", "shall be open").replace("Geneva", "Tunis"),
-        'In paragraph 13, replace "Geneva" with "Tunis"; in paragraph 15, replace "should" with "shall".',
+        '1. In paragraph 13, replace "Geneva" with "Tunis".\n2. In paragraph 15, replace "should" with "shall".',
         "substantive",
     ),
     (
         BASE.replace("The forum should be open", "A new forum should be open and inclusive"),
-        'In paragraph 15, replace "The" with "A new" and after "should be open" insert "and inclusive".',
+        '1. In paragraph 15, replace "The" with "A new".\n2. In paragraph 15, after "should be open" insert "and inclusive".',
         "substantive",
     ),
     (
@@ -64,7 +67,16 @@ CASES = [
         "editorial",
     ),
     (BASE.replace("stakeholders.", "stakeholders"), 'In paragraph 15, delete ".".', "editorial"),
-    (BASE.replace("Internet governance.\n", "Internet  governance.\n"), None, "editorial"),
+    (
+        BASE.replace("Internet governance.\n", "Internet  governance.\n"),
+        "In paragraph 12, line breaks and spacing only (no change of wording).",
+        "editorial",
+    ),
+    (
+        BASE.replace("roles of governments in", "roles of\ngovernments in"),
+        "In paragraph 12, line breaks and spacing only (no change of wording).",
+        "editorial",
+    ),
     (
         BASE.replace("- i) develop", "- ii) develop"),
         'In paragraph 14, replace "i" with "ii".',
@@ -91,7 +103,7 @@ CASES = [
             "Internet governance.\n",
             "Internet governance.\n\nA new paragraph on capacity building.\n",
         ),
-        'Before paragraph 13, insert a new paragraph: "A new paragraph on capacity building.".',
+        'After paragraph 12, insert the following new paragraph:\n"A new paragraph on capacity building."',
         "substantive",
     ),
     (
@@ -105,24 +117,30 @@ CASES = [
 
 @pytest.mark.parametrize(("after", "expected", "kind"), CASES)
 def test_instruction_and_suggested_kind(after: str, expected: str | None, kind: str) -> None:
+    edits = compute_edits(BASE, after)
+    assert apply_edits(BASE, edits) == after
     if expected is not None:
-        assert instruction(BASE, after, first_paragraph=12) == expected
-    assert suggest_kind(BASE, after) == kind
+        assert instruction(BASE, edits, first_paragraph=12) == expected
+    assert suggest_kind(BASE, edits) == kind
+
+
+def _instruction(before: str, after: str, first: int = 1) -> str:
+    return analyse(before, after, first_paragraph=first, timeout=2.0).instruction
 
 
 def test_instruction_on_unicode_and_repeated_words() -> None:
     before = "Le groupe s’est réuni à Genève. Le groupe a adopté le rapport."
     after = "Le groupe s’est réuni à Genève. Le Groupe de travail a adopté le rapport."
-    assert instruction(before, after, first_paragraph=7) == (
-        'In paragraph 7, after "à Genève. Le", replace "groupe" with "Groupe de travail".'
+    # "groupe" occurs twice: the quote widens until it is unique in the paragraph
+    assert _instruction(before, after, 7) == (
+        'In paragraph 7, replace "Le groupe a" with "Le Groupe de travail a".'
     )
-    assert instruction(BASE, BASE + "\n\nClosing words.\n\nMore.", first_paragraph=12) == (
-        'After paragraph 15, insert 2 new paragraphs: "Closing words.\n\nMore.".'
+    assert _instruction(BASE, BASE + "\n\nClosing words.\n\nMore.", 12) == (
+        'After paragraph 15, insert the following 2 new paragraphs:\n"Closing words.\n\nMore."'
     )
     rtl = "النص الأصلي هنا"
-    assert (
-        instruction(rtl, rtl + " والمزيد")
-        == 'In paragraph 1, after "النص الأصلي هنا" insert "والمزيد".'
+    assert _instruction(rtl, rtl + " والمزيد") == (
+        'In paragraph 1, after "النص الأصلي هنا" insert "والمزيد".'
     )
 
 
@@ -140,18 +158,41 @@ def test_patches_apply_exactly_or_not_at_all() -> None:
         apply_exact(BASE, "")
 
 
+def _merge(base: str, proposal: str, head: str) -> str:
+    """Carry base->proposal onto head, as adoption does: both recorded once against base."""
+    carried = carry(compute_edits(base, proposal), [(2, compute_edits(base, head))])
+    return apply_edits(head, carried)
+
+
 def test_conflicts_are_refused_never_guessed() -> None:
     text = "Alpha beta gamma. Delta epsilon."
-    with pytest.raises(MergeConflict):  # overlapping
-        merge(text, text.replace("beta gamma", "B G"), text.replace("gamma", "G"))
-    with pytest.raises(MergeConflict):  # touching
-        merge(text, text.replace("beta", "B"), text.replace(" gamma", "-gamma"))
-    with pytest.raises(MergeConflict):  # both insert at one place
-        merge(text, text.replace("Delta", "New Delta"), text.replace("Delta", "Old Delta"))
+    with pytest.raises(Conflict):  # overlapping
+        _merge(text, text.replace("beta gamma", "B G"), text.replace("gamma", "G"))
+    with pytest.raises(Conflict):  # touching
+        _merge(text, text.replace("beta", "B"), text.replace(" gamma", "-gamma"))
+    with pytest.raises(Conflict):  # both insert at one place
+        _merge(text, text.replace("Delta", "New Delta"), text.replace("Delta", "Old Delta"))
+    with pytest.raises(Conflict) as same:  # the same fix twice is named as such
+        _merge(text, text.replace("gamma", "Gamma"), text.replace("gamma", "Gamma"))
+    assert same.value.duplicate
     assert (
-        merge(text, text.replace("Alpha", "A"), text.replace("epsilon", "E"))
+        _merge(text, text.replace("Alpha", "A"), text.replace("epsilon", "E"))
         == "A beta gamma. Delta E."
     )
+
+
+def test_separate_changes_are_never_fused() -> None:
+    """Issue 10's minimal case: two sentence rewrites adopted, then a one-letter change in
+    the untouched sentence between them still applies."""
+    base = (
+        "The first sentence says one thing. The colour of the middle sentence stays. "
+        "The last sentence says another thing."
+    )
+    head = base.replace("says one thing", "now states something else entirely").replace(
+        "says another thing", "was rewritten from start to end as well"
+    )
+    proposal = base.replace("colour", "color")
+    assert _merge(base, proposal, head) == head.replace("colour", "color")
 
 
 def _independent_amendments(base: str, count: int) -> list[str]:
@@ -183,13 +224,17 @@ def test_thirty_amendments_compose_in_any_order() -> None:
         order = list(range(len(proposals)))
         rng.shuffle(order)
         head = base
+        chain: list[tuple[int, list]] = []
         for index in order:
-            head = merge(base, proposals[index], head)
+            carried = carry(compute_edits(base, proposals[index]), chain)
+            step = sorted(carried, key=lambda e: e.start)
+            chain.append((len(chain) + 2, step))
+            head = apply_edits(head, step)
         if expected is None:
             expected = head
         assert head == expected
     assert expected is not None
     for proposal in proposals:  # every amendment landed, byte-exact, in its own place
-        for edit in edits(base, proposal):
+        for edit in compute_edits(base, proposal):
             assert edit.replacement in expected
     assert expected.count("amended by delegation") == 30

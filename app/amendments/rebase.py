@@ -1,0 +1,180 @@
+"""Carrying an amendment onto the head of its section, and the wording it records.
+
+The text work that can take time (diffing a new wording against its base) happens in
+`wording_of`, whose result a request prepares before it takes the write lock
+(`app/amendments/prepare.py`). Under the lock only arithmetic on recorded edits remains:
+`rebase` carries the amendment's edits through the edits of every version since its base.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.amendments.models import Amendment
+from app.errors import DuplicateChange, MergeConflict
+from app.reports import service as reports
+from app.reports.models import Section, Version
+from app.text import edits as text_edits
+from app.text.analysis import Analysis, analyse
+from app.text.edits import Edit
+from app.text.rebase import Clash, Conflict, carry
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A wording analysed before the transaction, valid for exactly this base and text."""
+
+    base_sha256: str
+    text: str
+    first_paragraph: int
+    analysis: Analysis
+
+
+def wording_of(
+    base: Version,
+    text: str,
+    *,
+    first_paragraph: int,
+    timeout: float,
+    prepared: Prepared | None = None,
+) -> Analysis:
+    """The prepared analysis when it was made from this base and text, else made now."""
+    if prepared is not None and prepared.base_sha256 == base.sha256 and prepared.text == text:
+        return prepared.analysis
+    return analyse(base.text, text, first_paragraph=first_paragraph, timeout=timeout)
+
+
+def record_wording(amendment: Amendment, text: str, analysis: Analysis) -> None:
+    amendment.proposed_text = text
+    amendment.edits = text_edits.to_json(analysis.edits)
+    amendment.patch = analysis.patch
+    amendment.instruction = analysis.instruction
+    amendment.suggested_kind = type(amendment.suggested_kind)(analysis.suggested_kind)
+
+
+def chain(
+    session: Session, *, section_id: int, after: int, upto: int
+) -> list[tuple[int, list[Edit]]]:
+    """Each version's edits from `after` + 1 to `upto`, oldest first."""
+    if upto <= after:
+        return []
+    rows = session.execute(
+        select(Version.number, Version.edits)
+        .where(
+            Version.section_id == section_id,
+            Version.number > after,
+            Version.number <= upto,
+        )
+        .order_by(Version.number)
+    ).all()
+    return [(number, text_edits.from_json(edits or [])) for number, edits in rows]
+
+
+@dataclass(frozen=True)
+class Rebased:
+    base_version: int
+    head_version: int
+    edits: list[Edit] | None  # in head coordinates; None on conflict
+    clashes: list[Clash]
+
+    @property
+    def applies(self) -> bool:
+        return self.edits is not None
+
+
+def rebase(session: Session, amendment: Amendment, *, section: Section) -> Rebased:
+    """Carry the amendment's recorded edits onto the section's head: no text is read."""
+    own = text_edits.from_json(amendment.edits)
+    steps = chain(
+        session,
+        section_id=section.id,
+        after=amendment.base_version,
+        upto=section.head_version,
+    )
+    try:
+        carried = carry(own, steps)
+    except Conflict as conflict:
+        return Rebased(amendment.base_version, section.head_version, None, conflict.clashes)
+    return Rebased(amendment.base_version, section.head_version, carried, [])
+
+
+def rebase_many(
+    session: Session, amendments: Sequence[Amendment], *, section: Section
+) -> dict[int, Rebased]:
+    """`rebase` for several amendments of one section, reading the version chain once."""
+    if not amendments:
+        return {}
+    oldest = min(a.base_version for a in amendments)
+    steps = chain(session, section_id=section.id, after=oldest, upto=section.head_version)
+    out: dict[int, Rebased] = {}
+    for amendment in amendments:
+        own = text_edits.from_json(amendment.edits)
+        mine = [step for step in steps if step[0] > amendment.base_version]
+        try:
+            carried = carry(own, mine)
+        except Conflict as conflict:
+            out[amendment.id] = Rebased(
+                amendment.base_version, section.head_version, None, conflict.clashes
+            )
+            continue
+        out[amendment.id] = Rebased(amendment.base_version, section.head_version, carried, [])
+    return out
+
+
+def edit_view(edit: Edit, text: str, version: int | None = None) -> dict[str, object]:
+    edit = edit.trimmed(text)
+    return {
+        "start": edit.start,
+        "end": edit.end,
+        "base_text": text[edit.start : edit.end],
+        "replacement": edit.replacement,
+        "version": version,
+    }
+
+
+def conflict_views(
+    session: Session, *, section: Section, base: Version, clashes: Sequence[Clash]
+) -> list[dict[str, object]]:
+    """Both sides of each clash, each with the text it replaced (read only on refusal)."""
+    texts = {base.number: base.text}
+    out: list[dict[str, object]] = []
+    for clash in clashes:
+        before = clash.version - 1
+        if before not in texts:
+            texts[before] = reports.get_version(session, section=section, number=before).text
+        out.append(
+            {
+                "proposal": edit_view(clash.proposal, base.text),
+                "head": edit_view(clash.head, texts[before], clash.version),
+            }
+        )
+    return out
+
+
+def conflict_error(
+    session: Session, amendment_id: int | None, rebased: Rebased, *, section: Section
+) -> MergeConflict:
+    base = reports.get_version(session, section=section, number=rebased.base_version)
+    head = reports.get_version(session, section=section, number=rebased.head_version)
+    duplicate = all(clash.duplicate for clash in rebased.clashes)
+    error = DuplicateChange if duplicate else MergeConflict
+    detail = (
+        "The section already holds this exact change (made since the base version by "
+        "another amendment or edit); nothing is left to adopt."
+        if duplicate
+        else "The section changed since the base version and this amendment now overlaps "
+        "those changes. Propose it again against the head version."
+    )
+    return error(
+        detail,
+        amendment_id=amendment_id,
+        base_version=rebased.base_version,
+        head_version=rebased.head_version,
+        conflicts=conflict_views(session, section=section, base=base, clashes=rebased.clashes),
+        base_text=base.text,
+        head_text=head.text,
+    )

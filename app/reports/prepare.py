@@ -1,0 +1,55 @@
+"""Diff a direct edit before the write transaction (see `idempotency.prepared_by`): the
+whole new text of a section is compared with the head it names, with no lock held, in the
+diff worker process when it is large. The service uses the edits only if that head is
+still the head and the text is the one diffed."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from pydantic import ValidationError
+
+from app.db import Database
+from app.reports.models import Section
+from app.reports.schemas import VersionCreate
+from app.reports.service import PreparedEdits, get_version
+from app.text import offload
+from app.text.edits import compute_edits
+
+PREPARED = "prepared_edits"
+
+
+def prepared(request: Request) -> PreparedEdits | None:
+    found: PreparedEdits | None = getattr(request.state, PREPARED, None)
+    return found
+
+
+async def prepare_version_write(request: Request) -> None:
+    if "authorization" not in request.headers:
+        return
+    try:
+        section_id = int(request.path_params["section_id"])
+        body = VersionCreate.model_validate_json(await request.body())
+    except (KeyError, ValueError, ValidationError):
+        return
+    database: Database = request.app.state.database
+
+    def read() -> tuple[str, str] | None:
+        with database.session(write=False) as session:
+            section = session.get(Section, section_id)
+            if section is None or body.base_version != section.head_version:
+                return None
+            head = get_version(session, section=section, number=section.head_version)
+            return head.text, head.sha256
+
+    found = await offload.run_async(read, size=0)
+    if found is None:
+        return
+    head_text, head_sha256 = found
+    edits = await offload.run_async(
+        compute_edits,
+        head_text,
+        body.text,
+        size=len(head_text) + len(body.text),
+        timeout=float(request.app.state.settings.diff_timeout_seconds),
+    )
+    setattr(request.state, PREPARED, PreparedEdits(head_sha256, body.text, edits))

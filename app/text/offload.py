@@ -1,0 +1,54 @@
+"""One worker process for text work that may run long.
+
+Pure-Python diffing holds the GIL: two unrelated 200 KB texts, or a 1 MB proposal, would
+otherwise stall every other request of the process for the whole diff. Inputs below
+`OFFLOAD_CHARS` run where they are called (a process hop costs more than they do).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from typing import Any, TypeVar
+
+import anyio.to_thread
+
+T = TypeVar("T")
+OFFLOAD_CHARS = 50_000
+
+_pool: ProcessPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _worker() -> ProcessPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
+        return _pool
+
+
+def run(fn: Callable[..., T], *args: Any, size: int, **kwargs: Any) -> T:
+    """`fn(*args, **kwargs)`, in the worker process when `size` (characters) is large."""
+    if size < OFFLOAD_CHARS:
+        return fn(*args, **kwargs)
+    return _worker().submit(fn, *args, **kwargs).result()
+
+
+async def run_async(fn: Callable[..., T], *args: Any, size: int, **kwargs: Any) -> T:
+    """`run` for the event loop: small inputs in a thread, large ones in the worker."""
+    if size < OFFLOAD_CHARS:
+        return await anyio.to_thread.run_sync(lambda: fn(*args, **kwargs))
+    return await asyncio.wrap_future(_worker().submit(fn, *args, **kwargs))
+
+
+def shutdown() -> None:
+    """Stop the worker process (at server shutdown; a running task ends by its timeout)."""
+    global _pool
+    with _pool_lock:
+        pool, _pool = _pool, None
+    if pool is not None:
+        pool.shutdown(wait=False, cancel_futures=True)

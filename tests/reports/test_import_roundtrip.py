@@ -1,0 +1,84 @@
+"""Import keeps the text byte for byte: a Markdown file imported and exported as `source`
+comes back identical, and a change made in plenary comes back as exactly that change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.amendments.helpers import act, adopt_report, head_text, propose
+from tests.factories import Room, make_room, ok
+from tests.wgig import history_markdown
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _import(client: TestClient, room: Room, source: str) -> dict:  # type: ignore[type-arg]
+    return ok(  # type: ignore[no-any-return]
+        client.post(
+            f"/v1/groups/{room.group_id}/reports/import",
+            json={"markdown": source},
+            headers=room.secretariat.headers,
+        ),
+        201,
+    )
+
+
+def _source(client: TestClient, room: Room, rid: int) -> str:
+    response = client.get(f"/v1/reports/{rid}/export?format=source", headers=room.chair.headers)
+    assert response.status_code == 200
+    return response.content.decode("utf-8")
+
+
+SAMPLES = {
+    "wgig history": history_markdown(),
+    "readme": (REPO / "README.md").read_text(encoding="utf-8"),
+    "security": (REPO / "SECURITY.md").read_text(encoding="utf-8"),
+    "front matter, trailing spaces, no final newline": (
+        '---\ntitle: "A report"\nsymbol: WG/1\n---\n\n\nPreamble line.  \n\n'
+        "# I. Introduction ##\n\n1. First.\n\n\n\n## A. Scope\nText\twith a tab. \n"
+        "### Box 1: Spam\n\n```\n# not a heading\n```\n\n# II. End"
+    ),
+    "windows line breaks": "# I. One\r\n\r\nText one.\r\n\r\n# II. Two\r\n\r\nText two.\r\n",
+    "no headings at all": "\nJust text.\n\nAnd more.\n\n",
+}
+
+
+@pytest.mark.parametrize("name", list(SAMPLES))
+def test_import_then_source_export_is_byte_for_byte(client: TestClient, name: str) -> None:
+    room = make_room(client, members=1)
+    source = SAMPLES[name]
+    report = _import(client, room, source)
+    assert _source(client, room, report["id"]) == source
+
+
+def test_a_change_made_in_plenary_is_the_only_difference(client: TestClient) -> None:
+    room = make_room(client, members=1)
+    source = history_markdown()
+    report = _import(client, room, source)
+    section = next(e for e in report["outline"] if e["heading"] == "The Mandate")
+    before = head_text(client, room, section["id"])
+    adopt_report(client, room, report["id"])
+    changed = before.replace("The first WGIG meeting", "The first meeting of the WGIG", 1)
+    amendment = propose(client, room.members[0], section["id"], changed, kind="editorial")
+    act(client, room.chair, amendment["id"], "adopt")
+    assert _source(client, room, report["id"]) == source.replace(
+        "The first WGIG meeting", "The first meeting of the WGIG", 1
+    )
+
+
+def test_a_blank_line_can_be_deleted_by_amendment(client: TestClient) -> None:
+    """Sections keep their blank lines, so a change that only removes one is expressible."""
+    room = make_room(client, members=1)
+    source = "# I. One\n\nFirst.\n\n\nSecond.\n"
+    report = _import(client, room, source)
+    sid = report["outline"][0]["id"]
+    adopt_report(client, room, report["id"])
+    assert head_text(client, room, sid) == "First.\n\n\nSecond.\n"
+    amendment = propose(client, room.members[0], sid, "First.\n\nSecond.\n", kind="editorial")
+    assert amendment["suggested_kind"] == "editorial"
+    assert "line breaks and spacing only" in amendment["instruction"]
+    act(client, room.chair, amendment["id"], "adopt")
+    assert _source(client, room, report["id"]) == "# I. One\n\nFirst.\n\nSecond.\n"
