@@ -19,6 +19,7 @@ from app.text.paragraphs import Block, blocks
 
 _WORD = re.compile(r"\S+")
 _LONG = 200  # characters: longer insertions are given as a block on their own line
+_MAX_ANCHOR_WORDS = 40  # past this a quote is no longer an anchor a chair can read out
 
 
 @dataclass(frozen=True)
@@ -180,14 +181,23 @@ def _at_paragraph_edge(text: str, hunk: Hunk) -> bool:
     return before.endswith("\n") or not before.strip() or after.startswith("\n") or not after
 
 
-def _count(scope: str, phrase: str) -> int:
+def _count(scope: str, phrase: str, *, limit: int = 2) -> int:
+    """Occurrences of `phrase` as whole words in `scope` (spacing ignored), up to `limit`."""
     wanted = _normal(phrase)
     if not wanted:
         return 0
+    haystack = _normal(scope)
     # Whole words: "i" is not found inside "definition".
-    lead = r"(?<!\w)" if wanted[0].isalnum() else ""
-    trail = r"(?!\w)" if wanted[-1].isalnum() else ""
-    return sum(1 for _ in re.finditer(f"(?={lead}{re.escape(wanted)}{trail})", _normal(scope)))
+    lead, trail = wanted[0].isalnum(), wanted[-1].isalnum()
+    found, at = 0, haystack.find(wanted)
+    while at >= 0 and found < limit:
+        end = at + len(wanted)
+        if not (lead and at > 0 and haystack[at - 1].isalnum()) and not (
+            trail and end < len(haystack) and haystack[end].isalnum()
+        ):
+            found += 1
+        at = haystack.find(wanted, at + 1)
+    return found
 
 
 def _unique_words(scope: str, offset: int, *, backwards: bool) -> str:
@@ -196,7 +206,7 @@ def _unique_words(scope: str, offset: int, *, backwards: bool) -> str:
     words = _WORD.findall(scope[:offset] if backwards else scope[offset:])
     if not words:
         return ""
-    for count in range(min(3, len(words)), len(words) + 1):
+    for count in range(min(3, len(words)), min(len(words), _MAX_ANCHOR_WORDS) + 1):
         chosen = words[-count:] if backwards else words[:count]
         if _count(scope, " ".join(chosen)) == 1:
             return " ".join(chosen)
@@ -209,7 +219,7 @@ def _unique_context(scope: str, hunk: Hunk) -> tuple[str, str]:
     left = _WORD.findall(scope[: hunk.start])
     right = _WORD.findall(scope[hunk.end :])
     old, new = hunk.deleted, hunk.inserted
-    for widen in range(max(len(left), len(right)) + 1):
+    for widen in range(min(max(len(left), len(right)), _MAX_ANCHOR_WORDS) + 1):
         lead = scope[: hunk.start]
         trail = scope[hunk.end :]
         before = _tail_words(lead, widen)
