@@ -14,6 +14,8 @@ from app.groups import service as groups
 from app.groups.models import Participant, Role, Stakeholder
 from app.reports import service as reports
 from app.reports.models import Section, VersionSource
+from app.text.edits import compute_edits
+from app.text.edits import to_json as edits_json
 
 
 @dataclass
@@ -117,15 +119,20 @@ def seed(database: Database, *, voters: int = 40, deep: int = 10_000) -> Seeded:
             with database.session() as session:
                 section = session.get(Section, section_id)
                 assert section is not None
+                head = reports.get_version(session, section=section, number=section.head_version)
+                previous = head.text
                 for _ in range(min(2000, count - done)):
                     done += 1
+                    text = f"Text at version {done}."
                     reports.append_version(
                         session,
                         section=section,
-                        text=f"Text at version {done}.",
+                        text=text,
                         author_id=ids["secretariat"],
                         source=VersionSource.edit,
+                        edits=edits_json(compute_edits(previous, text)),
                     )
+                    previous = text
     return Seeded(
         group_id=group_id,
         report_id=report_id,

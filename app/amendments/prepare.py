@@ -20,6 +20,7 @@ from app.reports import service as reports
 from app.reports.models import Section
 from app.text import offload
 from app.text.analysis import analyse
+from app.text.diffing import compact_ops
 from app.text.patches import PatchError, apply_exact
 
 PREPARED = "prepared_wording"
@@ -46,7 +47,8 @@ async def _analyse(
     patch: str | None,
     previous: str | None = None,
 ) -> None:
-    """`patch` applies to `previous` (a draft's current wording) or, without it, the base."""
+    """`previous`: a draft's current wording, which `patch` applies to (else the base) and
+    the screen's ops start from."""
     database: Database = request.app.state.database
     timeout = float(request.app.state.settings.diff_timeout_seconds)
 
@@ -78,7 +80,13 @@ async def _analyse(
         first_paragraph=first,
         timeout=timeout,
     )
-    setattr(request.state, PREPARED, Prepared(base_sha256, text, first, analysis))
+    screen_ops = None
+    if previous is not None:
+        screen_ops = await offload.run_async(
+            compact_ops, previous, text, size=len(previous) + len(text)
+        )
+    prepared = Prepared(base_sha256, text, first, analysis, previous, screen_ops)
+    setattr(request.state, PREPARED, prepared)
 
 
 async def prepare_proposal(request: Request) -> None:
@@ -100,16 +108,16 @@ async def prepare_proposal(request: Request) -> None:
 
 async def prepare_draft_revision(request: Request) -> None:
     """Live drafting: a patch applies to the draft's current wording."""
-    await _prepare_rewording(request, DraftRevise, patch_onto_draft=True)
+    await _prepare_rewording(request, DraftRevise, live_drafting=True)
 
 
 async def prepare_amendment_revision(request: Request) -> None:
     """A revised amendment: a patch applies to the base, as for a proposal."""
-    await _prepare_rewording(request, AmendmentRevise, patch_onto_draft=False)
+    await _prepare_rewording(request, AmendmentRevise, live_drafting=False)
 
 
 async def _prepare_rewording(
-    request: Request, schema: type[DraftRevise | AmendmentRevise], *, patch_onto_draft: bool
+    request: Request, schema: type[DraftRevise | AmendmentRevise], *, live_drafting: bool
 ) -> None:
     amendment_id = _path_id(request, "amendment_id")
     if amendment_id is None or "authorization" not in request.headers:
@@ -137,5 +145,5 @@ async def _prepare_rewording(
         base_number=base_version,
         text=body.text,
         patch=body.patch,
-        previous=previous if patch_onto_draft else None,
+        previous=previous if live_drafting else None,
     )

@@ -32,6 +32,9 @@ class Prepared:
     text: str
     first_paragraph: int
     analysis: Analysis
+    # Live drafting: the wording it revises, and the screen's ops from it to `text`.
+    previous: str | None = None
+    screen_ops: list[list[object]] | None = None
 
 
 def wording_of(

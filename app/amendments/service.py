@@ -47,7 +47,7 @@ from app.groups.models import PROPOSING_ROLES, VOTING_ROLES, Participant, Role
 from app.meetings.models import Meeting
 from app.reports import service as reports
 from app.reports.models import Report, ReportStatus, Section, Version, VersionSource
-from app.text.diffing import diff as text_diff
+from app.text.diffing import compact_ops
 from app.text.edits import apply_edits
 from app.text.edits import to_json as edits_json
 from app.text.patches import PatchError, apply_exact
@@ -462,6 +462,17 @@ def _open_round(
     )
 
 
+def _screen_ops(prepared: Prepared | None, previous: str, wording: str) -> list[list[object]]:
+    if (
+        prepared is not None
+        and prepared.screen_ops is not None
+        and prepared.text == wording
+        and prepared.previous == previous
+    ):
+        return prepared.screen_ops
+    return compact_ops(previous, wording)
+
+
 def _first_paragraph(session: Session, prepared: Prepared | None, section: Section) -> int:
     if prepared is not None:
         return prepared.first_paragraph
@@ -675,21 +686,6 @@ def put_on_floor(
     return amendment
 
 
-def word_diff(before: str, after: str) -> list[tuple[str, str]]:
-    return [(op, text) for op, text in text_diff(before, after, granularity="word")]
-
-
-def compact_ops(before: str, after: str) -> list[list[object]]:
-    """A word diff a screen can apply to the wording it holds: equal runs as lengths."""
-    out: list[list[object]] = []
-    for op, text in word_diff(before, after):
-        if op == "equal":
-            out.append(["=", len(text)])
-        else:
-            out.append(["+" if op == "insert" else "-", text])
-    return out
-
-
 def revise_draft(
     session: Session,
     *,
@@ -772,7 +768,7 @@ def revise_draft(
         "amendment_id": amendment.id,
         "revision": amendment.draft_revision,
         "instruction": amendment.instruction,
-        "ops": compact_ops(previous, wording),
+        "ops": _screen_ops(prepared, previous, wording),
     }
     if len(wording) <= 2_000:
         payload["text"] = wording

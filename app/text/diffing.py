@@ -126,6 +126,17 @@ def diff_offloaded(
     )
 
 
+def compact_ops(before: str, after: str) -> list[list[object]]:
+    """A word diff a screen can apply to the wording it holds: equal runs as lengths."""
+    out: list[list[object]] = []
+    for op, text in diff(before, after, granularity="word"):
+        if op == "equal":
+            out.append(["=", len(text)])
+        else:
+            out.append(["+" if op == "insert" else "-", text])
+    return out
+
+
 def stats(ops: Diff) -> dict[str, int]:
     return {
         "inserted_chars": sum(len(t) for op, t in ops if op == "insert"),

@@ -1,0 +1,357 @@
+"""python -m bench.real_material: the text engine on real revisions, against one-word edits.
+
+Real material is the committed corpus (tests/data/corpus, built by bench/corpus): documents of
+20-200 KB, each with the 10-50 separate changes between two releases. Every change is filed
+as its own amendment against the same base, as members would. Each measurement is compared
+with the same operation on a one-word edit of the same section, in the same run and server:
+
+- propose: server time of filing an amendment;
+- adopt: the chair adopting an editorial amendment (after adoption of the report), in random
+  order, so most adoptions rebase over the ones before;
+- adopt with 40 open consent rounds on the same section (each is rechecked on adoption);
+- last consent: the 40th voter's consent, which applies the amendment;
+- a 1 MB proposal: how much longer a small write on another report takes while it runs.
+
+Prints one table; figures are server time (Server-Timing) unless the row says otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app.auth import Principal  # noqa: E402
+from app.config import Settings  # noqa: E402
+from app.db import Database  # noqa: E402
+from app.groups import service as groups  # noqa: E402
+from app.groups.models import Role, Stakeholder  # noqa: E402
+from app.migrate import upgrade  # noqa: E402
+from bench.__main__ import free_port, server, server_ms  # noqa: E402
+
+CORPUS = ROOT / "tests" / "data" / "corpus"
+VOTERS = 40
+
+
+@dataclass
+class Document:
+    name: str
+    base: str
+    changes: list[tuple[int, int, str]]
+
+    def with_change(self, index: int) -> str:
+        start, end, replacement = self.changes[index]
+        return self.base[:start] + replacement + self.base[end:]
+
+    def one_word(self, n: int) -> str:
+        """A one-word edit at a place that moves with n."""
+        words = self.base.split(" ")
+        index = (n * 37) % len(words)
+        words[index] = f"amended{n}"
+        return " ".join(words)
+
+
+def load_corpus(limit: int | None) -> list[Document]:
+    manifest = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
+    entries = manifest["documents"] if isinstance(manifest, dict) else manifest
+    out = []
+    for entry in entries[:limit]:
+        folder = CORPUS / entry["name"]
+        changes = json.loads((folder / "changes.json").read_text(encoding="utf-8"))
+        out.append(
+            Document(
+                name=entry["name"],
+                base=(folder / "base.txt").read_text(encoding="utf-8"),
+                changes=[(c["start"], c["end"], c["replacement"]) for c in changes],
+            )
+        )
+    return out
+
+
+@dataclass
+class People:
+    group_id: int
+    admin: str
+    chair: str
+    secretariat: str
+    voters: list[str]  # chair first
+
+
+def seed_people(url: str) -> People:
+    database = Database(url)
+    admin = Principal(token_id=None, participant=None)
+    tokens: dict[str, str] = {}
+    with database.session() as session:
+        group = groups.create_group(session, name="Real material", description="")
+        _token, admin_token = groups.issue_token(session, participant=None, label="bench")
+        roster = [("chair", Role.chair), ("secretariat", Role.secretariat)]
+        roster += [(f"member{n}", Role.member) for n in range(VOTERS - 1)]
+        for name, role in roster:
+            _p, _t, secret = groups.add_participant(
+                session,
+                group=group,
+                principal=admin,
+                name=name,
+                role=role,
+                stakeholder=Stakeholder.government,
+                region="",
+                token_label="bench",
+            )
+            tokens[name] = secret
+        group_id = group.id
+    database.dispose()
+    members = [tokens[f"member{n}"] for n in range(VOTERS - 1)]
+    return People(
+        group_id, admin_token, tokens["chair"], tokens["secretariat"], [tokens["chair"], *members]
+    )
+
+
+def auth(token: str, **extra: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}", **extra}
+
+
+class Room:
+    def __init__(self, client: httpx.Client, people: People) -> None:
+        self.client = client
+        self.people = people
+
+    def report(self, text: str, *, adopted: bool) -> int:
+        """A report of one section holding `text`; returns the section id."""
+        made = self.client.post(
+            f"/v1/groups/{self.people.group_id}/reports/import",
+            json={"markdown": text, "title": "Real material"},
+            headers=auth(self.people.secretariat),
+        )
+        assert made.status_code == 201, made.text
+        report = made.json()
+        if adopted:
+            tag = self.client.get(f"/v1/reports/{report['id']}", headers=auth(self.people.chair))
+            done = self.client.post(
+                f"/v1/reports/{report['id']}/adopt",
+                json={"editorial_window_days": 7},
+                headers=auth(self.people.chair, **{"If-Match": tag.headers["etag"]}),
+            )
+            assert done.status_code == 200, done.text
+        return int(report["outline"][0]["id"])
+
+    def propose(self, section: int, text: str, kind: str, who: int = 1) -> tuple[int, float]:
+        response = self.client.post(
+            f"/v1/sections/{section}/amendments",
+            json={"base_version": 1, "text": text, "kind": kind},
+            headers=auth(self.people.voters[who]),
+        )
+        assert response.status_code == 201, response.text
+        return int(response.json()["id"]), server_ms(response)
+
+    def adopt(self, amendment: int) -> float:
+        tag = self.client.get(f"/v1/amendments/{amendment}", headers=auth(self.people.chair))
+        response = self.client.post(
+            f"/v1/amendments/{amendment}/adopt",
+            headers=auth(self.people.chair, **{"If-Match": tag.headers["etag"]}),
+        )
+        assert response.status_code == 200, response.text
+        return server_ms(response)
+
+    def consent_all_but_last(self, amendment: int) -> None:
+        for token in self.people.voters[:-1]:
+            response = self.client.post(f"/v1/amendments/{amendment}/consent", headers=auth(token))
+            assert response.status_code == 200, response.text
+
+    def last_consent(self, amendment: int) -> float:
+        response = self.client.post(
+            f"/v1/amendments/{amendment}/consent", headers=auth(self.people.voters[-1])
+        )
+        assert response.status_code == 200 and response.json()["status"] == "adopted"
+        return server_ms(response)
+
+
+@dataclass
+class Row:
+    metric: str
+    real: float
+    one_word: float
+    target: str
+
+    @property
+    def ratio(self) -> float:
+        return self.real / self.one_word if self.one_word else float("inf")
+
+
+def measure(room: Room, documents: list[Document], rng: random.Random) -> list[Row]:
+    propose_real: list[float] = []
+    propose_word: list[float] = []
+    adopt_real: list[float] = []
+    adopt_word: list[float] = []
+    adopt_busy: list[float] = []
+    consent_real: list[float] = []
+    consent_word: list[float] = []
+    for doc in documents:
+        print(f"  {doc.name}: {len(doc.base):,} chars, {len(doc.changes)} changes", file=sys.stderr)
+        # Real: every change against the same base, adopted in a random order.
+        section = room.report(doc.base, adopted=True)
+        filed = []
+        for index in range(len(doc.changes)):
+            amendment, took = room.propose(
+                section, doc.with_change(index), "editorial", index % 39 + 1
+            )
+            filed.append(amendment)
+            propose_real.append(took)
+        rng.shuffle(filed)
+        adopt_real += [room.adopt(a) for a in filed]
+        # One-word edits on the same text, as many.
+        section = room.report(doc.base, adopted=True)
+        filed = []
+        for n in range(len(doc.changes)):
+            amendment, took = room.propose(section, doc.one_word(n), "editorial", n % 39 + 1)
+            filed.append(amendment)
+            propose_word.append(took)
+        rng.shuffle(filed)
+        adopt_word += [room.adopt(a) for a in filed]
+        # The same real adoptions with 40 open consent rounds on the section.
+        section = room.report(doc.base, adopted=True)
+        for n in range(40):
+            room.propose(section, doc.one_word(10_000 + n), "substantive", n % 39 + 1)
+        filed = [
+            room.propose(section, doc.with_change(i), "editorial", i % 39 + 1)[0]
+            for i in range(min(10, len(doc.changes)))
+        ]
+        adopt_busy += [room.adopt(a) for a in filed]
+        # The last consent of a round, real change and one-word edit.
+        for text, bucket in ((doc.with_change(0), consent_real), (doc.one_word(1), consent_word)):
+            section = room.report(doc.base, adopted=True)
+            amendment, _ = room.propose(section, text, "substantive")
+            room.consent_all_but_last(amendment)
+            bucket.append(room.last_consent(amendment))
+    med = statistics.median
+    return [
+        Row("propose, p50", med(propose_real), med(propose_word), "<= 3x one-word"),
+        Row("adopt (random order, rebased), p50", med(adopt_real), med(adopt_word), "<= 3x"),
+        Row(
+            "adopt with 40 open rounds on the section, p50",
+            med(adopt_busy),
+            med(adopt_real),
+            "<= 2x adopt with none",
+        ),
+        Row("last of 40 consents (applies), p50", med(consent_real), med(consent_word), "(shown)"),
+    ]
+
+
+def big_proposal_delay(room: Room, seconds: float = 20.0) -> dict[str, float]:
+    """Small writes to one report, timed from the client, while a 1,000,000-character
+    proposal is filed on another report; compared with the same writes before it."""
+    small = room.report("A small section.\n", adopted=False)
+    big = room.report("A big section to be replaced.\n", adopted=False)
+    rng = random.Random(1)
+    vocabulary = [f"{w}{n}" for w in ("alpha", "beta", "gamma", "delta") for n in range(300)]
+    huge = " ".join(rng.choice(vocabulary) for _ in range(200_000))[:1_000_000]
+
+    def write(n: int) -> float:
+        start = time.perf_counter()
+        room.propose(small, f"A small section, edit {n}.\n", "substantive")
+        return (time.perf_counter() - start) * 1000
+
+    baseline = [write(n) for n in range(40)]
+    done = threading.Event()
+    took: list[float] = []
+
+    def file_huge() -> None:
+        with httpx.Client(base_url=str(room.client.base_url), timeout=120) as other:
+            start = time.perf_counter()
+            response = other.post(
+                f"/v1/sections/{big}/amendments",
+                json={"base_version": 1, "text": huge, "kind": "substantive"},
+                headers=auth(room.people.voters[2]),
+            )
+            took.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 201, response.text[:300]
+        done.set()
+
+    thread = threading.Thread(target=file_huge)
+    thread.start()
+    during: list[float] = []
+    deadline = time.monotonic() + seconds
+    n = 100
+    while not done.is_set() and time.monotonic() < deadline:
+        during.append(write(n))
+        n += 1
+    thread.join(120)
+    return {
+        "baseline_p50_ms": statistics.median(baseline),
+        "during_max_ms": max(during) if during else 0.0,
+        "during_p50_ms": statistics.median(during) if during else 0.0,
+        "writes_during": float(len(during)),
+        "proposal_ms": took[0] if took else float("nan"),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.real_material")
+    parser.add_argument("--database", help="database URL (default: a fresh SQLite file)")
+    parser.add_argument("--documents", type=int, help="use the first N corpus documents")
+    parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "real.json"))
+    options = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="plenary-real-"))
+    url = options.database or f"sqlite:///{workdir / 'real.db'}"
+    upgrade(Settings(database_url=url))
+    people = seed_people(url)
+    documents = load_corpus(options.documents)
+    port = free_port()
+    env = {
+        **os.environ,
+        "PLENARY_DATABASE_URL": url,
+        "PYTHONPATH": str(ROOT),
+        "PLENARY_WRITE_RATE_PER_SECOND": "100000",
+        "PLENARY_WRITE_BURST": "100000",
+    }
+    args = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory"]
+    args += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    with (
+        server(args, env, f"http://127.0.0.1:{port}/healthz"),
+        httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client,
+    ):
+        room = Room(client, people)
+        rows = measure(room, documents, random.Random(2005))
+        delay = big_proposal_delay(room)
+    print(f"\nplenary text engine on real material ({url.split(':')[0]}), server time")
+    print(f"{'metric':<48} {'real':>9} {'baseline':>9} {'ratio':>7}  target")
+    for row in rows:
+        print(
+            f"{row.metric:<48} {row.real:>7.2f}ms {row.one_word:>7.2f}ms {row.ratio:>6.2f}x"
+            f"  {row.target}"
+        )
+    extra = delay["during_max_ms"] - delay["baseline_p50_ms"]
+    print(
+        f"{'1 MB proposal: worst small write on another report':<48} "
+        f"{delay['during_max_ms']:>7.1f}ms {delay['baseline_p50_ms']:>7.1f}ms "
+        f"{'+' + format(extra, '.1f') + 'ms':>7}  < +50 ms (round trip; "
+        f"{int(delay['writes_during'])} writes during a {delay['proposal_ms']:.0f} ms proposal)"
+    )
+    output = Path(options.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    payload: dict[str, Any] = {
+        "database": url.split(":")[0],
+        "documents": [
+            {"name": d.name, "chars": len(d.base), "changes": len(d.changes)} for d in documents
+        ],
+        "rows": [row.__dict__ | {"ratio": row.ratio} for row in rows],
+        "big_proposal": delay,
+    }
+    output.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
