@@ -1,11 +1,73 @@
-"""The ceiling for HTTP: a bare FastAPI JSON endpoint, served with the same uvicorn settings."""
+"""Ceilings that do the same work as plenary, served with the same uvicorn settings.
 
-from fastapi import FastAPI
+- `GET /bare`: the same bytes as plenary's answer for the section the bench reads (the file
+  named by PLENARY_BENCH_BODY, written by the bench from plenary's own answer): JSON out,
+  nothing computed.
+- `POST /bare/write`: validates the same request body as a proposal (Pydantic) and inserts
+  one row holding its text with SQLAlchemy Core in one transaction, on the same database
+  (PLENARY_DATABASE_URL): the least any write of a 20 KB amendment must do.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from fastapi import FastAPI, Response
+from pydantic import BaseModel, Field
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, create_engine, event
+
+_body_file = os.environ.get("PLENARY_BENCH_BODY")
+BODY = (
+    Path(_body_file).read_bytes()
+    if _body_file
+    else b'{"id": 1, "number": 3, "text": "' + b"x" * 1000 + b'"}'
+)
+
+_url = os.environ.get("PLENARY_DATABASE_URL", "sqlite:///bench-bare.db")
+engine = create_engine(_url)
+if _url.startswith("sqlite"):
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(connection: object, _record: object) -> None:
+        cursor = connection.cursor()  # type: ignore[attr-defined]
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+
+metadata = MetaData()
+ceiling_write = Table(
+    "bench_ceiling_write",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("base_version", Integer),
+    Column("kind", String(20)),
+    Column("rationale", Text),
+    Column("text", Text),
+)
+metadata.create_all(engine)
+
+
+class Proposal(BaseModel):
+    base_version: int = Field(ge=1)
+    text: str = Field(max_length=1_000_000)
+    kind: Literal["editorial", "substantive"]
+    rationale: str = Field(default="", max_length=20_000)
+
 
 app = FastAPI()
-PAYLOAD = {"id": 1, "number": 3, "text": "x" * 1000, "sha256": "0" * 64}
 
 
 @app.get("/bare")
-async def bare() -> dict[str, object]:
-    return PAYLOAD
+async def bare() -> Response:
+    return Response(BODY, media_type="application/json")
+
+
+@app.post("/bare/write", status_code=201)
+def write(body: Proposal) -> dict[str, int]:
+    with engine.begin() as connection:
+        inserted = connection.execute(ceiling_write.insert().values(**body.model_dump()))
+    return {"id": int(inserted.inserted_primary_key[0])}
