@@ -18,6 +18,7 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Header, Request, Response
 from fastapi.routing import APIRoute
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import Integer, String, Text, UniqueConstraint, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -185,7 +186,22 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 Prepare = Callable[[Request], Awaitable[None]]
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
+Body = TypeVar("Body", bound=BaseModel)
 _PREPARE = "__plenary_prepare__"
+
+
+async def prepared_body(request: Request, schema: type[Body]) -> Body | None:
+    """The body as the endpoint will see it, for a prepare step; None when it is invalid
+    (the endpoint refuses it). Parsed in a thread: 1 MB takes ~5 ms off the event loop."""
+    raw = await request.body()
+
+    def parse() -> Body | None:
+        try:
+            return schema.model_validate_json(raw)
+        except ValidationError:
+            return None
+
+    return await run_in_threadpool(parse)
 
 
 def prepared_by(prepare: Prepare) -> Callable[[Endpoint], Endpoint]:

@@ -303,6 +303,9 @@ def main() -> None:
     parser.add_argument("--database", help="database URL (default: a fresh SQLite file)")
     parser.add_argument("--documents", type=int, help="use the first N corpus documents")
     parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "real.json"))
+    parser.add_argument(
+        "--only", choices=["material", "big-proposal"], help="run one of the two measurements"
+    )
     options = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="plenary-real-"))
     url = options.database or f"sqlite:///{workdir / 'real.db'}"
@@ -324,8 +327,10 @@ def main() -> None:
         httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client,
     ):
         room = Room(client, people)
-        rows = measure(room, documents, random.Random(2005))
-        delay = big_proposal_delay(room)
+        rows = (
+            [] if options.only == "big-proposal" else measure(room, documents, random.Random(2005))
+        )
+        delay = big_proposal_delay(room) if options.only != "material" else {}
     print(f"\nplenary text engine on real material ({url.split(':')[0]}), server time")
     print(f"{'metric':<48} {'real':>9} {'baseline':>9} {'ratio':>7}  target")
     for row in rows:
@@ -333,6 +338,8 @@ def main() -> None:
             f"{row.metric:<48} {row.real:>7.2f}ms {row.one_word:>7.2f}ms {row.ratio:>6.2f}x"
             f"  {row.target}"
         )
+    if not delay:
+        return
     extra = delay["during_max_ms"] - delay["baseline_p50_ms"]
     print(
         f"{'1 MB proposal: worst small write on another report':<48} "

@@ -10,12 +10,12 @@ Anything this step cannot read (bad body, unknown ids) is left for the endpoint 
 from __future__ import annotations
 
 from fastapi import Request
-from pydantic import ValidationError
 
 from app.amendments.models import Amendment
 from app.amendments.rebase import Prepared
 from app.amendments.schemas import AmendmentCreate, AmendmentRevise, DraftRevise
 from app.db import Database
+from app.idempotency import prepared_body
 from app.reports import service as reports
 from app.reports.models import Section
 from app.text import offload
@@ -93,9 +93,8 @@ async def prepare_proposal(request: Request) -> None:
     section_id = _path_id(request, "section_id")
     if section_id is None or "authorization" not in request.headers:
         return
-    try:
-        body = AmendmentCreate.model_validate_json(await request.body())
-    except ValidationError:
+    body = await prepared_body(request, AmendmentCreate)
+    if body is None:
         return
     await _analyse(
         request,
@@ -122,9 +121,8 @@ async def _prepare_rewording(
     amendment_id = _path_id(request, "amendment_id")
     if amendment_id is None or "authorization" not in request.headers:
         return
-    try:
-        body = schema.model_validate_json(await request.body())
-    except ValidationError:
+    body = await prepared_body(request, schema)
+    if body is None:
         return
     database: Database = request.app.state.database
 

@@ -6,9 +6,9 @@ still the head and the text is the one diffed."""
 from __future__ import annotations
 
 from fastapi import Request
-from pydantic import ValidationError
 
 from app.db import Database
+from app.idempotency import prepared_body
 from app.reports.models import Section
 from app.reports.schemas import VersionCreate
 from app.reports.service import PreparedEdits, get_version
@@ -28,8 +28,10 @@ async def prepare_version_write(request: Request) -> None:
         return
     try:
         section_id = int(request.path_params["section_id"])
-        body = VersionCreate.model_validate_json(await request.body())
-    except (KeyError, ValueError, ValidationError):
+    except (KeyError, ValueError):
+        return
+    body = await prepared_body(request, VersionCreate)
+    if body is None:
         return
     database: Database = request.app.state.database
 

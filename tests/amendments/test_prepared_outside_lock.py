@@ -1,0 +1,51 @@
+"""Diffing a new wording happens before the request waits for the write lock: the analysis
+made there is the one the transaction uses (the transaction's own fallback is never called
+when the request came through the API)."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.amendments import rebase
+from app.reports import service as reports_service
+from tests.amendments.helpers import TEXT, open_meeting, propose, report_with_section
+from tests.factories import make_room, matched, ok
+
+
+def _refuse(*_args: object, **_kwargs: object) -> object:
+    raise AssertionError("diffed inside the write transaction")
+
+
+def test_proposals_and_revisions_are_analysed_before_the_transaction(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    room = make_room(client, members=1)
+    rid, sid = report_with_section(client, room)
+    monkeypatch.setattr(rebase, "analyse", _refuse)
+    amendment = propose(client, room.members[0], sid, TEXT.replace("Geneva", "Tunis"))
+    assert amendment["instruction"] == 'In paragraph 2, replace "Geneva" with "Tunis".'
+    open_meeting(client, room, rid)
+    floor = matched(client, f"/v1/amendments/{amendment['id']}", room.chair.headers)
+    ok(client.post(f"/v1/amendments/{amendment['id']}/floor", headers=floor))
+    revised = client.post(
+        f"/v1/amendments/{amendment['id']}/revisions",
+        json={"text": TEXT.replace("Geneva", "Tunis, Tunisia")},
+        headers=matched(client, f"/v1/amendments/{amendment['id']}", room.secretariat.headers),
+    )
+    assert revised.status_code == 201, revised.text
+    assert "Tunis, Tunisia" in revised.json()["instruction"]
+
+
+def test_direct_writes_are_diffed_before_the_transaction(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    room = make_room(client, members=1)
+    _rid, sid = report_with_section(client, room)
+    monkeypatch.setattr(reports_service, "compute_edits", _refuse)
+    written = client.post(
+        f"/v1/sections/{sid}/versions",
+        json={"base_version": 1, "text": TEXT.replace("Geneva", "Tunis")},
+        headers=room.secretariat.headers,
+    )
+    assert written.status_code == 201, written.text
