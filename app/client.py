@@ -30,6 +30,7 @@ from app.amendments.schemas import (
     MeetingRead,
     Preview,
 )
+from app.events import chain
 from app.events.schemas import ChainReport, EventPage, EventRead
 from app.groups.schemas import (
     GroupRead,
@@ -530,7 +531,33 @@ class PlenaryClient:
             after = page.next_after
 
     def verify_chain(self, report_id: int) -> ChainReport:
+        """The server's own recomputation of the chain."""
         return self._get(ChainReport, f"/v1/reports/{report_id}/events/verify")
+
+    def recompute_chain(self, report_id: int, *, up_to_seq: int | None = None) -> ChainReport:
+        """Recompute the chain here, from the log as this caller reads it: the public record
+        is enough, and no arithmetic of the server's is trusted."""
+        events = (e for e in self.all_events(report_id) if up_to_seq is None or e.seq <= up_to_seq)
+        check = chain.verify_events(events)
+        return ChainReport(
+            ok=check.ok,
+            events=check.count,
+            head_hash=check.head_hash,
+            first_bad_event_id=check.first_bad_event_id,
+            first_bad_seq=check.first_bad_seq,
+            reason=check.reason,
+        )
+
+    def unattributed_events(self, report_id: int) -> list[EventRead]:
+        """Events whose served actor and salt do not open their commitment. For members: the
+        public view carries no salt, so there every event is listed."""
+        return [
+            e
+            for e in self.all_events(report_id)
+            if not chain.attribution_holds(
+                commitment=e.actor_commitment, salt=e.actor_salt, actor_id=e.actor_id
+            )
+        ]
 
     def certificate(self, report_id: int) -> dict[str, Any]:
         data = self.request("GET", f"/v1/reports/{report_id}/certificate").json()
