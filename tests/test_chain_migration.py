@@ -73,14 +73,19 @@ def _transmitted_report(client: TestClient) -> tuple[Room, int]:
 
 
 def _v1_digest(prev: str, row: Any) -> str:
-    """The first rule, as it was: the hash covered the actor id."""
+    """The first rule, as it was: the hash covered the actor id. (Raw rows: SQLite hands back
+    text, PostgreSQL values.)"""
+    payload = json.loads(row.payload) if isinstance(row.payload, str) else row.payload
+    at = row.created_at
+    at = datetime.fromisoformat(at) if isinstance(at, str) else at
+    at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
     body = {
         "report_id": row.report_id,
         "seq": row.seq,
         "type": row.type,
         "actor_id": row.actor_id,
-        "payload": json.loads(row.payload),
-        "created_at": datetime.fromisoformat(str(row.created_at)).replace(tzinfo=UTC).isoformat(),
+        "payload": payload,
+        "created_at": at.isoformat(),
     }
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256((prev + canonical).encode()).hexdigest()
