@@ -424,3 +424,13 @@ def test_a_forged_actor_is_caught_by_members_not_seen_by_the_public(tmp_path: Pa
         with PlenaryClient(server.url) as public:
             # the hashes cover the commitment, which did not change: the public chain holds
             assert public.recompute_chain(record.report_id).ok
+        verify = [sys.executable, "-m", "app.cli", "verify", str(record.report_id), "--json"]
+        member_run = subprocess.run(
+            [*verify, "--url", server.url, "--token", record.people["m0"].token.token],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        result = json.loads(member_run.stdout)
+        assert member_run.returncode == 1 and result["ok"] is False
+        assert result["actor_mismatches"] == [victim] and result["recomputed_here"]["ok"]
