@@ -39,7 +39,6 @@ PERSON_KEYS = frozenset(
         "author_id",
         "voter_id",
         "voter_ids",
-        "voters_ids",
         "member_id",
         "user_id",
         "token_id",
