@@ -672,21 +672,43 @@ def verify(
     token: TokenOpt = "",
     as_json: JsonOpt = False,
 ) -> None:
-    """Recompute the report's event hash chain on the server; exit 1 if it was tampered with."""
+    """Check the report's event hash chain: the server recomputes it, and so does this command
+    from the log it reads (the public record is enough); a member's token also checks who did
+    what. Exit 1 if anything does not match."""
+    from app.client import chain_report, unattributed
+
     with _client(url, token) as client:
         check = client.verify_chain(report)
+        events = list(client.all_events(report))
+    here = chain_report(events)
+    attributed = any(e.actor_salt for e in events)  # a member's view: it can check actors
+    mismatches = unattributed(events) if attributed else []
+    ok = check.ok and here.ok and not mismatches
 
     def human() -> None:
-        if check.ok:
-            typer.echo(f"chain ok: {check.events} events, head {check.head_hash}")
-        else:
-            typer.echo(
-                f"CHAIN BROKEN at event {check.first_bad_event_id} (seq {check.first_bad_seq}): "
-                f"{check.reason}"
-            )
+        for label, result in (("server", check), ("recomputed here", here)):
+            if result.ok:
+                typer.echo(f"chain ok: {result.events} events, head {result.head_hash} ({label})")
+            else:
+                typer.echo(
+                    f"CHAIN BROKEN at event {result.first_bad_event_id} "
+                    f"(seq {result.first_bad_seq}): {result.reason} ({label})"
+                )
+        if attributed and not mismatches:
+            typer.echo("actors ok: every event's actor opens its commitment")
+        for event in mismatches:
+            typer.echo(f"ACTOR MISMATCH at event {event.id} (seq {event.seq})")
 
-    _emit(check, as_json, human)
-    if not check.ok:
+    data = {
+        **check.model_dump(mode="json"),  # the server's report, as before
+        "ok": ok,
+        "server_ok": check.ok,
+        "recomputed_here": here.model_dump(mode="json"),
+        "actors_checked": attributed,
+        "actor_mismatches": [e.id for e in mismatches],
+    }
+    _emit(data, as_json, human)
+    if not ok:
         raise typer.Exit(1)
 
 
@@ -732,12 +754,12 @@ def verify_certificate(
                 f"section {section['section_id']} ({section['label'] or section['heading']})",
             )
         chain = certificate["event_chain"]
-        events = [e for e in client.all_events(report_id) if e.seq <= chain["seq"]]
+        here = client.recompute_chain(report_id, up_to_seq=chain["seq"])
         check(
-            bool(events) and events[-1].hash == chain["head_hash"],
-            "event chain head at transmission",
+            here.ok and here.events == chain["seq"] and here.head_hash == chain["head_hash"],
+            "event chain head at transmission (recomputed here)",
         )
-        check(client.verify_chain(report_id).ok, "event chain verifies")
+        check(client.verify_chain(report_id).ok, "event chain verifies (server)")
     if export_file is not None:
         local = export_file.read_text(encoding="utf-8")
         check(digest(local) == certificate["report_sha256"], f"{export_file} matches report_sha256")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any, Literal, TypeVar
 
@@ -30,6 +30,7 @@ from app.amendments.schemas import (
     MeetingRead,
     Preview,
 )
+from app.events import chain
 from app.events.schemas import ChainReport, EventPage, EventRead
 from app.groups.schemas import (
     GroupRead,
@@ -83,6 +84,30 @@ class ProblemError(Exception):
         self.title: str = str(problem.get("title", ""))
         self.detail: str = str(problem.get("detail", ""))
         super().__init__(f"{self.status} {self.title}: {self.detail}")
+
+
+def chain_report(events: Iterable[EventRead]) -> ChainReport:
+    """The chain recomputed from served events, oldest first (see app/events/chain.py)."""
+    check = chain.verify_events(events)
+    return ChainReport(
+        ok=check.ok,
+        events=check.count,
+        head_hash=check.head_hash,
+        first_bad_event_id=check.first_bad_event_id,
+        first_bad_seq=check.first_bad_seq,
+        reason=check.reason,
+    )
+
+
+def unattributed(events: Iterable[EventRead]) -> list[EventRead]:
+    """The events whose served actor id and salt do not open their actor commitment."""
+    return [
+        e
+        for e in events
+        if not chain.attribution_holds(
+            commitment=e.actor_commitment, salt=e.actor_salt, actor_id=e.actor_id
+        )
+    ]
 
 
 class PlenaryClient:
@@ -530,7 +555,19 @@ class PlenaryClient:
             after = page.next_after
 
     def verify_chain(self, report_id: int) -> ChainReport:
+        """The server's own recomputation of the chain."""
         return self._get(ChainReport, f"/v1/reports/{report_id}/events/verify")
+
+    def recompute_chain(self, report_id: int, *, up_to_seq: int | None = None) -> ChainReport:
+        """Recompute the chain here, from the log as this caller reads it: the public record
+        is enough, and no arithmetic of the server's is trusted."""
+        events = self.all_events(report_id)
+        return chain_report(e for e in events if up_to_seq is None or e.seq <= up_to_seq)
+
+    def unattributed_events(self, report_id: int) -> list[EventRead]:
+        """Events whose served actor and salt do not open their commitment. For members: the
+        public view carries no salt, so there every event is listed."""
+        return unattributed(self.all_events(report_id))
 
     def certificate(self, report_id: int) -> dict[str, Any]:
         data = self.request("GET", f"/v1/reports/{report_id}/certificate").json()

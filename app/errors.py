@@ -71,6 +71,10 @@ class ReportTransmitted(Conflict):
     slug, title = "report-transmitted", "The report has been transmitted and is frozen"
 
 
+class ConsentRulesFrozen(Conflict):
+    slug, title = "consent-rules-frozen", "The consent rules were fixed when the report was adopted"
+
+
 class StaleBase(Conflict):
     slug, title = "stale-base-version", "The version you edited is no longer the head"
 

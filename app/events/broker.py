@@ -33,10 +33,13 @@ class StoredEvent:
     report_id: int
     type: str
     actor_id: int | None
+    actor_salt: str
+    actor_commitment: str
     payload: dict[str, Any]
     created_at: str
     prev_hash: str
     hash: str
+    legacy_hash: str | None
     messages: dict[bool, bytes] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -47,10 +50,13 @@ class StoredEvent:
             report_id=event.report_id,
             type=event.type,
             actor_id=event.actor_id,
+            actor_salt=event.actor_salt,
+            actor_commitment=event.actor_commitment,
             payload=event.payload,
             created_at=event.created_at.isoformat(),
             prev_hash=event.prev_hash,
             hash=event.hash,
+            legacy_hash=event.legacy_hash,
         )
 
 

@@ -20,7 +20,14 @@ class Event(Base):
     seq: Mapped[int] = mapped_column(Integer)
     type: Mapped[str] = mapped_column(String(60))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id"), default=None)
+    # The hash covers SHA-256(actor_salt || actor_id), not the actor: see app/events/chain.py.
+    # The salt is shown only to those who see the actor.
+    actor_salt: Mapped[str] = mapped_column(String(64))
+    actor_commitment: Mapped[str] = mapped_column(String(64))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # The hash this event had under the first chain rule (which covered the actor id), for
+    # events recorded before 2026-11-28; shown only to those who see the actor.
+    legacy_hash: Mapped[str | None] = mapped_column(String(64), default=None)

@@ -10,6 +10,7 @@ from app.db import SessionDep
 from app.events.models import Event
 from app.events.schemas import ChainReport, EventPage, EventRead
 from app.events.service import head_hash, verify_chain
+from app.events.views import event_fields
 from app.idempotency import IdempotentRoute
 from app.reports import service as reports
 from app.schemas import MAX_ID, IdPath
@@ -40,10 +41,7 @@ def list_events(
     more = len(rows) > limit
     rows = rows[:limit]
     attributed = reports.is_attributed(principal)
-    items = [EventRead.model_validate(e) for e in rows]
-    if not attributed:
-        for item in items:
-            item.actor_id = None
+    items = [EventRead.model_validate(event_fields(e, attributed=attributed)) for e in rows]
     head = head_hash(session, report_id=report.id)
     response.headers[HEAD_HASH_HEADER] = head
     return EventPage(items=items, next_after=rows[-1].id if more and rows else None, head_hash=head)

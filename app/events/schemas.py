@@ -13,11 +13,23 @@ class EventRead(ReadModel):
     report_id: int
     seq: int
     type: str
-    actor_id: int | None
+    actor_id: int | None = Field(description="Who acted; null in the public view")
+    actor_salt: str | None = Field(
+        description="The 32-byte salt (hex) of `actor_commitment`; null in the public view"
+    )
+    actor_commitment: str = Field(
+        description="SHA-256(salt || actor id as decimal digits): the hash covers this, "
+        "never the actor"
+    )
     payload: dict[str, Any]
     created_at: datetime
     prev_hash: str
     hash: str
+    legacy_hash: str | None = Field(
+        default=None,
+        description="The event's hash under the first chain rule (events before 2026-11-28); "
+        "null in the public view",
+    )
 
 
 class EventPage(ReadModel):

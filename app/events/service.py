@@ -2,34 +2,25 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
+from app.events.chain import (
+    GENESIS_HASH,
+    ChainCheck,
+    actor_commitment,
+    attribution_holds,
+    canonical_json,
+    digest_of,
+    new_salt,
+    person_keys_in,
+    verify_events,
+)
 from app.events.models import Event
-
-GENESIS_HASH = "0" * 64
-
-
-def canonical_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def event_digest(event: Event) -> str:
-    body = {
-        "report_id": event.report_id,
-        "seq": event.seq,
-        "type": event.type,
-        "actor_id": event.actor_id,
-        "payload": event.payload,
-        "created_at": event.created_at.isoformat(),
-    }
-    return hashlib.sha256((event.prev_hash + canonical_json(body)).encode("utf-8")).hexdigest()
 
 
 def record_event(
@@ -42,6 +33,9 @@ def record_event(
 ) -> Event:
     """Append one event. The caller holds the report's write lock, so within a report the
     sequence, the chain and the commit order agree."""
+    if named := person_keys_in(payload):
+        # The payload is public and hashed in the clear: an id in it names its person.
+        raise ValueError(f"event {type!r} would publish participant ids: {sorted(set(named))}")
     # The transaction's own latest event of this report, if any, is the chain's head.
     ours = [e for e in session.info.get("events", ()) if e.report_id == report_id]
     if ours:
@@ -54,51 +48,42 @@ def record_event(
             .limit(1)
         ).first()
         seq, prev_hash = (1, GENESIS_HASH) if last is None else (last.seq + 1, last.hash)
+    salt = new_salt()
     # Round-trip through JSON so the stored payload and the hashed payload are the same value.
     event = Event(
         report_id=report_id,
         seq=seq,
         type=type,
         actor_id=actor_id,
+        actor_salt=salt,
+        actor_commitment=actor_commitment(salt, actor_id),
         payload=json.loads(canonical_json(payload)),
         created_at=utcnow(),
         prev_hash=prev_hash,
         hash="",
     )
-    event.hash = event_digest(event)
+    event.hash = digest_of(event)
     session.add(event)
     session.info.setdefault("events", []).append(event)
     return event
 
 
-@dataclass(frozen=True)
-class ChainCheck:
-    ok: bool
-    count: int
-    head_hash: str
-    first_bad_event_id: int | None = None
-    first_bad_seq: int | None = None
-    reason: str | None = None
-
-
 def verify_chain(session: Session, *, report_id: int) -> ChainCheck:
-    prev = GENESIS_HASH
-    count = 0
-    for event in session.scalars(
-        select(Event).where(Event.report_id == report_id).order_by(Event.seq)
-    ):
-        count += 1
-        reason = None
-        if event.seq != count:
-            reason = f"sequence gap: expected {count}, found {event.seq}"
-        elif event.prev_hash != prev:
-            reason = "prev_hash does not match the previous event"
-        elif event_digest(event) != event.hash:
-            reason = "content does not match its hash"
-        if reason:
-            return ChainCheck(False, count, prev, event.id, event.seq, reason)
-        prev = event.hash
-    return ChainCheck(True, count, prev)
+    """The public check (the chain over commitments), then the one only the server and
+    members can make: each stored actor still opens its event's commitment."""
+    events = list(
+        session.scalars(select(Event).where(Event.report_id == report_id).order_by(Event.seq))
+    )
+    check = verify_events(events)
+    if not check.ok:
+        return check
+    for event in events:
+        if not attribution_holds(
+            commitment=event.actor_commitment, salt=event.actor_salt, actor_id=event.actor_id
+        ):
+            reason = "the recorded actor does not match the event's commitment"
+            return ChainCheck(False, event.seq, event.prev_hash, event.id, event.seq, reason)
+    return check
 
 
 def head_hash(session: Session, *, report_id: int) -> str:

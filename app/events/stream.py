@@ -16,6 +16,7 @@ from app.auth import bearer_scheme, principal_from_header
 from app.errors import BadRequest
 from app.events.broker import Broker, StoredEvent
 from app.events.models import Event
+from app.events.views import event_fields
 from app.reports import service as reports
 from app.schemas import IdPath
 
@@ -35,18 +36,9 @@ def sse_message(event: StoredEvent, *, attributed: bool) -> bytes:
 
 
 def _format(event: StoredEvent, *, attributed: bool) -> str:
-    data = {
-        "id": event.id,
-        "seq": event.seq,
-        "report_id": event.report_id,
-        "type": event.type,
-        "actor_id": event.actor_id if attributed else None,
-        "payload": event.payload,
-        "created_at": event.created_at,
-        "prev_hash": event.prev_hash,
-        "hash": event.hash,
-    }
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    body = json.dumps(
+        event_fields(event, attributed=attributed), ensure_ascii=False, separators=(",", ":")
+    )
     return f"id: {event.id}\nevent: {event.type}\ndata: {body}\n\n"
 
 

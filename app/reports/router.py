@@ -139,6 +139,9 @@ def update_report(
     response: Response,
     if_match: IfMatch = None,
 ) -> ReportRead:
+    """Title, symbol and disclaimer change until transmission (then 409 report-transmitted).
+    The consent rules (`silence_procedure`) are fixed at adoption: changing them afterwards
+    answers 409 consent-rules-frozen and writes nothing; restating them as they are is fine."""
     report = service.update_report(
         session, report_id=report_id, principal=principal, changes=body, if_match=if_match
     )

@@ -17,6 +17,7 @@ from app.auth import Principal
 from app.db import utcnow
 from app.errors import (
     BadRequest,
+    ConsentRulesFrozen,
     InvalidState,
     NotFound,
     ReportTransmitted,
@@ -332,6 +333,32 @@ def set_public(
     return report
 
 
+# What decides how consent works on an adopted report. The group adopted the report under
+# these rules; changing them afterwards would let the chair turn a round that is lapsing into
+# an adoption by silence (or the reverse) without the group. So they do not change at all
+# after adoption, not even by unanimous consent: that round would itself run under the rule
+# it is changing. (The editorial window and each round's deadline are fixed when they start
+# and have no setter.) Every field of ReportUpdate is in exactly one of these two sets.
+CONSENT_RULES = frozenset({"silence_procedure"})
+EDITABLE_AFTER_ADOPTION = frozenset({"title", "symbol", "disclaimer"})
+
+
+def ensure_consent_rules_kept(report: Report, values: dict[str, Any]) -> dict[str, Any]:
+    """`values` without consent rules restated as they are; 409 if one would change after
+    adoption. Nothing is written before this check."""
+    if report.status == ReportStatus.drafting:
+        return values
+    changed = sorted(f for f in CONSENT_RULES & values.keys() if values[f] != getattr(report, f))
+    if changed:
+        raise ConsentRulesFrozen(
+            f"Report {report.id} was adopted under its consent rules; "
+            f"{', '.join(changed)} can no longer change.",
+            report_id=report.id,
+            fields=changed,
+        )
+    return {k: v for k, v in values.items() if k not in CONSENT_RULES}
+
+
 def update_report(
     session: Session,
     *,
@@ -344,6 +371,7 @@ def update_report(
     ensure_not_transmitted(report)
     require_report_match(session, report, if_match)
     values = {k: v for k, v in changes.model_dump(exclude_unset=True).items() if v is not None}
+    values = ensure_consent_rules_kept(report, values)
     for field, value in values.items():
         setattr(report, field, value)
     session.flush()
