@@ -936,7 +936,14 @@ def answer_round(
     if voter in {a.participant_id for a in state.answers}:
         raise InvalidState("You have already answered in this consent round.")
     assert voter is not None
-    consent = Consent(amendment_id=amendment.id, participant_id=voter, answer=answer, reason=reason)
+    # The token is recorded too: if a credential was misused, its answers can be traced.
+    consent = Consent(
+        amendment_id=amendment.id,
+        participant_id=voter,
+        token_id=principal.token_id,
+        answer=answer,
+        reason=reason,
+    )
     session.add(consent)
     session.flush()
     _event(

@@ -13,6 +13,7 @@ import pytest
 
 from app.client import PlenaryClient
 from tests.conftest import ADMIN_TOKEN
+from tests.factories import enrol
 from tests.server import LiveServer, live_server
 from tests.sse import Message, aparse, messages, parse, take
 
@@ -28,10 +29,8 @@ def server(tmp_path: Path) -> Iterator[LiveServer]:
 def setup_report(url: str) -> tuple[str, str, int, int]:
     with PlenaryClient(url, ADMIN_TOKEN) as admin:
         group = admin.create_group("Live group")
-        secretariat = admin.add_participant(
-            group.id, name="Secretariat", role="secretariat"
-        ).token.token
-        observer = admin.add_participant(group.id, name="Observer", role="observer").token.token
+        secretariat = enrol(admin, group.id, name="Secretariat", role="secretariat")
+        observer = enrol(admin, group.id, name="Observer", role="observer")
     with PlenaryClient(url, secretariat) as client:
         report = client.import_report(group.id, "# I. Text\n\nVersion 1.")
     return secretariat, observer, report.id, report.outline[0].id
