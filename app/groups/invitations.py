@@ -54,6 +54,10 @@ def status_of(invitation: Invitation, now: datetime) -> InvitationStatus:
     return InvitationStatus.pending
 
 
+def current_status(invitation: Invitation) -> InvitationStatus:
+    return status_of(invitation, utcnow())
+
+
 def ensure_may_invite(principal: Principal, participant: Participant) -> None:
     """The chair, the secretariat and the site admin invite; only the chair or the admin
     invites a chair (whoever holds the code can act as the invitee)."""

@@ -5,7 +5,7 @@ from datetime import timedelta
 from fastapi import APIRouter, Request, status
 
 from app.auth import AdminPrincipal, CurrentPrincipal
-from app.db import SessionDep, utcnow
+from app.db import SessionDep
 from app.groups import invitations, service
 from app.groups.models import Invitation
 from app.groups.schemas import (
@@ -40,7 +40,7 @@ def _invitation_read(invitation: Invitation) -> InvitationRead:
     return InvitationRead.model_validate(
         {
             **{c.key: getattr(invitation, c.key) for c in Invitation.__table__.columns},
-            "status": invitations.status_of(invitation, utcnow()),
+            "status": invitations.current_status(invitation),
         }
     )
 
