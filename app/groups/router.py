@@ -24,7 +24,7 @@ from app.groups.schemas import (
     TokenRead,
     WhoAmI,
 )
-from app.idempotency import IdempotentRoute
+from app.idempotency import IdempotentRoute, SecretAnswer
 from app.schemas import IdPath
 
 router = APIRouter(prefix="/v1", route_class=IdempotentRoute, tags=["groups"])
@@ -87,6 +87,7 @@ def get_group(group_id: IdPath, session: SessionDep, principal: CurrentPrincipal
 @router.post(
     "/groups/{group_id}/participants",
     response_model=ParticipantCreated,
+    dependencies=[SecretAnswer],
     status_code=status.HTTP_201_CREATED,
 )
 def add_participant(
@@ -156,6 +157,7 @@ def update_participant(
 @router.post(
     "/participants/{participant_id}/invitations",
     response_model=InvitationCreated,
+    dependencies=[SecretAnswer],
     status_code=status.HTTP_201_CREATED,
 )
 def create_invitation(
@@ -200,7 +202,10 @@ def revoke_invitation(
 
 
 @router.post(
-    "/invitations/redeem", response_model=TokenCreated, status_code=status.HTTP_201_CREATED
+    "/invitations/redeem",
+    response_model=TokenCreated,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[SecretAnswer],
 )
 def redeem_invitation(body: InvitationRedeem, session: SessionDep) -> TokenCreated:
     """Exchange an invitation's code for your own token (no bearer token needed). Unknown
@@ -221,6 +226,7 @@ def list_my_tokens(session: SessionDep, principal: CurrentPrincipal) -> list[Tok
 @router.post(
     "/participants/{participant_id}/tokens",
     response_model=TokenCreated,
+    dependencies=[SecretAnswer],
     status_code=status.HTTP_201_CREATED,
 )
 def create_token(

@@ -387,3 +387,41 @@ def test_roster_changes_are_events_and_webhooks_without_names(client: TestClient
     # the role change was queued for the group's webhook, in the same transaction
     deliveries = ok(client.get(f"/v1/webhooks/{hook['id']}/deliveries", headers=room.chair.headers))
     assert [d["event_id"] for d in deliveries] == [roster[0]["id"]]
+
+
+def test_secrets_are_not_kept_for_idempotent_replay(client: TestClient, app: FastAPI) -> None:
+    room = make_room(client, members=1, observers=0)
+    member = room.members[0]
+    key = {"Idempotency-Key": "mint-once"}
+    url = f"/v1/participants/{member.id}/tokens"
+    first = ok(client.post(url, json={"label": "k"}, headers={**member.headers, **key}), 201)
+    retried = client.post(url, json={"label": "k"}, headers={**member.headers, **key})
+    problem(retried, 409, "secret-not-replayed")
+    assert retried.headers["idempotent-replayed"] == "true"
+    assert [t["label"] for t in ok(client.get("/v1/me/tokens", headers=member.headers))] == [
+        "",
+        "k",
+    ]  # no second effect
+    body = {"name": "Keyed", "role": "member"}
+    added = ok(
+        client.post(
+            f"/v1/groups/{room.group_id}/participants", json=body, headers={**ADMIN, **key}
+        ),
+        201,
+    )
+    # redeeming with some token attached still keeps nothing for replay
+    token = ok(
+        client.post(
+            "/v1/invitations/redeem",
+            json={"code": added["invitation"]["code"]},
+            headers={**room.chair.headers, **key},
+        ),
+        201,
+    )["token"]
+    with app.state.database.engine.connect() as connection:
+        kept = "\n".join(
+            str(row) for row in connection.execute(text("SELECT * FROM idempotency_key")).all()
+        )
+    assert kept.count("secret-not-replayed") == 3
+    for secret in (first["token"], added["invitation"]["code"], token):
+        assert secret not in kept
