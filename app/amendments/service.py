@@ -921,6 +921,12 @@ def answer_round(
     answer: Answer,
     reason: str,
 ) -> Amendment:
+    """One voter's answer, recorded with the token that gave it.
+
+    The voters are those frozen when the round opened. One deactivated since then stays on
+    that roster but cannot answer (its tokens are refused at authentication), so the round
+    waits for its deadline (lapsed, or adopted under the silence rule if nobody objected) or
+    for the chair to cancel it; the site admin has no participant and never answers."""
     report, amendment = _lock(
         session,
         amendment_id=amendment_id,

@@ -247,8 +247,11 @@ def revoke_token(session: Session, *, token_id: int, principal: Principal) -> To
         if owner is None:
             raise NotFound(f"No token {token_id}.")
         principal.ensure_in_group(owner.group_id)
-        if not principal.is_admin and principal.role not in DRAFTING_ROLES:
-            raise Forbidden("Only the chair or the secretariat may revoke another's token.")
+        # Revoking a lost token is the step before a new invitation; only the chair or the
+        # admin take it for someone else, so the secretariat cannot clear a member's way in
+        # and invite it again (it would hold the new code).
+        if not principal.is_admin and principal.role != Role.chair:
+            raise Forbidden("Only the chair or the site admin may revoke another's token.")
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         session.flush()

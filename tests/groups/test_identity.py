@@ -167,6 +167,9 @@ def test_nobody_mints_a_token_in_someone_elses_name(client: TestClient) -> None:
     mine = ok(client.get("/v1/me/tokens", headers=bearer(phone["token"])))
     assert [t["label"] for t in mine] == ["", "phone"]
     assert all("token" not in t and "token_hash" not in t for t in mine)
+    # only the holder, the chair or the admin revoke a token (revoking precedes re-inviting)
+    for headers in (room.secretariat.headers, other.headers):
+        problem(client.delete(f"/v1/tokens/{phone['id']}", headers=headers), 403, "forbidden")
     ok(client.delete(f"/v1/tokens/{phone['id']}", headers=member.headers))
     assert client.get("/v1/me", headers=bearer(phone["token"])).status_code == 401
     assert ok(client.get("/v1/me/tokens", headers=member.headers))[1]["revoked_at"] is not None
