@@ -1,7 +1,7 @@
 """invitations and consent tokens
 
 Revision ID: 0fd25804c0b4
-Revises: 733a75e358fe
+Revises: 5c1d2e3f4a5b
 Create Date: 2026-11-28 07:45:01.743895
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from alembic import op
 import app.db
 
 revision = '0fd25804c0b4'
-down_revision = '733a75e358fe'
+down_revision = '5c1d2e3f4a5b'
 branch_labels = None
 depends_on = None
 
