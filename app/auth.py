@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.db import SessionDep
-from app.errors import Forbidden, NotFound, Unauthorized
+from app.errors import Forbidden, NotFound, ParticipantInactive, Unauthorized
 from app.groups.models import Participant, Role, Token
 
 TOKEN_PREFIX = "plen_"
@@ -76,6 +76,9 @@ class Principal:
 
 
 def resolve_token(session: Session, secret: str, settings: Settings) -> Principal | None:
+    """The caller of `secret`; None if unknown or revoked. A deactivated participant's tokens
+    are refused here, for reads and writes alike (ParticipantInactive, 401): deactivation
+    takes effect on the next request, and reactivation gives the same tokens back."""
     if settings.admin_token and hmac.compare_digest(
         hash_token(secret), hash_token(settings.admin_token)
     ):
@@ -93,6 +96,12 @@ def resolve_token(session: Session, secret: str, settings: Settings) -> Principa
         return Principal(token_id=token_id, participant=None)
     if participant is None:
         return None
+    if not participant.active:
+        raise ParticipantInactive(
+            "This token's participant is deactivated; its tokens are refused until the chair "
+            "or the site admin reactivates it.",
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        )
     return Principal(token_id=token_id, participant=participant)
 
 

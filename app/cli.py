@@ -222,6 +222,63 @@ def _emit(value: Any, as_json: bool, human: Callable[[], None]) -> None:
         human()
 
 
+@cli.command()
+def invite(
+    participant: Annotated[int, typer.Argument(help="Participant id")],
+    days: Annotated[
+        float | None, typer.Option(help="Valid for this many days (server default: 7)")
+    ] = None,
+    url: Url = DEFAULT_URL,
+    token: TokenOpt = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Invite a participant (chair, secretariat or site admin): prints a single-use code to
+    pass on; the participant runs `plenary redeem CODE` to get its own token."""
+    with _client(url, token) as client:
+        created = client.invite(participant, expires_in_days=days)
+    _emit(created, as_json, lambda: typer.echo(created.code))
+
+
+@cli.command()
+def redeem(
+    code: Annotated[str, typer.Argument(help="The invitation code")],
+    label: Annotated[str, typer.Option(help="A note to recognise the token")] = "",
+    url: Url = DEFAULT_URL,
+    as_json: JsonOpt = False,
+) -> None:
+    """Redeem an invitation code for your own token and print it once (needs no token)."""
+    with _client(url, "") as client:
+        created = client.redeem(code, label=label)
+    _emit(created, as_json, lambda: typer.echo(created.token))
+
+
+@cli.command()
+def tokens(url: Url = DEFAULT_URL, token: TokenOpt = "", as_json: JsonOpt = False) -> None:
+    """List your own tokens (never their secrets); revoke one with `plenary revoke-token`."""
+    with _client(url, token) as client:
+        mine = client.my_tokens()
+
+    def human() -> None:
+        for t in mine:
+            state = "revoked" if t.revoked_at else "live"
+            typer.echo(f"{t.id:>6}  {state:<8} {t.created_at:%Y-%m-%d %H:%M}  {t.label}")
+
+    _emit(mine, as_json, human)
+
+
+@cli.command("revoke-token")
+def revoke_token(
+    token_id: Annotated[int, typer.Argument(help="Token id")],
+    url: Url = DEFAULT_URL,
+    token: TokenOpt = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Revoke a token: your own, or (chair, secretariat, site admin) one of your group's."""
+    with _client(url, token) as client:
+        revoked = client.revoke_token(token_id)
+    _emit(revoked, as_json, lambda: typer.echo(f"token {revoked.id} revoked"))
+
+
 @cli.command("import")
 def import_report(
     files: Annotated[

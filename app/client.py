@@ -34,6 +34,8 @@ from app.events import chain
 from app.events.schemas import ChainReport, EventPage, EventRead
 from app.groups.schemas import (
     GroupRead,
+    InvitationCreated,
+    InvitationRead,
     ParticipantCreated,
     ParticipantRead,
     TokenCreated,
@@ -251,9 +253,33 @@ class PlenaryClient:
         return ParticipantRead.model_validate(data)
 
     def create_token(self, participant_id: int, label: str = "") -> TokenCreated:
+        """Another token for yourself (`participant_id` must be your own: 403 otherwise)."""
         return self._post(
             TokenCreated, f"/v1/participants/{participant_id}/tokens", {"label": label}
         )
+
+    def my_tokens(self) -> list[TokenRead]:
+        return self._list(TokenRead, "/v1/me/tokens")
+
+    def invite(
+        self, participant_id: int, expires_in_days: float | None = None
+    ) -> InvitationCreated:
+        """A single-use code the participant redeems for its own token (chair, secretariat
+        or site admin)."""
+        body = {} if expires_in_days is None else {"expires_in_days": expires_in_days}
+        return self._post(InvitationCreated, f"/v1/participants/{participant_id}/invitations", body)
+
+    def list_invitations(self, group_id: int) -> list[InvitationRead]:
+        return self._list(InvitationRead, f"/v1/groups/{group_id}/invitations")
+
+    def revoke_invitation(self, invitation_id: int) -> InvitationRead:
+        data = self.request("DELETE", f"/v1/invitations/{invitation_id}").json()
+        return InvitationRead.model_validate(data)
+
+    def redeem(self, code: str, label: str = "") -> TokenCreated:
+        """Exchange an invitation code for your own token (works without a token); use
+        `created.token` in a new client."""
+        return self._post(TokenCreated, "/v1/invitations/redeem", {"code": code, "label": label})
 
     def revoke_token(self, token_id: int) -> TokenRead:
         return TokenRead.model_validate(self.request("DELETE", f"/v1/tokens/{token_id}").json())

@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     editorial_window_days: float = 7.0
     deadline_sweep_seconds: float = 1.0
     idempotency_ttl_hours: float = 24.0
+    invitation_ttl_days: float = Field(
+        default=7.0, gt=0, description="How long an invitation code can be redeemed"
+    )
     write_rate_per_second: float = Field(
         default=20.0, description="Sustained writes per token per second (0: no limit)"
     )

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from importlib import resources
 
 from app.auth import Principal
 from app.db import Database
+from app.groups import invitations
 from app.groups import service as groups
 from app.groups.models import Participant, Role, Stakeholder
 from app.reports.models import Section
@@ -66,8 +68,10 @@ def seed(database: Database) -> DemoRoom:
         people += [(f"Member {n:02d}", Role.member, STAKEHOLDERS[n % 3]) for n in range(1, 39)]
         people += [(f"Observer {n}", Role.observer, Stakeholder.intergovernmental) for n in (1, 2)]
         ids: dict[str, int] = {}
+        # The demo is the operator: it invites everyone and redeems each invitation itself,
+        # so it can print every participant's token (a real room passes the codes on).
         for n, (name, role, stakeholder) in enumerate(people):
-            participant, _token, secret = groups.add_participant(
+            participant, _invitation, code = groups.add_participant(
                 session,
                 group=group,
                 principal=admin,
@@ -75,10 +79,10 @@ def seed(database: Database) -> DemoRoom:
                 role=role,
                 stakeholder=stakeholder,
                 region=REGIONS[n % len(REGIONS)],
-                token_label="demo",
+                invitation_valid_for=timedelta(days=1),
             )
             ids[name] = participant.id
-            tokens[name] = secret
+            _token, tokens[name] = invitations.redeem(session, code=code, label="demo")
         _token, tokens["site admin"] = groups.issue_token(session, participant=None, label="demo")
 
     def as_(name: str, session: object) -> Principal:

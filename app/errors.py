@@ -43,6 +43,10 @@ class Unauthorized(AppError):
     status, slug, title = 401, "unauthorized", "Authentication required"
 
 
+class ParticipantInactive(Unauthorized):
+    slug, title = "participant-inactive", "The participant of this token is deactivated"
+
+
 class Forbidden(AppError):
     status, slug, title = 403, "forbidden", "Not allowed for this role"
 
@@ -85,6 +89,22 @@ class MergeConflict(Conflict):
 
 class DuplicateChange(MergeConflict):
     slug, title = "amendment-duplicate", "The section already holds this exact change"
+
+
+class InvitationUnknown(NotFound):
+    slug, title = "invitation-unknown", "No invitation has this code"
+
+
+class InvitationUsed(Conflict):
+    slug, title = "invitation-used", "This invitation has already been redeemed"
+
+
+class InvitationExpired(Conflict):
+    slug, title = "invitation-expired", "This invitation has expired"
+
+
+class InvitationRevoked(Conflict):
+    slug, title = "invitation-revoked", "This invitation was revoked"
 
 
 class PreconditionFailed(AppError):

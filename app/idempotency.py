@@ -12,6 +12,7 @@ PostgreSQL processes a transaction-scoped advisory lock on the key says the same
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime, timedelta
 from typing import Annotated, Any, TypeVar
@@ -26,7 +27,12 @@ from starlette.concurrency import run_in_threadpool
 
 from app.auth import OptionalPrincipal, Principal
 from app.db import Base, SessionDep, utcnow
-from app.errors import IdempotencyKeyInUse, Unprocessable
+from app.errors import (
+    PROBLEM_MEDIA_TYPE,
+    PROBLEM_TYPE_PREFIX,
+    IdempotencyKeyInUse,
+    Unprocessable,
+)
 
 REPLAYED_HEADER = "Idempotent-Replayed"
 
@@ -57,9 +63,29 @@ def replay_response(replay: IdempotentReplay) -> Response:
     return Response(
         content=replay.body,
         status_code=replay.status_code,
-        media_type="application/json",
+        media_type=PROBLEM_MEDIA_TYPE if replay.status_code >= 400 else "application/json",
         headers={REPLAYED_HEADER: "true"},
     )
+
+
+def _mark_secret_answer(request: Request) -> None:
+    request.state.answer_has_secret = True
+
+
+# On a route whose answer shows a secret once (a token, an invitation code): the answer is
+# never stored for replay, since secrets are kept only as hashes. A retry with the same key
+# still has no second effect; it gets 409 secret-not-replayed instead of the secret.
+SecretAnswer = Depends(_mark_secret_answer)
+SECRET_NOT_REPLAYED = json.dumps(
+    {
+        "type": PROBLEM_TYPE_PREFIX + "secret-not-replayed",
+        "title": "The first answer showed a secret once and is not replayed",
+        "status": 409,
+        "detail": "A request with this Idempotency-Key succeeded; its answer carried a secret "
+        "(a token or an invitation code), shown once and not kept. If it was lost, revoke what "
+        "was created and make another.",
+    }
+)
 
 
 def _principal_key(principal: Principal) -> str:
@@ -173,8 +199,13 @@ def _claim(
     request.state.idempotency = record
 
 
-def _complete(session: Session, record: IdempotencyRecord, response: Response) -> None:
-    if 200 <= response.status_code < 300:
+def _complete(
+    session: Session, record: IdempotencyRecord, response: Response, *, secret: bool
+) -> None:
+    if 200 <= response.status_code < 300 and secret:
+        record.status_code = 409
+        record.response_body = SECRET_NOT_REPLAYED
+    elif 200 <= response.status_code < 300:
         record.status_code = response.status_code
         record.response_body = bytes(response.body).decode("utf-8")
     else:
@@ -262,7 +293,8 @@ class IdempotentRoute(APIRoute):
             record: IdempotencyRecord | None = getattr(request.state, "idempotency", None)
             session: Session | None = getattr(request.state, "session", None)
             if record is not None and session is not None:
-                await run_in_threadpool(_complete, session, record, response)
+                secret = bool(getattr(request.state, "answer_has_secret", False))
+                await run_in_threadpool(_complete, session, record, response, secret=secret)
             return response
 
         return handle

@@ -27,6 +27,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 from app.auth import Principal  # noqa: E402
 from app.config import Settings  # noqa: E402
 from app.db import Database  # noqa: E402
+from app.groups import invitations  # noqa: E402
 from app.groups import service as groups  # noqa: E402
 from app.groups.models import Role, Stakeholder  # noqa: E402
 from app.migrate import upgrade  # noqa: E402
@@ -101,7 +103,7 @@ def seed_people(url: str) -> People:
         roster = [("chair", Role.chair), ("secretariat", Role.secretariat)]
         roster += [(f"member{n}", Role.member) for n in range(VOTERS - 1)]
         for name, role in roster:
-            _p, _t, secret = groups.add_participant(
+            _p, _invitation, code = groups.add_participant(
                 session,
                 group=group,
                 principal=admin,
@@ -109,9 +111,9 @@ def seed_people(url: str) -> People:
                 role=role,
                 stakeholder=Stakeholder.government,
                 region="",
-                token_label="bench",
+                invitation_valid_for=timedelta(days=1),
             )
-            tokens[name] = secret
+            _t, tokens[name] = invitations.redeem(session, code=code, label="bench")
         group_id = group.id
     database.dispose()
     members = [tokens[f"member{n}"] for n in range(VOTERS - 1)]

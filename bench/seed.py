@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from app.auth import Principal
 from app.db import Database
 from app.demo import history_markdown
+from app.groups import invitations
 from app.groups import service as groups
 from app.groups.models import Participant, Role, Stakeholder
 from app.reports import service as reports
@@ -61,7 +63,7 @@ def seed(database: Database, *, voters: int = 40, deep: int = 10_000) -> Seeded:
         people = [("chair", Role.chair), ("secretariat", Role.secretariat)]
         people += [(f"member{n}", Role.member) for n in range(voters - 1)]
         for name, role in people:
-            participant, _token, secret = groups.add_participant(
+            participant, _invitation, code = groups.add_participant(
                 session,
                 group=group,
                 principal=admin,
@@ -69,8 +71,9 @@ def seed(database: Database, *, voters: int = 40, deep: int = 10_000) -> Seeded:
                 role=role,
                 stakeholder=Stakeholder.government,
                 region="",
-                token_label="bench",
+                invitation_valid_for=timedelta(days=1),
             )
+            _token, secret = invitations.redeem(session, code=code, label="bench")
             tokens[name], ids[name] = secret, participant.id
         group_id = group.id
     with database.session() as session:

@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from app.client import PlenaryClient
 from tests.conftest import ADMIN_TOKEN
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -63,12 +64,19 @@ def add_person(
     region: str = "Europe",
     by: dict[str, str] | None = None,
 ) -> Person:
+    """Add a participant (by the admin, or `by`) and let it redeem its invitation itself."""
     name = name or f"{role.title()} {next(_counter)}"
     body = {"name": name, "role": role, "stakeholder": stakeholder, "region": region}
     data = ok(
         client.post(f"/v1/groups/{group_id}/participants", json=body, headers=by or ADMIN), 201
     )
-    return Person(id=data["id"], name=name, role=role, token=data["token"]["token"])
+    return Person(id=data["id"], name=name, role=role, token=redeem(client, data["invitation"]))
+
+
+def redeem(client: TestClient, invitation: dict[str, Any], label: str = "") -> str:
+    """The invitee exchanges its code for its own token (no bearer token sent)."""
+    body = {"code": invitation["code"], "label": label}
+    return str(ok(client.post("/v1/invitations/redeem", json=body), 201)["token"])
 
 
 def make_room(client: TestClient, *, members: int = 3, observers: int = 1) -> Room:
@@ -100,3 +108,16 @@ def write_version(client: TestClient, room: Room, section_id: int, base: int, te
         ),
         201,
     )
+
+
+def enrol(admin: PlenaryClient, group_id: int, **fields: Any) -> str:
+    """Through the Python client: add a participant, then redeem its invitation as that
+    participant would; returns its token."""
+    created = admin.add_participant(group_id, **fields)
+    return admin.redeem(created.invitation.code, label="test").token
+
+
+def enrolled(admin: PlenaryClient, group_id: int, **fields: Any) -> Person:
+    created = admin.add_participant(group_id, **fields)
+    token = admin.redeem(created.invitation.code, label="test").token
+    return Person(id=created.id, name=created.name, role=created.role.value, token=token)

@@ -12,6 +12,7 @@ import httpx
 
 from app.client import PlenaryClient
 from tests.conftest import ADMIN_TOKEN
+from tests.factories import enrol
 from tests.server import live_server
 
 WRITERS = 80
@@ -25,10 +26,9 @@ def test_eighty_concurrent_writers_on_one_report_get_no_5xx(database_url: str) -
         with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
             group = admin.create_group("Crowded room")
             tokens = [
-                admin.add_participant(group.id, name=f"Member {n}", role="member").token.token
-                for n in range(WRITERS)
+                enrol(admin, group.id, name=f"Member {n}", role="member") for n in range(WRITERS)
             ]
-            chair = admin.add_participant(group.id, name="Chair", role="chair").token.token
+            chair = enrol(admin, group.id, name="Chair", role="chair")
         with PlenaryClient(server.url, chair) as c:
             report = c.import_report(group.id, "# I. Forum\n\nThe forum should be open.")
         section_id = report.outline[0].id

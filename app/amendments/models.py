@@ -102,6 +102,8 @@ class Consent(Base):
     participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"))
     answer: Mapped[Answer] = mapped_column(enum_column(Answer))
     reason: Mapped[str] = mapped_column(Text, default="")
+    # The token that gave this answer (None for answers recorded before tokens were noted).
+    token_id: Mapped[int | None] = mapped_column(ForeignKey("token.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -53,6 +53,9 @@ class Objection(InputModel):
 
 class ConsentAnswer(ReadModel):
     participant_id: int | None
+    token_id: int | None = Field(
+        description="The token that gave the answer; None in the public view"
+    )
     answer: Answer
     reason: str
     answered_at: datetime

@@ -921,6 +921,12 @@ def answer_round(
     answer: Answer,
     reason: str,
 ) -> Amendment:
+    """One voter's answer, recorded with the token that gave it.
+
+    The voters are those frozen when the round opened. One deactivated since then stays on
+    that roster but cannot answer (its tokens are refused at authentication), so the round
+    waits for its deadline (lapsed, or adopted under the silence rule if nobody objected) or
+    for the chair to cancel it; the site admin has no participant and never answers."""
     report, amendment = _lock(
         session,
         amendment_id=amendment_id,
@@ -936,7 +942,14 @@ def answer_round(
     if voter in {a.participant_id for a in state.answers}:
         raise InvalidState("You have already answered in this consent round.")
     assert voter is not None
-    consent = Consent(amendment_id=amendment.id, participant_id=voter, answer=answer, reason=reason)
+    # The token is recorded too: if a credential was misused, its answers can be traced.
+    consent = Consent(
+        amendment_id=amendment.id,
+        participant_id=voter,
+        token_id=principal.token_id,
+        answer=answer,
+        reason=reason,
+    )
     session.add(consent)
     session.flush()
     _event(

@@ -45,6 +45,7 @@ def amendment_reads(
                 answers=[
                     ConsentAnswer(
                         participant_id=a.participant_id if attributed else None,
+                        token_id=a.token_id if attributed else None,
                         answer=a.answer,
                         reason=a.reason,
                         answered_at=a.created_at,

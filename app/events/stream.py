@@ -25,6 +25,11 @@ BACKLOG_PAGE = 500
 
 
 HEARTBEAT = b": heartbeat\n\n"
+# Roles and deactivation decide what a token may read; access is checked when a stream
+# opens, so a live roster change ends the authenticated streams of the report after that
+# event: clients resume with Last-Event-ID and are authorized afresh (a deactivated
+# participant then gets 401, a demoted one the view of its new role).
+ROSTER_EVENTS = frozenset({"participant.role_changed", "participant.deactivated"})
 
 
 def sse_message(event: StoredEvent, *, attributed: bool) -> bytes:
@@ -75,7 +80,14 @@ async def stream_report(
     )
     heartbeat = float(request.app.state.settings.stream_heartbeat_seconds)
     return StreamingResponse(
-        _follow(broker, report_id, start_seq, heartbeat, attributed),
+        _follow(
+            broker,
+            report_id,
+            start_seq,
+            heartbeat,
+            attributed,
+            ends_on_roster_change=authorization is not None,
+        ),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
@@ -104,8 +116,22 @@ def _authorize(
         return start_seq, reports.is_attributed(principal)
 
 
+def _roster_cut(events: list[StoredEvent]) -> int | None:
+    """How many of `events` to send before the stream ends, if one is a roster change."""
+    for n, event in enumerate(events):
+        if event.type in ROSTER_EVENTS:
+            return n + 1
+    return None
+
+
 async def _follow(
-    broker: Broker, report_id: int, seq: int, heartbeat: float, attributed: bool
+    broker: Broker,
+    report_id: int,
+    seq: int,
+    heartbeat: float,
+    attributed: bool,
+    *,
+    ends_on_roster_change: bool,
 ) -> AsyncIterator[bytes]:
     feed = await broker.attach(report_id, heartbeat=heartbeat)
     try:
@@ -120,6 +146,10 @@ async def _follow(
         beats = feed.beats
         while True:  # then live
             fresh = await broker.events_after(feed, seq)
+            cut = _roster_cut(fresh) if ends_on_roster_change and fresh else None
+            if cut is not None:
+                yield b"".join(sse_message(e, attributed=attributed) for e in fresh[:cut])
+                return
             if fresh:
                 # A subscriber that fell behind gets everything pending in one write.
                 yield b"".join(sse_message(e, attributed=attributed) for e in fresh)

@@ -70,3 +70,24 @@ class Token(Base):
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The invitation this token was redeemed from, if any: a consent names its token, the
+    # token its invitation, the invitation its inviter (the trail if a code was misused).
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitation.id"), default=None)
+
+
+class Invitation(Base):
+    """A single-use, expiring code by which a participant takes its own first token.
+
+    The inviter sees the code once, never the token; only the SHA-256 of the code is kept."""
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
+    # None: the site admin invited.
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id"), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    redeemed_at: Mapped[datetime | None] = mapped_column(default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -1,13 +1,20 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from datetime import timedelta
+
+from fastapi import APIRouter, Request, status
 
 from app.auth import AdminPrincipal, CurrentPrincipal
 from app.db import SessionDep
-from app.groups import service
+from app.groups import invitations, service
+from app.groups.models import Invitation
 from app.groups.schemas import (
     GroupCreate,
     GroupRead,
+    InvitationCreate,
+    InvitationCreated,
+    InvitationRead,
+    InvitationRedeem,
     ParticipantCreate,
     ParticipantCreated,
     ParticipantRead,
@@ -17,7 +24,7 @@ from app.groups.schemas import (
     TokenRead,
     WhoAmI,
 )
-from app.idempotency import IdempotentRoute
+from app.idempotency import IdempotentRoute, SecretAnswer
 from app.schemas import IdPath
 
 router = APIRouter(prefix="/v1", route_class=IdempotentRoute, tags=["groups"])
@@ -27,6 +34,25 @@ def _token_created(token: object, secret: str) -> TokenCreated:
     return TokenCreated.model_validate(
         {**TokenRead.model_validate(token).model_dump(), "token": secret}
     )
+
+
+def _invitation_read(invitation: Invitation) -> InvitationRead:
+    return InvitationRead.model_validate(
+        {
+            **{c.key: getattr(invitation, c.key) for c in Invitation.__table__.columns},
+            "status": invitations.current_status(invitation),
+        }
+    )
+
+
+def _invitation_created(invitation: Invitation, code: str) -> InvitationCreated:
+    return InvitationCreated.model_validate(
+        {**_invitation_read(invitation).model_dump(), "code": code}
+    )
+
+
+def _valid_for(request: Request, days: float | None) -> timedelta:
+    return timedelta(days=days or request.app.state.settings.invitation_ttl_days)
 
 
 @router.get("/me", response_model=WhoAmI)
@@ -61,13 +87,20 @@ def get_group(group_id: IdPath, session: SessionDep, principal: CurrentPrincipal
 @router.post(
     "/groups/{group_id}/participants",
     response_model=ParticipantCreated,
+    dependencies=[SecretAnswer],
     status_code=status.HTTP_201_CREATED,
 )
 def add_participant(
-    group_id: IdPath, body: ParticipantCreate, session: SessionDep, principal: CurrentPrincipal
+    group_id: IdPath,
+    body: ParticipantCreate,
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
 ) -> ParticipantCreated:
+    """Add a participant and invite it: pass the invitation's code on to that person, who
+    redeems it for its own token. Only the chair or the site admin add a chair."""
     group = service.get_group(session, group_id=group_id, principal=principal)
-    participant, token, secret = service.add_participant(
+    participant, invitation, code = service.add_participant(
         session,
         group=group,
         principal=principal,
@@ -75,12 +108,12 @@ def add_participant(
         role=body.role,
         stakeholder=body.stakeholder,
         region=body.region,
-        token_label=body.token_label,
+        invitation_valid_for=_valid_for(request, body.invitation_expires_in_days),
     )
     return ParticipantCreated.model_validate(
         {
             **ParticipantRead.model_validate(participant).model_dump(),
-            "token": _token_created(token, secret),
+            "invitation": _invitation_created(invitation, code),
         }
     )
 
@@ -122,13 +155,84 @@ def update_participant(
 
 
 @router.post(
+    "/participants/{participant_id}/invitations",
+    response_model=InvitationCreated,
+    dependencies=[SecretAnswer],
+    status_code=status.HTTP_201_CREATED,
+)
+def create_invitation(
+    participant_id: IdPath,
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    body: InvitationCreate | None = None,
+) -> InvitationCreated:
+    """A single-use code by which the participant takes its own token; earlier pending
+    invitations of the participant are voided. Refused (409) while it holds a live token."""
+    participant = service.get_participant(
+        session, participant_id=participant_id, principal=principal
+    )
+    invitation, code = invitations.invite(
+        session,
+        participant=participant,
+        principal=principal,
+        valid_for=_valid_for(request, None if body is None else body.expires_in_days),
+    )
+    return _invitation_created(invitation, code)
+
+
+@router.get("/groups/{group_id}/invitations", response_model=list[InvitationRead])
+def list_invitations(
+    group_id: IdPath, session: SessionDep, principal: CurrentPrincipal
+) -> list[InvitationRead]:
+    group = service.get_group(session, group_id=group_id, principal=principal)
+    return [
+        _invitation_read(i)
+        for i in invitations.list_invitations(session, group_id=group.id, principal=principal)
+    ]
+
+
+@router.delete("/invitations/{invitation_id}", response_model=InvitationRead)
+def revoke_invitation(
+    invitation_id: IdPath, session: SessionDep, principal: CurrentPrincipal
+) -> InvitationRead:
+    return _invitation_read(
+        invitations.revoke_invitation(session, invitation_id=invitation_id, principal=principal)
+    )
+
+
+@router.post(
+    "/invitations/redeem",
+    response_model=TokenCreated,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[SecretAnswer],
+)
+def redeem_invitation(body: InvitationRedeem, session: SessionDep) -> TokenCreated:
+    """Exchange an invitation's code for your own token (no bearer token needed). Unknown
+    code: 404 invitation-unknown; used: 409 invitation-used; expired: 409
+    invitation-expired; revoked or replaced: 409 invitation-revoked."""
+    token, secret = invitations.redeem(session, code=body.code, label=body.label)
+    return _token_created(token, secret)
+
+
+@router.get("/me/tokens", response_model=list[TokenRead])
+def list_my_tokens(session: SessionDep, principal: CurrentPrincipal) -> list[TokenRead]:
+    """The caller's own tokens, revoked ones included; never a secret."""
+    return [
+        TokenRead.model_validate(t) for t in service.list_own_tokens(session, principal=principal)
+    ]
+
+
+@router.post(
     "/participants/{participant_id}/tokens",
     response_model=TokenCreated,
+    dependencies=[SecretAnswer],
     status_code=status.HTTP_201_CREATED,
 )
 def create_token(
     participant_id: IdPath, body: TokenCreate, session: SessionDep, principal: CurrentPrincipal
 ) -> TokenCreated:
+    """Mint another token for yourself. For anyone else: 403 (invite them instead)."""
     participant = service.get_participant(
         session, participant_id=participant_id, principal=principal
     )

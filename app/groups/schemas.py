@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import Field
+from pydantic import Field, StrictFloat
 
+from app.groups.invitations import InvitationStatus
 from app.groups.models import Role, Stakeholder
 from app.schemas import Flag, InputModel, ReadModel
 
@@ -27,7 +28,9 @@ class ParticipantCreate(InputModel):
     role: Role
     stakeholder: Stakeholder = Stakeholder.other
     region: str = Field(default="", max_length=100)
-    token_label: str = Field(default="", max_length=200)
+    invitation_expires_in_days: StrictFloat | None = Field(
+        default=None, gt=0, le=90, description="Default: the server's setting (7 days)"
+    )
 
 
 class ParticipantUpdate(InputModel):
@@ -60,14 +63,44 @@ class TokenRead(ReadModel):
     is_admin: bool
     created_at: datetime
     revoked_at: datetime | None
+    invitation_id: int | None = Field(description="The invitation redeemed for this token")
 
 
 class TokenCreated(TokenRead):
     token: str = Field(description="The secret. Shown once; only its hash is kept.")
 
 
+class InvitationCreate(InputModel):
+    expires_in_days: StrictFloat | None = Field(
+        default=None, gt=0, le=90, description="Default: the server's setting (7 days)"
+    )
+
+
+class InvitationRead(ReadModel):
+    id: int
+    participant_id: int
+    invited_by_id: int | None = Field(description="None: the site admin")
+    created_at: datetime
+    expires_at: datetime
+    redeemed_at: datetime | None
+    revoked_at: datetime | None
+    status: InvitationStatus
+
+
+class InvitationCreated(InvitationRead):
+    code: str = Field(
+        description="Pass it to the participant, who redeems it for its own token "
+        "(POST /v1/invitations/redeem). Shown once; only its hash is kept; single use."
+    )
+
+
+class InvitationRedeem(InputModel):
+    code: str = Field(min_length=1, max_length=200)
+    label: str = Field(default="", max_length=200)
+
+
 class ParticipantCreated(ParticipantRead):
-    token: TokenCreated
+    invitation: InvitationCreated
 
 
 class WhoAmI(ReadModel):

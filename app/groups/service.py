@@ -1,12 +1,24 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.auth import Principal, hash_token, new_token_secret
 from app.db import utcnow
 from app.errors import Conflict, Forbidden, LastChair, NotFound
-from app.groups.models import DRAFTING_ROLES, Group, Participant, Role, Stakeholder, Token
+from app.groups import invitations
+from app.groups.models import (
+    DRAFTING_ROLES,
+    Group,
+    Invitation,
+    Participant,
+    Role,
+    Stakeholder,
+    Token,
+)
+from app.groups.roster import record_roster_event
 from app.groups.schemas import ParticipantUpdate
 
 
@@ -35,14 +47,22 @@ def get_group(session: Session, *, group_id: int, principal: Principal) -> Group
 
 
 def issue_token(
-    session: Session, *, participant: Participant | None, label: str
+    session: Session,
+    *,
+    participant: Participant | None,
+    label: str,
+    invitation_id: int | None = None,
 ) -> tuple[Token, str]:
+    """A new token for `participant` (None: the site admin). No route calls this on behalf of
+    someone else: a participant mints its own, redeems an invitation, or the operator's CLI
+    and demo mint them outside any request."""
     secret = new_token_secret()
     token = Token(
         token_hash=hash_token(secret),
         label=label,
         participant_id=None if participant is None else participant.id,
         is_admin=participant is None,
+        invitation_id=invitation_id,
     )
     session.add(token)
     session.flush()
@@ -58,16 +78,20 @@ def add_participant(
     role: Role,
     stakeholder: Stakeholder,
     region: str,
-    token_label: str,
-) -> tuple[Participant, Token, str]:
-    principal.ensure_role(group.id, DRAFTING_ROLES, admin=True)
+    invitation_valid_for: timedelta,
+) -> tuple[Participant, Invitation, str]:
+    """The new participant and its first invitation (the code, shown once): the caller
+    passes the code on; only the participant, redeeming it, sees its token."""
     participant = Participant(
         group_id=group.id, name=name, role=role, stakeholder=stakeholder, region=region
     )
+    invitations.ensure_may_invite(principal, participant)
     session.add(participant)
     session.flush()
-    token, secret = issue_token(session, participant=participant, label=token_label)
-    return participant, token, secret
+    invitation, code = invitations.invite(
+        session, participant=participant, principal=principal, valid_for=invitation_valid_for
+    )
+    return participant, invitation, code
 
 
 def list_participants(session: Session, *, group: Group, principal: Principal) -> list[Participant]:
@@ -91,16 +115,36 @@ def get_participant(session: Session, *, participant_id: int, principal: Princip
     return participant
 
 
+ROSTER_FIELDS = frozenset({"role", "active"})
+
+
+def ensure_may_change(principal: Principal, participant: Participant, fields: set[str]) -> None:
+    """Names and affiliations: the chair, the secretariat, the site admin. Roles and
+    deactivation decide who votes, so only the chair or the site admin change them. The
+    chair's role is the highest, so nobody can raise its own role: a member or the
+    secretariat cannot touch roles at all, and a chair may only step down (the last active
+    chair cannot; see LastChair)."""
+    principal.ensure_role(participant.group_id, DRAFTING_ROLES, admin=True)
+    if fields & ROSTER_FIELDS and not (principal.is_admin or principal.role == Role.chair):
+        raise Forbidden(
+            "Only the chair or the site admin change a participant's role or deactivate it."
+        )
+
+
 def update_participant(
     session: Session, *, participant: Participant, principal: Principal, changes: ParticipantUpdate
 ) -> Participant:
-    principal.ensure_role(participant.group_id, DRAFTING_ROLES, admin=True)
+    wanted = {k: v for k, v in changes.model_dump(exclude_unset=True).items() if v is not None}
+    ensure_may_change(
+        principal,
+        participant,
+        {f for f, v in wanted.items() if getattr(participant, f) != v},
+    )
     # The group row lock serialises two chairs stepping down at once on PostgreSQL.
     session.get(Group, participant.group_id, with_for_update=True)
     was_chair = _is_active_chair(participant)
-    for field, value in changes.model_dump(exclude_unset=True).items():
-        if value is None:
-            continue
+    old_role, was_active = participant.role, participant.active
+    for field, value in wanted.items():
         setattr(participant, field, value)
     if was_chair and not _is_active_chair(participant):
         others = session.scalar(
@@ -119,7 +163,39 @@ def update_participant(
                 "before changing this one's role or deactivating them."
             )
     session.flush()
+    _record_roster_changes(
+        session, participant, principal, old_role=old_role, was_active=was_active
+    )
     return participant
+
+
+def _record_roster_changes(
+    session: Session,
+    participant: Participant,
+    principal: Principal,
+    *,
+    old_role: Role,
+    was_active: bool,
+) -> None:
+    """Events without the participant's id or name (their payloads are public)."""
+    if participant.role != old_role:
+        record_roster_event(
+            session,
+            group_id=participant.group_id,
+            type="participant.role_changed",
+            actor_id=principal.participant_id,
+            payload={"from": old_role.value, "to": participant.role.value},
+        )
+    if participant.active != was_active:
+        if not participant.active:
+            invitations.void_pending_invitations(session, participant=participant)
+        record_roster_event(
+            session,
+            group_id=participant.group_id,
+            type="participant.deactivated" if not participant.active else "participant.reactivated",
+            actor_id=principal.participant_id,
+            payload={"role": participant.role.value},
+        )
 
 
 def _is_active_chair(participant: Participant) -> bool:
@@ -129,9 +205,24 @@ def _is_active_chair(participant: Participant) -> bool:
 def create_token(
     session: Session, *, participant: Participant, principal: Principal, label: str
 ) -> tuple[Token, str]:
+    """Only a participant mints tokens in its own name: nobody, chair, secretariat and site
+    admin included, may hold a credential to act as someone else."""
     if principal.participant_id != participant.id:
-        principal.ensure_role(participant.group_id, DRAFTING_ROLES, admin=True)
+        raise Forbidden(
+            "Only a participant mints tokens in its own name; invite it instead "
+            "(POST /v1/participants/{id}/invitations)."
+        )
     return issue_token(session, participant=participant, label=label)
+
+
+def list_own_tokens(session: Session, *, principal: Principal) -> list[Token]:
+    if principal.participant is None:
+        raise Forbidden("The site admin's tokens are managed with `plenary admin token`.")
+    return list(
+        session.scalars(
+            select(Token).where(Token.participant_id == principal.participant.id).order_by(Token.id)
+        )
+    )
 
 
 def list_tokens(session: Session, *, participant: Participant, principal: Principal) -> list[Token]:
@@ -156,8 +247,11 @@ def revoke_token(session: Session, *, token_id: int, principal: Principal) -> To
         if owner is None:
             raise NotFound(f"No token {token_id}.")
         principal.ensure_in_group(owner.group_id)
-        if not principal.is_admin and principal.role not in DRAFTING_ROLES:
-            raise Forbidden("Only the chair or the secretariat may revoke another's token.")
+        # Revoking a lost token is the step before a new invitation; only the chair or the
+        # admin take it for someone else, so the secretariat cannot clear a member's way in
+        # and invite it again (it would hold the new code).
+        if not principal.is_admin and principal.role != Role.chair:
+            raise Forbidden("Only the chair or the site admin may revoke another's token.")
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         session.flush()

@@ -10,6 +10,7 @@ import yaml
 from app.client import PlenaryClient
 from tests.cli.test_cli import plenary
 from tests.conftest import ADMIN_TOKEN
+from tests.factories import enrol
 from tests.server import live_server
 from tests.wgig import history_markdown
 
@@ -18,10 +19,8 @@ def test_bulk_amendments_are_filed_once_followed_and_exported(tmp_path: Path) ->
     with live_server(f"sqlite:///{tmp_path / 'bulk.db'}") as server:
         with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
             group = admin.create_group("Delegations")
-            secretariat = admin.add_participant(
-                group.id, name="Secretariat", role="secretariat"
-            ).token.token
-            delegate = admin.add_participant(group.id, name="Delegate", role="member").token.token
+            secretariat = enrol(admin, group.id, name="Secretariat", role="secretariat")
+            delegate = enrol(admin, group.id, name="Delegate", role="member")
         source = tmp_path / "history.md"
         source.write_text(history_markdown(), encoding="utf-8")
         report = json.loads(

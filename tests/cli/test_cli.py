@@ -7,6 +7,7 @@ from pathlib import Path
 
 from app.client import PlenaryClient, ProblemError
 from tests.conftest import ADMIN_TOKEN
+from tests.factories import enrol
 from tests.server import LiveServer, live_server
 from tests.wgig import history_markdown
 
@@ -25,9 +26,8 @@ def test_cli_imports_shows_and_exports_against_a_live_server(tmp_path: Path) -> 
     with live_server(f"sqlite:///{tmp_path / 'live.db'}") as server:
         with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
             group = admin.create_group("WGIG")
-            secretariat = admin.add_participant(group.id, name="Secretariat", role="secretariat")
-            observer = admin.add_participant(group.id, name="Observer", role="observer")
-        token = secretariat.token.token
+            token = enrol(admin, group.id, name="Secretariat", role="secretariat")
+            observer = enrol(admin, group.id, name="Observer", role="observer")
         source = tmp_path / "history.md"
         source.write_text(history_markdown(), encoding="utf-8")
 
@@ -44,7 +44,7 @@ def test_cli_imports_shows_and_exports_against_a_live_server(tmp_path: Path) -> 
         with PlenaryClient(server.url, token) as client:
             assert len(client.list_reports(group.id)) == 1
 
-        table = plenary(server, observer.token.token, "outline", str(report["id"]))
+        table = plenary(server, observer, "outline", str(report["id"]))
         assert table.returncode == 0 and "The Mandate" in table.stdout and "section" in table.stdout
         mandate = report["outline"][1]["id"]
         shown = plenary(server, token, "show", str(mandate))
@@ -72,9 +72,7 @@ def test_cli_imports_shows_and_exports_against_a_live_server(tmp_path: Path) -> 
         assert exported.returncode == 0
         assert "(three days)" in out.read_text(encoding="utf-8")
 
-        refused = plenary(
-            server, observer.token.token, "import", str(source), "--group", str(group.id)
-        )
+        refused = plenary(server, observer, "import", str(source), "--group", str(group.id))
         assert refused.returncode == 4 and "403" in refused.stderr
         missing = plenary(server, token, "show", "99999")
         assert missing.returncode == 4

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from app.client import PlenaryClient
 from tests.conftest import ADMIN_TOKEN
+from tests.factories import enrol
 from tests.server import live_server
 
 
@@ -13,10 +14,8 @@ def test_draft_session_in_the_terminal(tmp_path: Path) -> None:
     with live_server(f"sqlite:///{tmp_path / 'draft.db'}") as server:
         with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
             group = admin.create_group("Drafting")
-            chair = admin.add_participant(group.id, name="Chair", role="chair").token.token
-            secretariat = admin.add_participant(
-                group.id, name="Secretariat", role="secretariat"
-            ).token.token
+            chair = enrol(admin, group.id, name="Chair", role="chair")
+            secretariat = enrol(admin, group.id, name="Secretariat", role="secretariat")
         with PlenaryClient(server.url, chair) as c:
             report = c.import_report(group.id, "# I. Forum\n\nThe forum should be open.")
             c.open_meeting(report.id)

@@ -18,16 +18,15 @@ from app.db import Database
 from app.events.service import verify_chain
 from app.reports.models import Version
 from tests.conftest import ADMIN_TOKEN
+from tests.factories import enrol
 from tests.server import live_server
 
 
 def room(url: str) -> tuple[str, str, int, list[int]]:
     with PlenaryClient(url, ADMIN_TOKEN) as admin:
         group = admin.create_group("Durable")
-        chair = admin.add_participant(group.id, name="Chair", role="chair").token.token
-        secretariat = admin.add_participant(
-            group.id, name="Secretariat", role="secretariat"
-        ).token.token
+        chair = enrol(admin, group.id, name="Chair", role="chair")
+        secretariat = enrol(admin, group.id, name="Secretariat", role="secretariat")
     with PlenaryClient(url, secretariat) as sec:
         report = sec.import_report(
             group.id, "\n\n".join(f"# Part {n}\n\nText {n}." for n in range(8))

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from app.client import PlenaryClient
 from app.config import Settings
 from tests.conftest import ADMIN_TOKEN
+from tests.factories import enrol
 from tests.server import live_server
 from tests.sse import messages, take
 
@@ -25,8 +26,8 @@ def test_an_adoption_through_one_process_reaches_a_subscriber_of_another(
     with live_server(settings.database_url) as a, live_server(settings.database_url) as b:
         with PlenaryClient(a.url, ADMIN_TOKEN) as admin:
             group = admin.create_group("Two processes")
-            chair = admin.add_participant(group.id, name="Chair", role="chair").token.token
-            member = admin.add_participant(group.id, name="Member", role="member").token.token
+            chair = enrol(admin, group.id, name="Chair", role="chair")
+            member = enrol(admin, group.id, name="Member", role="member")
         with PlenaryClient(a.url, chair) as through_a:
             report = through_a.import_report(group.id, "# I. Text\n\nOriginal words.")
             through_a.open_meeting(report.id)

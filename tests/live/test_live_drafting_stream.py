@@ -15,6 +15,7 @@ import pytest
 
 from app.client import PlenaryClient
 from tests.conftest import ADMIN_TOKEN
+from tests.factories import enrol
 from tests.server import LiveServer, live_server
 from tests.sse import Message, aparse
 
@@ -31,10 +32,8 @@ def server(tmp_path: Path) -> Iterator[LiveServer]:
 def test_three_hundred_revisions_reach_two_hundred_screens_in_order(server: LiveServer) -> None:
     with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
         group = admin.create_group("Typing room")
-        chair = admin.add_participant(group.id, name="Chair", role="chair").token.token
-        secretariat = admin.add_participant(
-            group.id, name="Secretariat", role="secretariat"
-        ).token.token
+        chair = enrol(admin, group.id, name="Chair", role="chair")
+        secretariat = enrol(admin, group.id, name="Secretariat", role="secretariat")
     with PlenaryClient(server.url, chair) as c:
         report = c.import_report(group.id, "# I. Forum\n\nThe forum should be open.")
         c.open_meeting(report.id)

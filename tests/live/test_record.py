@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, text
 
 from app.client import PlenaryClient
 from tests.conftest import ADMIN_TOKEN
+from tests.factories import enrolled
 from tests.server import LiveServer, live_server
 from tests.sse import Message, messages, take
 
@@ -51,8 +52,8 @@ def room(url: str, *, canaries: bool = False, name: str = "Record group") -> dic
         def person(role: str, n: int, stakeholder: str) -> Any:
             name = f"Canary-Name-{role}-{n}-q7z" if canaries else f"{role} {n}"
             region = f"Canary-Region-{role}-{n}-x9k" if canaries else "Europe"
-            return admin.add_participant(
-                group.id, name=name, role=role, stakeholder=stakeholder, region=region
+            return enrolled(
+                admin, group.id, name=name, role=role, stakeholder=stakeholder, region=region
             )
 
         chair = person("chair", 0, "private_sector")
@@ -72,7 +73,7 @@ def room(url: str, *, canaries: bool = False, name: str = "Record group") -> dic
 
 
 def run_meeting(url: str, r: dict[str, Any]) -> tuple[int, int]:
-    tok = lambda p: p.token.token
+    tok = lambda p: p.token
     with PlenaryClient(url, tok(r["secretariat"])) as sec:
         report = sec.import_report(
             r["group"],
@@ -121,7 +122,7 @@ def test_chain_verifies_after_concurrent_writes_and_names_a_tampered_event(
     server: LiveServer,
 ) -> None:
     r = room(server.url)
-    sec = r["secretariat"].token.token
+    sec = r["secretariat"].token
     with PlenaryClient(server.url, sec) as client:
         report = client.import_report(
             r["group"], "\n\n".join(f"# Part {n}\n\nText {n}." for n in range(50))
@@ -159,7 +160,7 @@ def test_chain_verifies_after_concurrent_writes_and_names_a_tampered_event(
 def test_certificate_verifies_against_server_and_export(server: LiveServer, tmp_path: Path) -> None:
     r = room(server.url)
     report_id, _sid = run_meeting(server.url, r)
-    member = r["members"][0].token.token
+    member = r["members"][0].token
     with PlenaryClient(server.url, member) as client:
         certificate = client.certificate(report_id)
         export = client.export(report_id, format="markdown", milestone=certificate["milestone_id"])
@@ -210,11 +211,11 @@ def test_public_and_observer_views_identify_nobody(server: LiveServer) -> None:
         "technical_academic",
         "intergovernmental",
     ]
-    observer = {"Authorization": f"Bearer {r['observer'].token.token}"}
-    member = {"Authorization": f"Bearer {r['members'][0].token.token}"}
+    observer = {"Authorization": f"Bearer {r['observer'].token}"}
+    member = {"Authorization": f"Bearer {r['members'][0].token}"}
     # A member of another group reads the public record as the public does.
     outsider = {
-        "Authorization": f"Bearer {room(server.url, name='Other group')['members'][0].token.token}"
+        "Authorization": f"Bearer {room(server.url, name='Other group')['members'][0].token}"
     }
     base = f"{server.url}/v1"
     with httpx.Client(timeout=20) as http:

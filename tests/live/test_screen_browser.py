@@ -11,6 +11,7 @@ import pytest
 
 from app.client import PlenaryClient
 from tests.conftest import ADMIN_TOKEN
+from tests.factories import enrol
 from tests.server import LiveServer, live_server
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -45,9 +46,9 @@ def test_screen_shows_the_floor_and_adoption_live(server: LiveServer) -> None:
     assert shutil.which(CHROMIUM), "Debian's chromium is installed by .ci/run"
     with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
         group = admin.create_group("WGIG")
-        chair = admin.add_participant(group.id, name="Chair", role="chair").token.token
-        member = admin.add_participant(group.id, name="Member", role="member").token.token
-        observer = admin.add_participant(group.id, name="Observer", role="observer").token.token
+        chair = enrol(admin, group.id, name="Chair", role="chair")
+        member = enrol(admin, group.id, name="Member", role="member")
+        observer = enrol(admin, group.id, name="Observer", role="observer")
     with PlenaryClient(server.url, chair) as c:
         report = c.import_report(group.id, f"# IV. Forum function\n\n{TEXT}", symbol="WGIG/2005/1")
         c.open_meeting(report.id)

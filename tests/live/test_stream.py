@@ -13,6 +13,7 @@ import pytest
 
 from app.client import PlenaryClient
 from tests.conftest import ADMIN_TOKEN
+from tests.factories import enrol
 from tests.server import LiveServer, live_server
 from tests.sse import Message, aparse, messages, parse, take
 
@@ -28,10 +29,8 @@ def server(tmp_path: Path) -> Iterator[LiveServer]:
 def setup_report(url: str) -> tuple[str, str, int, int]:
     with PlenaryClient(url, ADMIN_TOKEN) as admin:
         group = admin.create_group("Live group")
-        secretariat = admin.add_participant(
-            group.id, name="Secretariat", role="secretariat"
-        ).token.token
-        observer = admin.add_participant(group.id, name="Observer", role="observer").token.token
+        secretariat = enrol(admin, group.id, name="Secretariat", role="secretariat")
+        observer = enrol(admin, group.id, name="Observer", role="observer")
     with PlenaryClient(url, secretariat) as client:
         report = client.import_report(group.id, "# I. Text\n\nVersion 1.")
     return secretariat, observer, report.id, report.outline[0].id
@@ -134,3 +133,28 @@ def test_two_hundred_subscribers_receive_a_hundred_events_in_order(server: LiveS
     first = received[0]
     assert len(first) == events and first == sorted(first) and len(set(first)) == events
     assert all(seqs == first for seqs in received)
+
+
+def test_a_deactivation_ends_the_participants_open_stream(server: LiveServer) -> None:
+    with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
+        group = admin.create_group("Roster group")
+        chair = enrol(admin, group.id, name="Chair", role="chair")
+        secretariat = enrol(admin, group.id, name="Secretariat", role="secretariat")
+        member = admin.add_participant(group.id, name="Member", role="member")
+        member_token = admin.redeem(member.invitation.code).token
+    with PlenaryClient(server.url, secretariat) as client:
+        report = client.import_report(group.id, "# I. Text\n\nVersion 1.")
+    url = f"{server.url}/v1/reports/{report.id}/stream"
+    headers = {"Authorization": f"Bearer {member_token}"}
+    with httpx.stream("GET", url, headers=headers, timeout=10) as response:
+        stream = messages(response)
+        history = take(stream, 2)  # report.created, report.imported
+        with PlenaryClient(server.url, chair) as client:
+            client.update_participant(member.id, active=False)
+        rest = list(stream)  # the stream ends after the roster change
+    last = [m for m in rest if isinstance(m, Message)]
+    assert [m.event for m in last] == ["participant.deactivated"]
+    assert last[0].data["actor_id"] is not None  # it was an attributed view until then
+    resumed = httpx.get(url, headers={**headers, "Last-Event-ID": str(history[-1].id)}, timeout=10)
+    assert resumed.status_code == 401
+    assert resumed.json()["type"] == "urn:plenary:problem:participant-inactive"
