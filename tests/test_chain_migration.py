@@ -31,7 +31,7 @@ from tests.amendments.helpers import (
 from tests.conftest import ADMIN_TOKEN
 from tests.factories import Room, make_room, matched, ok
 
-BEFORE = "5c1d2e3f4a5b"  # the last revision of the first chain rule
+BEFORE = "0fd25804c0b4"  # the last revision of the first chain rule
 
 
 def _settings(path: Path) -> Settings:

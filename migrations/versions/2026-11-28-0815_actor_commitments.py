@@ -1,7 +1,7 @@
 """actor commitments: an event's hash covers SHA-256(salt || actor id), not the actor id
 
 Revision ID: c0a7e5d1f2b4
-Revises: 5c1d2e3f4a5b
+Revises: 0fd25804c0b4
 Create Date: 2026-11-28 08:15:00
 
 The first chain rule hashed each event's `actor_id` with content the public sees, so anyone
@@ -41,7 +41,7 @@ from alembic import op
 import app.db
 
 revision = "c0a7e5d1f2b4"
-down_revision = "5c1d2e3f4a5b"
+down_revision = "0fd25804c0b4"
 branch_labels = None
 depends_on = None
 
