@@ -77,3 +77,36 @@ def admin() -> dict[str, str]:
 def source_text() -> str:
     path = Path(__file__).resolve().parent.parent / "app" / "data" / "wgig-history.txt"
     return path.read_text(encoding="utf-8")
+
+
+# --- tiers --------------------------------------------------------------------------------
+# fast (the default): in-process, against the ASGI app; `live`: modules that start real
+# servers or processes (marked automatically: they import tests.server or subprocess);
+# `--tier all` (CI) runs both.
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--tier",
+        choices=["fast", "all"],
+        default=os.environ.get("PLENARY_TEST_TIER", "fast"),
+        help="fast: in-process tests only (the default); all: live servers and browsers too",
+    )
+
+
+def _is_live(item: pytest.Item) -> bool:
+    module = getattr(item, "module", None)
+    names = vars(module) if module is not None else {}
+    return "live_server" in names or "subprocess" in names or "LiveServer" in names
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    live = [item for item in items if _is_live(item)]
+    for item in live:
+        item.add_marker(pytest.mark.live)
+    if config.getoption("--tier") == "all":
+        return
+    chosen = [item for item in items if not _is_live(item)]
+    if len(chosen) != len(items):
+        config.hook.pytest_deselected(items=live)
+        items[:] = chosen

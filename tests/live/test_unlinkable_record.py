@@ -23,6 +23,7 @@ from sqlalchemy import create_engine, text
 from app.client import PlenaryClient
 from app.events.chain import PERSON_KEYS, actor_commitment, attribution_holds
 from tests.conftest import ADMIN_TOKEN
+from tests.factories import Person, enrolled
 from tests.server import LiveServer, live_server
 from tests.sse import Message, messages, take
 
@@ -42,9 +43,9 @@ def _run(server: LiveServer) -> Record:
     with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
         group = admin.create_group("Unlinkable group")
 
-        def person(label: str, role: str) -> Any:
-            return admin.add_participant(
-                group.id, name=f"Name-{label}", role=role, stakeholder="other", region="Asia"
+        def person(label: str, role: str) -> Person:
+            return enrolled(
+                admin, group.id, name=f"Name-{label}", role=role, stakeholder="other", region="Asia"
             )
 
         people = {
@@ -55,7 +56,7 @@ def _run(server: LiveServer) -> Record:
             "m2": person("m2", "member"),
             "observer": person("observer", "observer"),
         }
-    token = {label: p.token.token for label, p in people.items()}
+    token = {label: p.token for label, p in people.items()}
     url = server.url
     with (
         PlenaryClient(url, token["chair"]) as chair,
@@ -266,9 +267,9 @@ def recover(
 
 @pytest.mark.parametrize("reader", ["anonymous", "observer"])
 def test_no_public_field_recovers_an_actor(record: Record, reader: str) -> None:
-    token = None if reader == "anonymous" else record.people["observer"].token.token
+    token = None if reader == "anonymous" else record.people["observer"].token
     events, raw = _public_material(record, token)
-    attributed = _events(record, record.people["m0"].token.token)
+    attributed = _events(record, record.people["m0"].token)
     types = {e["type"] for e in attributed}
     # the record holds what a meeting does, by several people
     assert {
@@ -353,7 +354,7 @@ def test_anyone_recomputes_the_chain_and_a_member_checks_who_did_what(record: Re
     with PlenaryClient(url) as public:
         assert len(public.unattributed_events(rid)) == len(served)
 
-    with PlenaryClient(url, people["m1"].token.token) as member:
+    with PlenaryClient(url, people["m1"].token) as member:
         assert member.unattributed_events(rid) == []
         attributed = {e.id: e for e in member.all_events(rid)}
     public_by_id = {e.id: e for e in served}
@@ -391,7 +392,7 @@ def test_anyone_recomputes_the_chain_and_a_member_checks_who_did_what(record: Re
             "--url",
             url,
             "--token",
-            people["m0"].token.token,
+            people["m0"].token,
         ],
         capture_output=True,
         text=True,
@@ -416,7 +417,7 @@ def test_a_forged_actor_is_caught_by_members_not_seen_by_the_public(tmp_path: Pa
                 {"a": record.people["m1"].id, "i": victim},
             )
         engine.dispose()
-        with PlenaryClient(server.url, record.people["m0"].token.token) as member:
+        with PlenaryClient(server.url, record.people["m0"].token) as member:
             assert [e.id for e in member.unattributed_events(record.report_id)] == [victim]
             server_check = member.verify_chain(record.report_id)
             assert not server_check.ok and server_check.first_bad_event_id == victim
@@ -426,7 +427,7 @@ def test_a_forged_actor_is_caught_by_members_not_seen_by_the_public(tmp_path: Pa
             assert public.recompute_chain(record.report_id).ok
         verify = [sys.executable, "-m", "app.cli", "verify", str(record.report_id), "--json"]
         member_run = subprocess.run(
-            [*verify, "--url", server.url, "--token", record.people["m0"].token.token],
+            [*verify, "--url", server.url, "--token", record.people["m0"].token],
             capture_output=True,
             text=True,
             timeout=120,
