@@ -473,6 +473,17 @@ def _screen_ops(prepared: Prepared | None, previous: str, wording: str) -> list[
     return compact_ops(previous, wording)
 
 
+EVENT_INSTRUCTION_CHARS = 2_000
+
+
+def instruction_payload(instruction: str) -> dict[str, object]:
+    """An event carries the instruction when it is short; a long one (a rewritten section)
+    would be stored, hashed and sent to every screen again: readers fetch the amendment."""
+    if len(instruction) <= EVENT_INSTRUCTION_CHARS:
+        return {"instruction": instruction}
+    return {"instruction": None, "instruction_chars": len(instruction)}
+
+
 def _first_paragraph(session: Session, prepared: Prepared | None, section: Section) -> int:
     if prepared is not None:
         return prepared.first_paragraph
@@ -584,7 +595,7 @@ def propose_amendment(
         section_id=section.id,
         base_version=base_version,
         kind=kind.value,
-        instruction=amendment.instruction,
+        **instruction_payload(amendment.instruction),
         alternative_to=root,
         supersedes=amendment.supersedes_id,
     )
@@ -681,7 +692,7 @@ def put_on_floor(
         principal.participant_id,
         meeting_id=meeting.id,
         amendment_id=amendment.id,
-        instruction=amendment.instruction,
+        **instruction_payload(amendment.instruction),
     )
     return amendment
 
@@ -767,7 +778,7 @@ def revise_draft(
     payload: dict[str, object] = {
         "amendment_id": amendment.id,
         "revision": amendment.draft_revision,
-        "instruction": amendment.instruction,
+        **instruction_payload(amendment.instruction),
         "ops": _screen_ops(prepared, previous, wording),
     }
     if len(wording) <= 2_000:

@@ -49,3 +49,15 @@ def test_direct_writes_are_diffed_before_the_transaction(
         headers=room.secretariat.headers,
     )
     assert written.status_code == 201, written.text
+
+
+def test_a_long_instruction_is_not_copied_into_events(client: TestClient) -> None:
+    room = make_room(client, members=1)
+    rid, sid = report_with_section(client, room)
+    long_text = " ".join(f"word{n}" for n in range(2_000))
+    amendment = propose(client, room.members[0], sid, TEXT + "\n\n" + long_text)
+    assert len(amendment["instruction"]) > 2_000  # the amendment holds it whole
+    page = ok(client.get(f"/v1/reports/{rid}/events?limit=1000", headers=room.chair.headers))
+    proposed = next(e for e in page["items"] if e["type"] == "amendment.proposed")
+    assert proposed["payload"]["instruction"] is None
+    assert proposed["payload"]["instruction_chars"] == len(amendment["instruction"])
