@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from app.amendments.models import (
     OPEN_STATUSES,
@@ -53,6 +53,7 @@ from app.text.edits import to_json as edits_json
 from app.text.patches import PatchError, apply_exact
 
 DECIDERS_AFTER_ADOPTION = frozenset({Role.chair, Role.secretariat})
+LONG_TEXTS = (Amendment.proposed_text, Amendment.patch, Amendment.instruction, Amendment.rationale)
 
 
 # --- reading ----------------------------------------------------------------------------
@@ -381,6 +382,7 @@ def _apply(
         sha256=version.sha256,
     )
     # Alternatives amend the same section, so one read finds them and the open rounds.
+    # Their texts are not needed: rebasing reads only recorded edits.
     still_open = list(
         session.scalars(
             select(Amendment)
@@ -389,6 +391,7 @@ def _apply(
                 Amendment.status.in_(OPEN_STATUSES),
                 Amendment.id != amendment.id,
             )
+            .options(*(defer(column) for column in LONG_TEXTS))
             .order_by(Amendment.id)
         )
     )

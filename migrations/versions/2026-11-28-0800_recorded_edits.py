@@ -41,6 +41,35 @@ _amendment = sa.table(
 )
 
 
+# Small columns first, long texts last (see upgrade()).
+_AMENDMENT_ORDER = (
+    "id",
+    "report_id",
+    "section_id",
+    "base_version",
+    "proposer_id",
+    "kind",
+    "suggested_kind",
+    "status",
+    "alternative_to_id",
+    "supersedes_id",
+    "resulting_version",
+    "draft_revision",
+    "consent_deadline",
+    "round_opened_at",
+    "decided_at",
+    "created_at",
+    "updated_at",
+    "revision",
+    "edits",
+    "outcome_note",
+    "rationale",
+    "instruction",
+    "patch",
+    "proposed_text",
+)
+
+
 def upgrade() -> None:
     op.add_column("report", sa.Column("source_layout", sa.JSON(), nullable=True))
     op.add_column("section", sa.Column("source_heading", sa.Text(), nullable=True))
@@ -76,8 +105,24 @@ def upgrade() -> None:
             .where(_amendment.c.id == row.id)
             .values(edits=to_json(compute_edits(base, row.proposed_text, timeout=30.0)))
         )
-    with op.batch_alter_table("amendment") as batch:
+    # SQLite stores a row's columns in order, and a value past a long text is reached only
+    # through the text's overflow pages: rebasing reads `edits` of many rows and must not
+    # read their texts (40 amendments of 450 KB: 27 ms instead of 0.03 ms). So on SQLite the
+    # tables are rebuilt with `edits` before the texts; PostgreSQL keeps long values apart.
+    sqlite = bind.dialect.name == "sqlite"
+    with op.batch_alter_table(
+        "amendment",
+        recreate="always" if sqlite else "auto",
+        partial_reordering=[_AMENDMENT_ORDER] if sqlite else None,
+    ) as batch:
         batch.alter_column("edits", existing_type=sa.JSON(), nullable=False)
+    if sqlite:
+        with op.batch_alter_table(
+            "section_version",
+            recreate="always",
+            partial_reordering=[("number", "edits", "text")],
+        ):
+            pass
 
 
 def downgrade() -> None:
