@@ -13,6 +13,7 @@ from sqlalchemy import event as sa_event
 
 from app.amendments.router import router as amendments_router
 from app.config import Settings, get_settings
+from app.consultations.router import router as consultations_router
 from app.db import Database, WriteGate
 from app.deadlines import DeadlineWatch, sweep_forever
 from app.errors import install_error_handlers
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(reports_router)
     app.include_router(amendments_router)
     app.include_router(meetings_router)
+    app.include_router(consultations_router)
     app.include_router(events_router)
     app.include_router(stream_router)
     app.include_router(page_router)

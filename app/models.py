@@ -1,6 +1,7 @@
 """Every table, imported in one place for Alembic and the tests."""
 
 from app.amendments.models import Amendment, Consent, ConsentVoter, DraftRevision
+from app.consultations.models import Comment, Consultation, ConsultationInvite
 from app.db import Base
 from app.events.models import Event
 from app.groups.models import Group, Participant, Token
@@ -20,8 +21,11 @@ __all__ = [
     "Amendment",
     "Base",
     "Certificate",
+    "Comment",
     "Consent",
     "ConsentVoter",
+    "Consultation",
+    "ConsultationInvite",
     "Delivery",
     "DraftRevision",
     "Event",

@@ -1,0 +1,143 @@
+"""Anchors against the database: fixing one on the posted text, and following many to today's
+text through the versions' recorded edits (the pure rules are in `consultations/anchors.py`)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.consultations import anchors
+from app.consultations.models import Comment, Consultation, Scope
+from app.consultations.schemas import Anchor, CurrentAnchor
+from app.consultations.service.consultations import posted_outline
+from app.errors import Unprocessable
+from app.reports import service as reports
+from app.reports.models import Section, Version
+from app.text.edits import Edit, from_json
+
+
+@dataclass(frozen=True)
+class Fixed:
+    scope: Scope
+    section_id: int | None = None
+    posted_version: int | None = None
+    paragraph: int | None = None
+    start: int | None = None
+    end: int | None = None
+    quote: str = ""
+
+
+def fix_anchor(session: Session, consultation: Consultation, anchor: Anchor) -> Fixed:
+    """Check `anchor` against the posted text and pin it there (422 when it names nothing)."""
+    if anchor.section_id is None:
+        return Fixed(scope=Scope.general)
+    placed = next(
+        (p for p in posted_outline(session, consultation) if p.node.id == anchor.section_id),
+        None,
+    )
+    if placed is None:
+        raise Unprocessable(f"Section {anchor.section_id} is not open for comment here.")
+    node = placed.node
+    if (anchor.paragraph, anchor.quote, anchor.start, anchor.end) == (None,) * 4:
+        return Fixed(scope=Scope.section, section_id=node.id, posted_version=node.version)
+    text = node.text or ""
+    try:
+        span = anchors.locate(
+            text,
+            first_paragraph=placed.first_paragraph,
+            paragraph=anchor.paragraph,
+            quote=anchor.quote,
+            start=anchor.start,
+            end=anchor.end,
+        )
+    except anchors.AnchorError as error:
+        raise Unprocessable(str(error)) from error
+    return Fixed(
+        scope=Scope.range,
+        section_id=node.id,
+        posted_version=node.version,
+        paragraph=anchors.paragraph_of(text, span.start, first_paragraph=placed.first_paragraph),
+        start=span.start,
+        end=span.end,
+        quote=text[span.start : span.end],
+    )
+
+
+def current_anchors(
+    session: Session, *, report_id: int, comments: Sequence[Comment]
+) -> dict[int, CurrentAnchor]:
+    """Where each anchored comment's passage stands in the head text: carried through every
+    version's edits since the posted one; outdated once an edit reached into it or its
+    section left the outline."""
+    anchored = [c for c in comments if c.section_id is not None and c.posted_version is not None]
+    if not anchored:
+        return {}
+    section_ids = {c.section_id for c in anchored}
+    oldest: dict[int, int] = {}
+    for c in anchored:
+        assert c.section_id is not None and c.posted_version is not None
+        oldest[c.section_id] = min(oldest.get(c.section_id, c.posted_version), c.posted_version)
+    chains: dict[int, list[tuple[int, list[Edit]]]] = defaultdict(list)
+    rows = session.execute(
+        select(Version.section_id, Version.number, Version.edits)
+        .where(Version.section_id.in_(section_ids))
+        .order_by(Version.section_id, Version.number)
+    ).all()
+    for section_id, number, edits in rows:
+        if number > oldest[section_id]:
+            chains[section_id].append((number, from_json(edits or [])))
+    live = {
+        s.id: s
+        for s in session.scalars(select(Section).where(Section.id.in_(section_ids)))
+        if s.removed_at is None
+    }
+    heads = {
+        n.node.id: n for n in reports.outline(session, report_id=report_id) if n.node.id in live
+    }
+    head_texts = dict(
+        session.execute(
+            select(Version.section_id, Version.text)
+            .join(Section, Section.id == Version.section_id)
+            .where(Section.id.in_(list(live)), Version.number == Section.head_version)
+        ).tuples()
+    )
+    found: dict[int, CurrentAnchor] = {}
+    for c in anchored:
+        assert c.section_id is not None and c.posted_version is not None
+        placed = heads.get(c.section_id)
+        if placed is None:  # the section was removed from the outline
+            found[c.id] = CurrentAnchor(
+                outdated=True, version=None, paragraph=None, start=None, end=None
+            )
+            continue
+        version = placed.node.version
+        if c.scope != Scope.range or c.start is None or c.end is None:
+            found[c.id] = CurrentAnchor(
+                outdated=False,
+                version=version,
+                paragraph=placed.first_paragraph if placed.node.paragraph_count else None,
+                start=None,
+                end=None,
+            )
+            continue
+        chain = [edits for number, edits in chains[c.section_id] if number > c.posted_version]
+        span = anchors.carry_span(anchors.Span(c.start, c.end), chain)
+        if span is None:
+            found[c.id] = CurrentAnchor(
+                outdated=True, version=version, paragraph=None, start=None, end=None
+            )
+            continue
+        found[c.id] = CurrentAnchor(
+            outdated=False,
+            version=version,
+            paragraph=anchors.paragraph_of(
+                head_texts[c.section_id], span.start, first_paragraph=placed.first_paragraph
+            ),
+            start=span.start,
+            end=span.end,
+        )
+    return found

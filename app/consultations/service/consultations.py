@@ -1,0 +1,234 @@
+"""Opening a consultation on a posted snapshot, reading it, and who may comment on it."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.auth import Principal
+from app.consultations.models import Audience, Category, Consultation, ConsultationInvite
+from app.errors import Forbidden, NotFound, Unprocessable
+from app.events.service import record_event
+from app.groups.models import DRAFTING_ROLES, Role
+from app.reports import service as reports
+from app.reports.models import Milestone, MilestoneEntry, MilestoneKind, Report
+from app.text.outline import Placed, order
+
+State = Literal["scheduled", "open", "closed"]
+MEMBER_ROLES = frozenset({Role.chair, Role.member, Role.secretariat})
+INVITE_PREFIX = "cons_"
+
+
+def state_of(consultation: Consultation, now: datetime) -> State:
+    """From the clock alone: a consultation closes at its closing time, whether or not any
+    request or sweep has happened since."""
+    if now < consultation.opens_at:
+        return "scheduled"
+    return "open" if now < consultation.closes_at else "closed"
+
+
+def lock_report_row(session: Session, report_id: int) -> Report:
+    """The report's write lock, for writes whose caller has no role to check (the public
+    form): events of one report are appended one transaction at a time."""
+    report = session.scalar(
+        select(Report)
+        .where(Report.id == report_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if report is None:
+        raise NotFound(f"No report {report_id}.")
+    return report
+
+
+def open_consultation(
+    session: Session,
+    *,
+    report_id: int,
+    principal: Principal,
+    title: str,
+    disclaimer: str | None,
+    milestone_id: int | None,
+    section_ids: Sequence[int] | None,
+    opens_at: datetime | None,
+    closes_at: datetime,
+    audiences: Sequence[Audience],
+    moderated: bool,
+    now: datetime,
+) -> Consultation:
+    report = reports.lock_report(
+        session, report_id=report_id, principal=principal, roles=DRAFTING_ROLES
+    )
+    reports.ensure_not_transmitted(report)
+    opens_at = opens_at or now
+    if closes_at <= opens_at or closes_at <= now:
+        raise Unprocessable(
+            "The closing time must come after the opening time and lie in the future.",
+            opens_at=opens_at.isoformat(),
+            closes_at=closes_at.isoformat(),
+        )
+    if milestone_id is None:
+        milestone = reports.create_milestone(
+            session,
+            report=report,
+            name=f"Posted for comment: {title}"[:200],
+            kind=MilestoneKind.manual,
+            actor=principal,
+        )
+    else:
+        found = session.get(Milestone, milestone_id)
+        if found is None or found.report_id != report.id:
+            raise NotFound(f"No milestone {milestone_id} in report {report.id}.")
+        milestone = found
+    if section_ids is not None:
+        posted = set(
+            session.scalars(
+                select(MilestoneEntry.section_id).where(MilestoneEntry.milestone_id == milestone.id)
+            )
+        )
+        missing = sorted(set(section_ids) - posted)
+        if missing:
+            raise Unprocessable(
+                f"Sections {missing} are not in the posted milestone.", section_ids=missing
+            )
+    consultation = Consultation(
+        report_id=report.id,
+        milestone_id=milestone.id,
+        title=title,
+        disclaimer=report.disclaimer if disclaimer is None else disclaimer,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        audiences=sorted({a.value for a in audiences}),
+        section_ids=None if section_ids is None else sorted(set(section_ids)),
+        moderated=moderated,
+    )
+    session.add(consultation)
+    session.flush()
+    record_event(
+        session,
+        report_id=report.id,
+        type="consultation.opened",
+        actor_id=principal.participant_id,
+        payload={
+            "consultation_id": consultation.id,
+            "milestone_id": milestone.id,
+            "title": title,
+            "opens_at": opens_at.isoformat(),
+            "closes_at": closes_at.isoformat(),
+            "audiences": consultation.audiences,
+            "section_ids": consultation.section_ids,
+            "moderated": moderated,
+        },
+    )
+    return consultation
+
+
+def is_public(consultation: Consultation) -> bool:
+    return Audience.public.value in consultation.audiences
+
+
+def get_consultation(
+    session: Session, *, consultation_id: int, principal: Principal | None
+) -> Consultation:
+    """Readable by whoever may read the report, and by anyone when the public may comment
+    (they must read what they comment on)."""
+    consultation = session.get(Consultation, consultation_id)
+    if consultation is None:
+        raise NotFound(f"No consultation {consultation_id}.")
+    if not is_public(consultation):
+        reports.get_report(session, report_id=consultation.report_id, principal=principal)
+    elif principal is not None and not (
+        principal.is_admin or principal.group_id == _group_of(session, consultation)
+    ):
+        # Someone else's group reads a public consultation as the public does.
+        principal.public_reads.add(consultation.report_id)
+    return consultation
+
+
+def _group_of(session: Session, consultation: Consultation) -> int:
+    report = session.get(Report, consultation.report_id)
+    assert report is not None
+    return report.group_id
+
+
+def list_consultations(
+    session: Session, *, report: Report, after: int, limit: int
+) -> tuple[list[Consultation], int | None]:
+    rows = list(
+        session.scalars(
+            select(Consultation)
+            .where(Consultation.report_id == report.id, Consultation.id > after)
+            .order_by(Consultation.id)
+            .limit(limit + 1)
+        )
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (rows[-1].id if more and rows else None)
+
+
+def posted_outline(session: Session, consultation: Consultation) -> list[Placed]:
+    """The report as posted (numbered as posted), limited to the chosen sections."""
+    report = session.get(Report, consultation.report_id)
+    assert report is not None
+    placed = order(
+        reports.milestone_nodes(session, report=report, milestone_id=consultation.milestone_id)
+    )
+    if consultation.section_ids is None:
+        return placed
+    chosen = set(consultation.section_ids)
+    return [p for p in placed if p.node.id in chosen]
+
+
+def hash_code(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def issue_invite(
+    session: Session,
+    *,
+    consultation_id: int,
+    principal: Principal,
+    organisation: str,
+    category: Category,
+) -> tuple[ConsultationInvite, str]:
+    consultation = session.get(Consultation, consultation_id)
+    if consultation is None:
+        raise NotFound(f"No consultation {consultation_id}.")
+    report = reports.lock_report(
+        session, report_id=consultation.report_id, principal=principal, roles=DRAFTING_ROLES
+    )
+    if Audience.invited.value not in consultation.audiences:
+        raise Unprocessable("This consultation does not take invited stakeholders.")
+    code = INVITE_PREFIX + secrets.token_urlsafe(24)
+    invite = ConsultationInvite(
+        consultation_id=consultation.id,
+        code_hash=hash_code(code),
+        organisation=organisation,
+        category=category,
+    )
+    session.add(invite)
+    session.flush()
+    record_event(
+        session,
+        report_id=report.id,
+        type="consultation.invited",
+        actor_id=principal.participant_id,
+        payload={"consultation_id": consultation.id, "category": category.value},
+    )
+    return invite, code
+
+
+def audience_of(principal: Principal) -> Audience:
+    """Which audience a participant comments as."""
+    if principal.role in MEMBER_ROLES:
+        return Audience.members
+    if principal.role == Role.observer:
+        return Audience.observers
+    raise Forbidden("The site admin does not comment; this needs a participant's token.")
