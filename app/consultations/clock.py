@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends
@@ -15,3 +15,8 @@ def now() -> datetime:
 
 
 Now = Annotated[datetime, Depends(now)]
+
+
+def rfc3339(moment: datetime) -> str:
+    """As the API's bodies write times (UTC, with a Z), for problem details and events."""
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")

@@ -98,13 +98,14 @@ def current_anchors(
     heads = {
         n.node.id: n for n in reports.outline(session, report_id=report_id) if n.node.id in live
     }
-    head_texts = dict(
-        session.execute(
+    head_texts = {
+        section_id: text
+        for section_id, text in session.execute(
             select(Version.section_id, Version.text)
             .join(Section, Section.id == Version.section_id)
             .where(Section.id.in_(list(live)), Version.number == Section.head_version)
         ).tuples()
-    )
+    }
     found: dict[int, CurrentAnchor] = {}
     for c in anchored:
         assert c.section_id is not None and c.posted_version is not None

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth import Principal
+from app.consultations.clock import rfc3339
 from app.consultations.errors import ConsultationClosed, ConsultationNotOpen
 from app.consultations.models import (
     Audience,
@@ -51,13 +52,13 @@ def ensure_open(consultation: Consultation, now: datetime) -> None:
     state = state_of(consultation, now)
     if state == "closed":
         raise ConsultationClosed(
-            f"Comments closed at {consultation.closes_at.isoformat()}.",
-            closes_at=consultation.closes_at.isoformat(),
+            f"Comments closed at {rfc3339(consultation.closes_at)}.",
+            closes_at=rfc3339(consultation.closes_at),
         )
     if state == "scheduled":
         raise ConsultationNotOpen(
-            f"Comments open at {consultation.opens_at.isoformat()}.",
-            opens_at=consultation.opens_at.isoformat(),
+            f"Comments open at {rfc3339(consultation.opens_at)}.",
+            opens_at=rfc3339(consultation.opens_at),
         )
 
 

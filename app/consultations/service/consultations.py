@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth import Principal
+from app.consultations.clock import rfc3339
 from app.consultations.models import Audience, Category, Consultation, ConsultationInvite
 from app.errors import Forbidden, NotFound, Unprocessable
 from app.events.service import record_event
@@ -70,8 +71,8 @@ def open_consultation(
     if closes_at <= opens_at or closes_at <= now:
         raise Unprocessable(
             "The closing time must come after the opening time and lie in the future.",
-            opens_at=opens_at.isoformat(),
-            closes_at=closes_at.isoformat(),
+            opens_at=rfc3339(opens_at),
+            closes_at=rfc3339(closes_at),
         )
     if milestone_id is None:
         milestone = reports.create_milestone(
@@ -119,8 +120,8 @@ def open_consultation(
             "consultation_id": consultation.id,
             "milestone_id": milestone.id,
             "title": title,
-            "opens_at": opens_at.isoformat(),
-            "closes_at": closes_at.isoformat(),
+            "opens_at": rfc3339(opens_at),
+            "closes_at": rfc3339(closes_at),
             "audiences": consultation.audiences,
             "section_ids": consultation.section_ids,
             "moderated": moderated,
