@@ -21,7 +21,7 @@ LIMITER = "public_comment_limiter"
 # Public comments are plain text. Anything that would open markup (a tag, a comment, a
 # script URL) or hide text (control characters) is refused outright rather than cleaned:
 # the commenter learns at once, and nothing half-sanitised is ever stored.
-_MARKUP = re.compile(r"<\s*[a-zA-Z/!?]|javascript\s*:|data\s*:\s*text/html", re.IGNORECASE)
+_MARKUP = re.compile(r"<[a-zA-Z/!?]|javascript\s*:|data\s*:\s*text/html", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 

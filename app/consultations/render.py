@@ -32,7 +32,9 @@ COLUMNS = [
     "amendment_status",
     "resulting_version",
 ]
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&~])")
+# Inline only (every field follows "- Label: " on one line), so these are all that can open
+# emphasis, links, code, raw HTML or an entity.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]!|<>&~])")
 
 
 def _row(view: CommentPublic) -> list[str]:
