@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from app.config import get_settings
+from app.consultations.cli import consult_cli
 
 if TYPE_CHECKING:
     from app.amendments.schemas import AmendmentRead
@@ -25,6 +26,7 @@ db_cli = typer.Typer(no_args_is_help=True, help="Manage the database.")
 admin_cli = typer.Typer(no_args_is_help=True, help="Site administration.")
 cli.add_typer(db_cli, name="db")
 cli.add_typer(admin_cli, name="admin")
+cli.add_typer(consult_cli, name="consult")
 
 
 @cli.command()

@@ -30,6 +30,7 @@ from app.amendments.schemas import (
     MeetingRead,
     Preview,
 )
+from app.consultations.client import ConsultationCalls
 from app.events import chain
 from app.events.schemas import ChainReport, EventPage, EventRead
 from app.groups.schemas import (
@@ -112,7 +113,7 @@ def unattributed(events: Iterable[EventRead]) -> list[EventRead]:
     ]
 
 
-class PlenaryClient:
+class PlenaryClient(ConsultationCalls):
     def __init__(
         self,
         base_url: str,
