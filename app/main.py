@@ -14,6 +14,7 @@ from sqlalchemy import event as sa_event
 from app.amendments.router import router as amendments_router
 from app.config import Settings, get_settings
 from app.consultations.router import router as consultations_router
+from app.consultations.sweep import close_forever
 from app.db import Database, WriteGate
 from app.deadlines import DeadlineWatch, sweep_forever
 from app.errors import install_error_handlers
@@ -76,7 +77,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             sweep_forever(database, settings.deadline_sweep_seconds, _app.state.deadline_watch)
         )
         deliverer = asyncio.create_task(deliver_forever(database, settings))
+        closer = asyncio.create_task(close_forever(database, settings.deadline_sweep_seconds))
         yield
+        closer.cancel()
         sweeper.cancel()
         deliverer.cancel()
         broker.stop()

@@ -40,7 +40,7 @@ class Scope(enum.StrEnum):
     general = "general"
 
 
-class Visibility(enum.StrEnum):
+class CommentVisibility(enum.StrEnum):
     pending = "pending"  # held for moderation
     published = "published"
     rejected = "rejected"
@@ -121,7 +121,7 @@ class Comment(Base):
     quote: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text)
     suggestion: Mapped[str | None] = mapped_column(Text, default=None)
-    visibility: Mapped[Visibility] = mapped_column(enum_column(Visibility))
+    visibility: Mapped[CommentVisibility] = mapped_column(enum_column(CommentVisibility))
     disposition: Mapped[Disposition | None] = mapped_column(enum_column(Disposition), default=None)
     response: Mapped[str] = mapped_column(Text, default="")
     disposed_at: Mapped[datetime | None] = mapped_column(default=None)

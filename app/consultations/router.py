@@ -12,7 +12,7 @@ from app.auth import CurrentPrincipal, OptionalPrincipal
 from app.consultations import render, views
 from app.consultations.clock import Now
 from app.consultations.limits import check_plain_text, guard_public_form
-from app.consultations.models import Visibility
+from app.consultations.models import CommentVisibility
 from app.consultations.schemas import (
     AmendmentFromComment,
     CommentCreate,
@@ -242,7 +242,7 @@ def list_comments(
     request: Request,
     session: SessionDep,
     principal: OptionalPrincipal,
-    visibility: Visibility | None = None,
+    visibility: CommentVisibility | None = None,
     section_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     after: After = 0,
     limit: Limit = 100,

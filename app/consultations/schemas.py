@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, StrictBool, model_validator
 
 from app.amendments.models import AmendmentKind, AmendmentStatus
-from app.consultations.models import Audience, Category, Disposition, Scope, Visibility
+from app.consultations.models import Audience, Category, CommentVisibility, Disposition, Scope
 from app.schemas import Count, Id, InputModel, Moment
 
 # A public comment is a few paragraphs, not a document: bounded well below the API's
@@ -188,7 +188,7 @@ class CommentPublic(BaseModel):
     current: CurrentAnchor | None
     body: str
     suggestion: str | None
-    visibility: Visibility
+    visibility: CommentVisibility
     disposition: Disposition | None
     response: str
     outcome: Outcome | None

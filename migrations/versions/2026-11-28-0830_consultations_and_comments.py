@@ -75,7 +75,7 @@ def upgrade() -> None:
     sa.Column('quote', sa.Text(), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('suggestion', sa.Text(), nullable=True),
-    sa.Column('visibility', sa.Enum('pending', 'published', 'rejected', name='visibility', native_enum=False, create_constraint=True, length=20), nullable=False),
+    sa.Column('visibility', sa.Enum('pending', 'published', 'rejected', name='commentvisibility', native_enum=False, create_constraint=True, length=20), nullable=False),
     sa.Column('disposition', sa.Enum('accepted', 'partly_accepted', 'not_accepted', 'noted', 'out_of_scope', name='disposition', native_enum=False, create_constraint=True, length=20), nullable=True),
     sa.Column('response', sa.Text(), nullable=False),
     sa.Column('disposed_at', app.db.UTCDateTime(timezone=True), nullable=True),

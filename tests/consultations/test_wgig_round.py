@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from app.consultations.sweep import record_closings
 from tests.amendments.helpers import act, event_types, head_text, open_meeting, report_with_section
 from tests.consultations.helpers import (
     all_comments,
@@ -139,6 +140,10 @@ def test_a_wgig_consultation_round(client: TestClient, app: FastAPI) -> None:
         late_public = public_comment(client, cid, category="government", expect=409)
         assert late_public["closes_at"] == closes_at
         assert ok(client.get(f"/v1/consultations/{cid}"))["state"] == "closed"
+    # the sweep puts the closing on the record once, with no request needed
+    assert record_closings(app.state.database, now=late_moment) == 1
+    assert record_closings(app.state.database, now=late_moment) == 0
+    assert event_types(client, room, rid).count("consultation.closed") == 1
     assert len(all_comments(client, cid, room.secretariat.headers)) == before
 
     # threads: members reply one level deep; the secretariat resolves

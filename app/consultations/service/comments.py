@@ -16,11 +16,11 @@ from app.consultations.models import (
     Audience,
     Category,
     Comment,
+    CommentVisibility,
     Consultation,
     ConsultationInvite,
     Origin,
     Scope,
-    Visibility,
 )
 from app.consultations.schemas import CommentCreate, PublicCommentCreate
 from app.consultations.service.anchors import fix_anchor
@@ -119,7 +119,7 @@ def submit_comment(
         quote=fixed.quote,
         body=body.body,
         suggestion=body.suggestion,
-        visibility=Visibility.published,
+        visibility=CommentVisibility.published,
         created_at=now,
     )
     _submitted(session, report, comment, participant.id)
@@ -172,7 +172,9 @@ def submit_public_comment(
         quote=fixed.quote,
         body=body.body,
         suggestion=body.suggestion,
-        visibility=Visibility.pending if consultation.moderated else Visibility.published,
+        visibility=CommentVisibility.pending
+        if consultation.moderated
+        else CommentVisibility.published,
         created_at=now,
     )
     _submitted(session, report, comment, None)
@@ -192,7 +194,7 @@ def get_comment(session: Session, *, comment_id: int, principal: Principal | Non
     consultation = get_consultation(
         session, consultation_id=comment.consultation_id, principal=principal
     )
-    if comment.visibility != Visibility.published and not may_moderate(
+    if comment.visibility != CommentVisibility.published and not may_moderate(
         session, consultation, principal
     ):
         raise NotFound(f"No comment {comment_id}.")
@@ -212,7 +214,7 @@ def list_comments(
     *,
     consultation: Consultation,
     principal: Principal | None,
-    visibility: Visibility | None,
+    visibility: CommentVisibility | None,
     section_id: int | None,
     after: int,
     limit: int,
@@ -221,7 +223,7 @@ def list_comments(
     and the secretariat."""
     query = select(Comment).where(Comment.consultation_id == consultation.id, Comment.id > after)
     if not may_moderate(session, consultation, principal):
-        query = query.where(Comment.visibility == Visibility.published)
+        query = query.where(Comment.visibility == CommentVisibility.published)
     if visibility is not None:
         query = query.where(Comment.visibility == visibility)
     if section_id is not None:
@@ -238,7 +240,7 @@ def published_comments(session: Session, consultation: Consultation) -> list[Com
             select(Comment)
             .where(
                 Comment.consultation_id == consultation.id,
-                Comment.visibility == Visibility.published,
+                Comment.visibility == CommentVisibility.published,
             )
             .order_by(Comment.id)
         )
@@ -264,9 +266,9 @@ def moderate(session: Session, *, comment_id: int, principal: Principal, publish
     report, _consultation, comment = lock_comment(
         session, comment_id=comment_id, principal=principal, roles=DRAFTING_ROLES
     )
-    if comment.visibility != Visibility.pending:
+    if comment.visibility != CommentVisibility.pending:
         raise InvalidState(f"Comment {comment.id} is already {comment.visibility.value}.")
-    comment.visibility = Visibility.published if publish else Visibility.rejected
+    comment.visibility = CommentVisibility.published if publish else CommentVisibility.rejected
     session.flush()
     record_event(
         session,
@@ -293,7 +295,7 @@ def reply(
     assert participant is not None
     if parent.parent_id is not None:
         raise Unprocessable("Replies go one level deep: reply to the comment itself.")
-    if parent.visibility != Visibility.published:
+    if parent.visibility != CommentVisibility.published:
         raise InvalidState(f"Comment {parent.id} is not published.")
     comment = Comment(
         consultation_id=consultation.id,
@@ -303,7 +305,7 @@ def reply(
         category=CATEGORY_OF_STAKEHOLDER[participant.stakeholder],
         scope=Scope.general,
         body=body,
-        visibility=Visibility.published,
+        visibility=CommentVisibility.published,
         created_at=now,
     )
     session.add(comment)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.amendments.models import Amendment, AmendmentKind
 from app.amendments.service import propose_amendment
 from app.auth import Principal
-from app.consultations.models import Comment, Disposition, Scope, Visibility
+from app.consultations.models import Comment, CommentVisibility, Disposition, Scope
 from app.consultations.service.anchors import current_anchors
 from app.consultations.service.comments import lock_comment
 from app.errors import InvalidState, NotFound, Unprocessable
@@ -37,7 +37,7 @@ def dispose(
     )
     if comment.parent_id is not None:
         raise Unprocessable("A reply takes no disposition; dispose of the comment it answers.")
-    if comment.visibility != Visibility.published:
+    if comment.visibility != CommentVisibility.published:
         raise InvalidState(f"Comment {comment.id} is {comment.visibility.value}; publish it first.")
     comment.disposition = disposition
     comment.response = response
@@ -81,7 +81,7 @@ def turn_into_amendment(
         )
     if comment.section_id is None:
         raise Unprocessable("A general comment names no section to amend.")
-    if comment.visibility != Visibility.published:
+    if comment.visibility != CommentVisibility.published:
         raise InvalidState(f"Comment {comment.id} is {comment.visibility.value}; publish it first.")
     section = session.get(Section, comment.section_id)
     assert section is not None
