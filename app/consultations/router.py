@@ -36,7 +36,7 @@ from app.consultations.schemas import (
 from app.consultations.service import comments, compilation, consultations, dispositions
 from app.db import SessionDep
 from app.deadlines import settle_before_request
-from app.idempotency import IdempotentRoute
+from app.idempotency import IdempotentRoute, SecretAnswer
 from app.reports import service as reports
 from app.schemas import MAX_ID, IdPath
 
@@ -152,11 +152,11 @@ def get_posted_text(
     "/consultations/{consultation_id}/invites",
     response_model=InviteRead,
     status_code=status.HTTP_201_CREATED,
+    dependencies=[SecretAnswer],
 )
 def invite_stakeholder(
     consultation_id: IdPath,
     body: InviteCreate,
-    request: Request,
     session: SessionDep,
     principal: CurrentPrincipal,
 ) -> InviteRead:
@@ -168,7 +168,6 @@ def invite_stakeholder(
         organisation=body.organisation,
         category=body.category,
     )
-    request.state.answer_has_secret = True
     return InviteRead(
         id=invite.id,
         consultation_id=invite.consultation_id,
