@@ -256,7 +256,13 @@ def test_a_wgig_consultation_round(client: TestClient, app: FastAPI) -> None:
     )
 
     paragraphs = ok(client.get(f"/v1/consultations/{cid}/paragraphs"))["paragraphs"]
-    assert {p["posted_paragraph"] for p in paragraphs} >= {1, 2}
+    assert {(p["posted_paragraph"], p["paragraph"]): len(p["comment_ids"]) for p in paragraphs} == {
+        (None, None): 8,  # on the whole section
+        (1, 1): 1,
+        (2, 2): 8,
+        (3, 3): 1,  # "A forum", still there
+        (3, None): 1,  # "should be created": rewritten by the amendment it became
+    }
 
     types = event_types(client, room, rid)
     for expected in (

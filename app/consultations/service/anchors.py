@@ -120,7 +120,7 @@ def current_anchors(
             found[c.id] = CurrentAnchor(
                 outdated=False,
                 version=version,
-                paragraph=placed.first_paragraph if placed.node.paragraph_count else None,
+                paragraph=None,  # the whole section: no one paragraph
                 start=None,
                 end=None,
             )
