@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -12,6 +12,9 @@ from app.schemas import Flag, InputModel, ReadModel
 
 class Visibility(InputModel):
     public: Flag = Field(description="Public: anyone may read the unattributed record")
+
+
+PenRole = Literal["the Chair", "the Secretariat", "the proposer"]
 
 
 class ScreenSection(ReadModel):
@@ -37,6 +40,11 @@ class FloorState(ReadModel):
     floor: FloorAmendment | None
     pen: str | None = Field(
         default=None, description="Who typed the latest revision (members' view only)"
+    )
+    pen_role: PenRole | None = Field(
+        default=None,
+        description="Who holds the pen on the floor, by function only (every reader sees it; "
+        "it never names a participant)",
     )
     sections: list[ScreenSection]
     decisions: list[AmendmentRead] = Field(description="The latest decisions, newest first")

@@ -13,9 +13,9 @@ from app.amendments.models import Amendment, AmendmentStatus, DraftRevision
 from app.amendments.views import amendment_read, amendment_reads, preview
 from app.auth import Principal
 from app.events.models import Event
-from app.groups.models import Participant
+from app.groups.models import Participant, Role
 from app.meetings.models import Meeting
-from app.meetings.schemas import FloorAmendment, FloorState, ScreenSection
+from app.meetings.schemas import FloorAmendment, FloorState, PenRole, ScreenSection
 from app.reports import service as reports
 from app.reports.models import Report, SectionKind
 from app.reports.schemas import ReportSummary
@@ -32,6 +32,38 @@ DECIDED = [
 ]
 
 
+def _latest_author(session: Session, amendment: Amendment) -> Participant | None:
+    """Who typed the latest revision on the floor; None before any (the wording is then the
+    proposer's)."""
+    if amendment.draft_revision <= 1:
+        return None
+    return session.scalar(
+        select(Participant)
+        .join(DraftRevision, DraftRevision.author_id == Participant.id)
+        .where(
+            DraftRevision.amendment_id == amendment.id,
+            DraftRevision.number == amendment.draft_revision,
+        )
+    )
+
+
+def pen_role_of(amendment: Amendment, author: Participant | None) -> PenRole | None:
+    """Who holds the pen, said by function only, so the wall names nobody (Chatham House):
+    the chair and the secretariat type in their office; anyone else who may type is the
+    proposer. Until a revision, the wording on the floor is the proposer's."""
+    if amendment.draft_revision <= 1:
+        return "the proposer"
+    if author is None:
+        return None
+    if author.role == Role.chair:
+        return "the Chair"
+    if author.role == Role.secretariat:
+        return "the Secretariat"
+    if author.id == amendment.proposer_id:
+        return "the proposer"
+    return None
+
+
 def floor_state(session: Session, report: Report, principal: Principal | None) -> FloorState:
     meeting = session.scalar(
         select(Meeting)
@@ -41,6 +73,7 @@ def floor_state(session: Session, report: Report, principal: Principal | None) -
     )
     floor = None
     pen = None
+    pen_role = None
     if meeting is not None and meeting.closed_at is None and meeting.floor_amendment_id:
         on_floor = session.get(Amendment, meeting.floor_amendment_id)
         if on_floor is not None:
@@ -48,16 +81,10 @@ def floor_state(session: Session, report: Report, principal: Principal | None) -
                 amendment=amendment_read(session, on_floor, principal),
                 preview=preview(session, on_floor),
             )
-            if reports.is_attributed(principal) and on_floor.draft_revision > 1:
-                author = session.scalar(
-                    select(Participant.name)
-                    .join(DraftRevision, DraftRevision.author_id == Participant.id)
-                    .where(
-                        DraftRevision.amendment_id == on_floor.id,
-                        DraftRevision.number == on_floor.draft_revision,
-                    )
-                )
-                pen = author
+            author = _latest_author(session, on_floor)
+            pen_role = pen_role_of(on_floor, author)
+            if reports.is_attributed(principal) and on_floor.draft_revision > 1 and author:
+                pen = author.name
     placed = order(reports.current_nodes(session, report_id=report.id, with_text=True))
     decided = list(
         session.scalars(
@@ -77,6 +104,7 @@ def floor_state(session: Session, report: Report, principal: Principal | None) -
         meeting=meeting_read,
         floor=floor,
         pen=pen,
+        pen_role=pen_role,
         sections=[
             ScreenSection(
                 id=p.node.id,
