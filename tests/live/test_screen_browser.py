@@ -265,6 +265,12 @@ def test_the_screen_follows_the_floor_and_returns_to_the_adopted_text(
     page.wait_for_function(BESIDE, timeout=WAIT)
     assert "revision 2" in page.locator("#card-title").inner_text()
     shot(page, "screen-revised.png")
+    # a 720p projector (or a resized window) keeps them side by side, the type in proportion
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.wait_for_function(BESIDE, timeout=WAIT)
+    shot(page, "screen-720p.png")
+    page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
+    page.wait_for_function(BESIDE, timeout=WAIT)
 
     with PlenaryClient(server.url, chair) as c:
         c.adopt(proposal.id)
@@ -343,3 +349,70 @@ def test_the_pen_is_shown_by_role_never_by_name_on_the_public_wall(
             shot(members_wall, "screen-pen-member.png")
     for page in [*walls, members_wall]:
         page.close()
+
+
+FIRST_CHANGE_BESIDE = """() => {
+  const para = document.querySelector('.para.changed');
+  const mark = para && para.querySelector('ins, del');
+  const note = document.querySelector('#instruction');
+  if (!mark || !note) return false;
+  const m = mark.getClientRects()[0], n = note.getBoundingClientRect();
+  return m.top >= 0 && m.bottom <= innerHeight && n.bottom <= innerHeight
+    && n.left >= para.getBoundingClientRect().right && n.top < m.bottom && m.top < n.bottom;
+}"""
+
+
+def test_a_long_change_is_shown_from_its_start_and_a_rejection_returns_to_the_text(
+    server: LiveServer, browser: Any
+) -> None:
+    section_text, changed_number = long_section()
+    with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
+        group = admin.create_group("WGIG long")
+        chair = enrol(admin, group.id, name="Chair", role="chair")
+        member = enrol(admin, group.id, name="Member", role="member")
+        observer = enrol(admin, group.id, name="Observer", role="observer")
+    with PlenaryClient(server.url, chair) as c:
+        report = c.import_report(group.id, MARKDOWN.format(iv=section_text))
+        c.open_meeting(report.id)
+        section_id = report.outline[0].id
+        stored = c.get_version(section_id, 1).text
+    page = wall(browser, server, report.id, observer)
+
+    # A passage of some 3,000 characters added to one paragraph: the paragraph is taller than
+    # the wall, and the instruction too long to be carried by events or shown whole.
+    passage = " ".join(
+        f"At its meeting number {n}, the Group further noted point {n} of the consultation."
+        for n in range(1, 40)
+    )
+    with PlenaryClient(server.url, member) as m, PlenaryClient(server.url, chair) as c:
+        proposal = m.propose(
+            section_id,
+            base_version=1,
+            kind="substantive",
+            text=stored.replace("on an equal footing.", f"on an equal footing. {passage}"),
+        )
+        c.put_on_floor(proposal.id)
+    assert len(proposal.instruction) > 2_000
+    page.wait_for_function(f"document.body.dataset.floor === '{proposal.id}'", timeout=WAIT)
+    page.wait_for_function(FIRST_CHANGE_BESIDE, timeout=WAIT)
+    assert box(page, ".para.changed")["height"] > HEIGHT  # the tall case, placed by its change
+    more = page.locator("#instruction-more")
+    assert more.is_visible() and f"{len(proposal.instruction):,} characters in all" in (
+        more.inner_text()
+    )
+    assert inside_viewport(box(page, "#instruction"))
+    shot(page, "screen-long-change.png")
+
+    with PlenaryClient(server.url, chair) as c:
+        c.reject(proposal.id, "Too long for the report.")
+    page.wait_for_function("document.body.dataset.floor === ''", timeout=WAIT)
+    page.wait_for_function(
+        "document.querySelector('#card').innerText.includes('Rejected')", timeout=WAIT
+    )
+    kept = f'#s{section_id} .para[data-n="{changed_number}"]'
+    assert page.locator(kept).inner_text().endswith("on an equal footing.")
+    assert "decided-other" in (page.locator(kept).get_attribute("class") or "")
+    assert page.locator("#doc ins, #doc del").count() == 0
+    assert inside_viewport(box(page, kept))
+    shot(page, "screen-rejected.png")
+    page.close()
