@@ -33,6 +33,7 @@ from app.errors import (
     IdempotencyKeyInUse,
     Unprocessable,
 )
+from app.schemas import MAX_ID
 
 REPLAYED_HEADER = "Idempotent-Replayed"
 
@@ -219,6 +220,16 @@ Prepare = Callable[[Request], Awaitable[None]]
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
 Body = TypeVar("Body", bound=BaseModel)
 _PREPARE = "__plenary_prepare__"
+
+
+def prepared_path_id(request: Request, name: str) -> int | None:
+    """An id from the path for a prepare step; None unless it is one the endpoint accepts
+    (the endpoint then answers 422 itself)."""
+    try:
+        value = int(request.path_params[name])
+    except (KeyError, ValueError):
+        return None
+    return value if 1 <= value <= MAX_ID else None
 
 
 async def prepared_body(request: Request, schema: type[Body]) -> Body | None:

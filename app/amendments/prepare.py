@@ -15,7 +15,7 @@ from app.amendments.models import Amendment
 from app.amendments.rebase import Prepared
 from app.amendments.schemas import AmendmentCreate, AmendmentRevise, DraftRevise
 from app.db import Database
-from app.idempotency import prepared_body
+from app.idempotency import prepared_body, prepared_path_id
 from app.reports import service as reports
 from app.reports.models import Section
 from app.text import offload
@@ -29,13 +29,6 @@ PREPARED = "prepared_wording"
 def prepared(request: Request) -> Prepared | None:
     found: Prepared | None = getattr(request.state, PREPARED, None)
     return found
-
-
-def _path_id(request: Request, name: str) -> int | None:
-    try:
-        return int(request.path_params[name])
-    except (KeyError, ValueError):
-        return None
 
 
 async def _analyse(
@@ -90,7 +83,7 @@ async def _analyse(
 
 
 async def prepare_proposal(request: Request) -> None:
-    section_id = _path_id(request, "section_id")
+    section_id = prepared_path_id(request, "section_id")
     if section_id is None or "authorization" not in request.headers:
         return
     body = await prepared_body(request, AmendmentCreate)
@@ -118,7 +111,7 @@ async def prepare_amendment_revision(request: Request) -> None:
 async def _prepare_rewording(
     request: Request, schema: type[DraftRevise | AmendmentRevise], *, live_drafting: bool
 ) -> None:
-    amendment_id = _path_id(request, "amendment_id")
+    amendment_id = prepared_path_id(request, "amendment_id")
     if amendment_id is None or "authorization" not in request.headers:
         return
     body = await prepared_body(request, schema)

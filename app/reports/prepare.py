@@ -8,7 +8,7 @@ from __future__ import annotations
 from fastapi import Request
 
 from app.db import Database
-from app.idempotency import prepared_body
+from app.idempotency import prepared_body, prepared_path_id
 from app.reports.models import Section
 from app.reports.schemas import VersionCreate
 from app.reports.service import PreparedEdits, get_version
@@ -26,9 +26,8 @@ def prepared(request: Request) -> PreparedEdits | None:
 async def prepare_version_write(request: Request) -> None:
     if "authorization" not in request.headers:
         return
-    try:
-        section_id = int(request.path_params["section_id"])
-    except (KeyError, ValueError):
+    section_id = prepared_path_id(request, "section_id")
+    if section_id is None:
         return
     body = await prepared_body(request, VersionCreate)
     if body is None:

@@ -61,3 +61,15 @@ def test_a_long_instruction_is_not_copied_into_events(client: TestClient) -> Non
     proposed = next(e for e in page["items"] if e["type"] == "amendment.proposed")
     assert proposed["payload"]["instruction"] is None
     assert proposed["payload"]["instruction_chars"] == len(amendment["instruction"])
+
+
+def test_ids_past_the_largest_are_refused_before_any_work(client: TestClient) -> None:
+    room = make_room(client, members=1)
+    huge = 421947513502835671040
+    for path, body in (
+        (f"/v1/sections/{huge}/versions", {"base_version": 1, "text": "x"}),
+        (f"/v1/sections/{huge}/amendments", {"base_version": 1, "text": "x", "kind": "editorial"}),
+        (f"/v1/amendments/{huge}/revisions", {"text": "x"}),
+    ):
+        response = client.post(path, json=body, headers=room.secretariat.headers)
+        assert response.status_code == 422, (path, response.text)
