@@ -244,6 +244,10 @@ def amendments_to_akn(snapshot: AmendmentListSnapshot) -> bytes:
     _meta(listing, report, work=work)
     _preface(listing, report, f"Amendments to {report.info.title}")
     body = _sub(listing, "collectionBody")
+    if not snapshot.amendments:
+        # A collection holds at least one component: an empty list says so in words.
+        empty = _sub(body, "component", eId="cmp_none")
+        _p(_sub(empty, "interstitial", eId="cmp_none__interstitial"), "No amendments.")
     for entry in snapshot.amendments:
         attrs = {"eId": _component_eid(entry.id)}
         if entry.alternative_to is not None:

@@ -18,16 +18,23 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from app.outputs.snapshot import AmendmentListSnapshot, ReportSnapshot, paragraphs, xml_safe
+from app.outputs.snapshot import (
+    AmendmentEntry,
+    AmendmentListSnapshot,
+    ReportSnapshot,
+    paragraphs,
+    xml_safe,
+)
 from app.text.markdown import join_heading
 
 PARAGRAPH_STYLE = "Report Paragraph"
@@ -106,31 +113,91 @@ def _save(document: DocxDocument) -> bytes:
     return out.getvalue()
 
 
+def _run_xml(text: str) -> str:
+    """One run: tabs and line breaks as Word's own elements, the rest escaped text."""
+    out = ["<w:r>"]
+    for index, line in enumerate(xml_safe(text).split("\n")):
+        if index:
+            out.append("<w:br/>")
+        for part_index, part in enumerate(line.split("\t")):
+            if part_index:
+                out.append("<w:tab/>")
+            if part:
+                out.append(f'<w:t xml:space="preserve">{escape(part)}</w:t>')
+    out.append("</w:r>")
+    return "".join(out)
+
+
+def _paragraph_xml(style_id: str, *runs: str) -> str:
+    body = "".join(_run_xml(run) for run in runs)
+    return f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/></w:pPr>{body}</w:p>'
+
+
 def report_to_docx(snapshot: ReportSnapshot) -> bytes:
+    """The front matter through python-docx; the body, a few thousand paragraphs, written as
+    WordprocessingML and parsed once (python-docx's add_paragraph resolves the style by name
+    each time: 1.6 s for the 200-section report, against 0.1 s this way)."""
     document = Document()
     _styles(document)
     _page_furniture(document, snapshot)
     _front(document, snapshot, snapshot.info.title)
+    style_id = {
+        name: document.styles[name].style_id
+        for name in (*(f"Heading {n}" for n in range(1, MAX_OUTLINE_LEVEL + 2)), PARAGRAPH_STYLE)
+    }
+    chunks = [f"<w:body {nsdecls('w')}>"]
     for placed in snapshot.sections:
         node = placed.node
         level = min(placed.depth + 1, MAX_OUTLINE_LEVEL)
         heading = join_heading(node.label, node.heading)
         if heading:
-            document.add_heading(xml_safe(heading), level=level)
+            chunks.append(_paragraph_xml(style_id[f"Heading {level}"], heading))
         for paragraph in paragraphs(placed):
             if paragraph.number is None:
-                document.add_heading(xml_safe(paragraph.text), level=MAX_OUTLINE_LEVEL + 1)
-                continue
-            docx_paragraph = document.add_paragraph(style=PARAGRAPH_STYLE)
-            docx_paragraph.add_run(f"{paragraph.number}.\t")
-            _lines(docx_paragraph, paragraph.text)
+                in_text = style_id[f"Heading {MAX_OUTLINE_LEVEL + 1}"]
+                chunks.append(_paragraph_xml(in_text, paragraph.text))
+            else:
+                chunks.append(
+                    _paragraph_xml(
+                        style_id[PARAGRAPH_STYLE], f"{paragraph.number}.\t", paragraph.text
+                    )
+                )
+    chunks.append("</w:body>")
+    body = document.element.body
+    section_properties = body.sectPr
+    for element in parse_xml("".join(chunks)):
+        if section_properties is not None:
+            section_properties.addprevious(element)
+        else:
+            body.append(element)
     return _save(document)
 
 
 AMENDMENT_COLUMNS = ("No.", "Section", "Amendment", "Justification", "Kind, status", "Proposer")
 
 
+def _cell_xml(*paragraphs: str) -> str:
+    return "<w:tc>" + "".join(f"<w:p>{p}</w:p>" for p in paragraphs) + "</w:tc>"
+
+
+_CHANGE_FORMAT = {"insert": '<w:u w:val="single"/>', "delete": "<w:strike/>"}
+
+
+def _change_xml(entry: AmendmentEntry) -> str:
+    """The tracked change as formatting (inserted underlined, deleted struck through): a
+    table cell reads the same on paper and in any word processor."""
+    runs = []
+    for op in entry.change:
+        run = _run_xml(op.text)
+        if op.op in _CHANGE_FORMAT:
+            run = run.replace("<w:r>", f"<w:r><w:rPr>{_CHANGE_FORMAT[op.op]}</w:rPr>", 1)
+        runs.append(run)
+    return "".join(runs)
+
+
 def amendments_to_docx(snapshot: AmendmentListSnapshot) -> bytes:
+    """A table, one row per amendment; its rows are written as WordprocessingML (python-docx's
+    add_row and cell.text cost 1.5 ms a row)."""
     document = Document()
     _styles(document)
     _page_furniture(document, snapshot.report)
@@ -139,25 +206,24 @@ def amendments_to_docx(snapshot: AmendmentListSnapshot) -> bytes:
     table.style = "Table Grid"
     for cell, name in zip(table.rows[0].cells, AMENDMENT_COLUMNS, strict=True):
         cell.text = name
+    rows = [f"<w:tbl {nsdecls('w')}>"]
     for entry in snapshot.amendments:
-        cells = table.add_row().cells
         number = str(entry.id)
         if entry.alternative_to is not None:
             number += f" (alternative to {entry.alternative_to})"
-        cells[0].text = number
-        cells[1].text = xml_safe(entry.section_label)
-        change = cells[2].paragraphs[0]
-        _lines(change, entry.instruction)
-        tracked = cells[2].add_paragraph()
-        for op in entry.change:
-            run = tracked.add_run(xml_safe(op.text))
-            if op.op == "insert":
-                run.font.underline = True
-            elif op.op == "delete":
-                run.font.strike = True
-        _lines(cells[3].paragraphs[0], entry.rationale)
-        cells[4].text = f"{entry.kind}, {entry.status}"
-        cells[5].text = xml_safe(entry.proposer)
+        rows.append(
+            "<w:tr>"
+            + _cell_xml(_run_xml(number))
+            + _cell_xml(_run_xml(entry.section_label))
+            + _cell_xml(_run_xml(entry.instruction), _change_xml(entry))
+            + _cell_xml(_run_xml(entry.rationale))
+            + _cell_xml(_run_xml(f"{entry.kind}, {entry.status}"))
+            + _cell_xml(_run_xml(entry.proposer))
+            + "</w:tr>"
+        )
+    rows.append("</w:tbl>")
+    for row in parse_xml("".join(rows)):
+        table._tbl.append(row)
     return _save(document)
 
 
