@@ -3,6 +3,7 @@ that renders a report snapshot in one of them."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal
 
 from app.outputs import akn, docx, pdf
@@ -20,11 +21,18 @@ MEDIA = {
 EXTENSIONS = {"akn": "akn.xml", "docx": "docx", "pdf": "pdf"}
 
 
-def render_report(format: BinaryFormat, snapshot: ReportSnapshot, *, line_numbers: bool) -> bytes:
+def render_report(
+    format: BinaryFormat,
+    snapshot: ReportSnapshot,
+    *,
+    line_numbers: bool = False,
+    baseline: Mapping[int, str] | None = None,
+) -> bytes:
+    """`line_numbers`: PDF only; `baseline`: Word only, the texts to show changes against."""
     if format == "akn":
         return akn.report_to_akn(snapshot)
     if format == "docx":
-        return docx.report_to_docx(snapshot)
+        return docx.report_to_docx(snapshot, baseline=baseline)
     return pdf.report_to_pdf(snapshot, line_numbers=line_numbers)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.amendments.models import Amendment, AmendmentStatus
 from app.auth import Principal
+from app.errors import NotFound
 from app.groups.models import Group, Participant
 from app.outputs.snapshot import (
     AmendmentEntry,
@@ -51,6 +52,16 @@ def report_snapshot(
     else:
         date, version = report.updated_at, f"r{report.revision}"
     return _snapshot(session, report, order(nodes), caption=caption, date=date, version=version)
+
+
+def baseline(session: Session, report: Report, *, milestone_id: int) -> dict[int, str]:
+    """Each section's text at a milestone of this report: what Word's tracked changes are
+    shown against."""
+    milestone = session.get(Milestone, milestone_id)
+    if milestone is None or milestone.report_id != report.id:
+        raise NotFound(f"No milestone {milestone_id} in report {report.id}.")
+    nodes = reports.milestone_nodes(session, report=report, milestone_id=milestone_id)
+    return {node.id: node.text or "" for node in nodes}
 
 
 def _snapshot(

@@ -431,6 +431,15 @@ def export_report(
     line_numbers: Annotated[
         bool, Query(description="`pdf` only: number the lines of each page")
     ] = False,
+    changes_since: Annotated[
+        int | None,
+        Query(
+            ge=1,
+            le=MAX_ID,
+            description="`docx` only: show the changes since this milestone as Word tracked "
+            "changes",
+        ),
+    ] = None,
 ) -> Response:
     report = service.get_report(session, report_id=report_id, principal=principal)
     body = views.export(
@@ -440,6 +449,7 @@ def export_report(
         milestone_id=milestone,
         at=_aware(at),
         line_numbers=line_numbers,
+        changes_since=changes_since,
     )
     headers = {}
     if format in formats.MEDIA:

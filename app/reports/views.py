@@ -164,13 +164,19 @@ def export(
     milestone_id: int | None,
     at: datetime | None,
     line_numbers: bool = False,
+    changes_since: int | None = None,
 ) -> str | bytes:
+    if changes_since is not None and format != "docx":
+        raise BadRequest("`changes_since` is for `format=docx` only (Word tracked changes).")
     nodes, caption = _snapshot(session, report, milestone_id=milestone_id, at=at)
     if format in ("akn", "docx", "pdf"):
         snapshot = outputs.report_snapshot(
             session, report, nodes=nodes, caption=caption, milestone_id=milestone_id, at=at
         )
-        return formats.render_report(format, snapshot, line_numbers=line_numbers)
+        baseline = None
+        if changes_since is not None:
+            baseline = outputs.baseline(session, report, milestone_id=changes_since)
+        return formats.render_report(format, snapshot, line_numbers=line_numbers, baseline=baseline)
     info = render.DocumentInfo(
         title=report.title,
         symbol=report.symbol,

@@ -77,8 +77,9 @@ def export(
 _NUMBER = re.compile(r"^(\d+)\.\t")
 
 
-def docx_outline(data: bytes) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """(headings 1-3 with their levels, numbered paragraphs with their texts) of a DOCX."""
+def docx_outline(data: bytes) -> tuple[list[tuple[int, str]], list[tuple[int | None, str]]]:
+    """(headings 1-3 with their levels, report paragraphs with their numbers and texts) of a
+    DOCX; a paragraph without a number (deleted, in tracked changes) has None."""
     document = docx.Document(io.BytesIO(data))
     headings = []
     paragraphs = []
@@ -88,8 +89,10 @@ def docx_outline(data: bytes) -> tuple[list[tuple[int, str]], list[tuple[int, st
             headings.append((int(style[-1]), paragraph.text))
         elif style == "Report Paragraph":
             number = _NUMBER.match(paragraph.text)
-            assert number, paragraph.text
-            paragraphs.append((int(number[1]), paragraph.text[number.end() :]))
+            if number is None:
+                paragraphs.append((None, paragraph.text))
+            else:
+                paragraphs.append((int(number[1]), paragraph.text[number.end() :]))
     return headings, paragraphs
 
 

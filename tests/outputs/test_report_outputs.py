@@ -228,3 +228,66 @@ def test_binary_exports_are_files_with_their_media_types(client: TestClient) -> 
     # The same snapshot gives the same bytes (a certificate can cover them).
     for format in ("akn", "pdf"):
         assert export(client, room, rid, format) == export(client, room, rid, format)
+
+
+def _revisions(data: bytes) -> tuple[list[str], list[str]]:
+    body = docx.Document(io.BytesIO(data)).element.body
+    inserted = ["".join(t.text or "" for t in e.iter(f"{W}t")) for e in body.iter(f"{W}ins")]
+    deleted = ["".join(t.text or "" for t in e.iter(f"{W}delText")) for e in body.iter(f"{W}del")]
+    return inserted, deleted
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def test_docx_shows_changes_since_a_milestone_as_word_revisions(client: TestClient) -> None:
+    room = make_room(client, members=1)
+    report = _import(
+        client,
+        room,
+        "# I. One\n\nThe group met in Geneva.\n\nIt heard everyone.\n\nIt ended.\n"
+        "\n# II. Two\n\nUnchanged.\n",
+    )
+    rid = report["id"]
+    one, two = report["outline"]
+    milestone = ok(
+        client.post(
+            f"/v1/reports/{rid}/milestones", json={"name": "m"}, headers=room.chair.headers
+        ),
+        201,
+    )
+    write_version(client, room, one["id"], 1, "The group met in Geneva and Tunis.\n\nIt ended.\n")
+    added = ok(
+        client.post(
+            f"/v1/reports/{rid}/sections",
+            json={"kind": "chapter", "label": "III", "heading": "Three", "text": "Brand new."},
+            headers=room.secretariat.headers,
+        ),
+        201,
+    )
+    data = export(client, room, rid, "docx", f"&changes_since={milestone['id']}")
+    inserted, deleted = _revisions(data)
+    assert inserted == [" and Tunis", "Brand new."]
+    assert deleted == ["It heard everyone."]
+    # Numbers are today's: the deleted paragraph has none, the rest run on.
+    headings, numbered = docx_outline(data)
+    assert [n for n, _ in numbered] == [1, None, 2, 3, 4]
+    # (python-docx's Paragraph.text leaves the runs inside w:ins and w:del out)
+    assert numbered == [
+        (1, "The group met in Geneva."),
+        (None, ""),
+        (2, "It ended."),
+        (3, "Unchanged."),
+        (4, ""),
+    ]
+    assert headings == [(1, "I. One"), (1, "II. Two"), (1, "III. Three")]
+    assert added["id"] and two["id"]
+    # Without changes_since: no revisions at all.
+    assert _revisions(export(client, room, rid, "docx")) == ([], [])
+    for query, status in (
+        (f"format=pdf&changes_since={milestone['id']}", 400),
+        (f"format=text&changes_since={milestone['id']}", 400),
+        ("format=docx&changes_since=999999", 404),
+    ):
+        response = client.get(f"/v1/reports/{rid}/export?{query}", headers=room.chair.headers)
+        assert response.status_code == status, response.text
