@@ -193,6 +193,8 @@ def report_to_akn(snapshot: ReportSnapshot) -> bytes:
     _preface(doc, snapshot, snapshot.info.title)
     body = _sub(doc, "mainBody")
     annexes = _body(body, snapshot.sections)
+    if len(body) == 0:  # the schema wants some content: a report with no sections yet
+        _sub(body, "p", **{"class": "empty"})
     if annexes:
         attachments = _sub(doc, "attachments")
         for index, members in enumerate(_annex_trees(snapshot.sections, annexes), start=1):

@@ -5,6 +5,7 @@ proposers are named to members only)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
@@ -99,10 +100,23 @@ def amendment_list(
     principal: Principal | None,
     status: AmendmentStatus | None,
 ) -> AmendmentListSnapshot:
-    query = select(Amendment).where(Amendment.report_id == report.id)
+    # Not the proposed text nor the patch: the edits against the base say the change.
+    query = select(
+        Amendment.id,
+        Amendment.section_id,
+        Amendment.base_version,
+        Amendment.edits,
+        Amendment.instruction,
+        Amendment.rationale,
+        Amendment.kind,
+        Amendment.status,
+        Amendment.alternative_to_id,
+        Amendment.proposer_id,
+        Amendment.created_at,
+    ).where(Amendment.report_id == report.id)
     if status is not None:
         query = query.where(Amendment.status == status)
-    amendments = list(session.scalars(query.order_by(Amendment.id)))
+    amendments = session.execute(query.order_by(Amendment.id)).all()
     bases = (
         {
             (row.section_id, row.number): row.text
@@ -134,7 +148,7 @@ def amendment_list(
             id=a.id,
             section_label=labels.get(a.section_id, f"section {a.section_id} (removed)"),
             instruction=a.instruction,
-            change=tracked_change(bases.get((a.section_id, a.base_version), ""), a),
+            change=tracked_change(bases.get((a.section_id, a.base_version), ""), a.edits),
             rationale=a.rationale,
             kind=a.kind.value,
             status=a.status.value,
@@ -155,10 +169,10 @@ def amendment_list(
     return AmendmentListSnapshot(report=snapshot, amendments=entries)
 
 
-def tracked_change(base_text: str, amendment: Amendment) -> list[ChangeOp]:
+def tracked_change(base_text: str, edits: list[list[Any]]) -> list[ChangeOp]:
     """The amendment's own edits against its base (no re-diffing), each unchanged run cut to
     CONTEXT_CHARS on the sides that touch a change, with "…" for what is left out."""
-    ops = diffing.from_edits(base_text, from_json(amendment.edits)) if base_text else []
+    ops = diffing.from_edits(base_text, from_json(edits)) if base_text else []
     out: list[ChangeOp] = []
     last = len(ops) - 1
     for index, (op, text) in enumerate(ops):

@@ -129,3 +129,18 @@ def test_the_client_exports_files_and_imports_word(client: TestClient) -> None:
     assert [(e.label, e.heading) for e in again.outline] == [
         (e["label"], e["heading"]) for e in original["outline"]
     ]
+
+
+def test_a_retry_with_another_title_is_refused_not_replayed(client: TestClient) -> None:
+    room = make_room(client, members=1)
+    data = _word(("Heading 1", "I. One"), ("Normal", "Text."))
+    headers = {**room.secretariat.headers, "Content-Type": DOCX_MEDIA, "Idempotency-Key": "w-1"}
+    path = f"/v1/groups/{room.group_id}/reports/import/docx"
+    first = client.post(f"{path}?title=First", content=data, headers=headers)
+    assert first.status_code == 201 and first.json()["title"] == "First"
+    again = client.post(f"{path}?title=First", content=data, headers=headers)
+    assert again.status_code == 201 and again.json()["id"] == first.json()["id"]
+    other = client.post(f"{path}?title=Second", content=data, headers=headers)
+    assert other.status_code == 422, other.text
+    reports = ok(client.get(f"/v1/groups/{room.group_id}/reports", headers=room.chair.headers))
+    assert [r["title"] for r in reports] == ["First"]

@@ -291,3 +291,39 @@ def test_docx_shows_changes_since_a_milestone_as_word_revisions(client: TestClie
     ):
         response = client.get(f"/v1/reports/{rid}/export?{query}", headers=room.chair.headers)
         assert response.status_code == status, response.text
+
+
+def test_hostile_text_is_data_in_every_format(client: TestClient) -> None:
+    """Control characters XML cannot carry are dropped from these outputs only; markup of any
+    kind (XML, Typst, Word) stays text."""
+    room = make_room(client, members=1)
+    hostile = (
+        'Bell\x07 and tab\there <doc xmlns="x"/> &amp; ]]> #panic("no") $x$ *b* @ref '
+        '#import "/etc/passwd"\n\nSecond </w:t></w:r></w:p> "quoted"'
+    )
+    report = _import(client, room, "# I. Title <b>&\n\n" + hostile + "\n", title="T #x $y$")
+    rid = report["id"]
+    root = valid_akn(export(client, room, rid, "akn"))
+    texts = ["".join(p.find(f"{AKN}content").itertext()) for p in root.iter(f"{AKN}paragraph")]  # type: ignore[union-attr]
+    assert texts == [hostile.split("\n\n")[0].replace("\x07", ""), hostile.split("\n\n")[1]]
+    _, numbered = docx_outline(export(client, room, rid, "docx"))
+    assert numbered == [(1, texts[0]), (2, texts[1])]
+    _, text = pdf_text(export(client, room, rid, "pdf"))
+    assert '#panic("no") $x$ *b*' in text and '#import "/etc/passwd"' in text
+    assert "2. Second </w:t></w:r></w:p>" in text
+
+
+def test_a_report_without_sections_exports_in_every_format(client: TestClient) -> None:
+    room = make_room(client, members=1)
+    rid = ok(
+        client.post(
+            f"/v1/groups/{room.group_id}/reports",
+            json={"title": "Empty"},
+            headers=room.secretariat.headers,
+        ),
+        201,
+    )["id"]
+    root = valid_akn(export(client, room, rid, "akn"))
+    assert list(root.iter(f"{AKN}paragraph")) == []
+    assert docx_outline(export(client, room, rid, "docx")) == ([], [])
+    assert pdf_text(export(client, room, rid, "pdf"))[0] == 1
