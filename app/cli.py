@@ -284,7 +284,8 @@ def revoke_token(
 @cli.command("import")
 def import_report(
     files: Annotated[
-        list[Path], typer.Argument(exists=True, dir_okay=False, help="Markdown file(s)")
+        list[Path],
+        typer.Argument(exists=True, dir_okay=False, help="Markdown or Word (.docx) file(s)"),
     ],
     group: Annotated[int, typer.Option("--group", "-g", help="Group id")],
     title: Annotated[str | None, typer.Option(help="Title (default: from the file)")] = None,
@@ -293,7 +294,7 @@ def import_report(
     token: TokenOpt = "",
     as_json: JsonOpt = False,
 ) -> None:
-    """Import Markdown documents as reports: headings become the outline. Safe to re-run:
+    """Import Markdown or Word documents as reports: headings become the outline. Safe to re-run:
     each file's content names its idempotency key."""
     import hashlib
 
@@ -303,6 +304,14 @@ def import_report(
         typer.progressbar(files, label="importing", file=sys.stderr) as progress,
     ):
         for file in progress:
+            if file.suffix.lower() == ".docx":
+                data = file.read_bytes()
+                digest = hashlib.sha256(f"{group}:{title}:{symbol}:".encode() + data)
+                key = "import-docx-" + digest.hexdigest()[:32]
+                imported.append(
+                    client.import_docx(group, data, title=title, symbol=symbol, idempotency_key=key)
+                )
+                continue
             text = file.read_text(encoding="utf-8")
             key = (
                 "import-"
@@ -383,19 +392,46 @@ def diff(
 @cli.command()
 def export(
     report: Annotated[int, typer.Argument(help="Report id")],
-    format: Annotated[str, typer.Option(help="markdown, html or text")] = "markdown",
+    format: Annotated[
+        str,
+        typer.Option(help="markdown, source, html or text; akn (Akoma Ntoso), docx or pdf (files)"),
+    ] = "markdown",
     milestone: Annotated[int | None, typer.Option(help="As at this milestone")] = None,
+    line_numbers: Annotated[
+        bool, typer.Option("--line-numbers", help="pdf: number the lines of each page")
+    ] = False,
+    amendments: Annotated[
+        bool, typer.Option("--amendments", help="The amendment list (akn or docx) instead")
+    ] = False,
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
     url: Url = DEFAULT_URL,
     token: TokenOpt = "",
 ) -> None:
-    """Export a report with numbered paragraphs."""
+    """Export a report with numbered paragraphs (or, with --amendments, its amendment list)."""
     with _client(url, token) as client:
+        if amendments or format in FILE_FORMATS:
+            data = (
+                client.export_amendments(report, format=format)
+                if amendments
+                else client.export_file(
+                    report, format=format, milestone=milestone, line_numbers=line_numbers
+                )
+            )
+            # Files are written as the bytes served, never re-encoded.
+            if output is None:
+                sys.stdout.buffer.write(data)
+                sys.stdout.flush()
+            else:
+                output.write_bytes(data)
+            return
         text = client.export(report, format=format, milestone=milestone)
     if output is None:
         sys.stdout.write(text)
     else:
         output.write_text(text, encoding="utf-8")
+
+
+FILE_FORMATS = frozenset({"akn", "docx", "pdf"})
 
 
 def _resolve_change(

@@ -58,6 +58,7 @@ from app.webhooks.schemas import DeliveryRead, WebhookCreated
 
 M = TypeVar("M", bound=BaseModel)
 RETRY_STATUSES = frozenset({502, 503, 504})
+DOCX_MEDIA = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _retry_after(response: httpx.Response, ceiling: float = 30.0) -> float:
@@ -150,8 +151,10 @@ class PlenaryClient(ConsultationCalls):
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
+        content: bytes | None = None,
     ) -> httpx.Response:
-        """Send one request. POSTs carry an Idempotency-Key, so they are retried safely."""
+        """Send one request. POSTs carry an Idempotency-Key, so they are retried safely.
+        `content`: a raw body (a Word file) instead of `json`."""
         send_headers = dict(headers or {})
         if method == "POST":
             send_headers.setdefault("Idempotency-Key", idempotency_key or str(uuid.uuid4()))
@@ -161,7 +164,7 @@ class PlenaryClient(ConsultationCalls):
             pause = min(0.2 * 2 ** (attempt + 1), 2.0)
             try:
                 response = self._http.request(
-                    method, path, json=json, params=clean, headers=send_headers
+                    method, path, json=json, content=content, params=clean, headers=send_headers
                 )
             except httpx.TransportError as error:
                 if attempt >= self.retries:
@@ -356,6 +359,55 @@ class PlenaryClient(ConsultationCalls):
     ) -> str:
         params = {"format": format, "milestone": milestone, "at": at.isoformat() if at else None}
         return self.request("GET", f"/v1/reports/{report_id}/export", params=params).text
+
+    def export_file(
+        self,
+        report_id: int,
+        *,
+        format: str,
+        milestone: int | None = None,
+        at: datetime | None = None,
+        line_numbers: bool = False,
+    ) -> bytes:
+        """The report as a file: `akn` (Akoma Ntoso XML), `docx` or `pdf` (any format works;
+        the bytes are as served)."""
+        params = {
+            "format": format,
+            "milestone": milestone,
+            "at": at.isoformat() if at else None,
+            "line_numbers": "true" if line_numbers else None,
+        }
+        return self.request("GET", f"/v1/reports/{report_id}/export", params=params).content
+
+    def export_amendments(
+        self, report_id: int, *, format: str = "akn", status: str | None = None
+    ) -> bytes:
+        """The amendment list as Akoma Ntoso (`akn`) or a Word table (`docx`)."""
+        return self.request(
+            "GET",
+            f"/v1/reports/{report_id}/amendments/export",
+            params={"format": format, "status": status},
+        ).content
+
+    def import_docx(
+        self,
+        group_id: int,
+        data: bytes,
+        *,
+        title: str | None = None,
+        symbol: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> ReportRead:
+        """Import a Word file as a report: its headings become the outline."""
+        response = self.request(
+            "POST",
+            f"/v1/groups/{group_id}/reports/import/docx",
+            params={"title": title, "symbol": symbol},
+            headers={"Content-Type": DOCX_MEDIA},
+            content=data,
+            idempotency_key=idempotency_key,
+        )
+        return ReportRead.model_validate(response.json())
 
     def list_milestones(self, report_id: int) -> list[MilestoneRead]:
         return self._list(MilestoneRead, f"/v1/reports/{report_id}/milestones")

@@ -94,7 +94,12 @@ def _principal_key(principal: Principal) -> str:
 
 
 async def _body_hash(request: Request) -> str:
-    return hashlib.sha256(await request.body()).hexdigest()
+    """What a retry must repeat: the body, and the query when there is one (the Word import
+    takes its title there), so the same key with another query is refused, not replayed."""
+    digest = hashlib.sha256(await request.body())
+    if request.url.query:
+        digest.update(b"?" + request.url.query.encode())
+    return digest.hexdigest()
 
 
 def _find(session: Session, scope: tuple[str, str, str]) -> IdempotencyRecord | None:

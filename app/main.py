@@ -27,6 +27,7 @@ from app.meetings.router import router as meetings_router
 from app.meetings.screen import page_router
 from app.middleware import BodySizeLimit, ServerTiming
 from app.openapi import install_openapi
+from app.outputs.router import router as outputs_router
 from app.ratelimit import WriteLimiter
 from app.reports.read_cache import ReadCache, SectionReadCache
 from app.reports.router import router as reports_router
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_router)
     app.include_router(groups_router)
     app.include_router(reports_router)
+    app.include_router(outputs_router)
     app.include_router(amendments_router)
     app.include_router(meetings_router)
     app.include_router(consultations_router)

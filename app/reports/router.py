@@ -18,6 +18,7 @@ from app.db import Database, SessionDep
 from app.errors import BadRequest
 from app.etags import IfMatch, not_modified
 from app.idempotency import IdempotentRoute, prepared_by
+from app.outputs import formats
 from app.reports import prepare, service, views
 from app.reports.models import Report, ReportStatus
 from app.reports.read_cache import CachedSection, ReadCache
@@ -49,6 +50,7 @@ EXPORT_MEDIA = {
     "source": "text/markdown; charset=utf-8",
     "html": "text/html; charset=utf-8",
     "text": "text/plain; charset=utf-8",
+    **formats.MEDIA,
 }
 
 
@@ -397,7 +399,12 @@ def get_milestone(
         200: {
             "description": "The report rendered with numbered paragraphs",
             "content": {
-                m.split(";")[0]: {"schema": {"type": "string"}} for m in EXPORT_MEDIA.values()
+                m.split(";")[0]: {
+                    "schema": {"type": "string"}
+                    if m.startswith("text/")
+                    else {"type": "string", "format": "binary"}
+                }
+                for m in EXPORT_MEDIA.values()
             },
         }
     },
@@ -411,7 +418,8 @@ def export_report(
         Query(
             description="`source`: an imported Markdown file as it came, byte for byte, with "
             "today's text (while drafting, the disclaimer is in the `Plenary-Disclaimer` "
-            "header: the file has no place for it)"
+            "header: the file has no place for it); `akn`: Akoma Ntoso 3.0 XML; `docx`: Word; "
+            "`pdf`: for printing"
         ),
     ] = "markdown",
     milestone: Annotated[
@@ -420,10 +428,32 @@ def export_report(
     at: Annotated[
         Moment | None, Query(description="Export as it stood at this time (RFC 3339)")
     ] = None,
+    line_numbers: Annotated[
+        bool, Query(description="`pdf` only: number the lines of each page")
+    ] = False,
+    changes_since: Annotated[
+        int | None,
+        Query(
+            ge=1,
+            le=MAX_ID,
+            description="`docx` only: show the changes since this milestone as Word tracked "
+            "changes",
+        ),
+    ] = None,
 ) -> Response:
     report = service.get_report(session, report_id=report_id, principal=principal)
-    body = views.export(session, report, format=format, milestone_id=milestone, at=_aware(at))
+    body = views.export(
+        session,
+        report,
+        format=format,
+        milestone_id=milestone,
+        at=_aware(at),
+        line_numbers=line_numbers,
+        changes_since=changes_since,
+    )
     headers = {}
+    if format in formats.MEDIA:
+        headers.update(formats.attachment(f"report-{report.id}", format))
     if format == "source" and report.status == ReportStatus.drafting and report.disclaimer:
         headers["Plenary-Disclaimer"] = quote(report.disclaimer)
     return Response(content=body, media_type=EXPORT_MEDIA[format], headers=headers)

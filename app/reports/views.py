@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 
 from app.auth import Principal
 from app.errors import BadRequest
+from app.outputs import formats
+from app.outputs import service as outputs
 from app.reports import service
 from app.reports.models import Milestone, Report, ReportStatus, Section, SectionKind, Version
 from app.reports.schemas import (
@@ -151,7 +153,7 @@ def _snapshot(
     return service.current_nodes(session, report_id=report.id, with_text=True), None
 
 
-ExportFormat = Literal["markdown", "source", "html", "text"]
+ExportFormat = Literal["markdown", "source", "html", "text", "akn", "docx", "pdf"]
 
 
 def export(
@@ -161,8 +163,20 @@ def export(
     format: ExportFormat,
     milestone_id: int | None,
     at: datetime | None,
-) -> str:
+    line_numbers: bool = False,
+    changes_since: int | None = None,
+) -> str | bytes:
+    if changes_since is not None and format != "docx":
+        raise BadRequest("`changes_since` is for `format=docx` only (Word tracked changes).")
     nodes, caption = _snapshot(session, report, milestone_id=milestone_id, at=at)
+    if format in ("akn", "docx", "pdf"):
+        snapshot = outputs.report_snapshot(
+            session, report, nodes=nodes, caption=caption, milestone_id=milestone_id, at=at
+        )
+        baseline = None
+        if changes_since is not None:
+            baseline = outputs.baseline(session, report, milestone_id=changes_since)
+        return formats.render_report(format, snapshot, line_numbers=line_numbers, baseline=baseline)
     info = render.DocumentInfo(
         title=report.title,
         symbol=report.symbol,

@@ -42,3 +42,31 @@ def before_call(context: Any, case: Any, kwargs: Any) -> None:
         and str((case.path_parameters or {}).get("token_id")) == keep
     ):
         case.path_parameters["token_id"] = 2**31 - 1
+
+
+def _word_file() -> bytes:
+    """A small real Word file, so the DOCX import is fuzzed past its first check too."""
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Fuzzed report", style="Title")
+    document.add_heading("I. Introduction", level=1)
+    document.add_paragraph("The group met.")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _register_word_bodies() -> None:
+    from hypothesis import strategies as st
+
+    from app.client import DOCX_MEDIA
+
+    schemathesis.openapi.media_type(
+        DOCX_MEDIA, st.one_of(st.just(_word_file()), st.binary(max_size=4096))
+    )
+
+
+_register_word_bodies()

@@ -1,0 +1,107 @@
+"""The amendment list in Akoma Ntoso or Word, and a report imported from Word. (The report
+itself in every format is `GET /v1/reports/{id}/export`, in the reports router.)"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+
+from app.amendments.models import AmendmentStatus
+from app.auth import CurrentPrincipal, OptionalPrincipal
+from app.db import SessionDep
+from app.errors import PayloadTooLarge, Unprocessable
+from app.idempotency import IdempotentRoute
+from app.outputs import formats
+from app.outputs import service as outputs
+from app.outputs.docx import TooLarge, docx_to_markdown
+from app.reports import service as reports
+from app.reports import views as report_views
+from app.reports.schemas import MAX_TEXT, ReportRead
+from app.schemas import IdPath
+
+router = APIRouter(prefix="/v1", route_class=IdempotentRoute, tags=["outputs"])
+
+
+@router.get(
+    "/reports/{report_id}/amendments/export",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The amendment list: each amendment's heading, instruction, tracked "
+            "change, justification and status; alternatives point to the amendment they are "
+            "an alternative to",
+            "content": {
+                formats.MEDIA[f]: {"schema": {"type": "string", "format": "binary"}}
+                for f in ("akn", "docx")
+            },
+        }
+    },
+)
+def export_amendments(
+    report_id: IdPath,
+    session: SessionDep,
+    principal: OptionalPrincipal,
+    format: Annotated[
+        formats.AmendmentListFormat,
+        Query(description="`akn`: an Akoma Ntoso `amendmentList`; `docx`: a Word table"),
+    ] = "akn",
+    status: AmendmentStatus | None = None,
+) -> Response:
+    """Proposers are named to members; observers and the public read "a participant"."""
+    report = reports.get_report(session, report_id=report_id, principal=principal)
+    snapshot = outputs.amendment_list(session, report, principal=principal, status=status)
+    return Response(
+        content=formats.render_amendments(format, snapshot),
+        media_type=formats.MEDIA[format],
+        headers=formats.attachment(f"report-{report.id}-amendments", format),
+    )
+
+
+async def _docx_body(request: Request) -> bytes:
+    return await request.body()
+
+
+@router.post(
+    "/groups/{group_id}/reports/import/docx",
+    response_model=ReportRead,
+    status_code=status.HTTP_201_CREATED,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {formats.DOCX_MEDIA: {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
+)
+def import_docx_report(
+    group_id: IdPath,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+    body: Annotated[bytes, Depends(_docx_body)],
+    title: Annotated[str | None, Query(min_length=1, max_length=500)] = None,
+    symbol: Annotated[str | None, Query(max_length=100)] = None,
+) -> ReportRead:
+    """The Word file is the request body, as it is (`curl --data-binary @report.docx`).
+    Headings 1-3 become the outline (as `#`..`###` in the Markdown import: `Box ...` boxes,
+    `Annex ...` annexes), the paragraphs under each its version 1; the Title, Subtitle and
+    Disclaimer paragraphs give the title, symbol and disclaimer unless given here."""
+    try:
+        imported = docx_to_markdown(body)
+    except TooLarge as error:
+        raise PayloadTooLarge(str(error)) from error
+    except ValueError as error:
+        raise Unprocessable(str(error)) from error
+    if len(imported.markdown) > MAX_TEXT * 2:
+        raise PayloadTooLarge(f"The document's text is longer than {MAX_TEXT * 2} characters.")
+    report = reports.import_report(
+        session,
+        group_id=group_id,
+        principal=principal,
+        source=imported.markdown,
+        title=title if title is not None else imported.title,
+        symbol=symbol if symbol is not None else imported.symbol,
+        disclaimer=imported.disclaimer,
+    )
+    response.headers["ETag"] = reports.report_etag(session, report)
+    return report_views.report_read(session, report)
