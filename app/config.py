@@ -1,8 +1,10 @@
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from app.webhooks.targets import parse_entry
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,14 +45,37 @@ class Settings(BaseSettings):
     )
     stream_heartbeat_seconds: float = 15.0
     webhook_allowed_hosts: list[str] = Field(
-        default=["127.0.0.1", "localhost"],
-        description='Hosts webhooks may target (JSON list); ["*"] allows any',
+        default=[],
+        description="Receivers webhooks may target, as host:port (JSON list, e.g. "
+        '["hooks.example.org:443", "127.0.0.1:8081"]); empty: no webhooks. A non-public '
+        "address is reached only when listed by address",
     )
     webhook_timeout_seconds: float = 5.0
+    webhook_max_in_flight: int = Field(
+        default=50, ge=1, description="Webhook deliveries one process sends at once"
+    )
+    body_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="A request body must arrive within this many seconds of the request (408)",
+    )
+    auth_failure_rate_per_second: float = Field(
+        default=1.0,
+        description="Sustained requests with a bad token per client address per second "
+        "(0: no limit)",
+    )
+    auth_failure_burst: int = 20
     webhook_backoff_seconds: float = 2.0
     webhook_poll_seconds: float = 0.5
     migrations_dir: Path = REPO_ROOT / "migrations"
     base_url: str = "http://127.0.0.1:8000"
+
+    @field_validator("webhook_allowed_hosts")
+    @classmethod
+    def _entries_name_host_and_port(cls, entries: list[str]) -> list[str]:
+        for entry in entries:
+            parse_entry(entry)  # raises ValueError with the reason
+        return entries
 
 
 @lru_cache

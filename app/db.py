@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import weakref
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar, Protocol
 
@@ -161,6 +161,15 @@ class WriteGate:
             semaphore = self._semaphores[loop] = asyncio.Semaphore(self.size)
         await semaphore.acquire()
         return semaphore.release
+
+    @asynccontextmanager
+    async def held(self) -> AsyncIterator[None]:
+        """For background writers (webhook bookkeeping): the same queue as requests."""
+        leave = await self.enter()
+        try:
+            yield
+        finally:
+            leave()
 
 
 def after_commit(session: Session, callback: AfterCommit) -> None:

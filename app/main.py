@@ -77,7 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sweeper = asyncio.create_task(
             sweep_forever(database, settings.deadline_sweep_seconds, _app.state.deadline_watch)
         )
-        deliverer = asyncio.create_task(deliver_forever(database, settings))
+        deliverer = asyncio.create_task(deliver_forever(database, settings, _app.state.write_gate))
         closer = asyncio.create_task(close_forever(database, settings.deadline_sweep_seconds))
         yield
         closer.cancel()

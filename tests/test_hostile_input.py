@@ -60,7 +60,7 @@ def test_nul_and_lone_surrogates_are_refused_everywhere(
         (
             "POST",
             f"/v1/groups/{room.group_id}/webhooks",
-            {"url": "http://127.0.0.1/x", "event_types": [bad]},
+            {"url": "http://127.0.0.1:9/x", "event_types": [bad]},
             room.chair,
         ),
         # Found by schemathesis: a pattern-checked field met the surrogate before our check did.

@@ -10,6 +10,7 @@ from app.idempotency import IdempotentRoute
 from app.schemas import IdPath
 from app.webhooks import service
 from app.webhooks.schemas import DeliveryRead, WebhookCreate, WebhookCreated, WebhookRead
+from app.webhooks.targets import AllowList
 
 router = APIRouter(prefix="/v1", tags=["webhooks"], route_class=IdempotentRoute)
 
@@ -36,7 +37,7 @@ def register_webhook(
         url=body.url,
         event_types=body.event_types,
         secret=body.secret,
-        allowed_hosts=request.app.state.settings.webhook_allowed_hosts,
+        allow_list=AllowList(request.app.state.settings.webhook_allowed_hosts),
     )
     return WebhookCreated.model_validate(
         {**WebhookRead.model_validate(webhook).model_dump(), "secret": webhook.secret}

@@ -6,8 +6,8 @@ import hashlib
 import hmac
 import json
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -19,6 +19,7 @@ from app.events.models import Event
 from app.groups.models import DRAFTING_ROLES
 from app.reports.models import Report
 from app.webhooks.models import Delivery, DeliveryStatus, Webhook
+from app.webhooks.targets import AllowList, TargetRefused
 
 SIGNATURE_HEADER = "Plenary-Signature"
 MAX_ATTEMPTS = 8
@@ -31,13 +32,11 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + mac.hexdigest()
 
 
-def check_target(url: str, allowed_hosts: list[str]) -> None:
-    host = (urlsplit(url).hostname or "").lower()
-    if "*" not in allowed_hosts and host not in [h.lower() for h in allowed_hosts]:
-        raise Unprocessable(
-            f"Webhooks may not target {host!r}; allowed hosts: {', '.join(allowed_hosts)} "
-            "(setting PLENARY_WEBHOOK_ALLOWED_HOSTS)."
-        )
+def check_target(url: str, allow_list: AllowList) -> None:
+    try:
+        allow_list.check_url(url)
+    except TargetRefused as refused:
+        raise Unprocessable(str(refused)) from None
 
 
 def register(
@@ -48,10 +47,10 @@ def register(
     url: str,
     event_types: list[str],
     secret: str | None,
-    allowed_hosts: list[str],
+    allow_list: AllowList,
 ) -> Webhook:
     principal.ensure_role(group_id, DRAFTING_ROLES)
-    check_target(url, allowed_hosts)
+    check_target(url, allow_list)
     webhook = Webhook(
         group_id=group_id,
         url=url,
@@ -119,39 +118,48 @@ def enqueue(session: Session) -> None:
     session.flush()
 
 
-def claim_due(session: Session, *, limit: int = 50) -> list[tuple[Delivery, Webhook, Event]]:
-    """Take a lease on due deliveries, so several processes never send one twice at once."""
-    now = utcnow()
-    due = list(
-        session.scalars(
-            select(Delivery.id)
-            .where(Delivery.status == DeliveryStatus.pending, Delivery.next_attempt_at <= now)
-            .order_by(Delivery.id)
-            .limit(limit)
-        )
+def anything_due(session: Session) -> bool:
+    due = select(Delivery.id).where(
+        Delivery.status == DeliveryStatus.pending, Delivery.next_attempt_at <= utcnow()
     )
-    claimed = []
-    for delivery_id in due:
-        taken = session.execute(
-            update(Delivery)
-            .where(
-                Delivery.id == delivery_id,
-                Delivery.status == DeliveryStatus.pending,
-                Delivery.next_attempt_at <= now,
-            )
-            .values(next_attempt_at=now + LEASE)
+    return session.scalar(due.limit(1)) is not None
+
+
+def claim_due(
+    session: Session, *, limit: int = 50, lease: timedelta = LEASE
+) -> list[tuple[Delivery, Webhook, Event]]:
+    """Take a lease on due deliveries, so several processes never send one twice at once.
+    The lease must outlast an attempt (the worker gives the HTTP timeout plus a margin).
+    Two statements whatever the number: the worker holds the write gate meanwhile."""
+    now = utcnow()
+    due = (
+        select(Delivery.id)
+        .where(Delivery.status == DeliveryStatus.pending, Delivery.next_attempt_at <= now)
+        .order_by(Delivery.id)
+        .limit(limit)
+    )
+    taken = session.scalars(
+        update(Delivery)
+        .where(
+            Delivery.id.in_(due.scalar_subquery()),
+            # Checked again by the UPDATE itself: another process may have leased some.
+            Delivery.status == DeliveryStatus.pending,
+            Delivery.next_attempt_at <= now,
         )
-        if taken.rowcount == 1:  # type: ignore[attr-defined]
-            claimed.append(delivery_id)
-    out = []
-    for delivery_id in claimed:
-        delivery = session.get(Delivery, delivery_id)
-        assert delivery is not None
-        webhook = session.get(Webhook, delivery.webhook_id)
-        event = session.get(Event, delivery.event_id)
-        if webhook is not None and event is not None:
-            out.append((delivery, webhook, event))
-    return out
+        .values(next_attempt_at=now + lease)
+        .returning(Delivery.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    if not taken:
+        return []
+    rows = session.execute(
+        select(Delivery, Webhook, Event)
+        .join(Webhook, Webhook.id == Delivery.webhook_id)
+        .join(Event, Event.id == Delivery.event_id)
+        .where(Delivery.id.in_(taken))
+        .order_by(Delivery.id)
+    ).all()
+    return [(delivery, webhook, event) for delivery, webhook, event in rows]
 
 
 def body_of(delivery: Delivery, event: Event) -> bytes:
@@ -175,25 +183,39 @@ def body_of(delivery: Delivery, event: Event) -> bytes:
     ).encode()
 
 
-def record_attempt(
-    session: Session,
-    *,
-    delivery_id: int,
-    status_code: int | None,
-    error: str,
-    backoff_base: float,
-) -> None:
-    delivery = session.get(Delivery, delivery_id)
-    if delivery is None:
-        return
-    delivery.attempts += 1
-    delivery.last_status_code = status_code
-    delivery.last_error = error[:2000]
-    if status_code is not None and 200 <= status_code < 300:
-        delivery.status = DeliveryStatus.delivered
-        delivery.delivered_at = utcnow()
-    elif delivery.attempts >= MAX_ATTEMPTS:
-        delivery.status = DeliveryStatus.failed
-    else:
-        delay = min(backoff_base * 2 ** (delivery.attempts - 1), 600.0)
-        delivery.next_attempt_at = utcnow() + timedelta(seconds=delay)
+@dataclass(frozen=True)
+class Attempt:
+    """What one delivery attempt came to. `final`: a failure that retrying cannot mend (the
+    target is no longer allowed)."""
+
+    delivery_id: int
+    status_code: int | None
+    error: str
+    final: bool = False
+
+
+def record_attempts(session: Session, attempts: list[Attempt], *, backoff_base: float) -> None:
+    deliveries = {
+        d.id: d
+        for d in session.scalars(
+            select(Delivery).where(Delivery.id.in_([a.delivery_id for a in attempts]))
+        )
+    }
+    now = utcnow()
+    for attempt in attempts:
+        delivery = deliveries.get(attempt.delivery_id)
+        if delivery is None:
+            continue
+        delivery.attempts += 1
+        delivery.last_status_code = attempt.status_code
+        delivery.last_error = attempt.error[:2000]
+        code = attempt.status_code
+        if code is not None and 200 <= code < 300:
+            delivery.status = DeliveryStatus.delivered
+            delivery.delivered_at = now
+        elif attempt.final or delivery.attempts >= MAX_ATTEMPTS:
+            delivery.status = DeliveryStatus.failed
+        else:
+            delay = min(backoff_base * 2 ** (delivery.attempts - 1), 600.0)
+            delivery.next_attempt_at = now + timedelta(seconds=delay)
+    session.flush()
