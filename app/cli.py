@@ -47,6 +47,7 @@ def serve(
 
     import uvicorn
 
+    from app.http_protocol import PROTOCOL
     from app.migrate import upgrade
 
     if demo:
@@ -73,6 +74,7 @@ def serve(
         port=port,
         workers=workers,
         log_level="info",
+        http=PROTOCOL,  # its own 400s as problem+json
     )
 
 

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_TYPE_PREFIX = "urn:plenary:problem:"
@@ -37,6 +38,10 @@ class AppError(Exception):
 
 class BadRequest(AppError):
     pass
+
+
+class InvalidIdempotencyKey(AppError):
+    slug, title = "invalid-idempotency-key", "The Idempotency-Key is not printable ASCII"
 
 
 class Unauthorized(AppError):
@@ -166,6 +171,21 @@ _HTTP_SLUGS = {
 }
 
 
+_METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def methods_for_path(request: Request) -> list[str]:
+    """Every method some route serves on the request's path."""
+    path = request.scope["path"]
+    methods: set[str] = set()
+    for context in iter_route_contexts(request.app.routes):
+        route_methods = getattr(context, "methods", None)
+        regex = getattr(context, "path_regex", None) or getattr(context.route, "path_regex", None)
+        if route_methods and regex is not None and regex.match(path):
+            methods |= set(route_methods)
+    return sorted(methods, key=lambda m: (*_METHOD_ORDER, m).index(m))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     from app.idempotency import IdempotentReplay, replay_response
 
@@ -192,15 +212,18 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         slug, title = _HTTP_SLUGS.get(exc.status_code, ("http-error", "HTTP error"))
         detail = exc.detail if isinstance(exc.detail, str) else title
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            # Starlette names the methods of the first route on the path only; a path served
+            # by several routes (GET in one, POST in another) supports all of theirs.
+            allowed = methods_for_path(request)
+            headers["Allow"] = ", ".join(allowed)
+            detail = f"{request.method} is not supported here; allowed: {', '.join(allowed)}."
         return problem_response(
-            status=exc.status_code,
-            slug=slug,
-            title=title,
-            detail=detail,
-            headers=dict(exc.headers or {}),
+            status=exc.status_code, slug=slug, title=title, detail=detail, headers=headers
         )
 
     @app.exception_handler(Exception)

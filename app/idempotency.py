@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime, timedelta
 from typing import Annotated, Any, TypeVar
@@ -31,11 +32,16 @@ from app.errors import (
     PROBLEM_MEDIA_TYPE,
     PROBLEM_TYPE_PREFIX,
     IdempotencyKeyInUse,
+    InvalidIdempotencyKey,
     Unprocessable,
 )
 from app.schemas import MAX_ID
 
 REPLAYED_HEADER = "Idempotent-Replayed"
+# Printable ASCII, as in the IETF draft (an sf-string). Other control characters never get
+# here (the HTTP parser refuses them: app/http_protocol.py); a tab does.
+KEY_PATTERN = r"^[\x20-\x7E]+$"
+_PRINTABLE = re.compile(KEY_PATTERN)
 
 
 class IdempotencyRecord(Base):
@@ -157,7 +163,9 @@ async def claim_key(
         Header(
             alias="Idempotency-Key",
             max_length=200,
-            description="Retry-safe POST: the same key and body replay the first answer",
+            description="Retry-safe POST: the same key and body replay the first answer "
+            "(printable ASCII, else 400 invalid-idempotency-key)",
+            json_schema_extra={"pattern": KEY_PATTERN},
         ),
     ] = None,
 ) -> None:
@@ -283,6 +291,12 @@ class IdempotentRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def handle(request: Request) -> Response:
+            key = request.headers.get("idempotency-key")
+            if key is not None and request.method == "POST" and not _PRINTABLE.match(key):
+                raise InvalidIdempotencyKey(
+                    "An Idempotency-Key is printable ASCII: no tabs or other control "
+                    "characters, nothing beyond ASCII."
+                )
             identity = _in_flight_identity(request) if request.method == "POST" else None
             if identity is None:
                 return await run(request)

@@ -25,10 +25,10 @@ from app.groups.router import router as groups_router
 from app.health import router as health_router
 from app.meetings.router import router as meetings_router
 from app.meetings.screen import page_router
-from app.middleware import BodySizeLimit, ServerTiming
+from app.middleware import AuthFailureLimit, BodyLimits, ServerTiming
 from app.openapi import install_openapi
 from app.outputs.router import router as outputs_router
-from app.ratelimit import WriteLimiter
+from app.ratelimit import FailureLimiter, WriteLimiter
 from app.reports.read_cache import ReadCache, SectionReadCache
 from app.reports.router import router as reports_router
 from app.text import offload
@@ -100,6 +100,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.write_limiter = WriteLimiter(
         per_second=settings.write_rate_per_second, burst=settings.write_burst
     )
+    app.state.auth_failure_limiter = FailureLimiter(
+        per_second=settings.auth_failure_rate_per_second, burst=settings.auth_failure_burst
+    )
     app.state.idempotency_in_flight = set()  # (token hash, route, key) of running POSTs
     app.state.write_gate = WriteGate(1 if database.is_sqlite else settings.write_concurrency)
     app.state.read_cache = None
@@ -121,8 +124,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(stream_router)
     app.include_router(page_router)
     app.include_router(webhooks_router)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimits, max_bytes=settings.max_body_bytes, timeout=settings.body_timeout_seconds
+    )
     if app.state.read_cache is not None:
         app.add_middleware(SectionReadCache, cache=app.state.read_cache)
+    # Outside the body limits: a blocked address is answered before its body is read.
+    app.add_middleware(AuthFailureLimit, limiter=app.state.auth_failure_limiter)
     app.add_middleware(ServerTiming)  # outermost of ours: it times the others too
     return app

@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import math
 import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_PREFIX
+from app.ratelimit import FailureLimiter
 
 
-class BodySizeLimit:
-    """Refuses a body over `max_bytes` with 413 before the app sees any of it.
+class BodyLimits:
+    """Refuses a body over `max_bytes` with 413, and one that has not arrived `timeout`
+    seconds after the request did with 408, before the app sees any of it.
 
     Checks Content-Length up front, and counts chunked bodies as they arrive. The body is
-    buffered (it is at most `max_bytes`), then replayed to the app.
+    buffered (it is at most `max_bytes`), then replayed to the app. The deadline is for the
+    whole body, not each chunk: a client trickling a byte a second would otherwise hold a
+    connection (and, for a write, its place in the queue) as long as it likes.
     """
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, max_bytes: int, timeout: float) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.timeout = timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -33,7 +40,7 @@ class BodySizeLimit:
             except ValueError:
                 too_large = False
             if too_large:
-                await self._refuse(send)
+                await self._too_large(send)
                 return
         if scope.get("method") in ("GET", "HEAD", "OPTIONS", "DELETE") and declared is None:
             await self.app(scope, receive, send)
@@ -41,43 +48,66 @@ class BodySizeLimit:
 
         chunks: list[bytes] = []
         size = 0
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":
-                await self.app(scope, _replay([message], receive), send)
-                return
-            body = message.get("body", b"")
-            size += len(body)
-            if size > self.max_bytes:
-                await self._refuse(send)
-                return
-            chunks.append(body)
-            if not message.get("more_body", False):
-                break
+        try:
+            async with asyncio.timeout(self.timeout):
+                while True:
+                    message = await receive()
+                    if message["type"] != "http.request":
+                        await self.app(scope, _replay([message], receive), send)
+                        return
+                    body = message.get("body", b"")
+                    size += len(body)
+                    if size > self.max_bytes:
+                        await self._too_large(send)
+                        return
+                    chunks.append(body)
+                    if not message.get("more_body", False):
+                        break
+        except TimeoutError:
+            await _refuse(
+                send,
+                status=408,
+                slug="request-timeout",
+                title="Request body too slow",
+                detail=f"The request body did not arrive within {self.timeout:g} s.",
+            )
+            return
         replay: Message = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
         await self.app(scope, _replay([replay], receive), send)
 
-    async def _refuse(self, send: Send) -> None:
-        body = json.dumps(
-            {
-                "type": PROBLEM_TYPE_PREFIX + "payload-too-large",
-                "title": "Request body too large",
-                "status": 413,
-                "detail": f"The request body exceeds the limit of {self.max_bytes} bytes.",
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
+    async def _too_large(self, send: Send) -> None:
+        await _refuse(
+            send,
+            status=413,
+            slug="payload-too-large",
+            title="Request body too large",
+            detail=f"The request body exceeds the limit of {self.max_bytes} bytes.",
         )
-        await send({"type": "http.response.body", "body": body})
+
+
+async def _refuse(
+    send: Send,
+    *,
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    headers: dict[str, str] | None = None,
+    close: bool = True,
+) -> None:
+    """A problem answer; `close`: the rest of the body is not read, so the connection ends."""
+    body = json.dumps(
+        {"type": PROBLEM_TYPE_PREFIX + slug, "title": title, "status": status, "detail": detail}
+    ).encode()
+    raw_headers = [
+        (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+        (b"content-length", str(len(body)).encode()),
+        *((k.lower().encode(), v.encode()) for k, v in (headers or {}).items()),
+    ]
+    if close:
+        raw_headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": raw_headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 def _replay(messages: list[Message], receive: Receive) -> Receive:
@@ -116,3 +146,47 @@ class ServerTiming:
             await send(message)
 
         await self.app(scope, receive, timed_send)
+
+
+class AuthFailureLimit:
+    """Token guessing is rate limited per client address: every 401 answered to a request
+    that carried credentials takes one place from the address's bucket, and while it is
+    empty every request from that address that carries credentials gets 429 with
+    Retry-After, before the token is looked up (a right guess is refused like a wrong one).
+    Requests without credentials (public reads) pass. The address is the one the server
+    sees: behind a proxy, run the server with its proxy headers trusted."""
+
+    def __init__(self, app: ASGIApp, *, limiter: FailureLimiter) -> None:
+        self.app = app
+        self.limiter = limiter
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or self.limiter.per_second <= 0:
+            await self.app(scope, receive, send)
+            return
+        if not any(name == b"authorization" for name, _ in scope.get("headers") or []):
+            await self.app(scope, receive, send)
+            return
+        client = scope.get("client")
+        address = client[0] if client else "unknown"
+        wait = self.limiter.blocked_for(address)
+        if wait > 0:
+            seconds = max(1, math.ceil(wait))
+            await _refuse(
+                send,
+                status=429,
+                slug="too-many-auth-failures",
+                title="Too many requests with a bad token",
+                detail=f"Too many requests from this address failed authentication; "
+                f"retry in {seconds} s.",
+                headers={"Retry-After": str(seconds)},
+                close=False,
+            )
+            return
+
+        async def counting_send(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 401:
+                self.limiter.record_failure(address)
+            await send(message)
+
+        await self.app(scope, receive, counting_send)

@@ -49,6 +49,52 @@ class WriteLimiter:
             return (1.0 - bucket.tokens) / self.per_second
 
 
+class FailureLimiter:
+    """A bucket per key that failures drain: `burst` of them at once, then `per_second`."""
+
+    MAX_KEYS = 10_000
+
+    def __init__(self, *, per_second: float, burst: int) -> None:
+        self.per_second = per_second
+        self.burst = burst
+        self._buckets: dict[str, _Bucket] = {}
+        self._lock = threading.Lock()
+
+    def _refilled(self, key: str, now: float) -> _Bucket | None:
+        bucket = self._buckets.get(key)
+        if bucket is not None:
+            bucket.tokens = min(
+                float(self.burst), bucket.tokens + (now - bucket.updated) * self.per_second
+            )
+            bucket.updated = now
+        return bucket
+
+    def blocked_for(self, key: str) -> float:
+        """0 when the key may try again, else the seconds until it may."""
+        with self._lock:
+            bucket = self._refilled(key, time.monotonic())
+            if bucket is None or bucket.tokens >= 1.0:
+                return 0.0
+            return (1.0 - bucket.tokens) / self.per_second
+
+    def record_failure(self, key: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            bucket = self._refilled(key, now)
+            if bucket is None:
+                if len(self._buckets) >= self.MAX_KEYS:
+                    self._forget_refilled(now)
+                bucket = self._buckets[key] = _Bucket(tokens=float(self.burst), updated=now)
+            bucket.tokens = max(0.0, bucket.tokens - 1.0)
+
+    def _forget_refilled(self, now: float) -> None:
+        """Keys whose bucket is full again are the same as keys never seen."""
+        for key in list(self._buckets):
+            bucket = self._refilled(key, now)
+            if bucket is not None and bucket.tokens >= self.burst:
+                del self._buckets[key]
+
+
 async def limit_writes(request: Request, principal: OptionalPrincipal) -> None:
     if principal is None:
         return  # unauthenticated writes are refused anyway

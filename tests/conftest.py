@@ -33,6 +33,7 @@ def settings(database_url: str) -> Settings:
         admin_token=ADMIN_TOKEN,
         write_rate_per_second=100_000,
         write_burst=100_000,
+        auth_failure_rate_per_second=0,  # tests/test_request_limits.py sets its own
         # Webhook tests list their own receivers; this one lets refusals be for other reasons.
         webhook_allowed_hosts=["127.0.0.1:9"],
     )

@@ -56,6 +56,7 @@ def main() -> int:
         # The fuzzer writes far faster than a person; the limiter has its own tests.
         "PLENARY_WRITE_RATE_PER_SECOND": "100000",
         "PLENARY_WRITE_BURST": "100000",
+        "PLENARY_AUTH_FAILURE_RATE_PER_SECOND": "0",
     }
     log = workdir / "server.log"
     with live_server(url, extra_env=env, log=log) as server:
