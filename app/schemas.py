@@ -25,14 +25,32 @@ def _text_only(value: Any) -> Any:
     """Times travel as RFC 3339 text; a bare number (a Unix time to pydantic) is refused."""
     if isinstance(value, int | float):
         raise ValueError("expected an RFC 3339 date-time string")
-    if isinstance(value, str) and value.strip().lstrip("+-").replace(".", "", 1).isdigit():
+    if isinstance(value, str):
+        try:
+            float(value.strip())  # "1700000000", "-3", "1e9", "-1.1e-306": pydantic's Unix time
+        except ValueError:
+            return value
         raise ValueError("expected an RFC 3339 date-time string, not a number")
     return value
 
 
-Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+def _whole_number(value: Any) -> Any:
+    """JSON Schema's `integer` is any number without a fraction, 3.0 included, and the
+    contract says `integer`: so 3.0 is 3. A numeric string or a boolean is still refused."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+WholeInt = Annotated[StrictInt, BeforeValidator(_whole_number)]
+"""An integer in a request body, as JSON Schema counts them."""
+# The bounds go before the validator: after it, pydantic would print them as "ge"/"le",
+# which JSON Schema does not know.
+Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID), BeforeValidator(_whole_number)]
 """An id in a request body: an integer, never a numeric string or a boolean."""
-Count = Annotated[StrictInt, Field(ge=0, le=MAX_ID)]
+Count = Annotated[StrictInt, Field(ge=0, le=MAX_ID), BeforeValidator(_whole_number)]
+Position = Annotated[StrictInt, Field(ge=0, le=10_000), BeforeValidator(_whole_number)]
+"""A place among siblings, from 0."""
 Flag = StrictBool
 Moment = Annotated[datetime, BeforeValidator(_text_only)]
 

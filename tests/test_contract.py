@@ -165,3 +165,116 @@ def test_upgrades_keep_data_from_the_first_migration_on(scratch_url: str) -> Non
         head = client.get(f"/v1/sections/{section_id}", headers=chair).json()
         assert head["head_version"] == 2 and head["head"]["text"] == "The forum should be open!"
         assert client.get(f"/v1/reports/{report_id}/events/verify", headers=chair).json()["ok"]
+
+
+def _operations(app: FastAPI) -> list[tuple[str, str, dict[str, object]]]:
+    return [
+        (method, path, operation)
+        for path, item in app.openapi()["paths"].items()
+        for method, operation in item.items()
+    ]
+
+
+def test_the_contract_states_every_precondition_header(app: FastAPI) -> None:
+    """Issue 15: If-Match is required (428 when missing, 412 when stale) wherever the server
+    demands it, and every POST states Idempotency-Key and what it can answer."""
+    with_if_match = 0
+    for method, path, operation in _operations(app):
+        parameters = {p["name"]: p for p in operation.get("parameters", [])}  # type: ignore[attr-defined]
+        responses = operation["responses"]
+        if "If-Match" in parameters:
+            with_if_match += 1
+            assert parameters["If-Match"]["required"] is True, (method, path)
+            assert {"412", "428"} <= set(responses), (method, path)  # type: ignore[arg-type]
+        if method == "post" and path.startswith("/v1"):
+            key = parameters.get("Idempotency-Key")
+            assert key is not None, path
+            assert key["schema"]["pattern"] == "^[\\x20-\\x7E]+$"
+            assert {"400", "409", "422"} <= set(responses), path  # type: ignore[arg-type]
+        if "requestBody" in operation:
+            assert {"408", "413", "422"} <= set(responses), (method, path)  # type: ignore[arg-type]
+        if operation.get("security"):
+            assert {"401", "429"} <= set(responses), (method, path)  # type: ignore[arg-type]
+    assert with_if_match >= 15
+
+
+def test_if_match_writes_answer_428_without_it(client: TestClient) -> None:
+    """What the contract now says required, the server refuses without: one of each kind."""
+    from tests.amendments.helpers import report_with_section
+    from tests.factories import make_room
+
+    room = make_room(client)
+    rid, sid = report_with_section(client, room)
+    for method, url in (("PATCH", f"/v1/reports/{rid}"), ("DELETE", f"/v1/sections/{sid}")):
+        response = client.request(
+            method,
+            url,
+            json={"title": "x"} if method == "PATCH" else None,
+            headers=room.secretariat.headers,
+        )
+        assert response.status_code == 428, response.text
+
+
+def test_text_or_patch_is_exactly_one_of_in_the_contract(app: FastAPI, client: TestClient) -> None:
+    schemas = app.openapi()["components"]["schemas"]
+    for name in ("AmendmentCreate", "DraftRevise"):
+        branches = schemas[name]["oneOf"]
+        assert [b["required"] for b in branches] == [["text"], ["patch"]], name
+    from tests.amendments.helpers import report_with_section
+    from tests.factories import make_room
+
+    room = make_room(client)
+    _rid, sid = report_with_section(client, room)
+    proposal = {"base_version": 1, "kind": "editorial"}
+    for change in ({}, {"text": "a", "patch": "b"}, {"text": None, "patch": None}):
+        refused = client.post(
+            f"/v1/sections/{sid}/amendments",
+            json={**proposal, **change},
+            headers=room.members[0].headers,
+        )
+        assert refused.status_code == 422, (change, refused.text)
+    # One given, the other absent or null: both branches of the oneOf are accepted.
+    for change in ({"text": "New text."}, {"text": "Other text.", "patch": None}):
+        accepted = client.post(
+            f"/v1/sections/{sid}/amendments",
+            json={**proposal, **change},
+            headers=room.members[0].headers,
+        )
+        assert accepted.status_code == 201, (change, accepted.text)
+
+
+def test_request_text_fields_state_that_nul_is_refused(app: FastAPI) -> None:
+    schemas = app.openapi()["components"]["schemas"]
+    create = schemas["AmendmentCreate"]
+    assert create["properties"]["rationale"]["pattern"] == "^[^\\u0000]*$"
+    assert "lone surrogate" in create["description"]
+    url = schemas["WebhookCreate"]["properties"]["url"]
+    assert url["pattern"] == "^https?://" and url["allOf"] == [{"pattern": "^[^\\u0000]*$"}]
+    assert "pattern" not in schemas["GroupRead"]["properties"]["name"]  # answers are not inputs
+
+
+def test_links_carry_ids_and_etags_between_operations(app: FastAPI) -> None:
+    paths = app.openapi()["paths"]
+    read = paths["/v1/amendments/{amendment_id}"]["get"]["responses"]["200"]
+    adopt = read["links"]["adopt_amendment_with_etag"]
+    assert adopt["parameters"] == {
+        "path.amendment_id": "$request.path.amendment_id",
+        "header.If-Match": "$response.header.ETag",
+    }
+    created = paths["/v1/sections/{section_id}/amendments"]["post"]["responses"]["201"]["links"]
+    assert created["get_amendment_of_created"]["parameters"] == {
+        "path.amendment_id": "$response.body#/id"
+    }
+    operation_ids = {op["operationId"] for item in paths.values() for op in item.values()}
+    for item in paths.values():
+        for operation in item.values():
+            for response in operation["responses"].values():
+                for link in response.get("links", {}).values():
+                    assert link["operationId"] in operation_ids
+
+
+def test_every_bound_is_json_schema(app: FastAPI) -> None:
+    """A pydantic constraint placed after a validator is printed as "ge"/"le", which JSON
+    Schema ignores: the contract would then allow what the server refuses."""
+    text = json.dumps(app.openapi())
+    assert '"ge":' not in text and '"le":' not in text

@@ -136,13 +136,14 @@ def test_the_largest_id_is_simply_not_found(client: TestClient) -> None:
 def test_numbers_strings_and_booleans_are_not_silently_coerced(
     client: TestClient, app: FastAPI
 ) -> None:
+    """A numeric string or a boolean is not an integer. 1.0 is one, as JSON Schema (and so the
+    contract's `integer`) counts them: test_a_whole_float_is_an_integer below."""
     room = make_room(client)
     rid, sid = report_with_section(client, room)
     attempts = [
         (f"/v1/groups/{room.group_id}/reports", {"title": "x", "silence_procedure": 0}),
         (f"/v1/groups/{room.group_id}/reports", {"title": "x", "silence_procedure": "yes"}),
         (f"/v1/sections/{sid}/versions", {"base_version": "1", "text": "new"}),
-        (f"/v1/sections/{sid}/versions", {"base_version": 1.0, "text": "new"}),
         (f"/v1/sections/{sid}/versions", {"base_version": True, "text": "new"}),
         (f"/v1/reports/{rid}/sections", {"kind": "section", "heading": "x", "parent_id": "1"}),
         (
@@ -162,7 +163,8 @@ def test_numbers_strings_and_booleans_are_not_silently_coerced(
             text("SELECT (SELECT count(*) FROM section_version) + (SELECT count(*) FROM report)")
         ).scalar_one()
     assert after == before
-    for at in ("0.5", "1700000000", "-3"):
+    # "-1.1e-306" found by schemathesis: exponent notation passed as a Unix time.
+    for at in ("0.5", "1700000000", "-3", "1e9", "-1.1313997035240632e-306"):
         export = client.get(f"/v1/reports/{rid}/export?at={at}", headers=room.chair.headers)
         assert export.status_code == 422, (at, export.text)
     stamped = client.get(
@@ -181,3 +183,23 @@ def test_webhook_urls_that_do_not_parse_are_a_422(client: TestClient, url: str) 
     assert (
         client.get(f"/v1/groups/{room.group_id}/webhooks", headers=room.chair.headers).json() == []
     )
+
+
+def test_a_whole_float_is_an_integer(client: TestClient) -> None:
+    """Found by schemathesis: the contract says `integer`, JSON Schema counts 1.0 as one, and
+    the server refused it. 1.5 is still refused."""
+    room = make_room(client)
+    _rid, sid = report_with_section(client, room)
+    half = client.post(
+        f"/v1/sections/{sid}/versions",
+        json={"base_version": 1.5, "text": "new"},
+        headers=room.secretariat.headers,
+    )
+    assert half.status_code == 422, half.text
+    whole = client.post(
+        f"/v1/sections/{sid}/versions",
+        json={"base_version": 1.0, "text": "new"},
+        headers=room.secretariat.headers,
+    )
+    assert whole.status_code == 201, whole.text
+    assert whole.json()["number"] == 2

@@ -3,11 +3,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Self
 
-from pydantic import Field, StrictFloat, StrictInt, model_validator
+from pydantic import Field, StrictFloat, model_validator
 
 from app.amendments.models import AmendmentKind, AmendmentStatus, Answer
 from app.reports.schemas import MAX_TEXT, DiffOp
-from app.schemas import MAX_ID, Id, InputModel, Moment, ReadModel
+from app.schemas import MAX_ID, Id, InputModel, Moment, ReadModel, WholeInt
 
 
 class _Change(InputModel):
@@ -28,7 +28,7 @@ class _Change(InputModel):
 
 
 class AmendmentCreate(_Change):
-    base_version: StrictInt = Field(ge=1, le=MAX_ID)
+    base_version: WholeInt = Field(ge=1, le=MAX_ID)
     kind: AmendmentKind
     rationale: str = Field(default="", max_length=20_000)
     alternative_to: Id | None = Field(

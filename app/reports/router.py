@@ -406,7 +406,8 @@ def get_milestone(
                 }
                 for m in EXPORT_MEDIA.values()
             },
-        }
+        },
+        400: {"description": "Both `milestone` and `at` given"},
     },
 )
 def export_report(
@@ -423,10 +424,12 @@ def export_report(
         ),
     ] = "markdown",
     milestone: Annotated[
-        int | None, Query(ge=1, le=MAX_ID, description="Export as at this milestone")
+        int | None,
+        Query(ge=1, le=MAX_ID, description="Export as at this milestone (not with `at`: 400)"),
     ] = None,
     at: Annotated[
-        Moment | None, Query(description="Export as it stood at this time (RFC 3339)")
+        Moment | None,
+        Query(description="Export as it stood at this time (RFC 3339; not with `milestone`: 400)"),
     ] = None,
     line_numbers: Annotated[
         bool, Query(description="`pdf` only: number the lines of each page")

@@ -3,10 +3,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import Field, StrictInt
+from pydantic import Field
 
 from app.reports.models import MilestoneKind, ReportStatus, SectionKind, VersionSource
-from app.schemas import MAX_ID, Flag, Id, InputModel, ReadModel
+from app.schemas import MAX_ID, Flag, Id, InputModel, Position, ReadModel, WholeInt
 
 MAX_TEXT = 1_000_000
 
@@ -72,7 +72,7 @@ class SectionCreate(InputModel):
     label: str = Field(default="", max_length=50)
     heading: str = Field(default="", max_length=500)
     parent_id: Id | None = None
-    position: StrictInt | None = Field(default=None, ge=0, le=10_000)
+    position: Position | None = None
     text: str = Field(default="", max_length=MAX_TEXT)
 
 
@@ -84,11 +84,11 @@ class SectionUpdate(InputModel):
 
 class SectionMove(InputModel):
     parent_id: Id | None = None
-    position: StrictInt = Field(ge=0, le=10_000)
+    position: Position
 
 
 class VersionCreate(InputModel):
-    base_version: StrictInt = Field(ge=0, le=MAX_ID)
+    base_version: WholeInt = Field(ge=0, le=MAX_ID)
     text: str = Field(max_length=MAX_TEXT)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from typing import Any
@@ -30,10 +31,21 @@ def problem_details(ctx: Any, response: Any, case: Any) -> bool | None:
     return None
 
 
+_calls = itertools.count()
+
+
 @schemathesis.hook
 def before_call(context: Any, case: Any, kwargs: Any) -> None:
     """Keep the fuzzer's own token alive: revoking it would turn the rest of the run into 401s.
-    Revoking one's own token is tested in tests/groups."""
+    Revoking one's own token is tested in tests/groups.
+
+    And make each generated Idempotency-Key unique: the generator sends "0" with many bodies,
+    and a key reused with another body is refused (422) by design (tests/test_idempotency.py
+    covers replays and reuse)."""
+    headers = case.headers or {}
+    key = headers.get("Idempotency-Key")
+    if isinstance(key, str) and key and key.isascii() and key.isprintable():
+        headers["Idempotency-Key"] = f"{key[:180]}-{next(_calls)}"
     keep = os.environ.get("PLENARY_FUZZ_KEEP_TOKEN_ID")
     if (
         keep
