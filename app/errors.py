@@ -175,14 +175,17 @@ _METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 def methods_for_path(request: Request) -> list[str]:
-    """Every method some route serves on the request's path."""
+    """Every method the routes of the request's path serve. When a URL matches a literal
+    path and a template (`/v1/invitations/redeem`, `/v1/invitations/{invitation_id}`), the
+    path is the most literal one, as the published contract lists it."""
     path = request.scope["path"]
-    methods: set[str] = set()
+    by_params: dict[int, set[str]] = {}
     for context in iter_route_contexts(request.app.routes):
         route_methods = getattr(context, "methods", None)
         regex = getattr(context, "path_regex", None) or getattr(context.route, "path_regex", None)
         if route_methods and regex is not None and regex.match(path):
-            methods |= set(route_methods)
+            by_params.setdefault(regex.groups, set()).update(route_methods)
+    methods = by_params[min(by_params)] if by_params else set()
     return sorted(methods, key=lambda m: (*_METHOD_ORDER, m).index(m))
 
 

@@ -80,12 +80,17 @@ def install_openapi(app: FastAPI) -> None:
         components.pop("HTTPValidationError", None)
         components.pop("ValidationError", None)
         components["Problem"] = PROBLEM_SCHEMA
+        anonymous = _operations_open_to_anonymous(app)
         _describe_text_constraints(components)
         _describe_exactly_one_change(components)
         _link_etags_to_if_match(schema.get("paths", {}))
         _link_created_to_item(schema.get("paths", {}))
         for path, item in schema.get("paths", {}).items():
             for method, operation in item.items():
+                if operation.get("operationId") in anonymous and operation.get("security"):
+                    # `{}`: no credentials is also a way in (public reads, redeeming an
+                    # invitation); a token still changes what the caller may see or do.
+                    operation["security"] = [{}, *operation["security"]]
                 _describe_preconditions(path, method, operation)
                 responses = operation.setdefault("responses", {})
                 for code in list(responses):
@@ -270,3 +275,22 @@ def _link_created_to_item(paths: dict[str, Any]) -> None:
                     "parameters": {f"path.{parameter}": "$response.body#/id"},
                     "description": "The item just created",
                 }
+
+
+def _operations_open_to_anonymous(app: FastAPI) -> set[str]:
+    """Operation ids whose route never demands a token (no `current_principal` among its
+    dependencies): FastAPI marks every route that reads the bearer scheme as secured."""
+    from fastapi.dependencies.models import Dependant
+    from fastapi.routing import APIRoute, iter_route_contexts
+
+    from app.auth import current_principal
+
+    def demands_token(dependant: Dependant) -> bool:
+        return any(d.call is current_principal or demands_token(d) for d in dependant.dependencies)
+
+    open_ids = set()
+    for context in iter_route_contexts(app.routes):
+        route = context.original_route
+        if isinstance(route, APIRoute) and not demands_token(route.dependant):
+            open_ids.add(route.name)  # the operation id (app.main._operation_id)
+    return open_ids

@@ -278,3 +278,16 @@ def test_every_bound_is_json_schema(app: FastAPI) -> None:
     Schema ignores: the contract would then allow what the server refuses."""
     text = json.dumps(app.openapi())
     assert '"ge":' not in text and '"le":' not in text
+
+
+def test_operations_open_to_anonymous_callers_say_so(app: FastAPI, client: TestClient) -> None:
+    """Found by schemathesis: redeeming an invitation takes no token, yet the contract said
+    one was required (every route that reads the bearer scheme was marked secured)."""
+    paths = app.openapi()["paths"]
+    assert {} in paths["/v1/invitations/redeem"]["post"]["security"]
+    assert {} in paths["/v1/reports/{report_id}"]["get"]["security"]  # the public record
+    assert paths["/v1/groups"]["post"]["security"] == [{"HTTPBearer": []}]
+    assert paths["/v1/me"]["get"]["security"] == [{"HTTPBearer": []}]
+    assert client.get("/v1/me").status_code == 401
+    anonymous = client.post("/v1/invitations/redeem", json={"code": "x" * 20})
+    assert anonymous.status_code == 404, anonymous.text  # looked up, not refused for a token
