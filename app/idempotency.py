@@ -25,6 +25,7 @@ from sqlalchemy import Integer, String, Text, UniqueConstraint, delete, func, se
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from starlette.concurrency import run_in_threadpool
+from starlette.convertors import Convertor, register_url_convertor
 
 from app.auth import OptionalPrincipal, Principal
 from app.db import Base, SessionDep, utcnow
@@ -271,12 +272,33 @@ def prepared_by(prepare: Prepare) -> Callable[[Endpoint], Endpoint]:
     return mark
 
 
+class _IdConvertor(Convertor[str]):
+    """A path segment that can be an id: digits, perhaps signed. The text goes on to the
+    endpoint's validation (so -1 or 2**63 is a 422 there); a word never matches, so
+    `/v1/invitations/redeem` is that path's, never `/v1/invitations/{invitation_id}`'s
+    (DELETE on it is a 405, not a 422 for an id "redeem")."""
+
+    regex = "[-+]?[0-9]+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return str(value)
+
+
+register_url_convertor("id", _IdConvertor())
+_ID_SEGMENT = re.compile(r"\{(\w+_id|number)\}")
+
+
 class IdempotentRoute(APIRoute):
-    """Every write route: the per-token rate limit, and Idempotency-Key handling on POSTs."""
+    """Every write route: the per-token rate limit, and Idempotency-Key handling on POSTs.
+    Its `{..._id}` and `{number}` path segments match numbers only (_IdConvertor)."""
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         from app.ratelimit import limit_writes
 
+        path = _ID_SEGMENT.sub(r"{\1:id}", path)
         methods = {m.upper() for m in kwargs.get("methods") or []}
         extra = []
         if methods & WRITE_METHODS:
