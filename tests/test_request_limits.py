@@ -107,3 +107,22 @@ def test_a_word_where_an_id_goes_names_no_resource(client: TestClient) -> None:
     assert refused.headers["allow"] == "POST"
     assert_problem(client.get("/v1/reports/abc", headers=ADMIN), 404, "not-found")
     assert_problem(client.get("/v1/reports/-1", headers=ADMIN), 422, "validation-error")
+
+
+@pytest.mark.parametrize("path", ["/v1/amendments/{n}/revisions", "/v1/sections/{n}/amendments"])
+def test_an_id_no_row_can_have_is_a_422_on_writes_with_a_prepare_step(
+    client: TestClient, path: str
+) -> None:
+    """Found by schemathesis: these writes look their section up before the endpoint runs,
+    and an id past SQLite's INTEGER made that lookup fail with a 500."""
+    room = make_room(client)
+    body = {"text": "x", "base_version": 1, "kind": "editorial"}
+    if "revisions" in path:
+        body = {"text": "x"}
+    for number in (3886671751754939189507049937436672, 2**31, 0):
+        response = client.post(
+            path.format(n=number),
+            json=body,
+            headers={**room.secretariat.headers, "If-Match": '"a1-1.0"'},
+        )
+        assert_problem(response, 422, "validation-error")
