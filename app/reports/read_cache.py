@@ -19,15 +19,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.auth import hash_token
 from app.schemas import MAX_ID
-
-
-@dataclass(frozen=True)
-class Grant:
-    """What a token may read, without its database rows."""
-
-    is_admin: bool
-    group_id: int | None
-    attributed_role: bool
+from app.visibility import Grant
 
 
 @dataclass
@@ -69,7 +61,7 @@ class ReadCache:
         member = grant is not None and (grant.is_admin or grant.group_id == entry.group_id)
         if not member and not entry.is_public:
             return None
-        body = entry.bodies.get(member and grant is not None and grant.attributed_role)
+        body = entry.bodies.get(grant is not None and grant.sees_attributed(entry.group_id))
         if body is None:
             return None
         if if_none_match is not None and {entry.etag, "*"} & set(_offered(if_none_match)):

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.amendments import rebase
-from app.reports import service as reports_service
+from app.reports import versions as reports_versions
 from tests.amendments.helpers import TEXT, open_meeting, propose, report_with_section
 from tests.factories import make_room, matched, ok
 
@@ -42,7 +42,7 @@ def test_direct_writes_are_diffed_before_the_transaction(
 ) -> None:
     room = make_room(client, members=1)
     _rid, sid = report_with_section(client, room)
-    monkeypatch.setattr(reports_service, "compute_edits", _refuse)
+    monkeypatch.setattr(reports_versions, "compute_edits", _refuse)
     written = client.post(
         f"/v1/sections/{sid}/versions",
         json={"base_version": 1, "text": TEXT.replace("Geneva", "Tunis")},

@@ -1,0 +1,103 @@
+"""The small steps every amendment transition is made of: status checks, the event it
+records, and closing an amendment (which also takes it off the floor)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.amendments.models import Amendment, AmendmentStatus
+from app.amendments.rebase import Prepared
+from app.db import utcnow
+from app.errors import InvalidState, Unprocessable
+from app.events.service import record_event
+from app.meetings.models import Meeting
+from app.reports import service as reports
+from app.reports.models import Report, Section
+
+EVENT_INSTRUCTION_CHARS = 2_000
+
+
+def instruction_payload(instruction: str) -> dict[str, object]:
+    """An event carries the instruction when it is short; a long one (a rewritten section)
+    would be stored, hashed and sent to every screen again: readers fetch the amendment."""
+    if len(instruction) <= EVENT_INSTRUCTION_CHARS:
+        return {"instruction": instruction}
+    return {"instruction": None, "instruction_chars": len(instruction)}
+
+
+def require_status(amendment: Amendment, *allowed: AmendmentStatus, action: str) -> None:
+    if amendment.status not in allowed:
+        names = " or ".join(s.value for s in allowed)
+        raise InvalidState(
+            f"Cannot {action} amendment {amendment.id}: it is {amendment.status.value}, "
+            f"not {names}.",
+            amendment_status=amendment.status.value,
+        )
+
+
+def record(
+    session: Session, report: Report, type: str, actor_id: int | None, **payload: object
+) -> None:
+    record_event(session, report_id=report.id, type=type, actor_id=actor_id, payload=payload)
+
+
+def close(
+    session: Session,
+    report: Report,
+    amendment: Amendment,
+    status: AmendmentStatus,
+    actor_id: int | None,
+    note: str = "",
+) -> None:
+    """End `amendment` in `status` (anything but adopted: see applying.py) with an event."""
+    amendment.status = status
+    amendment.decided_at = utcnow()
+    if note:
+        amendment.outcome_note = note
+    clear_floor(session, amendment)
+    session.flush()
+    record(
+        session,
+        report,
+        f"amendment.{status.value}",
+        actor_id,
+        amendment_id=amendment.id,
+        section_id=amendment.section_id,
+        note=note,
+    )
+
+
+def clear_floor(session: Session, amendment: Amendment) -> None:
+    for meeting in session.scalars(
+        select(Meeting).where(Meeting.floor_amendment_id == amendment.id)
+    ):
+        meeting.floor_amendment_id = None
+
+
+def check_deadline(deadline: datetime | None) -> None:
+    if deadline is not None:
+        if deadline.tzinfo is None:
+            raise Unprocessable("`consent_deadline` needs a timezone.")
+        if deadline <= utcnow():
+            raise Unprocessable("`consent_deadline` is in the past.")
+
+
+def ensure_window_open(report: Report) -> None:
+    """The editorial window: after it ends, even an editorial change needs consent."""
+    ends = report.editorial_window_ends_at
+    if ends is not None and utcnow() >= ends:
+        raise InvalidState(
+            f"The editorial window closed at {ends.isoformat()}; a change now needs the "
+            "unanimous consent of the group (propose it as substantive).",
+            editorial_window_ends_at=ends.isoformat(),
+        )
+
+
+def first_paragraph(session: Session, prepared: Prepared | None, section: Section) -> int:
+    """The section's first paragraph number, for the instruction ("In paragraph 12, ...")."""
+    if prepared is not None:
+        return prepared.first_paragraph
+    return reports.first_paragraph_of(session, section=section) or 1

@@ -1,0 +1,120 @@
+"""Applying an amendment creates exactly one new version of its section, in the same
+transaction that marks it adopted (DESIGN.md, "Applying"); then its alternatives are
+superseded and the section's open consent rounds are checked against the new head."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, defer
+
+from app.amendments.actions import clear_floor, close, record
+from app.amendments.models import OPEN_STATUSES, Amendment, AmendmentStatus
+from app.amendments.queries import LONG_TEXTS, group_root
+from app.amendments.rebase import conflict_error, rebase, rebase_many
+from app.db import utcnow
+from app.reports import service as reports
+from app.reports.models import Report, Section, Version, VersionSource
+from app.text.edits import apply_edits
+from app.text.edits import to_json as edits_json
+
+
+def apply_amendment(
+    session: Session, *, report: Report, amendment: Amendment, actor_id: int | None
+) -> Version:
+    """Adopt: exactly one new version, in this transaction, or a MergeConflict. The
+    amendment's recorded edits are carried onto the head; no text is diffed here. The caller
+    holds the report lock, so no other writer appends a version meanwhile."""
+    section = session.get(Section, amendment.section_id)
+    assert section is not None
+    rebased = rebase(session, amendment, section=section)
+    if rebased.edits is None:
+        raise conflict_error(session, amendment.id, rebased, section=section)
+    head = reports.get_version(session, section=section, number=section.head_version)
+    version = reports.append_version(
+        session,
+        section=section,
+        text=apply_edits(head.text, rebased.edits),
+        author_id=amendment.proposer_id,
+        source=VersionSource.amendment,
+        amendment_id=amendment.id,
+        edits=edits_json(rebased.edits),
+    )
+    version.amendment_revision = amendment.draft_revision
+    amendment.resulting_version = version.number
+    amendment.status = AmendmentStatus.adopted
+    amendment.decided_at = utcnow()
+    clear_floor(session, amendment)
+    session.flush()
+    record(
+        session,
+        report,
+        "amendment.adopted",
+        actor_id,
+        amendment_id=amendment.id,
+        section_id=section.id,
+        version=version.number,
+        sha256=version.sha256,
+    )
+    _after_the_section_moved(session, report=report, adopted=amendment, actor_id=actor_id)
+    return version
+
+
+def _after_the_section_moved(
+    session: Session, *, report: Report, adopted: Amendment, actor_id: int | None
+) -> None:
+    """The other wordings of the adopted one's group are superseded; the section's open
+    rounds are rechecked. Alternatives amend the same section, so one read finds both."""
+    section = session.get(Section, adopted.section_id)
+    assert section is not None
+    # Their texts are not needed: rebasing reads only recorded edits.
+    still_open = list(
+        session.scalars(
+            select(Amendment)
+            .where(
+                Amendment.section_id == section.id,
+                Amendment.status.in_(OPEN_STATUSES),
+                Amendment.id != adopted.id,
+            )
+            .options(*(defer(column) for column in LONG_TEXTS))
+            .order_by(Amendment.id)
+        )
+    )
+    root = group_root(adopted)
+    for other in still_open:
+        if root in (other.id, other.alternative_to_id):
+            close(
+                session,
+                report,
+                other,
+                AmendmentStatus.superseded,
+                actor_id,
+                f"Alternative {adopted.id} was adopted.",
+            )
+    recheck_open_rounds(session, report=report, section=section, candidates=still_open)
+
+
+def recheck_open_rounds(
+    session: Session,
+    *,
+    report: Report,
+    section: Section,
+    candidates: Iterable[Amendment],
+) -> None:
+    """The section moved on: a round whose amendment no longer carries onto the head ends as
+    conflicted; one that still does keeps its consents. `candidates`: the section's open
+    amendments. Arithmetic on recorded edits only: forty open rounds cost forty list walks."""
+    rounds = [a for a in candidates if a.status == AmendmentStatus.consent_open]
+    for other_id, rebased in rebase_many(session, rounds, section=section).items():
+        if rebased.applies:
+            continue
+        other = next(a for a in rounds if a.id == other_id)
+        close(
+            session,
+            report,
+            other,
+            AmendmentStatus.conflicted,
+            None,
+            f"Version {section.head_version} of the section overlaps this amendment.",
+        )

@@ -1,0 +1,280 @@
+"""Proposing an amendment (and its alternatives), revising it as a new amendment,
+withdrawing it, escalating it from editorial to substantive, and lapsing the open ones
+when a report is transmitted."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from app.amendments.actions import (
+    check_deadline,
+    close,
+    ensure_window_open,
+    first_paragraph,
+    instruction_payload,
+    record,
+    require_status,
+)
+from app.amendments.locking import lock_amendment
+from app.amendments.models import OPEN_STATUSES, Amendment, AmendmentKind, AmendmentStatus
+from app.amendments.queries import group_root, open_amendments
+from app.amendments.rebase import Prepared, conflict_error, rebase, record_wording, wording_of
+from app.amendments.rounds import open_round
+from app.amendments.settling import settle_due
+from app.auth import Principal
+from app.db import utcnow
+from app.errors import Forbidden, InvalidState, NotFound, Unprocessable
+from app.groups.models import PROPOSING_ROLES, VOTING_ROLES
+from app.reports import service as reports
+from app.reports.models import Report, ReportStatus, Section
+from app.text.patches import PatchError, apply_exact
+
+
+def propose_amendment(
+    session: Session,
+    *,
+    section_id: int,
+    principal: Principal,
+    base_version: int,
+    text: str | None,
+    patch: str | None,
+    rationale: str,
+    kind: AmendmentKind,
+    alternative_to: int | None,
+    consent_deadline: datetime | None,
+    timeout: float,
+    supersedes: Amendment | None = None,
+    prepared: Prepared | None = None,
+) -> Amendment:
+    """`prepared`: the wording analysed before the transaction (see prepare.py); without
+    it (or when it no longer matches the base) the analysis runs here, under the lock."""
+    report, section = reports.lock_section(
+        session, section_id=section_id, principal=principal, roles=PROPOSING_ROLES
+    )
+    settle_due(session, report=report)
+    _check_proposal(report, section, principal, base_version, kind, consent_deadline)
+    base = reports.get_version(session, section=section, number=base_version)
+    proposed = _proposed_text(base.text, text=text, patch=patch)
+    if proposed == base.text:
+        raise Unprocessable("The amendment changes nothing.")
+    root = _alternative_root(session, report, section, alternative_to)
+    analysis = wording_of(
+        base,
+        proposed,
+        first_paragraph=first_paragraph(session, prepared, section),
+        timeout=timeout,
+        prepared=prepared,
+    )
+    assert principal.participant is not None  # checked by _check_proposal
+    amendment = Amendment(
+        report_id=report.id,
+        section_id=section.id,
+        base_version=base_version,
+        proposer_id=principal.participant.id,
+        rationale=rationale,
+        kind=kind,
+        suggested_kind=AmendmentKind(analysis.suggested_kind),
+        alternative_to_id=root,
+        supersedes_id=None if supersedes is None else supersedes.id,
+        consent_deadline=consent_deadline,
+    )
+    record_wording(amendment, proposed, analysis)
+    if patch is not None:
+        amendment.patch = patch  # the proposer's own patch, as sent
+    session.add(amendment)
+    session.flush()
+    _ensure_carries_onto_head(session, amendment, section)
+    _record_proposal(session, report, amendment, principal)
+    if report.status == ReportStatus.adopted and kind == AmendmentKind.substantive:
+        open_round(session, report=report, amendment=amendment, deadline=consent_deadline)
+    return amendment
+
+
+def _ensure_carries_onto_head(session: Session, amendment: Amendment, section: Section) -> None:
+    """An amendment on an older base must carry onto the head now (409 with both sides)."""
+    if amendment.base_version != section.head_version:  # on the head it applies as it stands
+        rebased = rebase(session, amendment, section=section)
+        if not rebased.applies:
+            raise conflict_error(session, None, rebased, section=section)
+
+
+def _record_proposal(
+    session: Session, report: Report, amendment: Amendment, principal: Principal
+) -> None:
+    record(
+        session,
+        report,
+        "amendment.proposed",
+        principal.participant_id,
+        amendment_id=amendment.id,
+        section_id=amendment.section_id,
+        base_version=amendment.base_version,
+        kind=amendment.kind.value,
+        **instruction_payload(amendment.instruction),
+        alternative_to=amendment.alternative_to_id,
+        supersedes=amendment.supersedes_id,
+    )
+
+
+def _check_proposal(
+    report: Report,
+    section: Section,
+    principal: Principal,
+    base_version: int,
+    kind: AmendmentKind,
+    consent_deadline: datetime | None,
+) -> None:
+    reports.ensure_not_transmitted(report)
+    if principal.participant is None or not principal.participant.active:
+        raise Forbidden("Only an active participant may propose amendments.")
+    if section.removed_at is not None:
+        raise InvalidState(f"Section {section.id} has been removed from the outline.")
+    if base_version > section.head_version:
+        raise Unprocessable(
+            f"Section {section.id} has no version {base_version}; its head is "
+            f"{section.head_version}.",
+            head_version=section.head_version,
+        )
+    check_deadline(consent_deadline)
+    if report.status == ReportStatus.adopted and kind == AmendmentKind.editorial:
+        ensure_window_open(report)
+
+
+def _proposed_text(base: str, *, text: str | None, patch: str | None) -> str:
+    if text is not None:
+        return text
+    assert patch is not None
+    try:
+        return apply_exact(base, patch)
+    except PatchError as error:
+        raise Unprocessable(f"The patch does not apply to the base version: {error}") from None
+
+
+def _alternative_root(
+    session: Session, report: Report, section: Section, alternative_to: int | None
+) -> int | None:
+    """An alternative joins the group of the amendment it answers (same section, open)."""
+    if alternative_to is None:
+        return None
+    target = session.get(Amendment, alternative_to)
+    if target is None or target.report_id != report.id:
+        raise NotFound(f"No amendment {alternative_to} in this report.")
+    if target.section_id != section.id:
+        raise Unprocessable("An alternative must amend the same section.")
+    if target.status not in OPEN_STATUSES:
+        raise InvalidState(f"Amendment {alternative_to} is already {target.status.value}.")
+    return group_root(target)
+
+
+def revise_amendment(
+    session: Session,
+    *,
+    amendment_id: int,
+    principal: Principal,
+    text: str | None,
+    patch: str | None,
+    rationale: str | None,
+    timeout: float,
+    if_match: str | None,
+    prepared: Prepared | None = None,
+) -> Amendment:
+    """A new wording is a new amendment that supersedes the old one (and voids its consents)."""
+    _report, old = lock_amendment(
+        session,
+        amendment_id=amendment_id,
+        principal=principal,
+        roles=PROPOSING_ROLES,
+        if_match=if_match,
+    )
+    if principal.participant_id != old.proposer_id:
+        raise Forbidden("Only the proposer may revise an amendment.")
+    require_status(old, AmendmentStatus.proposed, AmendmentStatus.consent_open, action="revise")
+    new = propose_amendment(
+        session,
+        section_id=old.section_id,
+        principal=principal,
+        base_version=old.base_version,
+        text=text,
+        patch=patch,
+        rationale=old.rationale if rationale is None else rationale,
+        kind=old.kind,
+        alternative_to=None,
+        consent_deadline=old.consent_deadline
+        if old.consent_deadline and old.consent_deadline > utcnow()
+        else None,
+        timeout=timeout,
+        supersedes=old,
+        prepared=prepared,
+    )
+    session.refresh(old)
+    new.alternative_to_id = old.alternative_to_id
+    report = session.get(Report, old.report_id)
+    assert report is not None
+    require_status(old, AmendmentStatus.proposed, AmendmentStatus.consent_open, action="revise")
+    close(
+        session,
+        report,
+        old,
+        AmendmentStatus.superseded,
+        principal.participant_id,
+        f"Revised as amendment {new.id}.",
+    )
+    return new
+
+
+def withdraw_amendment(
+    session: Session, *, amendment_id: int, principal: Principal, reason: str, if_match: str | None
+) -> Amendment:
+    report, amendment = lock_amendment(
+        session,
+        amendment_id=amendment_id,
+        principal=principal,
+        roles=PROPOSING_ROLES,
+        if_match=if_match,
+    )
+    if principal.participant_id != amendment.proposer_id:
+        raise Forbidden("Only the proposer may withdraw an amendment.")
+    require_status(amendment, AmendmentStatus.proposed, AmendmentStatus.on_floor, action="withdraw")
+    close(session, report, amendment, AmendmentStatus.withdrawn, principal.participant_id, reason)
+    return amendment
+
+
+def escalate_amendment(
+    session: Session, *, amendment_id: int, principal: Principal, reason: str, if_match: str | None
+) -> Amendment:
+    """'It potentially raises an issue of substance': editorial becomes substantive."""
+    report, amendment = lock_amendment(
+        session,
+        amendment_id=amendment_id,
+        principal=principal,
+        roles=VOTING_ROLES,
+        if_match=if_match,
+    )
+    if principal.participant is None or not principal.participant.is_voting:
+        raise Forbidden("Only a voting member may escalate an amendment.")
+    if amendment.kind != AmendmentKind.editorial:
+        raise InvalidState(f"Amendment {amendment.id} is already substantive.")
+    require_status(amendment, AmendmentStatus.proposed, AmendmentStatus.on_floor, action="escalate")
+    amendment.kind = AmendmentKind.substantive
+    session.flush()
+    record(
+        session,
+        report,
+        "amendment.escalated",
+        principal.participant_id,
+        amendment_id=amendment.id,
+        reason=reason,
+    )
+    if report.status == ReportStatus.adopted:
+        open_round(session, report=report, amendment=amendment, deadline=amendment.consent_deadline)
+    return amendment
+
+
+def lapse_open(session: Session, *, report: Report, actor_id: int | None, note: str) -> int:
+    """Close every open amendment of `report` as lapsed (its transmission)."""
+    open_ones = open_amendments(session, report_id=report.id)
+    for amendment in open_ones:
+        close(session, report, amendment, AmendmentStatus.lapsed, actor_id, note)
+    return len(open_ones)

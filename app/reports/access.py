@@ -1,0 +1,150 @@
+"""Reading and locking a report: who may read it, the write lock every change takes first,
+the states that refuse writes (transmitted, not drafting), and the ETags of reports and
+sections."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import ScalarSelect, func, select
+from sqlalchemy.orm import Session
+
+from app.auth import Principal
+from app.errors import InvalidState, NotFound, ReportTransmitted, Unauthorized
+from app.etags import etag, require_match
+from app.events.models import Event
+from app.groups.models import Role
+from app.reports.models import Report, ReportStatus, Section
+from app.reports.outline import first_paragraph_of
+from app.visibility import note_public_read
+
+
+def report_etag(session: Session, report: Report) -> str:
+    """Covers the report's fields and its outline: every change to a report records an event."""
+    seq = session.scalar(select(func.max(Event.seq)).where(Event.report_id == report.id)) or 0
+    return etag("r", report.id, report.revision)[:-1] + f'.{seq}"'
+
+
+def section_etag(session: Session, section: Section, *, first: int | None = None) -> str:
+    """`first`: the section's first paragraph number, when the caller has it already."""
+    if first is None:
+        first = first_paragraph_of(session, section=section)
+    return etag("s", section.id, section.revision)[:-1] + f'.{first or 0}"'
+
+
+def require_report_match(session: Session, report: Report, if_match: str | None) -> None:
+    require_match(
+        if_match,
+        report_etag(session, report),
+        state={"status": report.status.value, "title": report.title, "revision": report.revision},
+    )
+
+
+def require_section_match(session: Session, section: Section, if_match: str | None) -> None:
+    require_match(
+        if_match,
+        section_etag(session, section),
+        state={
+            "head_version": section.head_version,
+            "label": section.label,
+            "heading": section.heading,
+            "parent_id": section.parent_id,
+            "position": section.position,
+            "removed": section.removed_at is not None,
+        },
+    )
+
+
+def ensure_readable(report: Report, principal: Principal | None) -> None:
+    """Members of the group read everything; anyone reads a public report (unattributed)."""
+    if principal is not None and (principal.is_admin or principal.group_id == report.group_id):
+        return
+    if report.is_public:
+        note_public_read(principal, report.id)
+        return
+    if principal is None:
+        raise Unauthorized(
+            "Send a token as 'Authorization: Bearer <token>'.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    raise NotFound(f"No report {report.id}.")
+
+
+def get_report(session: Session, *, report_id: int, principal: Principal | None) -> Report:
+    report = session.get(Report, report_id)
+    if report is None:
+        raise NotFound(f"No report {report_id}.")
+    ensure_readable(report, principal)
+    return report
+
+
+def lock_report(
+    session: Session,
+    *,
+    report_id: int | ScalarSelect[int],
+    principal: Principal,
+    roles: Iterable[Role],
+    missing: str | None = None,
+) -> Report:
+    """Load a report for a write, holding its row lock until commit.
+
+    Every write to a report takes this lock first, so writes to one report are serialised
+    (the event chain, version numbers and consent tallies never race) and always lock in
+    the same order (no deadlocks). `report_id` may be a subquery naming the report of the
+    object written (one query, and that object is then read under the lock); `missing` is
+    the 404's detail when nothing matches.
+    """
+    report = session.scalar(
+        select(Report)
+        .where(Report.id == report_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if report is None:
+        raise NotFound(missing or f"No report {report_id}.")
+    principal.ensure_role(report.group_id, roles)
+    return report
+
+
+def lock_section(
+    session: Session, *, section_id: int, principal: Principal, roles: Iterable[Role]
+) -> tuple[Report, Section]:
+    """The section's report locked as above, and the section as it stands under that lock."""
+    report = lock_report(
+        session,
+        report_id=select(Section.report_id).where(Section.id == section_id).scalar_subquery(),
+        principal=principal,
+        roles=roles,
+        missing=f"No section {section_id}.",
+    )
+    section = session.get(Section, section_id, populate_existing=True)
+    assert section is not None  # sections are never deleted
+    return report, section
+
+
+def ensure_not_transmitted(report: Report) -> None:
+    if report.status == ReportStatus.transmitted:
+        raise ReportTransmitted(
+            f"Report {report.id} was transmitted on {report.transmitted_at:%Y-%m-%d}; "
+            "it can no longer change.",
+            report_id=report.id,
+        )
+
+
+def ensure_drafting(report: Report, action: str) -> None:
+    ensure_not_transmitted(report)
+    if report.status != ReportStatus.drafting:
+        raise InvalidState(
+            f"{action} is only possible while the report is drafting; it is {report.status}.",
+            report_status=report.status.value,
+        )
+
+
+def get_section(session: Session, *, section_id: int, principal: Principal | None) -> Section:
+    section = session.get(Section, section_id)
+    if section is None:
+        raise NotFound(f"No section {section_id}.")
+    report = session.get(Report, section.report_id)
+    assert report is not None
+    ensure_readable(report, principal)
+    return section

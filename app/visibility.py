@@ -1,0 +1,60 @@
+"""Who sees names: the one place that decides it (DESIGN.md, "Public record").
+
+Members of a report's group (chair, members, secretariat) and the site admin see who did
+what; observers, the public, and a member of another group reading a public report see the
+Chatham House view, where every person is "a participant". Every router, the event stream,
+the screen, exports and the read cache ask `is_attributed` (or the `Grant` made from the
+same rule); none decides it again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from app.groups.models import Role
+
+if TYPE_CHECKING:
+    from app.auth import Principal
+
+ATTRIBUTED_ROLES = frozenset({Role.chair, Role.member, Role.secretariat})
+
+
+def _attributed_role(principal: Principal) -> bool:
+    return principal.is_admin or principal.role in ATTRIBUTED_ROLES
+
+
+def is_attributed(principal: Principal | None) -> bool:
+    """Whether `principal` sees names in what it reads in this request. A caller that has
+    read another group's public report in this request (`note_public_read`) sees the public
+    view, whatever its role at home."""
+    return principal is not None and not principal.public_reads and _attributed_role(principal)
+
+
+def note_public_read(principal: Principal | None, report_id: int) -> None:
+    """`principal` reads `report_id` only because the report is public: from now on in this
+    request it sees the public view (so no answer mixes in names from its own group)."""
+    if principal is not None:
+        principal.public_reads.add(report_id)
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What a token may read, without its database rows (for the read cache)."""
+
+    is_admin: bool
+    group_id: int | None
+    attributed_role: bool
+
+    def sees_attributed(self, group_id: int) -> bool:
+        """The rule of `is_attributed`, for a report of `group_id` read by a member."""
+        return (self.is_admin or self.group_id == group_id) and self.attributed_role
+
+
+def grant_of(principal: Principal) -> Grant:
+    """What `principal` may read, for the read cache (its own group, or any as the admin)."""
+    return Grant(
+        is_admin=principal.is_admin,
+        group_id=principal.group_id,
+        attributed_role=_attributed_role(principal),
+    )
