@@ -52,6 +52,8 @@ class DemoRoom:
 
 
 def seed(database: Database) -> DemoRoom:
+    # long: a script read top to bottom: the room, its report, a meeting, an amendment on
+    # the floor, each in its own transaction as the API would commit them.
     from app.amendments import service as amendments
     from app.amendments.models import AmendmentKind
     from app.meetings import service as meetings

@@ -36,6 +36,7 @@ from app.errors import (
     InvalidIdempotencyKey,
     Unprocessable,
 )
+from app.ratelimit import limit_writes
 from app.schemas import MAX_ID
 
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -298,8 +299,6 @@ class IdempotentRoute(APIRoute):
     Its `{..._id}` and `{number}` path segments match numbers only (_IdConvertor)."""
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
-        from app.ratelimit import limit_writes
-
         path = _ID_SEGMENT.sub(r"{\1:id}", path)
         methods = {m.upper() for m in kwargs.get("methods") or []}
         extra = []

@@ -11,13 +11,12 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from sqlalchemy import event as sa_event
 
+from app.amendments.deadlines import DeadlineWatch, sweep_forever
 from app.amendments.router import router as amendments_router
 from app.config import Settings, get_settings
 from app.consultations.router import router as consultations_router
 from app.consultations.sweep import close_forever
 from app.db import Database, WriteGate
-from app.deadlines import DeadlineWatch, sweep_forever
-from app.errors import install_error_handlers
 from app.events.broker import Broker
 from app.events.router import router as events_router
 from app.events.stream import router as stream_router
@@ -28,6 +27,7 @@ from app.meetings.screen import page_router
 from app.middleware import AuthFailureLimit, BodyLimits, ServerTiming
 from app.openapi import install_openapi
 from app.outputs.router import router as outputs_router
+from app.problems import install_error_handlers
 from app.ratelimit import FailureLimiter, WriteLimiter
 from app.reports.read_cache import ReadCache, SectionReadCache
 from app.reports.router import router as reports_router
@@ -58,6 +58,8 @@ def tune_garbage_collector() -> None:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
+    # long: the app is assembled in one place and reads top to bottom (database, state,
+    # handlers, routers, middleware); cutting it up would hide the order that matters.
     settings = settings or get_settings()
     database = Database(
         settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms

@@ -1,4 +1,9 @@
-"""Who sees names: the one place that decides it (DESIGN.md, "Public record").
+"""Who reads what, and who sees names: the one place that decides it (DESIGN.md,
+"Public record").
+
+A report is read by the members of its group and the site admin, and by anyone when it is
+public (`ensure_readable`); another group's private report does not exist for the caller
+(404).
 
 Members of a report's group (chair, members, secretariat) and the site admin see who did
 what; observers, the public, and a member of another group reading a public report see the
@@ -12,7 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sqlalchemy.orm import Session
+
+from app.errors import NotFound, Unauthorized
 from app.groups.models import Role
+from app.reports.models import Report
 
 if TYPE_CHECKING:
     from app.auth import Principal
@@ -58,3 +67,26 @@ def grant_of(principal: Principal) -> Grant:
         group_id=principal.group_id,
         attributed_role=_attributed_role(principal),
     )
+
+
+def ensure_readable(report: Report, principal: Principal | None) -> None:
+    """Members of the group read everything; anyone reads a public report (unattributed)."""
+    if principal is not None and (principal.is_admin or principal.group_id == report.group_id):
+        return
+    if report.is_public:
+        note_public_read(principal, report.id)
+        return
+    if principal is None:
+        raise Unauthorized(
+            "Send a token as 'Authorization: Bearer <token>'.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    raise NotFound(f"No report {report.id}.")
+
+
+def get_report(session: Session, *, report_id: int, principal: Principal | None) -> Report:
+    report = session.get(Report, report_id)
+    if report is None:
+        raise NotFound(f"No report {report_id}.")
+    ensure_readable(report, principal)
+    return report

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from app.amendments import prepare, service, views
+from app.amendments.deadlines import settle_before_request
 from app.amendments.models import AmendmentKind, AmendmentStatus, Answer
 from app.amendments.schemas import (
     Alternative,
@@ -20,7 +21,6 @@ from app.amendments.schemas import (
 )
 from app.auth import CurrentPrincipal, OptionalPrincipal
 from app.db import SessionDep
-from app.deadlines import settle_before_request
 from app.etags import IfMatch, not_modified
 from app.idempotency import IdempotentRoute, prepared_by
 from app.reports import service as reports

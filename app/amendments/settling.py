@@ -1,6 +1,6 @@
 """Consent rounds whose deadline has passed: lapsed, or adopted under the silence procedure
 when nobody objected (or conflicted, when the section moved on under them). Called under
-the report lock before every write (locking.py), before reads (app/deadlines.py) and by
+the report lock before every write (locking.py), before reads (deadlines.py) and by
 the deadline timer."""
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from sqlalchemy import select
 
+from app import visibility
 from app.auth import OptionalPrincipal
 from app.db import SessionDep
 from app.events.models import Event
@@ -12,7 +13,6 @@ from app.events.schemas import ChainReport, EventPage, EventRead
 from app.events.service import head_hash, verify_chain
 from app.events.views import event_fields
 from app.idempotency import IdempotentRoute
-from app.reports import service as reports
 from app.schemas import MAX_ID, IdPath
 
 router = APIRouter(prefix="/v1", route_class=IdempotentRoute, tags=["events"])
@@ -29,7 +29,7 @@ def list_events(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> EventPage:
     """The report's event log, oldest first, in commit order."""
-    report = reports.get_report(session, report_id=report_id, principal=principal)
+    report = visibility.get_report(session, report_id=report_id, principal=principal)
     rows = list(
         session.scalars(
             select(Event)
@@ -40,7 +40,7 @@ def list_events(
     )
     more = len(rows) > limit
     rows = rows[:limit]
-    attributed = reports.is_attributed(principal)
+    attributed = visibility.is_attributed(principal)
     items = [EventRead.model_validate(event_fields(e, attributed=attributed)) for e in rows]
     head = head_hash(session, report_id=report.id)
     response.headers[HEAD_HASH_HEADER] = head
@@ -52,7 +52,7 @@ def verify_events(
     report_id: IdPath, response: Response, session: SessionDep, principal: OptionalPrincipal
 ) -> ChainReport:
     """Recompute the report's hash chain and name the first event that does not match."""
-    report = reports.get_report(session, report_id=report_id, principal=principal)
+    report = visibility.get_report(session, report_id=report_id, principal=principal)
     check = verify_chain(session, report_id=report.id)
     response.headers[HEAD_HASH_HEADER] = check.head_hash
     return ChainReport(

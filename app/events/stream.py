@@ -12,12 +12,12 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
+from app import visibility
 from app.auth import bearer_scheme, principal_from_header
 from app.errors import BadRequest
 from app.events.broker import Broker, StoredEvent
 from app.events.models import Event
 from app.events.views import event_fields
-from app.reports import service as reports
 from app.schemas import IdPath
 
 router = APIRouter(prefix="/v1", tags=["events"])
@@ -99,7 +99,7 @@ def _authorize(
     database = request.app.state.database
     with database.session(write=False) as session:
         principal = principal_from_header(session, authorization, request.app.state.settings)
-        report = reports.get_report(session, report_id=report_id, principal=principal)
+        report = visibility.get_report(session, report_id=report_id, principal=principal)
         start_seq = 0
         if last_event_id is not None and last_event_id.strip() != "":
             value = last_event_id.strip()
@@ -113,7 +113,7 @@ def _authorize(
                     f"Last-Event-ID {value[:40]!r} is not an event of report {report.id}.",
                 )
             start_seq = seq or 0
-        return start_seq, reports.is_attributed(principal)
+        return start_seq, visibility.is_attributed(principal)
 
 
 def _roster_cut(events: list[StoredEvent]) -> int | None:

@@ -33,6 +33,7 @@ from app.errors import (
 )
 from app.groups.models import DRAFTING_ROLES, Invitation, Participant, Role, Token
 from app.groups.roster import record_roster_event
+from app.groups.tokens import issue_token
 
 INVITATION_PREFIX = "plinv_"
 
@@ -200,7 +201,6 @@ def redeem(session: Session, *, code: str, label: str) -> tuple[Token, str]:
         _refuse_unless_pending(invitation, status_of(invitation, now))
         raise InvitationUsed("This invitation has just been redeemed.")
     _void_pending(session, participant_id=participant.id, now=now)
-    from app.groups.service import issue_token  # service imports this module
 
     token, secret = issue_token(
         session, participant=participant, label=label, invitation_id=invitation.id

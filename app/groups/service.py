@@ -5,7 +5,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.auth import Principal, hash_token, new_token_secret
+from app.auth import Principal
 from app.db import utcnow
 from app.errors import Conflict, Forbidden, LastChair, NotFound
 from app.groups import invitations
@@ -20,6 +20,7 @@ from app.groups.models import (
 )
 from app.groups.roster import record_roster_event
 from app.groups.schemas import ParticipantUpdate
+from app.groups.tokens import issue_token as issue_token  # re-exported: the CLI and demo mint
 
 
 def create_group(session: Session, *, name: str, description: str) -> Group:
@@ -44,29 +45,6 @@ def get_group(session: Session, *, group_id: int, principal: Principal) -> Group
         raise NotFound(f"No group {group_id}.")
     principal.ensure_in_group(group.id)
     return group
-
-
-def issue_token(
-    session: Session,
-    *,
-    participant: Participant | None,
-    label: str,
-    invitation_id: int | None = None,
-) -> tuple[Token, str]:
-    """A new token for `participant` (None: the site admin). No route calls this on behalf of
-    someone else: a participant mints its own, redeems an invitation, or the operator's CLI
-    and demo mint them outside any request."""
-    secret = new_token_secret()
-    token = Token(
-        token_hash=hash_token(secret),
-        label=label,
-        participant_id=None if participant is None else participant.id,
-        is_admin=participant is None,
-        invitation_id=invitation_id,
-    )
-    session.add(token)
-    session.flush()
-    return token, secret
 
 
 def add_participant(

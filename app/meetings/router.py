@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request, Response, status
 
+from app.amendments.deadlines import settle_before_request
 from app.amendments.schemas import MeetingRead, ReportAdopt
 from app.auth import CurrentPrincipal, OptionalPrincipal
 from app.db import SessionDep
-from app.deadlines import settle_before_request
 from app.errors import NotFound
 from app.etags import IfMatch
 from app.idempotency import IdempotentRoute

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.amendments.models import Amendment, AmendmentStatus, DraftRevision
+from app.amendments.schemas import MeetingRead
 from app.amendments.views import amendment_read, amendment_reads, preview
 from app.auth import Principal
 from app.events.models import Event
@@ -94,8 +95,6 @@ def floor_state(session: Session, report: Report, principal: Principal | None) -
             .limit(8)
         )
     )
-    from app.amendments.schemas import MeetingRead
-
     meeting_read = None if meeting is None else MeetingRead.model_validate(meeting)
     if meeting_read is not None and not reports.is_attributed(principal):
         meeting_read.opened_by_id = None

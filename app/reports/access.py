@@ -10,13 +10,14 @@ from sqlalchemy import ScalarSelect, func, select
 from sqlalchemy.orm import Session
 
 from app.auth import Principal
-from app.errors import InvalidState, NotFound, ReportTransmitted, Unauthorized
+from app.errors import InvalidState, NotFound, ReportTransmitted
 from app.etags import etag, require_match
 from app.events.models import Event
 from app.groups.models import Role
 from app.reports.models import Report, ReportStatus, Section
 from app.reports.outline import first_paragraph_of
-from app.visibility import note_public_read
+from app.visibility import ensure_readable as ensure_readable
+from app.visibility import get_report as get_report
 
 
 def report_etag(session: Session, report: Report) -> str:
@@ -53,29 +54,6 @@ def require_section_match(session: Session, section: Section, if_match: str | No
             "removed": section.removed_at is not None,
         },
     )
-
-
-def ensure_readable(report: Report, principal: Principal | None) -> None:
-    """Members of the group read everything; anyone reads a public report (unattributed)."""
-    if principal is not None and (principal.is_admin or principal.group_id == report.group_id):
-        return
-    if report.is_public:
-        note_public_read(principal, report.id)
-        return
-    if principal is None:
-        raise Unauthorized(
-            "Send a token as 'Authorization: Bearer <token>'.",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-    raise NotFound(f"No report {report.id}.")
-
-
-def get_report(session: Session, *, report_id: int, principal: Principal | None) -> Report:
-    report = session.get(Report, report_id)
-    if report is None:
-        raise NotFound(f"No report {report_id}.")
-    ensure_readable(report, principal)
-    return report
 
 
 def lock_report(

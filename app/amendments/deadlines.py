@@ -14,7 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from app.amendments import service as amendments
+from app.amendments import queries, settling
 from app.amendments.models import Amendment, AmendmentStatus
 from app.db import Database, after_commit, utcnow
 from app.groups.models import Role
@@ -75,13 +75,13 @@ def settle_all_due(database: Database, watch: DeadlineWatch | None = None) -> in
     begun = watch.begin() if watch is not None else 0
     with database.session(write=False) as session:
         now = utcnow()
-        due = amendments.reports_with_due_rounds(session, now=now)
-        upcoming = amendments.earliest_open_deadline(session, after=now) if watch else None
+        due = queries.reports_with_due_rounds(session, now=now)
+        upcoming = queries.earliest_open_deadline(session, after=now) if watch else None
     for report_id in due:
         with database.session() as session:
             report = session.get(Report, report_id, with_for_update=True)
             if report is not None:
-                amendments.settle_due(session, report=report)
+                settling.settle_due(session, report=report)
     if watch is not None:
         watch.learned(begun, upcoming)
     return len(due)

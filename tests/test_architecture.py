@@ -1,0 +1,195 @@
+"""The shape of the code, checked: no import cycle between modules of `app/` or between its
+domains, leaves that stay leaves, and modules and functions small enough to read.
+
+Module-level imports only (what runs when a module is imported); imports under
+`if TYPE_CHECKING:` are for the type checker and excluded. Function-local imports are not
+edges here, but the leaves below may not have any."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+APP = Path(__file__).resolve().parent.parent / "app"
+
+# Modules that import nothing else of the app (the text core is a package of them).
+LEAVES = ("app.errors", "app.text", "app.config")
+MAX_MODULE_LINES = 400
+MAX_FUNCTION_LINES = 60  # longer ones say why in a "# long: ..." comment
+# Known exceptions, each with the reason it stands (remove the entry when it is split).
+LARGE_MODULES = {
+    "app.cli": "the CLI's commands; being reworked on the frontend branch (split after it)",
+    "app.client": "the typed client, one method per operation; reworked on the frontend branch",
+}
+LARGE_MODULES["app.reports.router"] = (
+    "thin routes; the frontend branch reworks its list endpoints (split it after that lands)"
+)
+LARGE_MODULES["app.amendments.router"] = "until its routes share one answer helper"
+LONG_FUNCTIONS = {"app.cli.amend_bulk": "the CLI is reworked on the frontend branch"}
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(APP.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {_module_name(p): p for p in APP.rglob("*.py")}
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _module_level(body: list[ast.stmt]) -> Iterator[ast.Import | ast.ImportFrom]:
+    for node in body:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            yield node
+        elif isinstance(node, ast.If):
+            if not _is_type_checking(node.test):
+                yield from _module_level(node.body)
+            yield from _module_level(node.orelse)
+        elif isinstance(node, ast.Try):
+            for block in (node.body, node.orelse, node.finalbody):
+                yield from _module_level(block)
+            for handler in node.handlers:
+                yield from _module_level(handler.body)
+
+
+def _targets(node: ast.Import | ast.ImportFrom, importer: str) -> Iterator[str]:
+    if isinstance(node, ast.Import):
+        names = [alias.name for alias in node.names]
+    else:
+        base = node.module or ""
+        if node.level:  # relative: resolve against the importing package
+            package = importer.split(".")
+            if MODULES[importer].name != "__init__.py":
+                package = package[:-1]
+            package = package[: len(package) - (node.level - 1)]
+            base = ".".join([*package, base] if base else package)
+        names = [f"{base}.{alias.name}" for alias in node.names]
+        names = [n if n in MODULES else base for n in names]
+    for name in names:
+        while name and name not in MODULES:
+            name = name.rpartition(".")[0]
+        if name.startswith("app.") and name != importer:
+            yield name
+
+
+def _all_imports(path: Path) -> Iterator[ast.Import | ast.ImportFrom]:
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            yield node
+
+
+def module_graph() -> dict[str, set[str]]:
+    return {
+        name: set().union(
+            *(_targets(n, name) for n in _module_level(ast.parse(path.read_text()).body))
+        )
+        for name, path in MODULES.items()
+    }
+
+
+def domain_of(module: str) -> str:
+    """`app.reports.service` -> `reports`; a flat module is its own domain (`app.auth`).
+
+    The tables (`app.<domain>.models`) count as one
+    layer below every domain, as polar keeps them in one `models` package: a domain may use
+    another's tables (a meeting's floor names an amendment, closing an amendment clears the
+    floor), but domain code must not import back and forth."""
+    parts = module.split(".")
+    if module == "app.models":  # gathers every table for Alembic; nothing in app imports it
+        return "app.models"
+    if parts[-1] == "models":
+        return "models"
+    return parts[1] if len(parts) > 1 else "app"
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one node (Tarjan), sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in sorted(graph.get(node, ())):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return sorted(found)
+
+
+def test_no_import_cycle_between_modules() -> None:
+    assert cycles(module_graph()) == []
+
+
+def test_no_import_cycle_between_domains() -> None:
+    domains: dict[str, set[str]] = {}
+    for module, targets in module_graph().items():
+        domains.setdefault(domain_of(module), set()).update(
+            domain_of(t) for t in targets if domain_of(t) != domain_of(module)
+        )
+    assert cycles(domains) == []
+
+
+def test_the_cycle_finder_finds_cycles() -> None:
+    """The checks above cannot pass by finding nothing."""
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert domain_of("app.reports.service") == "reports"
+    assert "app.reports.service" in module_graph()["app.reports.router"]
+
+
+def test_leaves_import_nothing_of_the_app_not_even_inside_functions() -> None:
+    for name, path in MODULES.items():
+        if not any(name == leaf or name.startswith(leaf + ".") for leaf in LEAVES):
+            continue
+        leaf = next(lf for lf in LEAVES if name == lf or name.startswith(lf + "."))
+        outside = {
+            target
+            for node in _all_imports(path)
+            for target in _targets(node, name)
+            if not (target == leaf or target.startswith(leaf + "."))
+        }
+        assert outside == set(), f"{name} imports {sorted(outside)}"
+
+
+def test_modules_and_functions_stay_small() -> None:
+    too_long: list[str] = []
+    for name, path in sorted(MODULES.items()):
+        source = path.read_text()
+        lines = source.splitlines()
+        if len(lines) > MAX_MODULE_LINES and name not in LARGE_MODULES:
+            too_long.append(f"{name}: {len(lines)} lines")
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                body = "\n".join(lines[node.lineno - 1 : node.body[0].lineno + 3])
+                qualified = f"{name}.{node.name}"
+                explained = "# long:" in body or qualified in LONG_FUNCTIONS
+                if length > MAX_FUNCTION_LINES and not explained:
+                    too_long.append(f"{qualified}: {length} lines")
+    assert too_long == []
