@@ -14,9 +14,13 @@ same rule); none decides it again.
 
 from __future__ import annotations
 
+import types
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar, Union, get_args, get_origin
 
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 from sqlalchemy.orm import Session
 
 from app.errors import NotFound, Unauthorized
@@ -27,6 +31,9 @@ if TYPE_CHECKING:
     from app.auth import Principal
 
 ATTRIBUTED_ROLES = frozenset({Role.chair, Role.member, Role.secretariat})
+
+Read = TypeVar("Read", bound=BaseModel)
+PublicViews = Mapping[type[BaseModel], type[BaseModel]]
 
 
 def _attributed_role(principal: Principal) -> bool:
@@ -90,3 +97,44 @@ def get_report(session: Session, *, report_id: int, principal: Principal | None)
         raise NotFound(f"No report {report_id}.")
     ensure_readable(report, principal)
     return report
+
+
+# --- the public view, by schema ---------------------------------------------------------
+# The attributed answer is built whole; the public one is that answer with every field its
+# public schema does not declare hidden. So a field added to a read model is private until
+# a public schema names it (the template's `UserPublic` next to `User`).
+
+
+def redacted(read: Read, public: PublicViews) -> Read:
+    """`read` as the public sees it. `public` maps each read model to its public schema;
+    nested models (and lists of them) are redacted by their own entry."""
+    schema = public[type(read)]
+    values: dict[str, Any] = {}
+    for name, field in type(read).model_fields.items():
+        value = getattr(read, name)
+        if name not in schema.model_fields:
+            value = hidden_value(type(read), name, field)
+        elif isinstance(value, BaseModel) and type(value) in public:
+            value = redacted(value, public)
+        elif isinstance(value, list):
+            value = [redacted(v, public) if type(v) in public else v for v in value]
+        values[name] = value
+    return type(read).model_construct(_fields_set=read.model_fields_set, **values)
+
+
+def public_fields(data: dict[str, Any], public: type[BaseModel]) -> dict[str, Any]:
+    """The same rule for an answer kept as a plain dict (the event stream's hot path)."""
+    return {k: (v if k in public.model_fields else None) for k, v in data.items()}
+
+
+def hidden_value(model: type[BaseModel], name: str, field: FieldInfo) -> Any:
+    """What a private field shows the public: null, or an empty list."""
+    annotation = field.annotation
+    if get_origin(annotation) in (Union, types.UnionType) and type(None) in get_args(annotation):
+        return None
+    if get_origin(annotation) is list:
+        return []
+    raise TypeError(
+        f"{model.__name__}.{name} is private but cannot be hidden: declare it in the public "
+        "schema, or make it optional."
+    )

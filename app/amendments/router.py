@@ -3,10 +3,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
+from sqlalchemy.orm import Session
 
+from app import visibility
 from app.amendments import prepare, service, views
 from app.amendments.deadlines import settle_before_request
-from app.amendments.models import AmendmentKind, AmendmentStatus, Answer
+from app.amendments.models import Amendment, AmendmentKind, AmendmentStatus, Answer
 from app.amendments.schemas import (
     Alternative,
     AmendmentCreate,
@@ -19,14 +21,13 @@ from app.amendments.schemas import (
     Preview,
     Reason,
 )
-from app.auth import CurrentPrincipal, OptionalPrincipal
+from app.auth import CurrentPrincipal, OptionalPrincipal, Principal
 from app.db import SessionDep
 from app.etags import IfMatch, not_modified
 from app.idempotency import IdempotentRoute, prepared_by
 from app.reports import service as reports
-from app.reports.schemas import DiffOp, SectionDiff
+from app.reports.schemas import SectionDiff
 from app.schemas import MAX_ID, IdPath, NumberPath
-from app.text import diffing
 
 router = APIRouter(
     prefix="/v1",
@@ -34,6 +35,14 @@ router = APIRouter(
     tags=["amendments"],
     dependencies=[Depends(settle_before_request)],
 )
+
+
+def _answer(
+    session: Session, amendment: Amendment, principal: Principal, response: Response
+) -> AmendmentRead:
+    """Every write's answer: the amendment as the caller sees it, with its new ETag."""
+    response.headers["ETag"] = service.amendment_etag(session, amendment)
+    return views.amendment_read(session, amendment, principal)
 
 
 def _timeout(request: Request) -> float:
@@ -70,8 +79,7 @@ def propose_amendment(
         timeout=_timeout(request),
         prepared=prepare.prepared(request),
     )
-    response.headers["ETag"] = service.amendment_etag(session, amendment)
-    return views.amendment_read(session, amendment, principal)
+    return _answer(session, amendment, principal, response)
 
 
 @router.get("/reports/{report_id}/amendments", response_model=list[AmendmentRead])
@@ -87,7 +95,7 @@ def list_amendments(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[AmendmentRead]:
     report = reports.get_report(session, report_id=report_id, principal=principal)
-    if not reports.is_attributed(principal):
+    if not visibility.is_attributed(principal):
         proposer_id = None
     found = service.list_amendments(
         session,
@@ -144,8 +152,7 @@ def put_on_floor(
     amendment = service.put_on_floor(
         session, amendment_id=amendment_id, principal=principal, if_match=if_match
     )
-    response.headers["ETag"] = service.amendment_etag(session, amendment)
-    return views.amendment_read(session, amendment, principal)
+    return _answer(session, amendment, principal, response)
 
 
 @router.post(
@@ -166,8 +173,7 @@ def adopt_amendment(
         principal=principal,
         if_match=if_match,
     )
-    response.headers["ETag"] = service.amendment_etag(session, amendment)
-    return views.amendment_read(session, amendment, principal)
+    return _answer(session, amendment, principal, response)
 
 
 @router.post("/amendments/{amendment_id}/reject", response_model=AmendmentRead)
@@ -186,8 +192,7 @@ def reject_amendment(
         reason=body.reason,
         if_match=if_match,
     )
-    response.headers["ETag"] = service.amendment_etag(session, amendment)
-    return views.amendment_read(session, amendment, principal)
+    return _answer(session, amendment, principal, response)
 
 
 @router.post("/amendments/{amendment_id}/withdraw", response_model=AmendmentRead)
@@ -206,8 +211,7 @@ def withdraw_amendment(
         reason=body.reason,
         if_match=if_match,
     )
-    response.headers["ETag"] = service.amendment_etag(session, amendment)
-    return views.amendment_read(session, amendment, principal)
+    return _answer(session, amendment, principal, response)
 
 
 @router.post("/amendments/{amendment_id}/escalate", response_model=AmendmentRead)
@@ -227,8 +231,7 @@ def escalate_amendment(
         reason=body.reason,
         if_match=if_match,
     )
-    response.headers["ETag"] = service.amendment_etag(session, amendment)
-    return views.amendment_read(session, amendment, principal)
+    return _answer(session, amendment, principal, response)
 
 
 @router.post("/amendments/{amendment_id}/revise", response_model=AmendmentRead, status_code=201)
@@ -254,8 +257,7 @@ def revise_amendment(
         prepared=prepare.prepared(request),
         if_match=if_match,
     )
-    response.headers["ETag"] = service.amendment_etag(session, amendment)
-    return views.amendment_read(session, amendment, principal)
+    return _answer(session, amendment, principal, response)
 
 
 @router.post("/amendments/{amendment_id}/consent", response_model=AmendmentRead)
@@ -273,8 +275,7 @@ def consent_amendment(
         answer=Answer.consent,
         reason="",
     )
-    response.headers["ETag"] = service.amendment_etag(session, amendment)
-    return views.amendment_read(session, amendment, principal)
+    return _answer(session, amendment, principal, response)
 
 
 @router.post("/amendments/{amendment_id}/object", response_model=AmendmentRead)
@@ -293,8 +294,7 @@ def object_amendment(
         answer=Answer.object,
         reason=body.reason,
     )
-    response.headers["ETag"] = service.amendment_etag(session, amendment)
-    return views.amendment_read(session, amendment, principal)
+    return _answer(session, amendment, principal, response)
 
 
 @router.post("/amendments/{amendment_id}/cancel-round", response_model=AmendmentRead)
@@ -313,8 +313,7 @@ def cancel_round(
         reason=body.reason,
         if_match=if_match,
     )
-    response.headers["ETag"] = service.amendment_etag(session, amendment)
-    return views.amendment_read(session, amendment, principal)
+    return _answer(session, amendment, principal, response)
 
 
 @router.post(
@@ -345,8 +344,7 @@ def revise_draft(
         timeout=_timeout(request),
         prepared=prepare.prepared(request),
     )
-    response.headers["ETag"] = service.amendment_etag(session, amendment)
-    return views.amendment_read(session, amendment, principal)
+    return _answer(session, amendment, principal, response)
 
 
 @router.get("/amendments/{amendment_id}/revisions", response_model=list[DraftRevisionSummary])
@@ -355,13 +353,7 @@ def list_revisions(
 ) -> list[DraftRevisionSummary]:
     amendment = service.get_amendment(session, amendment_id=amendment_id, principal=principal)
     found = service.list_revisions(session, amendment=amendment)
-    attributed = reports.is_attributed(principal)
-    return [
-        DraftRevisionSummary(
-            number=r.number, author_id=r.author_id if attributed else None, created_at=r.created_at
-        )
-        for r in found
-    ]
+    return views.revision_summaries(found, principal)
 
 
 @router.get("/amendments/{amendment_id}/revisions/{number}", response_model=DraftRevisionRead)
@@ -370,12 +362,7 @@ def get_revision(
 ) -> DraftRevisionRead:
     amendment = service.get_amendment(session, amendment_id=amendment_id, principal=principal)
     revision = service.get_revision(session, amendment=amendment, number=number)
-    return DraftRevisionRead(
-        number=revision.number,
-        author_id=revision.author_id if reports.is_attributed(principal) else None,
-        created_at=revision.created_at,
-        text=revision.text,
-    )
+    return views.revision_read(revision, principal)
 
 
 @router.get("/amendments/{amendment_id}/revisions/{number}/diff", response_model=SectionDiff)
@@ -391,15 +378,4 @@ def diff_revisions(
     amendment = service.get_amendment(session, amendment_id=amendment_id, principal=principal)
     before = service.get_revision(session, amendment=amendment, number=from_revision)
     after = service.get_revision(session, amendment=amendment, number=number)
-    ops = diffing.diff(before.text, after.text, granularity="word", timeout=_timeout(request))
-    counts = diffing.stats(ops)
-    return SectionDiff(
-        section_id=amendment.section_id,
-        from_version=before.number,
-        to_version=after.number,
-        granularity="word",
-        inserted_chars=counts["inserted_chars"],
-        deleted_chars=counts["deleted_chars"],
-        ops=[DiffOp(op=op, text=text) for op, text in ops],
-        html=diffing.to_html(ops, context=1),
-    )
+    return views.revision_diff(amendment, before, after, timeout=_timeout(request))

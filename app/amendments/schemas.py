@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Self
 
-from pydantic import Field, StrictFloat, model_validator
+from pydantic import BaseModel, Field, StrictFloat, model_validator
 
 from app.amendments.models import AmendmentKind, AmendmentStatus, Answer
 from app.reports.schemas import MAX_TEXT, DiffOp
@@ -157,3 +157,64 @@ class DraftRevisionSummary(ReadModel):
 
 class DraftRevisionRead(DraftRevisionSummary):
     text: str
+
+
+# --- what the public sees (DESIGN.md, "Public record") ----------------------------------
+# Each public schema declares the fields anyone may read; every other field of the read
+# model is hidden from observers and the public (app/visibility.py, `redacted`). Not
+# response models: the answer keeps one shape, with hidden fields null or empty.
+
+
+class ConsentAnswerPublic(ReadModel):
+    answer: Answer
+    reason: str
+    answered_at: datetime
+
+
+class TallyPublic(ReadModel):
+    voters: int
+    consented: int
+    objected: int
+    pending: int
+    answers: list[ConsentAnswerPublic]
+
+
+class AmendmentPublic(ReadModel):
+    id: int
+    report_id: int
+    section_id: int
+    base_version: int
+    kind: AmendmentKind
+    suggested_kind: AmendmentKind
+    status: AmendmentStatus
+    instruction: str
+    rationale: str
+    patch: str
+    proposed_text: str
+    alternative_to_id: int | None
+    supersedes_id: int | None
+    resulting_version: int | None
+    draft_revision: int
+    consent_deadline: datetime | None
+    round_opened_at: datetime | None
+    outcome_note: str
+    decided_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    revision: int
+    tally: TallyPublic | None
+
+
+class DraftRevisionPublic(ReadModel):
+    number: int
+    created_at: datetime
+    text: str
+
+
+PUBLIC_VIEWS: dict[type[BaseModel], type[BaseModel]] = {
+    AmendmentRead: AmendmentPublic,
+    Tally: TallyPublic,
+    ConsentAnswer: ConsentAnswerPublic,
+    DraftRevisionSummary: DraftRevisionPublic,
+    DraftRevisionRead: DraftRevisionPublic,
+}

@@ -5,23 +5,26 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from app.amendments import service
-from app.amendments.models import Amendment
+from app.amendments.models import Amendment, DraftRevision
 from app.amendments.rebase import conflict_views, rebase
 from app.amendments.schemas import (
+    PUBLIC_VIEWS,
     Alternative,
     AmendmentRead,
     ConflictRead,
     ConsentAnswer,
+    DraftRevisionRead,
+    DraftRevisionSummary,
     Preview,
     Tally,
 )
 from app.auth import Principal
 from app.reports import service as reports
 from app.reports.models import Section
-from app.reports.schemas import DiffOp
-from app.reports.service import is_attributed
+from app.reports.schemas import DiffOp, SectionDiff
 from app.text import diffing
 from app.text.edits import apply_edits
+from app.visibility import is_attributed, redacted
 
 
 def amendment_reads(
@@ -44,20 +47,18 @@ def amendment_reads(
                 pending=len(state.pending),
                 answers=[
                     ConsentAnswer(
-                        participant_id=a.participant_id if attributed else None,
-                        token_id=a.token_id if attributed else None,
+                        participant_id=a.participant_id,
+                        token_id=a.token_id,
                         answer=a.answer,
                         reason=a.reason,
                         answered_at=a.created_at,
                     )
                     for a in state.answers
                 ],
-                pending_participant_ids=state.pending if attributed else [],
+                pending_participant_ids=state.pending,
             )
         read = AmendmentRead.model_validate({**_columns(amendment), "tally": tally})
-        if not attributed:
-            read.proposer_id = None
-        out.append(read)
+        out.append(read if attributed else redacted(read, PUBLIC_VIEWS))
     return out
 
 
@@ -109,3 +110,41 @@ def alternatives(
         Alternative(amendment=read, preview=preview(session, a))
         for a, read in zip(group, reads, strict=True)
     ]
+
+
+def revision_summaries(
+    revisions: Sequence[DraftRevision], principal: Principal | None
+) -> list[DraftRevisionSummary]:
+    reads = [
+        DraftRevisionSummary(number=r.number, author_id=r.author_id, created_at=r.created_at)
+        for r in revisions
+    ]
+    return reads if is_attributed(principal) else [redacted(r, PUBLIC_VIEWS) for r in reads]
+
+
+def revision_read(revision: DraftRevision, principal: Principal | None) -> DraftRevisionRead:
+    read = DraftRevisionRead(
+        number=revision.number,
+        author_id=revision.author_id,
+        created_at=revision.created_at,
+        text=revision.text,
+    )
+    return read if is_attributed(principal) else redacted(read, PUBLIC_VIEWS)
+
+
+def revision_diff(
+    amendment: Amendment, before: DraftRevision, after: DraftRevision, *, timeout: float
+) -> SectionDiff:
+    """What changed between two draft revisions (word level)."""
+    ops = diffing.diff(before.text, after.text, granularity="word", timeout=timeout)
+    counts = diffing.stats(ops)
+    return SectionDiff(
+        section_id=amendment.section_id,
+        from_version=before.number,
+        to_version=after.number,
+        granularity="word",
+        inserted_chars=counts["inserted_chars"],
+        deleted_chars=counts["deleted_chars"],
+        ops=[DiffOp(op=op, text=text) for op, text in ops],
+        html=diffing.to_html(ops, context=1),
+    )

@@ -32,6 +32,21 @@ class EventRead(ReadModel):
     )
 
 
+class EventPublic(ReadModel):
+    """The fields of an event anyone may read (not a response model: the public answer is
+    an EventRead whose other fields are null; see app/visibility.py)."""
+
+    id: int
+    report_id: int
+    seq: int
+    type: str
+    actor_commitment: str
+    payload: dict[str, Any]
+    created_at: datetime
+    prev_hash: str
+    hash: str
+
+
 class EventPage(ReadModel):
     items: list[EventRead]
     next_after: int | None = Field(description="Pass as `after` for the next page")

@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from app.events.models import Event
+from app.events.schemas import EventPublic
+from app.visibility import public_fields
 
 if TYPE_CHECKING:
     from app.events.broker import StoredEvent
 
-# Only these name or open the actor (or, for legacy hashes, let its id be tried); everything
-# else is what anyone needs to recompute the chain.
-ATTRIBUTED_ONLY = ("actor_id", "actor_salt", "legacy_hash")
+# The public sees the fields EventPublic declares: what anyone needs to recompute the
+# chain. The others (actor_id, actor_salt, legacy_hash) name or open the actor (or, for
+# legacy hashes, let its id be tried), and so would any field added without a declaration.
 
 
 def event_fields(event: Event | StoredEvent, *, attributed: bool) -> dict[str, Any]:
@@ -30,7 +32,4 @@ def event_fields(event: Event | StoredEvent, *, attributed: bool) -> dict[str, A
         "hash": event.hash,
         "legacy_hash": event.legacy_hash,
     }
-    if not attributed:
-        for key in ATTRIBUTED_ONLY:
-            data[key] = None
-    return data
+    return data if attributed else public_fields(data, EventPublic)

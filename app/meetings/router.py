@@ -16,8 +16,8 @@ from app.reports import service as reports
 from app.reports import views as report_views
 from app.reports.models import Certificate
 from app.reports.schemas import ReportRead
-from app.reports.service import is_attributed
 from app.schemas import IdPath
+from app.visibility import is_attributed
 
 router = APIRouter(
     prefix="/v1",

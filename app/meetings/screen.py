@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app import visibility
 from app.amendments.models import Amendment, AmendmentStatus, DraftRevision
 from app.amendments.schemas import MeetingRead
 from app.amendments.views import amendment_read, amendment_reads, preview
@@ -84,7 +85,7 @@ def floor_state(session: Session, report: Report, principal: Principal | None) -
             )
             author = _latest_author(session, on_floor)
             pen_role = pen_role_of(on_floor, author)
-            if reports.is_attributed(principal) and on_floor.draft_revision > 1 and author:
+            if visibility.is_attributed(principal) and on_floor.draft_revision > 1 and author:
                 pen = author.name
     placed = order(reports.current_nodes(session, report_id=report.id, with_text=True))
     decided = list(
@@ -96,7 +97,7 @@ def floor_state(session: Session, report: Report, principal: Principal | None) -
         )
     )
     meeting_read = None if meeting is None else MeetingRead.model_validate(meeting)
-    if meeting_read is not None and not reports.is_attributed(principal):
+    if meeting_read is not None and not visibility.is_attributed(principal):
         meeting_read.opened_by_id = None
     return FloorState(
         report=ReportSummary.model_validate(report),

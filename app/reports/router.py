@@ -7,6 +7,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
+from app import visibility
 from app.auth import (
     CurrentPrincipal,
     OptionalPrincipal,
@@ -210,12 +211,12 @@ def _section_response(request: Request, section_id: int) -> Response:
             cache.keep(
                 generation,
                 authorization=authorization,
-                grant=None if principal is None else service.grant_of(principal),
+                grant=None if principal is None else visibility.grant_of(principal),
                 section_id=section_id,
                 section=CachedSection(
                     group_id=report.group_id, is_public=report.is_public, etag=tag
                 ),
-                attributed=service.is_attributed(principal),
+                attributed=visibility.is_attributed(principal),
                 body=body,
             )
     return Response(body, media_type="application/json", headers={"ETag": tag})

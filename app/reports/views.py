@@ -7,6 +7,7 @@ from typing import Literal
 
 from sqlalchemy.orm import Session
 
+from app import visibility
 from app.auth import Principal
 from app.errors import BadRequest
 from app.outputs import formats
@@ -56,14 +57,14 @@ def report_read(session: Session, report: Report) -> ReportRead:
 
 def version_summary(version: Version, principal: Principal | None) -> VersionSummary:
     summary = VersionSummary.model_validate(version)
-    if not service.is_attributed(principal):
+    if not visibility.is_attributed(principal):
         summary.author_id = None
     return summary
 
 
 def version_read(version: Version, principal: Principal | None) -> VersionRead:
     read = VersionRead.model_validate(version)
-    if not service.is_attributed(principal):
+    if not visibility.is_attributed(principal):
         read.author_id = None
     return read
 
@@ -133,7 +134,7 @@ def milestone_read(
         report_id=milestone.report_id,
         name=milestone.name,
         kind=milestone.kind,
-        created_by_id=milestone.created_by_id if service.is_attributed(principal) else None,
+        created_by_id=milestone.created_by_id if visibility.is_attributed(principal) else None,
         created_at=milestone.created_at,
         entries=[MilestoneEntryRead.model_validate(e) for e in entries],
     )
