@@ -107,17 +107,19 @@ def get_report(session: Session, *, report_id: int, principal: Principal | None)
 
 def redacted(read: Read, public: PublicViews) -> Read:
     """`read` as the public sees it. `public` maps each read model to its public schema;
-    nested models (and lists of them) are redacted by their own entry."""
-    schema = public[type(read)]
+    nested models (and lists of them) are redacted by their own entry, which must exist."""
+    schema = public.get(type(read))
+    if schema is None:
+        raise TypeError(f"{type(read).__name__} has no public schema: declare one.")
     values: dict[str, Any] = {}
     for name, field in type(read).model_fields.items():
         value = getattr(read, name)
         if name not in schema.model_fields:
             value = hidden_value(type(read), name, field)
-        elif isinstance(value, BaseModel) and type(value) in public:
+        elif isinstance(value, BaseModel):
             value = redacted(value, public)
         elif isinstance(value, list):
-            value = [redacted(v, public) if type(v) in public else v for v in value]
+            value = [redacted(v, public) if isinstance(v, BaseModel) else v for v in value]
         values[name] = value
     return type(read).model_construct(_fields_set=read.model_fields_set, **values)
 

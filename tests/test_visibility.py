@@ -16,6 +16,7 @@ from app.amendments.models import AmendmentKind, AmendmentStatus, Answer
 from app.amendments.schemas import PUBLIC_VIEWS, AmendmentRead, ConsentAnswer, Tally
 from app.events.schemas import EventPublic, EventRead
 from app.events.views import event_fields
+from app.reports.schemas import PUBLIC_VIEWS as REPORT_PUBLIC_VIEWS
 from app.visibility import hidden_value, redacted
 
 NOW = datetime(2026, 11, 28, tzinfo=UTC)
@@ -95,11 +96,13 @@ def test_a_field_nobody_declared_public_is_hidden() -> None:
 
 
 def test_every_public_schema_names_fields_its_read_model_has_and_hides_the_rest() -> None:
-    for read_model, public in PUBLIC_VIEWS.items():
+    for read_model, public in {**PUBLIC_VIEWS, **REPORT_PUBLIC_VIEWS}.items():
         for name, field in read_model.model_fields.items():
             if name not in public.model_fields:
                 hidden_value(read_model, name, field)  # raises if it cannot be hidden
         assert set(public.model_fields) & set(read_model.model_fields), public.__name__
+        if read_model is not public:  # an identity entry declares every field public
+            assert set(read_model.model_fields) - set(public.model_fields), read_model.__name__
     assert set(EventPublic.model_fields) < set(EventRead.model_fields)
 
 
@@ -109,6 +112,12 @@ def test_a_private_field_that_cannot_be_hidden_is_refused() -> None:
 
     with pytest.raises(TypeError, match="private but cannot be hidden"):
         hidden_value(Careless, "secret", Careless.model_fields["secret"])
+
+
+def test_a_nested_model_without_a_public_schema_is_refused() -> None:
+    views = {k: v for k, v in PUBLIC_VIEWS.items() if k is not Tally}
+    with pytest.raises(TypeError, match="Tally has no public schema"):
+        redacted(_amendment(), views)
 
 
 def test_the_public_view_of_an_event_hides_the_actor() -> None:

@@ -211,7 +211,16 @@ class DraftRevisionPublic(ReadModel):
     text: str
 
 
+class MeetingPublic(ReadModel):
+    id: int
+    report_id: int
+    opened_at: datetime
+    closed_at: datetime | None
+    floor_amendment_id: int | None
+
+
 PUBLIC_VIEWS: dict[type[BaseModel], type[BaseModel]] = {
+    MeetingRead: MeetingPublic,
     AmendmentRead: AmendmentPublic,
     Tally: TallyPublic,
     ConsentAnswer: ConsentAnswerPublic,

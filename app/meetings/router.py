@@ -3,7 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request, Response, status
 
 from app.amendments.deadlines import settle_before_request
-from app.amendments.schemas import MeetingRead, ReportAdopt
+from app.amendments.schemas import PUBLIC_VIEWS, MeetingRead, ReportAdopt
 from app.auth import CurrentPrincipal, OptionalPrincipal
 from app.db import SessionDep
 from app.errors import NotFound
@@ -17,7 +17,7 @@ from app.reports import views as report_views
 from app.reports.models import Certificate
 from app.reports.schemas import ReportRead
 from app.schemas import IdPath
-from app.visibility import is_attributed
+from app.visibility import is_attributed, redacted
 
 router = APIRouter(
     prefix="/v1",
@@ -102,9 +102,7 @@ def transmit_report(
 
 def _meeting(meeting: object, principal: OptionalPrincipal) -> MeetingRead:
     read = MeetingRead.model_validate(meeting)
-    if not is_attributed(principal):
-        read.opened_by_id = None
-    return read
+    return read if is_attributed(principal) else redacted(read, PUBLIC_VIEWS)
 
 
 @router.post("/reports/{report_id}/visibility", response_model=ReportRead)

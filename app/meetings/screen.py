@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app import visibility
 from app.amendments.models import Amendment, AmendmentStatus, DraftRevision
-from app.amendments.schemas import MeetingRead
+from app.amendments.schemas import PUBLIC_VIEWS, MeetingRead
 from app.amendments.views import amendment_read, amendment_reads, preview
 from app.auth import Principal
 from app.events.models import Event
@@ -98,7 +98,7 @@ def floor_state(session: Session, report: Report, principal: Principal | None) -
     )
     meeting_read = None if meeting is None else MeetingRead.model_validate(meeting)
     if meeting_read is not None and not visibility.is_attributed(principal):
-        meeting_read.opened_by_id = None
+        meeting_read = visibility.redacted(meeting_read, PUBLIC_VIEWS)
     return FloorState(
         report=ReportSummary.model_validate(report),
         meeting=meeting_read,

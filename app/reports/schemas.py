@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from app.reports.models import MilestoneKind, ReportStatus, SectionKind, VersionSource
 from app.schemas import MAX_ID, Flag, Id, InputModel, Position, ReadModel, WholeInt
@@ -188,3 +188,35 @@ class ReportComparison(ReadModel):
     from_state: str
     to_state: str
     sections: list[SectionComparison]
+
+
+# --- what the public sees (app/visibility.py, `redacted`) --------------------------------
+# Fields a public schema does not declare are hidden from observers and the public.
+
+
+class VersionPublic(ReadModel):
+    section_id: int
+    number: int
+    sha256: str
+    paragraph_count: int
+    source: VersionSource
+    amendment_id: int | None
+    created_at: datetime
+    text: str
+
+
+class MilestonePublic(ReadModel):
+    id: int
+    report_id: int
+    name: str
+    kind: MilestoneKind
+    created_at: datetime
+    entries: list[MilestoneEntryRead]
+
+
+PUBLIC_VIEWS: dict[type[BaseModel], type[BaseModel]] = {
+    VersionSummary: VersionPublic,
+    VersionRead: VersionPublic,
+    MilestoneRead: MilestonePublic,
+    MilestoneEntryRead: MilestoneEntryRead,  # the outline's places: no person in them
+}

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Literal, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from app import visibility
@@ -15,6 +16,7 @@ from app.outputs import service as outputs
 from app.reports import service
 from app.reports.models import Milestone, Report, ReportStatus, Section, SectionKind, Version
 from app.reports.schemas import (
+    PUBLIC_VIEWS,
     DiffOp,
     MilestoneEntryRead,
     MilestoneRead,
@@ -55,18 +57,19 @@ def report_read(session: Session, report: Report) -> ReportRead:
     )
 
 
+Read = TypeVar("Read", bound=BaseModel)
+
+
+def _as_seen_by(read: Read, principal: Principal | None) -> Read:
+    return read if visibility.is_attributed(principal) else visibility.redacted(read, PUBLIC_VIEWS)
+
+
 def version_summary(version: Version, principal: Principal | None) -> VersionSummary:
-    summary = VersionSummary.model_validate(version)
-    if not visibility.is_attributed(principal):
-        summary.author_id = None
-    return summary
+    return _as_seen_by(VersionSummary.model_validate(version), principal)
 
 
 def version_read(version: Version, principal: Principal | None) -> VersionRead:
-    read = VersionRead.model_validate(version)
-    if not visibility.is_attributed(principal):
-        read.author_id = None
-    return read
+    return _as_seen_by(VersionRead.model_validate(version), principal)
 
 
 def section_read(
@@ -129,15 +132,16 @@ def milestone_read(
     milestone, entries = service.get_milestone(
         session, milestone_id=milestone_id, principal=principal
     )
-    return MilestoneRead(
+    read = MilestoneRead(
         id=milestone.id,
         report_id=milestone.report_id,
         name=milestone.name,
         kind=milestone.kind,
-        created_by_id=milestone.created_by_id if visibility.is_attributed(principal) else None,
+        created_by_id=milestone.created_by_id,
         created_at=milestone.created_at,
         entries=[MilestoneEntryRead.model_validate(e) for e in entries],
     )
+    return _as_seen_by(read, principal)
 
 
 def _snapshot(
