@@ -7,11 +7,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 from importlib import resources
 
+from app.amendments import service as amendments
+from app.amendments.models import AmendmentKind
 from app.auth import Principal
 from app.db import Database
 from app.groups import invitations
 from app.groups import service as groups
 from app.groups.models import Participant, Role, Stakeholder
+from app.meetings import service as meetings
+from app.reports import service as reports
 from app.reports.models import Section
 
 CHAPTERS = [
@@ -54,11 +58,6 @@ class DemoRoom:
 def seed(database: Database) -> DemoRoom:
     # long: a script read top to bottom: the room, its report, a meeting, an amendment on
     # the floor, each in its own transaction as the API would commit them.
-    from app.amendments import service as amendments
-    from app.amendments.models import AmendmentKind
-    from app.meetings import service as meetings
-    from app.reports import service as reports
-
     admin = Principal(token_id=None, participant=None)
     tokens: dict[str, str] = {}
     with database.session() as session:
