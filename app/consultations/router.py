@@ -7,6 +7,7 @@ from pydantic import BaseModel
 
 from app.amendments import service as amendments
 from app.amendments import views as amendment_views
+from app.amendments.deadlines import settle_before_request
 from app.amendments.schemas import AmendmentRead
 from app.auth import CurrentPrincipal, OptionalPrincipal
 from app.consultations import render, views
@@ -35,7 +36,6 @@ from app.consultations.schemas import (
 )
 from app.consultations.service import comments, compilation, consultations, dispositions
 from app.db import SessionDep
-from app.deadlines import settle_before_request
 from app.idempotency import IdempotentRoute, SecretAnswer
 from app.reports import service as reports
 from app.schemas import MAX_ID, IdPath
