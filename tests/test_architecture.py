@@ -30,6 +30,7 @@ LONG_FUNCTIONS = {
     "app.cli.amend_bulk": "the CLI is reworked on the frontend branch",
     "app.consultations.service.anchors.current_anchors": "new domain (issue 19): to split",
     "app.consultations.service.consultations.open_consultation": "new domain: to split",
+    "app.outputs.service.amendment_list": "merged last (standard outputs): to split",
 }
 
 
@@ -97,6 +98,13 @@ def module_graph() -> dict[str, set[str]]:
     }
 
 
+# Packages that are part of another domain though they sit beside it. `app/outputs/` (the
+# Word, PDF and Akoma Ntoso exports of a report, merged last) is read by the report's export
+# route and reads the report's nodes: it belongs under app/reports/ (to move when its
+# owner's work has landed); until then the check treats it as part of `reports`.
+SUBDOMAINS = {"outputs": "reports"}
+
+
 def domain_of(module: str) -> str:
     """`app.reports.service` -> `reports`; a flat module is its own domain (`app.auth`).
 
@@ -105,6 +113,8 @@ def domain_of(module: str) -> str:
     another's tables (a meeting's floor names an amendment, closing an amendment clears the
     floor), but domain code must not import back and forth."""
     parts = module.split(".")
+    if len(parts) > 1 and parts[1] in SUBDOMAINS:
+        return SUBDOMAINS[parts[1]]
     if module == "app.models":  # gathers every table for Alembic; nothing in app imports it
         return "app.models"
     if parts[-1] == "models":

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import visibility
 from app.amendments.models import Amendment
 from app.auth import Principal
 from app.consultations.models import Comment, Consultation, Origin
@@ -26,7 +27,6 @@ from app.consultations.schemas import (
 from app.consultations.service.anchors import current_anchors
 from app.consultations.service.comments import participants_of
 from app.consultations.service.consultations import state_of
-from app.reports import service as reports
 
 A_PARTICIPANT = "a participant"
 A_MEMBER_OF_THE_PUBLIC = "a member of the public"
@@ -112,7 +112,7 @@ def comment_views(
     principal: Principal | None,
 ) -> list[CommentRead] | list[CommentPublic]:
     public = public_views(session, consultation, comments)
-    if not reports.is_attributed(principal):
+    if not visibility.is_attributed(principal):
         return public
     people = participants_of(session, comments)
     attributed: list[CommentRead] = []

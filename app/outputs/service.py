@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
+from app import visibility
 from app.amendments.models import Amendment, AmendmentStatus
 from app.auth import Principal
 from app.errors import NotFound
@@ -136,7 +137,7 @@ def amendment_list(
         for n in reports.current_nodes(session, report_id=report.id, with_text=False)
     }
     names: dict[int, str] = {}
-    if reports.is_attributed(principal):
+    if visibility.is_attributed(principal):
         ids = {a.proposer_id for a in amendments}
         names = dict(
             session.execute(select(Participant.id, Participant.name).where(Participant.id.in_(ids)))
