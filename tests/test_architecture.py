@@ -14,7 +14,7 @@ from pathlib import Path
 APP = Path(__file__).resolve().parent.parent / "app"
 
 # Modules that import nothing else of the app (the text core is a package of them).
-LEAVES = ("app.errors", "app.text", "app.config")
+LEAVES = ("app.errors", "app.text")
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60  # longer ones say why in a "# long: ..." comment
 # Known exceptions, each with the reason it stands (remove the entry when it is split).
@@ -161,11 +161,18 @@ def test_no_import_cycle_between_modules() -> None:
     assert cycles(module_graph()) == []
 
 
+def _is_pure(module: str) -> bool:
+    """Imports nothing of the app, even inside functions (as `app.webhooks.targets`)."""
+    return not any(next(_targets(node, module), None) for node in _all_imports(MODULES[module]))
+
+
 def test_no_import_cycle_between_domains() -> None:
+    """Using a pure module of another domain (one that imports nothing of the app) does not
+    tie a domain to that domain's code: no cycle can pass through it."""
     domains: dict[str, set[str]] = {}
     for module, targets in module_graph().items():
         domains.setdefault(domain_of(module), set()).update(
-            domain_of(t) for t in targets if domain_of(t) != domain_of(module)
+            domain_of(t) for t in targets if domain_of(t) != domain_of(module) and not _is_pure(t)
         )
     assert cycles(domains) == []
 
