@@ -66,7 +66,9 @@ def test_a_receiver_that_is_down_leaves_write_latency_unchanged(
     30 s busy timeout. Five webhooks deliver every event to a receiver that hangs (30 s, past
     the 1 s timeout), refuses connections or answers 500, retried quickly, while 60 writes are
     timed: their p95 stays within twice the p95 of 60 writes with no webhook, measured just
-    before on the same server (or 100 ms above it: a loaded machine jitters)."""
+    before on the same server, or 500 ms above it. The margin is wide on purpose: this guards
+    against the stall (30 s), not a timing; a loaded machine jitters by 100 ms and more, and
+    write latency itself is measured in bench/."""
     # Hangs: connections are queued by the kernel and never accepted, never answered (a
     # thread per connection would load this process, which times the writes).
     hanging = socket.create_server(("127.0.0.1", 0), backlog=1024)
@@ -112,7 +114,7 @@ def test_a_receiver_that_is_down_leaves_write_latency_unchanged(
             log = delivery_log(http, room, hooks[0])  # type: ignore[arg-type]
             assert all(d["status"] != "delivered" for d in log)
             assert sum(d["attempts"] for d in log) >= 2, log
-        assert hooked <= max(2 * baseline, baseline + 0.1), (baseline, hooked)
+        assert hooked <= max(2 * baseline, baseline + 0.5), (baseline, hooked)
     finally:
         hanging.close()
         failing.kill()
