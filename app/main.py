@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from sqlalchemy import event as sa_event
 
@@ -19,10 +20,12 @@ from app.db import Database, WriteGate
 from app.deadlines import DeadlineWatch, sweep_forever
 from app.errors import install_error_handlers
 from app.events.broker import Broker
+from app.events.router import HEAD_HASH_HEADER
 from app.events.router import router as events_router
 from app.events.stream import router as stream_router
 from app.groups.router import router as groups_router
 from app.health import router as health_router
+from app.idempotency import REPLAYED_HEADER
 from app.meetings.router import router as meetings_router
 from app.meetings.screen import page_router
 from app.middleware import AuthFailureLimit, BodyLimits, ServerTiming
@@ -42,6 +45,25 @@ amendments proposed against a base version and adopted on the plenary floor, the
 editorial fixes and unanimous consent after adoption. Every error is
 `application/problem+json` (RFC 9457).
 """
+
+
+# What a page on another origin may send, and what its script may read back.
+CORS_REQUEST_HEADERS = [
+    "Authorization",
+    "Content-Type",
+    "If-Match",
+    "If-None-Match",
+    "Idempotency-Key",
+    "Last-Event-ID",
+]
+CORS_EXPOSED_HEADERS = [
+    "ETag",
+    "Location",
+    "Link",
+    "Retry-After",
+    REPLAYED_HEADER,
+    HEAD_HASH_HEADER,
+]
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -131,5 +153,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(SectionReadCache, cache=app.state.read_cache)
     # Outside the body limits: a blocked address is answered before its body is read.
     app.add_middleware(AuthFailureLimit, limiter=app.state.auth_failure_limiter)
-    app.add_middleware(ServerTiming)  # outermost of ours: it times the others too
+    app.add_middleware(ServerTiming)  # it times the layers inside it
+    if settings.cors_origins:
+        # Outermost: preflights are answered before any other layer, and every answer,
+        # the read cache's and the body limit's 413 included, carries the CORS headers.
+        # Bearer tokens, not cookies: no credentials mode.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=CORS_REQUEST_HEADERS,
+            expose_headers=CORS_EXPOSED_HEADERS,
+            max_age=600,
+        )
     return app
