@@ -2,15 +2,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Response, status
 from sqlalchemy import select
 
-from app.auth import OptionalPrincipal
-from app.db import SessionDep
+from app.auth import CurrentPrincipal, OptionalPrincipal
+from app.db import SessionDep, utcnow
 from app.events.models import Event
-from app.events.schemas import ChainReport, EventPage, EventRead
+from app.events.schemas import ChainReport, EventPage, EventRead, StreamTicketCreated
 from app.events.service import head_hash, verify_chain
 from app.events.views import event_fields
+from app.events.tickets import issue_ticket
 from app.idempotency import IdempotentRoute
 from app.reports import service as reports
 from app.schemas import MAX_ID, IdPath
@@ -62,4 +63,24 @@ def verify_events(
         first_bad_event_id=check.first_bad_event_id,
         first_bad_seq=check.first_bad_seq,
         reason=check.reason,
+    )
+
+
+@router.post(
+    "/reports/{report_id}/stream-tickets",
+    response_model=StreamTicketCreated,
+    status_code=status.HTTP_201_CREATED,
+)
+def create_stream_ticket(
+    report_id: IdPath, response: Response, session: SessionDep, principal: CurrentPrincipal
+) -> StreamTicketCreated:
+    """A ticket for a browser's EventSource: open `stream_url` (the stream with `?ticket=`)
+    within 60 seconds, once. The stream shows what the token that asked may see. Ask for a
+    new ticket for every (re)connection, passing the last event id as `last_event_id`."""
+    report = reports.get_report(session, report_id=report_id, principal=principal)
+    ticket, secret = issue_ticket(session, report_id=report.id, principal=principal, now=utcnow())
+    stream_url = f"/v1/reports/{report.id}/stream?ticket={secret}"
+    response.headers["Location"] = stream_url
+    return StreamTicketCreated(
+        ticket=secret, report_id=report.id, expires_at=ticket.expires_at, stream_url=stream_url
     )

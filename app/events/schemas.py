@@ -45,3 +45,12 @@ class ChainReport(ReadModel):
     first_bad_event_id: int | None
     first_bad_seq: int | None
     reason: str | None
+
+
+class StreamTicketCreated(ReadModel):
+    ticket: str = Field(description="Shown once; opens one stream of this report, once")
+    report_id: int
+    expires_at: datetime
+    stream_url: str = Field(
+        description="Path of the stream with the ticket: `new EventSource(base + stream_url)`"
+    )
