@@ -8,7 +8,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from app.webhooks.targets import parse_entry
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+# The migrations ship inside the package (an installed copy finds them as an editable one).
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 class Settings(BaseSettings):
@@ -74,7 +75,7 @@ class Settings(BaseSettings):
         description="Web origins (scheme://host[:port]) whose pages may call the API from a "
         "browser, comma-separated or a JSON list; none by default",
     )
-    migrations_dir: Path = REPO_ROOT / "migrations"
+    migrations_dir: Path = MIGRATIONS_DIR
     base_url: str = "http://127.0.0.1:8000"
 
     @field_validator("webhook_allowed_hosts")

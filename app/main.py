@@ -17,6 +17,7 @@ from app.config import Settings, get_settings
 from app.consultations.router import router as consultations_router
 from app.consultations.sweep import close_forever
 from app.db import Database, WriteGate
+from app.dblock import ServingMark
 from app.deadlines import DeadlineWatch, sweep_forever
 from app.errors import install_error_handlers
 from app.events.broker import Broker
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         loop = asyncio.get_running_loop()
         tune_garbage_collector()
+        serving = ServingMark(settings.database_url)  # `plenary db restore` waits for us
         broker.loop = loop
         if not database.is_sqlite:
             broker.start_listening(settings.database_url, loop)
@@ -108,6 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         broker.stop()
         offload.shutdown()
         database.dispose()
+        serving.release()
 
     app = FastAPI(
         title="plenary",
