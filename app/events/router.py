@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from sqlalchemy import select
 
 from app.auth import CurrentPrincipal, OptionalPrincipal
@@ -13,6 +13,7 @@ from app.events.service import head_hash, verify_chain
 from app.events.views import event_fields
 from app.events.tickets import issue_ticket
 from app.idempotency import IdempotentRoute
+from app.pagination import DEFAULT_PAGE, cut, link_next
 from app.reports import service as reports
 from app.schemas import MAX_ID, IdPath
 
@@ -23,11 +24,17 @@ HEAD_HASH_HEADER = "Plenary-Chain-Head"
 @router.get("/reports/{report_id}/events", response_model=EventPage)
 def list_events(
     report_id: IdPath,
+    request: Request,
     response: Response,
     session: SessionDep,
     principal: OptionalPrincipal,
-    after: Annotated[int, Query(ge=0, le=MAX_ID, description="Events with a larger id")] = 0,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    after: Annotated[
+        int, Query(ge=0, le=MAX_ID, description="Cursor: events after this event id")
+    ] = 0,
+    # Event logs run long and are read whole to verify or replay: larger pages than elsewhere.
+    limit: Annotated[int, Query(ge=1, le=1000, description="At most this many items")] = (
+        DEFAULT_PAGE
+    ),
 ) -> EventPage:
     """The report's event log, oldest first, in commit order."""
     report = reports.get_report(session, report_id=report_id, principal=principal)
@@ -39,13 +46,13 @@ def list_events(
             .limit(limit + 1)
         )
     )
-    more = len(rows) > limit
-    rows = rows[:limit]
+    rows, next_cursor = cut(rows, limit, lambda e: e.id)
+    link_next(request, response, next_cursor)
     attributed = reports.is_attributed(principal)
     items = [EventRead.model_validate(event_fields(e, attributed=attributed)) for e in rows]
     head = head_hash(session, report_id=report.id)
     response.headers[HEAD_HASH_HEADER] = head
-    return EventPage(items=items, next_after=rows[-1].id if more and rows else None, head_hash=head)
+    return EventPage(items=items, next=next_cursor, head_hash=head)
 
 
 @router.get("/reports/{report_id}/events/verify", response_model=ChainReport)

@@ -5,6 +5,7 @@ from typing import Any
 
 from pydantic import Field
 
+from app.pagination import Page
 from app.schemas import ReadModel
 
 
@@ -32,9 +33,7 @@ class EventRead(ReadModel):
     )
 
 
-class EventPage(ReadModel):
-    items: list[EventRead]
-    next_after: int | None = Field(description="Pass as `after` for the next page")
+class EventPage(Page[EventRead]):
     head_hash: str
 
 

@@ -5,6 +5,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from app.pagination import Page
 from app.reports.models import MilestoneKind, ReportStatus, SectionKind, VersionSource
 from app.schemas import MAX_ID, Flag, Id, InputModel, Position, ReadModel, WholeInt
 
@@ -107,11 +108,8 @@ class VersionRead(VersionSummary):
     text: str
 
 
-class VersionPage(ReadModel):
-    items: list[VersionSummary]
-    next_after: int | None = Field(
-        description="Pass as `after` to get the next page; null on the last page."
-    )
+class VersionPage(Page[VersionSummary]):
+    pass
 
 
 class SectionRead(ReadModel):
@@ -188,3 +186,11 @@ class ReportComparison(ReadModel):
     from_state: str
     to_state: str
     sections: list[SectionComparison]
+
+
+class ReportPage(Page[ReportSummary]):
+    pass
+
+
+class MilestonePage(Page[MilestoneRead]):
+    pass

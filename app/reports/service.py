@@ -28,6 +28,7 @@ from app.etags import etag, require_match
 from app.events.models import Event
 from app.events.service import record_event
 from app.groups.models import DRAFTING_ROLES, Role
+from app.pagination import page_query
 from app.reports.models import (
     DEFAULT_DISCLAIMER,
     Milestone,
@@ -308,11 +309,12 @@ def import_report(
     return report
 
 
-def list_reports(session: Session, *, group_id: int, principal: Principal) -> list[Report]:
+def list_reports(
+    session: Session, *, group_id: int, principal: Principal, after: int, limit: int
+) -> tuple[list[Report], int | None]:
     principal.ensure_in_group(group_id)
-    return list(
-        session.scalars(select(Report).where(Report.group_id == group_id).order_by(Report.id))
-    )
+    query = select(Report).where(Report.group_id == group_id)
+    return page_query(session, query, Report.id, after=after, limit=limit)
 
 
 def set_public(
@@ -795,17 +797,8 @@ def get_version(session: Session, *, section: Section, number: int) -> Version:
 def list_versions(
     session: Session, *, section: Section, after: int, limit: int
 ) -> tuple[list[Version], int | None]:
-    rows = list(
-        session.scalars(
-            select(Version)
-            .where(Version.section_id == section.id, Version.number > after)
-            .order_by(Version.number)
-            .limit(limit + 1)
-        )
-    )
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return rows, (rows[-1].number if more and rows else None)
+    query = select(Version).where(Version.section_id == section.id)
+    return page_query(session, query, Version.number, after=after, limit=limit)
 
 
 # --- milestones and snapshots -----------------------------------------------------------
@@ -871,12 +864,11 @@ def get_milestone(
     return milestone, entries
 
 
-def list_milestones(session: Session, *, report: Report) -> list[Milestone]:
-    return list(
-        session.scalars(
-            select(Milestone).where(Milestone.report_id == report.id).order_by(Milestone.id)
-        )
-    )
+def list_milestones(
+    session: Session, *, report: Report, after: int, limit: int
+) -> tuple[list[Milestone], int | None]:
+    query = select(Milestone).where(Milestone.report_id == report.id)
+    return page_query(session, query, Milestone.id, after=after, limit=limit)
 
 
 def milestone_nodes(session: Session, *, report: Report, milestone_id: int) -> list[Node]:
