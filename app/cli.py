@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
-import click
 import typer
 
 from app.config import get_settings
@@ -56,14 +55,17 @@ def _fail(
 ) -> NoReturn:
     """Say what went wrong and exit with `code`: under --json an RFC 9457 problem on stdout,
     otherwise `error: ...` on stderr."""
+    problem: dict[str, Any] = {"type": PROBLEM_TYPE_PREFIX + slug, "title": title}
+    if status is not None:
+        problem["status"] = status
+    _fail_with(problem | {"detail": detail, **extra}, code=code, text=detail)
+
+
+def _fail_with(problem: dict[str, Any], *, code: int, text: str) -> NoReturn:
     if _json_output:
-        problem: dict[str, Any] = {"type": PROBLEM_TYPE_PREFIX + slug, "title": title}
-        if status is not None:
-            problem["status"] = status
-        problem.update(detail=detail, exit_code=code, **extra)
-        typer.echo(json.dumps(problem, indent=2, ensure_ascii=False))
+        typer.echo(json.dumps({**problem, "exit_code": code}, indent=2, ensure_ascii=False))
     else:
-        typer.echo(f"error: {detail}", err=True)
+        typer.echo(f"error: {text}", err=True)
     raise typer.Exit(code)
 
 
@@ -330,9 +332,8 @@ def _client(url: str, token: str) -> Iterator[PlenaryClient]:
     try:
         yield client
     except ProblemError as problem:
-        typer.echo(f"error: {problem}", err=True)
         code = 3 if problem.status == 0 else 5 if problem.status >= 500 else 4
-        raise typer.Exit(code) from None
+        _fail_with(problem.problem, code=code, text=str(problem))
     finally:
         client.close()
 
@@ -531,8 +532,14 @@ def export(
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
     url: Url = DEFAULT_URL,
     token: TokenOpt = "",
+    as_json: JsonOpt = False,
 ) -> None:
-    """Export a report with numbered paragraphs (or, with --amendments, its amendment list)."""
+    """Export a report with numbered paragraphs (or, with --amendments, its amendment list).
+    With --json: the text inside a JSON object; a file format needs --output and is named."""
+    if as_json and output is None and (amendments or format in FILE_FORMATS):
+        _fail(
+            "cli-usage", "Invalid command line", "--json with a file format needs --output", code=2
+        )
     with _client(url, token) as client:
         if amendments or format in FILE_FORMATS:
             data = (
@@ -548,12 +555,17 @@ def export(
                 sys.stdout.flush()
             else:
                 output.write_bytes(data)
+            if as_json:
+                _print_json({"report_id": report, "format": format, "output": str(output)})
             return
         text = client.export(report, format=format, milestone=milestone)
-    if output is None:
-        sys.stdout.write(text)
-    else:
+    if output is not None:
         output.write_text(text, encoding="utf-8")
+    if as_json:
+        answer: dict[str, Any] = {"report_id": report, "format": format, "milestone": milestone}
+        _print_json(answer | ({"output": str(output)} if output else {"text": text}))
+    elif output is None:
+        sys.stdout.write(text)
 
 
 FILE_FORMATS = frozenset({"akn", "docx", "pdf"})
@@ -609,8 +621,7 @@ def amend(
 ) -> None:
     """Propose an amendment: from a file with the new text, or --replace OLD --with NEW."""
     if (file is None) == (replace is None):
-        typer.echo("error: give either --file or --replace/--with", err=True)
-        raise typer.Exit(2)
+        _fail("cli-usage", "Invalid command line", "give either --file or --replace/--with", code=2)
     text = None if file is None else file.read_text(encoding="utf-8")
     from app.bulk import EntryError
 
@@ -627,8 +638,7 @@ def amend(
                 paragraph=paragraph,
             )
         except EntryError as error:
-            typer.echo(f"error: {error}", err=True)
-            raise typer.Exit(2) from None
+            _fail("invalid-entry", "The change does not identify one place", str(error), code=2)
         amendment = client.propose(
             section,
             base_version=number,
@@ -662,8 +672,7 @@ def amend_bulk(
     try:
         entries = load(file)
     except (EntryError, ValueError) as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(2) from None
+        _fail("invalid-file", "The amendments file cannot be read", str(error), code=2)
     results: list[dict[str, Any]] = []
     failed = 0
     with (
@@ -835,18 +844,29 @@ def draft(
     amendment: AmendmentArg,
     url: Url = DEFAULT_URL,
     token: TokenOpt = "",
+    as_json: JsonOpt = False,
 ) -> None:
     """Live drafting in the terminal: reshape the wording of the amendment on the floor.
-    Each revision names the one you saw; if someone typed first, you are shown theirs."""
+    Each revision names the one you saw; if someone typed first, you are shown theirs.
+    With --json, each answer is one JSON object per line (the amendment, or a problem)."""
     from app.client import ProblemError
 
     marks = {"equal": "{}", "delete": "[-{}-]", "insert": "{{+{}+}}"}
+
+    def say(value: Any, human: str) -> None:
+        if as_json:
+            typer.echo(json.dumps(value, ensure_ascii=False))
+        else:
+            typer.echo(human)
+
     with _client(url, token) as client:
         current = client.get_amendment(amendment)
-        typer.echo(
-            f"amendment {current.id}, revision {current.draft_revision}: {current.instruction}"
+        say(
+            current.model_dump(mode="json"),
+            f"amendment {current.id}, revision {current.draft_revision}: {current.instruction}",
         )
-        typer.echo(DRAFT_HELP)
+        if not as_json:
+            typer.echo(DRAFT_HELP)
         for raw in sys.stdin:
             line = raw.strip()
             if not line:
@@ -856,11 +876,17 @@ def draft(
                 if command in ("quit", "exit"):
                     break
                 if command == "show":
-                    typer.echo(client.get_amendment(amendment).proposed_text)
+                    shown = client.get_amendment(amendment)
+                    say(shown.model_dump(mode="json"), shown.proposed_text)
                 elif command == "diff":
                     preview = client.preview(amendment)
-                    typer.echo(client.get_amendment(amendment).instruction)
-                    typer.echo("".join(marks[o.op].format(o.text) for o in preview.ops))
+                    instruction = client.get_amendment(amendment).instruction
+                    say(
+                        preview.model_dump(mode="json") | {"instruction": instruction},
+                        instruction
+                        + "\n"
+                        + "".join(marks[o.op].format(o.text) for o in preview.ops),
+                    )
                 elif command in ("replace", "set"):
                     wording = client.get_amendment(amendment).proposed_text
                     if command == "set":
@@ -868,17 +894,26 @@ def draft(
                     else:
                         old, sep, replacement = rest.partition(" => ")
                         if not sep or wording.count(old) != 1:
-                            typer.echo(
-                                "error: OLD must occur exactly once in the wording", err=True
-                            )
+                            detail = "OLD must occur exactly once in the wording"
+                            if as_json:
+                                say({"title": "Invalid command", "detail": detail}, "")
+                            else:
+                                typer.echo(f"error: {detail}", err=True)
                             continue
                         new = wording.replace(old, replacement, 1)
                     current = client.revise_draft(amendment, text=new)
-                    typer.echo(f"revision {current.draft_revision}: {current.instruction}")
-                else:
+                    say(
+                        current.model_dump(mode="json"),
+                        f"revision {current.draft_revision}: {current.instruction}",
+                    )
+                elif not as_json:
                     typer.echo(DRAFT_HELP)
             except ProblemError as problem:
-                if problem.status == 412:
+                if problem.status == 0:
+                    raise
+                if as_json:
+                    say(problem.problem, "")
+                elif problem.status == 412:
                     typer.echo("someone revised first; now on the wall:", err=True)
                     typer.echo(client.get_amendment(amendment).proposed_text, err=True)
                 else:
@@ -940,17 +975,24 @@ def verify_certificate(
     ] = None,
     url: Url = DEFAULT_URL,
     token: TokenOpt = "",
+    as_json: JsonOpt = False,
 ) -> None:
     """Check an adoption certificate against the server and against an exported copy."""
     import hashlib
 
-    certificate = json.loads(file.read_text(encoding="utf-8"))
-    certificate = certificate.get("certificate", certificate)
-    report_id = int(certificate["report_id"])
+    try:
+        certificate = json.loads(file.read_text(encoding="utf-8"))
+        certificate = certificate.get("certificate", certificate)
+        report_id = int(certificate["report_id"])
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        _fail("invalid-file", "Not a certificate", f"{file}: {error!r}", code=2)
     failures: list[str] = []
+    checks: list[dict[str, Any]] = []
 
     def check(ok: bool, what: str) -> None:
-        typer.echo(f"{'ok  ' if ok else 'FAIL'} {what}")
+        checks.append({"ok": ok, "check": what})
+        if not as_json:
+            typer.echo(f"{'ok  ' if ok else 'FAIL'} {what}")
         if not ok:
             failures.append(what)
 
@@ -983,6 +1025,11 @@ def verify_certificate(
     if export_file is not None:
         local = export_file.read_text(encoding="utf-8")
         check(digest(local) == certificate["report_sha256"], f"{export_file} matches report_sha256")
+    if as_json:
+        _print_json({"verified": not failures, "report_id": report_id, "checks": checks})
+        if failures:
+            raise typer.Exit(1)
+        return
     if failures:
         typer.echo(f"certificate NOT verified: {len(failures)} check(s) failed", err=True)
         raise typer.Exit(1)
@@ -1029,13 +1076,17 @@ def main() -> None:
     _json_output = True
     try:
         code = cli(standalone_mode=False)
-    except click.ClickException as error:
+    except typer.TyperException as error:  # click's usage errors (typer ships its own click)
+        format_message = getattr(error, "format_message", None)
+        message = format_message() if callable(format_message) else str(error)
         try:
-            _fail("cli-usage", "Invalid command line", error.format_message(), code=error.exit_code)
+            _fail("cli-usage", "Invalid command line", message, code=getattr(error, "exit_code", 2))
         except typer.Exit as done:
             sys.exit(done.exit_code)
-    except click.exceptions.Abort:
+    except typer.Abort:
         sys.exit(1)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
     sys.exit(code if isinstance(code, int) else 0)
 
 

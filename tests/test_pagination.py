@@ -213,3 +213,19 @@ def test_limit_is_bounded(client: TestClient) -> None:
         )
         assert response.status_code == 422, limit
     assert client.get("/v1/groups?limit=abc", headers=ADMIN).status_code == 422
+
+
+def test_a_replayed_201_says_where_and_which_version_as_the_first_did(client: TestClient) -> None:
+    room = make_room(client)
+    headers = {**room.secretariat.headers, "Idempotency-Key": "replay-location"}
+    path = f"/v1/groups/{room.group_id}/reports"
+    first = client.post(path, json={"title": "Once"}, headers=headers)
+    again = client.post(path, json={"title": "Once"}, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.headers["idempotent-replayed"] == "true"
+    assert (
+        again.headers["location"]
+        == first.headers["location"]
+        == f"/v1/reports/{first.json()['id']}"
+    )
+    assert again.headers["etag"] == first.headers["etag"]
