@@ -1,8 +1,8 @@
 """stream tickets; replayed answers keep their Location and ETag
 
 Revision ID: 5d1c0e7a9b42
-Revises: 733a75e358fe
-Create Date: 2026-11-28 08:00:00
+Revises: 5c1d2e3f4a5b
+Create Date: 2026-11-28 08:30:00
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from alembic import op
 import app.db
 
 revision = '5d1c0e7a9b42'
-down_revision = '733a75e358fe'
+down_revision = '5c1d2e3f4a5b'
 branch_labels = None
 depends_on = None
 
