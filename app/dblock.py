@@ -6,6 +6,10 @@ did it). So every migration runs under one lock per database: a file lock next t
 file, a session advisory lock on PostgreSQL. Every serving process holds a shared lock for its
 lifetime, which `plenary db restore` must be able to take exclusively: a restore under a
 running server would swap the data beneath it.
+
+On SQLite both are flocks on files of their own next to the database, never on the database
+file itself: closing any descriptor of that file drops every POSIX lock SQLite holds on it in
+this process, which corrupts its locking (a "disk I/O error" at best).
 """
 
 from __future__ import annotations
@@ -55,13 +59,17 @@ def database_exists(url: str) -> bool:
     return path is None or (path.is_file() and path.stat().st_size > 0)
 
 
+def _lock_file(database: Path, purpose: str) -> int:
+    database.parent.mkdir(parents=True, exist_ok=True)
+    return os.open(f"{database}.{purpose}-lock", os.O_RDWR | os.O_CREAT, 0o600)
+
+
 @contextmanager
 def migration_lock(url: str) -> Iterator[None]:
     """Held while migrating; a second migrator waits, then finds the database at head."""
     path = sqlite_file(url)
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(f"{path}.migrate-lock", os.O_RDWR | os.O_CREAT, 0o600)
+        fd = _lock_file(path, "migrate")
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield
@@ -94,9 +102,7 @@ class ServingMark:
         self._engine: Any = None
         path = sqlite_file(url)
         if path is not None:
-            # flock on the database file itself: it is independent of SQLite's own (fcntl)
-            # locks, and leaves no other file behind.
-            self._fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o600)
+            self._fd = _lock_file(path, "serve")
             fcntl.flock(self._fd, fcntl.LOCK_SH)
         elif url.startswith("postgresql"):
             self._engine = create_engine(url, poolclass=pool.NullPool)
@@ -122,10 +128,7 @@ def exclusive_use(url: str) -> Iterator[None]:
     busy = DatabaseInUse(f"a server is serving {describe(url)}: stop it first")
     path = sqlite_file(url)
     if path is not None:
-        if not path.exists():
-            yield
-            return
-        fd = os.open(path, os.O_RDONLY)
+        fd = _lock_file(path, "serve")
         try:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
