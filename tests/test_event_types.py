@@ -17,7 +17,19 @@ from tests.factories import ADMIN, matched, ok
 from tests.test_pagination import furnish
 
 APP = Path(__file__).resolve().parent.parent / "app"
-KINDS = ("report", "section", "version", "milestone", "meeting", "floor", "amendment", "consent")
+KINDS = (
+    "report",
+    "section",
+    "version",
+    "milestone",
+    "meeting",
+    "floor",
+    "amendment",
+    "consent",
+    "consultation",
+    "comment",
+    "participant",
+)
 
 
 def recorded_types() -> set[str]:
@@ -111,7 +123,8 @@ def test_recorded_payloads_have_exactly_the_declared_keys(client: TestClient) ->
     seen = set()
     for event in events:
         typed = adapter.validate_python(event)
-        declared = set(type(typed.payload).model_fields)
+        fields = type(typed.payload).model_fields
+        declared = {f.alias or name for name, f in fields.items()}
         assert set(event["payload"]) <= declared, (event["type"], set(event["payload"]) - declared)
         seen.add(event["type"])
     assert {

@@ -10,8 +10,8 @@ from app.db import SessionDep, utcnow
 from app.events.models import Event
 from app.events.schemas import ChainReport, EventPage, EventRead, StreamTicketCreated
 from app.events.service import head_hash, verify_chain
-from app.events.views import event_fields
 from app.events.tickets import issue_ticket
+from app.events.views import event_fields
 from app.idempotency import IdempotentRoute
 from app.pagination import DEFAULT_PAGE, cut, link_next
 from app.reports import service as reports

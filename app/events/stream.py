@@ -17,8 +17,8 @@ from app.db import utcnow
 from app.errors import BadRequest
 from app.events.broker import Broker, StoredEvent
 from app.events.models import Event
-from app.events.views import event_fields
 from app.events.tickets import redeem_ticket
+from app.events.views import event_fields
 from app.reports import service as reports
 from app.schemas import IdPath
 

@@ -140,6 +140,79 @@ class ConsentAnsweredPayload(Payload):
     reason: str = Field(description="An objection's reason; empty for a consent")
 
 
+class ConsultationOpenedPayload(Payload):
+    consultation_id: int
+    milestone_id: int
+    title: str
+    opens_at: datetime
+    closes_at: datetime
+    audiences: list[str]
+    section_ids: list[int] | None = Field(description="The sections open to comment (all: null)")
+    moderated: bool
+
+
+class ConsultationInvitedPayload(Payload):
+    consultation_id: int
+    category: str
+
+
+class ConsultationClosedPayload(Payload):
+    consultation_id: int
+    closes_at: datetime
+    comments: int = Field(description="Comments published when it closed")
+
+
+class CommentSubmittedPayload(Payload):
+    consultation_id: int
+    comment_id: int
+    origin: str
+    scope: str
+    section_id: int | None
+    paragraph: int | None
+    visibility: str
+
+
+class CommentModeratedPayload(Payload):
+    consultation_id: int
+    comment_id: int
+    visibility: str
+
+
+class CommentRepliedPayload(Payload):
+    consultation_id: int
+    comment_id: int
+    reply_to: int
+
+
+class CommentResolvedPayload(Payload):
+    consultation_id: int
+    comment_id: int
+
+
+class CommentDisposedPayload(Payload):
+    consultation_id: int
+    comment_id: int
+    disposition: str
+    response: str
+
+
+class CommentAmendmentProposedPayload(Payload):
+    consultation_id: int
+    comment_id: int
+    amendment_id: int
+
+
+class RoleChangedPayload(Payload):
+    """No participant is named: roster events are public."""
+
+    from_: str = Field(alias="from")
+    to: str
+
+
+class ParticipantActivityPayload(Payload):
+    role: str
+
+
 EVENT_PAYLOADS: dict[str, type[Payload]] = {
     "report.created": ReportCreatedPayload,
     "report.imported": ReportImportedPayload,
@@ -170,6 +243,18 @@ EVENT_PAYLOADS: dict[str, type[Payload]] = {
     "consent.opened": ConsentOpenedPayload,
     "consent.consent": ConsentAnsweredPayload,
     "consent.object": ConsentAnsweredPayload,
+    "consultation.opened": ConsultationOpenedPayload,
+    "consultation.invited": ConsultationInvitedPayload,
+    "consultation.closed": ConsultationClosedPayload,
+    "comment.submitted": CommentSubmittedPayload,
+    "comment.moderated": CommentModeratedPayload,
+    "comment.replied": CommentRepliedPayload,
+    "comment.resolved": CommentResolvedPayload,
+    "comment.disposed": CommentDisposedPayload,
+    "comment.amendment_proposed": CommentAmendmentProposedPayload,
+    "participant.role_changed": RoleChangedPayload,
+    "participant.deactivated": ParticipantActivityPayload,
+    "participant.reactivated": ParticipantActivityPayload,
 }
 
 

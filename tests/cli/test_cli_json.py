@@ -17,6 +17,7 @@ import typer
 from app.cli import cli
 from app.client import PlenaryClient, ProblemError
 from tests.conftest import ADMIN_TOKEN
+from tests.factories import enrol
 from tests.server import LiveServer, free_port, live_server
 
 
@@ -118,7 +119,7 @@ def test_usage_errors_under_json_are_problems_too(tmp_path: Path) -> None:
 def test_export_and_draft_answer_json(server: LiveServer) -> None:
     with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
         group = admin.create_group("Json group")
-        secretariat = admin.add_participant(group.id, name="Sec", role="secretariat").token.token
+        secretariat = enrol(admin, group.id, name="Sec", role="secretariat")
     with PlenaryClient(server.url, secretariat) as client:
         report = client.import_report(group.id, "# I. Text\n\nThe text.")
     exported = plenary("export", str(report.id), "--json", env=server.env(secretariat))

@@ -17,6 +17,7 @@ import pytest
 from app.client import PlenaryClient
 from tests.browser import FLAGS, chromium_or_skip
 from tests.conftest import ADMIN_TOKEN
+from tests.factories import enrol
 from tests.server import LiveServer, free_port, live_server
 
 PAGE = Path(__file__).resolve().parent / "frontend"
@@ -60,8 +61,8 @@ def test_a_page_on_another_origin_reads_writes_and_follows_live(
 
     with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
         group = admin.create_group("WGIG")
-        chair = admin.add_participant(group.id, name="Chair", role="chair").token.token
-        secretariat = admin.add_participant(group.id, name="Sec", role="secretariat").token.token
+        chair = enrol(admin, group.id, name="Chair", role="chair")
+        secretariat = enrol(admin, group.id, name="Sec", role="secretariat")
     with PlenaryClient(server.url, secretariat) as sec:
         report = sec.import_report(group.id, f"# I. Forum\n\n{TEXT}", title="Report of the WGIG")
     section_id = report.outline[0].id

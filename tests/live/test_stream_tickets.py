@@ -11,6 +11,7 @@ import pytest
 
 from app.client import PlenaryClient
 from tests.conftest import ADMIN_TOKEN
+from tests.factories import enrol, enrolled
 from tests.server import LiveServer, live_server
 from tests.sse import messages, take
 
@@ -44,17 +45,17 @@ def bearer(token: str) -> dict[str, str]:
 def setting(server: LiveServer) -> Setting:
     with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
         group = admin.create_group(f"Ticket group {next(_names)}")
-        secretariat = admin.add_participant(group.id, name="Ms Secretariat", role="secretariat")
-        observer = admin.add_participant(group.id, name="Mr Observer", role="observer")
-    with PlenaryClient(server.url, secretariat.token.token) as client:
+        secretariat = enrolled(admin, group.id, name="Ms Secretariat", role="secretariat")
+        observer = enrolled(admin, group.id, name="Mr Observer", role="observer")
+    with PlenaryClient(server.url, secretariat.token) as client:
         report = client.import_report(group.id, "# I. Text\n\nVersion 1.")
     return Setting(
         url=server.url,
         group_id=group.id,
         report_id=report.id,
         section_id=report.outline[0].id,
-        secretariat=secretariat.token.token,
-        observer=observer.token.token,
+        secretariat=secretariat.token,
+        observer=observer.token,
         secretariat_id=secretariat.id,
     )
 
@@ -125,8 +126,8 @@ def test_asking_for_a_ticket_needs_a_token_that_may_read_the_report(setting: Set
     assert httpx.post(path, timeout=10).status_code == 401
     with PlenaryClient(s.url, ADMIN_TOKEN) as admin:
         stranger_group = admin.create_group(f"Strangers {next(_names)}")
-        stranger = admin.add_participant(stranger_group.id, name="Stranger", role="member")
-    assert new_ticket(s, stranger.token.token).status_code == 404
+        stranger = enrol(admin, stranger_group.id, name="Stranger", role="member")
+    assert new_ticket(s, stranger).status_code == 404
 
 
 def test_a_revoked_token_spoils_its_tickets(setting: Setting) -> None:

@@ -1,8 +1,8 @@
 """stream tickets; replayed answers keep their Location and ETag
 
 Revision ID: 5d1c0e7a9b42
-Revises: 5c1d2e3f4a5b
-Create Date: 2026-11-28 08:30:00
+Revises: 741bbd655afc
+Create Date: 2026-11-28 09:00:00
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from alembic import op
 import app.db
 
 revision = '5d1c0e7a9b42'
-down_revision = '5c1d2e3f4a5b'
+down_revision = '741bbd655afc'
 branch_labels = None
 depends_on = None
 
