@@ -5,8 +5,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    PLENARY_DATABASE_URL=sqlite:////data/plenary.db \
-    PLENARY_MIGRATIONS_DIR=/srv/plenary/migrations
+    PLENARY_DATABASE_URL=sqlite:////data/plenary.db
 
 RUN groupadd --system plenary && useradd --system --gid plenary --home-dir /srv/plenary plenary \
     && mkdir -p /data /srv/plenary && chown plenary:plenary /data
@@ -16,8 +15,8 @@ WORKDIR /srv/plenary
 COPY pyproject.toml README.md constraints.txt ./
 RUN mkdir app && touch app/__init__.py && pip install -c constraints.txt . \
     && pip uninstall -y plenary && rm -rf app build
+# The migrations ship inside the package (app/migrations).
 COPY app ./app
-COPY migrations ./migrations
 COPY alembic.ini ./
 RUN pip install --no-deps . && rm -rf build
 

@@ -105,6 +105,26 @@ def resolve_token(session: Session, secret: str, settings: Settings) -> Principa
     return Principal(token_id=token_id, participant=participant)
 
 
+def principal_of_token(session: Session, token_id: int | None) -> Principal | None:
+    """The caller a stored token id stands for (None: the site-admin token of the settings),
+    or None once the token is revoked."""
+    if token_id is None:
+        return Principal(token_id=None, participant=None)
+    row = session.execute(
+        select(Token.is_admin, Participant)
+        .outerjoin(Participant, Participant.id == Token.participant_id)
+        .where(Token.id == token_id, Token.revoked_at.is_(None))
+    ).first()
+    if row is None:
+        return None
+    is_admin, participant = row
+    if is_admin:
+        return Principal(token_id=token_id, participant=None)
+    if participant is None:
+        return None
+    return Principal(token_id=token_id, participant=participant)
+
+
 def principal_from_header(
     session: Session, authorization: str | None, settings: Settings
 ) -> Principal | None:

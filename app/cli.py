@@ -7,12 +7,13 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 from app.config import get_settings
 from app.consultations.cli import consult_cli
+from app.errors import PROBLEM_TYPE_PREFIX
 
 if TYPE_CHECKING:
     from app.amendments.schemas import AmendmentRead
@@ -28,6 +29,66 @@ cli.add_typer(db_cli, name="db")
 cli.add_typer(admin_cli, name="admin")
 cli.add_typer(consult_cli, name="consult")
 
+# --json anywhere on the command line: output, errors included, is JSON on stdout.
+_json_output = False
+
+
+def _json_flag(value: bool) -> bool:
+    global _json_output
+    _json_output = _json_output or value
+    return value
+
+
+JsonOpt = Annotated[
+    bool,
+    typer.Option(
+        "--json",
+        help="Machine-readable output; errors are problem+json on stdout.",
+        callback=_json_flag,
+        is_eager=True,
+    ),
+]
+
+
+def _fail(
+    slug: str, title: str, detail: str, *, code: int, status: int | None = None, **extra: Any
+) -> NoReturn:
+    """Say what went wrong and exit with `code`: under --json an RFC 9457 problem on stdout,
+    otherwise `error: ...` on stderr."""
+    problem: dict[str, Any] = {"type": PROBLEM_TYPE_PREFIX + slug, "title": title}
+    if status is not None:
+        problem["status"] = status
+    _fail_with(problem | {"detail": detail, **extra}, code=code, text=detail)
+
+
+def _fail_with(problem: dict[str, Any], *, code: int, text: str) -> NoReturn:
+    if _json_output:
+        typer.echo(json.dumps({**problem, "exit_code": code}, indent=2, ensure_ascii=False))
+    else:
+        typer.echo(f"error: {text}", err=True)
+    raise typer.Exit(code)
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _require_database(url: str, create: bool) -> None:
+    """Connecting to a SQLite path creates an empty database there: a command run in the
+    wrong directory would silently use it. Only `--create` (or a serving server) may."""
+    from app.dblock import database_exists, describe
+
+    if create or database_exists(url):
+        return
+    _fail(
+        "no-database",
+        "No database there",
+        f"no database at {describe(url)}. Run this where the server runs, set "
+        "PLENARY_DATABASE_URL to the server's database, or pass --create to start a new one.",
+        code=2,
+        database=describe(url),
+    )
+
 
 @cli.command()
 def serve(
@@ -41,8 +102,9 @@ def serve(
             "a meeting with an amendment on the floor."
         ),
     ] = False,
+    as_json: JsonOpt = False,
 ) -> None:
-    """Apply migrations, then serve the API with uvicorn."""
+    """Apply migrations, then serve the API with uvicorn (creates the database if needed)."""
     import os
 
     import uvicorn
@@ -60,13 +122,19 @@ def serve(
         # Each worker would keep its own read cache, blind to the others' writes.
         os.environ["PLENARY_READ_CACHE"] = "false"
         get_settings.cache_clear()
+    from app.dblock import describe
+
     settings = get_settings()
     upgrade(settings)
     if demo:
-        _print_demo(settings.database_url, host, port)
-    typer.echo(
-        f"plenary: database {settings.database_url} at head; serving on http://{host}:{port}"
-    )
+        _print_demo(settings.database_url, host, port, as_json)
+    if as_json:
+        _print_json({"database": describe(settings.database_url), "url": f"http://{host}:{port}"})
+    else:
+        typer.echo(
+            f"plenary: database {describe(settings.database_url)} at head; "
+            f"serving on http://{host}:{port}"
+        )
     uvicorn.run(
         "app.main:create_app",
         factory=True,
@@ -78,7 +146,7 @@ def serve(
     )
 
 
-def _print_demo(database_url: str, host: str, port: int) -> None:
+def _print_demo(database_url: str, host: str, port: int, as_json: bool) -> None:
     from app.db import Database
     from app.demo import seed
 
@@ -86,6 +154,16 @@ def _print_demo(database_url: str, host: str, port: int) -> None:
     room = seed(database)
     database.dispose()
     base = f"http://{host}:{port}"
+    if as_json:
+        _print_json(
+            {
+                "url": base,
+                "report_id": room.report_id,
+                "amendment_id": room.amendment_id,
+                "tokens": room.tokens,
+            }
+        )
+        return
     typer.echo("plenary demo room: the WGIG history as a report, 40 voting members, a meeting in")
     typer.echo(f"session and amendment {room.amendment_id} on the floor. Tokens (shown once):")
     for name in (
@@ -102,37 +180,68 @@ def _print_demo(database_url: str, host: str, port: int) -> None:
     typer.echo(f"Try: PLENARY_TOKEN={room.tokens['The Chair']} plenary amendments {room.report_id}")
 
 
+CreateOpt = Annotated[
+    bool, typer.Option("--create", help="Create the database if there is none at that path.")
+]
+
+
 @db_cli.command("upgrade")
-def db_upgrade(revision: str = "head") -> None:
-    """Apply migrations up to REVISION (default: head)."""
+def db_upgrade(revision: str = "head", as_json: JsonOpt = False) -> None:
+    """Apply migrations up to REVISION (default: head); creates the database if needed."""
+    from app.dblock import describe
     from app.migrate import upgrade
 
-    upgrade(get_settings(), revision)
-    typer.echo(f"database at {revision}")
+    settings = get_settings()
+    upgrade(settings, revision)
+    if as_json:
+        _print_json({"database": describe(settings.database_url), "revision": revision})
+    else:
+        typer.echo(f"database {describe(settings.database_url)} at {revision}")
 
 
 @db_cli.command("downgrade")
-def db_downgrade(revision: str) -> None:
+def db_downgrade(revision: str, as_json: JsonOpt = False) -> None:
     """Revert migrations down to REVISION ('base' reverts all)."""
+    from app.dblock import describe
     from app.migrate import downgrade
 
-    downgrade(get_settings(), revision)
-    typer.echo(f"database at {revision}")
+    settings = get_settings()
+    _require_database(settings.database_url, False)
+    downgrade(settings, revision)
+    if as_json:
+        _print_json({"database": describe(settings.database_url), "revision": revision})
+    else:
+        typer.echo(f"database {describe(settings.database_url)} at {revision}")
 
 
 @db_cli.command("backup")
-def db_backup(target: Annotated[Path, typer.Argument(help="Where to write the copy")]) -> None:
+def db_backup(
+    target: Annotated[Path, typer.Argument(help="Where to write the copy")],
+    as_json: JsonOpt = False,
+) -> None:
     """A consistent online copy while the server runs (SQLite backup API, or pg_dump)."""
     from app.backup import BackupError, backup
+    from app.dblock import describe
 
+    url = get_settings().database_url
+    _require_database(url, False)
     try:
-        result = backup(get_settings().database_url, target)
+        result = backup(url, target)
     except BackupError as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(1) from None
-    typer.echo(f"backup written to {result.path}: {result.integrity}")
-    for name, count in sorted(result.tables.items()):
-        typer.echo(f"  {name:<24} {count:>8}")
+        _fail("backup-failed", "Backup failed", str(error), code=1, database=describe(url))
+    if as_json:
+        _print_json(
+            {
+                "database": describe(url),
+                "path": str(result.path),
+                "integrity": result.integrity,
+                "tables": result.tables,
+            }
+        )
+    else:
+        typer.echo(f"backup of {describe(url)} written to {result.path}: {result.integrity}")
+        for name, count in sorted(result.tables.items()):
+            typer.echo(f"  {name:<24} {count:>8}")
     if result.integrity not in ("ok", "pg_dump ok"):
         raise typer.Exit(1)
 
@@ -141,19 +250,26 @@ def db_backup(target: Annotated[Path, typer.Argument(help="Where to write the co
 def db_restore(
     source: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A backup")],
     yes: Annotated[bool, typer.Option("--yes", help="Replace the database without asking")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
-    """Replace the database with a backup (stop the server first)."""
+    """Replace the database with a backup. Refused while a server is serving it."""
     from app.backup import BackupError, restore
+    from app.dblock import DatabaseInUse, describe, exclusive_use
 
     url = get_settings().database_url
     if not yes:
-        typer.confirm(f"Replace {url} with {source}?", abort=True)
+        typer.confirm(f"Replace {describe(url)} with {source}?", abort=True)
     try:
-        restore(url, source)
+        with exclusive_use(url):
+            restore(url, source)
+    except DatabaseInUse as error:
+        _fail("database-in-use", "A server is serving this database", str(error), code=1)
     except BackupError as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(1) from None
-    typer.echo(f"restored {source} into {url}")
+        _fail("restore-failed", "Restore failed", str(error), code=1, database=describe(url))
+    if as_json:
+        _print_json({"database": describe(url), "restored_from": str(source)})
+    else:
+        typer.echo(f"restored {source} into {describe(url)}")
 
 
 @cli.command()
@@ -161,8 +277,9 @@ def openapi(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
     ] = None,
+    as_json: JsonOpt = False,
 ) -> None:
-    """Print (or write) the OpenAPI document generated from the app."""
+    """Print (or write) the OpenAPI document generated from the app (JSON either way)."""
     from app.main import create_app
 
     text = json.dumps(create_app().openapi(), indent=2, sort_keys=False) + "\n"
@@ -176,26 +293,34 @@ def openapi(
 @admin_cli.command("token")
 def admin_token(
     label: Annotated[str, typer.Option(help="A note to recognise it.")] = "admin",
+    create: CreateOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
-    """Create a site-admin token and print it once (migrates the database first)."""
+    """Create a site-admin token in the database and print it once (migrating it first, safe
+    while a server starts). The token alone goes to stdout; the database is named on stderr."""
     from app.db import Database
+    from app.dblock import describe
     from app.groups.service import issue_token
     from app.migrate import upgrade
 
     settings = get_settings()
+    _require_database(settings.database_url, create)
     upgrade(settings)
     database = Database(settings.database_url)
     with database.session() as session:
         _token, secret = issue_token(session, participant=None, label=label)
     database.dispose()
-    typer.echo(secret)
+    if as_json:
+        _print_json({"token": secret, "database": describe(settings.database_url)})
+    else:
+        typer.echo(f"site-admin token for {describe(settings.database_url)}:", err=True)
+        typer.echo(secret)
 
 
 # --- commands that talk to a server --------------------------------------------------
 
 Url = Annotated[str, typer.Option(envvar="PLENARY_URL", help="Server URL.")]
 TokenOpt = Annotated[str, typer.Option(envvar="PLENARY_TOKEN", help="Bearer token.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 DEFAULT_URL = "http://127.0.0.1:8000"
 
 
@@ -207,9 +332,8 @@ def _client(url: str, token: str) -> Iterator[PlenaryClient]:
     try:
         yield client
     except ProblemError as problem:
-        typer.echo(f"error: {problem}", err=True)
         code = 3 if problem.status == 0 else 5 if problem.status >= 500 else 4
-        raise typer.Exit(code) from None
+        _fail_with(problem.problem, code=code, text=str(problem))
     finally:
         client.close()
 
@@ -408,8 +532,14 @@ def export(
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
     url: Url = DEFAULT_URL,
     token: TokenOpt = "",
+    as_json: JsonOpt = False,
 ) -> None:
-    """Export a report with numbered paragraphs (or, with --amendments, its amendment list)."""
+    """Export a report with numbered paragraphs (or, with --amendments, its amendment list).
+    With --json: the text inside a JSON object; a file format needs --output and is named."""
+    if as_json and output is None and (amendments or format in FILE_FORMATS):
+        _fail(
+            "cli-usage", "Invalid command line", "--json with a file format needs --output", code=2
+        )
     with _client(url, token) as client:
         if amendments or format in FILE_FORMATS:
             data = (
@@ -425,12 +555,17 @@ def export(
                 sys.stdout.flush()
             else:
                 output.write_bytes(data)
+            if as_json:
+                _print_json({"report_id": report, "format": format, "output": str(output)})
             return
         text = client.export(report, format=format, milestone=milestone)
-    if output is None:
-        sys.stdout.write(text)
-    else:
+    if output is not None:
         output.write_text(text, encoding="utf-8")
+    if as_json:
+        answer: dict[str, Any] = {"report_id": report, "format": format, "milestone": milestone}
+        _print_json(answer | ({"output": str(output)} if output else {"text": text}))
+    elif output is None:
+        sys.stdout.write(text)
 
 
 FILE_FORMATS = frozenset({"akn", "docx", "pdf"})
@@ -486,8 +621,7 @@ def amend(
 ) -> None:
     """Propose an amendment: from a file with the new text, or --replace OLD --with NEW."""
     if (file is None) == (replace is None):
-        typer.echo("error: give either --file or --replace/--with", err=True)
-        raise typer.Exit(2)
+        _fail("cli-usage", "Invalid command line", "give either --file or --replace/--with", code=2)
     text = None if file is None else file.read_text(encoding="utf-8")
     from app.bulk import EntryError
 
@@ -504,8 +638,7 @@ def amend(
                 paragraph=paragraph,
             )
         except EntryError as error:
-            typer.echo(f"error: {error}", err=True)
-            raise typer.Exit(2) from None
+            _fail("invalid-entry", "The change does not identify one place", str(error), code=2)
         amendment = client.propose(
             section,
             base_version=number,
@@ -539,8 +672,7 @@ def amend_bulk(
     try:
         entries = load(file)
     except (EntryError, ValueError) as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(2) from None
+        _fail("invalid-file", "The amendments file cannot be read", str(error), code=2)
     results: list[dict[str, Any]] = []
     failed = 0
     with (
@@ -712,18 +844,29 @@ def draft(
     amendment: AmendmentArg,
     url: Url = DEFAULT_URL,
     token: TokenOpt = "",
+    as_json: JsonOpt = False,
 ) -> None:
     """Live drafting in the terminal: reshape the wording of the amendment on the floor.
-    Each revision names the one you saw; if someone typed first, you are shown theirs."""
+    Each revision names the one you saw; if someone typed first, you are shown theirs.
+    With --json, each answer is one JSON object per line (the amendment, or a problem)."""
     from app.client import ProblemError
 
     marks = {"equal": "{}", "delete": "[-{}-]", "insert": "{{+{}+}}"}
+
+    def say(value: Any, human: str) -> None:
+        if as_json:
+            typer.echo(json.dumps(value, ensure_ascii=False))
+        else:
+            typer.echo(human)
+
     with _client(url, token) as client:
         current = client.get_amendment(amendment)
-        typer.echo(
-            f"amendment {current.id}, revision {current.draft_revision}: {current.instruction}"
+        say(
+            current.model_dump(mode="json"),
+            f"amendment {current.id}, revision {current.draft_revision}: {current.instruction}",
         )
-        typer.echo(DRAFT_HELP)
+        if not as_json:
+            typer.echo(DRAFT_HELP)
         for raw in sys.stdin:
             line = raw.strip()
             if not line:
@@ -733,11 +876,17 @@ def draft(
                 if command in ("quit", "exit"):
                     break
                 if command == "show":
-                    typer.echo(client.get_amendment(amendment).proposed_text)
+                    shown = client.get_amendment(amendment)
+                    say(shown.model_dump(mode="json"), shown.proposed_text)
                 elif command == "diff":
                     preview = client.preview(amendment)
-                    typer.echo(client.get_amendment(amendment).instruction)
-                    typer.echo("".join(marks[o.op].format(o.text) for o in preview.ops))
+                    instruction = client.get_amendment(amendment).instruction
+                    say(
+                        preview.model_dump(mode="json") | {"instruction": instruction},
+                        instruction
+                        + "\n"
+                        + "".join(marks[o.op].format(o.text) for o in preview.ops),
+                    )
                 elif command in ("replace", "set"):
                     wording = client.get_amendment(amendment).proposed_text
                     if command == "set":
@@ -745,17 +894,26 @@ def draft(
                     else:
                         old, sep, replacement = rest.partition(" => ")
                         if not sep or wording.count(old) != 1:
-                            typer.echo(
-                                "error: OLD must occur exactly once in the wording", err=True
-                            )
+                            detail = "OLD must occur exactly once in the wording"
+                            if as_json:
+                                say({"title": "Invalid command", "detail": detail}, "")
+                            else:
+                                typer.echo(f"error: {detail}", err=True)
                             continue
                         new = wording.replace(old, replacement, 1)
                     current = client.revise_draft(amendment, text=new)
-                    typer.echo(f"revision {current.draft_revision}: {current.instruction}")
-                else:
+                    say(
+                        current.model_dump(mode="json"),
+                        f"revision {current.draft_revision}: {current.instruction}",
+                    )
+                elif not as_json:
                     typer.echo(DRAFT_HELP)
             except ProblemError as problem:
-                if problem.status == 412:
+                if problem.status == 0:
+                    raise
+                if as_json:
+                    say(problem.problem, "")
+                elif problem.status == 412:
                     typer.echo("someone revised first; now on the wall:", err=True)
                     typer.echo(client.get_amendment(amendment).proposed_text, err=True)
                 else:
@@ -817,17 +975,24 @@ def verify_certificate(
     ] = None,
     url: Url = DEFAULT_URL,
     token: TokenOpt = "",
+    as_json: JsonOpt = False,
 ) -> None:
     """Check an adoption certificate against the server and against an exported copy."""
     import hashlib
 
-    certificate = json.loads(file.read_text(encoding="utf-8"))
-    certificate = certificate.get("certificate", certificate)
-    report_id = int(certificate["report_id"])
+    try:
+        certificate = json.loads(file.read_text(encoding="utf-8"))
+        certificate = certificate.get("certificate", certificate)
+        report_id = int(certificate["report_id"])
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        _fail("invalid-file", "Not a certificate", f"{file}: {error!r}", code=2)
     failures: list[str] = []
+    checks: list[dict[str, Any]] = []
 
     def check(ok: bool, what: str) -> None:
-        typer.echo(f"{'ok  ' if ok else 'FAIL'} {what}")
+        checks.append({"ok": ok, "check": what})
+        if not as_json:
+            typer.echo(f"{'ok  ' if ok else 'FAIL'} {what}")
         if not ok:
             failures.append(what)
 
@@ -860,6 +1025,11 @@ def verify_certificate(
     if export_file is not None:
         local = export_file.read_text(encoding="utf-8")
         check(digest(local) == certificate["report_sha256"], f"{export_file} matches report_sha256")
+    if as_json:
+        _print_json({"verified": not failures, "report_id": report_id, "checks": checks})
+        if failures:
+            raise typer.Exit(1)
+        return
     if failures:
         typer.echo(f"certificate NOT verified: {len(failures)} check(s) failed", err=True)
         raise typer.Exit(1)
@@ -898,7 +1068,26 @@ def follow(
 
 
 def main() -> None:
-    cli()
+    if "--json" not in sys.argv[1:]:
+        cli()
+        return
+    # Under --json even a usage error is a problem on stdout (click prints it on stderr).
+    global _json_output
+    _json_output = True
+    try:
+        code = cli(standalone_mode=False)
+    except typer.TyperException as error:  # click's usage errors (typer ships its own click)
+        format_message = getattr(error, "format_message", None)
+        message = format_message() if callable(format_message) else str(error)
+        try:
+            _fail("cli-usage", "Invalid command line", message, code=getattr(error, "exit_code", 2))
+        except typer.Exit as done:
+            sys.exit(done.exit_code)
+    except typer.Abort:
+        sys.exit(1)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

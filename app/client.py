@@ -9,7 +9,8 @@
                                    text="New wording.", kind="substantive")
         print(amendment.instruction)
 
-Every error answer is raised as `ProblemError`, carrying the RFC 9457 problem.
+Every error answer is raised as `ProblemError`, carrying the RFC 9457 problem. Lists come
+whole: the client follows the server's pages (`{items, next}`) by itself.
 """
 
 from __future__ import annotations
@@ -31,8 +32,9 @@ from app.amendments.schemas import (
     Preview,
 )
 from app.consultations.client import ConsultationCalls
+from app.errors import PROBLEM_TYPE_PREFIX
 from app.events import chain
-from app.events.schemas import ChainReport, EventPage, EventRead
+from app.events.schemas import ChainReport, EventPage, EventRead, StreamTicketCreated
 from app.groups.schemas import (
     GroupRead,
     InvitationCreated,
@@ -59,6 +61,7 @@ from app.webhooks.schemas import DeliveryRead, WebhookCreated
 M = TypeVar("M", bound=BaseModel)
 RETRY_STATUSES = frozenset({502, 503, 504})
 DOCX_MEDIA = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PAGE_SIZE = 500  # the server's largest page: fewest round trips
 
 
 def _retry_after(response: httpx.Response, ceiling: float = 30.0) -> float:
@@ -87,7 +90,10 @@ class ProblemError(Exception):
         self.type: str = str(problem.get("type", ""))
         self.title: str = str(problem.get("title", ""))
         self.detail: str = str(problem.get("detail", ""))
-        super().__init__(f"{self.status} {self.title}: {self.detail}")
+        if self.status:
+            super().__init__(f"{self.status} {self.title}: {self.detail}")
+        else:  # no answer at all: the detail says why and where
+            super().__init__(f"{self.title}: {self.detail}")
 
 
 def chain_report(events: Iterable[EventRead]) -> ChainReport:
@@ -129,6 +135,7 @@ class PlenaryClient(ConsultationCalls):
             base_url=base_url.rstrip("/"), headers=headers, timeout=timeout, transport=transport
         )
         self.retries = retries
+        self.base_url = base_url.rstrip("/")
         self._etags: dict[str, str] = {}  # resource path -> ETag of our last read
 
     def __enter__(self) -> PlenaryClient:
@@ -167,10 +174,10 @@ class PlenaryClient(ConsultationCalls):
                     method, path, json=json, content=content, params=clean, headers=send_headers
                 )
             except httpx.TransportError as error:
-                if attempt >= self.retries:
-                    raise ProblemError(
-                        {"status": 0, "title": "Connection failed", "detail": str(error)}
-                    ) from error
+                # Refused outright: nothing listens there, and waiting will not change that
+                # soon. Fail at once, naming the address.
+                if attempt >= self.retries or isinstance(error, httpx.ConnectError):
+                    raise self._unreachable(error) from error
             else:
                 if attempt >= self.retries:
                     break
@@ -196,6 +203,20 @@ class PlenaryClient(ConsultationCalls):
             self._etags[path] = tag
         return response
 
+    def _unreachable(self, error: httpx.TransportError) -> ProblemError:
+        refused = isinstance(error, httpx.ConnectError)
+        return ProblemError(
+            {
+                "type": PROBLEM_TYPE_PREFIX + "connection-failed",
+                "title": "Cannot reach the server",
+                "status": 0,
+                "detail": f"{'cannot connect to' if refused else 'no answer from'} "
+                f"{self.base_url} ({error or type(error).__name__}). Is the server running "
+                "there? Set PLENARY_URL (or --url) to its address.",
+                "url": self.base_url,
+            }
+        )
+
     def _guarded(self, resource: str, method: str, path: str, body: Any = None) -> httpx.Response:
         """A write that needs If-Match: send the ETag of our last read of `resource`."""
         if resource not in self._etags:
@@ -219,9 +240,23 @@ class PlenaryClient(ConsultationCalls):
     def _post(self, model: type[M], path: str, body: Any = None, **kwargs: Any) -> M:
         return model.model_validate(self.request("POST", path, json=body or {}, **kwargs).json())
 
+    def _pages(self, model: type[M], path: str, **params: Any) -> Iterator[M]:
+        """Every item of a list, page after page (the cursor is the page's `next`)."""
+        adapter = TypeAdapter(list[model])  # type: ignore[valid-type]
+        params.setdefault("limit", PAGE_SIZE)
+        after = params.pop("after", 0)
+        while True:
+            page = self.request("GET", path, params={**params, "after": after}).json()
+            if isinstance(page, list):  # a list not paged yet (invitations, /me/tokens)
+                yield from adapter.validate_python(page)
+                return
+            yield from adapter.validate_python(page["items"])
+            if page.get("next") is None:
+                return
+            after = page["next"]
+
     def _list(self, model: type[M], path: str, **params: Any) -> list[M]:
-        data = self.request("GET", path, params=params).json()
-        return TypeAdapter(list[model]).validate_python(data)  # type: ignore[valid-type]
+        return list(self._pages(model, path, **params))
 
     # --- groups -------------------------------------------------------------------------
 
@@ -323,7 +358,7 @@ class PlenaryClient(ConsultationCalls):
     def get_version(self, section_id: int, number: int) -> VersionRead:
         return self._get(VersionRead, f"/v1/sections/{section_id}/versions/{number}")
 
-    def list_versions(self, section_id: int, *, after: int = 0, limit: int = 50) -> VersionPage:
+    def list_versions(self, section_id: int, *, after: int = 0, limit: int = 100) -> VersionPage:
         return self._get(
             VersionPage, f"/v1/sections/{section_id}/versions", after=after, limit=limit
         )
@@ -473,7 +508,6 @@ class PlenaryClient(ConsultationCalls):
             status=status,
             section_id=section_id,
             kind=kind,
-            limit=500,
         )
 
     def get_amendment(self, amendment_id: int) -> AmendmentRead:
@@ -627,11 +661,15 @@ class PlenaryClient(ConsultationCalls):
 
     def all_events(self, report_id: int, *, after: int = 0) -> Iterator[EventRead]:
         while True:
-            page = self.events(report_id, after=after, limit=1000)
+            page = self.events(report_id, after=after, limit=PAGE_SIZE)
             yield from page.items
-            if page.next_after is None:
+            if page.next is None:
                 return
-            after = page.next_after
+            after = page.next
+
+    def stream_ticket(self, report_id: int) -> StreamTicketCreated:
+        """A single-use, 60-second ticket for a browser's EventSource (see the README)."""
+        return self._post(StreamTicketCreated, f"/v1/reports/{report_id}/stream-tickets")
 
     def verify_chain(self, report_id: int) -> ChainReport:
         """The server's own recomputation of the chain."""
@@ -655,7 +693,9 @@ class PlenaryClient(ConsultationCalls):
     def follow(
         self, report_id: int, *, last_event_id: int | None = None, reconnect: bool = True
     ) -> Iterator[EventRead]:
-        """Yield the report's events live, resuming after a dropped connection."""
+        """Yield the report's events live, resuming after a dropped connection. A server that
+        refuses the very first connection is an error at once (a wrong URL, not a restart)."""
+        connected = False
         while True:
             headers = {} if last_event_id is None else {"Last-Event-ID": str(last_event_id)}
             try:
@@ -668,6 +708,7 @@ class PlenaryClient(ConsultationCalls):
                     if response.status_code >= 400:
                         response.read()
                         raise ProblemError(response.json())
+                    connected = True
                     data: list[str] = []
                     for line in response.iter_lines():
                         if line.startswith("data:"):
@@ -677,7 +718,9 @@ class PlenaryClient(ConsultationCalls):
                             data = []
                             last_event_id = event.id
                             yield event
-            except httpx.TransportError:
+            except httpx.TransportError as error:
+                if not connected and isinstance(error, httpx.ConnectError):
+                    raise self._unreachable(error) from error
                 if not reconnect:
                     raise
             if not reconnect:

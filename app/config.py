@@ -1,12 +1,15 @@
+import json
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Any
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from app.webhooks.targets import parse_entry
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+# The migrations ship inside the package (an installed copy finds them as an editable one).
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 class Settings(BaseSettings):
@@ -67,7 +70,12 @@ class Settings(BaseSettings):
     auth_failure_burst: int = 20
     webhook_backoff_seconds: float = 2.0
     webhook_poll_seconds: float = 0.5
-    migrations_dir: Path = REPO_ROOT / "migrations"
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default=[],
+        description="Web origins (scheme://host[:port]) whose pages may call the API from a "
+        "browser, comma-separated or a JSON list; none by default",
+    )
+    migrations_dir: Path = MIGRATIONS_DIR
     base_url: str = "http://127.0.0.1:8000"
 
     @field_validator("webhook_allowed_hosts")
@@ -76,6 +84,17 @@ class Settings(BaseSettings):
         for entry in entries:
             parse_entry(entry)  # raises ValueError with the reason
         return entries
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origin_list(cls, value: Any) -> Any:
+        # `https://a.example,https://b.example` reads better in an environment than JSON.
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [o.strip().rstrip("/") for o in text.split(",") if o.strip()]
+        return value
 
 
 @lru_cache

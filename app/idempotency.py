@@ -21,7 +21,7 @@ from typing import Annotated, Any, TypeVar
 from fastapi import Depends, Header, Request, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import Integer, String, Text, UniqueConstraint, delete, func, select
+from sqlalchemy import JSON, Integer, String, Text, UniqueConstraint, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from starlette.concurrency import run_in_threadpool
@@ -40,6 +40,7 @@ from app.ratelimit import limit_writes
 from app.schemas import MAX_ID
 
 REPLAYED_HEADER = "Idempotent-Replayed"
+REPLAYED_HEADERS = ("location", "etag")  # a replay carries them as the first answer did
 # Printable ASCII, as in the IETF draft (an sf-string). Other control characters never get
 # here (the HTTP parser refuses them: app/http_protocol.py); a tab does.
 KEY_PATTERN = r"^[\x20-\x7E]+$"
@@ -57,6 +58,8 @@ class IdempotencyRecord(Base):
     body_hash: Mapped[str] = mapped_column(String(64))
     status_code: Mapped[int] = mapped_column(Integer, default=0)
     response_body: Mapped[str] = mapped_column(Text, default="")
+    # Location and ETag of the first answer, so a replay says the same.
+    response_headers: Mapped[dict[str, str] | None] = mapped_column(JSON, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(index=True)
 
@@ -66,6 +69,7 @@ class IdempotentReplay(Exception):
         super().__init__("replay")
         self.status_code = record.status_code
         self.body = record.response_body
+        self.headers = dict(record.response_headers or {})
 
 
 def replay_response(replay: IdempotentReplay) -> Response:
@@ -73,7 +77,7 @@ def replay_response(replay: IdempotentReplay) -> Response:
         content=replay.body,
         status_code=replay.status_code,
         media_type=PROBLEM_MEDIA_TYPE if replay.status_code >= 400 else "application/json",
-        headers={REPLAYED_HEADER: "true"},
+        headers={**replay.headers, REPLAYED_HEADER: "true"},
     )
 
 
@@ -224,6 +228,8 @@ def _complete(
     elif 200 <= response.status_code < 300:
         record.status_code = response.status_code
         record.response_body = bytes(response.body).decode("utf-8")
+        kept = {n: response.headers[n] for n in REPLAYED_HEADERS if n in response.headers}
+        record.response_headers = kept or None
     else:
         session.delete(record)
     session.flush()

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from sqlalchemy import event as sa_event
 
@@ -17,11 +18,14 @@ from app.config import Settings, get_settings
 from app.consultations.router import router as consultations_router
 from app.consultations.sweep import close_forever
 from app.db import Database, WriteGate
+from app.dblock import ServingMark
 from app.events.broker import Broker
+from app.events.router import HEAD_HASH_HEADER
 from app.events.router import router as events_router
 from app.events.stream import router as stream_router
 from app.groups.router import router as groups_router
 from app.health import router as health_router
+from app.idempotency import REPLAYED_HEADER
 from app.meetings.router import router as meetings_router
 from app.meetings.screen import page_router
 from app.middleware import AuthFailureLimit, BodyLimits, ServerTiming
@@ -42,6 +46,25 @@ amendments proposed against a base version and adopted on the plenary floor, the
 editorial fixes and unanimous consent after adoption. Every error is
 `application/problem+json` (RFC 9457).
 """
+
+
+# What a page on another origin may send, and what its script may read back.
+CORS_REQUEST_HEADERS = [
+    "Authorization",
+    "Content-Type",
+    "If-Match",
+    "If-None-Match",
+    "Idempotency-Key",
+    "Last-Event-ID",
+]
+CORS_EXPOSED_HEADERS = [
+    "ETag",
+    "Location",
+    "Link",
+    "Retry-After",
+    REPLAYED_HEADER,
+    HEAD_HASH_HEADER,
+]
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -73,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         loop = asyncio.get_running_loop()
         tune_garbage_collector()
+        serving = ServingMark(settings.database_url)  # `plenary db restore` waits for us
         broker.loop = loop
         if not database.is_sqlite:
             broker.start_listening(settings.database_url, loop)
@@ -88,6 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         broker.stop()
         offload.shutdown()
         database.dispose()
+        serving.release()
 
     app = FastAPI(
         title="plenary",
@@ -133,5 +158,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(SectionReadCache, cache=app.state.read_cache)
     # Outside the body limits: a blocked address is answered before its body is read.
     app.add_middleware(AuthFailureLimit, limiter=app.state.auth_failure_limiter)
-    app.add_middleware(ServerTiming)  # outermost of ours: it times the others too
+    app.add_middleware(ServerTiming)  # it times the layers inside it
+    if settings.cors_origins:
+        # Outermost: preflights are answered before any other layer, and every answer,
+        # the read cache's and the body limit's 413 included, carries the CORS headers.
+        # Bearer tokens, not cookies: no credentials mode.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=CORS_REQUEST_HEADERS,
+            expose_headers=CORS_EXPOSED_HEADERS,
+            max_age=600,
+        )
     return app

@@ -9,6 +9,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from app.config import Settings
+from app.dblock import migration_lock
 
 
 def alembic_config(settings: Settings) -> Config:
@@ -19,11 +20,14 @@ def alembic_config(settings: Settings) -> Config:
 
 
 def upgrade(settings: Settings, revision: str = "head") -> None:
-    command.upgrade(alembic_config(settings), revision)
+    # One migrator at a time: a server starting and `plenary admin token` run at once.
+    with migration_lock(settings.database_url):
+        command.upgrade(alembic_config(settings), revision)
 
 
 def downgrade(settings: Settings, revision: str = "base") -> None:
-    command.downgrade(alembic_config(settings), revision)
+    with migration_lock(settings.database_url):
+        command.downgrade(alembic_config(settings), revision)
 
 
 def head_revision(settings: Settings) -> str | None:

@@ -3,7 +3,7 @@
 from app.amendments.models import Amendment, Consent, ConsentVoter, DraftRevision
 from app.consultations.models import Comment, Consultation, ConsultationInvite
 from app.db import Base
-from app.events.models import Event
+from app.events.models import Event, StreamTicket
 from app.groups.models import Group, Participant, Token
 from app.idempotency import IdempotencyRecord
 from app.meetings.models import Meeting
@@ -37,6 +37,7 @@ __all__ = [
     "Participant",
     "Report",
     "Section",
+    "StreamTicket",
     "Token",
     "Version",
     "Webhook",

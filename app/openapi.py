@@ -7,8 +7,10 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from pydantic import TypeAdapter
 
 from app.errors import PROBLEM_MEDIA_TYPE
+from app.events.types import TypedEvent
 
 PROBLEM_SCHEMA: dict[str, Any] = {
     "title": "Problem",
@@ -80,6 +82,7 @@ def install_openapi(app: FastAPI) -> None:
         components.pop("HTTPValidationError", None)
         components.pop("ValidationError", None)
         components["Problem"] = PROBLEM_SCHEMA
+        _type_events(schema, components)
         anonymous = _operations_open_to_anonymous(app)
         _describe_text_constraints(components)
         _describe_exactly_one_change(components)
@@ -294,3 +297,23 @@ def _operations_open_to_anonymous(app: FastAPI) -> set[str]:
         if isinstance(route, APIRoute) and not demands_token(route.dependant):
             open_ids.add(route.name)  # the operation id (app.main._operation_id)
     return open_ids
+
+
+def _type_events(schema: dict[str, Any], components: dict[str, Any]) -> None:
+    """Events as a union discriminated by `type` (app/events/types.py): in the event log's
+    pages, and named as the `data:` of the stream."""
+    union = TypeAdapter(TypedEvent).json_schema(ref_template="#/components/schemas/{model}")
+    components.update(union.pop("$defs"))
+    components["TypedEvent"] = {
+        "title": "TypedEvent",
+        "description": "An event: `type` names it and decides the shape of `payload`.",
+        **union,
+    }
+    page = components.get("EventPage", {}).get("properties", {})
+    if "items" in page:
+        page["items"]["items"] = {"$ref": "#/components/schemas/TypedEvent"}
+    stream = schema.get("paths", {}).get("/v1/reports/{report_id}/stream", {}).get("get")
+    if stream is not None:
+        ok = stream["responses"]["200"]
+        ok["description"] += " (the `data:` of each message is a TypedEvent)"
+        ok["x-event-schema"] = {"$ref": "#/components/schemas/TypedEvent"}

@@ -149,7 +149,7 @@ class Writer:
                 f"/v1/reports/{self.report_id}/amendments",
                 params={"status": status, "limit": 20},
             )
-            candidates = listed.json() if listed.status_code == 200 else []
+            candidates = listed.json()["items"] if listed.status_code == 200 else []
             if candidates:
                 break
         else:

@@ -131,7 +131,7 @@ def test_upgrades_keep_data_from_the_first_migration_on(scratch_url: str) -> Non
 
     chair = {"Authorization": f"Bearer {secret}"}
     with TestClient(create_app(settings)) as client:
-        assert [g["name"] for g in client.get("/v1/groups", headers=chair).json()] == [
+        assert [g["name"] for g in client.get("/v1/groups", headers=chair).json()["items"]] == [
             "Early group"
         ]
         imported = client.post(

@@ -101,7 +101,9 @@ def register(client: TestClient, room: Room, url: str, **fields: Any) -> Any:
 
 
 def delivery_log(client: TestClient, room: Room, hook_id: int) -> list[dict[str, Any]]:
-    return list(ok(client.get(f"/v1/webhooks/{hook_id}/deliveries", headers=room.chair.headers)))
+    return list(
+        ok(client.get(f"/v1/webhooks/{hook_id}/deliveries", headers=room.chair.headers))["items"]
+    )
 
 
 def test_events_are_delivered_signed_with_retries(webhook_app: AppFactory) -> None:
@@ -126,7 +128,7 @@ def test_events_are_delivered_signed_with_retries(webhook_app: AppFactory) -> No
             "secret"
             not in ok(
                 client.get(f"/v1/groups/{room.group_id}/webhooks", headers=room.chair.headers)
-            )[0]
+            )["items"][0]
         )
         _rid, sid = report_with_section(client, room)
         proposal = ok(
@@ -162,13 +164,13 @@ def test_events_are_delivered_signed_with_retries(webhook_app: AppFactory) -> No
                     client.get(
                         f"/v1/webhooks/{hook['id']}/deliveries", headers=room.secretariat.headers
                     )
-                )[0]["status"]
+                )["items"][0]["status"]
                 == "delivered"
             )
         )
         log = ok(
             client.get(f"/v1/webhooks/{hook['id']}/deliveries", headers=room.secretariat.headers)
-        )
+        )["items"]
         assert [(d["status"], d["attempts"]) for d in log] == [("delivered", 2)]
         assert log[0]["last_status_code"] == 204
         # only the subscribed types: the report's other events were not sent

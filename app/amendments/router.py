@@ -10,13 +10,14 @@ from app.amendments import prepare, service, views
 from app.amendments.deadlines import settle_before_request
 from app.amendments.models import Amendment, AmendmentKind, AmendmentStatus, Answer
 from app.amendments.schemas import (
-    Alternative,
+    AlternativePage,
     AmendmentCreate,
+    AmendmentPage,
     AmendmentRead,
     AmendmentRevise,
     DraftRevise,
+    DraftRevisionPage,
     DraftRevisionRead,
-    DraftRevisionSummary,
     Objection,
     Preview,
     Reason,
@@ -25,6 +26,7 @@ from app.auth import CurrentPrincipal, OptionalPrincipal, Principal
 from app.db import SessionDep
 from app.etags import IfMatch, not_modified
 from app.idempotency import IdempotentRoute, prepared_by
+from app.pagination import DEFAULT_PAGE, After, Limit, cut, link_next, page_list
 from app.reports import service as reports
 from app.reports.schemas import SectionDiff
 from app.schemas import MAX_ID, IdPath, NumberPath
@@ -79,21 +81,24 @@ def propose_amendment(
         timeout=_timeout(request),
         prepared=prepare.prepared(request),
     )
+    response.headers["Location"] = f"/v1/amendments/{amendment.id}"
     return _answer(session, amendment, principal, response)
 
 
-@router.get("/reports/{report_id}/amendments", response_model=list[AmendmentRead])
+@router.get("/reports/{report_id}/amendments", response_model=AmendmentPage)
 def list_amendments(
     report_id: IdPath,
+    request: Request,
+    response: Response,
     session: SessionDep,
     principal: OptionalPrincipal,
     status: AmendmentStatus | None = None,
     section_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     kind: AmendmentKind | None = None,
     proposer_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
-    after: Annotated[int, Query(ge=0, le=MAX_ID, description="Amendments with a larger id")] = 0,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> list[AmendmentRead]:
+    after: After = 0,
+    limit: Limit = DEFAULT_PAGE,
+) -> AmendmentPage:
     report = reports.get_report(session, report_id=report_id, principal=principal)
     if not visibility.is_attributed(principal):
         proposer_id = None
@@ -105,9 +110,11 @@ def list_amendments(
         kind=kind,
         proposer_id=proposer_id,
         after=after,
-        limit=limit,
+        limit=limit + 1,  # one more: is there a next page?
     )
-    return views.amendment_reads(session, found, principal)
+    found, next_cursor = cut(found, limit, lambda a: a.id)
+    link_next(request, response, next_cursor)
+    return AmendmentPage(items=views.amendment_reads(session, found, principal), next=next_cursor)
 
 
 @router.get("/amendments/{amendment_id}", response_model=AmendmentRead)
@@ -133,12 +140,22 @@ def preview_amendment(
     return views.preview(session, amendment)
 
 
-@router.get("/amendments/{amendment_id}/alternatives", response_model=list[Alternative])
+@router.get("/amendments/{amendment_id}/alternatives", response_model=AlternativePage)
 def list_alternatives(
-    amendment_id: IdPath, request: Request, session: SessionDep, principal: OptionalPrincipal
-) -> list[Alternative]:
+    amendment_id: IdPath,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: OptionalPrincipal,
+    after: After = 0,
+    limit: Limit = DEFAULT_PAGE,
+) -> AlternativePage:
+    """The amendment and its alternatives (a short list, computed whole), by amendment id."""
     amendment = service.get_amendment(session, amendment_id=amendment_id, principal=principal)
-    return views.alternatives(session, amendment, principal)
+    found = views.alternatives(session, amendment, principal)
+    items, next_cursor = page_list(found, lambda a: a.amendment.id, after=after, limit=limit)
+    link_next(request, response, next_cursor)
+    return AlternativePage(items=items, next=next_cursor)
 
 
 @router.post("/amendments/{amendment_id}/floor", response_model=AmendmentRead)
@@ -257,6 +274,7 @@ def revise_amendment(
         prepared=prepare.prepared(request),
         if_match=if_match,
     )
+    response.headers["Location"] = f"/v1/amendments/{amendment.id}"  # the new amendment
     return _answer(session, amendment, principal, response)
 
 
@@ -344,16 +362,29 @@ def revise_draft(
         timeout=_timeout(request),
         prepared=prepare.prepared(request),
     )
+    response.headers["Location"] = (
+        f"/v1/amendments/{amendment.id}/revisions/{amendment.draft_revision}"
+    )
     return _answer(session, amendment, principal, response)
 
 
-@router.get("/amendments/{amendment_id}/revisions", response_model=list[DraftRevisionSummary])
+@router.get("/amendments/{amendment_id}/revisions", response_model=DraftRevisionPage)
 def list_revisions(
-    amendment_id: IdPath, session: SessionDep, principal: OptionalPrincipal
-) -> list[DraftRevisionSummary]:
+    amendment_id: IdPath,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: OptionalPrincipal,
+    after: Annotated[
+        int, Query(ge=0, le=MAX_ID, description="Cursor: revisions after this number")
+    ] = 0,
+    limit: Limit = DEFAULT_PAGE,
+) -> DraftRevisionPage:
     amendment = service.get_amendment(session, amendment_id=amendment_id, principal=principal)
     found = service.list_revisions(session, amendment=amendment)
-    return views.revision_summaries(found, principal)
+    page, next_cursor = page_list(found, lambda r: r.number, after=after, limit=limit)
+    link_next(request, response, next_cursor)
+    return DraftRevisionPage(items=views.revision_summaries(page, principal), next=next_cursor)
 
 
 @router.get("/amendments/{amendment_id}/revisions/{number}", response_model=DraftRevisionRead)

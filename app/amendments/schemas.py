@@ -6,6 +6,7 @@ from typing import Self
 from pydantic import BaseModel, Field, StrictFloat, model_validator
 
 from app.amendments.models import AmendmentKind, AmendmentStatus, Answer
+from app.pagination import Page
 from app.reports.schemas import MAX_TEXT, DiffOp
 from app.schemas import MAX_ID, Id, InputModel, Moment, ReadModel, WholeInt
 
@@ -227,3 +228,19 @@ PUBLIC_VIEWS: dict[type[BaseModel], type[BaseModel]] = {
     DraftRevisionSummary: DraftRevisionPublic,
     DraftRevisionRead: DraftRevisionPublic,
 }
+
+
+class AmendmentPage(Page[AmendmentRead]):
+    pass
+
+
+class AlternativePage(Page[Alternative]):
+    pass
+
+
+class DraftRevisionPage(Page[DraftRevisionSummary]):
+    pass
+
+
+class MeetingPage(Page[MeetingRead]):
+    pass

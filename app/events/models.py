@@ -31,3 +31,21 @@ class Event(Base):
     # The hash this event had under the first chain rule (which covered the actor id), for
     # events recorded before 2026-11-28; shown only to those who see the actor.
     legacy_hash: Mapped[str | None] = mapped_column(String(64), default=None)
+
+
+class StreamTicket(Base):
+    """A short-lived, single-use key to one report's event stream, for clients that cannot
+    send an Authorization header (a browser's EventSource). It stands for the token that
+    asked for it: only the SHA-256 of the secret is kept, and the stream re-reads the token
+    (revoked since? refused) and shows what that token's holder may see."""
+
+    __tablename__ = "stream_ticket"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id"))
+    # None: the site-admin token from the settings (it has no row).
+    token_id: Mapped[int | None] = mapped_column(ForeignKey("token.id"), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    used_at: Mapped[datetime | None] = mapped_column(default=None)

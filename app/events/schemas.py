@@ -5,6 +5,7 @@ from typing import Any
 
 from pydantic import Field
 
+from app.pagination import Page
 from app.schemas import ReadModel
 
 
@@ -47,9 +48,7 @@ class EventPublic(ReadModel):
     hash: str
 
 
-class EventPage(ReadModel):
-    items: list[EventRead]
-    next_after: int | None = Field(description="Pass as `after` for the next page")
+class EventPage(Page[EventRead]):
     head_hash: str
 
 
@@ -60,3 +59,12 @@ class ChainReport(ReadModel):
     first_bad_event_id: int | None
     first_bad_seq: int | None
     reason: str | None
+
+
+class StreamTicketCreated(ReadModel):
+    ticket: str = Field(description="Shown once; opens one stream of this report, once")
+    report_id: int
+    expires_at: datetime
+    stream_url: str = Field(
+        description="Path of the stream with the ticket: `new EventSource(base + stream_url)`"
+    )

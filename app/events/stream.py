@@ -7,16 +7,18 @@ import json
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from app import visibility
-from app.auth import bearer_scheme, principal_from_header
+from app.auth import Principal, bearer_scheme, principal_from_header
+from app.db import utcnow
 from app.errors import BadRequest
 from app.events.broker import Broker, StoredEvent
 from app.events.models import Event
+from app.events.tickets import redeem_ticket
 from app.events.views import event_fields
 from app.schemas import IdPath
 
@@ -57,6 +59,7 @@ def _format(event: StoredEvent, *, attributed: bool) -> str:
             "content": {"text/event-stream": {"schema": {"type": "string"}}},
         },
         400: {"description": "Last-Event-ID is not an event of this report"},
+        401: {"description": "Unknown or revoked token; unknown, used or expired ticket"},
     },
 )
 async def stream_report(
@@ -71,12 +74,36 @@ async def stream_report(
             description="Resume after this event id: exactly the missed events follow",
         ),
     ] = None,
+    ticket: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            description="A stream ticket (POST .../stream-tickets), for a browser's EventSource, "
+            "which cannot send Authorization. Never put a token in a URL.",
+        ),
+    ] = None,
+    last_event_id_query: Annotated[
+        str | None,
+        Query(
+            alias="last_event_id",
+            max_length=40,
+            description="As the Last-Event-ID header (which wins), for a page that reconnects "
+            "with a new EventSource and a fresh ticket",
+        ),
+    ] = None,
 ) -> StreamingResponse:
     """Follow a report live. A stream may last hours, so it holds no database session: access
     is checked once, then events are read in short transactions as they are committed."""
     broker: Broker = request.app.state.broker
+    if ticket is not None and authorization:
+        raise BadRequest("Send a token or a ticket, not both.")
     start_seq, attributed = await run_in_threadpool(
-        _authorize, request, report_id, authorization, last_event_id
+        _authorize,
+        request,
+        report_id,
+        authorization,
+        last_event_id if last_event_id is not None else last_event_id_query,
+        ticket,
     )
     heartbeat = float(request.app.state.settings.stream_heartbeat_seconds)
     return StreamingResponse(
@@ -94,11 +121,20 @@ async def stream_report(
 
 
 def _authorize(
-    request: Request, report_id: int, authorization: str | None, last_event_id: str | None
+    request: Request,
+    report_id: int,
+    authorization: str | None,
+    last_event_id: str | None,
+    ticket: str | None,
 ) -> tuple[int, bool]:
     database = request.app.state.database
-    with database.session(write=False) as session:
-        principal = principal_from_header(session, authorization, request.app.state.settings)
+    # A ticket is spent on use: that is a write.
+    with database.session(write=ticket is not None) as session:
+        principal: Principal | None
+        if ticket is not None:
+            principal = redeem_ticket(session, secret=ticket, report_id=report_id, now=utcnow())
+        else:
+            principal = principal_from_header(session, authorization, request.app.state.settings)
         report = visibility.get_report(session, report_id=report_id, principal=principal)
         start_seq = 0
         if last_event_id is not None and last_event_id.strip() != "":

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Request, Response, status
 
 from app.auth import AdminPrincipal, CurrentPrincipal
 from app.db import SessionDep
@@ -10,6 +10,7 @@ from app.groups import invitations, service
 from app.groups.models import Invitation
 from app.groups.schemas import (
     GroupCreate,
+    GroupPage,
     GroupRead,
     InvitationCreate,
     InvitationCreated,
@@ -17,14 +18,17 @@ from app.groups.schemas import (
     InvitationRedeem,
     ParticipantCreate,
     ParticipantCreated,
+    ParticipantPage,
     ParticipantRead,
     ParticipantUpdate,
     TokenCreate,
     TokenCreated,
+    TokenPage,
     TokenRead,
     WhoAmI,
 )
 from app.idempotency import IdempotentRoute, SecretAnswer
+from app.pagination import DEFAULT_PAGE, After, Limit, link_next
 from app.schemas import IdPath
 
 router = APIRouter(prefix="/v1", route_class=IdempotentRoute, tags=["groups"])
@@ -67,14 +71,26 @@ def who_am_i(principal: CurrentPrincipal) -> WhoAmI:
 
 
 @router.post("/groups", response_model=GroupRead, status_code=status.HTTP_201_CREATED)
-def create_group(body: GroupCreate, session: SessionDep, _admin: AdminPrincipal) -> GroupRead:
+def create_group(
+    body: GroupCreate, response: Response, session: SessionDep, _admin: AdminPrincipal
+) -> GroupRead:
     group = service.create_group(session, name=body.name, description=body.description)
+    response.headers["Location"] = f"/v1/groups/{group.id}"
     return GroupRead.model_validate(group)
 
 
-@router.get("/groups", response_model=list[GroupRead])
-def list_groups(session: SessionDep, principal: CurrentPrincipal) -> list[GroupRead]:
-    return [GroupRead.model_validate(g) for g in service.list_groups(session, principal=principal)]
+@router.get("/groups", response_model=GroupPage)
+def list_groups(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    after: After = 0,
+    limit: Limit = DEFAULT_PAGE,
+) -> GroupPage:
+    found, next_cursor = service.list_groups(session, principal=principal, after=after, limit=limit)
+    link_next(request, response, next_cursor)
+    return GroupPage(items=[GroupRead.model_validate(g) for g in found], next=next_cursor)
 
 
 @router.get("/groups/{group_id}", response_model=GroupRead)
@@ -94,6 +110,7 @@ def add_participant(
     group_id: IdPath,
     body: ParticipantCreate,
     request: Request,
+    response: Response,
     session: SessionDep,
     principal: CurrentPrincipal,
 ) -> ParticipantCreated:
@@ -110,6 +127,7 @@ def add_participant(
         region=body.region,
         invitation_valid_for=_valid_for(request, body.invitation_expires_in_days),
     )
+    response.headers["Location"] = f"/v1/participants/{participant.id}"
     return ParticipantCreated.model_validate(
         {
             **ParticipantRead.model_validate(participant).model_dump(),
@@ -118,15 +136,24 @@ def add_participant(
     )
 
 
-@router.get("/groups/{group_id}/participants", response_model=list[ParticipantRead])
+@router.get("/groups/{group_id}/participants", response_model=ParticipantPage)
 def list_participants(
-    group_id: IdPath, session: SessionDep, principal: CurrentPrincipal
-) -> list[ParticipantRead]:
+    group_id: IdPath,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    after: After = 0,
+    limit: Limit = DEFAULT_PAGE,
+) -> ParticipantPage:
     group = service.get_group(session, group_id=group_id, principal=principal)
-    return [
-        ParticipantRead.model_validate(p)
-        for p in service.list_participants(session, group=group, principal=principal)
-    ]
+    found, next_cursor = service.list_participants(
+        session, group=group, principal=principal, after=after, limit=limit
+    )
+    link_next(request, response, next_cursor)
+    return ParticipantPage(
+        items=[ParticipantRead.model_validate(p) for p in found], next=next_cursor
+    )
 
 
 @router.get("/participants/{participant_id}", response_model=ParticipantRead)
@@ -230,7 +257,11 @@ def list_my_tokens(session: SessionDep, principal: CurrentPrincipal) -> list[Tok
     status_code=status.HTTP_201_CREATED,
 )
 def create_token(
-    participant_id: IdPath, body: TokenCreate, session: SessionDep, principal: CurrentPrincipal
+    participant_id: IdPath,
+    body: TokenCreate,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
 ) -> TokenCreated:
     """Mint another token for yourself. For anyone else: 403 (invite them instead)."""
     participant = service.get_participant(
@@ -239,20 +270,28 @@ def create_token(
     token, secret = service.create_token(
         session, participant=participant, principal=principal, label=body.label
     )
+    response.headers["Location"] = f"/v1/tokens/{token.id}"  # DELETE revokes it
     return _token_created(token, secret)
 
 
-@router.get("/participants/{participant_id}/tokens", response_model=list[TokenRead])
+@router.get("/participants/{participant_id}/tokens", response_model=TokenPage)
 def list_tokens(
-    participant_id: IdPath, session: SessionDep, principal: CurrentPrincipal
-) -> list[TokenRead]:
+    participant_id: IdPath,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    after: After = 0,
+    limit: Limit = DEFAULT_PAGE,
+) -> TokenPage:
     participant = service.get_participant(
         session, participant_id=participant_id, principal=principal
     )
-    return [
-        TokenRead.model_validate(t)
-        for t in service.list_tokens(session, participant=participant, principal=principal)
-    ]
+    found, next_cursor = service.list_tokens(
+        session, participant=participant, principal=principal, after=after, limit=limit
+    )
+    link_next(request, response, next_cursor)
+    return TokenPage(items=[TokenRead.model_validate(t) for t in found], next=next_cursor)
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenRead)

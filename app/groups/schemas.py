@@ -6,6 +6,7 @@ from pydantic import Field, StrictFloat
 
 from app.groups.invitations import InvitationStatus
 from app.groups.models import Role, Stakeholder
+from app.pagination import Page
 from app.schemas import Flag, InputModel, ReadModel
 
 Name = Field(min_length=1, max_length=200)
@@ -107,3 +108,15 @@ class WhoAmI(ReadModel):
     is_admin: bool
     token_id: int | None
     participant: ParticipantRead | None
+
+
+class GroupPage(Page[GroupRead]):
+    pass
+
+
+class ParticipantPage(Page[ParticipantRead]):
+    pass
+
+
+class TokenPage(Page[TokenRead]):
+    pass

@@ -21,6 +21,7 @@ from app.groups.models import (
 from app.groups.roster import record_roster_event
 from app.groups.schemas import ParticipantUpdate
 from app.groups.tokens import issue_token as issue_token  # re-exported: the CLI and demo mint
+from app.pagination import page_query
 
 
 def create_group(session: Session, *, name: str, description: str) -> Group:
@@ -32,11 +33,13 @@ def create_group(session: Session, *, name: str, description: str) -> Group:
     return group
 
 
-def list_groups(session: Session, *, principal: Principal) -> list[Group]:
-    query = select(Group).order_by(Group.id)
+def list_groups(
+    session: Session, *, principal: Principal, after: int, limit: int
+) -> tuple[list[Group], int | None]:
+    query = select(Group)
     if not principal.is_admin:
         query = query.where(Group.id == principal.group_id)
-    return list(session.scalars(query))
+    return page_query(session, query, Group.id, after=after, limit=limit)
 
 
 def get_group(session: Session, *, group_id: int, principal: Principal) -> Group:
@@ -72,13 +75,12 @@ def add_participant(
     return participant, invitation, code
 
 
-def list_participants(session: Session, *, group: Group, principal: Principal) -> list[Participant]:
+def list_participants(
+    session: Session, *, group: Group, principal: Principal, after: int, limit: int
+) -> tuple[list[Participant], int | None]:
     principal.ensure_role(group.id, [Role.chair, Role.member, Role.secretariat], admin=True)
-    return list(
-        session.scalars(
-            select(Participant).where(Participant.group_id == group.id).order_by(Participant.id)
-        )
-    )
+    query = select(Participant).where(Participant.group_id == group.id)
+    return page_query(session, query, Participant.id, after=after, limit=limit)
 
 
 def get_participant(session: Session, *, participant_id: int, principal: Principal) -> Participant:
@@ -203,14 +205,13 @@ def list_own_tokens(session: Session, *, principal: Principal) -> list[Token]:
     )
 
 
-def list_tokens(session: Session, *, participant: Participant, principal: Principal) -> list[Token]:
+def list_tokens(
+    session: Session, *, participant: Participant, principal: Principal, after: int, limit: int
+) -> tuple[list[Token], int | None]:
     if principal.participant_id != participant.id:
         principal.ensure_role(participant.group_id, DRAFTING_ROLES, admin=True)
-    return list(
-        session.scalars(
-            select(Token).where(Token.participant_id == participant.id).order_by(Token.id)
-        )
-    )
+    query = select(Token).where(Token.participant_id == participant.id)
+    return page_query(session, query, Token.id, after=after, limit=limit)
 
 
 def revoke_token(session: Session, *, token_id: int, principal: Principal) -> Token:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request, Response, status
 
 from app.amendments.deadlines import settle_before_request
-from app.amendments.schemas import PUBLIC_VIEWS, MeetingRead, ReportAdopt
+from app.amendments.schemas import PUBLIC_VIEWS, MeetingPage, MeetingRead, ReportAdopt
 from app.auth import CurrentPrincipal, OptionalPrincipal
 from app.db import SessionDep
 from app.errors import NotFound
@@ -12,6 +12,7 @@ from app.idempotency import IdempotentRoute
 from app.meetings import screen, service
 from app.meetings.certificate import public_view
 from app.meetings.schemas import CertificateRead, FloorState, Visibility
+from app.pagination import DEFAULT_PAGE, After, Limit, link_next
 from app.reports import service as reports
 from app.reports import views as report_views
 from app.reports.models import Certificate
@@ -31,19 +32,27 @@ router = APIRouter(
     "/reports/{report_id}/meetings", response_model=MeetingRead, status_code=status.HTTP_201_CREATED
 )
 def open_meeting(
-    report_id: IdPath, session: SessionDep, principal: CurrentPrincipal
+    report_id: IdPath, response: Response, session: SessionDep, principal: CurrentPrincipal
 ) -> MeetingRead:
-    return MeetingRead.model_validate(
-        service.open_meeting(session, report_id=report_id, principal=principal)
-    )
+    meeting = service.open_meeting(session, report_id=report_id, principal=principal)
+    response.headers["Location"] = f"/v1/meetings/{meeting.id}"
+    return MeetingRead.model_validate(meeting)
 
 
-@router.get("/reports/{report_id}/meetings", response_model=list[MeetingRead])
+@router.get("/reports/{report_id}/meetings", response_model=MeetingPage)
 def list_meetings(
-    report_id: IdPath, session: SessionDep, principal: OptionalPrincipal
-) -> list[MeetingRead]:
+    report_id: IdPath,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: OptionalPrincipal,
+    after: After = 0,
+    limit: Limit = DEFAULT_PAGE,
+) -> MeetingPage:
     report = reports.get_report(session, report_id=report_id, principal=principal)
-    return [_meeting(m, principal) for m in service.list_meetings(session, report=report)]
+    found, next_cursor = service.list_meetings(session, report=report, after=after, limit=limit)
+    link_next(request, response, next_cursor)
+    return MeetingPage(items=[_meeting(m, principal) for m in found], next=next_cursor)
 
 
 @router.get("/meetings/{meeting_id}", response_model=MeetingRead)

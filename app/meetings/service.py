@@ -16,6 +16,7 @@ from app.events.service import record_event
 from app.groups.models import Role
 from app.meetings.certificate import issue_certificate
 from app.meetings.models import Meeting
+from app.pagination import page_query
 from app.reports import service as reports
 from app.reports.models import MilestoneKind, Report, ReportStatus
 
@@ -83,10 +84,11 @@ def get_meeting(session: Session, *, meeting_id: int, principal: Principal | Non
     return meeting
 
 
-def list_meetings(session: Session, *, report: Report) -> list[Meeting]:
-    return list(
-        session.scalars(select(Meeting).where(Meeting.report_id == report.id).order_by(Meeting.id))
-    )
+def list_meetings(
+    session: Session, *, report: Report, after: int, limit: int
+) -> tuple[list[Meeting], int | None]:
+    query = select(Meeting).where(Meeting.report_id == report.id)
+    return page_query(session, query, Meeting.id, after=after, limit=limit)
 
 
 def adopt_report(

@@ -104,4 +104,5 @@ def import_docx_report(
         disclaimer=imported.disclaimer,
     )
     response.headers["ETag"] = reports.report_etag(session, report)
+    response.headers["Location"] = f"/v1/reports/{report.id}"
     return report_views.report_read(session, report)

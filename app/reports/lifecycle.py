@@ -13,6 +13,7 @@ from app.auth import Principal
 from app.errors import ConsentRulesFrozen
 from app.events.service import record_event
 from app.groups.models import DRAFTING_ROLES, Role
+from app.pagination import page_query
 from app.reports.access import ensure_not_transmitted, lock_report, require_report_match
 from app.reports.models import DEFAULT_DISCLAIMER, Report, ReportStatus
 from app.reports.schemas import ReportUpdate
@@ -48,11 +49,12 @@ def create_report(
     return report
 
 
-def list_reports(session: Session, *, group_id: int, principal: Principal) -> list[Report]:
+def list_reports(
+    session: Session, *, group_id: int, principal: Principal, after: int, limit: int
+) -> tuple[list[Report], int | None]:
     principal.ensure_in_group(group_id)
-    return list(
-        session.scalars(select(Report).where(Report.group_id == group_id).order_by(Report.id))
-    )
+    query = select(Report).where(Report.group_id == group_id)
+    return page_query(session, query, Report.id, after=after, limit=limit)
 
 
 def set_public(

@@ -10,6 +10,7 @@ from app.auth import Principal
 from app.errors import NotFound
 from app.events.service import record_event
 from app.groups.models import DRAFTING_ROLES
+from app.pagination import page_query
 from app.reports.access import get_report, lock_report
 from app.reports.models import (
     Milestone,
@@ -83,12 +84,11 @@ def get_milestone(
     return milestone, entries
 
 
-def list_milestones(session: Session, *, report: Report) -> list[Milestone]:
-    return list(
-        session.scalars(
-            select(Milestone).where(Milestone.report_id == report.id).order_by(Milestone.id)
-        )
-    )
+def list_milestones(
+    session: Session, *, report: Report, after: int, limit: int
+) -> tuple[list[Milestone], int | None]:
+    query = select(Milestone).where(Milestone.report_id == report.id)
+    return page_query(session, query, Milestone.id, after=after, limit=limit)
 
 
 def milestone_nodes(session: Session, *, report: Report, milestone_id: int) -> list[Node]:

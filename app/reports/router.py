@@ -20,15 +20,18 @@ from app.errors import BadRequest
 from app.etags import IfMatch, not_modified
 from app.idempotency import IdempotentRoute, prepared_by
 from app.outputs import formats
+from app.pagination import DEFAULT_PAGE, After, Limit, link_next
 from app.reports import prepare, service, views
 from app.reports.models import Report, ReportStatus
 from app.reports.read_cache import CachedSection, ReadCache
 from app.reports.schemas import (
     MilestoneCreate,
+    MilestonePage,
     MilestoneRead,
     ReportComparison,
     ReportCreate,
     ReportImport,
+    ReportPage,
     ReportRead,
     ReportSummary,
     ReportUpdate,
@@ -79,6 +82,7 @@ def create_report(
         silence_procedure=body.silence_procedure,
     )
     response.headers["ETag"] = service.report_etag(session, report)
+    response.headers["Location"] = f"/v1/reports/{report.id}"
     return views.report_read(session, report)
 
 
@@ -106,17 +110,25 @@ def import_report(
         disclaimer=body.disclaimer,
     )
     response.headers["ETag"] = service.report_etag(session, report)
+    response.headers["Location"] = f"/v1/reports/{report.id}"
     return views.report_read(session, report)
 
 
-@router.get("/groups/{group_id}/reports", response_model=list[ReportSummary])
+@router.get("/groups/{group_id}/reports", response_model=ReportPage)
 def list_reports(
-    group_id: IdPath, session: SessionDep, principal: CurrentPrincipal
-) -> list[ReportSummary]:
-    return [
-        ReportSummary.model_validate(r)
-        for r in service.list_reports(session, group_id=group_id, principal=principal)
-    ]
+    group_id: IdPath,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    after: After = 0,
+    limit: Limit = DEFAULT_PAGE,
+) -> ReportPage:
+    found, next_cursor = service.list_reports(
+        session, group_id=group_id, principal=principal, after=after, limit=limit
+    )
+    link_next(request, response, next_cursor)
+    return ReportPage(items=[ReportSummary.model_validate(r) for r in found], next=next_cursor)
 
 
 @router.get("/reports/{report_id}", response_model=ReportRead)
@@ -176,6 +188,7 @@ def add_section(
         text=body.text,
     )
     response.headers["ETag"] = service.section_etag(session, section)
+    response.headers["Location"] = f"/v1/sections/{section.id}"
     return views.section_read(session, section, principal)
 
 
@@ -292,6 +305,7 @@ def write_version(
     section_id: IdPath,
     body: VersionCreate,
     request: Request,
+    response: Response,
     session: SessionDep,
     principal: CurrentPrincipal,
 ) -> VersionRead:
@@ -304,21 +318,29 @@ def write_version(
         timeout=float(request.app.state.settings.diff_timeout_seconds),
         prepared=prepare.prepared(request),
     )
+    response.headers["Location"] = f"/v1/sections/{section_id}/versions/{version.number}"
     return views.version_read(version, principal)
 
 
 @router.get("/sections/{section_id}/versions", response_model=VersionPage)
 def list_versions(
     section_id: IdPath,
+    request: Request,
+    response: Response,
     session: SessionDep,
     principal: OptionalPrincipal,
-    after: Annotated[int, Query(ge=0, le=MAX_ID, description="Versions after this number")] = 0,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    after: Annotated[
+        int, Query(ge=0, le=MAX_ID, description="Cursor: versions after this number")
+    ] = 0,
+    limit: Limit = DEFAULT_PAGE,
 ) -> VersionPage:
     section = service.get_section(session, section_id=section_id, principal=principal)
-    versions, next_after = service.list_versions(session, section=section, after=after, limit=limit)
+    versions, next_cursor = service.list_versions(
+        session, section=section, after=after, limit=limit
+    )
+    link_next(request, response, next_cursor)
     return VersionPage(
-        items=[views.version_summary(v, principal) for v in versions], next_after=next_after
+        items=[views.version_summary(v, principal) for v in versions], next=next_cursor
     )
 
 
@@ -367,23 +389,35 @@ def diff_versions(
     status_code=status.HTTP_201_CREATED,
 )
 def create_milestone(
-    report_id: IdPath, body: MilestoneCreate, session: SessionDep, principal: CurrentPrincipal
+    report_id: IdPath,
+    body: MilestoneCreate,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
 ) -> MilestoneRead:
     milestone = service.add_milestone(
         session, report_id=report_id, principal=principal, name=body.name
     )
+    response.headers["Location"] = f"/v1/milestones/{milestone.id}"
     return views.milestone_read(session, milestone.id, principal)
 
 
-@router.get("/reports/{report_id}/milestones", response_model=list[MilestoneRead])
+@router.get("/reports/{report_id}/milestones", response_model=MilestonePage)
 def list_milestones(
-    report_id: IdPath, session: SessionDep, principal: OptionalPrincipal
-) -> list[MilestoneRead]:
+    report_id: IdPath,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: OptionalPrincipal,
+    after: After = 0,
+    limit: Limit = DEFAULT_PAGE,
+) -> MilestonePage:
     report = service.get_report(session, report_id=report_id, principal=principal)
-    return [
-        views.milestone_read(session, m.id, principal)
-        for m in service.list_milestones(session, report=report)
-    ]
+    found, next_cursor = service.list_milestones(session, report=report, after=after, limit=limit)
+    link_next(request, response, next_cursor)
+    return MilestonePage(
+        items=[views.milestone_read(session, m.id, principal) for m in found], next=next_cursor
+    )
 
 
 @router.get("/milestones/{milestone_id}", response_model=MilestoneRead)

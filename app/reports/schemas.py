@@ -5,6 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from app.pagination import Page
 from app.reports.models import MilestoneKind, ReportStatus, SectionKind, VersionSource
 from app.schemas import MAX_ID, Flag, Id, InputModel, Position, ReadModel, WholeInt
 
@@ -107,11 +108,8 @@ class VersionRead(VersionSummary):
     text: str
 
 
-class VersionPage(ReadModel):
-    items: list[VersionSummary]
-    next_after: int | None = Field(
-        description="Pass as `after` to get the next page; null on the last page."
-    )
+class VersionPage(Page[VersionSummary]):
+    pass
 
 
 class SectionRead(ReadModel):
@@ -220,3 +218,11 @@ PUBLIC_VIEWS: dict[type[BaseModel], type[BaseModel]] = {
     MilestoneRead: MilestonePublic,
     MilestoneEntryRead: MilestoneEntryRead,  # the outline's places: no person in them
 }
+
+
+class ReportPage(Page[ReportSummary]):
+    pass
+
+
+class MilestonePage(Page[MilestoneRead]):
+    pass

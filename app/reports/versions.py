@@ -16,6 +16,7 @@ from app.auth import Principal
 from app.errors import InvalidState, NotFound, StaleBase
 from app.events.service import record_event
 from app.groups.models import DRAFTING_ROLES
+from app.pagination import page_query
 from app.reports.access import ensure_drafting, get_section, lock_report
 from app.reports.models import Section, Version, VersionSource
 from app.text.edits import Edit, compute_edits
@@ -156,14 +157,5 @@ def get_version(session: Session, *, section: Section, number: int) -> Version:
 def list_versions(
     session: Session, *, section: Section, after: int, limit: int
 ) -> tuple[list[Version], int | None]:
-    rows = list(
-        session.scalars(
-            select(Version)
-            .where(Version.section_id == section.id, Version.number > after)
-            .order_by(Version.number)
-            .limit(limit + 1)
-        )
-    )
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return rows, (rows[-1].number if more and rows else None)
+    query = select(Version).where(Version.section_id == section.id)
+    return page_query(session, query, Version.number, after=after, limit=limit)

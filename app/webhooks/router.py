@@ -2,14 +2,22 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from app.auth import CurrentPrincipal
 from app.db import SessionDep
 from app.idempotency import IdempotentRoute
-from app.schemas import IdPath
+from app.pagination import DEFAULT_PAGE, After, Limit, link_next
+from app.schemas import MAX_ID, IdPath
 from app.webhooks import service
-from app.webhooks.schemas import DeliveryRead, WebhookCreate, WebhookCreated, WebhookRead
+from app.webhooks.schemas import (
+    DeliveryPage,
+    DeliveryRead,
+    WebhookCreate,
+    WebhookCreated,
+    WebhookPage,
+    WebhookRead,
+)
 from app.webhooks.targets import AllowList
 
 router = APIRouter(prefix="/v1", tags=["webhooks"], route_class=IdempotentRoute)
@@ -24,6 +32,7 @@ def register_webhook(
     group_id: IdPath,
     body: WebhookCreate,
     request: Request,
+    response: Response,
     session: SessionDep,
     principal: CurrentPrincipal,
 ) -> WebhookCreated:
@@ -39,17 +48,27 @@ def register_webhook(
         secret=body.secret,
         allow_list=AllowList(request.app.state.settings.webhook_allowed_hosts),
     )
+    response.headers["Location"] = f"/v1/webhooks/{webhook.id}"  # DELETE deactivates it
     return WebhookCreated.model_validate(
         {**WebhookRead.model_validate(webhook).model_dump(), "secret": webhook.secret}
     )
 
 
-@router.get("/groups/{group_id}/webhooks", response_model=list[WebhookRead])
+@router.get("/groups/{group_id}/webhooks", response_model=WebhookPage)
 def list_webhooks(
-    group_id: IdPath, session: SessionDep, principal: CurrentPrincipal
-) -> list[WebhookRead]:
-    found = service.list_webhooks(session, group_id=group_id, principal=principal)
-    return [WebhookRead.model_validate(w) for w in found]
+    group_id: IdPath,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    after: After = 0,
+    limit: Limit = DEFAULT_PAGE,
+) -> WebhookPage:
+    found, next_cursor = service.list_webhooks(
+        session, group_id=group_id, principal=principal, after=after, limit=limit
+    )
+    link_next(request, response, next_cursor)
+    return WebhookPage(items=[WebhookRead.model_validate(w) for w in found], next=next_cursor)
 
 
 @router.delete("/webhooks/{webhook_id}", response_model=WebhookRead)
@@ -60,16 +79,25 @@ def deactivate_webhook(
     return WebhookRead.model_validate(webhook)
 
 
-@router.get("/webhooks/{webhook_id}/deliveries", response_model=list[DeliveryRead])
+@router.get("/webhooks/{webhook_id}/deliveries", response_model=DeliveryPage)
 def list_deliveries(
     webhook_id: IdPath,
+    request: Request,
+    response: Response,
     session: SessionDep,
     principal: CurrentPrincipal,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> list[DeliveryRead]:
+    after: Annotated[
+        int,
+        Query(
+            ge=0,
+            le=MAX_ID,
+            description="Cursor: the `next` of the previous page (older deliveries follow)",
+        ),
+    ] = 0,
+    limit: Limit = DEFAULT_PAGE,
+) -> DeliveryPage:
     """The delivery log, newest first: attempts, last status, errors."""
     webhook = service.get_webhook(session, webhook_id=webhook_id, principal=principal)
-    return [
-        DeliveryRead.model_validate(d)
-        for d in service.deliveries(session, webhook=webhook, limit=limit)
-    ]
+    found, next_cursor = service.deliveries(session, webhook=webhook, after=after, limit=limit)
+    link_next(request, response, next_cursor)
+    return DeliveryPage(items=[DeliveryRead.model_validate(d) for d in found], next=next_cursor)

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 
+from app.pagination import Page
 from app.schemas import InputModel, ReadModel
 from app.webhooks.models import DeliveryStatus
 
@@ -54,3 +55,11 @@ class DeliveryRead(ReadModel):
     last_error: str
     delivered_at: datetime | None
     created_at: datetime
+
+
+class WebhookPage(Page[WebhookRead]):
+    pass
+
+
+class DeliveryPage(Page[DeliveryRead]):
+    pass

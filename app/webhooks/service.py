@@ -17,6 +17,7 @@ from app.db import utcnow
 from app.errors import NotFound, Unprocessable
 from app.events.models import Event
 from app.groups.models import DRAFTING_ROLES
+from app.pagination import page_query
 from app.reports.models import Report
 from app.webhooks.models import Delivery, DeliveryStatus, Webhook
 from app.webhooks.targets import AllowList, TargetRefused
@@ -71,9 +72,12 @@ def get_webhook(session: Session, *, webhook_id: int, principal: Principal) -> W
     return webhook
 
 
-def list_webhooks(session: Session, *, group_id: int, principal: Principal) -> list[Webhook]:
+def list_webhooks(
+    session: Session, *, group_id: int, principal: Principal, after: int, limit: int
+) -> tuple[list[Webhook], int | None]:
     principal.ensure_role(group_id, DRAFTING_ROLES)
-    return list(session.scalars(select(Webhook).where(Webhook.group_id == group_id)))
+    query = select(Webhook).where(Webhook.group_id == group_id)
+    return page_query(session, query, Webhook.id, after=after, limit=limit)
 
 
 def deactivate(session: Session, *, webhook_id: int, principal: Principal) -> Webhook:
@@ -83,15 +87,12 @@ def deactivate(session: Session, *, webhook_id: int, principal: Principal) -> We
     return webhook
 
 
-def deliveries(session: Session, *, webhook: Webhook, limit: int) -> list[Delivery]:
-    return list(
-        session.scalars(
-            select(Delivery)
-            .where(Delivery.webhook_id == webhook.id)
-            .order_by(Delivery.id.desc())
-            .limit(limit)
-        )
-    )
+def deliveries(
+    session: Session, *, webhook: Webhook, after: int, limit: int
+) -> tuple[list[Delivery], int | None]:
+    """Newest first: `after` is the last delivery id seen, the next page holds older ones."""
+    query = select(Delivery).where(Delivery.webhook_id == webhook.id)
+    return page_query(session, query, Delivery.id, after=after, limit=limit, newest_first=True)
 
 
 def enqueue(session: Session) -> None:

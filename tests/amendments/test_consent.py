@@ -251,7 +251,9 @@ def test_silence_procedure_adopts_at_the_deadline(client: TestClient) -> None:
     time.sleep(1.2)
     listed = {
         a["id"]: a
-        for a in ok(client.get(f"/v1/reports/{rid}/amendments", headers=room.chair.headers))
+        for a in ok(client.get(f"/v1/reports/{rid}/amendments", headers=room.chair.headers))[
+            "items"
+        ]
     }
     assert (
         listed[quiet["id"]]["status"] == "adopted" and listed[quiet["id"]]["resulting_version"] == 2
@@ -351,7 +353,9 @@ def test_transmission_freezes_everything(client: TestClient) -> None:
     assert act(client, room.chair, pending["id"], "consent", 409)["type"] == frozen
     kinds = [
         m["kind"]
-        for m in ok(client.get(f"/v1/reports/{rid}/milestones", headers=room.chair.headers))
+        for m in ok(client.get(f"/v1/reports/{rid}/milestones", headers=room.chair.headers))[
+            "items"
+        ]
     ]
     assert kinds == ["adoption", "transmission"]
 

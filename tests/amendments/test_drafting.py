@@ -206,7 +206,7 @@ def test_alternatives_side_by_side_and_superseded(client: TestClient) -> None:
         client.get(
             f"/v1/amendments/{others[1]['id']}/alternatives", headers=room.members[0].headers
         )
-    )
+    )["items"]
     assert [g["amendment"]["id"] for g in group] == [first["id"]] + [o["id"] for o in others]
     assert [g["preview"]["text"].rsplit("\n\n", 1)[1] for g in group] == models
     assert all("<ins>" in g["preview"]["html"] for g in group)
@@ -215,7 +215,9 @@ def test_alternatives_side_by_side_and_superseded(client: TestClient) -> None:
     act(client, room.chair, others[2]["id"], "adopt")
     statuses = {
         a["id"]: a["status"]
-        for a in ok(client.get(f"/v1/reports/{rid}/amendments", headers=room.chair.headers))
+        for a in ok(client.get(f"/v1/reports/{rid}/amendments", headers=room.chair.headers))[
+            "items"
+        ]
     }
     assert statuses == {
         first["id"]: "superseded",
@@ -228,7 +230,7 @@ def test_alternatives_side_by_side_and_superseded(client: TestClient) -> None:
             f"/v1/reports/{rid}/amendments?status=superseded&proposer_id={room.members[0].id}",
             headers=room.chair.headers,
         )
-    )
+    )["items"]
     assert {a["id"] for a in filtered} == {first["id"]}
 
 
@@ -265,7 +267,9 @@ def test_meeting_close_returns_floor_and_adoption_lapses_pending(client: TestCli
         ok(client.get(f"/v1/amendments/{a['id']}", headers=room.chair.headers))["status"]
         == "lapsed"
     )
-    milestones = ok(client.get(f"/v1/reports/{rid}/milestones", headers=room.chair.headers))
+    milestones = ok(client.get(f"/v1/reports/{rid}/milestones", headers=room.chair.headers))[
+        "items"
+    ]
     assert [m["kind"] for m in milestones] == ["adoption"]
     # drafting-only actions now refused
     assert client.post(f"/v1/reports/{rid}/meetings", headers=room.chair.headers).status_code == 409

@@ -154,7 +154,7 @@ def test_final_meeting_end_to_end(client: TestClient) -> None:
         and refused.json()["type"] == "urn:plenary:problem:report-transmitted"
     )
 
-    milestones = ok(client.get(f"/v1/reports/{rid}/milestones", headers=chair.headers))
+    milestones = ok(client.get(f"/v1/reports/{rid}/milestones", headers=chair.headers))["items"]
     assert [m["kind"] for m in milestones] == ["adoption", "transmission"]
     comparison = ok(
         client.get(

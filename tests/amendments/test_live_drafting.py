@@ -137,7 +137,9 @@ def test_revisions_are_kept_listed_and_diffed(client: TestClient) -> None:
             ).status_code
             == 201
         )
-    listed = ok(client.get(f"/v1/amendments/{a}/revisions", headers=room.members[1].headers))
+    listed = ok(client.get(f"/v1/amendments/{a}/revisions", headers=room.members[1].headers))[
+        "items"
+    ]
     assert [r["number"] for r in listed] == [1, 2, 3, 4]
     assert (
         listed[0]["author_id"] == room.members[0].id
@@ -145,7 +147,9 @@ def test_revisions_are_kept_listed_and_diffed(client: TestClient) -> None:
     )
     assert [
         r["author_id"]
-        for r in ok(client.get(f"/v1/amendments/{a}/revisions", headers=room.observers[0].headers))
+        for r in ok(client.get(f"/v1/amendments/{a}/revisions", headers=room.observers[0].headers))[
+            "items"
+        ]
     ] == [None] * 4
     assert (
         ok(client.get(f"/v1/amendments/{a}/revisions/3", headers=room.members[1].headers))["text"]

@@ -13,7 +13,7 @@ from tests.factories import ADMIN, Person, add_person, bearer, make_group, make_
 def test_admin_creates_and_lists_groups(client: TestClient) -> None:
     first = make_group(client, "WGIG")
     second = make_group(client, "MAG")
-    groups = ok(client.get("/v1/groups", headers=ADMIN))
+    groups = ok(client.get("/v1/groups", headers=ADMIN))["items"]
     assert [g["id"] for g in groups] == [first, second]
     duplicate = client.post("/v1/groups", json={"name": "WGIG"}, headers=ADMIN)
     assert duplicate.status_code == 409
@@ -23,7 +23,7 @@ def test_admin_creates_and_lists_groups(client: TestClient) -> None:
 def test_participant_lists_only_its_own_group(client: TestClient) -> None:
     room = make_room(client, members=1, observers=0)
     make_group(client, "Another group")
-    groups = ok(client.get("/v1/groups", headers=room.members[0].headers))
+    groups = ok(client.get("/v1/groups", headers=room.members[0].headers))["items"]
     assert [g["id"] for g in groups] == [room.group_id]
 
 
@@ -40,7 +40,9 @@ def test_token_is_shown_once_and_stored_only_as_hash(client: TestClient, app: Fa
     code = created["invitation"]["code"]
     secret = redeem(client, created["invitation"])
     assert secret.startswith("plen_") and len(secret) >= 5 + 43
-    listed = ok(client.get(f"/v1/participants/{created['id']}/tokens", headers=bearer(secret)))
+    listed = ok(client.get(f"/v1/participants/{created['id']}/tokens", headers=bearer(secret)))[
+        "items"
+    ]
     assert listed and all("token" not in t for t in listed)
     with app.state.database.engine.connect() as connection:
         stored = connection.execute(text("SELECT token_hash FROM token")).scalars().all()
@@ -101,7 +103,9 @@ def test_role_boundaries(client: TestClient) -> None:
         client.get(f"/v1/groups/{room.group_id}/participants", headers=observer.headers).status_code
         == 403
     )
-    roster = ok(client.get(f"/v1/groups/{room.group_id}/participants", headers=member.headers))
+    roster = ok(client.get(f"/v1/groups/{room.group_id}/participants", headers=member.headers))[
+        "items"
+    ]
     assert len(roster) == 6
     # a member cannot promote itself
     promote = client.patch(
@@ -193,5 +197,5 @@ def test_two_chairs_deactivating_each_other_at_once_leave_one_chair(client: Test
     assert codes[0] == 200 and codes[1] in (401, 409), codes
     listed = client.get(
         f"/v1/groups/{room.group_id}/participants", headers=room.secretariat.headers
-    ).json()
+    ).json()["items"]
     assert sum(1 for p in listed if p["role"] == "chair" and p["active"]) == 1

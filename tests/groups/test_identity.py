@@ -212,7 +212,7 @@ def test_nobody_raises_its_own_role(client: TestClient) -> None:
         (f"/v1/participants/{room.chair.id}", {"active": False}, room.secretariat),
     ):
         problem(patch(url, body, who), 403, "forbidden")
-    roster = ok(client.get(f"/v1/groups/{room.group_id}/participants", headers=ADMIN))
+    roster = ok(client.get(f"/v1/groups/{room.group_id}/participants", headers=ADMIN))["items"]
     assert {p["id"]: (p["role"], p["active"]) for p in roster} == {
         room.chair.id: ("chair", True),
         room.secretariat.id: ("secretariat", True),
@@ -257,9 +257,9 @@ def test_a_deactivated_participants_tokens_are_refused_at_once(client: TestClien
             problem(refused, 401, "participant-inactive")
             assert refused.headers["www-authenticate"].startswith("Bearer")
     assert (
-        ok(client.get(f"/v1/participants/{leaving.id}/tokens", headers=room.chair.headers))[-1][
-            "label"
-        ]
+        ok(client.get(f"/v1/participants/{leaving.id}/tokens", headers=room.chair.headers))[
+            "items"
+        ][-1]["label"]
         == "spare"
     )  # nothing was minted
     # reactivation gives the same tokens back
@@ -388,7 +388,9 @@ def test_roster_changes_are_events_and_webhooks_without_names(client: TestClient
             assert "code" not in flat and "plinv_" not in flat and "plen_" not in flat
     assert ok(client.get(f"/v1/reports/{rid}/events/verify", headers=ADMIN))["ok"] is True
     # the role change was queued for the group's webhook, in the same transaction
-    deliveries = ok(client.get(f"/v1/webhooks/{hook['id']}/deliveries", headers=room.chair.headers))
+    deliveries = ok(
+        client.get(f"/v1/webhooks/{hook['id']}/deliveries", headers=room.chair.headers)
+    )["items"]
     assert [d["event_id"] for d in deliveries] == [roster[0]["id"]]
 
 

@@ -219,11 +219,15 @@ def test_public_and_observer_views_identify_nobody(server: LiveServer) -> None:
     }
     base = f"{server.url}/v1"
     with httpx.Client(timeout=20) as http:
-        attributed = http.get(f"{base}/reports/{report_id}/amendments", headers=member).json()
+        attributed = http.get(f"{base}/reports/{report_id}/amendments", headers=member).json()[
+            "items"
+        ]
         assert any(a["proposer_id"] for a in attributed)  # members keep the attributed view
         amendment_ids = [a["id"] for a in attributed]
-        milestones = http.get(f"{base}/reports/{report_id}/milestones", headers=member).json()
-        meetings = http.get(f"{base}/reports/{report_id}/meetings", headers=member).json()
+        milestones = http.get(f"{base}/reports/{report_id}/milestones", headers=member).json()[
+            "items"
+        ]
+        meetings = http.get(f"{base}/reports/{report_id}/meetings", headers=member).json()["items"]
         paths = [
             f"/reports/{report_id}",
             f"/sections/{sid}",

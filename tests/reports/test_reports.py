@@ -79,7 +79,7 @@ def test_report_metadata_and_roles(client: TestClient) -> None:
     assert updated["title"] == "Report of the WGIG"
     listed = ok(
         client.get(f"/v1/groups/{room.group_id}/reports", headers=room.observers[0].headers)
-    )
+    )["items"]
     assert [r["id"] for r in listed] == [report["id"]]
     other = make_room(client)
     assert client.get(f"/v1/reports/{report['id']}", headers=other.chair.headers).status_code == 404
@@ -232,11 +232,11 @@ def test_history_is_paged(client: TestClient) -> None:
     for n in range(2, 8):
         write_version(client, room, sid, n - 1, f"v{n}")
     page = ok(client.get(f"/v1/sections/{sid}/versions?limit=3", headers=room.members[0].headers))
-    assert [v["number"] for v in page["items"]] == [1, 2, 3] and page["next_after"] == 3
+    assert [v["number"] for v in page["items"]] == [1, 2, 3] and page["next"] == 3
     page = ok(
         client.get(f"/v1/sections/{sid}/versions?limit=3&after=6", headers=room.members[0].headers)
     )
-    assert [v["number"] for v in page["items"]] == [7] and page["next_after"] is None
+    assert [v["number"] for v in page["items"]] == [7] and page["next"] is None
     assert "text" not in page["items"][0]
 
 
