@@ -51,7 +51,7 @@ def test_serve_demo_shows_a_room_with_an_amendment_on_the_floor(tmp_path: Path) 
             f"{url}/v1/groups/1/participants",
             headers={"Authorization": f"Bearer {chair.group(1)}"},
             timeout=10,
-        ).json()
+        ).json()["items"]
         roles = [p["role"] for p in listed]
         assert (
             roles.count("chair"),
