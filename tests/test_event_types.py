@@ -29,6 +29,7 @@ KINDS = (
     "consultation",
     "comment",
     "participant",
+    "invitation",
 )
 
 

@@ -213,6 +213,18 @@ class ParticipantActivityPayload(Payload):
     role: str
 
 
+class InvitationCreatedPayload(Payload):
+    """The role the invitation brings in; who is invited is never named."""
+
+    invitation_id: int
+    role: str
+    expires_at: str
+
+
+class InvitationPayload(Payload):
+    invitation_id: int
+
+
 EVENT_PAYLOADS: dict[str, type[Payload]] = {
     "report.created": ReportCreatedPayload,
     "report.imported": ReportImportedPayload,
@@ -255,6 +267,9 @@ EVENT_PAYLOADS: dict[str, type[Payload]] = {
     "participant.role_changed": RoleChangedPayload,
     "participant.deactivated": ParticipantActivityPayload,
     "participant.reactivated": ParticipantActivityPayload,
+    "invitation.created": InvitationCreatedPayload,
+    "invitation.redeemed": InvitationPayload,
+    "invitation.revoked": InvitationPayload,
 }
 
 

@@ -32,7 +32,7 @@ from app.consultations.service.consultations import (
     lock_report_row,
     state_of,
 )
-from app.errors import Forbidden, InvalidState, NotFound, Unprocessable
+from app.errors import Forbidden, InvalidState, NotFound
 from app.events.service import record_event
 from app.groups.models import DRAFTING_ROLES, Participant, Role, Stakeholder
 from app.reports import service as reports
@@ -294,7 +294,7 @@ def reply(
     participant = principal.participant
     assert participant is not None
     if parent.parent_id is not None:
-        raise Unprocessable("Replies go one level deep: reply to the comment itself.")
+        raise InvalidState("Replies go one level deep: reply to the comment itself.")
     if parent.visibility != CommentVisibility.published:
         raise InvalidState(f"Comment {parent.id} is not published.")
     comment = Comment(
@@ -329,7 +329,7 @@ def resolve(session: Session, *, comment_id: int, principal: Principal, now: dat
         session, comment_id=comment_id, principal=principal, roles=DRAFTING_ROLES
     )
     if comment.parent_id is not None:
-        raise Unprocessable("Resolve the comment the replies answer, not a reply.")
+        raise InvalidState("Resolve the comment the replies answer, not a reply.")
     if comment.resolved_at is None:
         comment.resolved_at = now
         session.flush()

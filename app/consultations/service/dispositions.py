@@ -36,7 +36,7 @@ def dispose(
         session, comment_id=comment_id, principal=principal, roles=DRAFTING_ROLES
     )
     if comment.parent_id is not None:
-        raise Unprocessable("A reply takes no disposition; dispose of the comment it answers.")
+        raise InvalidState("A reply takes no disposition; dispose of the comment it answers.")
     if comment.visibility != CommentVisibility.published:
         raise InvalidState(f"Comment {comment.id} is {comment.visibility.value}; publish it first.")
     comment.disposition = disposition
