@@ -91,18 +91,7 @@ class Rebased:
 
 def rebase(session: Session, amendment: Amendment, *, section: Section) -> Rebased:
     """Carry the amendment's recorded edits onto the section's head: no text is read."""
-    own = text_edits.from_json(amendment.edits)
-    steps = chain(
-        session,
-        section_id=section.id,
-        after=amendment.base_version,
-        upto=section.head_version,
-    )
-    try:
-        carried = carry(own, steps)
-    except Conflict as conflict:
-        return Rebased(amendment.base_version, section.head_version, None, conflict.clashes)
-    return Rebased(amendment.base_version, section.head_version, carried, [])
+    return rebase_many(session, [amendment], section=section)[amendment.id]
 
 
 def rebase_many(
