@@ -148,7 +148,7 @@ def serve(
 
 def _print_demo(database_url: str, host: str, port: int, as_json: bool) -> None:
     from app.db import Database
-    from app.demo import seed
+    from app.demo import seed, write_env
 
     database = Database(database_url)
     room = seed(database)
@@ -161,6 +161,7 @@ def _print_demo(database_url: str, host: str, port: int, as_json: bool) -> None:
                 "report_id": room.report_id,
                 "amendment_id": room.amendment_id,
                 "tokens": room.tokens,
+                "env_file": str(write_env(room, base, Path.cwd())),
             }
         )
         return
@@ -178,6 +179,8 @@ def _print_demo(database_url: str, host: str, port: int, as_json: bool) -> None:
     screen = f"{base}/reports/{room.report_id}/screen#token={room.tokens['Observer 1']}"
     typer.echo(f"Projection screen: {screen}")
     typer.echo(f"Try: PLENARY_TOKEN={room.tokens['The Chair']} plenary amendments {room.report_id}")
+    env = write_env(room, base, Path.cwd())
+    typer.echo(f"The same, for your shell (the README's tour starts here): . ./{env.name}")
 
 
 CreateOpt = Annotated[

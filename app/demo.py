@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import timedelta
 from importlib import resources
+from pathlib import Path
 
 from app.amendments import service as amendments
 from app.amendments.models import AmendmentKind
@@ -53,6 +55,35 @@ class DemoRoom:
     report_id: int
     amendment_id: int
     tokens: dict[str, str]
+
+
+ENV_FILE = "plenary-demo.env"
+ENV_NAMES = {
+    "ADMIN": "site admin",
+    "CHAIR": "The Chair",
+    "SEC": "The Secretariat",
+    "MEMBER": "Member 07",
+    "OBSERVER": "Observer 1",
+}
+
+
+def write_env(room: DemoRoom, base_url: str, directory: Path) -> Path:
+    """Shell lines the README's tour starts from (`. ./plenary-demo.env`), readable by the
+    owner only: they hold tokens, and a tour that needs copy-pasting tokens is a tour that
+    fails for newcomers."""
+    lines = [
+        "# written by `plenary serve --demo`; `. ./plenary-demo.env` sets these in your shell",
+        f"export PLENARY_URL={base_url}",
+        f"export API={base_url}/v1",
+        f"export DEMO_REPORT={room.report_id}",
+    ]
+    lines += [f"export {name}={room.tokens[who]}" for name, who in ENV_NAMES.items()]
+    lines.append(f"export PLENARY_TOKEN={room.tokens['The Chair']}")
+    path = directory / ENV_FILE
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
+    return path
 
 
 def seed(database: Database) -> DemoRoom:
