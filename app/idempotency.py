@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from datetime import datetime, timedelta
 from typing import Annotated, Any, TypeVar
 
@@ -300,6 +300,16 @@ register_url_convertor("id", _IdConvertor())
 _ID_SEGMENT = re.compile(r"\{(\w+_id|number)\}")
 
 
+async def hold_write_gate(request: Request) -> AsyncIterator[None]:
+    """A place in the process's write queue (app/db.py, WriteGate) for the request's whole
+    transaction."""
+    leave = await request.app.state.write_gate.enter()
+    try:
+        yield
+    finally:
+        leave()
+
+
 class IdempotentRoute(APIRoute):
     """Every write route: the per-token rate limit, and Idempotency-Key handling on POSTs.
     Its `{..._id}` and `{number}` path segments match numbers only (_IdConvertor)."""
@@ -309,6 +319,10 @@ class IdempotentRoute(APIRoute):
         methods = {m.upper() for m in kwargs.get("methods") or []}
         extra = []
         if methods & WRITE_METHODS:
+            # First of all dependencies, so it is entered before the session is opened and
+            # left after it commits; the body is parsed before dependencies are solved, so a
+            # large body is never parsed while the gate is held.
+            extra.append(Depends(hold_write_gate, scope="function"))
             extra.append(Depends(limit_writes))
         if "POST" in methods:
             extra.append(Depends(claim_key))
@@ -343,10 +357,6 @@ class IdempotentRoute(APIRoute):
         async def run(request: Request) -> Response:
             if prepare is not None:
                 await prepare(request)
-            if request.method in WRITE_METHODS:
-                leave = await request.app.state.write_gate.enter()
-                # Pushed before the handler pushes its session, so unwound after the commit.
-                request.scope["fastapi_function_astack"].callback(leave)
             response = await handler(request)
             # Still inside the request's transaction: the session commits after this returns.
             record: IdempotencyRecord | None = getattr(request.state, "idempotency", None)

@@ -53,7 +53,10 @@ async def run_async(fn: Callable[..., T], *args: Any, size: int, **kwargs: Any) 
     """`run` for the event loop: small inputs in a thread, large ones in the worker."""
     if size < OFFLOAD_CHARS:
         return await anyio.to_thread.run_sync(lambda: fn(*args, **kwargs))
-    return await asyncio.wrap_future(_worker().submit(fn, *args, **kwargs))
+    # The first submit starts the worker process (and multiprocessing's resource tracker):
+    # tens of milliseconds of blocking calls that must not stall the event loop.
+    future = await anyio.to_thread.run_sync(lambda: _worker().submit(fn, *args, **kwargs))
+    return await asyncio.wrap_future(future)
 
 
 def shutdown() -> None:
