@@ -131,8 +131,8 @@ def _check_proposal(
         raise Forbidden("Only an active participant may propose amendments.")
     if section.removed_at is not None:
         raise InvalidState(f"Section {section.id} has been removed from the outline.")
-    if base_version > section.head_version:
-        raise Unprocessable(
+    if base_version > section.head_version:  # a version that does not exist (yet)
+        raise NotFound(
             f"Section {section.id} has no version {base_version}; its head is "
             f"{section.head_version}.",
             head_version=section.head_version,

@@ -114,6 +114,13 @@ def test_the_public_form_is_closed_to_rounds_without_the_public(client: TestClie
     # invited stakeholders comment with the code the secretariat gave them
     invited = open_round(client, room, rid, audiences=("members", "invited"))["id"]
     public_comment(client, invited, expect=403)
+    # a round that takes no invited stakeholders cannot invite one: its state, not the body
+    refused = client.post(
+        f"/v1/consultations/{members_only}/invites",
+        json={"organisation": "ISOC", "category": "technical_academic"},
+        headers=room.secretariat.headers,
+    )
+    assert refused.status_code == 409 and refused.json()["type"].endswith("invalid-state")
     invite = ok(
         client.post(
             f"/v1/consultations/{invited}/invites",

@@ -125,7 +125,7 @@ def test_a_wgig_consultation_round(client: TestClient, app: FastAPI) -> None:
         ),
         201,
     )
-    comment(client, members[2], cid, "The structure reads well.")
+    general = comment(client, members[2], cid, "The structure reads well.")
     convened = all_comments(client, cid, room.secretariat.headers)[-2]
     assert convened["suggestion"] == "should be convened by the UN Secretary-General"
 
@@ -210,6 +210,11 @@ def test_a_wgig_consultation_round(client: TestClient, app: FastAPI) -> None:
         f"/v1/comments/{governments[0]['id']}/amendment", json={}, headers=room.secretariat.headers
     )
     assert again.status_code == 409
+    # a general comment names no section, so there is nothing it could amend
+    nowhere = client.post(
+        f"/v1/comments/{general['id']}/amendment", json={}, headers=room.secretariat.headers
+    )
+    assert nowhere.status_code == 409 and "names no section" in nowhere.json()["detail"]
     # linked both ways: the comment shows its outcome, the amendment its comment
     outcome = ok(client.get(f"/v1/comments/{governments[0]['id']}"))["outcome"]
     assert outcome == {"amendment_id": became[0]["id"], "status": "adopted", "resulting_version": 2}

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.auth import Principal
 from app.consultations.clock import rfc3339
 from app.consultations.models import Audience, Category, Consultation, ConsultationInvite
-from app.errors import Forbidden, NotFound, Unprocessable
+from app.errors import Forbidden, InvalidState, NotFound, Unprocessable
 from app.events.service import record_event
 from app.groups.models import DRAFTING_ROLES, Role
 from app.reports import service as reports
@@ -206,7 +206,7 @@ def issue_invite(
         session, report_id=consultation.report_id, principal=principal, roles=DRAFTING_ROLES
     )
     if Audience.invited.value not in consultation.audiences:
-        raise Unprocessable("This consultation does not take invited stakeholders.")
+        raise InvalidState("This consultation does not take invited stakeholders.")
     code = INVITE_PREFIX + secrets.token_urlsafe(24)
     invite = ConsultationInvite(
         consultation_id=consultation.id,

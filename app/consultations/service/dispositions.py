@@ -80,7 +80,7 @@ def turn_into_amendment(
             amendment_id=comment.amendment_id,
         )
     if comment.section_id is None:
-        raise Unprocessable("A general comment names no section to amend.")
+        raise InvalidState("A general comment names no section to amend.")
     if comment.visibility != CommentVisibility.published:
         raise InvalidState(f"Comment {comment.id} is {comment.visibility.value}; publish it first.")
     section = session.get(Section, comment.section_id)
