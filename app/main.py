@@ -101,10 +101,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if not database.is_sqlite:
             broker.start_listening(settings.database_url, loop)
         sweeper = asyncio.create_task(
-            sweep_forever(database, settings.deadline_sweep_seconds, _app.state.deadline_watch)
+            sweep_forever(
+                database,
+                settings.deadline_sweep_seconds,
+                _app.state.deadline_watch,
+                _app.state.write_gate,
+            )
         )
         deliverer = asyncio.create_task(deliver_forever(database, settings, _app.state.write_gate))
-        closer = asyncio.create_task(close_forever(database, settings.deadline_sweep_seconds))
+        closer = asyncio.create_task(
+            close_forever(database, settings.deadline_sweep_seconds, _app.state.write_gate)
+        )
         yield
         closer.cancel()
         sweeper.cancel()

@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.amendments import queries, settling
 from app.amendments.models import Amendment, AmendmentStatus
-from app.db import Database, after_commit, utcnow
+from app.db import Database, WriteGate, after_commit, utcnow
 from app.groups.models import Role
 from app.reports.models import Report
 
@@ -97,14 +97,17 @@ async def settle_before_request(request: Request) -> None:
 
 
 async def sweep_forever(
-    database: Database, interval: float, watch: DeadlineWatch | None = None
+    database: Database, interval: float, watch: DeadlineWatch | None, gate: WriteGate
 ) -> None:
     while True:
         await asyncio.sleep(interval)
         if watch is not None and watch.nothing_due(utcnow()):
             continue
         try:
-            await run_in_threadpool(settle_all_due, database, watch)
+            # In the requests' write queue: a sweep that took SQLite's lock from a thread would
+            # make the request holding the gate wait for it in the busy timeout.
+            async with gate.held():
+                await run_in_threadpool(settle_all_due, database, watch)
         except Exception:  # keep sweeping; the next request settles too
             logger.exception("deadline sweep failed")
 

@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from app.consultations.clock import rfc3339
 from app.consultations.models import Comment, CommentVisibility, Consultation
 from app.consultations.service.consultations import lock_report_row
-from app.db import Database, utcnow
+from app.db import Database, WriteGate, utcnow
 from app.events.service import record_event
 
 logger = logging.getLogger("plenary.consultations")
@@ -59,10 +59,11 @@ def record_closings(database: Database, now: datetime | None = None) -> int:
     return len(due)
 
 
-async def close_forever(database: Database, interval: float) -> None:
+async def close_forever(database: Database, interval: float, gate: WriteGate) -> None:
     while True:
         await asyncio.sleep(interval)
         try:
-            await run_in_threadpool(record_closings, database)
+            async with gate.held():  # queued with the requests' writes (see WriteGate)
+                await run_in_threadpool(record_closings, database)
         except Exception:  # keep sweeping; reads never depend on it
             logger.exception("consultation closing sweep failed")
