@@ -50,7 +50,7 @@ def test_propose_stores_patch_instruction_and_suggested_kind(client: TestClient)
         == "urn:plenary:problem:unprocessable"
     )  # empty change
     assert propose(client, room.observers[0], sid, TEXT + "!", expect=403)["status"] == 403
-    assert propose(client, member, sid, TEXT + "!", base=5, expect=422)["head_version"] == 1
+    assert propose(client, member, sid, TEXT + "!", base=5, expect=404)["head_version"] == 1
     bad = client.post(
         f"/v1/sections/{sid}/amendments",
         json={"base_version": 1, "patch": "@@ -1,3 +1,3 @@\n-xyz\n+abc\n", "kind": "editorial"},
