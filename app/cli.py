@@ -974,7 +974,11 @@ def verify(
 def verify_certificate(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Certificate JSON")],
     export_file: Annotated[
-        Path | None, typer.Option("--export", help="A Markdown export of the report to check")
+        Path | None,
+        typer.Option(
+            "--export",
+            help="An export of the report to check (.md, .html, .txt, .xml, .docx or .pdf)",
+        ),
     ] = None,
     url: Url = DEFAULT_URL,
     token: TokenOpt = "",
@@ -984,8 +988,9 @@ def verify_certificate(
     import hashlib
 
     try:
-        certificate = json.loads(file.read_text(encoding="utf-8"))
-        certificate = certificate.get("certificate", certificate)
+        kept = json.loads(file.read_text(encoding="utf-8"))
+        certificate = kept.get("certificate", kept)
+        exports = kept.get("exports")
         report_id = int(certificate["report_id"])
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         _fail("invalid-file", "Not a certificate", f"{file}: {error!r}", code=2)
@@ -1025,9 +1030,15 @@ def verify_certificate(
             "event chain head at transmission (recomputed here)",
         )
         check(client.verify_chain(report_id).ok, "event chain verifies (server)")
+        served_exports = client.certificate_exports(report_id)
+        check(served_exports is not None, "exports sealed on the record (certificate.sealed)")
+        if exports is not None:
+            check(exports == served_exports, "sealed exports: the kept file's match the server's")
     if export_file is not None:
-        local = export_file.read_text(encoding="utf-8")
-        check(digest(local) == certificate["report_sha256"], f"{export_file} matches report_sha256")
+        from app.meetings.verify import export_checks
+
+        for ok, what in export_checks(export_file, certificate, exports or served_exports):
+            check(ok, what)
     if as_json:
         _print_json({"verified": not failures, "report_id": report_id, "checks": checks})
         if failures:

@@ -690,6 +690,16 @@ class PlenaryClient(ConsultationCalls):
         data = self.request("GET", f"/v1/reports/{report_id}/certificate").json()
         return dict(data["certificate"])
 
+    def certificate_exports(self, report_id: int) -> dict[str, Any] | None:
+        """Each export format's sealed hash, or None while the seal is pending."""
+        data = self.request("GET", f"/v1/reports/{report_id}/certificate").json()
+        exports = data.get("exports")
+        return dict(exports) if exports is not None else None
+
+    def seal_certificate(self, report_id: int) -> dict[str, Any]:
+        """Ask for a missing seal (chair or secretariat); sealed after the answer."""
+        return dict(self.request("POST", f"/v1/reports/{report_id}/certificate/seal").json())
+
     def follow(
         self, report_id: int, *, last_event_id: int | None = None, reconnect: bool = True
     ) -> Iterator[EventRead]:

@@ -19,6 +19,7 @@ from tests.test_pagination import furnish
 APP = Path(__file__).resolve().parent.parent / "app"
 KINDS = (
     "report",
+    "certificate",
     "section",
     "version",
     "milestone",

@@ -49,6 +49,18 @@ class ReportTransmittedPayload(Payload):
     lapsed_amendments: int
 
 
+class ExportDigest(Payload):
+    sha256: str
+    bytes: int
+
+
+class CertificateSealedPayload(Payload):
+    """The hash of each format's bytes at the transmission milestone (app/meetings/sealing.py)."""
+
+    milestone_id: int
+    exports: dict[str, ExportDigest]
+
+
 class SectionPlacedPayload(Payload):
     section_id: int
     parent_id: int | None
@@ -233,6 +245,7 @@ EVENT_PAYLOADS: dict[str, type[Payload]] = {
     "report.unpublished": EmptyPayload,
     "report.adopted": ReportAdoptedPayload,
     "report.transmitted": ReportTransmittedPayload,
+    "certificate.sealed": CertificateSealedPayload,
     "section.added": SectionPlacedPayload,
     "section.moved": SectionPlacedPayload,
     "section.updated": SectionUpdatedPayload,

@@ -1,15 +1,17 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, BackgroundTasks, Depends, Request, Response, status
+from sqlalchemy.orm import Session
 
 from app.amendments.deadlines import settle_before_request
 from app.amendments.schemas import PUBLIC_VIEWS, MeetingPage, MeetingRead, ReportAdopt
-from app.auth import CurrentPrincipal, OptionalPrincipal
+from app.auth import CurrentPrincipal, OptionalPrincipal, Principal
 from app.db import SessionDep
 from app.errors import NotFound
 from app.etags import IfMatch
+from app.groups.models import Role
 from app.idempotency import IdempotentRoute
-from app.meetings import screen, service
+from app.meetings import screen, sealing, service
 from app.meetings.certificate import public_view
 from app.meetings.schemas import CertificateRead, FloorState, Visibility
 from app.pagination import DEFAULT_PAGE, After, Limit, link_next
@@ -19,6 +21,9 @@ from app.reports.models import Certificate
 from app.reports.schemas import ReportRead
 from app.schemas import IdPath
 from app.visibility import is_attributed, redacted
+
+# Who may ask for a missing seal: those who answer for the record.
+SEALING_ROLES = (Role.chair, Role.secretariat)
 
 router = APIRouter(
     prefix="/v1",
@@ -96,17 +101,51 @@ def adopt_report(
 @router.post("/reports/{report_id}/transmit", response_model=ReportRead)
 def transmit_report(
     report_id: IdPath,
+    request: Request,
     session: SessionDep,
     principal: CurrentPrincipal,
     response: Response,
+    background: BackgroundTasks,
     if_match: IfMatch = None,
 ) -> ReportRead:
-    """Freeze the report: every later write answers 409 report-transmitted."""
+    """Freeze the report: every later write answers 409 report-transmitted. The certificate
+    is issued at once; the hashes of every export format follow (`certificate.sealed`)."""
     report = service.transmit_report(
         session, report_id=report_id, principal=principal, if_match=if_match
     )
+    _seal_after_response(request, background, report.id)
     response.headers["ETag"] = reports.report_etag(session, report)
     return report_views.report_read(session, report)
+
+
+def _seal_after_response(request: Request, background: BackgroundTasks, report_id: int) -> None:
+    # Background tasks run once the response is sent: after the commit, outside the gate.
+    state = request.app.state
+    background.add_task(sealing.seal_exports, state.database, state.write_gate, report_id)
+
+
+@router.post(
+    "/reports/{report_id}/certificate/seal",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=CertificateRead,
+)
+def seal_certificate(
+    report_id: IdPath,
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    background: BackgroundTasks,
+) -> CertificateRead:
+    """Seal the exports of a transmitted report whose seal is missing (the process stopped
+    between transmission and sealing): accepted, done after the response; a sealed report
+    stays as it is."""
+    report = reports.lock_report(
+        session, report_id=report_id, principal=principal, roles=SEALING_ROLES
+    )
+    read = _certificate(session, report.id, principal)
+    if read.exports is None:
+        _seal_after_response(request, background, report.id)
+    return read
 
 
 def _meeting(meeting: object, principal: OptionalPrincipal) -> MeetingRead:
@@ -149,8 +188,13 @@ def get_certificate(
     """Issued when the report is transmitted: SHA-256 of every section's text and of the whole
     report's Markdown export at the transmission milestone, and the event-chain head."""
     report = reports.get_report(session, report_id=report_id, principal=principal)
-    certificate = session.get(Certificate, report.id)
+    return _certificate(session, report.id, principal)
+
+
+def _certificate(session: Session, report_id: int, principal: Principal | None) -> CertificateRead:
+    certificate = session.get(Certificate, report_id)
     if certificate is None:
-        raise NotFound(f"Report {report.id} has not been transmitted; it has no certificate.")
+        raise NotFound(f"Report {report_id} has not been transmitted; it has no certificate.")
     body = certificate.body if is_attributed(principal) else public_view(certificate.body)
-    return CertificateRead(certificate=body)
+    seal = sealing.sealed_exports(session, report_id)
+    return CertificateRead(certificate=body, exports=seal["exports"] if seal else None)

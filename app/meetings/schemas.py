@@ -53,3 +53,9 @@ class FloorState(ReadModel):
 
 class CertificateRead(ReadModel):
     certificate: dict[str, Any]
+    exports: dict[str, Any] | None = Field(
+        default=None,
+        description="SHA-256 and size of each export format's bytes at the transmission "
+        "milestone (`GET .../export?format=F&milestone=M`), sealed on the record by the "
+        "`certificate.sealed` event shortly after transmission; null until then",
+    )

@@ -19,6 +19,7 @@ import re
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import count
 from xml.sax.saxutils import escape
 
@@ -99,6 +100,11 @@ def _page_furniture(document: DocxDocument, snapshot: ReportSnapshot) -> None:
 
 def _front(document: DocxDocument, snapshot: ReportSnapshot, title: str) -> None:
     info = snapshot.info
+    # Dated by the snapshot, not the clock: the same report exports to the same bytes, so
+    # a certificate can carry their hash.
+    moment = snapshot.date.replace(tzinfo=None, microsecond=0)
+    document.core_properties.created = document.core_properties.modified = moment
+    document.core_properties.revision = 1
     document.core_properties.title = xml_safe(title)[:255]
     document.core_properties.subject = xml_safe(info.symbol)[:255]
     document.add_paragraph(xml_safe(title), style="Title")
@@ -110,9 +116,20 @@ def _front(document: DocxDocument, snapshot: ReportSnapshot, title: str) -> None
         _lines(document.add_paragraph(style=DISCLAIMER_STYLE), info.disclaimer)
 
 
-def _save(document: DocxDocument) -> bytes:
+def _save(document: DocxDocument, moment: datetime) -> bytes:
+    """The package, its zip entries dated `moment` (python-docx dates them now)."""
+    saved = io.BytesIO()
+    document.save(saved)
+    stamp = max(moment, datetime(1980, 1, 1, tzinfo=moment.tzinfo)).timetuple()[:6]
     out = io.BytesIO()
-    document.save(out)
+    with (
+        zipfile.ZipFile(saved) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for entry in source.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(entry.filename))
     return out.getvalue()
 
 
@@ -191,7 +208,7 @@ def report_to_docx(snapshot: ReportSnapshot, *, baseline: Mapping[int, str] | No
             section_properties.addprevious(element)
         else:
             body.append(element)
-    return _save(document)
+    return _save(document, snapshot.date)
 
 
 AMENDMENT_COLUMNS = ("No.", "Section", "Amendment", "Justification", "Kind, status", "Proposer")
@@ -245,7 +262,7 @@ def amendments_to_docx(snapshot: AmendmentListSnapshot) -> bytes:
     rows.append("</w:tbl>")
     for row in parse_xml("".join(rows)):
         table._tbl.append(row)
-    return _save(document)
+    return _save(document, snapshot.report.date)
 
 
 # --- import --------------------------------------------------------------------------------

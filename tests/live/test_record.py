@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -176,11 +177,46 @@ def test_certificate_verifies_against_server_and_export(server: LiveServer, tmp_
     copy.write_text(export.replace("November", "December"), encoding="utf-8")
     tampered = cli(server, member, "verify-certificate", str(cert_file), "--export", str(copy))
     assert tampered.returncode == 1 and "FAIL" in tampered.stdout
+    # a delegation keeps the PDF and the Word file: their bytes are sealed on the record too
+    with PlenaryClient(server.url, member) as client:
+        kept = {
+            "certificate": certificate,
+            "exports": wait_for_seal(client, report_id),
+        }
+        pdf = client.export_file(report_id, format="pdf", milestone=certificate["milestone_id"])
+        docx = client.export_file(report_id, format="docx", milestone=certificate["milestone_id"])
+    cert_file.write_text(json.dumps(kept), encoding="utf-8")
+    for name, data in (("report.pdf", pdf), ("report.docx", docx)):
+        (tmp_path / name).write_bytes(data)
+        kept_file = str(tmp_path / name)
+        checked = cli(server, member, "verify-certificate", str(cert_file), "--export", kept_file)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+        assert f"matches the sealed {name.split('.')[1]} export" in checked.stdout
+    (tmp_path / "report.pdf").write_bytes(pdf[:-1] + b"\n")
+    tampered = cli(
+        server,
+        member,
+        "verify-certificate",
+        str(cert_file),
+        "--export",
+        str(tmp_path / "report.pdf"),
+    )
+    assert tampered.returncode == 1 and "FAIL" in tampered.stdout
     # the public sees the certificate with the roster counted, not named
     public = httpx.get(f"{server.url}/v1/reports/{report_id}/certificate", timeout=10).json()[
         "certificate"
     ]
     assert public["voting_members"] == 4 and public["report_sha256"] == certificate["report_sha256"]
+
+
+def wait_for_seal(client: PlenaryClient, report_id: int) -> dict[str, Any]:
+    """The seal follows the transmission's response (the PDF takes a moment to render)."""
+    for _ in range(300):
+        exports = client.certificate_exports(report_id)
+        if exports is not None:
+            return exports
+        time.sleep(0.1)
+    raise AssertionError("the exports were not sealed within 30 s")
 
 
 def _walk(value: Any, path: str = "") -> list[str]:
