@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Literal, cast
 
 import typer
 
-consult_cli = typer.Typer(no_args_is_help=True, help="Consultation rounds on a posted draft.")
+from app.cli_base import DEFAULT_URL, JsonOpt, TokenOpt, Url, connect, emit
 
-Url = Annotated[str, typer.Option(envvar="PLENARY_URL", help="Server URL.")]
-TokenOpt = Annotated[str, typer.Option(envvar="PLENARY_TOKEN", help="Bearer token.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
-DEFAULT_URL = "http://127.0.0.1:8000"
+consult_cli = typer.Typer(no_args_is_help=True, help="Consultation rounds on a posted draft.")
 
 
 @consult_cli.command("open")
@@ -34,9 +31,7 @@ def open_round(
     as_json: JsonOpt = False,
 ) -> None:
     """Post the report (or chosen sections) for comment until a deadline."""
-    from app.cli import _client, _emit
-
-    with _client(url, token) as client:
+    with connect(url, token) as client:
         opened = client.open_consultation(
             report,
             title=title,
@@ -46,7 +41,7 @@ def open_round(
             milestone_id=milestone,
             moderated=moderated,
         )
-    _emit(
+    emit(
         opened,
         as_json,
         lambda: typer.echo(f"consultation {opened.id} open until {opened.closes_at.isoformat()}"),
@@ -66,9 +61,7 @@ def add_comment(
     as_json: JsonOpt = False,
 ) -> None:
     """Comment with your token (members and observers)."""
-    from app.cli import _client, _emit
-
-    with _client(url, token) as client:
+    with connect(url, token) as client:
         made = client.comment(
             consultation,
             body,
@@ -77,7 +70,7 @@ def add_comment(
             quote=quote,
             suggestion=suggestion,
         )
-    _emit(made, as_json, lambda: typer.echo(f"comment {made.id}"))
+    emit(made, as_json, lambda: typer.echo(f"comment {made.id}"))
 
 
 @consult_cli.command("comments")
@@ -89,9 +82,7 @@ def list_comments(
     as_json: JsonOpt = False,
 ) -> None:
     """Every comment you may see, with where it points today and its disposition."""
-    from app.cli import _client, _emit
-
-    with _client(url, token) as client:
+    with connect(url, token) as client:
         found = list(client.all_comments(consultation, section_id=section))
 
     def human() -> None:
@@ -104,7 +95,7 @@ def list_comments(
             disposition = c.disposition.value if c.disposition else "-"
             typer.echo(f"{c.id:>6}  {where:<18} {disposition:<16} {c.commenter}: {c.body}")
 
-    _emit(found, as_json, human)
+    emit(found, as_json, human)
 
 
 @consult_cli.command("dispose")
@@ -123,9 +114,7 @@ def dispose(
     as_json: JsonOpt = False,
 ) -> None:
     """Record what became of a comment (the secretariat or the chair)."""
-    from app.cli import _client, _emit
-
-    with _client(url, token) as client:
+    with connect(url, token) as client:
         disposed = client.dispose(comment, disposition, response)
         amendment = client.comment_to_amendment(comment) if amend else None
 
@@ -134,7 +123,7 @@ def dispose(
         if amendment is not None:
             typer.echo(f"amendment {amendment.id}: {amendment.instruction}")
 
-    _emit(disposed, as_json, human)
+    emit(disposed, as_json, human)
 
 
 @consult_cli.command("compile")
@@ -148,13 +137,12 @@ def compile_round(
     as_json: JsonOpt = False,
 ) -> None:
     """The counts and the sentence, or the full list with dispositions."""
-    from app.cli import _client, _emit
-
     if format not in ("summary", "markdown", "html", "csv"):
         raise typer.BadParameter("format: summary, markdown, html or csv")
-    with _client(url, token) as client:
-        if format != "summary":
-            typer.echo(client.export_comments(consultation, format), nl=False)  # type: ignore[arg-type]
+    with connect(url, token) as client:
+        if format in ("markdown", "html", "csv"):
+            listed = cast(Literal["markdown", "html", "csv"], format)
+            typer.echo(client.export_comments(consultation, listed), nl=False)
             return
         summary = client.compilation(consultation)
 
@@ -165,4 +153,4 @@ def compile_round(
                 f"  {row.category:<20} {row.commenters:>4} commenters {row.comments:>5} comments"
             )
 
-    _emit(summary, as_json, human)
+    emit(summary, as_json, human)
