@@ -1,0 +1,188 @@
+"""The transport under `PlenaryClient`: one httpx client, retries that are safe (POSTs carry an
+Idempotency-Key), ETags remembered for If-Match, pages followed, problems raised."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator, Mapping
+from typing import Any, Self, TypeVar
+
+import httpx
+from pydantic import BaseModel, TypeAdapter
+
+from app.errors import PROBLEM_TYPE_PREFIX
+
+M = TypeVar("M", bound=BaseModel)
+RETRY_STATUSES = frozenset({502, 503, 504})
+DOCX_MEDIA = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PAGE_SIZE = 500  # the server's largest page: fewest round trips
+
+
+def _retry_after(response: httpx.Response, ceiling: float = 30.0) -> float:
+    try:
+        return min(max(float(response.headers.get("retry-after", "1")), 0.0), ceiling)
+    except ValueError:
+        return 1.0
+
+
+def _key_in_use(response: httpx.Response) -> bool:
+    try:
+        problem = response.json()
+    except ValueError:
+        return False
+    return isinstance(problem, dict) and str(problem.get("type")).endswith(
+        ":idempotency-key-in-use"
+    )
+
+
+class ProblemError(Exception):
+    """An error answer from plenary (problem+json), or a transport failure (status 0)."""
+
+    def __init__(self, problem: Mapping[str, Any]) -> None:
+        self.problem = dict(problem)
+        self.status: int = int(problem.get("status", 0))
+        self.type: str = str(problem.get("type", ""))
+        self.title: str = str(problem.get("title", ""))
+        self.detail: str = str(problem.get("detail", ""))
+        if self.status:
+            super().__init__(f"{self.status} {self.title}: {self.detail}")
+        else:  # no answer at all: the detail says why and where
+            super().__init__(f"{self.title}: {self.detail}")
+
+
+class ClientBase:
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None = None,
+        *,
+        timeout: float = 30.0,
+        retries: int = 3,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._http = httpx.Client(
+            base_url=base_url.rstrip("/"), headers=headers, timeout=timeout, transport=transport
+        )
+        self.retries = retries
+        self.base_url = base_url.rstrip("/")
+        self._etags: dict[str, str] = {}  # resource path -> ETag of our last read
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        idempotency_key: str | None = None,
+        content: bytes | None = None,
+    ) -> httpx.Response:
+        """Send one request. POSTs carry an Idempotency-Key, so they are retried safely.
+        `content`: a raw body (a Word file) instead of `json`."""
+        send_headers = dict(headers or {})
+        if method == "POST":
+            send_headers.setdefault("Idempotency-Key", idempotency_key or str(uuid.uuid4()))
+        clean = {k: v for k, v in (params or {}).items() if v is not None}
+        attempt = 0
+        while True:
+            pause = min(0.2 * 2 ** (attempt + 1), 2.0)
+            try:
+                response = self._http.request(
+                    method, path, json=json, content=content, params=clean, headers=send_headers
+                )
+            except httpx.TransportError as error:
+                # Refused outright: nothing listens there, and waiting will not change that
+                # soon. Fail at once, naming the address.
+                if attempt >= self.retries or isinstance(error, httpx.ConnectError):
+                    raise self._unreachable(error) from error
+            else:
+                if attempt >= self.retries:
+                    break
+                if response.status_code == 429:
+                    # Refused before anything ran, so any method may be sent again.
+                    pause = _retry_after(response)
+                elif response.status_code == 409 and _key_in_use(response):
+                    # Our earlier attempt is still running: the next one gets its answer.
+                    pause = _retry_after(response)
+                elif response.status_code not in RETRY_STATUSES:
+                    break
+            attempt += 1
+            time.sleep(pause)
+        if response.status_code >= 400:
+            try:
+                problem = response.json()
+            except ValueError:
+                problem = {"title": response.reason_phrase, "detail": response.text[:500]}
+            problem.setdefault("status", response.status_code)
+            raise ProblemError(problem)
+        tag = response.headers.get("etag")
+        if tag and method == "GET":
+            self._etags[path] = tag
+        return response
+
+    def _unreachable(self, error: httpx.TransportError) -> ProblemError:
+        refused = isinstance(error, httpx.ConnectError)
+        return ProblemError(
+            {
+                "type": PROBLEM_TYPE_PREFIX + "connection-failed",
+                "title": "Cannot reach the server",
+                "status": 0,
+                "detail": f"{'cannot connect to' if refused else 'no answer from'} "
+                f"{self.base_url} ({error or type(error).__name__}). Is the server running "
+                "there? Set PLENARY_URL (or --url) to its address.",
+                "url": self.base_url,
+            }
+        )
+
+    def _guarded(self, resource: str, method: str, path: str, body: Any = None) -> httpx.Response:
+        """A write that needs If-Match: send the ETag of our last read of `resource`."""
+        if resource not in self._etags:
+            self.request("GET", resource)
+        try:
+            response = self.request(
+                method, path, json=body, headers={"If-Match": self._etags[resource]}
+            )
+        except ProblemError as problem:
+            if problem.status == 412 and "etag" in problem.problem:
+                self._etags[resource] = str(problem.problem["etag"])
+            raise
+        tag = response.headers.get("etag")
+        if tag:
+            self._etags[resource] = tag
+        return response
+
+    def _get(self, model: type[M], path: str, **params: Any) -> M:
+        return model.model_validate(self.request("GET", path, params=params).json())
+
+    def _post(self, model: type[M], path: str, body: Any = None, **kwargs: Any) -> M:
+        return model.model_validate(self.request("POST", path, json=body or {}, **kwargs).json())
+
+    def _pages(self, model: type[M], path: str, **params: Any) -> Iterator[M]:
+        """Every item of a list, page after page (the cursor is the page's `next`)."""
+        adapter = TypeAdapter(list[model])  # type: ignore[valid-type]
+        params.setdefault("limit", PAGE_SIZE)
+        after = params.pop("after", 0)
+        while True:
+            page = self.request("GET", path, params={**params, "after": after}).json()
+            if isinstance(page, list):  # a list not paged yet (invitations, /me/tokens)
+                yield from adapter.validate_python(page)
+                return
+            yield from adapter.validate_python(page["items"])
+            if page.get("next") is None:
+                return
+            after = page["next"]
+
+    def _list(self, model: type[M], path: str, **params: Any) -> list[M]:
+        return list(self._pages(model, path, **params))
