@@ -24,6 +24,7 @@ from typing import Any, Literal, TypeVar
 import httpx
 from pydantic import BaseModel, TypeAdapter
 
+from app.amendments.client import RoundCalls
 from app.amendments.schemas import (
     Alternative,
     AmendmentRead,
@@ -120,7 +121,7 @@ def unattributed(events: Iterable[EventRead]) -> list[EventRead]:
     ]
 
 
-class PlenaryClient(ConsultationCalls):
+class PlenaryClient(ConsultationCalls, RoundCalls):
     def __init__(
         self,
         base_url: str,
