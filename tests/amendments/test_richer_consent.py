@@ -271,9 +271,7 @@ def test_reminders_on_demand_and_at_the_set_time(client: TestClient, app: FastAP
     assert act(client, room.members[1], change["id"], "remind", 403)["status"] == 403
     act(client, room.secretariat, change["id"], "remind")
     reminders = events(client, room, rid, "consent.reminder")
-    assert [(e["payload"]["pending"], e["payload"]["scheduled"]) for e in reminders] == [
-        (2, False)
-    ]
+    assert [(e["payload"]["pending"], e["payload"]["scheduled"]) for e in reminders] == [(2, False)]
     # at the set time, by the deadline sweep: once
     assert settle_all_due(app.state.database, now=remind_at - timedelta(seconds=1)) == 0
     assert settle_all_due(app.state.database, now=remind_at + timedelta(seconds=1)) == 1
