@@ -50,15 +50,13 @@ def propose_amendment(
     supersedes: Amendment | None = None,
     prepared: Prepared | None = None,
 ) -> Amendment:
-    """`prepared`: the wording analysed before the transaction (see prepare.py); without
-    it (or when it no longer matches the base) the analysis runs here, under the lock.
-    `remind_before`: the round's pending voters are reminded that long before its deadline."""
+    """`prepared`: the wording analysed before the transaction (prepare.py; else analysed
+    here, under the lock). `remind_before`: when the round's pending voters are reminded."""
     report, section = reports.lock_section(
         session, section_id=section_id, principal=principal, roles=PROPOSING_ROLES
     )
     settle_due(session, report=report)
     _check_proposal(report, section, principal, base_version, kind, consent_deadline)
-    remind_at = reminder_time(consent_deadline, remind_before)
     base = reports.get_version(session, section=section, number=base_version)
     proposed = _proposed_text(base.text, text=text, patch=patch)
     if proposed == base.text:
@@ -83,6 +81,7 @@ def propose_amendment(
         alternative_to_id=root,
         supersedes_id=None if supersedes is None else supersedes.id,
         consent_deadline=consent_deadline,
+        remind_at=reminder_time(consent_deadline, remind_before),
     )
     record_wording(amendment, proposed, analysis)
     if patch is not None:
@@ -92,13 +91,7 @@ def propose_amendment(
     _ensure_carries_onto_head(session, amendment, section)
     _record_proposal(session, report, amendment, principal)
     if report.status == ReportStatus.adopted and kind == AmendmentKind.substantive:
-        open_round(
-            session,
-            report=report,
-            amendment=amendment,
-            deadline=consent_deadline,
-            remind_at=remind_at,
-        )
+        open_round(session, report=report, amendment=amendment, deadline=consent_deadline)
     return amendment
 
 

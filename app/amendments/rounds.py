@@ -29,7 +29,6 @@ def open_round(
     report: Report,
     amendment: Amendment,
     deadline: datetime | None,
-    remind_at: datetime | None = None,
 ) -> None:
     """The voters are frozen now: the active voting members of the group."""
     voters = list(
@@ -47,7 +46,6 @@ def open_round(
     amendment.status = AmendmentStatus.consent_open
     amendment.round_opened_at = utcnow()
     amendment.consent_deadline = deadline
-    amendment.remind_at = remind_at
     session.flush()
     record(
         session,

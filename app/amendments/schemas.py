@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Self
 
-from pydantic import BaseModel, Field, StrictFloat, StrictInt, model_validator
+from pydantic import BaseModel, Field, StrictFloat, model_validator
 
 from app.amendments.models import AmendmentKind, AmendmentStatus, Answer
 from app.pagination import Page
@@ -11,7 +11,7 @@ from app.reports.schemas import MAX_TEXT, DiffOp
 from app.schemas import MAX_ID, Id, InputModel, Moment, ReadModel, WholeInt
 
 # A duration in seconds: a JSON number, never a string.
-Seconds = Annotated[StrictFloat | StrictInt, Field(gt=0, le=366 * 86_400)]
+Seconds = Annotated[StrictFloat, Field(gt=0, le=366 * 86_400)]
 
 
 class _Change(InputModel):
