@@ -9,10 +9,13 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
+
 from app.client import PlenaryClient, ProblemError
 from tests.conftest import ADMIN_TOKEN
 from tests.factories import enrol
 from tests.server import LiveServer, live_server
+from tests.sse import messages, take
 
 TEXT = "The forum should be open to all stakeholders.\n\nIt should meet once a year."
 
@@ -70,10 +73,21 @@ def test_a_consent_round_from_the_command_line(tmp_path: Path) -> None:
         again = plenary(server, objector, "withdraw", str(first.id))
         assert again.returncode == 4  # nothing left to withdraw: 409
 
-        # reminders: the secretariat may, a member may not
+        # reminders: the secretariat may, a member may not; the stream carries them
+        with PlenaryClient(server.url, chair) as client:
+            last = client.events(report.id, limit=1000).items[-1].id
         reminded = plenary(server, secretariat, "remind", str(first.id))
         assert reminded.returncode == 0, reminded.stderr
         assert plenary(server, objector, "remind", str(first.id)).returncode == 4
+        with httpx.stream(
+            "GET",
+            f"{server.url}/v1/reports/{report.id}/stream",
+            headers={"Authorization": f"Bearer {chair}", "Last-Event-ID": str(last)},
+            timeout=10,
+        ) as response:
+            [message] = take(messages(response), 1)
+        assert message.event == "consent.reminder"
+        assert message.data["payload"]["pending"] == 2  # the proposer and the objector
 
         # objection again, then the proposer revises to resolve it
         plenary(server, objector, "answer", str(first.id), "object", "--reason", "Twice?")
