@@ -10,6 +10,7 @@ import sys
 
 import typer
 
+from app.amendments.cli_rounds import round_cli
 from app.cli_base import cli, fail, json_mode
 from app.consultations.cli import consult_cli
 
@@ -26,6 +27,7 @@ COMMAND_MODULES = (
 for _module in COMMAND_MODULES:
     importlib.import_module(_module)
 cli.add_typer(consult_cli, name="consult")
+cli.add_typer(round_cli, name="round")
 
 
 def main() -> None:

@@ -15,7 +15,7 @@ whole: the client follows the server's pages (`{items, next}`) by itself.
 
 from __future__ import annotations
 
-from app.amendments.client import AmendmentCalls
+from app.amendments.client_rounds import RoundCalls
 from app.client_base import DOCX_MEDIA, ClientBase, ProblemError
 from app.consultations.client import ConsultationCalls
 from app.events.client import EventCalls, chain_report, unattributed
@@ -34,6 +34,6 @@ __all__ = [
 
 
 class PlenaryClient(
-    GroupCalls, ReportCalls, AmendmentCalls, MeetingCalls, EventCalls, ConsultationCalls
+    GroupCalls, ReportCalls, RoundCalls, MeetingCalls, EventCalls, ConsultationCalls
 ):
     """Every call of the API, one method each; the calls live beside their domains."""

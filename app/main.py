@@ -13,6 +13,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy import event as sa_event
 
 from app.amendments.deadlines import DeadlineWatch, sweep_forever
+from app.amendments.rounds_router import router as rounds_router
 from app.amendments.router import router as amendments_router
 from app.config import Settings, get_settings
 from app.consultations.router import router as consultations_router
@@ -152,6 +153,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(reports_router)
     app.include_router(outputs_router)
     app.include_router(amendments_router)
+    app.include_router(rounds_router)
     app.include_router(meetings_router)
     app.include_router(consultations_router)
     app.include_router(events_router)

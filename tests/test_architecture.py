@@ -23,7 +23,6 @@ LARGE_MODULES["app.reports.router"] = (
     "thin routes; the frontend branch reworks its list endpoints (split it after that lands)"
 )
 LARGE_MODULES["app.consultations.router"] = "new domain (issue 19), merged last: to split"
-LARGE_MODULES["app.amendments.router"] = "pagination and Location headers merged last: to split"
 LONG_FUNCTIONS = {
     "app.amendments.cli_proposals.amend_bulk": "the CLI's bulk filing: to split",
     "app.amendments.cli_floor.draft": "the terminal drafting session: to split",

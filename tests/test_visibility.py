@@ -24,13 +24,21 @@ NOW = datetime(2026, 11, 28, tzinfo=UTC)
 
 def _amendment(**extra: Any) -> AmendmentRead:
     answer = ConsentAnswer(
-        participant_id=7, token_id=70, answer=Answer.object, reason="No.", answered_at=NOW
+        participant_id=7,
+        token_id=70,
+        answer=Answer.object,
+        reason="No.",
+        answered_at=NOW,
+        changed=False,
     )
     tally = Tally(
         voters=3,
         consented=1,
+        stood_aside=0,
         objected=1,
+        withdrawn=0,
         pending=1,
+        round_open=False,
         answers=[answer],
         pending_participant_ids=[9],
     )
@@ -49,9 +57,12 @@ def _amendment(**extra: Any) -> AmendmentRead:
         proposer_id=5,
         alternative_to_id=None,
         supersedes_id=None,
+        revised_by_id=None,
         resulting_version=None,
         draft_revision=1,
         consent_deadline=None,
+        remind_at=None,
+        reminded_at=None,
         round_opened_at=NOW,
         outcome_note="Blocked: a voting member objected.",
         decided_at=NOW,
@@ -74,6 +85,7 @@ def test_the_public_view_of_an_amendment_names_nobody() -> None:
             "answer": Answer.object,
             "reason": "No.",
             "answered_at": NOW,
+            "changed": False,
         }
     ]
     # Everything else is the record itself, unchanged.

@@ -70,6 +70,59 @@ def close(
     )
 
 
+def block_round(session: Session, report: Report, amendment: Amendment, actor_id: int) -> None:
+    """An objection stands: blocked, never applied; but the round stays open (`decided_at`
+    unset) until its deadline or the chair ends it, so the objection may be withdrawn."""
+    amendment.status = AmendmentStatus.blocked
+    amendment.outcome_note = "Blocked: a voting member objected."
+    session.flush()
+    record(
+        session,
+        report,
+        "amendment.blocked",
+        actor_id,
+        amendment_id=amendment.id,
+        section_id=amendment.section_id,
+        note=amendment.outcome_note,
+    )
+
+
+def resume_round(session: Session, report: Report, amendment: Amendment, actor_id: int) -> None:
+    """Every objection was withdrawn or changed: the round goes on, its answers kept."""
+    amendment.status = AmendmentStatus.consent_open
+    amendment.outcome_note = ""
+    session.flush()
+    record(session, report, "consent.resumed", actor_id, amendment_id=amendment.id)
+
+
+def end_blocked_round(
+    session: Session,
+    report: Report,
+    amendment: Amendment,
+    actor_id: int | None,
+    note: str,
+    *,
+    by: str,
+) -> None:
+    """The round ends blocked, for good (`by`: "chair", "deadline" or "transmission")."""
+    if amendment.status != AmendmentStatus.blocked:  # no objection stood: the chair's call
+        close(session, report, amendment, AmendmentStatus.blocked, actor_id, note)
+    else:
+        amendment.decided_at = utcnow()
+        amendment.outcome_note = note
+        session.flush()
+    record(
+        session,
+        report,
+        "consent.closed",
+        actor_id,
+        amendment_id=amendment.id,
+        outcome=AmendmentStatus.blocked.value,
+        by=by,
+        note=note,
+    )
+
+
 def clear_floor(session: Session, amendment: Amendment) -> None:
     for meeting in session.scalars(
         select(Meeting).where(Meeting.floor_amendment_id == amendment.id)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
 
 from app.amendments.actions import clear_floor, close, record
-from app.amendments.models import OPEN_STATUSES, Amendment, AmendmentStatus
+from app.amendments.models import Amendment, AmendmentStatus, still_open_clause
 from app.amendments.queries import LONG_TEXTS, group_root
 from app.amendments.rebase import conflict_error, rebase, rebase_many
 from app.db import utcnow
@@ -74,7 +74,7 @@ def _after_the_section_moved(
             select(Amendment)
             .where(
                 Amendment.section_id == section.id,
-                Amendment.status.in_(OPEN_STATUSES),
+                still_open_clause(),
                 Amendment.id != adopted.id,
             )
             .options(*(defer(column) for column in LONG_TEXTS))
@@ -104,8 +104,10 @@ def recheck_open_rounds(
 ) -> None:
     """The section moved on: a round whose amendment no longer carries onto the head ends as
     conflicted; one that still does keeps its consents. `candidates`: the section's open
-    amendments. Arithmetic on recorded edits only: forty open rounds cost forty list walks."""
-    rounds = [a for a in candidates if a.status == AmendmentStatus.consent_open]
+    amendments. Arithmetic on recorded edits only: forty open rounds cost forty list walks.
+    A round blocked by objections that may still be withdrawn is checked too: if they are,
+    its last answer must be able to apply it."""
+    rounds = [a for a in candidates if a.is_round_open]
     for other_id, rebased in rebase_many(session, rounds, section=section).items():
         if rebased.applies:
             continue

@@ -26,8 +26,10 @@ class AmendmentCalls(ClientBase):
         rationale: str = "",
         alternative_to: int | None = None,
         consent_deadline: datetime | None = None,
+        remind_before: float | None = None,
         idempotency_key: str | None = None,
     ) -> AmendmentRead:
+        """`remind_before`: seconds before `consent_deadline` to remind the pending voters."""
         body: dict[str, Any] = {"base_version": base_version, "kind": kind, "rationale": rationale}
         if text is not None:
             body["text"] = text
@@ -37,6 +39,8 @@ class AmendmentCalls(ClientBase):
             body["alternative_to"] = alternative_to
         if consent_deadline is not None:
             body["consent_deadline"] = consent_deadline.isoformat()
+        if remind_before is not None:
+            body["remind_before"] = remind_before
         return self._post(
             AmendmentRead,
             f"/v1/sections/{section_id}/amendments",

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.amendments import queries, settling
-from app.amendments.models import Amendment, AmendmentStatus
+from app.amendments.models import Amendment
 from app.db import Database, WriteGate, after_commit, utcnow
 from app.groups.models import Role
 from app.reports.models import Report
@@ -62,26 +62,28 @@ class DeadlineWatch:
 
     def _note_rounds(self, session: Session, _context: Any) -> None:
         for obj in (*session.new, *session.dirty):
-            if (
-                isinstance(obj, Amendment)
-                and obj.status == AmendmentStatus.consent_open
-                and obj.consent_deadline is not None
-            ):
-                after_commit(session, partial(self._lower, obj.consent_deadline))
+            if isinstance(obj, Amendment) and obj.is_round_open:
+                if obj.consent_deadline is not None:
+                    after_commit(session, partial(self._lower, obj.consent_deadline))
+                if obj.remind_at is not None and obj.reminded_at is None:
+                    after_commit(session, partial(self._lower, obj.remind_at))
 
 
-def settle_all_due(database: Database, watch: DeadlineWatch | None = None) -> int:
-    """Close every consent round whose deadline has passed; returns how many reports moved."""
+def settle_all_due(
+    database: Database, watch: DeadlineWatch | None = None, *, now: datetime | None = None
+) -> int:
+    """Close every consent round whose deadline has passed and send the reminders due;
+    returns how many reports moved. `now`: the sweep's clock (tests move it forward)."""
     begun = watch.begin() if watch is not None else 0
     with database.session(write=False) as session:
-        now = utcnow()
+        now = now or utcnow()
         due = queries.reports_with_due_rounds(session, now=now)
         upcoming = queries.earliest_open_deadline(session, after=now) if watch else None
     for report_id in due:
         with database.session() as session:
             report = session.get(Report, report_id, with_for_update=True)
             if report is not None:
-                settling.settle_due(session, report=report)
+                settling.settle_due(session, report=report, now=now)
     if watch is not None:
         watch.learned(begun, upcoming)
     return len(due)

@@ -4,7 +4,17 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    ForeignKey,
+    Index,
+    Integer,
+    Text,
+    UniqueConstraint,
+    and_,
+    or_,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, enum_column, utcnow
@@ -31,10 +41,14 @@ class AmendmentStatus(enum.StrEnum):
 OPEN_STATUSES = frozenset(
     {AmendmentStatus.proposed, AmendmentStatus.on_floor, AmendmentStatus.consent_open}
 )
+# A blocked amendment whose round is still open (`decided_at` unset: its deadline has not
+# passed and the chair has not closed it) is open too: its objections may be withdrawn.
+# See `is_round_open` and `still_open` below, and ARCHITECTURE.md, "Consent rounds".
 
 
 class Answer(enum.StrEnum):
     consent = "consent"
+    stand_aside = "stand_aside"  # "I can live with it": no objection, recorded as such
     object = "object"
 
 
@@ -71,10 +85,15 @@ class Amendment(Base):
         ForeignKey("amendment.id"), default=None, index=True
     )
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("amendment.id"), default=None)
+    # The wording filed to resolve this one (the other end of the new one's `supersedes_id`).
+    revised_by_id: Mapped[int | None] = mapped_column(ForeignKey("amendment.id"), default=None)
     resulting_version: Mapped[int | None] = mapped_column(Integer, default=None)
     draft_revision: Mapped[int] = mapped_column(Integer, default=1)
     consent_deadline: Mapped[datetime | None] = mapped_column(default=None)
     round_opened_at: Mapped[datetime | None] = mapped_column(default=None)
+    # When the pending voters of the round are reminded by the deadline sweep (once).
+    remind_at: Mapped[datetime | None] = mapped_column(default=None)
+    reminded_at: Mapped[datetime | None] = mapped_column(default=None)
     outcome_note: Mapped[str] = mapped_column(Text, default="")
     decided_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -82,6 +101,27 @@ class Amendment(Base):
     revision: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": revision}  # noqa: RUF012
+
+    @property
+    def is_round_open(self) -> bool:
+        """Answers are taken: consent_open, or blocked by objections that may still be
+        withdrawn (neither the deadline nor the chair has ended the round)."""
+        return self.status == AmendmentStatus.consent_open or (
+            self.status == AmendmentStatus.blocked and self.decided_at is None
+        )
+
+
+def round_open_clause() -> ColumnElement[bool]:
+    """`Amendment.is_round_open`, in SQL."""
+    return or_(
+        Amendment.status == AmendmentStatus.consent_open,
+        and_(Amendment.status == AmendmentStatus.blocked, Amendment.decided_at.is_(None)),
+    )
+
+
+def still_open_clause() -> ColumnElement[bool]:
+    """Not decided yet: an open status, or a round blocked by objections still standing."""
+    return or_(Amendment.status.in_(OPEN_STATUSES), round_open_clause())
 
 
 class ConsentVoter(Base):
@@ -94,6 +134,12 @@ class ConsentVoter(Base):
 
 
 class Consent(Base):
+    """A voter's current answer in a round (the earlier ones are in the event chain).
+
+    Changed in place; an objection withdrawn keeps its row with `withdrawn_at` set (the voter
+    is pending again). `revision` grows with every change, so the amendment's ETag, which
+    sums them, changes with every answer."""
+
     __tablename__ = "consent"
     __table_args__ = (UniqueConstraint("amendment_id", "participant_id"),)
 
@@ -105,6 +151,13 @@ class Consent(Base):
     # The token that gave this answer (None for answers recorded before tokens were noted).
     token_id: Mapped[int | None] = mapped_column(ForeignKey("token.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    changed_at: Mapped[datetime | None] = mapped_column(default=None)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(default=None)
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    @property
+    def answered_at(self) -> datetime:
+        return self.changed_at or self.created_at
 
 
 class DraftRevision(Base):

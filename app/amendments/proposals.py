@@ -4,13 +4,14 @@ when a report is transmitted."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from app.amendments.actions import (
     check_deadline,
     close,
+    end_blocked_round,
     ensure_window_open,
     first_paragraph,
     instruction_payload,
@@ -26,7 +27,7 @@ from app.amendments.settling import settle_due
 from app.auth import Principal
 from app.db import utcnow
 from app.errors import Forbidden, InvalidState, NotFound, Unprocessable
-from app.groups.models import PROPOSING_ROLES, VOTING_ROLES
+from app.groups.models import PROPOSING_ROLES, VOTING_ROLES, Role
 from app.reports import service as reports
 from app.reports.models import Report, ReportStatus, Section
 from app.text.patches import PatchError, apply_exact
@@ -45,11 +46,12 @@ def propose_amendment(
     alternative_to: int | None,
     consent_deadline: datetime | None,
     timeout: float,
+    remind_before: timedelta | None = None,
     supersedes: Amendment | None = None,
     prepared: Prepared | None = None,
 ) -> Amendment:
-    """`prepared`: the wording analysed before the transaction (see prepare.py); without
-    it (or when it no longer matches the base) the analysis runs here, under the lock."""
+    """`prepared`: the wording analysed before the transaction (prepare.py; else analysed
+    here, under the lock). `remind_before`: when the round's pending voters are reminded."""
     report, section = reports.lock_section(
         session, section_id=section_id, principal=principal, roles=PROPOSING_ROLES
     )
@@ -79,6 +81,7 @@ def propose_amendment(
         alternative_to_id=root,
         supersedes_id=None if supersedes is None else supersedes.id,
         consent_deadline=consent_deadline,
+        remind_at=reminder_time(consent_deadline, remind_before),
     )
     record_wording(amendment, proposed, analysis)
     if patch is not None:
@@ -90,6 +93,21 @@ def propose_amendment(
     if report.status == ReportStatus.adopted and kind == AmendmentKind.substantive:
         open_round(session, report=report, amendment=amendment, deadline=consent_deadline)
     return amendment
+
+
+def reminder_time(deadline: datetime | None, remind_before: timedelta | None) -> datetime | None:
+    """When a round's reminder goes out: `remind_before` its deadline, still to come."""
+    if remind_before is None:
+        return None
+    if deadline is None:
+        raise Unprocessable("`remind_before` needs a `consent_deadline`.")
+    remind_at = deadline - remind_before
+    if remind_at <= utcnow():
+        raise Unprocessable(
+            "`remind_before` puts the reminder in the past; give a shorter one.",
+            remind_at=remind_at.isoformat(),
+        )
+    return remind_at
 
 
 def _ensure_carries_onto_head(session: Session, amendment: Amendment, section: Section) -> None:
@@ -163,7 +181,7 @@ def _alternative_root(
         raise NotFound(f"No amendment {alternative_to} in this report.")
     if target.section_id != section.id:
         raise Unprocessable("An alternative must amend the same section.")
-    if target.status not in OPEN_STATUSES:
+    if target.status not in OPEN_STATUSES and not target.is_round_open:
         raise InvalidState(f"Amendment {alternative_to} is already {target.status.value}.")
     return group_root(target)
 
@@ -180,7 +198,10 @@ def revise_amendment(
     if_match: str | None,
     prepared: Prepared | None = None,
 ) -> Amendment:
-    """A new wording is a new amendment that supersedes the old one (and voids its consents)."""
+    """A new wording is a new amendment that supersedes the old one (and voids its answers:
+    the voters are asked again). Revise to resolve: the proposer or the chair files a wording
+    that answers an objection; an open round (blocked or not) ends as superseded; a round
+    already ended as blocked stays blocked, linked to its successor (`revised_by_id`)."""
     _report, old = lock_amendment(
         session,
         amendment_id=amendment_id,
@@ -188,9 +209,7 @@ def revise_amendment(
         roles=PROPOSING_ROLES,
         if_match=if_match,
     )
-    if principal.participant_id != old.proposer_id:
-        raise Forbidden("Only the proposer may revise an amendment.")
-    require_status(old, AmendmentStatus.proposed, AmendmentStatus.consent_open, action="revise")
+    _ensure_may_revise(old, principal)
     new = propose_amendment(
         session,
         section_id=old.section_id,
@@ -201,27 +220,59 @@ def revise_amendment(
         rationale=old.rationale if rationale is None else rationale,
         kind=old.kind,
         alternative_to=None,
-        consent_deadline=old.consent_deadline
-        if old.consent_deadline and old.consent_deadline > utcnow()
-        else None,
+        consent_deadline=_still_ahead(old.consent_deadline),
+        remind_before=_remind_before(old),
         timeout=timeout,
         supersedes=old,
         prepared=prepared,
     )
     session.refresh(old)
+    _ensure_may_revise(old, principal)  # proposing settled deadlines: look again
     new.alternative_to_id = old.alternative_to_id
+    old.revised_by_id = new.id
     report = session.get(Report, old.report_id)
     assert report is not None
-    require_status(old, AmendmentStatus.proposed, AmendmentStatus.consent_open, action="revise")
-    close(
-        session,
-        report,
-        old,
-        AmendmentStatus.superseded,
-        principal.participant_id,
-        f"Revised as amendment {new.id}.",
-    )
+    if old.status != AmendmentStatus.blocked or old.is_round_open:  # its round ends here
+        close(
+            session,
+            report,
+            old,
+            AmendmentStatus.superseded,
+            principal.participant_id,
+            f"Revised as amendment {new.id}.",
+        )
+    session.flush()
     return new
+
+
+def _ensure_may_revise(old: Amendment, principal: Principal) -> None:
+    if principal.participant_id != old.proposer_id and principal.role != Role.chair:
+        raise Forbidden("Only the proposer or the chair may revise an amendment.")
+    if old.revised_by_id is not None:
+        raise InvalidState(
+            f"Amendment {old.id} was already revised as amendment {old.revised_by_id}.",
+            amendment_status=old.status.value,
+        )
+    require_status(
+        old,
+        AmendmentStatus.proposed,
+        AmendmentStatus.consent_open,
+        AmendmentStatus.blocked,
+        action="revise",
+    )
+
+
+def _still_ahead(deadline: datetime | None) -> datetime | None:
+    return deadline if deadline is not None and deadline > utcnow() else None
+
+
+def _remind_before(old: Amendment) -> timedelta | None:
+    """The new round keeps the old one's reminder when it is still to come."""
+    if old.remind_at is None or old.consent_deadline is None or old.reminded_at is not None:
+        return None
+    if old.remind_at <= utcnow():
+        return None
+    return old.consent_deadline - old.remind_at
 
 
 def withdraw_amendment(
@@ -273,8 +324,14 @@ def escalate_amendment(
 
 
 def lapse_open(session: Session, *, report: Report, actor_id: int | None, note: str) -> int:
-    """Close every open amendment of `report` as lapsed (its transmission)."""
-    open_ones = open_amendments(session, report_id=report.id)
-    for amendment in open_ones:
-        close(session, report, amendment, AmendmentStatus.lapsed, actor_id, note)
-    return len(open_ones)
+    """Close every open amendment of `report` as lapsed (its transmission); a round blocked
+    by an objection still standing ends blocked (a blocked amendment never lapses into
+    something else)."""
+    lapsed = 0
+    for amendment in open_amendments(session, report_id=report.id):
+        if amendment.status == AmendmentStatus.blocked:
+            end_blocked_round(session, report, amendment, actor_id, note, by="transmission")
+        else:
+            close(session, report, amendment, AmendmentStatus.lapsed, actor_id, note)
+            lapsed += 1
+    return lapsed

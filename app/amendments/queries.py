@@ -8,11 +8,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import event, func, select
+from sqlalchemy import ColumnElement, and_, event, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.amendments.models import (
-    OPEN_STATUSES,
     Amendment,
     AmendmentKind,
     AmendmentStatus,
@@ -20,6 +19,8 @@ from app.amendments.models import (
     Consent,
     ConsentVoter,
     DraftRevision,
+    round_open_clause,
+    still_open_clause,
 )
 from app.auth import Principal
 from app.db import utcnow
@@ -86,7 +87,7 @@ def count_open(session: Session, *, report_id: int) -> int:
         session.scalar(
             select(func.count())
             .select_from(Amendment)
-            .where(Amendment.report_id == report_id, Amendment.status.in_(OPEN_STATUSES))
+            .where(Amendment.report_id == report_id, still_open_clause())
         )
         or 0
     )
@@ -96,7 +97,7 @@ def open_amendments(session: Session, *, report_id: int) -> list[Amendment]:
     return list(
         session.scalars(
             select(Amendment)
-            .where(Amendment.report_id == report_id, Amendment.status.in_(OPEN_STATUSES))
+            .where(Amendment.report_id == report_id, still_open_clause())
             .order_by(Amendment.id)
         )
     )
@@ -108,20 +109,44 @@ def open_amendments(session: Session, *, report_id: int) -> list[Amendment]:
 @dataclass(frozen=True)
 class RoundState:
     voters: list[int]
-    answers: list[Consent]
+    rows: list[Consent]  # every voter's row, withdrawn objections included
+
+    @property
+    def answers(self) -> list[Consent]:
+        """The answers that count: each voter's latest, not withdrawn."""
+        return [a for a in self.rows if a.withdrawn_at is None]
+
+    def count(self, answer: Answer) -> int:
+        return sum(1 for a in self.answers if a.answer == answer)
 
     @property
     def consented(self) -> int:
-        return sum(1 for a in self.answers if a.answer == Answer.consent)
+        return self.count(Answer.consent)
+
+    @property
+    def stood_aside(self) -> int:
+        return self.count(Answer.stand_aside)
 
     @property
     def objected(self) -> int:
-        return sum(1 for a in self.answers if a.answer == Answer.object)
+        return self.count(Answer.object)
+
+    @property
+    def withdrawn(self) -> int:
+        return sum(1 for a in self.rows if a.withdrawn_at is not None)
 
     @property
     def pending(self) -> list[int]:
         answered = {a.participant_id for a in self.answers}
         return [v for v in self.voters if v not in answered]
+
+    @property
+    def changes(self) -> int:
+        """Grows with every answer, change and withdrawal (the ETag's part of the tally)."""
+        return sum(a.revision for a in self.rows)
+
+    def row_of(self, participant_id: int) -> Consent | None:
+        return next((a for a in self.rows if a.participant_id == participant_id), None)
 
 
 _KNOWN_ROUNDS = "plenary.round_states"
@@ -161,26 +186,34 @@ def remember_round(session: Session, amendment_id: int, state: RoundState) -> No
 
 
 def amendment_etag(session: Session, amendment: Amendment) -> str:
-    """Covers the amendment and its tally (answers do not change the amendment's row)."""
-    answers = 0
+    """Covers the amendment and its tally (answers do not change the amendment's row): the
+    sum of the answers' revisions grows with every answer, change and withdrawal."""
+    changes = 0
     if amendment.round_opened_at is not None:  # answers come only in a consent round
         state = round_states(session, [amendment.id]).get(amendment.id)
-        answers = 0 if state is None else len(state.answers)
-    return etag("a", amendment.id, amendment.revision)[:-1] + f'.{answers or 0}"'
+        changes = 0 if state is None else state.changes
+    return etag("a", amendment.id, amendment.revision)[:-1] + f'.{changes}"'
 
 
-# --- deadlines ----------------------------------------------------------------------------
+# --- deadlines and reminders --------------------------------------------------------------
+
+
+def _due(now: datetime) -> ColumnElement[bool]:
+    """A round whose deadline has passed, or whose reminder is due and not yet sent."""
+    return and_(
+        round_open_clause(),
+        or_(
+            Amendment.consent_deadline <= now,
+            and_(Amendment.remind_at <= now, Amendment.reminded_at.is_(None)),
+        ),
+    )
 
 
 def due_rounds(session: Session, *, report_id: int, now: datetime) -> list[Amendment]:
     return list(
         session.scalars(
             select(Amendment)
-            .where(
-                Amendment.report_id == report_id,
-                Amendment.status == AmendmentStatus.consent_open,
-                Amendment.consent_deadline <= now,
-            )
+            .where(Amendment.report_id == report_id, _due(now))
             .order_by(Amendment.consent_deadline, Amendment.id)
         )
     )
@@ -188,24 +221,24 @@ def due_rounds(session: Session, *, report_id: int, now: datetime) -> list[Amend
 
 def reports_with_due_rounds(session: Session, *, now: datetime | None = None) -> list[int]:
     return list(
-        session.scalars(
-            select(Amendment.report_id)
-            .where(
-                Amendment.status == AmendmentStatus.consent_open,
-                Amendment.consent_deadline <= (now or utcnow()),
-            )
-            .distinct()
-        )
+        session.scalars(select(Amendment.report_id).where(_due(now or utcnow())).distinct())
     )
 
 
 def earliest_open_deadline(session: Session, *, after: datetime) -> datetime | None:
-    return session.scalar(
+    """The next moment the sweep has work: a deadline, or a reminder not yet sent."""
+    deadline = session.scalar(
         select(func.min(Amendment.consent_deadline)).where(
-            Amendment.status == AmendmentStatus.consent_open,
-            Amendment.consent_deadline > after,
+            round_open_clause(), Amendment.consent_deadline > after
         )
     )
+    reminder = session.scalar(
+        select(func.min(Amendment.remind_at)).where(
+            round_open_clause(), Amendment.remind_at > after, Amendment.reminded_at.is_(None)
+        )
+    )
+    moments = [m for m in (deadline, reminder) if m is not None]
+    return min(moments) if moments else None
 
 
 # --- live drafting's revisions ------------------------------------------------------------

@@ -1,6 +1,8 @@
 """Unanimous consent on an adopted report (DESIGN.md, "Amendment life"): a substantive
-amendment opens a round among the voting members of that moment; one objection blocks it;
-the last consent applies it; the chair may cancel it. Deadlines: settling.py."""
+amendment opens a round among the voting members of that moment; each answers consent,
+stand aside ("I can live with it") or object, and may change its answer while the round is
+open; an objection standing blocks it; the last answer that completes unanimity applies it.
+What the chair and secretariat do to a round: steering.py. Deadlines: settling.py."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.amendments.actions import close, record, require_status
+from app.amendments.actions import block_round, record, resume_round
 from app.amendments.applying import apply_amendment
 from app.amendments.locking import NO_PRECONDITION, lock_amendment
 from app.amendments.models import Amendment, AmendmentStatus, Answer, Consent, ConsentVoter
@@ -17,12 +19,16 @@ from app.amendments.queries import RoundState, remember_round, round_states
 from app.auth import Principal
 from app.db import utcnow
 from app.errors import Forbidden, InvalidState
-from app.groups.models import VOTING_ROLES, Participant, Role
+from app.groups.models import VOTING_ROLES, Participant
 from app.reports.models import Report
 
 
 def open_round(
-    session: Session, *, report: Report, amendment: Amendment, deadline: datetime | None
+    session: Session,
+    *,
+    report: Report,
+    amendment: Amendment,
+    deadline: datetime | None,
 ) -> None:
     """The voters are frozen now: the active voting members of the group."""
     voters = list(
@@ -52,6 +58,15 @@ def open_round(
     )
 
 
+def require_round_open(amendment: Amendment, *, action: str) -> None:
+    if not amendment.is_round_open:
+        raise InvalidState(
+            f"Cannot {action} amendment {amendment.id}: its consent round is not open "
+            f"(it is {amendment.status.value}).",
+            amendment_status=amendment.status.value,
+        )
+
+
 def answer_round(
     session: Session,
     *,
@@ -60,7 +75,9 @@ def answer_round(
     answer: Answer,
     reason: str,
 ) -> Amendment:
-    """One voter's answer, recorded with the token that gave it.
+    """One voter's answer, recorded with the token that gave it; a later answer replaces an
+    earlier one (both are in the event chain). The same answer again changes nothing, so a
+    retry is safe.
 
     The voters are those frozen when the round opened. One deactivated since then stays on
     that roster but cannot answer (its tokens are refused at authentication), so the round
@@ -73,50 +90,108 @@ def answer_round(
         roles=VOTING_ROLES,
         if_match=NO_PRECONDITION,
     )
-    require_status(amendment, AmendmentStatus.consent_open, action="answer on")
+    require_round_open(amendment, action="answer on")
     state = round_states(session, [amendment.id])[amendment.id]
-    consent = _record_answer(session, report, amendment, state, principal, answer, reason)
-    if answer == Answer.object:  # one objection blocks
-        close(
-            session,
-            report,
-            amendment,
-            AmendmentStatus.blocked,
-            None,
-            "Blocked: a voting member objected.",
+    voter = _voter(principal, state)
+    row = state.row_of(voter)
+    if (
+        row is not None
+        and row.withdrawn_at is None
+        and (row.answer, row.reason)
+        == (
+            answer,
+            reason,
         )
-    elif len(state.pending) == 1:  # this answer was the last one missing: it applies
-        apply_amendment(session, report=report, amendment=amendment, actor_id=None)
-        amendment.outcome_note = "Adopted by unanimous consent."
-    session.flush()
-    remember_round(session, amendment.id, RoundState(state.voters, [*state.answers, consent]))
+    ):
+        return amendment  # a retry of the answer already standing
+    consent = _record_answer(session, report, amendment, row, principal, answer, reason)
+    rows = state.rows if row is not None else [*state.rows, consent]
+    _follow_the_tally(session, report, amendment, RoundState(state.voters, rows), voter)
     return amendment
+
+
+def withdraw_objection(
+    session: Session, *, amendment_id: int, principal: Principal, reason: str
+) -> Amendment:
+    """The objector lifts its objection and is pending again. When no objection stands any
+    more, a blocked round goes on (its answers kept) until its original deadline."""
+    report, amendment = lock_amendment(
+        session,
+        amendment_id=amendment_id,
+        principal=principal,
+        roles=VOTING_ROLES,
+        if_match=NO_PRECONDITION,
+    )
+    # A passed deadline has already ended the round (lock_amendment settles it): 409.
+    require_round_open(amendment, action="withdraw an objection to")
+    state = round_states(session, [amendment.id])[amendment.id]
+    voter = _voter(principal, state)
+    row = state.row_of(voter)
+    if row is None or row.withdrawn_at is not None or row.answer != Answer.object:
+        raise InvalidState("You have no objection standing in this consent round.")
+    row.withdrawn_at = utcnow()
+    row.revision += 1
+    session.flush()
+    record(session, report, "consent.withdrawn", voter, amendment_id=amendment.id, reason=reason)
+    _follow_the_tally(session, report, amendment, state, voter)
+    return amendment
+
+
+def _follow_the_tally(
+    session: Session, report: Report, amendment: Amendment, state: RoundState, actor_id: int
+) -> None:
+    """The status the answers now call for: blocked while an objection stands, open again
+    when none does, applied when every voter consents or stands aside."""
+    if state.objected:  # one objection blocks
+        if amendment.status == AmendmentStatus.consent_open:
+            block_round(session, report, amendment, actor_id)
+    else:
+        if amendment.status == AmendmentStatus.blocked:
+            resume_round(session, report, amendment, actor_id)
+        if not state.pending:  # this answer was the last one missing: it applies
+            apply_amendment(session, report=report, amendment=amendment, actor_id=None)
+            amendment.outcome_note = _unanimity_note(state)
+    session.flush()
+    remember_round(session, amendment.id, state)
+
+
+def _unanimity_note(state: RoundState) -> str:
+    if state.stood_aside:
+        return f"Adopted by unanimous consent ({state.stood_aside} stood aside)."
+    return "Adopted by unanimous consent."
+
+
+def _voter(principal: Principal, state: RoundState) -> int:
+    voter = principal.participant_id
+    if voter is None or voter not in state.voters:
+        raise Forbidden("You were not a voting member when this consent round opened.")
+    return voter
 
 
 def _record_answer(
     session: Session,
     report: Report,
     amendment: Amendment,
-    state: RoundState,
+    row: Consent | None,
     principal: Principal,
     answer: Answer,
     reason: str,
 ) -> Consent:
+    """The voter's row, created or changed in place; the event keeps what it replaced."""
     voter = principal.participant_id
-    if voter not in state.voters:
-        raise Forbidden("You were not a voting member when this consent round opened.")
-    if voter in {a.participant_id for a in state.answers}:
-        raise InvalidState("You have already answered in this consent round.")
     assert voter is not None
+    previous = None if row is None or row.withdrawn_at is not None else row.answer.value
+    if row is None:
+        row = Consent(amendment_id=amendment.id, participant_id=voter, revision=1)
+        session.add(row)
+    else:
+        row.revision += 1
+        row.changed_at = utcnow()
+        row.withdrawn_at = None
     # The token is recorded too: if a credential was misused, its answers can be traced.
-    consent = Consent(
-        amendment_id=amendment.id,
-        participant_id=voter,
-        token_id=principal.token_id,
-        answer=answer,
-        reason=reason,
-    )
-    session.add(consent)
+    row.token_id = principal.token_id
+    row.answer = answer
+    row.reason = reason
     session.flush()
     record(
         session,
@@ -124,28 +199,7 @@ def _record_answer(
         f"consent.{answer.value}",
         voter,
         amendment_id=amendment.id,
-        reason=reason if answer == Answer.object else "",
+        reason=reason if answer != Answer.consent else "",
+        changed_from=previous,
     )
-    return consent
-
-
-def cancel_round(
-    session: Session, *, amendment_id: int, principal: Principal, reason: str, if_match: str | None
-) -> Amendment:
-    report, amendment = lock_amendment(
-        session,
-        amendment_id=amendment_id,
-        principal=principal,
-        roles=[Role.chair],
-        if_match=if_match,
-    )
-    require_status(amendment, AmendmentStatus.consent_open, action="cancel the round of")
-    close(
-        session,
-        report,
-        amendment,
-        AmendmentStatus.lapsed,
-        principal.participant_id,
-        f"Consent round cancelled by the chair. {reason}".strip(),
-    )
-    return amendment
+    return row

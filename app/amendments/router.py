@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
@@ -8,7 +9,7 @@ from sqlalchemy.orm import Session
 from app import visibility
 from app.amendments import prepare, service, views
 from app.amendments.deadlines import settle_before_request
-from app.amendments.models import Amendment, AmendmentKind, AmendmentStatus, Answer
+from app.amendments.models import Amendment, AmendmentKind, AmendmentStatus
 from app.amendments.schemas import (
     AlternativePage,
     AmendmentCreate,
@@ -18,7 +19,6 @@ from app.amendments.schemas import (
     DraftRevise,
     DraftRevisionPage,
     DraftRevisionRead,
-    Objection,
     Preview,
     Reason,
 )
@@ -42,9 +42,7 @@ router = APIRouter(
 def _answer(
     session: Session, amendment: Amendment, principal: Principal, response: Response
 ) -> AmendmentRead:
-    """Every write's answer: the amendment as the caller sees it, with its new ETag."""
-    response.headers["ETag"] = service.amendment_etag(session, amendment)
-    return views.amendment_read(session, amendment, principal)
+    return views.write_answer(session, amendment, principal, response)
 
 
 def _timeout(request: Request) -> float:
@@ -78,6 +76,7 @@ def propose_amendment(
         kind=body.kind,
         alternative_to=body.alternative_to,
         consent_deadline=body.consent_deadline,
+        remind_before=None if body.remind_before is None else timedelta(seconds=body.remind_before),
         timeout=_timeout(request),
         prepared=prepare.prepared(request),
     )
@@ -262,7 +261,9 @@ def revise_amendment(
     response: Response,
     if_match: IfMatch = None,
 ) -> AmendmentRead:
-    """A new wording is a new amendment superseding this one; consents given are void."""
+    """A new wording is a new amendment superseding this one; answers given are void and
+    the voters are asked again. The proposer or the chair; also to resolve an objection
+    (the amendment is blocked): `revised_by_id` and `supersedes_id` link the two."""
     amendment = service.revise_amendment(
         session,
         amendment_id=amendment_id,
@@ -275,62 +276,6 @@ def revise_amendment(
         if_match=if_match,
     )
     response.headers["Location"] = f"/v1/amendments/{amendment.id}"  # the new amendment
-    return _answer(session, amendment, principal, response)
-
-
-@router.post("/amendments/{amendment_id}/consent", response_model=AmendmentRead)
-def consent_amendment(
-    amendment_id: IdPath,
-    session: SessionDep,
-    principal: CurrentPrincipal,
-    response: Response,
-) -> AmendmentRead:
-    """The last consent of the round adopts and applies the amendment in this request."""
-    amendment = service.answer_round(
-        session,
-        amendment_id=amendment_id,
-        principal=principal,
-        answer=Answer.consent,
-        reason="",
-    )
-    return _answer(session, amendment, principal, response)
-
-
-@router.post("/amendments/{amendment_id}/object", response_model=AmendmentRead)
-def object_amendment(
-    amendment_id: IdPath,
-    body: Objection,
-    session: SessionDep,
-    principal: CurrentPrincipal,
-    response: Response,
-) -> AmendmentRead:
-    """One objection blocks the amendment at once."""
-    amendment = service.answer_round(
-        session,
-        amendment_id=amendment_id,
-        principal=principal,
-        answer=Answer.object,
-        reason=body.reason,
-    )
-    return _answer(session, amendment, principal, response)
-
-
-@router.post("/amendments/{amendment_id}/cancel-round", response_model=AmendmentRead)
-def cancel_round(
-    amendment_id: IdPath,
-    body: Reason,
-    session: SessionDep,
-    principal: CurrentPrincipal,
-    response: Response,
-    if_match: IfMatch = None,
-) -> AmendmentRead:
-    amendment = service.cancel_round(
-        session,
-        amendment_id=amendment_id,
-        principal=principal,
-        reason=body.reason,
-        if_match=if_match,
-    )
     return _answer(session, amendment, principal, response)
 
 

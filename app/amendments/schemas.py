@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Self
+from typing import Annotated, Self
 
 from pydantic import BaseModel, Field, StrictFloat, model_validator
 
@@ -9,6 +9,9 @@ from app.amendments.models import AmendmentKind, AmendmentStatus, Answer
 from app.pagination import Page
 from app.reports.schemas import MAX_TEXT, DiffOp
 from app.schemas import MAX_ID, Id, InputModel, Moment, ReadModel, WholeInt
+
+# A duration in seconds: a JSON number, never a string.
+Seconds = Annotated[StrictFloat, Field(gt=0, le=366 * 86_400)]
 
 
 class _Change(InputModel):
@@ -38,6 +41,11 @@ class AmendmentCreate(_Change):
     consent_deadline: Moment | None = Field(
         default=None, description="For a consent round after adoption: when it ends"
     )
+    remind_before: Seconds | None = Field(
+        default=None,
+        description="Remind the round's pending voters this many seconds before "
+        "`consent_deadline` (`consent.reminder`, sent once)",
+    )
 
 
 class AmendmentRevise(_Change):
@@ -52,6 +60,12 @@ class Objection(InputModel):
     reason: str = Field(min_length=1, max_length=5_000)
 
 
+class StandAside(InputModel):
+    reason: str = Field(
+        default="", max_length=5_000, description="Optional: why you can live with it"
+    )
+
+
 class ConsentAnswer(ReadModel):
     participant_id: int | None
     token_id: int | None = Field(
@@ -60,15 +74,22 @@ class ConsentAnswer(ReadModel):
     answer: Answer
     reason: str
     answered_at: datetime
+    changed: bool = Field(description="The voter changed its answer at least once")
 
 
 class Tally(ReadModel):
     voters: int
     consented: int
-    objected: int
+    stood_aside: int = Field(description='"Can live with it": no objection, counted apart')
+    objected: int = Field(description="Objections standing (withdrawn ones not counted)")
+    withdrawn: int = Field(description="Objections withdrawn, their voters pending again")
     pending: int
+    round_open: bool = Field(
+        description="Answers are taken: consent_open, or blocked while its objections may "
+        "still be withdrawn (before the deadline, unless the chair closed it)"
+    )
     answers: list[ConsentAnswer] = Field(
-        description="Who answered what; in the public view, without who"
+        description="Each voter's standing answer; in the public view, without who"
     )
     pending_participant_ids: list[int] = Field(description="Empty in the public view")
 
@@ -87,10 +108,13 @@ class AmendmentRead(ReadModel):
     proposed_text: str
     proposer_id: int | None
     alternative_to_id: int | None
-    supersedes_id: int | None
+    supersedes_id: int | None = Field(description="The earlier wording this one revises")
+    revised_by_id: int | None = Field(description="The later wording that revises this one")
     resulting_version: int | None
     draft_revision: int
     consent_deadline: datetime | None
+    remind_at: datetime | None = Field(description="When the round's reminder goes out")
+    reminded_at: datetime | None = Field(description="When it went out")
     round_opened_at: datetime | None
     outcome_note: str
     decided_at: datetime | None
@@ -170,13 +194,17 @@ class ConsentAnswerPublic(ReadModel):
     answer: Answer
     reason: str
     answered_at: datetime
+    changed: bool
 
 
 class TallyPublic(ReadModel):
     voters: int
     consented: int
+    stood_aside: int
     objected: int
+    withdrawn: int
     pending: int
+    round_open: bool
     answers: list[ConsentAnswerPublic]
 
 
@@ -194,9 +222,12 @@ class AmendmentPublic(ReadModel):
     proposed_text: str
     alternative_to_id: int | None
     supersedes_id: int | None
+    revised_by_id: int | None
     resulting_version: int | None
     draft_revision: int
     consent_deadline: datetime | None
+    remind_at: datetime | None
+    reminded_at: datetime | None
     round_opened_at: datetime | None
     outcome_note: str
     decided_at: datetime | None

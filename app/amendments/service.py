@@ -3,7 +3,8 @@
 The rules live in modules named after them (see ARCHITECTURE.md):
 queries.py (reading, tallies, ETag), locking.py (every write starts with the report's row
 lock), actions.py (status checks, events, closing), applying.py ("applying creates exactly
-one version"), rounds.py (unanimous consent), settling.py (deadlines), proposals.py
+one version"), rounds.py (unanimous consent: answers, changes, withdrawn objections),
+steering.py (cancel, close as blocked, remind), settling.py (deadlines and reminders), proposals.py
 (propose, revise, withdraw, escalate), floor.py (the floor and who decides), drafting.py
 (live drafting), rebase.py and prepare.py (carrying edits onto the head).
 """
@@ -39,8 +40,9 @@ from app.amendments.queries import (
     reports_with_due_rounds,
     round_states,
 )
-from app.amendments.rounds import answer_round, cancel_round
+from app.amendments.rounds import answer_round, withdraw_objection
 from app.amendments.settling import settle_due
+from app.amendments.steering import cancel_round, close_blocked, remind_voters
 
 __all__ = [
     "DECIDERS_AFTER_ADOPTION",
@@ -52,6 +54,7 @@ __all__ = [
     "amendment_etag",
     "answer_round",
     "cancel_round",
+    "close_blocked",
     "count_open",
     "earliest_open_deadline",
     "escalate_amendment",
@@ -64,10 +67,12 @@ __all__ = [
     "propose_amendment",
     "put_on_floor",
     "reject_amendment",
+    "remind_voters",
     "reports_with_due_rounds",
     "revise_amendment",
     "revise_draft",
     "round_states",
     "settle_due",
     "withdraw_amendment",
+    "withdraw_objection",
 ]

@@ -1,7 +1,8 @@
-"""Consent rounds whose deadline has passed: lapsed, or adopted under the silence procedure
-when nobody objected (or conflicted, when the section moved on under them). Called under
-the report lock before every write (locking.py), before reads (deadlines.py) and by
-the deadline timer."""
+"""Consent rounds whose time has come. At the deadline: lapsed, or adopted under the silence
+procedure when no objection stands (or conflicted, when the section moved on under them); a
+round blocked by an objection still standing ends blocked for good. Before it: the reminder
+set with `remind_before`, sent once. Called under the report lock before every write
+(locking.py), before reads (deadlines.py) and by the deadline timer."""
 
 from __future__ import annotations
 
@@ -9,35 +10,82 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from app.amendments.actions import close
+from app.amendments.actions import close, end_blocked_round, record
 from app.amendments.applying import apply_amendment
 from app.amendments.models import Amendment, AmendmentStatus
-from app.amendments.queries import due_rounds, round_states
+from app.amendments.queries import RoundState, due_rounds, round_states
 from app.db import DEADLINE_WATCH, DueCheck, utcnow
 from app.errors import MergeConflict
 from app.reports.models import Report
 
 
 def settle_due(session: Session, *, report: Report, now: datetime | None = None) -> None:
-    """Close the consent rounds of `report` whose deadline has passed. Caller holds the lock."""
+    """Close the consent rounds of `report` whose deadline has passed, and send the
+    reminders that are due. Caller holds the lock."""
     now = now or utcnow()
     watch: DueCheck | None = session.info.get(DEADLINE_WATCH)
     if watch is not None and watch.nothing_due(now):
         return
     for amendment in due_rounds(session, report_id=report.id, now=now):
         state = round_states(session, [amendment.id]).get(amendment.id)
-        objected = state is not None and state.objected > 0
-        if report.silence_procedure and not objected:
-            _adopt_by_silence(session, report=report, amendment=amendment)
-        else:
-            close(
-                session,
-                report,
-                amendment,
-                AmendmentStatus.lapsed,
-                None,
-                "The consent round ended at its deadline without unanimous consent.",
-            )
+        deadline = amendment.consent_deadline
+        if deadline is not None and deadline <= now:
+            _end_at_deadline(session, report, amendment, state)
+        elif state is not None:
+            amendment.reminded_at = now
+            send_reminder(session, report, amendment, state, actor_id=None, scheduled=True)
+
+
+def _end_at_deadline(
+    session: Session, report: Report, amendment: Amendment, state: RoundState | None
+) -> None:
+    if amendment.status == AmendmentStatus.blocked:  # an objection still stands
+        end_blocked_round(
+            session,
+            report,
+            amendment,
+            None,
+            "The consent round ended at its deadline with an objection standing.",
+            by="deadline",
+        )
+    elif report.silence_procedure and not (state is not None and state.objected > 0):
+        _adopt_by_silence(session, report=report, amendment=amendment)
+    else:
+        close(
+            session,
+            report,
+            amendment,
+            AmendmentStatus.lapsed,
+            None,
+            "The consent round ended at its deadline without unanimous consent.",
+        )
+
+
+def send_reminder(
+    session: Session,
+    report: Report,
+    amendment: Amendment,
+    state: RoundState,
+    *,
+    actor_id: int | None,
+    scheduled: bool,
+) -> None:
+    """`consent.reminder`: how many voters have not answered (the event is public, so no
+    ids: members read who is pending from the amendment's tally). None pending: nothing."""
+    if not state.pending:
+        return
+    deadline = amendment.consent_deadline
+    record(
+        session,
+        report,
+        "consent.reminder",
+        actor_id,
+        amendment_id=amendment.id,
+        pending=len(state.pending),
+        voters=len(state.voters),
+        deadline=None if deadline is None else deadline.isoformat(),
+        scheduled=scheduled,
+    )
 
 
 def _adopt_by_silence(session: Session, *, report: Report, amendment: Amendment) -> None:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from fastapi import Response
 from sqlalchemy.orm import Session
 
 from app.amendments import service
@@ -38,28 +39,34 @@ def amendment_reads(
     out = []
     for amendment in amendments:
         state = states.get(amendment.id)
-        tally = None
-        if state is not None:
-            tally = Tally(
-                voters=len(state.voters),
-                consented=state.consented,
-                objected=state.objected,
-                pending=len(state.pending),
-                answers=[
-                    ConsentAnswer(
-                        participant_id=a.participant_id,
-                        token_id=a.token_id,
-                        answer=a.answer,
-                        reason=a.reason,
-                        answered_at=a.created_at,
-                    )
-                    for a in state.answers
-                ],
-                pending_participant_ids=state.pending,
-            )
+        tally = None if state is None else _tally(amendment, state)
         read = AmendmentRead.model_validate({**_columns(amendment), "tally": tally})
         out.append(read if attributed else redacted(read, PUBLIC_VIEWS))
     return out
+
+
+def _tally(amendment: Amendment, state: service.RoundState) -> Tally:
+    return Tally(
+        voters=len(state.voters),
+        consented=state.consented,
+        stood_aside=state.stood_aside,
+        objected=state.objected,
+        withdrawn=state.withdrawn,
+        pending=len(state.pending),
+        round_open=amendment.is_round_open,
+        answers=[
+            ConsentAnswer(
+                participant_id=a.participant_id,
+                token_id=a.token_id,
+                answer=a.answer,
+                reason=a.reason,
+                answered_at=a.answered_at,
+                changed=a.revision > 1,
+            )
+            for a in state.answers
+        ],
+        pending_participant_ids=state.pending,
+    )
 
 
 def _columns(amendment: Amendment) -> dict[str, object]:
@@ -70,6 +77,14 @@ def amendment_read(
     session: Session, amendment: Amendment, principal: Principal | None
 ) -> AmendmentRead:
     return amendment_reads(session, [amendment], principal)[0]
+
+
+def write_answer(
+    session: Session, amendment: Amendment, principal: Principal, response: Response
+) -> AmendmentRead:
+    """Every write's answer: the amendment as the caller sees it, with its new ETag."""
+    response.headers["ETag"] = service.amendment_etag(session, amendment)
+    return amendment_read(session, amendment, principal)
 
 
 def preview(session: Session, amendment: Amendment) -> Preview:

@@ -149,7 +149,50 @@ class ConsentOpenedPayload(Payload):
 
 class ConsentAnsweredPayload(Payload):
     amendment_id: int
-    reason: str = Field(description="An objection's reason; empty for a consent")
+    reason: str = Field(
+        description="An objection's (or a stand-aside's) reason; empty for a consent"
+    )
+    changed_from: str | None = Field(
+        default=None,
+        description="The answer this one replaces (the voter changed its answer); null for a "
+        "first answer, or after a withdrawn objection",
+    )
+
+
+class ConsentWithdrawnPayload(Payload):
+    """An objector withdrew its objection; it is pending again."""
+
+    amendment_id: int
+    reason: str
+
+
+class ConsentResumedPayload(Payload):
+    """No objection stands any more: the blocked amendment is consent_open again, its
+    answers kept, until the round's original deadline."""
+
+    amendment_id: int
+
+
+class ConsentClosedPayload(Payload):
+    """A blocked round ended for good."""
+
+    amendment_id: int
+    outcome: str = Field(description="blocked")
+    by: str = Field(description="chair, deadline or transmission")
+    note: str
+
+
+class ConsentReminderPayload(Payload):
+    """A reminder to the voters who have not answered. The event is public: it counts them;
+    members read who they are from the amendment's tally (`pending_participant_ids`)."""
+
+    amendment_id: int
+    pending: int = Field(description="How many voters have not answered")
+    voters: int
+    deadline: datetime | None
+    scheduled: bool = Field(
+        description="Sent by the sweep at `remind_before` the deadline (else on demand)"
+    )
 
 
 class ConsultationOpenedPayload(Payload):
@@ -267,7 +310,12 @@ EVENT_PAYLOADS: dict[str, type[Payload]] = {
     "amendment.conflicted": AmendmentClosedPayload,
     "consent.opened": ConsentOpenedPayload,
     "consent.consent": ConsentAnsweredPayload,
+    "consent.stand_aside": ConsentAnsweredPayload,
     "consent.object": ConsentAnsweredPayload,
+    "consent.withdrawn": ConsentWithdrawnPayload,
+    "consent.resumed": ConsentResumedPayload,
+    "consent.closed": ConsentClosedPayload,
+    "consent.reminder": ConsentReminderPayload,
     "consultation.opened": ConsultationOpenedPayload,
     "consultation.invited": ConsultationInvitedPayload,
     "consultation.closed": ConsultationClosedPayload,

@@ -1,0 +1,173 @@
+"""The routes of a consent round: answers (consent, stand aside, object), withdrawing an
+objection, and what the chair and secretariat do to a round (cancel, close as blocked,
+remind). The rules: rounds.py and steering.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Response
+
+from app.amendments import service, views
+from app.amendments.deadlines import settle_before_request
+from app.amendments.models import Answer
+from app.amendments.schemas import AmendmentRead, Objection, Reason, StandAside
+from app.auth import CurrentPrincipal
+from app.db import SessionDep
+from app.etags import IfMatch
+from app.idempotency import IdempotentRoute
+from app.schemas import IdPath
+
+router = APIRouter(
+    prefix="/v1",
+    route_class=IdempotentRoute,
+    tags=["amendments"],
+    dependencies=[Depends(settle_before_request)],
+)
+
+ROUND_CLOSED: dict[int | str, dict[str, Any]] = {
+    409: {"description": "The consent round is not open (or the report is frozen)"}
+}
+
+
+@router.post(
+    "/amendments/{amendment_id}/consent", response_model=AmendmentRead, responses=ROUND_CLOSED
+)
+def consent_amendment(
+    amendment_id: IdPath,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+) -> AmendmentRead:
+    """Consent (or change your answer to consent). The answer that completes unanimity
+    adopts and applies the amendment in this request."""
+    amendment = service.answer_round(
+        session,
+        amendment_id=amendment_id,
+        principal=principal,
+        answer=Answer.consent,
+        reason="",
+    )
+    return views.write_answer(session, amendment, principal, response)
+
+
+@router.post(
+    "/amendments/{amendment_id}/stand-aside", response_model=AmendmentRead, responses=ROUND_CLOSED
+)
+def stand_aside_amendment(
+    amendment_id: IdPath,
+    body: StandAside,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+) -> AmendmentRead:
+    """ "I can live with it": no objection, counted apart from consents. Like a consent, it
+    may complete unanimity and apply the amendment."""
+    amendment = service.answer_round(
+        session,
+        amendment_id=amendment_id,
+        principal=principal,
+        answer=Answer.stand_aside,
+        reason=body.reason,
+    )
+    return views.write_answer(session, amendment, principal, response)
+
+
+@router.post(
+    "/amendments/{amendment_id}/object", response_model=AmendmentRead, responses=ROUND_CLOSED
+)
+def object_amendment(
+    amendment_id: IdPath,
+    body: Objection,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+) -> AmendmentRead:
+    """One objection blocks the amendment at once. The round stays open until its deadline
+    (unless the chair closes it): the objection may be withdrawn or the answer changed."""
+    amendment = service.answer_round(
+        session,
+        amendment_id=amendment_id,
+        principal=principal,
+        answer=Answer.object,
+        reason=body.reason,
+    )
+    return views.write_answer(session, amendment, principal, response)
+
+
+@router.post(
+    "/amendments/{amendment_id}/withdraw-objection",
+    response_model=AmendmentRead,
+    responses={409: {"description": "No objection of yours stands, or the round has ended"}},
+)
+def withdraw_objection(
+    amendment_id: IdPath,
+    body: Reason,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+) -> AmendmentRead:
+    """Withdraw your objection (you are pending again). When no objection stands any more,
+    a blocked amendment goes back to consent_open with its answers kept."""
+    amendment = service.withdraw_objection(
+        session, amendment_id=amendment_id, principal=principal, reason=body.reason
+    )
+    return views.write_answer(session, amendment, principal, response)
+
+
+@router.post("/amendments/{amendment_id}/cancel-round", response_model=AmendmentRead)
+def cancel_round(
+    amendment_id: IdPath,
+    body: Reason,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
+) -> AmendmentRead:
+    amendment = service.cancel_round(
+        session,
+        amendment_id=amendment_id,
+        principal=principal,
+        reason=body.reason,
+        if_match=if_match,
+    )
+    return views.write_answer(session, amendment, principal, response)
+
+
+@router.post(
+    "/amendments/{amendment_id}/close-blocked", response_model=AmendmentRead, responses=ROUND_CLOSED
+)
+def close_blocked(
+    amendment_id: IdPath,
+    body: Reason,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
+) -> AmendmentRead:
+    """The chair ends an open round as blocked, for good (`consent.closed`)."""
+    amendment = service.close_blocked(
+        session,
+        amendment_id=amendment_id,
+        principal=principal,
+        reason=body.reason,
+        if_match=if_match,
+    )
+    return views.write_answer(session, amendment, principal, response)
+
+
+@router.post(
+    "/amendments/{amendment_id}/remind",
+    response_model=AmendmentRead,
+    responses={409: {"description": "The round is not open, or every voter has answered"}},
+)
+def remind_voters(
+    amendment_id: IdPath,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+) -> AmendmentRead:
+    """Chair or secretariat: a `consent.reminder` event and webhook now, to the voters who
+    have not answered (who they are: the tally's `pending_participant_ids`)."""
+    amendment = service.remind_voters(session, amendment_id=amendment_id, principal=principal)
+    return views.write_answer(session, amendment, principal, response)
