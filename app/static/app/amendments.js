@@ -107,20 +107,26 @@ function answerControls(ctx, a) {
     controls.push(button(`stand-aside-${a.id}`, `Can live with amendment ${a.id}`, "Can live with it", () =>
       answer(ctx, a, "stand_aside", undefined)));
   }
+  // An objection being written survives the live refreshes other members' answers cause.
+  ctx.objecting = ctx.objecting || new Map();
   const reasonId = `reason-${a.id}`;
   const reason = h("textarea", { id: reasonId, rows: 2, dataset: { key: reasonId } });
-  const objection = h("form", { className: "objection", hidden: true, onsubmit: (event) => {
+  reason.value = ctx.objecting.get(a.id) || "";
+  reason.addEventListener("input", () => ctx.objecting.set(a.id, reason.value));
+  const objection = h("form", { className: "objection", hidden: !ctx.objecting.has(a.id), onsubmit: (event) => {
     event.preventDefault();
     if (!reason.value.trim()) {
       ctx.report(new Error("An objection needs a reason the group can read."), "Objecting");
       reason.focus();
       return;
     }
+    ctx.objecting.delete(a.id);
     answer(ctx, a, "object", reason.value.trim());
   } },
   h("label", { for: reasonId }, `Why do you object to amendment ${a.id}?`), reason,
   h("button", { type: "submit", dataset: { key: `send-objection-${a.id}` } }, "Send the objection"));
   const open = button(`object-${a.id}`, `Object to amendment ${a.id}`, "Object…", () => {
+    if (!ctx.objecting.has(a.id)) ctx.objecting.set(a.id, "");
     objection.hidden = false;
     reason.focus();
   });

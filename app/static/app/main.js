@@ -130,7 +130,10 @@ async function start(base, token) {
   await loadReports();
   const chosen = Number(STORE.getItem("plenary.report")) || (ctx.reports[0] && ctx.reports[0].id);
   if (chosen) await openReport(chosen);
-  else renderReportPicker(ctx);
+  else {
+    renderReportPicker(ctx);
+    document.body.dataset.ready = "yes";
+  }
   $("workspace-title").focus();
 }
 

@@ -2,7 +2,7 @@
 // amendment by editing a paragraph in place (tracked change, instruction and suggested kind
 // shown before filing), each section's versions and diffs, and the chair's report actions.
 
-import { announce, blocks, clash, h, trackedChanges } from "./dom.js";
+import { announce, blocks, clash, h, keepFocus, trackedChanges } from "./dom.js";
 import { renderSectionWriter } from "./secretariat.js";
 
 const STATUS_NAMES = { drafting: "being drafted", adopted: "adopted (editorial window)", transmitted: "transmitted" };
@@ -20,8 +20,14 @@ export function renderReport(ctx) {
   const heads = new Map(report.outline.map((entry) => [entry.id, entry]));
   const kept = new Map([...body.children].map((child) => [Number(child.dataset.section), child]));
   const fresh = ctx.floor.sections.map((section) => {
-    const open = ctx.editing && ctx.editing.sectionId === section.id && kept.get(section.id);
-    return open || renderSection(ctx, section, heads.get(section.id));
+    const old = kept.get(section.id);
+    // A paragraph being amended keeps its editor (and the section as the member saw it).
+    if (ctx.editing && ctx.editing.sectionId === section.id && old) return old;
+    const element = renderSection(ctx, section, heads.get(section.id));
+    // An open direct-write box keeps its typing and the version it edits.
+    const writer = old && old.querySelector("details.writer[open]");
+    if (writer) element.querySelector("details.writer").replaceWith(writer);
+    return element;
   });
   body.replaceChildren(...fresh);
 }
@@ -212,25 +218,36 @@ function renderReportActions(ctx) {
   items.push(h("div", { className: "row" },
     h("label", { for: "export-format" }, "Export as"), format,
     h("button", { type: "button", onclick: () => exportReport(ctx, format.value) }, "Download")));
-  box.replaceChildren(...items);
+  keepFocus(box, () => box.replaceChildren(...items));
 }
 
+// Irreversible steps ask once more. The question survives live refreshes (ctx.confirming).
 function confirmButton(ctx, label, confirmLabel, action, done) {
   const holder = h("div", { className: "row" });
   const ask = h("button", { type: "button", dataset: { key: label } }, `${label}…`);
-  ask.addEventListener("click", () => {
+  const question = () => {
     const yes = h("button", { type: "button", className: "danger", dataset: { key: confirmLabel } }, confirmLabel);
-    const no = h("button", { type: "button", className: "quiet" }, "Cancel");
+    const no = h("button", { type: "button", className: "quiet", dataset: { key: `${label}-cancel` } }, "Cancel");
     yes.addEventListener("click", () => ctx.run(label, async () => {
+      ctx.confirming = null;
       await reportWrite(ctx, action);
       announce(done);
       await ctx.refresh();
     }));
-    no.addEventListener("click", () => holder.replaceChildren(ask));
+    no.addEventListener("click", () => {
+      ctx.confirming = null;
+      holder.replaceChildren(ask);
+      ask.focus();
+    });
     holder.replaceChildren(yes, no);
-    yes.focus();
+    return yes;
+  };
+  ask.addEventListener("click", () => {
+    ctx.confirming = label;
+    question().focus();
   });
-  holder.append(ask);
+  if (ctx.confirming === label) question();
+  else holder.append(ask);
   return holder;
 }
 

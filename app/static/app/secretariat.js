@@ -52,16 +52,13 @@ export function renderSectionWriter(ctx, section, headVersion) {
   const note = h("div", { "aria-live": "polite" });
   const details = h("details", { className: "writer" },
     h("summary", {}, `Write ${section.label || "this section"} directly (new version)`));
-  details.addEventListener("toggle", () => {
-    ctx.editing = details.open ? { sectionId: section.id } : null;
-  });
   let base = headVersion;
   const form = h("form", { onsubmit: (event) => {
     event.preventDefault();
     ctx.run("Saving the section", async () => {
       try {
         const { data } = await ctx.api.post(`/v1/sections/${section.id}/versions`, { base_version: base, text: area.value });
-        ctx.editing = null;
+        details.open = false;
         announce(`Version ${data.number} of ${section.label || "the section"} saved.`);
         await ctx.refresh();
       } catch (error) {
