@@ -321,6 +321,8 @@ def test_the_room_drafts_adopts_and_consents_in_browsers(
         voters = [person(f"member-{n}") for n in (2, 3)]
         for voter, who in zip(voters, others, strict=False):
             voter.sign_in(who.token)
+        # Today's Answer enum has no "can live with it": the client offers only what exists.
+        assert member.page.locator("button:has-text('Can live with it')").count() == 0
         for voter in [member, chair_page, *voters]:
             voter.page.click("button[aria-label^='Consent to amendment']")
             voter.no_problem()
@@ -362,3 +364,47 @@ def test_the_room_drafts_adopts_and_consents_in_browsers(
 def _draft(person: Person) -> str:
     person.page.wait_for_selector("#draft-text", timeout=WAIT)
     return str(person.page.input_value("#draft-text"))
+
+
+def test_can_live_with_it_appears_when_the_server_offers_it(
+    server: LiveServer, browser: Any
+) -> None:
+    """The client reads the consent answers from /openapi.json: a server whose Answer enum
+    offers `stand_aside` (issue 17) gets a "Can live with it" button that posts there."""
+    with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
+        group = admin.create_group("Stand aside")
+        chair = enrolled(admin, group.id, name="Chair", role="chair")
+        member = enrolled(admin, group.id, name="Member", role="member")
+    with PlenaryClient(server.url, chair.token) as api:
+        report = api.import_report(group.id, MARKDOWN, title="Report")
+        api.adopt_report(report.id)
+        amendment = api.propose(
+            report.outline[0].id,
+            base_version=1,
+            kind="substantive",
+            text=MARKDOWN.split("\n\n", 2)[1] + " It met five times.",
+        )
+    posted: list[str] = []
+
+    def offer_stand_aside(route: Any) -> None:
+        contract = route.fetch().json()
+        contract["components"]["schemas"]["Answer"]["enum"].append("stand_aside")
+        contract["paths"]["/v1/amendments/{amendment_id}/stand-aside"] = {"post": {}}
+        route.fulfill(json=contract)
+
+    def answer(route: Any) -> None:
+        posted.append(route.request.url)
+        route.fulfill(status=200, json={})
+
+    voter = Person(browser, f"{server.url}/app/", server.url, "stand-aside", "same-origin")
+    try:
+        voter.page.route("**/openapi.json", offer_stand_aside)
+        voter.page.route("**/stand-aside", answer)
+        voter.sign_in(member.token)
+        voter.see("#amendment-list", "consent round open")
+        voter.page.click("button:has-text('Can live with it')")
+        voter.see("#status", "can live with it")
+        assert posted == [f"{server.url}/v1/amendments/{amendment.id}/stand-aside"]
+        assert voter.errors == []
+    finally:
+        voter.close()

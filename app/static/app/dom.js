@@ -101,3 +101,39 @@ export function clash(mine, theirs) {
     theirs: theirs.slice(start, theirs.length - end),
   };
 }
+
+// Their wording against yours, word by word, as tracked changes (deleted: only theirs;
+// inserted: only yours). A longest-common-subsequence table, capped so a huge text never
+// freezes the page; past the cap, the single span where the two part.
+export function wordChanges(theirs, mine, label) {
+  const a = theirs.match(/\s+|[^\s]+/g) || [];
+  const b = mine.match(/\s+|[^\s]+/g) || [];
+  const box = h("div", { className: "tracked", role: "group", "aria-label": label });
+  if (a.length * b.length > 2_000_000) {
+    const spot = clash(mine, theirs);
+    box.append(spot.before, h("del", {}, spot.theirs), h("ins", {}, spot.mine));
+    return box;
+  }
+  const table = Array.from({ length: a.length + 1 }, () => new Uint32Array(b.length + 1));
+  for (let i = a.length - 1; i >= 0; i -= 1) {
+    for (let j = b.length - 1; j >= 0; j -= 1) {
+      table[i][j] = a[i] === b[j] ? table[i + 1][j + 1] + 1 : Math.max(table[i + 1][j], table[i][j + 1]);
+    }
+  }
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (i < a.length && j < b.length && a[i] === b[j]) {
+      box.append(a[i]);
+      i += 1;
+      j += 1;
+    } else if (j < b.length && (i === a.length || table[i][j + 1] >= table[i + 1][j])) {
+      box.append(h("ins", {}, b[j]));
+      j += 1;
+    } else {
+      box.append(h("del", {}, a[i]));
+      i += 1;
+    }
+  }
+  return box;
+}

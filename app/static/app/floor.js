@@ -5,7 +5,7 @@
 // yours aside, never overwriting theirs.
 
 import { act, describeChanges, STATUS_NAMES } from "./amendments.js";
-import { announce, clash, h, keepFocus, trackedChanges } from "./dom.js";
+import { announce, clash, h, keepFocus, trackedChanges, wordChanges } from "./dom.js";
 
 export function renderFloor(ctx) {
   const box = document.getElementById("floor-body");
@@ -142,6 +142,8 @@ function sendRevision(ctx, form, shown) {
         h("p", {}, `Someone else revised the wording first (revision ${now.draft_revision}); it is shown above and nothing of theirs was overwritten. Yours was not sent.`),
         h("p", {}, h("strong", {}, "Their wording here: "), h("q", {}, spot.theirs || "(nothing)")),
         h("p", {}, h("strong", {}, "Your wording here: "), h("q", {}, spot.mine || "(nothing)")),
+        h("p", {}, "From their wording to yours (struck out: only theirs; underlined: only yours):"),
+        wordChanges(now.proposed_text, text, "Their wording against yours"),
         h("button", { type: "button", onclick: () => {
           const area = fresh.querySelector("textarea");
           area.value = text;

@@ -2,7 +2,7 @@
 // (the secretariat). A direct write names the version it edits; when the section moved on,
 // the 409 shows both wordings and where they part, and the typed text is kept.
 
-import { announce, clash, h } from "./dom.js";
+import { announce, clash, h, wordChanges } from "./dom.js";
 
 export function renderReportPicker(ctx) {
   const box = document.getElementById("report-picker");
@@ -70,6 +70,8 @@ export function renderSectionWriter(ctx, section, headVersion) {
           h("p", {}, "They part after “", spot.before, "”:"),
           h("p", {}, h("strong", {}, `Version ${head.number} has: `), h("q", {}, spot.theirs || "(nothing)")),
           h("p", {}, h("strong", {}, "You have: "), h("q", {}, spot.mine || "(nothing)")),
+          h("p", {}, `From version ${head.number} to your text (struck out: only theirs; underlined: only yours):`),
+          wordChanges(head.text, area.value, `Version ${head.number} against your text`),
           h("p", {}, "Merge the two in the box, then save again: it will be saved on top of version ", String(head.number), ".")));
         base = head.number;
         throw error;
