@@ -287,6 +287,16 @@ def test_the_room_drafts_adopts_and_consents_in_browsers(
             someone.see(".decisions", "adopted")
             someone.no_problem()
         sec.shot("adopted")
+        # Versions and diffs: the member compares version 1 and 2 of section I.
+        member.page.click("summary:text-is('Versions and changes of I')")
+        member.page.click(".history[open] button:has-text('Show the changes')")
+        member.see(".history[open] .tracked ins", "equal and open footing")
+        # Export: the secretariat downloads the Markdown (the token goes in a header, so the
+        # download is fetched by the page, never by a URL carrying the token).
+        with sec.page.expect_download() as download:
+            sec.page.click("button:has-text('Download')")
+        exported = Path(download.value.path()).read_text(encoding="utf-8")
+        assert "on an equal and open footing." in exported
 
         # The secretariat's direct write on a stale base shows both sides, keeps its text.
         sec.page.click("summary:has-text('Write II')")
@@ -304,6 +314,7 @@ def test_the_room_drafts_adopts_and_consents_in_browsers(
         sec.see(".writer .stale", "Version 2 has: act")  # where the two wordings part
         sec.see(".writer .stale", "You have: consider these proposals")
         sec.see("#problem", "did not succeed")
+        assert "409" not in sec.page.inner_text("#problem")  # sentences, never a status
         assert "consider these proposals" in writer.input_value()
 
         # After adoption: a substantive amendment, consents in several browsers, one objection.

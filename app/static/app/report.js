@@ -24,9 +24,13 @@ export function renderReport(ctx) {
     // A paragraph being amended keeps its editor (and the section as the member saw it).
     if (ctx.editing && ctx.editing.sectionId === section.id && old) return old;
     const element = renderSection(ctx, section, heads.get(section.id));
-    // An open direct-write box keeps its typing and the version it edits.
-    const writer = old && old.querySelector("details.writer[open]");
-    if (writer) element.querySelector("details.writer").replaceWith(writer);
+    // An open direct-write box keeps its typing and the version it edits; an open history
+    // keeps the comparison being read.
+    for (const kind of ["writer", "history"]) {
+      const open = old && old.querySelector(`details.${kind}[open]`);
+      const slot = element.querySelector(`details.${kind}`);
+      if (open && slot) slot.replaceWith(open);
+    }
     return element;
   });
   body.replaceChildren(...fresh);
@@ -264,7 +268,7 @@ async function reportWrite(ctx, action) {
     if (now.status !== before.status) changes.push(`its status is now ${now.status}`);
     if (now.title !== before.title) changes.push(`its title is now “${now.title}”`);
     if (now.paragraph_total !== before.paragraph_total) changes.push(`it now has ${now.paragraph_total} paragraphs`);
-    if (!changes.length) changes.push("its text or outline changed");
+    if (!changes.length) changes.push("something new was recorded on it (an edit, an amendment or an answer)");
     error.message = `The report changed since you read it: ${changes.join("; ")}. The page now shows the current report; try again if you still mean it.`;
     throw error;
   }
