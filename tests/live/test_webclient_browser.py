@@ -419,3 +419,39 @@ def test_can_live_with_it_appears_when_the_server_offers_it(
         assert voter.errors == []
     finally:
         voter.close()
+
+
+def test_a_member_comments_on_an_open_consultation(
+    server: LiveServer, browser: Any, axe: str
+) -> None:
+    with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
+        group = admin.create_group("Consultation")
+        secretariat = enrolled(admin, group.id, name="Sec", role="secretariat")
+        member = enrolled(admin, group.id, name="Mia Member", role="member")
+    with PlenaryClient(server.url, secretariat.token) as api:
+        report = api.import_report(group.id, MARKDOWN, title="Report")
+    reader = Person(browser, f"{server.url}/app/", server.url, "commenter", "same-origin")
+    try:
+        reader.sign_in(member.token)
+        assert reader.page.locator("#consultations").is_hidden()
+        with PlenaryClient(server.url, secretariat.token) as api:
+            api.request(
+                "POST",
+                f"/v1/reports/{report.id}/consultations",
+                json={
+                    "title": "Public review of the draft",
+                    "closes_at": "2999-01-01T00:00:00Z",
+                    "audiences": ["members"],
+                },
+            )
+        reader.see("#consultations", "open for comments")  # live, from the stream
+        reader.page.fill("input[id$='-paragraph']", "2")
+        reader.page.fill("textarea[id$='-body']", "Say who the stakeholders are.")
+        reader.page.click("button:has-text('Send the comment')")
+        reader.see(".comment", "on paragraph 2: Say who the stakeholders are.")
+        reader.no_problem()
+        check_accessibility(reader, axe, "consultation")
+        reader.shot("consultation")
+        assert reader.errors == []
+    finally:
+        reader.close()

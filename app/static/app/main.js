@@ -10,6 +10,7 @@ import { renderReport } from "./report.js";
 import { renderAmendments } from "./amendments.js";
 import { conflictList, renderFloor } from "./floor.js";
 import { renderReportPicker } from "./secretariat.js";
+import { loadConsultations, renderConsultations } from "./consultations.js";
 
 const STORE = window.sessionStorage;  // gone when the tab closes; never in the address bar
 const ctx = {
@@ -23,6 +24,7 @@ const ctx = {
   reportEtag: null,
   floor: null,
   amendments: [],
+  consultations: [],
   filters: { status: "", kind: "", section: "" },
   answers: ["consent", "object"],
   answerPaths: {},
@@ -230,10 +232,13 @@ async function refresh() {
   ctx.floorEtag = null;
   const onFloor = ctx.floor.floor && ctx.floor.floor.amendment;
   if (onFloor) {
-    const { etag } = await ctx.api.get(`/v1/amendments/${onFloor.id}`);
-    ctx.floorEtag = etag;
+    // The ETag a typist's revision names must be the one of the wording on screen: if a
+    // revision landed between the two reads, read both again rather than pair them wrongly.
+    const { data, etag } = await ctx.api.get(`/v1/amendments/${onFloor.id}`);
+    if (data.draft_revision === onFloor.draft_revision && data.status === onFloor.status) ctx.floorEtag = etag;
+    else again = true;
   }
-  await loadAmendments();
+  await Promise.all([loadAmendments(), loadConsultations(ctx)]);
   renderAll();
 }
 
@@ -248,6 +253,7 @@ function renderAll() {
   renderReport(ctx);
   renderFloor(ctx);
   renderAmendments(ctx);
+  renderConsultations(ctx);
   document.body.dataset.ready = "yes";
   document.body.dataset.lastEvent = String(ctx.floor.last_event_id ?? "");
 }
