@@ -41,11 +41,15 @@ function renderOutline(ctx) {
     "li",
     { style: `margin-inline-start: ${entry.depth * 1}rem` },
     h("a", { href: `#section-${entry.id}` }, `${entry.label} ${entry.heading}`.trim()),
-    h("span", { className: "muted" }, entry.paragraph_count
-      ? ` paragraphs ${entry.first_paragraph}–${entry.first_paragraph + entry.paragraph_count - 1}`
-      : ""),
+    h("span", { className: "muted" }, paragraphRange(entry)),
   )));
   document.getElementById("outline-list").replaceChildren(list);
+}
+
+function paragraphRange(entry) {
+  if (!entry.paragraph_count) return "";
+  if (entry.paragraph_count === 1) return ` paragraph ${entry.first_paragraph}`;
+  return ` paragraphs ${entry.first_paragraph}–${entry.first_paragraph + entry.paragraph_count - 1}`;
 }
 
 function renderSection(ctx, section, entry) {
