@@ -319,8 +319,11 @@ def test_the_room_drafts_adopts_and_consents_in_browsers(
 
         # After adoption: a substantive amendment, consents in several browsers, one objection.
         chair_page.page.click("button:has-text('Close the meeting')")
+        chair_page.see("#meeting-state", "No meeting is open")
         chair_page.page.click("button:has-text('Adopt the report…')")
         chair_page.page.click("button:has-text('Yes, adopt the report now')")
+        chair_page.see("#report-status", "adopted")
+        chair_page.no_problem()
         member.see("#report-status", "adopted")
         member.page.click("button[aria-label='Propose a change to paragraph 1']")
         member.page.fill("#edit-1", "The Working Group on Internet Governance met five times.")
