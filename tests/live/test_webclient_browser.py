@@ -344,6 +344,8 @@ def test_the_room_drafts_adopts_and_consents_in_browsers(
         objector = person("member-4")
         objector.sign_in(others[2].token)
         objector.page.click("button[aria-label^='Object to amendment']")
+        objector.page.click("button:has-text('Send the objection')")  # no reason yet
+        objector.see("#problem", "An objection needs a reason the group can read.")
         objector.page.fill("textarea[id^='reason-']", "Four meetings, not five.")
         objector.page.click("button:has-text('Send the objection')")
         for someone in (member, chair_page, *voters, objector):

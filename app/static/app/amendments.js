@@ -116,7 +116,7 @@ function answerControls(ctx, a) {
   const objection = h("form", { className: "objection", hidden: !ctx.objecting.has(a.id), onsubmit: (event) => {
     event.preventDefault();
     if (!reason.value.trim()) {
-      ctx.report(new Error("An objection needs a reason the group can read."), "Objecting");
+      ctx.fail(new Error("An objection needs a reason the group can read."), "Objecting");
       reason.focus();
       return;
     }

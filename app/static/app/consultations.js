@@ -42,7 +42,9 @@ function renderOne(ctx, consultation) {
       c.suggestion ? h("p", {}, "Suggested wording: ", h("q", {}, c.suggestion)) : null,
       c.disposition ? h("p", { className: "muted" }, `Disposition: ${c.disposition.replace(/_/g, " ")}. ${c.response || ""}`) : null)))
     : h("p", {}, "No comment yet."));
-  if (consultation.state === "open" && ctx.role !== "observer") out.append(commentForm(ctx, consultation));
+  // Who may comment (members, observers, invited stakeholders) is the consultation's rule:
+  // the server says so in a sentence if this reader may not.
+  if (consultation.state === "open") out.append(commentForm(ctx, consultation));
   return out;
 }
 

@@ -56,10 +56,11 @@ function report(error, what) {
     showProblem(`${what} did not succeed. ${error.message}`, extra);
   } else {
     showProblem(`${what} did not succeed. ${error.message || error}`);
-    console.error(error);
+    // A plain Error carries a sentence for the reader; anything else (TypeError...) is a bug.
+    if (!(error instanceof Error) || error.constructor !== Error) console.error(error);
   }
 }
-ctx.report = report;
+ctx.fail = report;  // ctx.report is the report being read
 
 ctx.nameOf = (participantId) => {
   // Chatham House: a reader who may not see names gets null ids from the API.
