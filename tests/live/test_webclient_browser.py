@@ -365,6 +365,13 @@ def test_the_room_drafts_adopts_and_consents_in_browsers(
             assert name not in text
         check_accessibility(watcher, axe, "observer")
 
+        # The chair transmits: the report is frozen for everyone, nothing more to propose.
+        chair_page.page.click("button:has-text('Transmit the report…')")
+        chair_page.page.click("button:has-text('Yes, transmit and freeze the report')")
+        for someone in (member, watcher):
+            someone.see("#report-status", "transmitted")
+        assert member.page.locator("button:has-text('Propose a change')").count() == 0
+
         # Readable at 200% zoom: a 1400 px screen at 200% is 700 CSS px; nothing scrolls sideways.
         member.page.set_viewport_size({"width": 700, "height": 1000})
         assert member.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
@@ -460,3 +467,39 @@ def test_a_member_comments_on_an_open_consultation(
         assert reader.errors == []
     finally:
         reader.close()
+
+
+def test_a_proposal_that_clashes_with_a_newer_version_shows_both_sides(
+    server: LiveServer, browser: Any
+) -> None:
+    """The member edits paragraph 1 while the secretariat rewrites the same words: filing
+    answers 409, and the page says so in sentences, with both changes side by side."""
+    with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
+        group = admin.create_group("Clash")
+        secretariat = enrolled(admin, group.id, name="Sec", role="secretariat")
+        member = enrolled(admin, group.id, name="Member", role="member")
+    with PlenaryClient(server.url, secretariat.token) as api:
+        report = api.import_report(group.id, MARKDOWN, title="Report")
+    section = report.outline[0].id
+    writer = Person(browser, f"{server.url}/app/", server.url, "clash", "same-origin")
+    try:
+        writer.sign_in(member.token)
+        writer.page.click("button[aria-label='Propose a change to paragraph 1']")
+        writer.page.fill("#edit-1", "The Working Group on Internet Governance met often in Geneva.")
+        writer.page.click("button:has-text('Show the change')")
+        writer.see(".sketch", "Suggested kind")
+        with PlenaryClient(server.url, secretariat.token) as api:
+            text = api.get_section(section).head.text  # type: ignore[union-attr]
+            api.write_version(
+                section, base_version=1, text=text.replace("four times", "three times")
+            )
+        writer.page.click("button:has-text('File the amendment')")
+        writer.see("#problem", "Filing the amendment did not succeed.")
+        writer.see("#problem", "overlaps")
+        writer.see("#problem .conflicts", "This amendment: replace")
+        writer.see("#problem .conflicts", "Version 2 already: replaced “four” with “three”")
+        assert "409" not in writer.page.inner_text("#problem")
+        writer.shot("conflict")
+        assert writer.errors == []
+    finally:
+        writer.close()
