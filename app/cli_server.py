@@ -116,6 +116,7 @@ def _print_demo(database_url: str, host: str, port: int, as_json: bool) -> None:
         typer.echo(f"  {name:<16} {room.tokens[name]}")
     screen = f"{base}/reports/{room.report_id}/screen#token={room.tokens['Observer 1']}"
     typer.echo(f"Projection screen: {screen}")
+    typer.echo(f"Web client: {base}/app/ (sign in with one of the tokens above)")
     typer.echo(f"Try: PLENARY_TOKEN={room.tokens['The Chair']} plenary amendments {room.report_id}")
     env = write_env(room, base, Path.cwd())
     typer.echo(f"The same, for your shell (the README's tour starts here): . ./{env.name}")

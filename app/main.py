@@ -15,6 +15,7 @@ from sqlalchemy import event as sa_event
 from app.amendments.deadlines import DeadlineWatch, sweep_forever
 from app.amendments.rounds_router import router as rounds_router
 from app.amendments.router import router as amendments_router
+from app.amendments.sketch import router as sketch_router
 from app.config import Settings, get_settings
 from app.consultations.router import router as consultations_router
 from app.consultations.sweep import close_forever
@@ -37,6 +38,7 @@ from app.ratelimit import FailureLimiter, WriteLimiter
 from app.reports.read_cache import ReadCache, SectionReadCache
 from app.reports.router import router as reports_router
 from app.text import offload
+from app.webclient import install_web_client
 from app.webhooks.router import router as webhooks_router
 from app.webhooks.service import enqueue as enqueue_webhooks
 from app.webhooks.worker import deliver_forever
@@ -152,6 +154,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(groups_router)
     app.include_router(reports_router)
     app.include_router(outputs_router)
+    app.include_router(sketch_router)  # before /sections/{id}/amendments/... routes
     app.include_router(amendments_router)
     app.include_router(rounds_router)
     app.include_router(meetings_router)
@@ -160,6 +163,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(stream_router)
     app.include_router(page_router)
     app.include_router(webhooks_router)
+    install_web_client(app)
     app.add_middleware(
         BodyLimits, max_bytes=settings.max_body_bytes, timeout=settings.body_timeout_seconds
     )

@@ -275,3 +275,23 @@ class DraftRevisionPage(Page[DraftRevisionSummary]):
 
 class MeetingPage(Page[MeetingRead]):
     pass
+
+
+class ProposalSketch(InputModel):
+    """A wording to look at before filing it: nothing is written."""
+
+    base_version: WholeInt = Field(ge=1, le=MAX_ID)
+    text: str = Field(max_length=MAX_TEXT, description="The whole proposed text of the section")
+
+
+class SketchRead(ReadModel):
+    """What filing this wording would show: the tracked change, the instruction the chair
+    would read out and the kind the server would suggest."""
+
+    section_id: int
+    base_version: int
+    changes_nothing: bool
+    suggested_kind: AmendmentKind
+    instruction: str
+    ops: list[DiffOp] = Field(description="The proposal against the base version")
+    html: str

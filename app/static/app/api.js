@@ -1,0 +1,100 @@
+// The public REST API, as any frontend would call it: a bearer token in the Authorization
+// header (never in a URL), ETags kept for If-Match, problem+json turned into sentences.
+
+export class ApiError extends Error {
+  constructor(sentence, { status, problem }) {
+    super(sentence);
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+export class Api {
+  constructor(base, token) {
+    this.base = base.replace(/\/+$/, "");
+    this.token = token;
+  }
+
+  async call(method, path, { body, ifMatch, raw } = {}) {
+    const headers = {};
+    if (this.token) headers.Authorization = `Bearer ${this.token}`;
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (ifMatch) headers["If-Match"] = ifMatch;
+    let response;
+    try {
+      response = await fetch(this.base + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch {
+      throw new ApiError(
+        `The server at ${this.base} could not be reached. Check the address and your connection.`,
+        { status: 0, problem: null },
+      );
+    }
+    if (raw && response.ok) return response;
+    const text = await response.text();
+    let data = null;
+    if (text) {
+      try {
+        data = JSON.parse(text);
+      } catch {
+        data = null;
+      }
+    }
+    if (!response.ok) throw new ApiError(sentence(response.status, data), { status: response.status, problem: data });
+    return { data, etag: response.headers.get("ETag") };
+  }
+
+  get(path) { return this.call("GET", path); }
+  post(path, body, ifMatch) { return this.call("POST", path, { body, ifMatch }); }
+
+  // Every item of a `{items, next}` list, page after page.
+  async all(path) {
+    const items = [];
+    let after = 0;
+    for (;;) {
+      const glue = path.includes("?") ? "&" : "?";
+      const { data } = await this.get(`${path}${glue}after=${after}&limit=500`);
+      items.push(...data.items);
+      if (data.next === null || data.next === undefined) return items;
+      after = data.next;
+    }
+  }
+}
+
+const GENERIC = {
+  400: "The request was not understood.",
+  401: "You are not signed in, or your token is no longer valid.",
+  403: "Your role does not allow this.",
+  404: "This no longer exists, or you may not see it.",
+  409: "This clashes with the current state.",
+  412: "Someone changed this since you read it.",
+  413: "This is too large to send.",
+  422: "Some of what you entered cannot be used.",
+  428: "This change must name the version you read.",
+  429: "Too many requests at once; wait a moment and try again.",
+};
+
+// A problem+json body as one or two sentences a person can act on; never a bare status.
+export function sentence(status, problem) {
+  if (problem && typeof problem === "object") {
+    const parts = [];
+    if (problem.title) parts.push(String(problem.title).replace(/\.?$/, "."));
+    if (problem.detail && problem.detail !== problem.title) parts.push(String(problem.detail));
+    if (!problem.detail && Array.isArray(problem.errors) && problem.errors.length) {
+      parts.push(problem.errors.map(describeFieldError).join(" "));
+    }
+    if (parts.length) return parts.join(" ");
+  }
+  return GENERIC[status] || (status >= 500
+    ? "The server failed to answer this request; try again in a moment."
+    : "The server refused this request.");
+}
+
+function describeFieldError(error) {
+  const where = Array.isArray(error.loc) ? error.loc.filter((p) => p !== "body").join(" › ") : "";
+  const message = error.msg || error.message || "is not valid";
+  return where ? `${where}: ${message}.` : `${message}.`;
+}

@@ -1,0 +1,139 @@
+// Small DOM helpers: elements built from data (text is always text, never parsed as HTML),
+// announcements for screen readers, and focus kept across re-renders.
+
+export function h(tag, attrs = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith("on") && typeof value === "function") {
+      element.addEventListener(key.slice(2).toLowerCase(), value);
+    } else if (key === "className") {
+      element.className = value;
+    } else if (key === "dataset") {
+      Object.assign(element.dataset, value);
+    } else if (value === true) {
+      element.setAttribute(key, "");
+    } else {
+      element.setAttribute(key, String(value));
+    }
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return element;
+}
+
+// Server-rendered tracked changes: the API escapes the text and adds only <ins>, <del>, <br>.
+export function trackedChanges(html, label) {
+  const box = h("div", { className: "tracked", role: "group", "aria-label": label });
+  box.innerHTML = html;
+  return box;
+}
+
+let messageSerial = 0;
+
+export function announce(text) {
+  const status = document.getElementById("status");
+  messageSerial += 1;
+  status.textContent = text;
+  status.dataset.serial = String(messageSerial);
+}
+
+export function showProblem(text, extra) {
+  const alert = document.getElementById("problem");
+  alert.replaceChildren(h("p", {}, text), ...(extra ? [extra] : []));
+  alert.hidden = false;
+}
+
+export function clearProblem() {
+  const alert = document.getElementById("problem");
+  alert.replaceChildren();
+  alert.hidden = true;
+}
+
+// Re-render `container` with `render()`, then put the focus back on the control that had it
+// (matched by its data-key), so live updates never throw a keyboard user out of place.
+export function keepFocus(container, render) {
+  const active = document.activeElement;
+  const key = active && container.contains(active) ? active.dataset.key : undefined;
+  render();
+  if (key) {
+    const again = container.querySelector(`[data-key="${CSS.escape(key)}"]`);
+    if (again) again.focus();
+  }
+}
+
+// Paragraphs as the server counts them (app/text/paragraphs.py): blocks separated by blank
+// lines; a Markdown heading line kept inside a section's text is not numbered.
+export function blocks(text) {
+  const found = [];
+  const blank = /\n[ \t]*\n/g;
+  let position = 0;
+  const cut = (end) => {
+    const chunk = text.slice(position, end);
+    const stripped = chunk.trim();
+    if (stripped) {
+      const start = position + (chunk.length - chunk.trimStart().length);
+      found.push({ start, end: start + stripped.length, text: stripped, numbered: !/^#{1,6}\s/.test(stripped) });
+    }
+  };
+  for (let match = blank.exec(text); match; match = blank.exec(text)) {
+    cut(match.index);
+    position = match.index + match[0].length;
+  }
+  cut(text.length);
+  return found;
+}
+
+// Where two wordings part: the common start and end, and what each side has in between.
+export function clash(mine, theirs) {
+  let start = 0;
+  while (start < mine.length && start < theirs.length && mine[start] === theirs[start]) start += 1;
+  let end = 0;
+  while (
+    end < mine.length - start && end < theirs.length - start
+    && mine[mine.length - 1 - end] === theirs[theirs.length - 1 - end]
+  ) end += 1;
+  return {
+    before: mine.slice(Math.max(0, start - 40), start),
+    mine: mine.slice(start, mine.length - end),
+    theirs: theirs.slice(start, theirs.length - end),
+  };
+}
+
+// Their wording against yours, word by word, as tracked changes (deleted: only theirs;
+// inserted: only yours). A longest-common-subsequence table, capped so a huge text never
+// freezes the page; past the cap, the single span where the two part.
+export function wordChanges(theirs, mine, label) {
+  const a = theirs.match(/\s+|[^\s]+/g) || [];
+  const b = mine.match(/\s+|[^\s]+/g) || [];
+  const box = h("div", { className: "tracked", role: "group", "aria-label": label });
+  if (a.length * b.length > 2_000_000) {
+    const spot = clash(mine, theirs);
+    box.append(spot.before, h("del", {}, spot.theirs), h("ins", {}, spot.mine));
+    return box;
+  }
+  const table = Array.from({ length: a.length + 1 }, () => new Uint32Array(b.length + 1));
+  for (let i = a.length - 1; i >= 0; i -= 1) {
+    for (let j = b.length - 1; j >= 0; j -= 1) {
+      table[i][j] = a[i] === b[j] ? table[i + 1][j + 1] + 1 : Math.max(table[i + 1][j], table[i][j + 1]);
+    }
+  }
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (i < a.length && j < b.length && a[i] === b[j]) {
+      box.append(a[i]);
+      i += 1;
+      j += 1;
+    } else if (j < b.length && (i === a.length || table[i][j + 1] >= table[i + 1][j])) {
+      box.append(h("ins", {}, b[j]));
+      j += 1;
+    } else {
+      box.append(h("del", {}, a[i]));
+      i += 1;
+    }
+  }
+  return box;
+}

@@ -1,0 +1,167 @@
+// The floor: what the projection screen shows (the amendment on the floor as tracked changes,
+// its instruction, who holds the pen by function), the chair's meeting controls and decisions,
+// and live drafting for whoever holds the pen (secretariat, chair, proposer): each revision
+// names the one it edits (If-Match); a stale one shows the other typist's wording and keeps
+// yours aside, never overwriting theirs.
+
+import { act, describeChanges, STATUS_NAMES } from "./amendments.js";
+import { announce, clash, h, keepFocus, trackedChanges, wordChanges } from "./dom.js";
+
+export function renderFloor(ctx) {
+  const box = document.getElementById("floor-body");
+  const state = ctx.floor;
+  const meeting = state.meeting && !state.meeting.closed_at ? state.meeting : null;
+  const parts = [];
+  parts.push(h("p", { id: "meeting-state" }, meeting
+    ? `A meeting is open (since ${new Date(meeting.opened_at).toLocaleTimeString()}).`
+    : "No meeting is open."));
+  if (ctx.can.chair() && ctx.report.status === "drafting") parts.push(meetingControls(ctx, meeting));
+  const floor = state.floor;
+  if (floor) {
+    parts.push(renderOnFloor(ctx, floor, state));
+  } else if (meeting) {
+    parts.push(h("p", {}, "Nothing is on the floor."));
+  }
+  if (state.decisions && state.decisions.length) {
+    parts.push(h("h3", {}, "Latest decisions"), h("ul", { className: "decisions" }, state.decisions.map((d) =>
+      h("li", {}, `Amendment ${d.id}, ${STATUS_NAMES[d.status] || d.status}: ${d.instruction}`))));
+  }
+  keepFocus(box, () => {
+    const draft = box.querySelector(".drafting");
+    box.replaceChildren(...parts);
+    // A typist's unsent wording survives every refresh.
+    const slot = box.querySelector(".drafting");
+    if (draft && slot && draft.dataset.amendment === slot.dataset.amendment) slot.replaceWith(updateDraft(ctx, draft, floor));
+  });
+}
+
+function meetingControls(ctx, meeting) {
+  if (meeting) {
+    return h("button", { type: "button", dataset: { key: "close-meeting" }, onclick: () => ctx.run("Closing the meeting", async () => {
+      await ctx.api.post(`/v1/meetings/${meeting.id}/close`);
+      announce("The meeting is closed.");
+      await ctx.refresh();
+    }) }, "Close the meeting");
+  }
+  return h("button", { type: "button", dataset: { key: "open-meeting" }, onclick: () => ctx.run("Opening a meeting", async () => {
+    await ctx.api.post(`/v1/reports/${ctx.report.id}/meetings`);
+    announce("A meeting is open.");
+    await ctx.refresh();
+  }) }, "Open a meeting");
+}
+
+function renderOnFloor(ctx, floor, state) {
+  const a = floor.amendment;
+  const section = state.sections.find((s) => s.id === a.section_id);
+  const where = section ? `${section.label} ${section.heading}`.trim() : `section ${a.section_id}`;
+  const out = h("div", { className: "on-floor", id: "on-floor", dataset: { amendment: a.id, revision: a.draft_revision } },
+    h("h3", {}, `On the floor: amendment ${a.id}`),
+    h("p", { className: "instruction", id: "floor-instruction" }, a.instruction),
+    h("p", { className: "muted" },
+      `${where}; wording revision ${a.draft_revision}`,
+      state.pen_role ? `; ${state.pen_role} holds the pen` : "",
+      state.pen ? ` (${state.pen})` : ""),
+  );
+  if (floor.preview.applies) {
+    out.append(trackedChanges(floor.preview.html, "The section with the amendment on the floor as tracked changes"));
+  } else {
+    out.append(h("p", { className: "warning" }, "This wording no longer applies to the current text:"), conflictList(floor.preview.conflicts));
+  }
+  if (ctx.can.chair() && a.status === "on_floor") out.append(chairDecision(ctx, a));
+  if (holdsPen(ctx, a)) out.append(draftingForm(ctx, a));
+  return out;
+}
+
+function holdsPen(ctx, a) {
+  return a.status === "on_floor" && ctx.report.status === "drafting"
+    && (ctx.can.secretariat() || ctx.can.chair() || a.proposer_id === ctx.me.id);
+}
+
+function chairDecision(ctx, a) {
+  const reason = h("input", { id: "reject-reason", type: "text" });
+  return h("div", { className: "decide" },
+    h("button", { type: "button", dataset: { key: "adopt-floor" }, onclick: () =>
+      act(ctx, a, "Adopting the amendment", (etag) => ctx.api.post(`/v1/amendments/${a.id}/adopt`, undefined, etag),
+        `Amendment ${a.id} adopted as revision ${a.draft_revision}.`) },
+    `Adopt this wording (revision ${a.draft_revision})`),
+    h("label", { for: "reject-reason" }, "Reason for rejecting (optional)"), reason,
+    h("button", { type: "button", className: "danger", dataset: { key: "reject-floor" }, onclick: () =>
+      act(ctx, a, "Rejecting the amendment", (etag) => ctx.api.post(`/v1/amendments/${a.id}/reject`, { reason: reason.value }, etag),
+        `Amendment ${a.id} rejected.`) }, "Reject"),
+  );
+}
+
+// --- live drafting ----------------------------------------------------------------------------
+
+function draftingForm(ctx, a) {
+  const area = h("textarea", { id: "draft-text", rows: 8, dataset: { key: "draft-text" } });
+  area.value = a.proposed_text;
+  const form = h("form", { className: "drafting", dataset: { amendment: a.id, revision: a.draft_revision, etag: ctx.floorEtag || "" } },
+    h("label", { for: "draft-text" }, `Wording on the floor (you are editing revision ${a.draft_revision})`),
+    area,
+    h("div", { className: "aside" }),
+    h("div", { className: "actions" }, h("button", { type: "submit", dataset: { key: "send-revision" } }, "Send this revision")),
+  );
+  form.dataset.dirty = "";
+  area.addEventListener("input", () => { form.dataset.dirty = "yes"; });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    sendRevision(ctx, form, a);
+  });
+  return form;
+}
+
+// A refresh while someone types: keep their words and the revision they are editing.
+function updateDraft(ctx, draft, floor) {
+  if (!floor || draft.dataset.dirty !== "yes") return draftingForm(ctx, floor.amendment);
+  const note = draft.querySelector(".aside");
+  if (floor.amendment.draft_revision !== Number(draft.dataset.revision)) {
+    note.replaceChildren(h("p", { className: "warning" },
+      `Someone else revised the wording (now revision ${floor.amendment.draft_revision}) while you typed; sending yours will show you both.`));
+  }
+  return draft;
+}
+
+function sendRevision(ctx, form, shown) {
+  const text = form.querySelector("textarea").value;
+  return ctx.run("Sending the revision", async () => {
+    try {
+      await ctx.api.post(`/v1/amendments/${shown.id}/revisions`, { text }, form.dataset.etag);
+      form.dataset.dirty = "";
+      announce("Your revision is on the floor.");
+      await ctx.refresh();
+    } catch (error) {
+      if (error.status !== 412) throw error;
+      // Stale: the other typist's wording stands; ours is kept aside, not sent.
+      const { data: now, etag } = await ctx.api.get(`/v1/amendments/${shown.id}`);
+      form.dataset.dirty = "";
+      await ctx.refresh();
+      const fresh = document.querySelector(".drafting");
+      const spot = clash(text, now.proposed_text);
+      const kept = h("div", { className: "stale", id: "stale-revision" },
+        h("p", {}, `Someone else revised the wording first (revision ${now.draft_revision}); it is shown above and nothing of theirs was overwritten. Yours was not sent.`),
+        h("p", {}, h("strong", {}, "Their wording here: "), h("q", {}, spot.theirs || "(nothing)")),
+        h("p", {}, h("strong", {}, "Your wording here: "), h("q", {}, spot.mine || "(nothing)")),
+        h("p", {}, "From their wording to yours (struck out: only theirs; underlined: only yours):"),
+        wordChanges(now.proposed_text, text, "Their wording against yours"),
+        h("button", { type: "button", onclick: () => {
+          const area = fresh.querySelector("textarea");
+          area.value = text;
+          fresh.dataset.etag = etag;
+          fresh.dataset.dirty = "yes";
+          area.focus();
+        } }, "Edit my wording again on top of theirs"));
+      if (fresh) fresh.querySelector(".aside").replaceChildren(kept);
+      error.message = `The wording changed since you read it: ${describeChanges(shown, now) || "it was revised"}.`;
+      throw error;
+    }
+  });
+}
+
+export function conflictList(conflicts) {
+  return h("ul", { className: "conflicts" }, (conflicts || []).map((c) => h("li", {},
+    h("p", {}, h("strong", {}, "This amendment: "), `replace “${c.proposal.base_text}” with “${c.proposal.replacement}”`),
+    h("p", {}, h("strong", {}, c.head.version ? `Version ${c.head.version} already: ` : "Since then: "),
+      `replaced “${c.head.base_text}” with “${c.head.replacement}”`),
+  )));
+}

@@ -1,0 +1,309 @@
+// The room's web client: sign in, pick a report, then the report, the floor and the
+// amendments, kept current by the report's event stream. Everything goes through the public
+// API (api.js) and stream (stream.js); the API decides what each reader may see (names or
+// "a participant"), and this client shows exactly that.
+
+import { Api, ApiError } from "./api.js";
+import { announce, clearProblem, h, showProblem } from "./dom.js";
+import { ReportStream } from "./stream.js";
+import { renderReport } from "./report.js";
+import { renderAmendments } from "./amendments.js";
+import { conflictList, renderFloor } from "./floor.js";
+import { renderReportPicker } from "./secretariat.js";
+import { loadConsultations, renderConsultations } from "./consultations.js";
+
+const STORE = window.sessionStorage;  // gone when the tab closes; never in the address bar
+const ctx = {
+  api: null,
+  me: null,
+  role: null,
+  groupId: null,
+  names: new Map(),
+  reports: [],
+  report: null,
+  reportEtag: null,
+  floor: null,
+  amendments: [],
+  consultations: [],
+  filters: { status: "", kind: "", section: "" },
+  answers: ["consent", "object"],
+  answerPaths: {},
+  eventTypes: [],
+  stream: null,
+  editing: null,
+  draft: null,
+};
+window.plenary = ctx;  // for people reading the client in the browser's console, and tests
+
+const $ = (id) => document.getElementById(id);
+
+ctx.run = async (what, action) => {
+  // Every user action: clear the last problem, run, and turn a failure into sentences.
+  clearProblem();
+  try {
+    return await action();
+  } catch (error) {
+    report(error, what);
+    return undefined;
+  }
+};
+
+function report(error, what) {
+  if (error instanceof ApiError) {
+    // A merge conflict names both sides: what this change does and what was done since.
+    const conflicts = error.problem && error.problem.conflicts;
+    const extra = conflicts && conflicts.length ? conflictList(conflicts) : undefined;
+    showProblem(`${what} did not succeed. ${error.message}`, extra);
+  } else {
+    showProblem(`${what} did not succeed. ${error.message || error}`);
+    // A plain Error carries a sentence for the reader; anything else (TypeError...) is a bug.
+    if (!(error instanceof Error) || error.constructor !== Error) console.error(error);
+  }
+}
+ctx.fail = report;  // ctx.report is the report being read
+
+ctx.nameOf = (participantId) => {
+  // Chatham House: a reader who may not see names gets null ids from the API.
+  if (participantId === null || participantId === undefined) return "a participant";
+  return ctx.names.get(participantId) || `participant ${participantId}`;
+};
+
+ctx.can = {
+  chair: () => ctx.role === "chair",
+  secretariat: () => ctx.role === "secretariat",
+  vote: () => ctx.role === "chair" || ctx.role === "member",
+  propose: () => ["chair", "member", "secretariat"].includes(ctx.role),
+};
+
+// --- signing in ---------------------------------------------------------------------------
+
+function defaultApiBase() {
+  const asked = new URLSearchParams(location.search).get("api");
+  if (asked) return asked;
+  const kept = STORE.getItem("plenary.api");
+  if (kept) return kept;
+  const meta = document.querySelector('meta[name="plenary-api"]');
+  if (meta && meta.content) return meta.content;
+  return location.origin;  // served by plenary itself at /app
+}
+
+async function signIn(event) {
+  event.preventDefault();
+  clearProblem();
+  const base = $("api-base").value.trim();
+  const token = $("token").value.trim();
+  const code = $("invitation").value.trim();
+  if (!base || (!token && !code)) {
+    showProblem("Enter the server's address and either your access token or your invitation code.");
+    return;
+  }
+  try {
+    let secret = token;
+    if (!secret) {
+      const { data } = await new Api(base, null).post("/v1/invitations/redeem", {
+        code, label: "web client",
+      });
+      secret = data.token;
+    }
+    await start(base, secret);
+    $("token").value = "";
+    $("invitation").value = "";
+  } catch (error) {
+    report(error, "Signing in");
+  }
+}
+
+async function start(base, token) {
+  const api = new Api(base, token);
+  const { data: me } = await api.get("/v1/me");
+  if (!me.participant) throw new ApiError("This token is not a participant's: sign in as a member of a group.", { status: 0 });
+  STORE.setItem("plenary.api", base);
+  STORE.setItem("plenary.token", token);
+  ctx.api = api;
+  ctx.me = me.participant;
+  ctx.role = me.participant.role;
+  ctx.groupId = me.participant.group_id;
+  await readContract();
+  await loadNames();
+  $("signin").hidden = true;
+  $("workspace").hidden = false;
+  $("who").textContent = `Signed in as ${me.participant.name} (${roleName(ctx.role)})`;
+  $("signout").hidden = false;
+  document.body.dataset.role = ctx.role;
+  await loadReports();
+  const chosen = Number(STORE.getItem("plenary.report")) || (ctx.reports[0] && ctx.reports[0].id);
+  if (chosen) await openReport(chosen);
+  else {
+    renderReportPicker(ctx);
+    document.body.dataset.ready = "yes";
+  }
+  $("workspace-title").focus();
+}
+
+function roleName(role) {
+  return { chair: "the Chair", secretariat: "the Secretariat", member: "member", observer: "observer" }[role] || role;
+}
+
+// What this server offers: the consent answers (a server with "can live with it" lists
+// `stand_aside`) and the event types to follow, read from its OpenAPI document.
+async function readContract() {
+  try {
+    const { data } = await ctx.api.call("GET", "/openapi.json");
+    const schemas = data.components.schemas;
+    if (schemas.Answer && Array.isArray(schemas.Answer.enum)) ctx.answers = schemas.Answer.enum;
+    const mapping = schemas.TypedEvent && schemas.TypedEvent.discriminator && schemas.TypedEvent.discriminator.mapping;
+    if (mapping) ctx.eventTypes = Object.keys(mapping);
+    for (const path of Object.keys(data.paths)) {
+      const match = path.match(/^\/v1\/amendments\/\{amendment_id\}\/([a-z_-]+)$/);
+      if (match) ctx.answerPaths[match[1].replace(/-/g, "_")] = path;
+    }
+  } catch {
+    // An older server without the document: the answers every server has.
+  }
+  if (!ctx.eventTypes.length) {
+    ctx.eventTypes = [
+      "amendment.proposed", "amendment.revised", "amendment.adopted", "amendment.rejected",
+      "amendment.withdrawn", "amendment.blocked", "amendment.lapsed", "amendment.conflicted",
+      "amendment.escalated", "amendment.superseded", "consent.opened", "consent.consent",
+      "consent.object", "floor.changed", "meeting.opened", "meeting.closed", "version.created",
+      "report.adopted", "report.transmitted", "report.updated", "section.added",
+      "section.updated", "section.moved", "section.removed", "milestone.created",
+    ];
+  }
+}
+
+async function loadNames() {
+  ctx.names = new Map();
+  try {
+    const people = await ctx.api.all(`/v1/groups/${ctx.groupId}/participants`);
+    for (const person of people) ctx.names.set(person.id, person.name);
+  } catch {
+    // A reader who may not list the group sees "a participant" everywhere.
+  }
+}
+
+async function loadReports() {
+  ctx.reports = await ctx.api.all(`/v1/groups/${ctx.groupId}/reports`);
+}
+ctx.loadReports = loadReports;
+
+function signOut() {
+  if (ctx.stream) ctx.stream.stop();
+  STORE.removeItem("plenary.token");
+  STORE.removeItem("plenary.report");
+  location.reload();
+}
+
+// --- one report, kept current -----------------------------------------------------------
+
+async function openReport(reportId) {
+  if (ctx.stream) ctx.stream.stop();
+  ctx.stream = null;
+  ctx.editing = null;
+  ctx.draft = null;
+  STORE.setItem("plenary.report", String(reportId));
+  ctx.reportId = reportId;
+  await refresh();
+  renderReportPicker(ctx);
+  ctx.stream = new ReportStream(ctx.api, reportId, {
+    types: ctx.eventTypes,
+    lastEventId: ctx.floor ? ctx.floor.last_event_id : null,
+    onEvent: onEvent,
+    onState: (state) => {
+      $("live").textContent = { live: "Live", connecting: "Connecting…", reconnecting: "Reconnecting…" }[state];
+      document.body.dataset.stream = state;
+      if (state === "live") scheduleRefresh();  // whatever happened while away
+    },
+  });
+  ctx.stream.start();
+}
+ctx.openReport = (id) => ctx.run("Opening the report", () => openReport(id));
+
+let refreshing = null;
+let again = false;
+
+async function refresh() {
+  const [reportAnswer, floorAnswer] = await Promise.all([
+    ctx.api.get(`/v1/reports/${ctx.reportId}`),
+    ctx.api.get(`/v1/reports/${ctx.reportId}/floor`),
+  ]);
+  ctx.report = reportAnswer.data;
+  ctx.reportEtag = reportAnswer.etag;
+  ctx.floor = floorAnswer.data;
+  ctx.floorEtag = null;
+  const onFloor = ctx.floor.floor && ctx.floor.floor.amendment;
+  if (onFloor) {
+    // The ETag a typist's revision names must be the one of the wording on screen: if a
+    // revision landed between the two reads, read both again rather than pair them wrongly.
+    const { data, etag } = await ctx.api.get(`/v1/amendments/${onFloor.id}`);
+    if (data.draft_revision === onFloor.draft_revision && data.status === onFloor.status) ctx.floorEtag = etag;
+    else again = true;
+  }
+  await Promise.all([loadAmendments(), loadConsultations(ctx)]);
+  renderAll();
+}
+
+async function loadAmendments() {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(ctx.filters)) if (value) query.set(key === "section" ? "section_id" : key, value);
+  const suffix = query.toString() ? `?${query}` : "";
+  ctx.amendments = await ctx.api.all(`/v1/reports/${ctx.reportId}/amendments${suffix}`);
+}
+
+function renderAll() {
+  renderReport(ctx);
+  renderFloor(ctx);
+  renderAmendments(ctx);
+  renderConsultations(ctx);
+  document.body.dataset.ready = "yes";
+  document.body.dataset.lastEvent = String(ctx.floor.last_event_id ?? "");
+}
+
+// Many events arrive together (a proposal, a floor change...): one refresh covers them all.
+function scheduleRefresh() {
+  if (refreshing) {
+    again = true;
+    return refreshing;
+  }
+  refreshing = (async () => {
+    try {
+      do {
+        again = false;
+        await refresh();
+      } while (again);
+    } catch (error) {
+      report(error, "Updating the page");
+    } finally {
+      refreshing = null;
+    }
+  })();
+  return refreshing;
+}
+ctx.refresh = () => scheduleRefresh();
+ctx.reloadAmendments = () => ctx.run("Filtering the amendments", async () => {
+  await loadAmendments();
+  renderAmendments(ctx);
+});
+
+function onEvent(event) {
+  ctx.lastEvent = event;
+  if (event.type === "amendment.revised") announce("The wording on the floor was revised.");
+  else if (event.type === "amendment.adopted") announce("An amendment was adopted.");
+  else if (event.type === "floor.changed") announce("The floor changed.");
+  scheduleRefresh();
+}
+
+// --- start -----------------------------------------------------------------------------------
+
+$("api-base").value = defaultApiBase();
+$("signin-form").addEventListener("submit", signIn);
+$("signout").addEventListener("click", signOut);
+const kept = STORE.getItem("plenary.token");
+if (kept) {
+  start(STORE.getItem("plenary.api") || defaultApiBase(), kept).catch((error) => {
+    STORE.removeItem("plenary.token");
+    report(error, "Signing in again");
+  });
+}
+document.body.dataset.booted = "yes";
+export { ctx, h };

@@ -1,0 +1,505 @@
+"""The room's web client (issue 23) in real headless Chromium, several people at once, each in
+their own browser context, against a live `plenary serve`: served by plenary at /app, and the
+same files served from a second origin with CORS configured.
+
+The scenario: the secretariat imports the report; the member (signed in with an invitation
+code, by keyboard) proposes by editing a paragraph; the chair puts it on the floor; the
+secretariat revises it live while the chair's own stale revision is refused and shown beside
+the secretariat's wording; the member sees the revision appear; the chair adopts and everyone
+sees the new version. After the report is adopted, a substantive amendment gets consents from
+several members in their own browsers and one objection blocks it. An observer sees the same
+record without a name. axe-core checks every page for serious or critical violations.
+
+Screenshots go to `test-artifacts/`.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+
+from app.client import PlenaryClient
+from app.webclient import client_directory
+from tests.browser import FLAGS, chromium_or_skip
+from tests.conftest import ADMIN_TOKEN
+from tests.factories import enrolled
+from tests.server import LiveServer, free_port, live_server
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+AXE = ROOT / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
+WAIT = 15_000  # ms; generous for 2 shared cores, never a measured time
+
+MARKDOWN = """# I. Introduction
+
+The Working Group on Internet Governance met four times in Geneva.
+
+The forum should be open to all stakeholders.
+
+# II. Follow-up
+
+The group invites the Summit to consider the proposals in this report.
+"""
+
+
+@pytest.fixture(scope="module")
+def other_origin() -> Iterator[str]:
+    """The client's files, as they are, from a second tiny server: another origin."""
+    handler = functools.partial(_QuietHandler, directory=str(client_directory()))
+    httpd = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    # Module scripts need a JavaScript type, whatever the machine's mime.types says.
+    extensions_map: ClassVar[dict[str, str]] = {
+        **SimpleHTTPRequestHandler.extensions_map,
+        ".js": "text/javascript",
+    }
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(other_origin: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    path = tmp_path_factory.mktemp("webclient") / "webclient.db"
+    with live_server(
+        f"sqlite:///{path}", extra_env={"PLENARY_CORS_ORIGINS": other_origin}
+    ) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    chromium = chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=FLAGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture(scope="module")
+def axe() -> str:
+    if AXE.exists():
+        return AXE.read_text(encoding="utf-8")
+    why = (
+        f"axe-core is not at {AXE} (npm install --prefix .ci/node axe-core@4.14.1, as .ci/run does)"
+    )
+    if os.environ.get("PLENARY_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"PLENARY_REQUIRE_BROWSER=1 but {why}")
+    pytest.skip(why)
+
+
+class Person:
+    """One participant in their own browser context (own session storage, own stream)."""
+
+    def __init__(self, browser: Any, app_url: str, api: str, label: str, shots: str) -> None:
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        self.page = self.context.new_page()
+        self.label = label
+        self.shots = shots
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        # Refused requests the scenario provokes (409, 412) are logged by Chromium as
+        # "Failed to load resource"; any other console error is a defect.
+        self.page.on(
+            "console",
+            lambda m: (
+                self.errors.append(m.text)
+                if m.type == "error" and not m.text.startswith("Failed to load resource")
+                else None
+            ),
+        )
+        self.page.goto(app_url)
+        self.page.wait_for_function("document.body.dataset.booted === 'yes'", timeout=WAIT)
+        self.page.fill("#api-base", api)
+
+    def sign_in(self, token: str) -> None:
+        self.page.fill("#token", token)
+        self.page.click("button[type=submit]:has-text('Sign in')")
+        self.ready()
+
+    def ready(self) -> None:
+        try:
+            self.page.wait_for_function("document.body.dataset.ready === 'yes'", timeout=WAIT)
+        except Exception as error:
+            raise AssertionError(self.diagnosis("the signed-in page")) from error
+
+    def see(self, selector: str, text: str) -> None:
+        try:
+            self.page.locator(selector, has_text=text).first.wait_for(timeout=WAIT)
+        except Exception as error:
+            raise AssertionError(self.diagnosis(f"{text!r} in {selector}")) from error
+
+    def diagnosis(self, awaited: str) -> str:
+        self.shot("failure")
+        problem = self.page.inner_text("#problem") if self.page.is_visible("#problem") else ""
+        return (
+            f"{self.label} never saw {awaited}; problem shown: {problem!r}; errors: {self.errors}"
+        )
+
+    def no_problem(self) -> None:
+        assert self.page.locator("#problem").is_hidden(), self.page.inner_text("#problem")
+
+    def shot(self, step: str) -> None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(
+            path=str(ARTIFACTS / f"webclient-{self.shots}-{self.label}-{step}.png")
+        )
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def check_accessibility(person: Person, axe_source: str, where: str) -> None:
+    """axe-core in the page: no serious or critical violation."""
+    if not person.page.evaluate("typeof window.axe !== 'undefined'"):
+        person.page.add_script_tag(content=axe_source)
+    violations = person.page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".filter(v => ['serious', 'critical'].includes(v.impact))"
+        ".map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"
+    )
+    assert violations == [], (where, violations)
+
+
+@pytest.mark.parametrize("origin", ["same-origin", "other-origin"])
+def test_the_room_drafts_adopts_and_consents_in_browsers(
+    origin: str, server: LiveServer, other_origin: str, browser: Any, axe: str
+) -> None:
+    app_url = f"{server.url}/app/" if origin == "same-origin" else f"{other_origin}/index.html"
+    with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
+        group = admin.create_group(f"WGIG ({origin})")
+        chair = enrolled(admin, group.id, name="Chair Desai", role="chair")
+        secretariat = enrolled(admin, group.id, name="Sec Moreau", role="secretariat")
+        member_invitation = admin.add_participant(
+            group.id, name="Nitin Member", role="member", stakeholder="civil_society"
+        ).invitation.code
+        others = [enrolled(admin, group.id, name=f"Member {n}", role="member") for n in (2, 3, 4)]
+        observer = enrolled(admin, group.id, name="Olga Observer", role="observer")
+    people: list[Person] = []
+
+    def person(label: str) -> Person:
+        people.append(Person(browser, app_url, server.url, label, origin))
+        return people[-1]
+
+    try:
+        # The secretariat signs in and imports the report from Markdown.
+        sec = person("secretariat")
+        check_accessibility(sec, axe, "sign-in page")
+        sec.sign_in(secretariat.token)
+        sec.page.click("summary:has-text('Import a report')")
+        sec.page.fill("#import-title", "Report of the WGIG")
+        sec.page.fill("#import-markdown", MARKDOWN)
+        sec.page.click("button:has-text('Import as a new report')")
+        sec.see("#report-title", "Report of the WGIG")
+        sec.see("#paragraph-2", "open to all stakeholders")
+        assert sec.page.url.split("#")[0] == app_url  # no token in the address bar
+        check_accessibility(sec, axe, "secretariat's report")
+
+        # The member signs in with the invitation code, by keyboard only.
+        member = person("member")
+        keyboard = member.page.keyboard
+        assert member.page.evaluate("document.activeElement.id") == "api-base"  # as filled
+        keyboard.press("Tab")  # the token
+        keyboard.press("Tab")
+        assert member.page.evaluate("document.activeElement.id") == "invitation"
+        keyboard.type(member_invitation)
+        keyboard.press("Enter")
+        member.ready()
+        member.see("#who", "Nitin Member")
+        assert "plenary.token" in member.page.evaluate("Object.keys(sessionStorage)")
+
+        chair_page = person("chair")
+        chair_page.sign_in(chair.token)
+        chair_page.page.click("button:has-text('Open a meeting')")
+        member.see("#meeting-state", "A meeting is open")
+
+        # The member proposes by editing paragraph 2 in place, sees the tracked change, the
+        # instruction and the suggested kind, then files.
+        member.page.click("button[aria-label='Propose a change to paragraph 2']")
+        assert member.page.evaluate("document.activeElement.id") == "edit-2"
+        keyboard.press("End")
+        keyboard.press("Backspace")  # the full stop
+        keyboard.type(", on an equal footing.")
+        member.page.click("button:has-text('Show the change')")
+        member.see(".sketch .instruction", 'insert ", on an equal footing"')
+        assert member.page.inner_text(".sketch ins") == ", on an equal footing"
+        member.see(".sketch", "Suggested kind: substantive")
+        member.page.select_option("#kind-2", "substantive")
+        member.page.fill("#rationale-2", "Equal footing is the point.")
+        member.page.locator("button:has-text('File the amendment')").focus()
+        keyboard.press("Enter")
+        member.see("#amendment-list", "proposed by Nitin Member")
+        member.no_problem()
+        member.shot("proposed")
+        check_accessibility(member, axe, "member's report with an amendment")
+
+        # The chair sees it arrive live and puts it on the floor.
+        chair_page.see("#amendment-list", 'insert ", on an equal footing"')
+        chair_page.page.click("button[aria-label^='Put amendment'][aria-label$='on the floor']")
+        for someone in (member, sec):
+            someone.see("#on-floor", "On the floor: amendment")
+        check_accessibility(chair_page, axe, "chair's floor")
+
+        # The chair starts typing a revision; the secretariat sends one first.
+        chair_page.page.fill("#draft-text", _draft(chair_page).replace("Geneva", "Geneva (chair)"))
+        member.page.evaluate("window.plenary.stream.interrupt()")  # a break in the member's line
+        revised = _draft(sec).replace("on an equal footing", "on an equal and open footing")
+        sec.page.fill("#draft-text", revised)
+        sec.page.click("button:has-text('Send this revision')")
+        sec.no_problem()
+        member.see("#on-floor .tracked", "on an equal and open footing")
+        member.see("#on-floor", "wording revision 2")
+        assert member.page.evaluate("window.plenary.stream.connections") >= 2
+        # The chair's stale revision is refused: the secretariat's wording stands and shows.
+        chair_page.page.click("button:has-text('Send this revision')")
+        chair_page.see("#problem", "The wording changed since you read it")
+        chair_page.see("#stale-revision", "Someone else revised the wording first")
+        assert "equal and open footing" in chair_page.page.input_value("#draft-text")
+        chair_page.see("#on-floor .tracked", "on an equal and open footing")
+        chair_page.shot("stale-revision")
+        member.shot("revised-live")
+
+        # The chair adopts the wording on the wall; everyone sees the new version.
+        chair_page.page.click("button:has-text('Adopt this wording (revision 2)')")
+        for someone in (chair_page, member, sec):
+            someone.see("#paragraph-2", "on an equal and open footing.")
+            someone.see(".decisions", "adopted")
+            someone.no_problem()
+        sec.shot("adopted")
+        # Versions and diffs: the member compares version 1 and 2 of section I.
+        member.page.click("summary:text-is('Versions and changes of I')")
+        member.page.click(".history[open] button:has-text('Show the changes')")
+        member.see(".history[open] .tracked ins", "equal and open footing")
+        # Export: the secretariat downloads the Markdown (the token goes in a header, so the
+        # download is fetched by the page, never by a URL carrying the token).
+        with sec.page.expect_download() as download:
+            sec.page.click("button:has-text('Download')")
+        exported = Path(download.value.path()).read_text(encoding="utf-8")
+        assert "on an equal and open footing." in exported
+
+        # The secretariat's direct write on a stale base shows both sides, keeps its text.
+        sec.page.click("summary:has-text('Write II')")
+        with PlenaryClient(server.url, secretariat.token) as api:
+            report_id = api.list_reports(group.id)[0].id
+            section_ii = api.get_report(report_id).outline[1].id
+            api.write_version(
+                section_ii, base_version=1, text="The group invites the Summit to act."
+            )
+        sec.see("#paragraph-3", "invites the Summit to act")  # live, into the open page
+        writer = sec.page.locator("details.writer[open] textarea")
+        writer.fill("The group invites the Summit to consider these proposals.")
+        sec.page.click("details.writer[open] button:has-text('Save as a new version')")
+        sec.see(".writer .stale", "Version 2 was saved while you edited version 1")
+        sec.see(".writer .stale", "Version 2 has: act")  # where the two wordings part
+        sec.see(".writer .stale", "You have: consider these proposals")
+        sec.see("#problem", "did not succeed")
+        assert "409" not in sec.page.inner_text("#problem")  # sentences, never a status
+        assert "consider these proposals" in writer.input_value()
+
+        # After adoption: a substantive amendment, consents in several browsers, one objection.
+        chair_page.page.click("button:has-text('Close the meeting')")
+        chair_page.see("#meeting-state", "No meeting is open")
+        chair_page.page.click("button:has-text('Adopt the report…')")
+        chair_page.page.click("button:has-text('Yes, adopt the report now')")
+        chair_page.see("#report-status", "adopted")
+        chair_page.no_problem()
+        member.see("#report-status", "adopted")
+        member.page.click("button[aria-label='Propose a change to paragraph 1']")
+        member.page.fill("#edit-1", "The Working Group on Internet Governance met five times.")
+        member.page.click("button:has-text('Show the change')")
+        member.see(".sketch", "Suggested kind: substantive")
+        member.page.select_option("#kind-1", "substantive")
+        member.page.click("button:has-text('File the amendment')")
+        member.see("#amendment-list", "consent round open")
+        voters = [person(f"member-{n}") for n in (2, 3)]
+        for voter, who in zip(voters, others, strict=False):
+            voter.sign_in(who.token)
+        # Today's Answer enum has no "can live with it": the client offers only what exists.
+        assert member.page.locator("button:has-text('Can live with it')").count() == 0
+        for voter in [member, chair_page, *voters]:
+            voter.page.click("button[aria-label^='Consent to amendment']")
+            voter.no_problem()
+        member.see(".tally", "4 of 5 consented, 0 objected, 1 yet to answer")
+        objector = person("member-4")
+        objector.sign_in(others[2].token)
+        objector.page.click("button[aria-label^='Object to amendment']")
+        objector.page.click("button:has-text('Send the objection')")  # no reason yet
+        objector.see("#problem", "An objection needs a reason the group can read.")
+        objector.page.fill("textarea[id^='reason-']", "Four meetings, not five.")
+        objector.page.click("button:has-text('Send the objection')")
+        for someone in (member, chair_page, *voters, objector):
+            someone.see("#amendment-list", "blocked by an objection")
+        member.see("#amendment-list", "Objection by Member 4: Four meetings, not five.")
+        member.see("#paragraph-1", "met four times")
+        member.shot("blocked")
+        check_accessibility(objector, axe, "member after an objection")
+
+        # The observer sees the same record, with no one named (Chatham House).
+        watcher = person("observer")
+        watcher.sign_in(observer.token)
+        watcher.see("#amendment-list", "Objection by a participant: Four meetings, not five.")
+        watcher.see("#amendment-list", "proposed by a participant")
+        text = watcher.page.inner_text("#workspace")
+        for name in ("Nitin", "Chair Desai", "Sec Moreau", "Member 4"):
+            assert name not in text
+        check_accessibility(watcher, axe, "observer")
+
+        # The chair transmits: the report is frozen for everyone, nothing more to propose.
+        chair_page.page.click("button:has-text('Transmit the report…')")
+        chair_page.page.click("button:has-text('Yes, transmit and freeze the report')")
+        for someone in (member, watcher):
+            someone.see("#report-status", "transmitted")
+        assert member.page.locator("button:has-text('Propose a change')").count() == 0
+
+        # Readable at 200% zoom: a 1400 px screen at 200% is 700 CSS px; nothing scrolls sideways.
+        member.page.set_viewport_size({"width": 700, "height": 1000})
+        assert member.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        member.shot("zoom-200")
+
+        for someone in people:
+            assert someone.errors == [], (someone.label, someone.errors)
+    finally:
+        for someone in people:
+            someone.close()
+
+
+def _draft(person: Person) -> str:
+    person.page.wait_for_selector("#draft-text", timeout=WAIT)
+    return str(person.page.input_value("#draft-text"))
+
+
+def test_can_live_with_it_appears_when_the_server_offers_it(
+    server: LiveServer, browser: Any
+) -> None:
+    """The client reads the consent answers from /openapi.json: a server whose Answer enum
+    offers `stand_aside` (issue 17) gets a "Can live with it" button that posts there."""
+    with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
+        group = admin.create_group("Stand aside")
+        chair = enrolled(admin, group.id, name="Chair", role="chair")
+        member = enrolled(admin, group.id, name="Member", role="member")
+    with PlenaryClient(server.url, chair.token) as api:
+        report = api.import_report(group.id, MARKDOWN, title="Report")
+        api.adopt_report(report.id)
+        amendment = api.propose(
+            report.outline[0].id,
+            base_version=1,
+            kind="substantive",
+            text=MARKDOWN.split("\n\n", 2)[1] + " It met five times.",
+        )
+    posted: list[str] = []
+
+    def offer_stand_aside(route: Any) -> None:
+        contract = route.fetch().json()
+        contract["components"]["schemas"]["Answer"]["enum"].append("stand_aside")
+        contract["paths"]["/v1/amendments/{amendment_id}/stand-aside"] = {"post": {}}
+        route.fulfill(json=contract)
+
+    def answer(route: Any) -> None:
+        posted.append(route.request.url)
+        route.fulfill(status=200, json={})
+
+    voter = Person(browser, f"{server.url}/app/", server.url, "stand-aside", "same-origin")
+    try:
+        voter.page.route("**/openapi.json", offer_stand_aside)
+        voter.page.route("**/stand-aside", answer)
+        voter.sign_in(member.token)
+        voter.see("#amendment-list", "consent round open")
+        voter.page.click("button:has-text('Can live with it')")
+        voter.see("#status", "can live with it")
+        assert posted == [f"{server.url}/v1/amendments/{amendment.id}/stand-aside"]
+        assert voter.errors == []
+    finally:
+        voter.close()
+
+
+def test_a_member_comments_on_an_open_consultation(
+    server: LiveServer, browser: Any, axe: str
+) -> None:
+    with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
+        group = admin.create_group("Consultation")
+        secretariat = enrolled(admin, group.id, name="Sec", role="secretariat")
+        member = enrolled(admin, group.id, name="Mia Member", role="member")
+    with PlenaryClient(server.url, secretariat.token) as api:
+        report = api.import_report(group.id, MARKDOWN, title="Report")
+    reader = Person(browser, f"{server.url}/app/", server.url, "commenter", "same-origin")
+    try:
+        reader.sign_in(member.token)
+        assert reader.page.locator("#consultations").is_hidden()
+        with PlenaryClient(server.url, secretariat.token) as api:
+            api.request(
+                "POST",
+                f"/v1/reports/{report.id}/consultations",
+                json={
+                    "title": "Public review of the draft",
+                    "closes_at": "2999-01-01T00:00:00Z",
+                    "audiences": ["members"],
+                },
+            )
+        reader.see("#consultations", "open for comments")  # live, from the stream
+        reader.page.fill("input[id$='-paragraph']", "2")
+        reader.page.fill("textarea[id$='-body']", "Say who the stakeholders are.")
+        reader.page.click("button:has-text('Send the comment')")
+        reader.see(".comment", "on paragraph 2: Say who the stakeholders are.")
+        reader.no_problem()
+        check_accessibility(reader, axe, "consultation")
+        reader.shot("consultation")
+        assert reader.errors == []
+    finally:
+        reader.close()
+
+
+def test_a_proposal_that_clashes_with_a_newer_version_shows_both_sides(
+    server: LiveServer, browser: Any
+) -> None:
+    """The member edits paragraph 1 while the secretariat rewrites the same words: filing
+    answers 409, and the page says so in sentences, with both changes side by side."""
+    with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
+        group = admin.create_group("Clash")
+        secretariat = enrolled(admin, group.id, name="Sec", role="secretariat")
+        member = enrolled(admin, group.id, name="Member", role="member")
+    with PlenaryClient(server.url, secretariat.token) as api:
+        report = api.import_report(group.id, MARKDOWN, title="Report")
+    section = report.outline[0].id
+    writer = Person(browser, f"{server.url}/app/", server.url, "clash", "same-origin")
+    try:
+        writer.sign_in(member.token)
+        writer.page.click("button[aria-label='Propose a change to paragraph 1']")
+        writer.page.fill("#edit-1", "The Working Group on Internet Governance met often in Geneva.")
+        writer.page.click("button:has-text('Show the change')")
+        writer.see(".sketch", "Suggested kind")
+        with PlenaryClient(server.url, secretariat.token) as api:
+            text = api.get_section(section).head.text  # type: ignore[union-attr]
+            api.write_version(
+                section, base_version=1, text=text.replace("four times", "three times")
+            )
+        writer.page.click("button:has-text('File the amendment')")
+        writer.see("#problem", "Filing the amendment did not succeed.")
+        writer.see("#problem", "overlaps")
+        writer.see("#problem .conflicts", "This amendment: replace")
+        writer.see("#problem .conflicts", "Version 2 already: replaced “four” with “three”")
+        assert "409" not in writer.page.inner_text("#problem")
+        writer.shot("conflict")
+        assert writer.errors == []
+    finally:
+        writer.close()
