@@ -335,12 +335,13 @@ def test_the_room_drafts_adopts_and_consents_in_browsers(
         voters = [person(f"member-{n}") for n in (2, 3)]
         for voter, who in zip(voters, others, strict=False):
             voter.sign_in(who.token)
-        # Today's Answer enum has no "can live with it": the client offers only what exists.
-        assert member.page.locator("button:has-text('Can live with it')").count() == 0
-        for voter in [member, chair_page, *voters]:
+        for voter in [member, chair_page, voters[0]]:
             voter.page.click("button[aria-label^='Consent to amendment']")
             voter.no_problem()
-        member.see(".tally", "4 of 5 consented, 0 objected, 1 yet to answer")
+        # "can live with it": no objection, counted apart from the consents
+        voters[1].page.click("button:has-text('Can live with it')")
+        voters[1].no_problem()
+        member.see(".tally", "3 of 5 consented, 0 objected, 1 yet to answer. 1 can live with it.")
         objector = person("member-4")
         objector.sign_in(others[2].token)
         objector.page.click("button[aria-label^='Object to amendment']")
@@ -364,6 +365,13 @@ def test_the_room_drafts_adopts_and_consents_in_browsers(
         for name in ("Nitin", "Chair Desai", "Sec Moreau", "Member 4"):
             assert name not in text
         check_accessibility(watcher, axe, "observer")
+
+        # The objector withdraws: the round goes on, the consents kept, the objector pending.
+        objector.page.click("button:has-text('Withdraw my objection')")
+        objector.no_problem()
+        for someone in (member, objector):
+            someone.see("#amendment-list", "consent round open")
+        member.see(".tally", "1 objection(s) withdrawn")
 
         # The chair transmits: the report is frozen for everyone, nothing more to propose.
         chair_page.page.click("button:has-text('Transmit the report…')")
@@ -392,8 +400,9 @@ def _draft(person: Person) -> str:
 def test_can_live_with_it_appears_when_the_server_offers_it(
     server: LiveServer, browser: Any
 ) -> None:
-    """The client reads the consent answers from /openapi.json: a server whose Answer enum
-    offers `stand_aside` (issue 17) gets a "Can live with it" button that posts there."""
+    """The client reads the consent answers from /openapi.json: the server's Answer enum
+    offers `stand_aside`, so a "Can live with it" button posts there; a server without it
+    (rewritten here) gets no such button."""
     with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
         group = admin.create_group("Stand aside")
         chair = enrolled(admin, group.id, name="Chair", role="chair")
@@ -407,27 +416,30 @@ def test_can_live_with_it_appears_when_the_server_offers_it(
             kind="substantive",
             text=MARKDOWN.split("\n\n", 2)[1] + " It met five times.",
         )
-    posted: list[str] = []
 
-    def offer_stand_aside(route: Any) -> None:
+    def without_stand_aside(route: Any) -> None:
         contract = route.fetch().json()
-        contract["components"]["schemas"]["Answer"]["enum"].append("stand_aside")
-        contract["paths"]["/v1/amendments/{amendment_id}/stand-aside"] = {"post": {}}
+        contract["components"]["schemas"]["Answer"]["enum"].remove("stand_aside")
         route.fulfill(json=contract)
 
-    def answer(route: Any) -> None:
-        posted.append(route.request.url)
-        route.fulfill(status=200, json={})
-
+    older = Person(browser, f"{server.url}/app/", server.url, "no-stand-aside", "same-origin")
+    try:
+        older.page.route("**/openapi.json", without_stand_aside)
+        older.sign_in(member.token)
+        older.see("#amendment-list", "consent round open")
+        assert older.page.locator("button:has-text('Can live with it')").count() == 0
+    finally:
+        older.close()
     voter = Person(browser, f"{server.url}/app/", server.url, "stand-aside", "same-origin")
     try:
-        voter.page.route("**/openapi.json", offer_stand_aside)
-        voter.page.route("**/stand-aside", answer)
         voter.sign_in(member.token)
         voter.see("#amendment-list", "consent round open")
         voter.page.click("button:has-text('Can live with it')")
         voter.see("#status", "can live with it")
-        assert posted == [f"{server.url}/v1/amendments/{amendment.id}/stand-aside"]
+        voter.see(".tally", "1 can live with it")
+        with PlenaryClient(server.url, chair.token) as api:
+            tally = api.get_amendment(amendment.id).tally
+        assert tally is not None and tally.stood_aside == 1
         assert voter.errors == []
     finally:
         voter.close()

@@ -62,7 +62,9 @@ function renderAmendment(ctx, a) {
 function renderTally(ctx, a) {
   const t = a.tally;
   const lines = [h("p", { className: "tally" },
-    `${t.consented} of ${t.voters} consented, ${t.objected} objected, ${t.pending} yet to answer.`)];
+    `${t.consented} of ${t.voters} consented, ${t.objected} objected, ${t.pending} yet to answer.` +
+    (t.stood_aside ? ` ${t.stood_aside} can live with it.` : "") +
+    (t.withdrawn ? ` ${t.withdrawn} objection(s) withdrawn.` : ""))];
   const objections = t.answers.filter((answer) => answer.answer === "object");
   if (objections.length) {
     lines.push(h("ul", {}, objections.map((o) => h("li", {}, `Objection by ${ctx.nameOf(o.participant_id)}: ${o.reason}`))));
@@ -88,7 +90,10 @@ function actionsFor(ctx, a) {
     out.push(button(`adopt-${a.id}`, `Adopt editorial amendment ${a.id}`, "Adopt", () =>
       act(ctx, a, "Adopting the amendment", (etag) => ctx.api.post(`/v1/amendments/${a.id}/adopt`, undefined, etag), `Amendment ${a.id} adopted.`)));
   }
-  if (a.status === "consent_open" && ctx.can.vote()) out.push(...answerControls(ctx, a));
+  // A round blocked by an objection still takes answers until its deadline: the objector may
+  // withdraw, others may still answer (tally.round_open says so).
+  const roundOpen = a.status === "consent_open" || (a.status === "blocked" && a.tally && a.tally.round_open);
+  if (roundOpen && ctx.can.vote()) out.push(...answerControls(ctx, a));
   if (a.proposer_id === ctx.me.id && ["proposed", "on_floor"].includes(a.status)) {
     out.push(button(`withdraw-${a.id}`, `Withdraw amendment ${a.id}`, "Withdraw", () =>
       ctx.run("Withdrawing the amendment", async () => {
@@ -104,7 +109,7 @@ function answerControls(ctx, a) {
   const controls = [button(`consent-${a.id}`, `Consent to amendment ${a.id}`, "Consent", () =>
     answer(ctx, a, "consent", undefined))];
   if (ctx.answers.includes("stand_aside")) {
-    controls.push(button(`stand-aside-${a.id}`, `Can live with amendment ${a.id}`, "Can live with it", () =>
+    controls.push(button(`stand-aside-${a.id}`, `Can live with it: amendment ${a.id}`, "Can live with it", () =>
       answer(ctx, a, "stand_aside", undefined)));
   }
   // An objection being written survives the live refreshes other members' answers cause.
@@ -131,6 +136,15 @@ function answerControls(ctx, a) {
     reason.focus();
   });
   controls.push(open, objection);
+  const mine = a.tally && a.tally.answers.find((given) => given.participant_id === ctx.me.id);
+  if (mine && mine.answer === "object") {
+    controls.push(button(`withdraw-objection-${a.id}`, `Withdraw my objection to amendment ${a.id}`,
+      "Withdraw my objection", () => ctx.run("Withdrawing the objection", async () => {
+        await ctx.api.post(`/v1/amendments/${a.id}/withdraw-objection`, { reason: "" });
+        announce(`Your objection to amendment ${a.id} is withdrawn; the round goes on.`);
+        await ctx.refresh();
+      })));
+  }
   return controls;
 }
 
@@ -138,7 +152,7 @@ function answer(ctx, a, kind, reason) {
   return ctx.run("Answering the consent round", async () => {
     if (kind === "consent") await ctx.api.post(`/v1/amendments/${a.id}/consent`);
     else if (kind === "object") await ctx.api.post(`/v1/amendments/${a.id}/object`, { reason });
-    else if (ctx.answerPaths.stand_aside) await ctx.api.post(ctx.answerPaths.stand_aside.replace("{amendment_id}", a.id));
+    else if (ctx.answerPaths.stand_aside) await ctx.api.post(ctx.answerPaths.stand_aside.replace("{amendment_id}", a.id), { reason: "" });
     else if (ctx.answerPaths.answer) await ctx.api.post(`/v1/amendments/${a.id}/answer`, { answer: kind });
     else throw new Error("This server does not take that answer.");
     announce(`Your answer on amendment ${a.id} was recorded: ${answerName(kind)}.`);
