@@ -67,6 +67,7 @@ class StandAside(InputModel):
 
 
 class ConsentAnswer(ReadModel):
+    id: int = Field(description="The answer; an objection's id opens a thread on it")
     participant_id: int | None
     token_id: int | None = Field(
         description="The token that gave the answer; None in the public view"
@@ -191,6 +192,7 @@ class DraftRevisionRead(DraftRevisionSummary):
 
 
 class ConsentAnswerPublic(ReadModel):
+    id: int
     answer: Answer
     reason: str
     answered_at: datetime
