@@ -97,9 +97,9 @@ def test_a_thread_on_an_objection(client: TestClient) -> None:
     )
     assert refused.status_code == 422
     # the proposer of the objected amendment may resolve it
-    assert ok(
-        client.post(f"/v1/threads/{thread['id']}/resolve", headers=room.members[0].headers)
-    )["resolved"]
+    assert ok(client.post(f"/v1/threads/{thread['id']}/resolve", headers=room.members[0].headers))[
+        "resolved"
+    ]
 
 
 def test_paragraph_threads_and_mentions_link_to_the_text(client: TestClient) -> None:
