@@ -61,6 +61,19 @@ def _alternatives(
     return chosen
 
 
+def _wordings(
+    session: Session, chosen: Sequence[Amendment], *, section: Section, head: str
+) -> list[str]:
+    """The section's head text as each amendment would make it (a conflict: 409)."""
+    wordings = []
+    for amendment in chosen:
+        rebased = rebase(session, amendment, section=section)
+        if rebased.edits is None:
+            raise conflict_error(session, amendment.id, rebased, section=section)
+        wordings.append(apply_edits(head, rebased.edits))
+    return wordings
+
+
 def adopt_as_brackets(
     session: Session,
     *,
@@ -88,13 +101,7 @@ def adopt_as_brackets(
         raise Unprocessable(f"Amendment {first.id} does not amend section {section_id}.")
     reports.require_section_match(session, section, if_match)
     head = reports.get_version(session, section=section, number=section.head_version)
-    wordings = []
-    for amendment in chosen:
-        rebased = rebase(session, amendment, section=section)
-        if rebased.edits is None:
-            raise conflict_error(session, amendment.id, rebased, section=section)
-        wordings.append(apply_edits(head.text, rebased.edits))
-    bracketed = bracket(wordings)
+    bracketed = bracket(_wordings(session, chosen, section=section, head=head.text))
     if bracketed is None:
         raise Unprocessable("These alternatives give the same text: there is nothing to bracket.")
     version = reports.append_version(

@@ -59,12 +59,7 @@ def _mentions(session: Session, report_id: int, bodies: Sequence[str]) -> dict[s
     }
 
 
-def thread_views(
-    session: Session, threads: Sequence[Thread], principal: Principal | None
-) -> list[ThreadRead]:
-    if not threads:
-        return []
-    report_id = threads[0].report_id
+def _messages_of(session: Session, threads: Sequence[Thread]) -> dict[int, list[ThreadMessage]]:
     messages: dict[int, list[ThreadMessage]] = defaultdict(list)
     for message in session.scalars(
         select(ThreadMessage)
@@ -72,6 +67,16 @@ def thread_views(
         .order_by(ThreadMessage.id)
     ):
         messages[message.thread_id].append(message)
+    return messages
+
+
+def thread_views(
+    session: Session, threads: Sequence[Thread], principal: Principal | None
+) -> list[ThreadRead]:
+    if not threads:
+        return []
+    report_id = threads[0].report_id
+    messages = _messages_of(session, threads)
     every = [m for found in messages.values() for m in found]
     names = _names(session, {m.author_id for m in every} | {t.opener_id for t in threads})
     mentions = _mentions(session, report_id, [m.body for m in every])

@@ -211,13 +211,10 @@ def report_to_docx(snapshot: ReportSnapshot, *, baseline: Mapping[int, str] | No
                 in_text = style_id[f"Heading {MAX_OUTLINE_LEVEL + 1}"]
                 chunks.append(_paragraph_xml(in_text, paragraph.text))
             else:
+                marks = notes.marks(paragraph.number)
+                number = f"{paragraph.number}.\t"
                 chunks.append(
-                    _paragraph_xml(
-                        style_id[PARAGRAPH_STYLE],
-                        f"{paragraph.number}.\t",
-                        paragraph.text,
-                        marks=notes.marks(paragraph.number),
-                    )
+                    _paragraph_xml(style_id[PARAGRAPH_STYLE], number, paragraph.text, marks=marks)
                 )
     chunks.extend(_notes_xml(notes, style_id))
     chunks.append("</w:body>")

@@ -139,6 +139,19 @@ def _inline(text: str) -> str:
     return html.escape(text).replace("\n", "<br>")
 
 
+def _html_notes(notes: Notes) -> list[str]:
+    if not notes.listed:
+        return []
+    return [
+        '<section class="footnotes"><h2>Notes</h2><ol>',
+        *(
+            f'<li id="fn{k}" dir="auto">{_inline(text)} <a href="#fnref{k}">&#8617;</a></li>'
+            for k, text in notes.listed
+        ),
+        "</ol></section>",
+    ]
+
+
 def to_html(info: DocumentInfo, sections: Sequence[Placed]) -> str:
     e = html.escape
     out = [
@@ -191,12 +204,6 @@ def to_html(info: DocumentInfo, sections: Sequence[Placed]) -> str:
             )
             number += 1
         out.append("</aside>" if is_box else "</section>")
-    if notes.listed:
-        out.append('<section class="footnotes"><h2>Notes</h2><ol>')
-        out.extend(
-            f'<li id="fn{k}" dir="auto">{_inline(text)} <a href="#fnref{k}">&#8617;</a></li>'
-            for k, text in notes.listed
-        )
-        out.append("</ol></section>")
+    out.extend(_html_notes(notes))
     out.append("</body></html>")
     return "\n".join(out) + "\n"
