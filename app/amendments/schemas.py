@@ -67,7 +67,10 @@ class StandAside(InputModel):
 
 
 class ConsentAnswer(ReadModel):
-    id: int = Field(description="The answer; an objection's id opens a thread on it")
+    id: int | None = Field(
+        default=None,
+        description="The answer (members only): an objection's id opens a thread on it",
+    )
     participant_id: int | None
     token_id: int | None = Field(
         description="The token that gave the answer; None in the public view"
@@ -192,7 +195,6 @@ class DraftRevisionRead(DraftRevisionSummary):
 
 
 class ConsentAnswerPublic(ReadModel):
-    id: int
     answer: Answer
     reason: str
     answered_at: datetime
