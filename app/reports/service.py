@@ -4,7 +4,9 @@ The rules live in modules named after them (see ARCHITECTURE.md): access.py (rea
 the write lock, states that refuse writes, ETags), lifecycle.py (create, publish, update,
 consent rules frozen after adoption), importing.py (Markdown in), outline.py (the placed
 outline and its cache), sections.py (changing the outline), versions.py (immutable
-versions), milestones.py (snapshots), history.py (the outline's shape at any time).
+versions), milestones.py (snapshots), history.py (the outline's shape at any time),
+anchoring.py (paragraph anchors carried to today's text), open_points.py (brackets kept in
+the text), footnotes.py (reservations as the exports print them).
 Who sees names: app/visibility.py.
 """
 

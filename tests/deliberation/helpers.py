@@ -3,7 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi.testclient import TestClient
+from pydantic import TypeAdapter
 
+from app.events.types import TypedEvent
 from tests.factories import Person, Room, matched, ok
 
 
@@ -34,3 +36,19 @@ def write(
         ),
         201,
     )
+
+
+def typed_events(client: TestClient, room: Room, rid: int, prefix: tuple[str, ...]) -> list[str]:
+    """The report's events of the given kinds, each checked against its typed payload (the
+    published contract: no undeclared key, every declared one valid)."""
+    page = ok(client.get(f"/v1/reports/{rid}/events?limit=1000", headers=room.chair.headers))
+    adapter: TypeAdapter[Any] = TypeAdapter(TypedEvent)
+    found = []
+    for event in page["items"]:
+        if not event["type"].startswith(prefix):
+            continue
+        typed = adapter.validate_python(event)
+        fields = type(typed.payload).model_fields
+        assert set(event["payload"]) <= {f.alias or n for n, f in fields.items()}, event
+        found.append(event["type"])
+    return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -13,13 +14,12 @@ from tests.amendments.helpers import (
     TEXT,
     act,
     adopt_report,
-    event_types,
     head_text,
     open_meeting,
     propose,
     report_with_section,
 )
-from tests.deliberation.helpers import make_public
+from tests.deliberation.helpers import make_public, typed_events
 from tests.factories import Room, make_room, matched, ok
 from tests.outputs.helpers import pdf_text, valid_akn
 
@@ -112,7 +112,8 @@ def test_a_bracket_survives_adoption_blocks_transmission_and_is_removed_by_an_am
     resolved = ok(client.get(f"/v1/open-points/{point['id']}", headers=room.chair.headers))
     assert resolved["status"] == "resolved" and resolved["resolved_version"] == 3
     assert ok(transmit(client, room, rid))["status"] == "transmitted"
-    types = event_types(client, room, rid)
+    types = typed_events(client, room, rid, ("open_point.", "amendment.adopted"))
+    assert types.count("amendment.adopted") == 3  # both options, then the fix
     assert {"open_point.created", "open_point.resolved"} <= set(types)
 
 
@@ -145,7 +146,7 @@ def test_an_edit_elsewhere_carries_the_bracket_and_kept_options_do_not_block(
     assert kept["status"] == "kept" and kept["note"] == "Both models go to the Summit."
     assert ok(transmit(client, room, rid))["status"] == "transmitted"
     assert BRACKET in export_text(client, rid, "markdown", room.chair.headers)
-    assert "open_point.kept" in event_types(client, room, rid)
+    assert "open_point.kept" in typed_events(client, room, rid, ("open_point.",))
 
 
 def test_reservations_are_footnotes_named_only_by_choice(client: TestClient) -> None:
@@ -204,4 +205,85 @@ def test_reservations_are_footnotes_named_only_by_choice(client: TestClient) -> 
     )
     ok(client.post(f"/v1/reservations/{quiet['id']}/withdraw", headers=anonymous.headers))
     assert "Cannot join" not in export_text(client, rid, "text", {})
-    assert {"reservation.recorded", "reservation.withdrawn"} <= set(event_types(client, room, rid))
+    types = typed_events(client, room, rid, ("reservation.",))
+    assert types == ["reservation.recorded", "reservation.recorded", "reservation.withdrawn"]
+
+
+def test_two_bracket_decisions_at_once_make_one_version(client: TestClient) -> None:
+    room = make_room(client, members=2)
+    rid, sid = report_with_section(client, room)
+    open_meeting(client, room, rid)
+    first = propose(client, room.members[0], sid, TEXT.replace("roles of", "role of"))
+    second = propose(
+        client,
+        room.members[1],
+        sid,
+        TEXT.replace("governments in", "States in"),
+        alternative_to=first["id"],
+    )
+    headers = matched(client, f"/v1/sections/{sid}", room.chair.headers)
+
+    def decide(_: int) -> int:
+        response = client.post(
+            f"/v1/sections/{sid}/brackets",
+            json={"amendment_ids": [first["id"], second["id"]]},
+            headers=headers,
+        )
+        return response.status_code
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = sorted(pool.map(decide, range(2)))
+    assert results[0] == 201 and results[1] in (409, 412), results
+    assert ok(client.get(f"/v1/sections/{sid}", headers=room.chair.headers))["head_version"] == 2
+    points = ok(client.get(f"/v1/reports/{rid}/open-points", headers=room.chair.headers))
+    assert len(points["items"]) == 1
+    # after the report's adoption, alternatives are no longer kept as brackets
+    adopt_report(client, room, rid)
+    third = propose(client, room.members[0], sid, head_text(client, room, sid) + " More.", base=2)
+    fourth = propose(
+        client,
+        room.members[1],
+        sid,
+        head_text(client, room, sid) + " Less.",
+        base=2,
+        alternative_to=third["id"],
+    )
+    late = client.post(
+        f"/v1/sections/{sid}/brackets",
+        json={"amendment_ids": [third["id"], fourth["id"]]},
+        headers=matched(client, f"/v1/sections/{sid}", room.chair.headers),
+    )
+    assert late.status_code == 409
+
+
+def test_only_open_alternatives_of_one_group_make_a_bracket(client: TestClient) -> None:
+    room = make_room(client, members=2)
+    rid, sid = report_with_section(client, room)
+    open_meeting(client, room, rid)
+    first = propose(client, room.members[0], sid, TEXT.replace("roles of", "role of"))
+    unrelated = propose(client, room.members[1], sid, TEXT.replace("Geneva", "Tunis"))
+    same = propose(
+        client,
+        room.members[1],
+        sid,
+        TEXT.replace("roles of", "role of"),
+        alternative_to=first["id"],
+    )
+    path = f"/v1/sections/{sid}/brackets"
+    for ids, status in (
+        ([first["id"]], 422),  # one wording is a decision, not a bracket
+        ([first["id"], first["id"]], 422),
+        ([first["id"], unrelated["id"]], 422),  # not alternatives of each other
+        ([first["id"], same["id"]], 422),  # the same text: nothing to bracket
+        ([first["id"], 999_999], 422),
+    ):
+        response = client.post(
+            path,
+            json={"amendment_ids": ids},
+            headers=matched(client, f"/v1/sections/{sid}", room.chair.headers),
+        )
+        assert response.status_code == status, (ids, response.text)
+    assert ok(client.get(f"/v1/sections/{sid}", headers=room.chair.headers))["head_version"] == 1
+    assert ok(client.get(f"/v1/reports/{rid}/open-points", headers=room.chair.headers)) == {
+        "items": []
+    }

@@ -13,7 +13,7 @@ from tests.amendments.helpers import (
     propose,
     report_with_section,
 )
-from tests.deliberation.helpers import make_public, open_thread, write
+from tests.deliberation.helpers import make_public, open_thread, typed_events, write
 from tests.factories import make_room, ok, write_version
 
 
@@ -71,7 +71,7 @@ def test_a_thread_on_an_amendment_with_replies_resolved_by_the_proposer(
         client.get(f"/v1/reports/{rid}/threads?amendment_id={change['id']}", headers=other.headers)
     )
     assert [t["id"] for t in listed["items"]] == [thread["id"]]
-    types = event_types(client, room, rid)
+    types = typed_events(client, room, rid, ("thread.",))
     assert types.count("thread.opened") == 2
     assert {"thread.replied", "thread.resolved", "thread.reopened"} <= set(types)
 
