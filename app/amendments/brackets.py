@@ -19,7 +19,7 @@ from app.amendments.queries import group_root
 from app.amendments.rebase import conflict_error, rebase
 from app.auth import Principal
 from app.db import utcnow
-from app.errors import Unprocessable
+from app.errors import InvalidState, NotFound, Unprocessable
 from app.groups.models import Role
 from app.reports import service as reports
 from app.reports.models import OpenPoint, Report, Section, Version, VersionSource
@@ -45,10 +45,10 @@ def _alternatives(
         missing = [
             i for i in amendment_ids if i not in rows or rows[i].report_id != first.report_id
         ]
-        raise Unprocessable(f"No amendments {missing} in this report.")
+        raise NotFound(f"No amendments {missing} in this report.")
     root = group_root(first)
     if any(group_root(a) != root for a in chosen):
-        raise Unprocessable(
+        raise InvalidState(
             "Only alternatives of one group (`alternative_to`) can be kept as brackets."
         )
     for amendment in chosen:
@@ -98,12 +98,12 @@ def adopt_as_brackets(
     section = session.get(Section, first.section_id)
     assert section is not None
     if section.id != section_id:
-        raise Unprocessable(f"Amendment {first.id} does not amend section {section_id}.")
+        raise NotFound(f"No amendment {first.id} on section {section_id}.")
     reports.require_section_match(session, section, if_match)
     head = reports.get_version(session, section=section, number=section.head_version)
     bracketed = bracket(_wordings(session, chosen, section=section, head=head.text))
     if bracketed is None:
-        raise Unprocessable("These alternatives give the same text: there is nothing to bracket.")
+        raise InvalidState("These alternatives give the same text: there is nothing to bracket.")
     version = reports.append_version(
         session,
         section=section,

@@ -16,7 +16,7 @@ from app.auth import Principal
 from app.db import utcnow
 from app.deliberation.models import Subject, Thread, ThreadMessage
 from app.deliberation.schemas import ThreadCreate
-from app.errors import Forbidden, InvalidState, NotFound, Unprocessable
+from app.errors import Forbidden, InvalidState, NotFound
 from app.events.service import record_event
 from app.groups.models import Role
 from app.reports import service as reports
@@ -54,7 +54,7 @@ def _subject(session: Session, report: Report, body: ThreadCreate) -> Thread:
         if consent is None or amendment is None or amendment.report_id != report.id:
             raise NotFound(f"No objection {body.objection_id} in report {report.id}.")
         if consent.answer != Answer.object:
-            raise Unprocessable(f"Answer {consent.id} is not an objection.")
+            raise InvalidState(f"Answer {consent.id} is not an objection.")
         return Thread(subject=Subject.objection, amendment_id=amendment.id, consent_id=consent.id)
     section = session.get(Section, body.section_id)
     if section is None or section.report_id != report.id or section.removed_at is not None:

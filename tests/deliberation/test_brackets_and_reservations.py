@@ -273,9 +273,9 @@ def test_only_open_alternatives_of_one_group_make_a_bracket(client: TestClient) 
     for ids, status in (
         ([first["id"]], 422),  # one wording is a decision, not a bracket
         ([first["id"], first["id"]], 422),
-        ([first["id"], unrelated["id"]], 422),  # not alternatives of each other
-        ([first["id"], same["id"]], 422),  # the same text: nothing to bracket
-        ([first["id"], 999_999], 422),
+        ([first["id"], unrelated["id"]], 409),  # not alternatives of each other
+        ([first["id"], same["id"]], 409),  # the same text: nothing to bracket
+        ([first["id"], 999_999], 404),
     ):
         response = client.post(
             path,

@@ -95,7 +95,7 @@ def test_a_thread_on_an_objection(client: TestClient) -> None:
         json={"objection_id": consent["id"], "body": "Not an objection"},
         headers=room.members[0].headers,
     )
-    assert refused.status_code == 422
+    assert refused.status_code == 409
     # the proposer of the objected amendment may resolve it
     assert ok(client.post(f"/v1/threads/{thread['id']}/resolve", headers=room.members[0].headers))[
         "resolved"
