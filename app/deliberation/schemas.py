@@ -179,7 +179,7 @@ class OpenPointRead(BaseModel):
     report_id: int
     section_id: int
     status: OpenPointStatus
-    text: str = Field(description="The bracket as adopted")
+    text: str = Field(description="The bracket as it stands in `version` of the section")
     options: list[OptionRead]
     created_version: int
     version: int = Field(description="The section's version `start` and `end` are in")

@@ -175,7 +175,8 @@ class Certificate(Base):
 class OpenPoint(Base):
     """A bracket kept in a section's text: `[option A / option B]`, each option the wording
     of an alternative amendment. Its span is carried through every later version's recorded
-    edits (`app/reports/open_points.py`); a version whose edits reach into it resolves it."""
+    edits (`app/reports/open_points.py`); it is resolved once the text there no longer holds
+    a bracket."""
 
     __tablename__ = "open_point"
 
@@ -188,7 +189,7 @@ class OpenPoint(Base):
     version: Mapped[int] = mapped_column(Integer)
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
-    text: Mapped[str] = mapped_column(Text)  # the bracket as adopted
+    text: Mapped[str] = mapped_column(Text)  # the bracket as it stands in `version`
     # [{"amendment_id": int, "text": str}] in the order of the bracket
     options: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     note: Mapped[str] = mapped_column(Text, default="")

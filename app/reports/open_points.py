@@ -1,11 +1,11 @@
 """Open points: brackets kept in a section's text (DESIGN.md, "Bracket").
 
 A bracket is tracked by its span, carried through every later version's recorded edits
-(`carry_span`, the rule comment anchors follow): a version whose edits stay clear of the
-span moves it; one whose edits reach into it resolves the point, whatever the new words
-are (removing a bracket is an amendment like any other; a chair who wants a new bracket
-adopts alternatives as brackets again). No text is searched, so a second bracket with the
-same words elsewhere cannot be mistaken for this one.
+(`app/text/brackets.py`, `carry_bracket`): edits clear of the span move it; edits that reach
+into it are looked at in the new text, where the point stays open if `[... / ...]` is still
+there (an option's wording was fixed) and is resolved otherwise (an option was chosen or the
+passage rewritten: removing a bracket is an amendment like any other). No text is searched
+elsewhere, so a second bracket with the same words cannot be mistaken for this one.
 
 While a point is open the report cannot be transmitted; the chair may record it as options
 kept on purpose (the WGIG's four models), which are printed as brackets and do not block.
@@ -23,7 +23,7 @@ from app.events.service import record_event
 from app.groups.models import Role
 from app.reports.access import ensure_not_transmitted, ensure_readable, lock_report
 from app.reports.models import OpenPoint, OpenPointStatus, Report, Section, Version
-from app.text.anchors import Span, carry_span
+from app.text.brackets import carry_bracket
 from app.text.edits import from_json
 
 STANDING = (OpenPointStatus.open, OpenPointStatus.kept)
@@ -78,9 +78,10 @@ def carry_open_points(session: Session, *, section: Section, version: Version) -
     for point in standing:
         if point.version != version.number - 1:  # recorded by this very version
             continue
-        carried = carry_span(Span(point.start, point.end), [edits])
+        carried = carry_bracket(version.text, point.start, point.end, edits)
         if carried is not None:
-            point.version, point.start, point.end = version.number, carried.start, carried.end
+            point.version, (point.start, point.end) = version.number, carried
+            point.text = version.text[point.start : point.end]
             continue
         point.status = OpenPointStatus.resolved
         point.resolved_version = version.number

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from app.text.edits import Edit
+
 OPEN, SEPARATOR, CLOSE = "[", " / ", "]"
 
 
@@ -65,3 +67,33 @@ def bracket(texts: Sequence[str]) -> Bracketed | None:
         end=len(head) + len(inside),
         options=options,
     )
+
+
+def carry_bracket(
+    after: str, start: int, end: int, edits: Sequence[Edit]
+) -> tuple[int, int] | None:
+    """The bracket at [start, end) carried through one version's `edits` (its coordinates,
+    sorted) into `after`, the new text; None once the text there no longer holds a bracket.
+
+    Edits clear of the bracket move it. Edits that reach into it widen the region to look
+    at; the bracket survives if that region still holds `[... / ...]` (an option's wording
+    was fixed), narrowed to its outermost brackets; otherwise it was removed or chosen."""
+    shift_before = shift_inside = 0
+    low, high, touched = start, end, False
+    for edit in edits:
+        if edit.end <= start:  # an insertion right at the bracket goes before it
+            shift_before += edit.delta
+        elif edit.start >= end:
+            break
+        else:
+            low, high, touched = min(low, edit.start), max(high, edit.end), True
+            shift_inside += edit.delta
+    new_low = low + shift_before
+    new_high = high + shift_before + shift_inside
+    if not touched:
+        return new_low, new_high
+    region = after[new_low:new_high]
+    opening, closing = region.find(OPEN), region.rfind(CLOSE)
+    if opening < 0 or closing < opening or SEPARATOR not in region[opening:closing]:
+        return None
+    return new_low + opening, new_low + closing + 1

@@ -130,6 +130,16 @@ def test_an_edit_elsewhere_carries_the_bracket_and_kept_options_do_not_block(
     carried = ok(client.get(f"/v1/open-points/{point['id']}", headers=room.chair.headers))
     assert carried["status"] == "open" and carried["version"] == 3
     assert head_text(client, room, sid)[carried["start"] : carried["end"]] == BRACKET
+    # fixing an option's wording keeps the bracket open, as it now reads
+    fixed = BRACKET.replace("roles of States", "roles of the States")
+    inside = propose(
+        client, room.members[1], sid, head_text(client, room, sid).replace(BRACKET, fixed), base=3
+    )["id"]
+    act(client, room.chair, inside, "floor")
+    act(client, room.chair, inside, "adopt")
+    carried = ok(client.get(f"/v1/open-points/{point['id']}", headers=room.chair.headers))
+    assert (carried["status"], carried["version"], carried["text"]) == ("open", 4, fixed)
+    assert head_text(client, room, sid)[carried["start"] : carried["end"]] == fixed
     adopt_report(client, room, rid)
     assert transmit(client, room, rid).status_code == 409
     member = client.post(
@@ -145,7 +155,7 @@ def test_an_edit_elsewhere_carries_the_bracket_and_kept_options_do_not_block(
     )
     assert kept["status"] == "kept" and kept["note"] == "Both models go to the Summit."
     assert ok(transmit(client, room, rid))["status"] == "transmitted"
-    assert BRACKET in export_text(client, rid, "markdown", room.chair.headers)
+    assert fixed in export_text(client, rid, "markdown", room.chair.headers)
     assert "open_point.kept" in typed_events(client, room, rid, ("open_point.",))
 
 
