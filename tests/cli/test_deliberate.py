@@ -70,3 +70,48 @@ def test_threads_and_reservations_from_the_command_line(tmp_path: Path) -> None:
                 assert problem.status == 403
             else:
                 raise AssertionError("an observer wrote in a thread")
+
+
+def test_brackets_from_the_command_line(tmp_path: Path) -> None:
+    with live_server(f"sqlite:///{tmp_path / 'live.db'}") as server:
+        with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
+            group = admin.create_group("WGIG")
+            secretariat = enrol(admin, group.id, name="Secretariat", role="secretariat")
+            member = enrol(admin, group.id, name="Member", role="member")
+            chair = enrol(admin, group.id, name="Chair", role="chair")
+        with PlenaryClient(server.url, secretariat) as client:
+            report = client.import_report(group.id, markdown=f"# Draft\n\n## Forum\n\n{TEXT}\n")
+        section = report.outline[-1].id
+        with PlenaryClient(server.url, member) as client:
+            first = client.propose(
+                section, base_version=1, kind="substantive", text=TEXT.replace("all", "every")
+            )
+            second = client.propose(
+                section,
+                base_version=1,
+                kind="substantive",
+                text=TEXT.replace("all stakeholders", "governments"),
+                alternative_to=first.id,
+            )
+        with PlenaryClient(server.url, chair) as client:
+            client.open_meeting(report.id)
+        made = plenary(server, chair, "bracket", str(section), str(first.id), str(second.id))
+        assert made.returncode == 0, made.stderr
+        assert "[every stakeholders / governments]" in made.stdout
+        listed = plenary(server, chair, "open-points", str(report.id), "--json")
+        [point] = json.loads(listed.stdout)["items"]
+        assert point["status"] == "open"
+        with PlenaryClient(server.url, chair) as client:
+            client.adopt_report(report.id)
+            try:
+                client.transmit_report(report.id)
+            except ProblemError as problem:
+                assert problem.status == 409
+                assert problem.problem["type"] == "urn:plenary:problem:open-brackets"
+            else:
+                raise AssertionError("transmitted with an open bracket")
+        kept = plenary(server, chair, "keep", str(point["id"]), "--note", "Both stand.")
+        assert kept.returncode == 0, kept.stderr
+        with PlenaryClient(server.url, chair) as client:
+            assert client.transmit_report(report.id).status == "transmitted"
+            assert client.open_points(report.id, status="kept").items[0].note == "Both stand."
