@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Query, Response, status
 
 from app.amendments import service as amendments
 from app.amendments.deadlines import settle_before_request
@@ -40,12 +40,28 @@ router = APIRouter(
     status_code=status.HTTP_201_CREATED,
 )
 def record_reservation(
-    section_id: IdPath, body: ReservationCreate, session: SessionDep, principal: CurrentPrincipal
+    section_id: IdPath,
+    body: ReservationCreate,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
 ) -> ReservationRead:
     """A voting member's reservation on a paragraph of this section; printed as a footnote
     in the exports, with the member's name only if it chose `attributed`."""
     found = reservations.record_reservation(
         session, section_id=section_id, principal=principal, body=body
+    )
+    response.headers["Location"] = f"/v1/reservations/{found.id}"
+    [read] = views.reservation_views(session, [found], principal)
+    return read
+
+
+@router.get("/reservations/{reservation_id}", response_model=ReservationRead)
+def get_reservation(
+    reservation_id: IdPath, session: SessionDep, principal: OptionalPrincipal
+) -> ReservationRead:
+    found = reservations.get_reservation(
+        session, reservation_id=reservation_id, principal=principal
     )
     [read] = views.reservation_views(session, [found], principal)
     return read
@@ -88,6 +104,7 @@ def list_reservations(
 def adopt_as_brackets(
     section_id: IdPath,
     body: BracketsCreate,
+    response: Response,
     session: SessionDep,
     principal: CurrentPrincipal,
     if_match: IfMatch = None,
@@ -101,6 +118,7 @@ def adopt_as_brackets(
         principal=principal,
         if_match=if_match,
     )
+    response.headers["Location"] = f"/v1/open-points/{point.id}"
     return views.open_point_read(point)
 
 

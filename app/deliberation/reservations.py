@@ -17,7 +17,7 @@ from app.auth import Principal
 from app.db import utcnow
 from app.deliberation.models import Reservation
 from app.deliberation.schemas import ReservationCreate
-from app.errors import Forbidden, InvalidState
+from app.errors import Forbidden, InvalidState, NotFound
 from app.events.service import record_event
 from app.groups.models import VOTING_ROLES
 from app.reports import service as reports
@@ -92,6 +92,16 @@ def withdraw_reservation(
         payload={"reservation_id": reservation.id, "section_id": reservation.section_id},
     )
     return reservation
+
+
+def get_reservation(
+    session: Session, *, reservation_id: int, principal: Principal | None
+) -> Reservation:
+    found = session.get(Reservation, reservation_id)
+    if found is None:
+        raise NotFound(f"No reservation {reservation_id}.")
+    reports.get_report(session, report_id=found.report_id, principal=principal)
+    return found
 
 
 def list_reservations(

@@ -19,6 +19,7 @@ from app.deliberation.schemas import (
     ThreadRead,
 )
 from app.idempotency import IdempotentRoute
+from app.pagination import DEFAULT_PAGE, After, Limit, link_next
 from app.reports import service as reports
 from app.schemas import MAX_ID, IdPath
 
@@ -28,8 +29,6 @@ router = APIRouter(
     tags=["deliberation"],
     dependencies=[Depends(settle_before_request)],
 )
-After = Annotated[int, Query(ge=0, le=MAX_ID, description="Items with a larger id")]
-Limit = Annotated[int, Query(ge=1, le=500)]
 OptionalId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 
@@ -43,11 +42,16 @@ def _thread(session: SessionDep, thread_id: int, principal: CurrentPrincipal) ->
     "/reports/{report_id}/threads", response_model=ThreadRead, status_code=status.HTTP_201_CREATED
 )
 def open_thread(
-    report_id: IdPath, body: ThreadCreate, session: SessionDep, principal: CurrentPrincipal
+    report_id: IdPath,
+    body: ThreadCreate,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
 ) -> ThreadRead:
     """A thread on an amendment, an objection, a section or a paragraph, with its first
     message. Chair, members and the secretariat speak; observers read."""
     thread = threads.open_thread(session, report_id=report_id, principal=principal, body=body)
+    response.headers["Location"] = f"/v1/threads/{thread.id}"
     [read] = views.thread_views(session, [thread], principal)
     return read
 
@@ -62,7 +66,7 @@ def list_threads(
     amendment_id: OptionalId = None,
     section_id: OptionalId = None,
     after: After = 0,
-    limit: Limit = 100,
+    limit: Limit = DEFAULT_PAGE,
 ) -> ThreadPage:
     report = reports.get_report(session, report_id=report_id, principal=principal)
     found, next_after = threads.list_threads(
@@ -74,9 +78,7 @@ def list_threads(
         after=after,
         limit=limit,
     )
-    if next_after is not None:
-        url = request.url.include_query_params(after=next_after, limit=limit)
-        response.headers["Link"] = f'<{url}>; rel="next"'
+    link_next(request, response, next_after)
     return ThreadPage(items=views.thread_views(session, found, principal), next=next_after)
 
 
@@ -94,11 +96,17 @@ def get_thread(thread_id: IdPath, session: SessionDep, principal: OptionalPrinci
     responses={409: {"description": "The thread is resolved, or the reply is to a reply"}},
 )
 def post_message(
-    thread_id: IdPath, body: MessageCreate, session: SessionDep, principal: CurrentPrincipal
+    thread_id: IdPath,
+    body: MessageCreate,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
 ) -> MessageRead:
+    """A message in the thread (read back with the thread, which its Location names)."""
     message = threads.post_message(
         session, thread_id=thread_id, principal=principal, body=body.body, reply_to=body.reply_to
     )
+    response.headers["Location"] = f"/v1/threads/{thread_id}"
     thread = threads.get_thread(session, thread_id=thread_id, principal=principal)
     return views.message_view(session, message, thread.report_id, principal)
 

@@ -10,8 +10,9 @@ from typing import Annotated
 from pydantic import BaseModel, Field, StrictBool, model_validator
 
 from app.deliberation.models import MAX_RESERVATION_CHARS, Subject
+from app.pagination import Page
 from app.reports.models import OpenPointStatus
-from app.schemas import Id, InputModel
+from app.schemas import Id, InputModel, ReadModel
 
 MAX_MESSAGE_CHARS = 10_000
 Paragraph = Annotated[int, Field(ge=1, le=1_000_000)]
@@ -45,7 +46,7 @@ class MessageCreate(InputModel):
     reply_to: Id | None = Field(default=None, description="A message of this thread (not a reply)")
 
 
-class Mention(BaseModel):
+class Mention(ReadModel):
     """A paragraph a message mentions ("¶12", "para 12", "paragraph 12"), as the report
     stands now."""
 
@@ -54,7 +55,7 @@ class Mention(BaseModel):
     url: str = Field(description="The section that holds it, in this API")
 
 
-class MessageRead(BaseModel):
+class MessageRead(ReadModel):
     id: int
     thread_id: int
     parent_id: int | None
@@ -65,7 +66,7 @@ class MessageRead(BaseModel):
     author_name: str | None = None
 
 
-class MessagePublic(BaseModel):
+class MessagePublic(ReadModel):
     id: int
     thread_id: int
     parent_id: int | None
@@ -74,7 +75,7 @@ class MessagePublic(BaseModel):
     created_at: datetime
 
 
-class ThreadRead(BaseModel):
+class ThreadRead(ReadModel):
     id: int
     report_id: int
     subject: Subject
@@ -93,7 +94,7 @@ class ThreadRead(BaseModel):
     opener_name: str | None = None
 
 
-class ThreadPublic(BaseModel):
+class ThreadPublic(ReadModel):
     id: int
     report_id: int
     subject: Subject
@@ -110,9 +111,8 @@ class ThreadPublic(BaseModel):
     messages: list[MessagePublic]
 
 
-class ThreadPage(BaseModel):
-    items: list[ThreadRead]
-    next: int | None = Field(description="Pass as `after` for the next page; null at the end")
+class ThreadPage(Page[ThreadRead]):
+    pass
 
 
 class ReservationCreate(InputModel):
@@ -125,7 +125,7 @@ class ReservationCreate(InputModel):
     )
 
 
-class ReservationRead(BaseModel):
+class ReservationRead(ReadModel):
     id: int
     report_id: int
     section_id: int
@@ -140,7 +140,7 @@ class ReservationRead(BaseModel):
     participant_name: str | None = None
 
 
-class ReservationPublic(BaseModel):
+class ReservationPublic(ReadModel):
     id: int
     report_id: int
     section_id: int
@@ -153,7 +153,7 @@ class ReservationPublic(BaseModel):
     created_at: datetime
 
 
-class ReservationList(BaseModel):
+class ReservationList(ReadModel):
     items: list[ReservationRead]
 
 
@@ -167,12 +167,12 @@ class OpenPointKeep(InputModel):
     note: Annotated[str, Field(max_length=2_000)] = ""
 
 
-class OptionRead(BaseModel):
+class OptionRead(ReadModel):
     amendment_id: int
     text: str
 
 
-class OpenPointRead(BaseModel):
+class OpenPointRead(ReadModel):
     """No person in it: the same for every reader."""
 
     id: int
@@ -192,7 +192,7 @@ class OpenPointRead(BaseModel):
     created_at: datetime
 
 
-class OpenPointList(BaseModel):
+class OpenPointList(ReadModel):
     items: list[OpenPointRead]
 
 

@@ -19,6 +19,7 @@ from app.deliberation.schemas import ThreadCreate
 from app.errors import Forbidden, InvalidState, NotFound
 from app.events.service import record_event
 from app.groups.models import Role
+from app.pagination import page_query
 from app.reports import service as reports
 from app.reports.models import Report, Section
 
@@ -213,14 +214,11 @@ def list_threads(
     after: int,
     limit: int,
 ) -> tuple[list[Thread], int | None]:
-    query = select(Thread).where(Thread.report_id == report.id, Thread.id > after)
+    query = select(Thread).where(Thread.report_id == report.id)
     if not visibility.reads_unpublished(report, principal):
         query = query.where(Thread.published.is_(True))
     if amendment_id is not None:
         query = query.where(Thread.amendment_id == amendment_id)
     if section_id is not None:
         query = query.where(Thread.section_id == section_id)
-    found = list(session.scalars(query.order_by(Thread.id).limit(limit + 1)))
-    more = len(found) > limit
-    found = found[:limit]
-    return found, (found[-1].id if more else None)
+    return page_query(session, query, Thread.id, after=after, limit=limit)

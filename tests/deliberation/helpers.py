@@ -20,22 +20,23 @@ def make_public(client: TestClient, room: Room, rid: int) -> None:
 
 
 def open_thread(client: TestClient, who: Person, rid: int, **body: Any) -> dict[str, Any]:
-    return ok(  # type: ignore[no-any-return]
-        client.post(f"/v1/reports/{rid}/threads", json=body, headers=who.headers), 201
-    )
+    response = client.post(f"/v1/reports/{rid}/threads", json=body, headers=who.headers)
+    thread: dict[str, Any] = ok(response, 201)
+    assert response.headers["location"] == f"/v1/threads/{thread['id']}"
+    return thread
 
 
 def write(
     client: TestClient, who: Person, thread_id: int, body: str, reply_to: int | None = None
 ) -> dict[str, Any]:
-    return ok(  # type: ignore[no-any-return]
-        client.post(
-            f"/v1/threads/{thread_id}/messages",
-            json={"body": body, "reply_to": reply_to},
-            headers=who.headers,
-        ),
-        201,
+    response = client.post(
+        f"/v1/threads/{thread_id}/messages",
+        json={"body": body, "reply_to": reply_to},
+        headers=who.headers,
     )
+    message: dict[str, Any] = ok(response, 201)
+    assert response.headers["location"] == f"/v1/threads/{thread_id}"
+    return message
 
 
 def typed_events(client: TestClient, room: Room, rid: int, prefix: tuple[str, ...]) -> list[str]:

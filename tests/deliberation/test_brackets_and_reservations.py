@@ -60,14 +60,13 @@ def bracketed(client: TestClient, room: Room) -> tuple[int, int, dict[str, Any],
     )
     member = matched(client, f"/v1/sections/{sid}", room.members[0].headers)
     assert client.post(path, json={"amendment_ids": ids}, headers=member).status_code == 403
-    point = ok(
-        client.post(
-            path,
-            json={"amendment_ids": ids},
-            headers=matched(client, f"/v1/sections/{sid}", room.chair.headers),
-        ),
-        201,
+    answer = client.post(
+        path,
+        json={"amendment_ids": ids},
+        headers=matched(client, f"/v1/sections/{sid}", room.chair.headers),
     )
+    point = ok(answer, 201)
+    assert ok(client.get(answer.headers["location"], headers=room.chair.headers)) == point
     return rid, sid, point, ids
 
 
@@ -172,14 +171,12 @@ def test_reservations_are_footnotes_named_only_by_choice(client: TestClient) -> 
         ),
         201,
     )
-    quiet = ok(
-        client.post(
-            path,
-            json={"paragraph": 3, "text": "Cannot join this sentence."},
-            headers=anonymous.headers,
-        ),
-        201,
+    answer = client.post(
+        path, json={"paragraph": 3, "text": "Cannot join this sentence."}, headers=anonymous.headers
     )
+    quiet = ok(answer, 201)
+    assert answer.headers["location"] == f"/v1/reservations/{quiet['id']}"
+    assert ok(client.get(answer.headers["location"], headers=room.chair.headers)) == quiet
     assert quiet["participant_name"] == anonymous.name and quiet["named_as"] is None
     for who, status in ((room.observers[0], 403), (room.secretariat, 403)):
         refused = client.post(path, json={"paragraph": 2, "text": "x"}, headers=who.headers)

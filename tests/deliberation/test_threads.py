@@ -15,6 +15,7 @@ from tests.amendments.helpers import (
 )
 from tests.deliberation.helpers import make_public, open_thread, typed_events, write
 from tests.factories import make_room, ok, write_version
+from tests.test_pagination import walk
 
 
 def test_a_thread_on_an_amendment_with_replies_resolved_by_the_proposer(
@@ -71,8 +72,11 @@ def test_a_thread_on_an_amendment_with_replies_resolved_by_the_proposer(
         client.get(f"/v1/reports/{rid}/threads?amendment_id={change['id']}", headers=other.headers)
     )
     assert [t["id"] for t in listed["items"]] == [thread["id"]]
+    third_thread = open_thread(client, third, rid, amendment_id=change["id"], body="Also.")
+    every = [thread["id"], elsewhere["id"], third_thread["id"]]
+    assert [t["id"] for t in walk(client, f"/v1/reports/{rid}/threads", other.headers, 1)] == every
     types = typed_events(client, room, rid, ("thread.",))
-    assert types.count("thread.opened") == 2
+    assert types.count("thread.opened") == 3
     assert {"thread.replied", "thread.resolved", "thread.reopened"} <= set(types)
 
 
