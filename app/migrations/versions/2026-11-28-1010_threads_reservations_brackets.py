@@ -1,7 +1,7 @@
 """deliberation: threads and their messages, reservations on paragraphs, open points (brackets)
 
 Revision ID: 2aa324f281e4
-Revises: 5d1c0e7a9b42
+Revises: 8e3b1f4c2a71
 Create Date: 2026-11-28 10:10:00
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 import app.db
 
 revision = '2aa324f281e4'
-down_revision = '5d1c0e7a9b42'
+down_revision = '8e3b1f4c2a71'
 branch_labels = None
 depends_on = None
 
