@@ -142,12 +142,30 @@ def post_message(
 
 
 def _may_resolve(session: Session, thread: Thread, principal: Principal) -> bool:
+    """The opener, the chair, or the proposer of the thread's amendment or of a wording
+    that revises it (the thread was carried over to the revision)."""
     if principal.role == Role.chair or principal.participant_id == thread.opener_id:
         return True
     if thread.amendment_id is None:
         return False
-    amendment = session.get(Amendment, thread.amendment_id)
-    return amendment is not None and amendment.proposer_id == principal.participant_id
+    return _proposes_a_wording(session, thread.amendment_id, principal)
+
+
+def _proposes_a_wording(session: Session, amendment_id: int, principal: Principal) -> bool:
+    """Whether `principal` proposed `amendment_id` or a later wording revising it."""
+    current: int | None = amendment_id
+    seen: set[int] = set()
+    while current is not None and current not in seen:
+        seen.add(current)
+        row = session.execute(
+            select(Amendment.proposer_id, Amendment.revised_by_id).where(Amendment.id == current)
+        ).first()
+        if row is None:
+            return False
+        if row.proposer_id == principal.participant_id:
+            return True
+        current = row.revised_by_id
+    return False
 
 
 def set_resolved(
@@ -204,6 +222,17 @@ def get_thread(session: Session, *, thread_id: int, principal: Principal | None)
     return thread
 
 
+def earlier_wordings(session: Session, amendment_id: int) -> list[int]:
+    """`amendment_id` and every wording it revises (`supersedes_id`, back to the first): a
+    revision filed to resolve an objection carries the discussion of the ones before it."""
+    chain: list[int] = []
+    current: int | None = amendment_id
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = session.scalar(select(Amendment.supersedes_id).where(Amendment.id == current))
+    return chain
+
+
 def list_threads(
     session: Session,
     *,
@@ -218,7 +247,7 @@ def list_threads(
     if not visibility.reads_unpublished(report, principal):
         query = query.where(Thread.published.is_(True))
     if amendment_id is not None:
-        query = query.where(Thread.amendment_id == amendment_id)
+        query = query.where(Thread.amendment_id.in_(earlier_wordings(session, amendment_id)))
     if section_id is not None:
         query = query.where(Thread.section_id == section_id)
     return page_query(session, query, Thread.id, after=after, limit=limit)

@@ -100,10 +100,20 @@ def test_a_thread_on_an_objection(client: TestClient) -> None:
         headers=room.members[0].headers,
     )
     assert refused.status_code == 409
-    # the proposer of the objected amendment may resolve it
-    assert ok(client.post(f"/v1/threads/{thread['id']}/resolve", headers=room.members[0].headers))[
-        "resolved"
-    ]
+    # revised to resolve the objection: the discussion is carried over to the new wording
+    wording = TEXT.replace("Geneva", "Tunis") + " Geneva hosted the first phase."
+    revised = act(client, room.members[0], change["id"], "revise", 201, text=wording)
+    carried = ok(
+        client.get(
+            f"/v1/reports/{rid}/threads?amendment_id={revised['id']}", headers=room.chair.headers
+        )
+    )
+    assert [t["id"] for t in carried["items"]] == [thread["id"]]
+    objector = client.post(f"/v1/threads/{thread['id']}/resolve", headers=room.members[1].headers)
+    assert objector.status_code == 403
+    # the proposer of the objected amendment (and of its revision) may resolve it
+    resolved = client.post(f"/v1/threads/{thread['id']}/resolve", headers=room.members[0].headers)
+    assert ok(resolved)["resolved"]
 
 
 def test_paragraph_threads_and_mentions_link_to_the_text(client: TestClient) -> None:
