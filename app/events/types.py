@@ -14,13 +14,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import Field, create_model
 
+from app.events.deliberation_payloads import DELIBERATION_PAYLOADS
+from app.events.payload import Payload
 from app.events.schemas import EventRead
-
-
-class Payload(BaseModel):
-    model_config = ConfigDict(extra="allow")
 
 
 class EmptyPayload(Payload):
@@ -257,58 +255,6 @@ class CommentAmendmentProposedPayload(Payload):
     amendment_id: int
 
 
-class ThreadOpenedPayload(Payload):
-    thread_id: int
-    subject: str = Field(description="amendment, objection, section or paragraph")
-    amendment_id: int | None
-    section_id: int | None
-    paragraph: int | None
-
-
-class ThreadPayload(Payload):
-    thread_id: int
-
-
-class ThreadRepliedPayload(Payload):
-    thread_id: int
-    message_id: int
-    reply_to: int | None = Field(description="The message answered; null for a new message")
-
-
-class ReservationRecordedPayload(Payload):
-    """Who made it is never in the event, attributed or not (readers fetch the reservation)."""
-
-    reservation_id: int
-    section_id: int
-    paragraph: int
-    attributed: bool
-
-
-class ReservationWithdrawnPayload(Payload):
-    reservation_id: int
-    section_id: int
-
-
-class OpenPointCreatedPayload(Payload):
-    open_point_id: int
-    section_id: int
-    version: int = Field(description="The section's version that holds the bracket")
-    amendment_ids: list[int] = Field(description="The alternatives, in the bracket's order")
-
-
-class OpenPointKeptPayload(Payload):
-    open_point_id: int
-    section_id: int
-    note: str
-
-
-class OpenPointResolvedPayload(Payload):
-    open_point_id: int
-    section_id: int
-    version: int = Field(description="The version whose edits reached into the bracket")
-    amendment_id: int | None = Field(description="The amendment that made that version")
-
-
 class RoleChangedPayload(Payload):
     """No participant is named: roster events are public."""
 
@@ -377,17 +323,7 @@ EVENT_PAYLOADS: dict[str, type[Payload]] = {
     "comment.resolved": CommentResolvedPayload,
     "comment.disposed": CommentDisposedPayload,
     "comment.amendment_proposed": CommentAmendmentProposedPayload,
-    "thread.opened": ThreadOpenedPayload,
-    "thread.replied": ThreadRepliedPayload,
-    "thread.resolved": ThreadPayload,
-    "thread.reopened": ThreadPayload,
-    "thread.published": ThreadPayload,
-    "thread.unpublished": ThreadPayload,
-    "reservation.recorded": ReservationRecordedPayload,
-    "reservation.withdrawn": ReservationWithdrawnPayload,
-    "open_point.created": OpenPointCreatedPayload,
-    "open_point.kept": OpenPointKeptPayload,
-    "open_point.resolved": OpenPointResolvedPayload,
+    **DELIBERATION_PAYLOADS,
     "participant.role_changed": RoleChangedPayload,
     "participant.deactivated": ParticipantActivityPayload,
     "participant.reactivated": ParticipantActivityPayload,
