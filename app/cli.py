@@ -13,6 +13,7 @@ import typer
 from app.amendments.cli_rounds import round_cli
 from app.cli_base import cli, fail, json_mode
 from app.consultations.cli import consult_cli
+from app.deliberation.cli import deliberate_cli
 
 # Importing a module registers its commands; `plenary --help` lists them in this order.
 COMMAND_MODULES = (
@@ -28,6 +29,7 @@ for _module in COMMAND_MODULES:
     importlib.import_module(_module)
 cli.add_typer(consult_cli, name="consult")
 cli.add_typer(round_cli, name="round")
+cli.add_typer(deliberate_cli, name="deliberate")
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from app.amendments.client_rounds import RoundCalls
 from app.client_base import DOCX_MEDIA, ClientBase, ProblemError
 from app.consultations.client import ConsultationCalls
+from app.deliberation.client import DeliberationCalls
 from app.events.client import EventCalls, chain_report, unattributed
 from app.groups.client import GroupCalls
 from app.meetings.client import MeetingCalls
@@ -34,6 +35,12 @@ __all__ = [
 
 
 class PlenaryClient(
-    GroupCalls, ReportCalls, RoundCalls, MeetingCalls, EventCalls, ConsultationCalls
+    GroupCalls,
+    ReportCalls,
+    RoundCalls,
+    MeetingCalls,
+    EventCalls,
+    ConsultationCalls,
+    DeliberationCalls,
 ):
     """Every call of the API, one method each; the calls live beside their domains."""

@@ -92,6 +92,10 @@ class DuplicateChange(MergeConflict):
     slug, title = "amendment-duplicate", "The section already holds this exact change"
 
 
+class OpenBrackets(Conflict):
+    slug, title = "open-brackets", "The report still holds open brackets"
+
+
 class InvitationUnknown(NotFound):
     slug, title = "invitation-unknown", "No invitation has this code"
 

@@ -3,6 +3,7 @@
 from app.amendments.models import Amendment, Consent, ConsentVoter, DraftRevision
 from app.consultations.models import Comment, Consultation, ConsultationInvite
 from app.db import Base
+from app.deliberation.models import Reservation, Thread, ThreadMessage
 from app.events.models import Event, StreamTicket
 from app.groups.models import Group, Participant, Token
 from app.idempotency import IdempotencyRecord
@@ -11,6 +12,7 @@ from app.reports.models import (
     Certificate,
     Milestone,
     MilestoneEntry,
+    OpenPoint,
     Report,
     Section,
     Version,
@@ -34,10 +36,14 @@ __all__ = [
     "Meeting",
     "Milestone",
     "MilestoneEntry",
+    "OpenPoint",
     "Participant",
     "Report",
+    "Reservation",
     "Section",
     "StreamTicket",
+    "Thread",
+    "ThreadMessage",
     "Token",
     "Version",
     "Webhook",

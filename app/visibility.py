@@ -140,3 +140,10 @@ def hidden_value(model: type[BaseModel], name: str, field: FieldInfo) -> Any:
         f"{model.__name__}.{name} is private but cannot be hidden: declare it in the public "
         "schema, or make it optional."
     )
+
+
+def reads_unpublished(report: Report, principal: Principal | None) -> bool:
+    """Whether `principal` reads the group's deliberation as it stands (threads the chair
+    has not published): the group's own participants, observers included, and the site
+    admin. Anyone else reading a public report sees only what the chair published."""
+    return principal is not None and (principal.is_admin or principal.group_id == report.group_id)

@@ -31,6 +31,9 @@ KINDS = (
     "comment",
     "participant",
     "invitation",
+    "thread",
+    "reservation",
+    "open_point",
 )
 
 

@@ -19,6 +19,7 @@ OTHER_OWNERS_PAGED = {
     "/v1/reports/{x}/consultations",
     "/v1/consultations/{x}/comments",
     "/v1/amendments/{x}/comments",
+    "/v1/reports/{x}/threads",  # tests/deliberation/test_threads.py
 }
 NOT_YET_PAGED = {"/v1/groups/{group_id}/invitations", "/v1/me/tokens"}
 

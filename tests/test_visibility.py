@@ -24,6 +24,7 @@ NOW = datetime(2026, 11, 28, tzinfo=UTC)
 
 def _amendment(**extra: Any) -> AmendmentRead:
     answer = ConsentAnswer(
+        id=11,
         participant_id=7,
         token_id=70,
         answer=Answer.object,
@@ -80,6 +81,7 @@ def test_the_public_view_of_an_amendment_names_nobody() -> None:
     assert public["tally"]["pending_participant_ids"] == []
     assert public["tally"]["answers"] == [
         {
+            "id": None,
             "participant_id": None,
             "token_id": None,
             "answer": Answer.object,

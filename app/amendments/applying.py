@@ -120,3 +120,7 @@ def recheck_open_rounds(
             None,
             f"Version {section.head_version} of the section overlaps this amendment.",
         )
+
+
+# Adopting alternatives as brackets (brackets.py) moves the section the same way.
+after_the_section_moved = _after_the_section_moved

@@ -67,6 +67,10 @@ class StandAside(InputModel):
 
 
 class ConsentAnswer(ReadModel):
+    id: int | None = Field(
+        default=None,
+        description="The answer (members only): an objection's id opens a thread on it",
+    )
     participant_id: int | None
     token_id: int | None = Field(
         description="The token that gave the answer; None in the public view"

@@ -12,6 +12,7 @@ steering.py (cancel, close as blocked, remind), settling.py (deadlines and remin
 from __future__ import annotations
 
 from app.amendments.actions import EVENT_INSTRUCTION_CHARS, instruction_payload
+from app.amendments.brackets import adopt_as_brackets
 from app.amendments.drafting import revise_draft
 from app.amendments.floor import (
     DECIDERS_AFTER_ADOPTION,
@@ -50,6 +51,7 @@ __all__ = [
     "LONG_TEXTS",
     "RoundState",
     "adopt_amendment",
+    "adopt_as_brackets",
     "alternative_group",
     "amendment_etag",
     "answer_round",

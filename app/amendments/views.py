@@ -56,6 +56,7 @@ def _tally(amendment: Amendment, state: service.RoundState) -> Tally:
         round_open=amendment.is_round_open,
         answers=[
             ConsentAnswer(
+                id=a.id,
                 participant_id=a.participant_id,
                 token_id=a.token_id,
                 answer=a.answer,

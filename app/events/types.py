@@ -14,13 +14,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import Field, create_model
 
+from app.events.deliberation_payloads import DELIBERATION_PAYLOADS
+from app.events.payload import Payload
 from app.events.schemas import EventRead
-
-
-class Payload(BaseModel):
-    model_config = ConfigDict(extra="allow")
 
 
 class EmptyPayload(Payload):
@@ -325,6 +323,7 @@ EVENT_PAYLOADS: dict[str, type[Payload]] = {
     "comment.resolved": CommentResolvedPayload,
     "comment.disposed": CommentDisposedPayload,
     "comment.amendment_proposed": CommentAmendmentProposedPayload,
+    **DELIBERATION_PAYLOADS,
     "participant.role_changed": RoleChangedPayload,
     "participant.deactivated": ParticipantActivityPayload,
     "participant.reactivated": ParticipantActivityPayload,

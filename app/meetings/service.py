@@ -144,6 +144,7 @@ def transmit_report(
         raise InvalidState(
             "Only an adopted report can be transmitted.", report_status=report.status.value
         )
+    reports.ensure_no_open_points(session, report=report)
     lapsed = amendments.lapse_open(
         session,
         report=report,

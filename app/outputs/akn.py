@@ -23,6 +23,7 @@ from app.outputs.snapshot import (
     xml_safe,
 )
 from app.text.outline import Placed
+from app.text.render import Notes
 
 NAMESPACE = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 COUNTRY = "un"  # FRBRcountry: the United Nations system, as in UN documents in Akoma Ntoso
@@ -147,7 +148,7 @@ def _preface(parent: ET.Element, snapshot: ReportSnapshot, title: str) -> None:
         _p(preface, info.disclaimer, **{"class": "disclaimer"})
 
 
-def _container(parent: ET.Element, placed: Placed) -> ET.Element:
+def _container(parent: ET.Element, placed: Placed, notes: Notes) -> ET.Element:
     node = placed.node
     element = _sub(parent, "hcontainer", eId=section_eid(node.id), name=node.kind)
     if node.label:
@@ -160,12 +161,27 @@ def _container(parent: ET.Element, placed: Placed) -> ET.Element:
             continue
         para = _sub(element, "paragraph", eId=paragraph.eid)
         _sub(para, "num", f"{paragraph.number}.")
-        _p(_sub(para, "content"), paragraph.text)
+        text = _p(_sub(para, "content"), paragraph.text)
+        for mark in notes.marks(paragraph.number):
+            # A reservation: a footnote of the paragraph, printed at the bottom of the page.
+            note = _sub(
+                text,
+                "authorialNote",
+                eId=f"{paragraph.eid}__authorialNote_{mark}",
+                marker=str(mark),
+                placement="bottom",
+                **{"class": "reservation"},
+            )
+            _p(note, notes.listed[mark - 1][1])
     return element
 
 
 def _body(
-    parent: ET.Element, sections: Sequence[Placed], *, detach_annexes: bool = True
+    parent: ET.Element,
+    sections: Sequence[Placed],
+    notes: Notes,
+    *,
+    detach_annexes: bool = True,
 ) -> list[Placed]:
     """Nest the outline under `parent`; returns the top-level annexes, which go to attachments."""
     annexes: list[Placed] = []
@@ -181,7 +197,7 @@ def _body(
             continue
         while stack[-1][0] >= placed.depth:
             stack.pop()
-        stack.append((placed.depth, _container(stack[-1][1], placed)))
+        stack.append((placed.depth, _container(stack[-1][1], placed, notes)))
     return annexes
 
 
@@ -192,7 +208,8 @@ def report_to_akn(snapshot: ReportSnapshot) -> bytes:
     _meta(doc, snapshot, work=work)
     _preface(doc, snapshot, snapshot.info.title)
     body = _sub(doc, "mainBody")
-    annexes = _body(body, snapshot.sections)
+    notes = Notes(snapshot.info.footnotes)
+    annexes = _body(body, snapshot.sections, notes)
     if len(body) == 0:  # the schema wants some content: a report with no sections yet
         _sub(body, "p", **{"class": "empty"})
     if annexes:
@@ -207,7 +224,7 @@ def report_to_akn(snapshot: ReportSnapshot) -> bytes:
                 component=f"annex_{members[0].node.id}",
                 with_references=False,
             )
-            _body(_sub(annex_doc, "mainBody"), members, detach_annexes=False)
+            _body(_sub(annex_doc, "mainBody"), members, notes, detach_annexes=False)
     return _serialise(root)
 
 

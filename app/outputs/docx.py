@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import count
@@ -40,6 +40,7 @@ from app.outputs.snapshot import (
     xml_safe,
 )
 from app.text.markdown import join_heading
+from app.text.render import Notes
 
 PARAGRAPH_STYLE = "Report Paragraph"
 DISCLAIMER_STYLE = "Disclaimer"
@@ -148,9 +149,23 @@ def _run_xml(text: str) -> str:
     return "".join(out)
 
 
-def _paragraph_xml(style_id: str, *runs: str) -> str:
+def _paragraph_xml(style_id: str, *runs: str, marks: Sequence[int] = ()) -> str:
+    """A paragraph of `runs`, then the superscript numbers of its notes (`marks`)."""
     body = "".join(_run_xml(run) for run in runs)
+    body += "".join(
+        f'<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:t>{k}</w:t></w:r>' for k in marks
+    )
     return f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/></w:pPr>{body}</w:p>'
+
+
+def _notes_xml(notes: Notes, style_id: Mapping[str, str]) -> list[str]:
+    """The notes after the text, endnote style: "Notes", then "k. text" for each."""
+    if not notes.listed:
+        return []
+    return [
+        _paragraph_xml(style_id["Heading 1"], "Notes"),
+        *(_paragraph_xml(style_id[PARAGRAPH_STYLE], f"{k}.\t", t) for k, t in notes.listed),
+    ]
 
 
 def report_to_docx(snapshot: ReportSnapshot, *, baseline: Mapping[int, str] | None = None) -> bytes:
@@ -170,6 +185,7 @@ def report_to_docx(snapshot: ReportSnapshot, *, baseline: Mapping[int, str] | No
     }
     chunks = [f"<w:body {nsdecls('w')}>"]
     revision_ids = count(1)
+    notes = Notes(snapshot.info.footnotes)
     for placed in snapshot.sections:
         node = placed.node
         level = min(placed.depth + 1, MAX_OUTLINE_LEVEL)
@@ -195,11 +211,12 @@ def report_to_docx(snapshot: ReportSnapshot, *, baseline: Mapping[int, str] | No
                 in_text = style_id[f"Heading {MAX_OUTLINE_LEVEL + 1}"]
                 chunks.append(_paragraph_xml(in_text, paragraph.text))
             else:
+                marks = notes.marks(paragraph.number)
+                number = f"{paragraph.number}.\t"
                 chunks.append(
-                    _paragraph_xml(
-                        style_id[PARAGRAPH_STYLE], f"{paragraph.number}.\t", paragraph.text
-                    )
+                    _paragraph_xml(style_id[PARAGRAPH_STYLE], number, paragraph.text, marks=marks)
                 )
+    chunks.extend(_notes_xml(notes, style_id))
     chunks.append("</w:body>")
     body = document.element.body
     section_properties = body.sectPr

@@ -51,7 +51,7 @@ _TEMPLATE = r"""
   if p.n == none {
     strong(p.t)
   } else {
-    par(hanging-indent: 2.5em)[#box(width: 2.5em)[#p.n.]#p.t]
+    par(hanging-indent: 2.5em)[#box(width: 2.5em)[#p.n.]#p.t#for f in p.f { footnote(f) }]
   }
 }
 #for s in data.sections {
@@ -70,13 +70,22 @@ _TEMPLATE = r"""
 
 
 def _sections(snapshot: ReportSnapshot) -> Iterator[dict[str, Any]]:
+    notes = snapshot.info.footnotes
     for placed in snapshot.sections:
         node = placed.node
         yield {
             "h": xml_safe(join_heading(node.label, node.heading)),
             "level": min(placed.depth + 1, 4),
             "box": node.kind == "box",
-            "p": [{"n": p.number, "t": xml_safe(p.text)} for p in paragraphs(placed)],
+            "p": [
+                {
+                    "n": p.number,
+                    "t": xml_safe(p.text),
+                    # Reservations, as the page's footnotes.
+                    "f": [xml_safe(f) for f in notes.get(p.number, ())] if p.number else [],
+                }
+                for p in paragraphs(placed)
+            ],
         }
 
 

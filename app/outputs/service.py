@@ -4,6 +4,7 @@ proposers are named to members only)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -43,8 +44,10 @@ def report_snapshot(
     caption: str | None,
     milestone_id: int | None,
     at: datetime | None,
+    footnotes: Mapping[int, tuple[str, ...]] | None = None,
 ) -> ReportSnapshot:
-    """The facts every format prints, around the nodes the exports' snapshot code read."""
+    """The facts every format prints, around the nodes the exports' snapshot code read;
+    `footnotes`: by paragraph number (members' reservations)."""
     if milestone_id is not None:
         milestone = session.get(Milestone, milestone_id)
         date = milestone.created_at if milestone else report.updated_at
@@ -53,7 +56,15 @@ def report_snapshot(
         date, version = at, f"at-{at.strftime('%Y%m%dT%H%M%SZ')}"
     else:
         date, version = report.updated_at, f"r{report.revision}"
-    return _snapshot(session, report, order(nodes), caption=caption, date=date, version=version)
+    return _snapshot(
+        session,
+        report,
+        order(nodes),
+        caption=caption,
+        date=date,
+        version=version,
+        footnotes=footnotes or {},
+    )
 
 
 def baseline(session: Session, report: Report, *, milestone_id: int) -> dict[int, str]:
@@ -74,6 +85,7 @@ def _snapshot(
     caption: str | None,
     date: datetime,
     version: str,
+    footnotes: Mapping[int, tuple[str, ...]] | None = None,
 ) -> ReportSnapshot:
     group = session.get(Group, report.group_id)
     return ReportSnapshot(
@@ -85,6 +97,7 @@ def _snapshot(
             status=report.status.value,
             disclaimer=report.disclaimer if report.status == ReportStatus.drafting else None,
             caption=caption,
+            footnotes=footnotes or {},
         ),
         sections=sections,
         stage=report.status.value,

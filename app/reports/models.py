@@ -30,6 +30,12 @@ class VersionSource(enum.StrEnum):
     amendment = "amendment"
 
 
+class OpenPointStatus(enum.StrEnum):
+    open = "open"  # blocks transmission
+    kept = "kept"  # options kept on purpose by the chair (printed as brackets, not blocking)
+    resolved = "resolved"  # an adopted change reached into the bracket
+
+
 class MilestoneKind(enum.StrEnum):
     manual = "manual"
     adoption = "adoption"
@@ -163,4 +169,31 @@ class Certificate(Base):
 
     report_id: Mapped[int] = mapped_column(ForeignKey("report.id"), primary_key=True)
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OpenPoint(Base):
+    """A bracket kept in a section's text: `[option A / option B]`, each option the wording
+    of an alternative amendment. Its span is carried through every later version's recorded
+    edits (`app/reports/open_points.py`); it is resolved once the text there no longer holds
+    a bracket."""
+
+    __tablename__ = "open_point"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id"), index=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("section.id"), index=True)
+    status: Mapped[OpenPointStatus] = mapped_column(enum_column(OpenPointStatus))
+    created_version: Mapped[int] = mapped_column(Integer)
+    # Where the bracket stands, "[" to "]", in version `version` of the section.
+    version: Mapped[int] = mapped_column(Integer)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)  # the bracket as it stands in `version`
+    # [{"amendment_id": int, "text": str}] in the order of the bracket
+    options: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(Text, default="")
+    resolved_version: Mapped[int | None] = mapped_column(Integer, default=None)
+    kept_at: Mapped[datetime | None] = mapped_column(default=None)
+    resolved_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -4,7 +4,9 @@ The rules live in modules named after them (see ARCHITECTURE.md): access.py (rea
 the write lock, states that refuse writes, ETags), lifecycle.py (create, publish, update,
 consent rules frozen after adoption), importing.py (Markdown in), outline.py (the placed
 outline and its cache), sections.py (changing the outline), versions.py (immutable
-versions), milestones.py (snapshots), history.py (the outline's shape at any time).
+versions), milestones.py (snapshots), history.py (the outline's shape at any time),
+anchoring.py (paragraph anchors carried to today's text), open_points.py (brackets kept in
+the text), footnotes.py (reservations as the exports print them).
 Who sees names: app/visibility.py.
 """
 
@@ -22,6 +24,12 @@ from app.reports.access import (
     require_report_match,
     require_section_match,
     section_etag,
+)
+from app.reports.anchoring import (
+    ParagraphAnchor,
+    current_paragraphs,
+    fix_paragraph,
+    paragraph_owners,
 )
 from app.reports.history import nodes_at
 from app.reports.importing import import_report
@@ -41,6 +49,13 @@ from app.reports.milestones import (
     list_milestones,
     milestone_nodes,
 )
+from app.reports.open_points import (
+    ensure_no_open_points,
+    get_open_point,
+    keep_open_point,
+    list_open_points,
+    record_open_point,
+)
 from app.reports.outline import current_nodes, first_paragraph_of, outline, source_headings
 from app.reports.sections import add_section, move_section, remove_section, update_section
 from app.reports.versions import (
@@ -57,6 +72,7 @@ __all__ = [
     "ATTRIBUTED_ROLES",
     "CONSENT_RULES",
     "EDITABLE_AFTER_ADOPTION",
+    "ParagraphAnchor",
     "PreparedEdits",
     "add_milestone",
     "add_section",
@@ -64,19 +80,25 @@ __all__ = [
     "create_milestone",
     "create_report",
     "current_nodes",
+    "current_paragraphs",
     "ensure_consent_rules_kept",
     "ensure_drafting",
+    "ensure_no_open_points",
     "ensure_not_transmitted",
     "ensure_readable",
     "first_paragraph_of",
+    "fix_paragraph",
     "get_milestone",
+    "get_open_point",
     "get_report",
     "get_section",
     "get_version",
     "grant_of",
     "import_report",
     "is_attributed",
+    "keep_open_point",
     "list_milestones",
+    "list_open_points",
     "list_reports",
     "list_versions",
     "lock_report",
@@ -85,6 +107,8 @@ __all__ = [
     "move_section",
     "nodes_at",
     "outline",
+    "paragraph_owners",
+    "record_open_point",
     "remove_section",
     "report_etag",
     "require_report_match",

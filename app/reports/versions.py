@@ -19,6 +19,7 @@ from app.groups.models import DRAFTING_ROLES
 from app.pagination import page_query
 from app.reports.access import ensure_drafting, get_section, lock_report
 from app.reports.models import Section, Version, VersionSource
+from app.reports.open_points import carry_open_points
 from app.text.edits import Edit, compute_edits
 from app.text.edits import to_json as edits_json
 from app.text.paragraphs import paragraph_count
@@ -78,6 +79,7 @@ def append_version(
     set_committed_value(section, "head_version", number)
     set_committed_value(section, "revision", moved.revision)
     session.flush()
+    carry_open_points(session, section=section, version=version)
     return version
 
 

@@ -14,6 +14,7 @@ from app.errors import BadRequest
 from app.outputs import formats
 from app.outputs import service as outputs
 from app.reports import service
+from app.reports.footnotes import reservation_notes
 from app.reports.models import Milestone, Report, ReportStatus, Section, SectionKind, Version
 from app.reports.schemas import (
     PUBLIC_VIEWS,
@@ -174,9 +175,18 @@ def export(
     if changes_since is not None and format != "docx":
         raise BadRequest("`changes_since` is for `format=docx` only (Word tracked changes).")
     nodes, caption = _snapshot(session, report, milestone_id=milestone_id, at=at)
+    # Reservations stand on today's paragraphs: printed with the text as it stands now.
+    current = milestone_id is None and at is None
+    notes = reservation_notes(session, report_id=report.id) if current else {}
     if format in ("akn", "docx", "pdf"):
         snapshot = outputs.report_snapshot(
-            session, report, nodes=nodes, caption=caption, milestone_id=milestone_id, at=at
+            session,
+            report,
+            nodes=nodes,
+            caption=caption,
+            milestone_id=milestone_id,
+            at=at,
+            footnotes=notes,
         )
         baseline = None
         if changes_since is not None:
@@ -188,6 +198,7 @@ def export(
         status=report.status.value,
         disclaimer=report.disclaimer if report.status == ReportStatus.drafting else None,
         caption=caption,
+        footnotes=notes,
     )
     placed = order(nodes)
     if format == "markdown":

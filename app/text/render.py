@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from app.text.markdown import join_heading
 from app.text.outline import Placed
@@ -24,6 +24,41 @@ class DocumentInfo:
     status: str
     disclaimer: str | None  # printed while drafting
     caption: str | None = None  # e.g. "as at milestone 'Preliminary Report'"
+    # Footnotes by report-wide paragraph number (members' reservations), numbered 1, 2 ...
+    # in the order their paragraphs come.
+    footnotes: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
+
+
+class Notes:
+    """Footnote numbers as a renderer meets paragraphs: `marks(n)` numbers paragraph n's
+    notes; `listed` holds (number, text) for the list at the end."""
+
+    def __init__(self, footnotes: Mapping[int, tuple[str, ...]]) -> None:
+        self._by_paragraph = footnotes
+        self.listed: list[tuple[int, str]] = []
+
+    def marks(self, paragraph: int) -> list[int]:
+        found = []
+        for text in self._by_paragraph.get(paragraph, ()):
+            self.listed.append((len(self.listed) + 1, text))
+            found.append(len(self.listed))
+        return found
+
+
+def _marked_markdown(text: str, first_paragraph: int, notes: Notes) -> str:
+    """`text` with a `[^k]` reference after each numbered paragraph that has notes."""
+    out: list[str] = []
+    cursor, number = 0, first_paragraph
+    for block in blocks(text):
+        if not block.numbered:
+            continue
+        marks = notes.marks(number)
+        number += 1
+        if marks:
+            out.append(text[cursor : block.end] + "".join(f"[^{k}]" for k in marks))
+            cursor = block.end
+    out.append(text[cursor:])
+    return "".join(out)
 
 
 def to_markdown(info: DocumentInfo, sections: Sequence[Placed]) -> str:
@@ -37,6 +72,7 @@ def to_markdown(info: DocumentInfo, sections: Sequence[Placed]) -> str:
         front.append(f"as_at: {json.dumps(info.caption, ensure_ascii=False)}")
     front.append("---")
     parts = ["\n".join(front)]
+    notes = Notes(info.footnotes)
     for placed in sections:
         node = placed.node
         heading = join_heading(node.label, node.heading)
@@ -45,11 +81,13 @@ def to_markdown(info: DocumentInfo, sections: Sequence[Placed]) -> str:
             chunk.append("#" * min(placed.depth + 1, 3) + " " + heading)
         # Texts keep their source layout (leading and trailing blank lines); this export
         # lays blocks out evenly. `markdown.to_source` gives the layout as imported.
-        text = (node.text or "").strip("\n")
+        text = _marked_markdown((node.text or "").strip("\n"), placed.first_paragraph, notes)
         if text:
             chunk.append(text)
         if chunk:
             parts.append("\n\n".join(chunk))
+    if notes.listed:
+        parts.append("\n".join(f"[^{k}]: {text}" for k, text in notes.listed))
     return "\n\n".join(parts) + "\n"
 
 
@@ -61,6 +99,7 @@ def to_text(info: DocumentInfo, sections: Sequence[Placed]) -> str:
         out.append(f"({info.caption})")
     if info.disclaimer:
         out.append(f"DISCLAIMER: {info.disclaimer}")
+    notes = Notes(info.footnotes)
     for placed in sections:
         node = placed.node
         heading = join_heading(node.label, node.heading)
@@ -69,10 +108,14 @@ def to_text(info: DocumentInfo, sections: Sequence[Placed]) -> str:
         number = placed.first_paragraph
         for block in blocks(node.text or ""):
             if block.numbered:
-                out.append(f"{number}. {block.text}")
+                marks = "".join(f" [{k}]" for k in notes.marks(number))
+                out.append(f"{number}. {block.text}{marks}")
                 number += 1
             else:
                 out.append(block.text.lstrip("#").strip())
+    if notes.listed:
+        out.append("NOTES")
+        out.extend(f"[{k}] {text}" for k, text in notes.listed)
     return "\n\n".join(out) + "\n"
 
 
@@ -96,6 +139,19 @@ def _inline(text: str) -> str:
     return html.escape(text).replace("\n", "<br>")
 
 
+def _html_notes(notes: Notes) -> list[str]:
+    if not notes.listed:
+        return []
+    return [
+        '<section class="footnotes"><h2>Notes</h2><ol>',
+        *(
+            f'<li id="fn{k}" dir="auto">{_inline(text)} <a href="#fnref{k}">&#8617;</a></li>'
+            for k, text in notes.listed
+        ),
+        "</ol></section>",
+    ]
+
+
 def to_html(info: DocumentInfo, sections: Sequence[Placed]) -> str:
     e = html.escape
     out = [
@@ -114,6 +170,7 @@ def to_html(info: DocumentInfo, sections: Sequence[Placed]) -> str:
     if info.disclaimer:
         out.append(f'<p class="disclaimer" dir="auto">{_inline(info.disclaimer)}</p>')
     open_boxes = 0
+    notes = Notes(info.footnotes)
     for placed in sections:
         node = placed.node
         level = min(placed.depth + 2, 4)
@@ -137,11 +194,16 @@ def to_html(info: DocumentInfo, sections: Sequence[Placed]) -> str:
                 body_html = "&#8226; " + _inline(_LIST_ITEM.sub("", body, count=1))
             else:
                 body_html = _inline(body)
+            body_html += "".join(
+                f'<sup class="fn"><a href="#fn{k}" id="fnref{k}">{k}</a></sup>'
+                for k in notes.marks(number)
+            )
             out.append(
                 f'<div class="para" id="p{number}"><span class="num">{number}.</span>'
                 f'<div class="body" dir="auto">{body_html}</div></div>'
             )
             number += 1
         out.append("</aside>" if is_box else "</section>")
+    out.extend(_html_notes(notes))
     out.append("</body></html>")
     return "\n".join(out) + "\n"

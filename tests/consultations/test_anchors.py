@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from app.consultations.anchors import AnchorError, Span, carry_span, locate, paragraph_of
+from app.text.anchors import AnchorError, Span, carry_span, locate, paragraph_of
 from app.text.edits import Edit, compute_edits
 from app.text.paragraphs import blocks
 from tests.amendments.helpers import act, head_text, open_meeting, propose, report_with_section

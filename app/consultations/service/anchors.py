@@ -1,5 +1,5 @@
 """Anchors against the database: fixing one on the posted text, and following many to today's
-text through the versions' recorded edits (the pure rules are in `consultations/anchors.py`)."""
+text through the versions' recorded edits (the pure rules are in `text/anchors.py`)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.consultations import anchors
 from app.consultations.models import Comment, Consultation, Scope
 from app.consultations.schemas import Anchor, CurrentAnchor
 from app.consultations.service.consultations import posted_outline
 from app.errors import Unprocessable
 from app.reports import service as reports
 from app.reports.models import Section, Version
+from app.text import anchors
 from app.text.edits import Edit, from_json
 
 

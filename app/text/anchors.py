@@ -1,4 +1,5 @@
-"""Where a comment points, and where that passage is now. Pure text logic: no database.
+"""Where a comment, thread or reservation points, and where that passage is now. Pure text
+logic: no database.
 
 A range anchor is [start, end) in the posted version of its section. Later versions record
 their exact edits against their parent (`Version.edits`), so the range is carried forward
@@ -101,3 +102,22 @@ def carry_span(span: Span, chain: Sequence[Sequence[Edit]]) -> Span | None:
                 return None
         start, end = start + shift, end + shift
     return Span(start, end)
+
+
+def carry_point(point: int, chain: Sequence[Sequence[Edit]]) -> int:
+    """`point` (the start of a paragraph) carried through each version's edits, oldest first.
+    Unlike a span, a point always lands somewhere: an edit that reaches over it moves it to
+    where that edit begins, so a reservation on a rewritten paragraph stays with the text
+    that replaced it. An insertion exactly at the point goes before it."""
+    for edits in chain:
+        shift = 0
+        for edit in edits:
+            if edit.end <= point:
+                shift += edit.delta
+            elif edit.start < point:
+                point = edit.start
+                break
+            else:
+                break
+        point += shift
+    return point
