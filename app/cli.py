@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "app.amendments.cli_floor",
     "app.events.cli",
     "app.meetings.cli",
+    "app.drafting_groups.cli",
 )
 for _module in COMMAND_MODULES:
     importlib.import_module(_module)

@@ -19,6 +19,7 @@ from app.amendments.client_rounds import RoundCalls
 from app.client_base import DOCX_MEDIA, ClientBase, ProblemError
 from app.consultations.client import ConsultationCalls
 from app.deliberation.client import DeliberationCalls
+from app.drafting_groups.client import DraftingGroupCalls
 from app.events.client import EventCalls, chain_report, unattributed
 from app.groups.client import GroupCalls
 from app.meetings.client import MeetingCalls
@@ -40,6 +41,7 @@ class PlenaryClient(
     RoundCalls,
     MeetingCalls,
     EventCalls,
+    DraftingGroupCalls,
     ConsultationCalls,
     DeliberationCalls,
 ):

@@ -112,6 +112,22 @@ class InvitationRevoked(Conflict):
     slug, title = "invitation-revoked", "This invitation was revoked"
 
 
+class PartApproved(Conflict):
+    slug, title = "part-approved", "Approved by the plenary: it changes only through amendments"
+
+
+class PartsNotApproved(Conflict):
+    slug, title = "parts-not-approved", "Some parts are neither approved nor left out"
+
+
+class StageNotAllowed(Conflict):
+    slug, title = "stage-not-allowed", "The part cannot move to this stage from where it stands"
+
+
+class SectionHasDraftingGroup(Conflict):
+    slug, title = "section-has-drafting-group", "Another drafting group holds this section"
+
+
 class PreconditionFailed(AppError):
     status, slug, title = 412, "precondition-failed", "The resource changed since you read it"
 

@@ -23,6 +23,7 @@ from app.db import Database, WriteGate
 from app.dblock import ServingMark
 from app.deliberation.notes_router import router as notes_router
 from app.deliberation.router import router as threads_router
+from app.drafting_groups.router import router as drafting_groups_router
 from app.events.broker import Broker
 from app.events.router import HEAD_HASH_HEADER
 from app.events.router import router as events_router
@@ -163,6 +164,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(consultations_router)
     app.include_router(threads_router)
     app.include_router(notes_router)
+    app.include_router(drafting_groups_router)
     app.include_router(events_router)
     app.include_router(stream_router)
     app.include_router(page_router)

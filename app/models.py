@@ -4,6 +4,7 @@ from app.amendments.models import Amendment, Consent, ConsentVoter, DraftRevisio
 from app.consultations.models import Comment, Consultation, ConsultationInvite
 from app.db import Base
 from app.deliberation.models import Reservation, Thread, ThreadMessage
+from app.drafting_groups.models import DraftingGroup, DraftingMember, SectionStage
 from app.events.models import Event, StreamTicket
 from app.groups.models import Group, Participant, Token
 from app.idempotency import IdempotencyRecord
@@ -16,6 +17,7 @@ from app.reports.models import (
     Report,
     Section,
     Version,
+    VersionLineage,
 )
 from app.webhooks.models import Delivery, Webhook
 
@@ -30,6 +32,8 @@ __all__ = [
     "ConsultationInvite",
     "Delivery",
     "DraftRevision",
+    "DraftingGroup",
+    "DraftingMember",
     "Event",
     "Group",
     "IdempotencyRecord",
@@ -41,10 +45,12 @@ __all__ = [
     "Report",
     "Reservation",
     "Section",
+    "SectionStage",
     "StreamTicket",
     "Thread",
     "ThreadMessage",
     "Token",
     "Version",
+    "VersionLineage",
     "Webhook",
 ]

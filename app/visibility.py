@@ -10,6 +10,14 @@ what; observers, the public, and a member of another group reading a public repo
 Chatham House view, where every person is "a participant". Every router, the event stream,
 the screen, exports and the read cache ask `is_attributed` (or the `Grant` made from the
 same rule); none decides it again.
+
+Parts of a staged report (issue 20, a report with drafting groups or stages) are read by
+stage (`hidden_sections`): work in progress of a drafting group (in the group, agreed in the
+group) by that group, the chair, the secretariat and the admin only; parts posted to the
+group by the whole group; parts posted publicly or approved by the public too, when the
+report is public. A part the caller may not read does not exist for it: 404 on the section,
+its versions and amendments, and no entry in the outline, exports or comparisons (its
+paragraph numbers stay those of the whole report, so numbers never shift between readers).
 """
 
 from __future__ import annotations
@@ -21,11 +29,18 @@ from typing import TYPE_CHECKING, Any, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.drafting_groups.models import (
+    PUBLIC_STAGES,
+    WIP_STAGES,
+    DraftingMember,
+    SectionStage,
+)
 from app.errors import NotFound, Unauthorized
 from app.groups.models import Role
-from app.reports.models import Report
+from app.reports.models import Report, Section
 
 if TYPE_CHECKING:
     from app.auth import Principal
@@ -91,6 +106,13 @@ def ensure_readable(report: Report, principal: Principal | None) -> None:
     raise NotFound(f"No report {report.id}.")
 
 
+def readable_by(report: Report, principal: Principal | None) -> bool:
+    """`ensure_readable` as a question (for naming a report in another's note)."""
+    if report.is_public:
+        return True
+    return principal is not None and (principal.is_admin or principal.group_id == report.group_id)
+
+
 def get_report(session: Session, *, report_id: int, principal: Principal | None) -> Report:
     report = session.get(Report, report_id)
     if report is None:
@@ -147,3 +169,67 @@ def reads_unpublished(report: Report, principal: Principal | None) -> bool:
     has not published): the group's own participants, observers included, and the site
     admin. Anyone else reading a public report sees only what the chair published."""
     return principal is not None and (principal.is_admin or principal.group_id == report.group_id)
+
+
+# --- parts of a staged report (issue 20) -------------------------------------------------
+
+SEES_ALL_PARTS = frozenset({Role.chair, Role.secretariat})
+
+
+def stages_of(session: Session, report_id: int) -> dict[int, SectionStage]:
+    """The stage rows of a report's sections; empty for a report that is not staged."""
+    rows = session.scalars(select(SectionStage).where(SectionStage.report_id == report_id))
+    return {row.section_id: row for row in rows}
+
+
+def drafting_groups_of(session: Session, participant_id: int | None) -> set[int]:
+    if participant_id is None:
+        return set()
+    found = session.scalars(
+        select(DraftingMember.drafting_group_id).where(
+            DraftingMember.participant_id == participant_id
+        )
+    )
+    return set(found)
+
+
+def hidden_sections(
+    session: Session,
+    report: Report,
+    principal: Principal | None,
+    *,
+    stages: Mapping[int, SectionStage] | None = None,
+) -> set[int]:
+    """Ids of the sections of `report` that `principal` may not read (see the module's
+    docstring); the caller has passed `ensure_readable` already. `stages`: the report's
+    stage rows, when the caller has read them (`stages_of`)."""
+    if stages is None:
+        stages = stages_of(session, report.id)
+    if not stages:
+        return set()
+    member = principal is not None and (principal.is_admin or principal.group_id == report.group_id)
+    if principal is not None and member:
+        if principal.is_admin or principal.role in SEES_ALL_PARTS:
+            return set()
+        mine = drafting_groups_of(session, principal.participant_id)
+        return {
+            section_id
+            for section_id, row in stages.items()
+            if row.stage in WIP_STAGES and row.drafting_group_id not in mine
+        }
+    every = session.scalars(select(Section.id).where(Section.report_id == report.id))
+    return {
+        section_id
+        for section_id in every
+        if section_id not in stages or stages[section_id].stage not in PUBLIC_STAGES
+    }
+
+
+def ensure_section_readable(
+    session: Session, report: Report, section_id: int, principal: Principal | None
+) -> None:
+    """404 for a part of a staged report the caller may not read (as for another group's
+    report: it does not exist for the caller)."""
+    ensure_readable(report, principal)
+    if section_id in hidden_sections(session, report, principal):
+        raise NotFound(f"No section {section_id}.")

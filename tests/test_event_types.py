@@ -34,6 +34,7 @@ KINDS = (
     "thread",
     "reservation",
     "open_point",
+    "drafting_group",
 )
 
 

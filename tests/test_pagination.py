@@ -156,7 +156,18 @@ def furnish(client: TestClient) -> tuple[Room, dict[str, dict[str, str]]]:
             headers=matched(client, f"/v1/amendments/{first['id']}", secretariat),
         )
         created(client, revision)
+    for n, drafter in enumerate(room.members):
+        body = {
+            "name": f"Drafting group {n}",
+            "member_ids": [drafter.id],
+            "co_lead_ids": [drafter.id],
+        }
+        created(
+            client,
+            client.post(f"/v1/groups/{room.group_id}/drafting-groups", json=body, headers=chair),
+        )
     paths = {
+        f"/v1/groups/{room.group_id}/drafting-groups": chair,
         "/v1/groups": ADMIN,
         f"/v1/groups/{room.group_id}/participants": chair,
         f"/v1/participants/{member.id}/tokens": member.headers,

@@ -26,6 +26,7 @@ from app.amendments.rounds import open_round
 from app.amendments.settling import settle_due
 from app.auth import Principal
 from app.db import utcnow
+from app.drafting_groups.models import WIP_STAGES
 from app.errors import Forbidden, InvalidState, NotFound, Unprocessable
 from app.groups.models import PROPOSING_ROLES, VOTING_ROLES, Role
 from app.reports import service as reports
@@ -121,6 +122,12 @@ def _ensure_carries_onto_head(session: Session, amendment: Amendment, section: S
 def _record_proposal(
     session: Session, report: Report, amendment: Amendment, principal: Principal
 ) -> None:
+    # Every reader of the report reads its event log; the wording of an amendment to a
+    # drafting group's work in progress is for those who read that part (they fetch it).
+    stage = reports.stage_of(session, amendment.section_id)
+    wording = instruction_payload(amendment.instruction)
+    if stage is not None and stage.stage in WIP_STAGES:
+        wording = {"instruction": None}
     record(
         session,
         report,
@@ -130,7 +137,7 @@ def _record_proposal(
         section_id=amendment.section_id,
         base_version=amendment.base_version,
         kind=amendment.kind.value,
-        **instruction_payload(amendment.instruction),
+        **wording,
         alternative_to=amendment.alternative_to_id,
         supersedes=amendment.supersedes_id,
     )

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, event, func, or_, select
 from sqlalchemy.orm import Session
 
+from app import visibility
 from app.amendments.models import (
     Amendment,
     AmendmentKind,
@@ -26,7 +27,6 @@ from app.auth import Principal
 from app.db import utcnow
 from app.errors import NotFound
 from app.etags import etag
-from app.reports import service as reports
 from app.reports.models import Report
 
 # An amendment's long texts: left out where only recorded edits are needed (rebasing).
@@ -39,7 +39,8 @@ def get_amendment(session: Session, *, amendment_id: int, principal: Principal |
         raise NotFound(f"No amendment {amendment_id}.")
     report = session.get(Report, amendment.report_id)
     assert report is not None
-    reports.ensure_readable(report, principal)
+    # An amendment to a part the caller may not read does not exist for it either.
+    visibility.ensure_section_readable(session, report, amendment.section_id, principal)
     return amendment
 
 
@@ -53,8 +54,13 @@ def list_amendments(
     proposer_id: int | None,
     after: int,
     limit: int,
+    hidden_sections: Iterable[int] = (),
 ) -> list[Amendment]:
+    """`hidden_sections`: parts the caller may not read (their amendments are left out)."""
     query = select(Amendment).where(Amendment.report_id == report.id, Amendment.id > after)
+    hidden = list(hidden_sections)
+    if hidden:
+        query = query.where(Amendment.section_id.not_in(hidden))
     if status is not None:
         query = query.where(Amendment.status == status)
     if section_id is not None:

@@ -110,6 +110,7 @@ def list_amendments(
         proposer_id=proposer_id,
         after=after,
         limit=limit + 1,  # one more: is there a next page?
+        hidden_sections=visibility.hidden_sections(session, report, principal),
     )
     found, next_cursor = cut(found, limit, lambda a: a.id)
     link_next(request, response, next_cursor)

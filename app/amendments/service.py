@@ -20,6 +20,7 @@ from app.amendments.floor import (
     put_on_floor,
     reject_amendment,
 )
+from app.amendments.in_group import decide_in_group
 from app.amendments.proposals import (
     escalate_amendment,
     lapse_open,
@@ -58,6 +59,7 @@ __all__ = [
     "cancel_round",
     "close_blocked",
     "count_open",
+    "decide_in_group",
     "earliest_open_deadline",
     "escalate_amendment",
     "get_amendment",

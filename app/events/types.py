@@ -278,8 +278,40 @@ class InvitationPayload(Payload):
     invitation_id: int
 
 
+class DraftingGroupCreatedPayload(Payload):
+    """Counts only: who sits in a drafting group is read through its attributed view."""
+
+    drafting_group_id: int
+    name: str
+    members: int
+    co_leads: int
+
+
+class SectionAssignedPayload(Payload):
+    section_id: int
+    drafting_group_id: int
+    sections: list[int] = Field(description="The section and every subsection assigned with it")
+
+
+class SectionStagePayload(Payload):
+    section_id: int
+    stage: str = Field(description="The stage the part and its subsections moved to")
+    sections: list[int]
+
+
+class SectionApprovedPayload(SectionStagePayload):
+    meeting_id: int
+    milestone_id: int = Field(description="The milestone of the text as approved")
+
+
+class ReportDerivedPayload(Payload):
+    source_report_id: int
+    sections: int = Field(description="How many sections were copied")
+
+
 EVENT_PAYLOADS: dict[str, type[Payload]] = {
     "report.created": ReportCreatedPayload,
+    "report.derived": ReportDerivedPayload,
     "report.imported": ReportImportedPayload,
     "report.updated": ReportUpdatedPayload,
     "report.published": EmptyPayload,
@@ -292,6 +324,10 @@ EVENT_PAYLOADS: dict[str, type[Payload]] = {
     "section.updated": SectionUpdatedPayload,
     "section.removed": SectionRemovedPayload,
     "version.created": VersionCreatedPayload,
+    "section.assigned": SectionAssignedPayload,
+    "section.stage_changed": SectionStagePayload,
+    "section.approved": SectionApprovedPayload,
+    "drafting_group.created": DraftingGroupCreatedPayload,
     "milestone.created": MilestoneCreatedPayload,
     "meeting.opened": MeetingChangedPayload,
     "meeting.closed": MeetingChangedPayload,

@@ -5,6 +5,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from app.amendments.schemas import AmendmentRead, MeetingRead, Preview
+from app.drafting_groups.schemas import ProgressRead
 from app.reports.models import SectionKind
 from app.reports.schemas import ReportSummary
 from app.schemas import Flag, InputModel, ReadModel
@@ -49,6 +50,10 @@ class FloorState(ReadModel):
     sections: list[ScreenSection]
     decisions: list[AmendmentRead] = Field(description="The latest decisions, newest first")
     last_event_id: int | None
+    progress: ProgressRead | None = Field(
+        default=None,
+        description="Between floor items, where each chapter of a staged report stands",
+    )
 
 
 class CertificateRead(ReadModel):

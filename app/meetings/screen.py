@@ -14,6 +14,9 @@ from app.amendments.models import Amendment, AmendmentStatus, DraftRevision
 from app.amendments.schemas import PUBLIC_VIEWS, MeetingRead
 from app.amendments.views import amendment_read, amendment_reads, preview
 from app.auth import Principal
+from app.drafting_groups import service as drafting_groups
+from app.drafting_groups.schemas import PUBLIC_VIEWS as PROGRESS_PUBLIC_VIEWS
+from app.drafting_groups.schemas import ProgressRead
 from app.events.models import Event
 from app.groups.models import Participant, Role
 from app.meetings.models import Meeting
@@ -66,6 +69,34 @@ def pen_role_of(amendment: Amendment, author: Participant | None) -> PenRole | N
     return None
 
 
+def _wall_sections(session: Session, report: Report, hidden: set[int]) -> list[ScreenSection]:
+    return [
+        ScreenSection(
+            id=p.node.id,
+            kind=SectionKind(p.node.kind),
+            label=p.node.label,
+            heading=p.node.heading,
+            depth=p.depth,
+            first_paragraph=p.first_paragraph,
+            text=p.node.text or "",
+        )
+        for p in order(reports.current_nodes(session, report_id=report.id, with_text=True))
+        if p.node.id not in hidden
+    ]
+
+
+def _progress_between_items(
+    session: Session, report: Report, principal: Principal | None, floor_empty: bool
+) -> ProgressRead | None:
+    """Between floor items the wall shows where each chapter stands (a staged report)."""
+    if not floor_empty or reports.report_stages(session, report.id) is None:
+        return None
+    read = drafting_groups.progress(session, report=report)
+    if visibility.is_attributed(principal):
+        return read
+    return visibility.redacted(read, PROGRESS_PUBLIC_VIEWS)
+
+
 def floor_state(session: Session, report: Report, principal: Principal | None) -> FloorState:
     meeting = session.scalar(
         select(Meeting)
@@ -87,11 +118,16 @@ def floor_state(session: Session, report: Report, principal: Principal | None) -
             pen_role = pen_role_of(on_floor, author)
             if visibility.is_attributed(principal) and on_floor.draft_revision > 1 and author:
                 pen = author.name
-    placed = order(reports.current_nodes(session, report_id=report.id, with_text=True))
+    # Parts the caller may not read (a drafting group's work in progress) are not on the wall.
+    hidden = visibility.hidden_sections(session, report, principal)
     decided = list(
         session.scalars(
             select(Amendment)
-            .where(Amendment.report_id == report.id, Amendment.status.in_(DECIDED))
+            .where(
+                Amendment.report_id == report.id,
+                Amendment.status.in_(DECIDED),
+                Amendment.section_id.not_in(hidden),
+            )
             .order_by(Amendment.decided_at.desc(), Amendment.id.desc())
             .limit(8)
         )
@@ -105,19 +141,9 @@ def floor_state(session: Session, report: Report, principal: Principal | None) -
         floor=floor,
         pen=pen,
         pen_role=pen_role,
-        sections=[
-            ScreenSection(
-                id=p.node.id,
-                kind=SectionKind(p.node.kind),
-                label=p.node.label,
-                heading=p.node.heading,
-                depth=p.depth,
-                first_paragraph=p.first_paragraph,
-                text=p.node.text or "",
-            )
-            for p in placed
-        ],
+        sections=_wall_sections(session, report, hidden),
         decisions=amendment_reads(session, decided, principal),
+        progress=_progress_between_items(session, report, principal, floor is None),
         last_event_id=session.scalar(
             select(func.max(Event.id)).where(Event.report_id == report.id)
         ),

@@ -103,6 +103,7 @@ def adopt_report(
     report = reports.lock_report(session, report_id=report_id, principal=principal, roles=CHAIR)
     reports.ensure_drafting(report, "Adopting the report")
     reports.require_report_match(session, report, if_match)
+    reports.ensure_parts_settled(session, report.id)
     meeting = _open_meeting_of(session, report.id)
     if meeting is not None:
         _close(session, report, meeting, principal.participant_id)

@@ -192,6 +192,7 @@ def report_to_docx(snapshot: ReportSnapshot, *, baseline: Mapping[int, str] | No
         heading = join_heading(node.label, node.heading)
         if heading:
             chunks.append(_paragraph_xml(style_id[f"Heading {level}"], heading))
+        chunks.extend(_paragraph_xml(style_id[PARAGRAPH_STYLE], note) for note in node.notes)
         before = None if baseline is None else baseline.get(node.id, "")
         if before is not None and before != (node.text or ""):
             chunks.extend(

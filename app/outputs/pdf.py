@@ -58,6 +58,9 @@ _TEMPLATE = r"""
   if s.h != "" {
     heading(level: s.level, outlined: true, s.h)
   }
+  for n in s.notes {
+    block(text(size: 0.85em, style: "italic", n))
+  }
   if s.box {
     block(stroke: 0.5pt, inset: 8pt, width: 100%, fill: luma(245))[
       #for p in s.p { para(p) }
@@ -76,6 +79,7 @@ def _sections(snapshot: ReportSnapshot) -> Iterator[dict[str, Any]]:
         yield {
             "h": xml_safe(join_heading(node.label, node.heading)),
             "level": min(placed.depth + 1, 4),
+            "notes": [xml_safe(note) for note in node.notes],
             "box": node.kind == "box",
             "p": [
                 {

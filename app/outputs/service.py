@@ -4,7 +4,7 @@ proposers are named to members only)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -45,9 +45,11 @@ def report_snapshot(
     milestone_id: int | None,
     at: datetime | None,
     footnotes: Mapping[int, tuple[str, ...]] | None = None,
+    omitted: Collection[int] = (),
 ) -> ReportSnapshot:
     """The facts every format prints, around the nodes the exports' snapshot code read;
-    `footnotes`: by paragraph number (members' reservations)."""
+    `footnotes`: by paragraph number (members' reservations); `omitted`: parts left out
+    (app/reports/views.py), the others keeping the paragraph numbers of the whole report."""
     if milestone_id is not None:
         milestone = session.get(Milestone, milestone_id)
         date = milestone.created_at if milestone else report.updated_at
@@ -59,7 +61,7 @@ def report_snapshot(
     return _snapshot(
         session,
         report,
-        order(nodes),
+        [p for p in order(nodes) if p.node.id not in omitted],
         caption=caption,
         date=date,
         version=version,

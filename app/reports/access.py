@@ -17,6 +17,7 @@ from app.groups.models import Role
 from app.reports.models import Report, ReportStatus, Section
 from app.reports.outline import first_paragraph_of
 from app.visibility import ensure_readable as ensure_readable
+from app.visibility import ensure_section_readable
 from app.visibility import get_report as get_report
 
 
@@ -97,6 +98,7 @@ def lock_section(
     )
     section = session.get(Section, section_id, populate_existing=True)
     assert section is not None  # sections are never deleted
+    ensure_section_readable(session, report, section.id, principal)
     return report, section
 
 
@@ -124,5 +126,5 @@ def get_section(session: Session, *, section_id: int, principal: Principal | Non
         raise NotFound(f"No section {section_id}.")
     report = session.get(Report, section.report_id)
     assert report is not None
-    ensure_readable(report, principal)
+    ensure_section_readable(session, report, section.id, principal)
     return section

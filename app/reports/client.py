@@ -85,8 +85,16 @@ class ReportCalls(ClientBase):
         format: str = "markdown",
         milestone: int | None = None,
         at: datetime | None = None,
+        lineage: bool = False,
     ) -> str:
-        params = {"format": format, "milestone": milestone, "at": at.isoformat() if at else None}
+        """`lineage`: a note under each derived part saying where its text came from."""
+        params: dict[str, Any] = {
+            "format": format,
+            "milestone": milestone,
+            "at": at.isoformat() if at else None,
+        }
+        if lineage:
+            params["lineage"] = "true"
         return self.request("GET", f"/v1/reports/{report_id}/export", params=params).text
 
     def export_file(

@@ -22,6 +22,7 @@ from app.reports.models import (
 )
 from app.reports.outline import current_nodes
 from app.text.outline import Node
+from app.visibility import hidden_sections
 
 
 def create_milestone(
@@ -77,10 +78,15 @@ def get_milestone(
     milestone = session.get(Milestone, milestone_id)
     if milestone is None:
         raise NotFound(f"No milestone {milestone_id}.")
-    get_report(session, report_id=milestone.report_id, principal=principal)
-    entries = list(
-        session.scalars(select(MilestoneEntry).where(MilestoneEntry.milestone_id == milestone.id))
-    )
+    report = get_report(session, report_id=milestone.report_id, principal=principal)
+    hidden = hidden_sections(session, report, principal)
+    entries = [
+        entry
+        for entry in session.scalars(
+            select(MilestoneEntry).where(MilestoneEntry.milestone_id == milestone.id)
+        )
+        if entry.section_id not in hidden
+    ]
     return milestone, entries
 
 

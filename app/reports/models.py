@@ -197,3 +197,15 @@ class OpenPoint(Base):
     kept_at: Mapped[datetime | None] = mapped_column(default=None)
     resolved_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class VersionLineage(Base):
+    """Where a derived report's first version of a section came from (issue 20): the source
+    report, section and version it was copied from. Never updated."""
+
+    __tablename__ = "version_lineage"
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("section_version.id"), primary_key=True)
+    source_report_id: Mapped[int] = mapped_column(ForeignKey("report.id"), index=True)
+    source_section_id: Mapped[int] = mapped_column(ForeignKey("section.id"))
+    source_version: Mapped[int] = mapped_column(Integer)

@@ -142,7 +142,7 @@ def get_report(
     report = service.get_report(session, report_id=report_id, principal=principal)
     if not_modified(request, response, service.report_etag(session, report)):
         return Response(status_code=304, headers={"ETag": response.headers["ETag"]})
-    return views.report_read(session, report)
+    return views.report_read(session, report, principal, whole=False)
 
 
 @router.patch("/reports/{report_id}", response_model=ReportRead)
@@ -220,7 +220,8 @@ def _section_response(request: Request, section_id: int) -> Response:
         body = read.model_dump_json().encode()
         report = session.get(Report, section.report_id)
         assert report is not None
-        if cache is not None:
+        # Parts of a staged report are read by stage, finer than the cache's grant: never kept.
+        if cache is not None and not visibility.stages_of(session, report.id):
             cache.keep(
                 generation,
                 authorization=authorization,
@@ -478,6 +479,10 @@ def export_report(
             "changes",
         ),
     ] = None,
+    lineage: Annotated[
+        bool,
+        Query(description="Note under each derived part where its text came from (issue 20)"),
+    ] = False,
 ) -> Response:
     report = service.get_report(session, report_id=report_id, principal=principal)
     body = views.export(
@@ -488,6 +493,8 @@ def export_report(
         at=_aware(at),
         line_numbers=line_numbers,
         changes_since=changes_since,
+        principal=principal,
+        lineage=lineage,
     )
     headers = {}
     if format in formats.MEDIA:
@@ -519,6 +526,7 @@ def compare_report(
         granularity=granularity,
         context=context,
         timeout=_timeout(request),
+        principal=principal,
     )
 
 

@@ -5,6 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from app.drafting_groups.models import Stage
 from app.pagination import Page
 from app.reports.models import MilestoneKind, ReportStatus, SectionKind, VersionSource
 from app.schemas import MAX_ID, Flag, Id, InputModel, Position, ReadModel, WholeInt
@@ -61,6 +62,28 @@ class OutlineEntry(ReadModel):
     head_version: int
     first_paragraph: int
     paragraph_count: int
+    stage: Stage | None = Field(
+        default=None, description="The part's stage in a staged report (issue 20), else null"
+    )
+
+
+class ReportDerive(InputModel):
+    title: str = Field(min_length=1, max_length=500)
+    symbol: str = Field(default="", max_length=100)
+    section_ids: list[Id] = Field(
+        min_length=1, max_length=10_000, description="Sections to copy, with their subsections"
+    )
+
+
+class LineageStep(ReadModel):
+    report_id: int
+    section_id: int
+    version: int
+
+
+class LineageRead(ReadModel):
+    section_id: int
+    sources: list[LineageStep] = Field(description="Nearest source first")
 
 
 class ReportRead(ReportSummary):

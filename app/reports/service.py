@@ -58,6 +58,12 @@ from app.reports.open_points import (
 )
 from app.reports.outline import current_nodes, first_paragraph_of, outline, source_headings
 from app.reports.sections import add_section, move_section, remove_section, update_section
+from app.reports.stages import (
+    STAGE_WORDS,
+    ensure_parts_settled,
+    report_stages,
+    stage_of,
+)
 from app.reports.versions import (
     PreparedEdits,
     append_version,
@@ -72,6 +78,7 @@ __all__ = [
     "ATTRIBUTED_ROLES",
     "CONSENT_RULES",
     "EDITABLE_AFTER_ADOPTION",
+    "STAGE_WORDS",
     "ParagraphAnchor",
     "PreparedEdits",
     "add_milestone",
@@ -85,6 +92,7 @@ __all__ = [
     "ensure_drafting",
     "ensure_no_open_points",
     "ensure_not_transmitted",
+    "ensure_parts_settled",
     "ensure_readable",
     "first_paragraph_of",
     "fix_paragraph",
@@ -111,12 +119,14 @@ __all__ = [
     "record_open_point",
     "remove_section",
     "report_etag",
+    "report_stages",
     "require_report_match",
     "require_section_match",
     "section_etag",
     "set_public",
     "sha256_text",
     "source_headings",
+    "stage_of",
     "update_report",
     "update_section",
     "write_version",

@@ -15,8 +15,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.auth import Principal
 from app.errors import InvalidState, NotFound, StaleBase
 from app.events.service import record_event
-from app.groups.models import DRAFTING_ROLES
 from app.pagination import page_query
+from app.reports import stages
 from app.reports.access import ensure_drafting, get_section, lock_report
 from app.reports.models import Section, Version, VersionSource
 from app.reports.open_points import carry_open_points
@@ -97,10 +97,16 @@ def write_version(
     were made from the head it still names, else diffed here (bounded by `timeout`)."""
     section = get_section(session, section_id=section_id, principal=principal)
     report = lock_report(
-        session, report_id=section.report_id, principal=principal, roles=DRAFTING_ROLES
+        session,
+        report_id=section.report_id,
+        principal=principal,
+        roles=stages.ANY_WRITER,
     )
+    # Read under the lock: a part agreed meanwhile is closed to its drafting group.
+    principal.ensure_role(report.group_id, stages.direct_writers(session, section_id, principal))
     ensure_drafting(report, "Editing text directly")
     session.refresh(section)
+    stages.ensure_open_to_direct_edits(session, section.id)
     if section.removed_at is not None:
         raise InvalidState(f"Section {section.id} has been removed.")
     head = get_version(session, section=section, number=section.head_version)

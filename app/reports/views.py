@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Literal, TypeVar
 
@@ -10,10 +11,11 @@ from sqlalchemy.orm import Session
 
 from app import visibility
 from app.auth import Principal
+from app.drafting_groups.models import DEFAULT_STAGE, Stage
 from app.errors import BadRequest
 from app.outputs import formats
 from app.outputs import service as outputs
-from app.reports import service
+from app.reports import deriving, service
 from app.reports.footnotes import reservation_notes
 from app.reports.models import Milestone, Report, ReportStatus, Section, SectionKind, Version
 from app.reports.schemas import (
@@ -32,11 +34,24 @@ from app.reports.schemas import (
     VersionSummary,
 )
 from app.text import diffing, markdown, render
-from app.text.outline import Node, order
+from app.text.outline import Node, Placed, order
 
 
-def report_read(session: Session, report: Report) -> ReportRead:
-    placed = service.outline(session, report_id=report.id)
+def report_read(
+    session: Session, report: Report, principal: Principal | None = None, *, whole: bool = True
+) -> ReportRead:
+    """The report with its outline and, in a staged report, each part's stage. Unless
+    `whole` (answers to the writers who changed it: the chair and the secretariat read every
+    part), the parts `principal` may not read are left out; the others keep the paragraph
+    numbers of the whole report."""
+    rows = visibility.stages_of(session, report.id)
+    hidden = set() if whole else visibility.hidden_sections(session, report, principal, stages=rows)
+    placed = [p for p in service.outline(session, report_id=report.id) if p.node.id not in hidden]
+    stages = (
+        {p.node.id: rows[p.node.id].stage if p.node.id in rows else DEFAULT_STAGE for p in placed}
+        if rows
+        else {}
+    )
     entries = [
         OutlineEntry(
             id=p.node.id,
@@ -49,6 +64,7 @@ def report_read(session: Session, report: Report) -> ReportRead:
             head_version=p.node.version,
             first_paragraph=p.first_paragraph,
             paragraph_count=p.node.paragraph_count,
+            stage=stages.get(p.node.id),
         )
         for p in placed
     ]
@@ -171,13 +187,22 @@ def export(
     at: datetime | None,
     line_numbers: bool = False,
     changes_since: int | None = None,
+    principal: Principal | None = None,
+    lineage: bool = False,
 ) -> str | bytes:
+    """Only the parts `principal` may read, and none left out; in a staged report's current
+    text each part's stage is noted (a milestone's export stays the same bytes for every
+    reader and every day: it has no stage notes), and with `lineage` where a derived passage
+    came from (lineage never changes)."""
     if changes_since is not None and format != "docx":
         raise BadRequest("`changes_since` is for `format=docx` only (Word tracked changes).")
     nodes, caption = _snapshot(session, report, milestone_id=milestone_id, at=at)
-    # Reservations stand on today's paragraphs: printed with the text as it stands now.
+    # Reservations stand on today's paragraphs, and stages are today's: printed with the
+    # text as it stands now.
     current = milestone_id is None and at is None
     notes = reservation_notes(session, report_id=report.id) if current else {}
+    nodes = _noted(session, report, nodes, principal, lineage=lineage, stages=current)
+    omitted = _omitted(session, report, principal)
     if format in ("akn", "docx", "pdf"):
         snapshot = outputs.report_snapshot(
             session,
@@ -187,6 +212,7 @@ def export(
             milestone_id=milestone_id,
             at=at,
             footnotes=notes,
+            omitted=omitted,
         )
         baseline = None
         if changes_since is not None:
@@ -200,7 +226,17 @@ def export(
         caption=caption,
         footnotes=notes,
     )
-    placed = order(nodes)
+    placed = [p for p in order(nodes) if p.node.id not in omitted]
+    return _rendered_text(session, report, format, info, placed)
+
+
+def _rendered_text(
+    session: Session,
+    report: Report,
+    format: ExportFormat,
+    info: render.DocumentInfo,
+    placed: list[Placed],
+) -> str:
     if format == "markdown":
         return render.to_markdown(info, placed)
     if format == "source":
@@ -216,6 +252,37 @@ def export(
     return render.to_text(info, placed)
 
 
+def _omitted(session: Session, report: Report, principal: Principal | None) -> set[int]:
+    """Parts an export leaves out: those the reader may not read, and those left out of the
+    report (for every reader alike)."""
+    rows = visibility.stages_of(session, report.id)
+    left_out = {i for i, row in rows.items() if row.stage == Stage.left_out}
+    return left_out | visibility.hidden_sections(session, report, principal, stages=rows)
+
+
+def _noted(
+    session: Session,
+    report: Report,
+    nodes: list[Node],
+    principal: Principal | None,
+    *,
+    lineage: bool,
+    stages: bool,
+) -> list[Node]:
+    """`stages`: note each part's stage as it stands now (current exports only)."""
+    stages_now = (service.report_stages(session, report.id) or {}) if stages else {}
+    sources = deriving.lineage_notes(session, [n.id for n in nodes], principal) if lineage else {}
+    noted = []
+    for node in nodes:
+        notes = []
+        if node.id in stages_now:
+            notes.append(f"Stage: {service.STAGE_WORDS[stages_now[node.id]]}")
+        if node.id in sources:
+            notes.append(sources[node.id])
+        noted.append(replace(node, notes=tuple(notes)) if notes else node)
+    return noted
+
+
 def compare(
     session: Session,
     report: Report,
@@ -225,12 +292,16 @@ def compare(
     granularity: Literal["char", "word"],
     context: int | None,
     timeout: float,
+    principal: Principal | None = None,
 ) -> ReportComparison:
+    hidden = visibility.hidden_sections(session, report, principal)
     before = {
         n.id: n
         for n in service.milestone_nodes(session, report=report, milestone_id=from_milestone)
+        if n.id not in hidden
     }
     after_nodes, _ = _snapshot(session, report, milestone_id=to_milestone, at=None)
+    after_nodes = [n for n in after_nodes if n.id not in hidden]
     after = {n.id: n for n in after_nodes}
     ordered = [p.node.id for p in order(after_nodes)]
     ordered += [p.node.id for p in order(list(before.values())) if p.node.id not in after]

@@ -18,6 +18,8 @@ class Node:
     version: int
     paragraph_count: int
     text: str | None = None
+    # Lines printed under the heading in exports (a part's stage, where a passage came from).
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,7 @@ def to_markdown(info: DocumentInfo, sections: Sequence[Placed]) -> str:
         chunk = []
         if heading:
             chunk.append("#" * min(placed.depth + 1, 3) + " " + heading)
+        chunk.extend(f"> {note}" for note in node.notes)
         # Texts keep their source layout (leading and trailing blank lines); this export
         # lays blocks out evenly. `markdown.to_source` gives the layout as imported.
         text = _marked_markdown((node.text or "").strip("\n"), placed.first_paragraph, notes)
@@ -105,6 +106,7 @@ def to_text(info: DocumentInfo, sections: Sequence[Placed]) -> str:
         heading = join_heading(node.label, node.heading)
         if heading:
             out.append(heading.upper() if placed.depth == 0 else heading)
+        out.extend(f"[{note}]" for note in node.notes)
         number = placed.first_paragraph
         for block in blocks(node.text or ""):
             if block.numbered:
@@ -124,6 +126,7 @@ body{font-family:Georgia,'Times New Roman',serif;max-width:46em;margin:2em auto;
 line-height:1.5;color:#111;background:#fff}
 header{border-bottom:2px solid #111;margin-bottom:1.5em}
 .symbol{font-family:sans-serif;color:#444}
+.note{font-family:sans-serif;font-size:.85em;color:#555}
 .disclaimer{border:1px solid #a60;background:#fff8e6;padding:.75em 1em;font-style:italic}
 .para{display:flex;gap:.75em;margin:.6em 0}
 .para .num{min-width:2.5em;text-align:right;color:#555;font-variant-numeric:tabular-nums}
@@ -183,6 +186,7 @@ def to_html(info: DocumentInfo, sections: Sequence[Placed]) -> str:
             out.append(f'<section id="s{node.id}">')
         if heading:
             out.append(f"<h{level}><bdi>{e(heading)}</bdi></h{level}>")
+        out.extend(f'<p class="note" dir="auto">{_inline(note)}</p>' for note in node.notes)
         number = placed.first_paragraph
         for block in blocks(node.text or ""):
             if not block.numbered:

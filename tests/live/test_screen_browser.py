@@ -416,3 +416,34 @@ def test_a_long_change_is_shown_from_its_start_and_a_rejection_returns_to_the_te
     assert inside_viewport(box(page, kept))
     shot(page, "screen-rejected.png")
     page.close()
+
+
+def test_between_floor_items_the_wall_shows_where_each_chapter_stands(
+    server: LiveServer, browser: Any
+) -> None:
+    """Issue 20: a staged report's progress on the wall when nothing is on the floor; the
+    observers' wall shows stages, never the drafting group."""
+    with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
+        group = admin.create_group("WGIG progress")
+        chair = enrol(admin, group.id, name="Chair", role="chair")
+        lead = enrolled(admin, group.id, name="Lead", role="member")
+        member = enrol(admin, group.id, name="Member", role="member")
+        observer = enrol(admin, group.id, name="Observer", role="observer")
+    with PlenaryClient(server.url, chair) as c:
+        report = c.import_report(group.id, MARKDOWN.format(iv="The forum text."))
+        made = c.create_drafting_group(
+            group.id, name="Forum drafters", member_ids=[lead.id], co_lead_ids=[lead.id]
+        )
+        c.assign_section(made.id, report.outline[0].id)
+        c.open_meeting(report.id)
+    members_wall = wall(browser, server, report.id, member)
+    members_wall.wait_for_selector("#progress li", timeout=WAIT)
+    rows = members_wall.locator("#progress li").all_inner_texts()
+    assert rows[0].startswith("IV Forum function: in drafting group")
+    assert "Forum drafters" in rows[0] and rows[1].endswith("posted to group")
+    # the part in the drafting group is not on the member's wall; the other part is
+    assert members_wall.locator(f"#s{report.outline[0].id}").count() == 0
+    observers_wall = wall(browser, server, report.id, observer)
+    observers_wall.wait_for_selector("#progress li", timeout=WAIT)
+    assert "Forum drafters" not in observers_wall.locator("#progress").inner_text()
+    shot(members_wall, "screen-progress.png")

@@ -1,0 +1,279 @@
+"""Who reads and writes a drafting group's work in progress, who approves for the plenary,
+and when posted parts are public (issue 20)."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+from fastapi.testclient import TestClient
+
+from tests.amendments.helpers import open_meeting, propose
+from tests.drafting_groups.helpers import (
+    add_chapter,
+    assign,
+    balanced_room,
+    create_drafting_group,
+    make_public,
+    new_report,
+    stage,
+)
+from tests.factories import matched, ok
+
+
+def test_a_member_outside_the_drafting_group_cannot_read_or_write_its_work(
+    client: TestClient,
+) -> None:
+    room, teams = balanced_room(client, 1)
+    outsider, observer = room.members[-1], room.observers[0]
+    rid = new_report(client, room, "Final Report")
+    sid = add_chapter(client, room, rid, "I", "Introduction", "Work in progress.")
+    other = add_chapter(client, room, rid, "II", "Secretariat text", "Posted as written.")
+    drafters = create_drafting_group(client, room, "DG", teams[0])
+    assign(client, room, drafters.id, sid)
+    for reader in (outsider, observer):
+        assert client.get(f"/v1/sections/{sid}", headers=reader.headers).status_code == 404
+        assert (
+            client.get(f"/v1/sections/{sid}/versions/1", headers=reader.headers).status_code == 404
+        )
+        outline = ok(client.get(f"/v1/reports/{rid}", headers=reader.headers))["outline"]
+        assert [(e["id"], e["stage"]) for e in outline] == [(other, "posted_to_group")]
+        exported = client.get(f"/v1/reports/{rid}/export?format=text", headers=reader.headers)
+        assert "Work in progress" not in exported.text
+        # numbered as in the whole report: the hidden part's paragraph keeps number 1
+        assert "\n2. Posted as written." in exported.text
+        akn = client.get(f"/v1/reports/{rid}/export?format=akn", headers=reader.headers).text
+        assert "Work in progress" not in akn and "<num>2.</num>" in akn
+    refused = client.post(
+        f"/v1/sections/{sid}/versions",
+        json={"base_version": 1, "text": "Overwritten."},
+        headers=outsider.headers,
+    )
+    assert refused.status_code == 404
+    propose(client, outsider, sid, "Amended from outside.", expect=404)
+    # The secretariat's part is not the drafting group's to write.
+    refused = client.post(
+        f"/v1/sections/{other}/versions",
+        json={"base_version": 1, "text": "Taken over."},
+        headers=drafters.member.headers,
+    )
+    assert refused.status_code == 403
+    # An amendment inside the group is invisible outside it.
+    inside = propose(client, drafters.member, sid, "Work in progress, amended.")
+    assert client.get(f"/v1/amendments/{inside['id']}", headers=outsider.headers).status_code == 404
+    listed = ok(client.get(f"/v1/reports/{rid}/amendments", headers=outsider.headers))["items"]
+    assert listed == []
+    # The report's event log is read by all its readers: it carries no wording of the group's.
+    events = ok(client.get(f"/v1/reports/{rid}/events?limit=1000", headers=outsider.headers))
+    proposed = next(e for e in events["items"] if e["type"] == "amendment.proposed")
+    assert proposed["payload"]["instruction"] is None
+    assert "Work in progress" not in str(events)
+    # Nothing was written: the group and the chair still read version 1 and the amendment.
+    for reader in (drafters.member, room.chair, room.secretariat):
+        head = ok(client.get(f"/v1/sections/{sid}", headers=reader.headers))["head"]
+        assert head["text"] == "Work in progress."
+    # A plain member of the group neither decides its amendments nor marks it agreed.
+    headers = matched(client, f"/v1/amendments/{inside['id']}", drafters.member.headers)
+    refused = client.post(
+        f"/v1/amendments/{inside['id']}/group-decision",
+        json={"decision": "accept"},
+        headers=headers,
+    )
+    assert refused.status_code == 403
+    stage(client, drafters.member, sid, "agreed_in_drafting_group", expect=403)
+    # A co-lead rejects it: the reason is for the group; the event log says only that.
+    rejected = ok(
+        client.post(
+            f"/v1/amendments/{inside['id']}/group-decision",
+            json={"decision": "reject", "reason": "Work in progress needs no such change."},
+            headers=matched(client, f"/v1/amendments/{inside['id']}", drafters.co_leads[1].headers),
+        )
+    )
+    assert rejected["status"] == "rejected"
+    assert rejected["outcome_note"] == "Work in progress needs no such change."
+    events = ok(client.get(f"/v1/reports/{rid}/events?limit=1000", headers=outsider.headers))
+    assert "Work in progress" not in str(events)
+    # Once agreed, the group's members no longer write it directly.
+    stage(client, drafters.co_leads[0], sid, "agreed_in_drafting_group")
+    refused = client.post(
+        f"/v1/sections/{sid}/versions",
+        json={"base_version": 1, "text": "After agreement."},
+        headers=drafters.co_leads[0].headers,
+    )
+    assert refused.status_code == 403
+
+
+def test_a_co_lead_cannot_approve_for_the_plenary(client: TestClient) -> None:
+    room, teams = balanced_room(client, 1)
+    rid = new_report(client, room, "Final Report")
+    sid = add_chapter(client, room, rid, "I", "Introduction", "Text.")
+    drafters = create_drafting_group(client, room, "DG", teams[0])
+    assign(client, room, drafters.id, sid)
+    lead = drafters.co_leads[0]
+    stage(client, lead, sid, "agreed_in_drafting_group")
+    stage(client, lead, sid, "posted_to_group", expect=403)
+    stage(client, room.chair, sid, "posted_to_group")
+    open_meeting(client, room, rid)
+    refused = stage(client, lead, sid, "approved", expect=403)
+    assert refused["type"] == "urn:plenary:problem:forbidden"
+    # Skipping a step is refused with the parts that stand elsewhere.
+    assert stage(client, room.chair, sid, "agreed_in_drafting_group", expect=403)
+    progress = ok(client.get(f"/v1/reports/{rid}/progress", headers=room.chair.headers))
+    assert progress["chapters"][0]["stage"] == "posted_to_group"
+
+
+def test_approval_needs_an_open_meeting_and_a_posted_part(client: TestClient) -> None:
+    room, teams = balanced_room(client, 1)
+    rid = new_report(client, room, "Final Report")
+    sid = add_chapter(client, room, rid, "I", "Introduction", "Text.")
+    drafters = create_drafting_group(client, room, "DG", teams[0])
+    assign(client, room, drafters.id, sid)
+    assert stage(client, room.chair, sid, "approved", expect=409)["type"].endswith(
+        "stage-not-allowed"
+    )
+    stage(client, drafters.co_leads[1], sid, "agreed_in_drafting_group")
+    stage(client, room.chair, sid, "posted_to_group")
+    assert stage(client, room.chair, sid, "approved", expect=409)["type"].endswith("invalid-state")
+    # A section has at most one drafting group.
+    second = create_drafting_group(client, room, "DG 2", teams[0])
+    refused = client.post(
+        f"/v1/drafting-groups/{second.id}/assignments",
+        json={"section_id": sid},
+        headers=room.chair.headers,
+    )
+    assert refused.status_code == 409
+    assert refused.json()["type"] == "urn:plenary:problem:section-has-drafting-group"
+
+
+def test_posted_parts_are_public_only_when_the_report_is(client: TestClient) -> None:
+    room, teams = balanced_room(client, 1)
+    rid = new_report(client, room, "Final Report")
+    posted = add_chapter(client, room, rid, "I", "Introduction", "Posted publicly.")
+    kept = add_chapter(client, room, rid, "II", "Forum", "Posted to the group only.")
+    drafters = create_drafting_group(client, room, "DG", teams[0])
+    assign(client, room, drafters.id, posted)
+    stage(client, drafters.co_leads[0], posted, "agreed_in_drafting_group")
+    stage(client, room.chair, posted, "posted_to_group")
+    stage(client, room.chair, posted, "posted_publicly")
+    assert client.get(f"/v1/sections/{posted}").status_code == 401
+    assert client.get(f"/v1/reports/{rid}/export").status_code == 401
+    make_public(client, room, rid)
+    assert client.get(f"/v1/sections/{posted}").status_code == 200
+    assert client.get(f"/v1/sections/{kept}").status_code == 404
+    outline = ok(client.get(f"/v1/reports/{rid}"))["outline"]
+    assert [(e["id"], e["stage"]) for e in outline] == [(posted, "posted_publicly")]
+    exported = client.get(f"/v1/reports/{rid}/export?format=markdown").text
+    assert "Posted publicly." in exported and "Posted to the group only." not in exported
+    assert "disclaimer:" in exported and "> Stage: posted publicly" in exported
+    # The public sees each chapter's stage, never who drafts it.
+    progress = ok(client.get(f"/v1/reports/{rid}/progress"))
+    assert [c["stage"] for c in progress["chapters"]] == ["posted_publicly", "posted_to_group"]
+    assert all(c["co_leads"] is None and c["drafting_group"] is None for c in progress["chapters"])
+    listed = ok(
+        client.get(f"/v1/groups/{room.group_id}/drafting-groups", headers=room.observers[0].headers)
+    )
+    assert listed["items"][0]["members"] is None and listed["items"][0]["composition"] is None
+    members = ok(
+        client.get(f"/v1/groups/{room.group_id}/drafting-groups", headers=room.members[-1].headers)
+    )
+    assert {m["participant_id"] for m in members["items"][0]["members"]} == {p.id for p in teams[0]}
+
+
+def test_the_screen_shows_progress_between_floor_items_and_no_unposted_text(
+    client: TestClient,
+) -> None:
+    room, teams = balanced_room(client, 1)
+    rid = new_report(client, room, "Final Report")
+    wip = add_chapter(client, room, rid, "I", "Introduction", "Work in progress.")
+    add_chapter(client, room, rid, "II", "Forum", "Posted to the group.")
+    drafters = create_drafting_group(client, room, "DG", teams[0])
+    assign(client, room, drafters.id, wip)
+    state = ok(client.get(f"/v1/reports/{rid}/floor", headers=room.members[-1].headers))
+    assert [s["text"] for s in state["sections"]] == ["Posted to the group."]
+    assert [c["stage"] for c in state["progress"]["chapters"]] == [
+        "in_drafting_group",
+        "posted_to_group",
+    ]
+    assert state["progress"]["chapters"][0]["drafting_group"] == "DG"
+    make_public(client, room, rid)
+    public = ok(client.get(f"/v1/reports/{rid}/floor"))
+    assert public["sections"] == []
+    assert public["progress"]["chapters"][0]["drafting_group"] is None
+    assert public["progress"]["chapters"][0]["co_leads"] is None
+
+
+def test_the_read_cache_never_answers_for_a_part_read_by_stage(client: TestClient) -> None:
+    room, teams = balanced_room(client, 1)
+    outsider = room.members[-1]
+    rid = new_report(client, room, "Final Report")
+    sid = add_chapter(client, room, rid, "I", "Introduction", "Soon with a drafting group.")
+    other = add_chapter(client, room, rid, "II", "Forum", "The secretariat's text.")
+    path = f"/v1/sections/{sid}"
+    for _ in range(2):  # kept by the cache while the report is not staged
+        assert client.get(path, headers=outsider.headers).status_code == 200
+    drafters = create_drafting_group(client, room, "DG", teams[0])
+    assign(client, room, drafters.id, sid)
+    for _ in range(2):  # a drafting group member's read is never kept for the same grant
+        assert client.get(path, headers=drafters.member.headers).status_code == 200
+        # the outsider's grant is known to the cache from a part it may read
+        assert client.get(f"/v1/sections/{other}", headers=outsider.headers).status_code == 200
+        assert client.get(path, headers=outsider.headers).status_code == 404
+
+
+def test_two_drafting_groups_racing_for_one_chapter_one_gets_it(client: TestClient) -> None:
+    room, teams = balanced_room(client, 2)
+    rid = new_report(client, room, "Final Report")
+    sid = add_chapter(client, room, rid, "I", "Introduction", "Text.")
+    groups = [create_drafting_group(client, room, f"DG {n}", t) for n, t in enumerate(teams)]
+
+    def claim(drafting_group: int) -> int:
+        return client.post(
+            f"/v1/drafting-groups/{drafting_group}/assignments",
+            json={"section_id": sid},
+            headers=room.chair.headers,
+        ).status_code
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        statuses = sorted(pool.map(claim, [g.id for g in groups]))
+    assert statuses == [200, 409]
+    held = [
+        ok(client.get(f"/v1/drafting-groups/{g.id}", headers=room.chair.headers))["section_ids"]
+        for g in groups
+    ]
+    assert sorted(held) == [[], [sid]]
+
+
+def test_a_part_left_out_is_not_exported_and_adoption_passes_without_it(
+    client: TestClient,
+) -> None:
+    room, teams = balanced_room(client, 1)
+    rid = new_report(client, room, "Final Report")
+    kept = add_chapter(client, room, rid, "I", "Introduction", "Approved text.")
+    dropped = add_chapter(client, room, rid, "II", "Annex", "Text the plenary leaves out.")
+    drafters = create_drafting_group(client, room, "DG", teams[0])
+    assign(client, room, drafters.id, kept)
+    stage(client, drafters.co_leads[0], kept, "agreed_in_drafting_group")
+    stage(client, room.chair, kept, "posted_to_group")
+    open_meeting(client, room, rid)
+    stage(client, room.chair, kept, "approved")
+    stage(client, room.chair, dropped, "left_out")
+    outline = ok(client.get(f"/v1/reports/{rid}", headers=room.members[-1].headers))["outline"]
+    assert [e["stage"] for e in outline] == ["approved", "left_out"]
+    exported = client.get(f"/v1/reports/{rid}/export", headers=room.chair.headers).text
+    assert "Approved text." in exported and "leaves out" not in exported
+    assert "> Stage: approved by the plenary" in exported
+    milestones = ok(client.get(f"/v1/reports/{rid}/milestones", headers=room.chair.headers))
+    approval = milestones["items"][-1]["id"]
+    at_milestone = client.get(
+        f"/v1/reports/{rid}/export?milestone={approval}", headers=room.chair.headers
+    ).text
+    assert "Approved text." in at_milestone and "Stage:" not in at_milestone
+    adopted = ok(
+        client.post(
+            f"/v1/reports/{rid}/adopt",
+            json={"editorial_window_days": 7},
+            headers=matched(client, f"/v1/reports/{rid}", room.chair.headers),
+        )
+    )
+    assert adopted["status"] == "adopted"
+    # After adoption, a part's stage no longer moves.
+    assert stage(client, room.chair, kept, "left_out", expect=409)["type"].endswith("invalid-state")
