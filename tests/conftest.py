@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from app.clock import ShiftedClock, use
 from app.config import Settings
 from app.main import create_app
 from app.migrate import upgrade
@@ -69,6 +70,16 @@ def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
 def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def clock() -> Iterator[ShiftedClock]:
+    """The app's time for this test: `clock.advance(days=1)` passes a deadline at once,
+    instead of sleeping until it does (app/clock.py). In-process apps only: a live server
+    is another process and keeps the real time."""
+    shifted = ShiftedClock()
+    with use(shifted):
+        yield shifted
 
 
 @pytest.fixture
