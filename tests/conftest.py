@@ -14,6 +14,7 @@ from app.config import Settings
 from app.main import create_app
 from app.migrate import upgrade
 from app.models import Base
+from tests.cli_runner import InProcessCli
 
 ADMIN_TOKEN = "plen_test-admin-token-0123456789abcdefghijklmnopqrstuv"
 
@@ -83,6 +84,12 @@ def clock() -> Iterator[ShiftedClock]:
 
 
 @pytest.fixture
+def run_cli(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> InProcessCli:
+    """`plenary ...` in this process against the in-process app (tests/cli_runner.py)."""
+    return InProcessCli(client._transport, monkeypatch)
+
+
+@pytest.fixture
 def admin() -> dict[str, str]:
     return {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
@@ -111,7 +118,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def _is_live(item: pytest.Item) -> bool:
     module = getattr(item, "module", None)
     names = vars(module) if module is not None else {}
-    return "live_server" in names or "subprocess" in names or "LiveServer" in names
+    return any(
+        name in names for name in ("live_server", "module_server", "LiveServer", "subprocess")
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
