@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 
 from app.clock import ShiftedClock, use
 from app.config import Settings
@@ -22,9 +22,25 @@ ADMIN_TOKEN = "plen_test-admin-token-0123456789abcdefghijklmnopqrstuv"
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("PLENARY_TEST_DATABASE_URL")
-    if url:
-        return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'plenary-test.db'}"
+    if not url:  # a file per session, so per xdist worker too (each has its own tmp dir)
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'plenary-test.db'}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return _database_of_worker(url, worker) if worker else url
+
+
+def _database_of_worker(url: str, worker: str) -> str:
+    """Under `pytest -n`, each worker empties its tables after every test: on a shared
+    server each gets its own database (`plenary_test_gw0`, ...), made afresh here."""
+    parsed = make_url(url)
+    name = f"{parsed.database}_{worker}"
+    server = create_engine(parsed, isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        server.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,6 +101,17 @@ def live_server(
                 process.kill()
         if output:
             output.close()
+
+
+def wait_until(condition: Callable[[], bool], what: str, seconds: float = 60) -> None:
+    """Poll until `condition` holds: waits as long as a loaded machine needs and no longer
+    than the work takes, where a fixed sleep is either too short or wasted. The bound only
+    keeps a broken test from hanging; it is not a timing the test asserts."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still waiting after {seconds:.0f} s: {what}")
+        time.sleep(0.02)
 
 
 def unique(name: str) -> str:
