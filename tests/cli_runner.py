@@ -22,6 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 import app.cli
+import app.cli_base
 import app.client
 
 URL = "http://testserver"  # the TestClient's base URL; any other URL goes over the network
@@ -56,8 +57,8 @@ class InProcessCli:
         return app.client.PlenaryClient(URL, token, transport=self._transport)
 
     def __call__(self, token: str | None, *args: str, input: str | None = None) -> Ran:
-        # `--json` anywhere is remembered in a module global for the life of a process.
-        self._monkeypatch.setattr(app.cli, "_json_output", False)
+        # `--json` anywhere is remembered for the life of a process (app/cli_base.py).
+        self._monkeypatch.setattr(app.cli_base.json_mode, "on", False)
         self._monkeypatch.setattr(sys, "argv", ["plenary", *args])
         env = {"PLENARY_URL": URL, "PLENARY_TOKEN": token or None}
         with CliRunner().isolation(input=input, env=env) as (stdout, stderr, _both):
