@@ -23,7 +23,7 @@ from app.client import PlenaryClient
 from app.events.chain import PERSON_KEYS, actor_commitment, attribution_holds
 from tests.conftest import ADMIN_TOKEN
 from tests.factories import Person, enrolled
-from tests.server import LiveServer, live_server, unique
+from tests.server import LiveServer, live_server, unique, wait_until
 from tests.sse import Message, messages, take
 
 HEX64 = re.compile(r"\b[0-9a-f]{64}\b")
@@ -124,6 +124,13 @@ def _run(server: LiveServer) -> Record:
         chair.set_public(report.id)
         chair.transmit_report(report.id)
         milestones = [m.id for m in chair.list_milestones(report.id)]
+        # The exports are sealed by a task after the transmission's response: the record is
+        # complete once `certificate.sealed` is in it (else a test that reads the log twice
+        # may see it appear in between).
+        wait_until(
+            lambda: "certificate.sealed" in {e.type for e in chair.all_events(report.id)},
+            "the exports sealed after transmission",
+        )
     assert first.id in milestones
     return Record(server, report.id, people, milestones)
 
