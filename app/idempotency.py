@@ -28,7 +28,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.convertors import Convertor, register_url_convertor
 
 from app.auth import OptionalPrincipal, Principal
-from app.db import Base, SessionDep, utcnow
+from app.clock import utcnow
+from app.db import Base, SessionDep
 from app.errors import (
     PROBLEM_MEDIA_TYPE,
     PROBLEM_TYPE_PREFIX,

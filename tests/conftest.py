@@ -7,12 +7,14 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 
+from app.clock import ShiftedClock, use
 from app.config import Settings
 from app.main import create_app
 from app.migrate import upgrade
 from app.models import Base
+from tests.cli_runner import InProcessCli
 
 ADMIN_TOKEN = "plen_test-admin-token-0123456789abcdefghijklmnopqrstuv"
 
@@ -20,9 +22,25 @@ ADMIN_TOKEN = "plen_test-admin-token-0123456789abcdefghijklmnopqrstuv"
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("PLENARY_TEST_DATABASE_URL")
-    if url:
-        return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'plenary-test.db'}"
+    if not url:  # a file per session, so per xdist worker too (each has its own tmp dir)
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'plenary-test.db'}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return _database_of_worker(url, worker) if worker else url
+
+
+def _database_of_worker(url: str, worker: str) -> str:
+    """Under `pytest -n`, each worker empties its tables after every test: on a shared
+    server each gets its own database (`plenary_test_gw0`, ...), made afresh here."""
+    parsed = make_url(url)
+    name = f"{parsed.database}_{worker}"
+    server = create_engine(parsed, isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        server.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
@@ -72,6 +90,22 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 
 
 @pytest.fixture
+def clock() -> Iterator[ShiftedClock]:
+    """The app's time for this test: `clock.advance(days=1)` passes a deadline at once,
+    instead of sleeping until it does (app/clock.py). In-process apps only: a live server
+    is another process and keeps the real time."""
+    shifted = ShiftedClock()
+    with use(shifted):
+        yield shifted
+
+
+@pytest.fixture
+def run_cli(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> InProcessCli:
+    """`plenary ...` in this process against the in-process app (tests/cli_runner.py)."""
+    return InProcessCli(client._transport, monkeypatch)
+
+
+@pytest.fixture
 def admin() -> dict[str, str]:
     return {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
@@ -100,7 +134,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def _is_live(item: pytest.Item) -> bool:
     module = getattr(item, "module", None)
     names = vars(module) if module is not None else {}
-    return "live_server" in names or "subprocess" in names or "LiveServer" in names
+    return any(
+        name in names for name in ("live_server", "module_server", "LiveServer", "subprocess")
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

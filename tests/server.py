@@ -8,12 +8,15 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
+import pytest
 
 from app.demo import DemoRoom
 from tests.conftest import ADMIN_TOKEN
@@ -98,3 +101,38 @@ def live_server(
                 process.kill()
         if output:
             output.close()
+
+
+def wait_until(condition: Callable[[], bool], what: str, seconds: float = 60) -> None:
+    """Poll until `condition` holds: waits as long as a loaded machine needs and no longer
+    than the work takes, where a fixed sleep is either too short or wasted. The bound only
+    keeps a broken test from hanging; it is not a timing the test asserts."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still waiting after {seconds:.0f} s: {what}")
+        time.sleep(0.02)
+
+
+def unique(name: str) -> str:
+    """`name` made unique on a shared server (group names are unique per server)."""
+    return f"{name} {uuid.uuid4().hex[:8]}"
+
+
+def module_server(name: str, **env: str) -> Any:
+    """A module-scoped `server` fixture: one `plenary serve`, on its own SQLite file, for all
+    the tests of the module (about 1-2 s of start-up each instead of one per test). Tests
+    share it by each making their own group (named with `unique()`: group names are unique),
+    so they never see each other's rows; a test
+    that needs an empty database, a restart or other settings uses `live_server` itself.
+
+        server = module_server("stream", PLENARY_STREAM_HEARTBEAT_SECONDS="0.5")
+    """
+
+    @pytest.fixture(scope="module")
+    def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+        path = tmp_path_factory.mktemp(name) / f"{name}.db"
+        with live_server(f"sqlite:///{path}", extra_env=env or None) as running:
+            yield running
+
+    return server

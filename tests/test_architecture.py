@@ -14,7 +14,7 @@ from pathlib import Path
 APP = Path(__file__).resolve().parent.parent / "app"
 
 # Modules that import nothing else of the app (the text core is a package of them).
-LEAVES = ("app.errors", "app.text")
+LEAVES = ("app.errors", "app.text", "app.clock")
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60  # longer ones say why in a "# long: ..." comment
 # Known exceptions, each with the reason it stands (remove the entry when it is split).
@@ -219,3 +219,26 @@ def test_modules_and_functions_stay_small() -> None:
                 if length > MAX_FUNCTION_LINES and not explained:
                     too_long.append(f"{qualified}: {length} lines")
     assert too_long == []
+
+
+# Reading the wall clock anywhere else would escape the tests' `clock` fixture (tests/README.md).
+WALL_CLOCK_READS = {
+    ("datetime", "now"),
+    ("datetime", "utcnow"),
+    ("time", "time"),
+    ("date", "today"),
+}
+
+
+def test_only_the_clock_module_reads_the_time_of_day() -> None:
+    readers = [
+        f"{name}:{node.lineno}"
+        for name, path in sorted(MODULES.items())
+        if name != "app.clock"
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and (node.func.value.id, node.func.attr) in WALL_CLOCK_READS
+    ]
+    assert readers == []

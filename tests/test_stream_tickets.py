@@ -8,7 +8,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from app.db import utcnow
+from app.clock import utcnow
 from app.errors import Unauthorized
 from app.events.tickets import TICKET_LIFETIME, redeem_ticket
 from tests.amendments.helpers import report_with_section

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.amendments.models import Amendment, AmendmentStatus
 from app.amendments.rebase import Prepared
-from app.db import utcnow
+from app.clock import utcnow
 from app.errors import InvalidState, Unprocessable
 from app.events.service import record_event
 from app.meetings.models import Meeting

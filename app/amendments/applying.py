@@ -13,7 +13,7 @@ from app.amendments.actions import clear_floor, close, record
 from app.amendments.models import Amendment, AmendmentStatus, still_open_clause
 from app.amendments.queries import LONG_TEXTS, group_root
 from app.amendments.rebase import conflict_error, rebase, rebase_many
-from app.db import utcnow
+from app.clock import utcnow
 from app.reports import service as reports
 from app.reports.models import Report, Section, Version, VersionSource
 from app.text.edits import apply_edits

@@ -18,7 +18,7 @@ from app.amendments.models import Amendment, AmendmentStatus
 from app.amendments.queries import group_root
 from app.amendments.rebase import conflict_error, rebase
 from app.auth import Principal
-from app.db import utcnow
+from app.clock import utcnow
 from app.errors import InvalidState, NotFound, Unprocessable
 from app.groups.models import Role
 from app.reports import service as reports

@@ -16,7 +16,8 @@ from starlette.concurrency import run_in_threadpool
 
 from app.amendments import queries, settling
 from app.amendments.models import Amendment
-from app.db import Database, WriteGate, after_commit, utcnow
+from app.clock import utcnow
+from app.db import Database, WriteGate, after_commit
 from app.groups.models import Role
 from app.reports.models import Report
 

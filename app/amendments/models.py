@@ -17,7 +17,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base, enum_column, utcnow
+from app.clock import utcnow
+from app.db import Base, enum_column
 
 
 class AmendmentKind(enum.StrEnum):

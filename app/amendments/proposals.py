@@ -25,7 +25,7 @@ from app.amendments.rebase import Prepared, conflict_error, rebase, record_wordi
 from app.amendments.rounds import open_round
 from app.amendments.settling import settle_due
 from app.auth import Principal
-from app.db import utcnow
+from app.clock import utcnow
 from app.drafting_groups.models import WIP_STAGES
 from app.errors import Forbidden, InvalidState, NotFound, Unprocessable
 from app.groups.models import PROPOSING_ROLES, VOTING_ROLES, Role

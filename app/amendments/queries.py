@@ -24,7 +24,7 @@ from app.amendments.models import (
     still_open_clause,
 )
 from app.auth import Principal
-from app.db import utcnow
+from app.clock import utcnow
 from app.errors import NotFound
 from app.etags import etag
 from app.reports.models import Report

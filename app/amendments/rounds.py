@@ -17,7 +17,7 @@ from app.amendments.locking import NO_PRECONDITION, lock_amendment
 from app.amendments.models import Amendment, AmendmentStatus, Answer, Consent, ConsentVoter
 from app.amendments.queries import RoundState, remember_round, round_states
 from app.auth import Principal
-from app.db import utcnow
+from app.clock import utcnow
 from app.errors import Forbidden, InvalidState
 from app.groups.models import VOTING_ROLES, Participant
 from app.reports.models import Report

@@ -14,7 +14,8 @@ from app.amendments.actions import close, end_blocked_round, record
 from app.amendments.applying import apply_amendment
 from app.amendments.models import Amendment, AmendmentStatus
 from app.amendments.queries import RoundState, due_rounds, round_states
-from app.db import DEADLINE_WATCH, DueCheck, utcnow
+from app.clock import utcnow
+from app.db import DEADLINE_WATCH, DueCheck
 from app.errors import MergeConflict
 from app.reports.models import Report
 

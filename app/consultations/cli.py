@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Annotated, Literal, cast
 
 import typer
@@ -31,11 +31,13 @@ def open_round(
     as_json: JsonOpt = False,
 ) -> None:
     """Post the report (or chosen sections) for comment until a deadline."""
+    from app.clock import utcnow
+
     with connect(url, token) as client:
         opened = client.open_consultation(
             report,
             title=title,
-            closes_at=datetime.now(UTC) + timedelta(days=days),
+            closes_at=utcnow() + timedelta(days=days),
             audiences=audience or ["members", "observers", "public"],
             section_ids=section,
             milestone_id=milestone,

@@ -1,22 +1,10 @@
-"""Time as a dependency: routes ask `now()`, tests replace it to move past a deadline."""
+"""The consultation's clock is the app's clock (`app/clock.py`); kept as a name so that code
+written against it still imports. New code imports `app.clock`."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Annotated
+from app.clock import Now, rfc3339, utcnow
 
-from fastapi import Depends
+now = utcnow
 
-from app.db import utcnow
-
-
-def now() -> datetime:
-    return utcnow()
-
-
-Now = Annotated[datetime, Depends(now)]
-
-
-def rfc3339(moment: datetime) -> str:
-    """As the API's bodies write times (UTC, with a Z), for problem details and events."""
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+__all__ = ["Now", "now", "rfc3339"]

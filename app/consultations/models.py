@@ -6,7 +6,8 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base, enum_column, utcnow
+from app.clock import utcnow
+from app.db import Base, enum_column
 
 
 class Audience(enum.StrEnum):

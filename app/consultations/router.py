@@ -10,8 +10,8 @@ from app.amendments import views as amendment_views
 from app.amendments.deadlines import settle_before_request
 from app.amendments.schemas import AmendmentRead
 from app.auth import CurrentPrincipal, OptionalPrincipal
+from app.clock import Now
 from app.consultations import render, views
-from app.consultations.clock import Now
 from app.consultations.limits import check_plain_text, guard_public_form
 from app.consultations.models import CommentVisibility
 from app.consultations.schemas import (

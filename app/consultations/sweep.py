@@ -11,10 +11,10 @@ from datetime import datetime
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
-from app.consultations.clock import rfc3339
+from app.clock import rfc3339, utcnow
 from app.consultations.models import Comment, CommentVisibility, Consultation
 from app.consultations.service.consultations import lock_report_row
-from app.db import Database, WriteGate, utcnow
+from app.db import Database, WriteGate
 from app.events.service import record_event
 
 logger = logging.getLogger("plenary.consultations")

@@ -10,7 +10,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base, enum_column, utcnow
+from app.clock import utcnow
+from app.db import Base, enum_column
 
 MAX_RESERVATION_CHARS = 1_000
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth import Principal
-from app.db import utcnow
+from app.clock import utcnow
 from app.deliberation.models import Reservation
 from app.deliberation.schemas import ReservationCreate
 from app.errors import Forbidden, InvalidState, NotFound

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app import visibility
 from app.amendments.models import Amendment, Answer, Consent
 from app.auth import Principal
-from app.db import utcnow
+from app.clock import utcnow
 from app.deliberation.models import Subject, Thread, ThreadMessage
 from app.deliberation.schemas import ThreadCreate
 from app.errors import Forbidden, InvalidState, NotFound

@@ -12,7 +12,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base, enum_column, utcnow
+from app.clock import utcnow
+from app.db import Base, enum_column
 
 
 class Stage(enum.StrEnum):

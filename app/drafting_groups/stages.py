@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth import Principal
-from app.db import utcnow
+from app.clock import utcnow
 from app.drafting_groups.models import (
     DEFAULT_STAGE,
     DraftingGroup,

@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from app import visibility
 from app.auth import CurrentPrincipal, OptionalPrincipal
-from app.db import SessionDep, utcnow
+from app.clock import utcnow
+from app.db import SessionDep
 from app.events.models import Event
 from app.events.schemas import ChainReport, EventPage, EventRead, StreamTicketCreated
 from app.events.service import head_hash, verify_chain

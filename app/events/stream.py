@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app import visibility
 from app.auth import Principal, bearer_scheme, principal_from_header
-from app.db import utcnow
+from app.clock import utcnow
 from app.errors import BadRequest
 from app.events.broker import Broker, StoredEvent
 from app.events.models import Event

@@ -21,7 +21,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.auth import Principal, hash_token
-from app.db import utcnow
+from app.clock import utcnow
 from app.errors import (
     Forbidden,
     InvalidState,

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.auth import Principal
-from app.db import utcnow
+from app.clock import utcnow
 from app.errors import Conflict, Forbidden, LastChair, NotFound
 from app.groups import invitations
 from app.groups.models import (

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app.amendments import service as amendments
 from app.amendments.models import Amendment, AmendmentStatus
 from app.auth import Principal
-from app.db import utcnow
+from app.clock import utcnow
 from app.errors import InvalidState, NotFound
 from app.events.service import record_event
 from app.groups.models import Role

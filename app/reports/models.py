@@ -7,7 +7,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base, enum_column, utcnow
+from app.clock import utcnow
+from app.db import Base, enum_column
 
 
 class ReportStatus(enum.StrEnum):

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth import Principal
-from app.db import utcnow
+from app.clock import utcnow
 from app.errors import InvalidState, NotFound, OpenBrackets
 from app.events.service import record_event
 from app.groups.models import Role

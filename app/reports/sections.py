@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth import Principal
-from app.db import utcnow
+from app.clock import utcnow
 from app.errors import BadRequest, InvalidState, NotFound
 from app.events.service import record_event
 from app.groups.models import DRAFTING_ROLES

@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.auth import Principal
-from app.db import utcnow
+from app.clock import utcnow
 from app.errors import NotFound, Unprocessable
 from app.events.models import Event
 from app.groups.models import DRAFTING_ROLES

@@ -14,13 +14,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
-import time
 from dataclasses import dataclass
 from datetime import timedelta
 
 import httpx
 from starlette.concurrency import run_in_threadpool
 
+from app.clock import utcnow
 from app.config import Settings
 from app.db import Database, WriteGate
 from app.webhooks import service
@@ -91,7 +91,7 @@ async def send(
     except (OSError, TimeoutError) as failure:  # the name does not resolve
         return Attempt(job.delivery_id, None, f"{type(failure).__name__}: {failure}")
     url = httpx.URL(job.url)
-    timestamp = str(int(time.time()))
+    timestamp = str(int(utcnow().timestamp()))
     headers = {
         "Host": url.netloc.decode("ascii"),
         "Content-Type": "application/json",

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from app.clock import ShiftedClock, utcnow
 from app.config import Settings
 from app.main import create_app
 from tests.amendments.helpers import (
@@ -25,13 +26,14 @@ from tests.factories import add_person, make_room, matched, ok
 
 
 def soon(seconds: float) -> str:
-    return (datetime.now(UTC) + timedelta(seconds=seconds)).isoformat()
+    """A deadline `seconds` from now on the app's clock (tests move it with `clock`)."""
+    return (utcnow() + timedelta(seconds=seconds)).isoformat()
 
 
-def test_editorial_in_window_then_window_closes(client: TestClient) -> None:
+def test_editorial_in_window_then_window_closes(client: TestClient, clock: ShiftedClock) -> None:
     room = make_room(client)
     rid, sid = report_with_section(client, room)
-    adopt_report(client, room, rid, days=1.5 / 86400)  # a 1.5 second window
+    adopt_report(client, room, rid, days=1)
     fix = propose(client, room.members[0], sid, TEXT.replace("Geneva", "Geneva,"), kind="editorial")
     assert fix["status"] == "proposed" and fix["tally"] is None
     assert act(client, room.members[1], fix["id"], "adopt", 403)["status"] == 403
@@ -44,7 +46,7 @@ def test_editorial_in_window_then_window_closes(client: TestClient) -> None:
         base=2,
         kind="editorial",
     )
-    time.sleep(1.6)
+    clock.advance(days=1, seconds=1)
     closed = act(client, room.chair, late["id"], "adopt", 409)
     assert (
         closed["type"] == "urn:plenary:problem:invalid-state"
@@ -225,11 +227,11 @@ def test_round_conflicted_when_the_section_changes_under_it(client: TestClient) 
     assert "amendment.conflicted" in event_types(client, room, rid)
 
 
-def test_deadline_lapses_a_round_on_time(client: TestClient) -> None:
+def test_deadline_lapses_a_round_on_time(client: TestClient, clock: ShiftedClock) -> None:
     room = make_room(client, members=1)
     rid, sid = report_with_section(client, room)
     adopt_report(client, room, rid)
-    change = propose(client, room.members[0], sid, TEXT + " Late.", consent_deadline=soon(1.0))
+    change = propose(client, room.members[0], sid, TEXT + " Late.", consent_deadline=soon(60))
     act(client, room.chair, change["id"], "consent")
     assert (
         propose(client, room.members[0], sid, TEXT + " x", consent_deadline=soon(-5), expect=422)[
@@ -237,23 +239,23 @@ def test_deadline_lapses_a_round_on_time(client: TestClient) -> None:
         ]
         == 422
     )
-    time.sleep(1.2)
+    clock.advance(seconds=61)
     # the first read after the deadline already shows the outcome
     read = ok(client.get(f"/v1/amendments/{change['id']}", headers=room.chair.headers))
     assert read["status"] == "lapsed"
     assert act(client, room.members[0], change["id"], "consent", 409)["status"] == 409
 
 
-def test_silence_procedure_adopts_at_the_deadline(client: TestClient) -> None:
+def test_silence_procedure_adopts_at_the_deadline(client: TestClient, clock: ShiftedClock) -> None:
     room = make_room(client, members=2)
     rid, sid = report_with_section(client, room, silence_procedure=True)
     adopt_report(client, room, rid)
-    quiet = propose(client, room.members[0], sid, TEXT + " Silence.", consent_deadline=soon(1.0))
+    quiet = propose(client, room.members[0], sid, TEXT + " Silence.", consent_deadline=soon(60))
     objected = propose(
-        client, room.members[1], sid, TEXT.replace("Geneva", "Tunis"), consent_deadline=soon(1.0)
+        client, room.members[1], sid, TEXT.replace("Geneva", "Tunis"), consent_deadline=soon(60)
     )
     act(client, room.members[0], objected["id"], "object", reason="No.")
-    time.sleep(1.2)
+    clock.advance(seconds=61)
     listed = {
         a["id"]: a
         for a in ok(client.get(f"/v1/reports/{rid}/amendments", headers=room.chair.headers))[
@@ -267,20 +269,36 @@ def test_silence_procedure_adopts_at_the_deadline(client: TestClient) -> None:
     assert head_text(client, room, sid).endswith("Silence.")
 
 
-def test_deadline_takes_effect_without_any_request(client: TestClient, app: FastAPI) -> None:
-    room = make_room(client, members=1)
-    rid, sid = report_with_section(client, room)
-    adopt_report(client, room, rid)
-    change = propose(client, room.members[0], sid, TEXT + " Swept.", consent_deadline=soon(0.8))
-    time.sleep(2.5)  # the sweeper runs every second inside the app's lifespan
+def test_deadline_takes_effect_without_any_request(settings: Settings, clock: ShiftedClock) -> None:
+    # The sweeper inside the app's lifespan, not a request, settles the round: nothing is
+    # requested after the deadline, the database is read directly until it has.
+    app = create_app(settings.model_copy(update={"deadline_sweep_seconds": 0.05}))
+    with TestClient(app) as client:
+        room = make_room(client, members=1)
+        rid, sid = report_with_section(client, room)
+        adopt_report(client, room, rid)
+        change = propose(client, room.members[0], sid, TEXT + " Swept.", consent_deadline=soon(60))
+        assert amendment_status(app, change["id"]) == "consent_open"
+        clock.advance(seconds=61)
+        waited_until = time.monotonic() + 30  # a bound for a loaded machine, not a timing
+        while amendment_status(app, change["id"]) != "lapsed":
+            assert time.monotonic() < waited_until, "the sweeper never settled the round"
+            time.sleep(0.02)
+    app.state.database.dispose()
+
+
+def amendment_status(app: FastAPI, amendment_id: int) -> str:
     with app.state.database.engine.connect() as connection:
-        status = connection.execute(
-            text("SELECT status FROM amendment WHERE id = :i"), {"i": change["id"]}
-        ).scalar_one()
-    assert status == "lapsed"
+        return str(
+            connection.execute(
+                text("SELECT status FROM amendment WHERE id = :i"), {"i": amendment_id}
+            ).scalar_one()
+        )
 
 
-def test_a_read_settles_a_deadline_the_sweeper_has_not_reached(settings: Settings) -> None:
+def test_a_read_settles_a_deadline_the_sweeper_has_not_reached(
+    settings: Settings, clock: ShiftedClock
+) -> None:
     # No sweep during the test: the request itself must notice that a round fell due, although
     # the process settled (and found nothing due) just before that round opened.
     app = create_app(settings.model_copy(update={"deadline_sweep_seconds": 3600}))
@@ -289,12 +307,12 @@ def test_a_read_settles_a_deadline_the_sweeper_has_not_reached(settings: Setting
         rid, sid = report_with_section(client, room)
         adopt_report(client, room, rid)
         first = propose(client, room.members[0], sid, TEXT + " First.", consent_deadline=soon(60))
-        later = propose(client, room.members[0], sid, TEXT + " Later.", consent_deadline=soon(0.6))
+        later = propose(client, room.members[0], sid, TEXT + " Later.", consent_deadline=soon(30))
         assert (
             ok(client.get(f"/v1/amendments/{later['id']}", headers=room.chair.headers))["status"]
             == "consent_open"
         )
-        time.sleep(0.8)
+        clock.advance(seconds=31)
         read = ok(client.get(f"/v1/amendments/{later['id']}", headers=room.chair.headers))
         assert read["status"] == "lapsed"
         still = ok(client.get(f"/v1/amendments/{first['id']}", headers=room.chair.headers))

@@ -4,8 +4,6 @@ on stdout with a non-zero exit; a server that is not there is named, at once."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,26 +14,10 @@ import typer
 
 from app.cli import cli
 from app.client import PlenaryClient, ProblemError
+from tests.cli_runner import InProcessCli
 from tests.conftest import ADMIN_TOKEN
 from tests.factories import enrol
-from tests.server import LiveServer, free_port, live_server
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    path = tmp_path_factory.mktemp("cli-json") / "cli.db"
-    with live_server(f"sqlite:///{path}") as running:
-        yield running
-
-
-def plenary(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+from tests.server import free_port
 
 
 def commands(group: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
@@ -57,13 +39,13 @@ def test_every_command_takes_json() -> None:
     assert missing == []
 
 
-def test_a_refused_connection_names_the_url_at_once() -> None:
+def test_a_refused_connection_names_the_url_at_once(run_cli: InProcessCli) -> None:
     url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
-    human = plenary("outline", "1", "--url", url, "--token", "x")
+    human = run_cli(None, "outline", "1", "--url", url, "--token", "x")
     assert human.returncode == 3
     assert url in human.stderr and "PLENARY_URL" in human.stderr
     assert human.stdout == ""
-    machine = plenary("outline", "1", "--url", url, "--token", "x", "--json")
+    machine = run_cli(None, "outline", "1", "--url", url, "--token", "x", "--json")
     assert machine.returncode == 3
     problem = json.loads(machine.stdout)
     assert problem["type"] == "urn:plenary:problem:connection-failed"
@@ -89,49 +71,41 @@ def test_a_refused_connection_is_not_retried() -> None:
     assert len(attempts) == 2
 
 
-def test_server_errors_under_json_are_problems_on_stdout(server: LiveServer) -> None:
-    env = server.env(ADMIN_TOKEN)
-    missing = plenary("outline", "999999", "--json", env=env)
+def test_server_errors_under_json_are_problems_on_stdout(run_cli: InProcessCli) -> None:
+    missing = run_cli(ADMIN_TOKEN, "outline", "999999", "--json")
     assert missing.returncode == 4
     problem = json.loads(missing.stdout)
     assert problem["status"] == 404 and problem["type"] == "urn:plenary:problem:not-found"
     assert problem["exit_code"] == 4
-    human = plenary("outline", "999999", env=env)
+    human = run_cli(ADMIN_TOKEN, "outline", "999999")
     assert human.returncode == 4 and human.stdout == "" and "404" in human.stderr
-    refused = plenary("export", "999999", "--json", env={**env, "PLENARY_TOKEN": "plen_bogus"})
+    refused = run_cli("plen_bogus", "export", "999999", "--json")
     assert refused.returncode == 4 and json.loads(refused.stdout)["status"] == 401
 
 
-def test_usage_errors_under_json_are_problems_too(tmp_path: Path) -> None:
-    bad = plenary("outline", "not-a-number", "--json")
+def test_usage_errors_under_json_are_problems_too(run_cli: InProcessCli, tmp_path: Path) -> None:
+    bad = run_cli(None, "outline", "not-a-number", "--json")
     assert bad.returncode == 2
     problem = json.loads(bad.stdout)
     assert problem["type"] == "urn:plenary:problem:cli-usage" and "report" in problem["detail"]
-    neither = plenary("amend", "1", "--json")
+    neither = run_cli(None, "amend", "1", "--json")
     assert neither.returncode == 2 and json.loads(neither.stdout)["type"].endswith(":cli-usage")
     junk = tmp_path / "certificate.json"
     junk.write_text("[1, 2]", encoding="utf-8")
-    certificate = plenary("verify-certificate", str(junk), "--json")
+    certificate = run_cli(None, "verify-certificate", str(junk), "--json")
     assert certificate.returncode == 2
     assert json.loads(certificate.stdout)["type"] == "urn:plenary:problem:invalid-file"
 
 
-def test_export_and_draft_answer_json(server: LiveServer) -> None:
-    with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
+def test_export_and_draft_answer_json(run_cli: InProcessCli) -> None:
+    with run_cli.client(ADMIN_TOKEN) as admin:
         group = admin.create_group("Json group")
         secretariat = enrol(admin, group.id, name="Sec", role="secretariat")
-    with PlenaryClient(server.url, secretariat) as client:
+    with run_cli.client(secretariat) as client:
         report = client.import_report(group.id, "# I. Text\n\nThe text.")
-    exported = plenary("export", str(report.id), "--json", env=server.env(secretariat))
+    exported = run_cli(secretariat, "export", str(report.id), "--json")
     assert exported.returncode == 0, exported.stdout + exported.stderr
     answer = json.loads(exported.stdout)
     assert answer["report_id"] == report.id and "The text." in answer["text"]
-    drafted = subprocess.run(
-        [sys.executable, "-m", "app.cli", "draft", "999999", "--json"],
-        env=server.env(secretariat),
-        input="quit\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    drafted = run_cli(secretariat, "draft", "999999", "--json", input="quit\n")
     assert drafted.returncode == 4 and json.loads(drafted.stdout)["status"] == 404

@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from app.consultations import clock
+from app import clock
 from app.consultations.limits import LIMITER
 from app.ratelimit import WriteLimiter
 from tests.factories import Person, Room, ok
@@ -91,12 +91,12 @@ def all_comments(
 
 @contextmanager
 def clock_at(app: FastAPI, moment: datetime) -> Iterator[None]:
-    """Requests see `moment` as the time (the consultation's clock is a dependency)."""
-    app.dependency_overrides[clock.now] = lambda: moment
+    """Requests see `moment` as the time (the `Now` dependency of app/clock.py)."""
+    app.dependency_overrides[clock.utcnow] = lambda: moment
     try:
         yield
     finally:
-        app.dependency_overrides.pop(clock.now, None)
+        app.dependency_overrides.pop(clock.utcnow, None)
 
 
 @contextmanager

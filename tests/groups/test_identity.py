@@ -6,15 +6,13 @@ or the site admin change roles; every consent names the token that gave it."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
-import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from app.db import utcnow
+from app.clock import ShiftedClock
 from tests.amendments.helpers import TEXT, act, adopt_report, propose, report_with_section
 from tests.factories import ADMIN, Person, bearer, make_room, ok, redeem
 
@@ -71,9 +69,7 @@ def test_an_invitation_is_redeemed_once_for_the_participants_own_token(
         problem(refused, 403, "forbidden")
 
 
-def test_an_expired_invitation_is_refused(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_expired_invitation_is_refused(client: TestClient, clock: ShiftedClock) -> None:
     room = make_room(client, members=0, observers=0)
     week = new_participant(client, room.group_id)["invitation"]
     day = ok(
@@ -86,14 +82,13 @@ def test_an_expired_invitation_is_refused(
     )
     # The default lifetime is the server's setting: 7 days.
     assert week["expires_at"] > day["expires_at"]
-    later = utcnow() + timedelta(days=2)
-    monkeypatch.setattr("app.groups.invitations.utcnow", lambda: later)
+    clock.advance(days=2)
     expired = client.post("/v1/invitations/redeem", json={"code": day["code"]})
     assert problem(expired, 409, "invitation-expired")["expires_at"]
     listed = ok(client.get(f"/v1/groups/{room.group_id}/invitations", headers=ADMIN))
     assert {i["id"]: i["status"] for i in listed}[day["id"]] == "expired"
     redeem(client, week)  # two days in, the week-long one still works
-    monkeypatch.setattr("app.groups.invitations.utcnow", lambda: later + timedelta(days=6))
+    clock.advance(days=6)
     assert {
         i["id"]: i["status"]
         for i in ok(client.get(f"/v1/groups/{room.group_id}/invitations", headers=ADMIN))

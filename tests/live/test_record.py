@@ -11,13 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from sqlalchemy import create_engine, text
 
 from app.client import PlenaryClient
 from tests.conftest import ADMIN_TOKEN
 from tests.factories import enrolled
-from tests.server import LiveServer, live_server
+from tests.server import LiveServer, module_server, unique
 from tests.sse import Message, messages, take
 
 PARTICIPANT_KEYS = {
@@ -40,15 +39,12 @@ def cli(server: LiveServer, token: str, *args: str) -> subprocess.CompletedProce
     )
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Any:
-    with live_server(f"sqlite:///{tmp_path / 'record.db'}") as running:
-        yield running
+server = module_server("record")
 
 
 def room(url: str, *, canaries: bool = False, name: str = "Record group") -> dict[str, Any]:
     with PlenaryClient(url, ADMIN_TOKEN) as admin:
-        group = admin.create_group(name)
+        group = admin.create_group(unique(name))
 
         def person(role: str, n: int, stakeholder: str) -> Any:
             name = f"Canary-Name-{role}-{n}-q7z" if canaries else f"{role} {n}"

@@ -3,32 +3,25 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 import threading
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
-import pytest
 
 from app.client import PlenaryClient
 from tests.conftest import ADMIN_TOKEN
 from tests.factories import enrol
-from tests.server import LiveServer, live_server
+from tests.server import LiveServer, module_server, unique
 from tests.sse import Message, aparse, messages, parse, take
 
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[LiveServer]:
-    with live_server(
-        f"sqlite:///{tmp_path / 'stream.db'}", extra_env={"PLENARY_STREAM_HEARTBEAT_SECONDS": "0.5"}
-    ) as running:
-        yield running
+server = module_server("stream", PLENARY_STREAM_HEARTBEAT_SECONDS="0.5")
 
 
 def setup_report(url: str) -> tuple[str, str, int, int]:
     with PlenaryClient(url, ADMIN_TOKEN) as admin:
-        group = admin.create_group("Live group")
+        group = admin.create_group(unique("Live group"))
         secretariat = enrol(admin, group.id, name="Secretariat", role="secretariat")
         observer = enrol(admin, group.id, name="Observer", role="observer")
     with PlenaryClient(url, secretariat) as client:
@@ -137,7 +130,7 @@ def test_two_hundred_subscribers_receive_a_hundred_events_in_order(server: LiveS
 
 def test_a_deactivation_ends_the_participants_open_stream(server: LiveServer) -> None:
     with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
-        group = admin.create_group("Roster group")
+        group = admin.create_group(unique("Roster group"))
         chair = enrol(admin, group.id, name="Chair", role="chair")
         secretariat = enrol(admin, group.id, name="Secretariat", role="secretariat")
         member = admin.add_participant(group.id, name="Member", role="member")
@@ -158,3 +151,19 @@ def test_a_deactivation_ends_the_participants_open_stream(server: LiveServer) ->
     resumed = httpx.get(url, headers={**headers, "Last-Event-ID": str(history[-1].id)}, timeout=10)
     assert resumed.status_code == 401
     assert resumed.json()["type"] == "urn:plenary:problem:participant-inactive"
+
+
+def test_plenary_follow_prints_a_reports_events_and_stops_at_count(server: LiveServer) -> None:
+    secretariat, _observer, report_id, section_id = setup_report(server.url)
+    edit(server.url, secretariat, section_id, 3)
+    followed = subprocess.run(
+        [sys.executable, "-m", "app.cli", "follow", str(report_id), "--count", "4"],
+        env=server.env(secretariat),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    lines = followed.stdout.strip().splitlines()
+    assert followed.returncode == 0 and len(lines) == 4, followed.stderr
+    assert "report.created" in lines[0] and "report.imported" in lines[1]
+    assert all("version.created" in line for line in lines[2:]), lines

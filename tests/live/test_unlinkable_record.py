@@ -13,7 +13,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain as chained
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -24,7 +23,7 @@ from app.client import PlenaryClient
 from app.events.chain import PERSON_KEYS, actor_commitment, attribution_holds
 from tests.conftest import ADMIN_TOKEN
 from tests.factories import Person, enrolled
-from tests.server import LiveServer, live_server
+from tests.server import LiveServer, live_server, unique, wait_until
 from tests.sse import Message, messages, take
 
 HEX64 = re.compile(r"\b[0-9a-f]{64}\b")
@@ -41,7 +40,7 @@ class Record:
 
 def _run(server: LiveServer) -> Record:
     with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
-        group = admin.create_group("Unlinkable group")
+        group = admin.create_group(unique("Unlinkable group"))
 
         def person(label: str, role: str) -> Person:
             return enrolled(
@@ -125,6 +124,13 @@ def _run(server: LiveServer) -> Record:
         chair.set_public(report.id)
         chair.transmit_report(report.id)
         milestones = [m.id for m in chair.list_milestones(report.id)]
+        # The exports are sealed by a task after the transmission's response: the record is
+        # complete once `certificate.sealed` is in it (else a test that reads the log twice
+        # may see it appear in between).
+        wait_until(
+            lambda: "certificate.sealed" in {e.type for e in chair.all_events(report.id)},
+            "the exports sealed after transmission",
+        )
     assert first.id in milestones
     return Record(server, report.id, people, milestones)
 
@@ -401,37 +407,39 @@ def test_anyone_recomputes_the_chain_and_a_member_checks_who_did_what(record: Re
     assert member_run.returncode == 0 and "actors ok" in member_run.stdout, member_run.stdout
 
 
-def test_a_forged_actor_is_caught_by_members_not_seen_by_the_public(tmp_path: Path) -> None:
-    with live_server(f"sqlite:///{tmp_path / 'forged.db'}") as server:
-        record = _run(server)
-        engine = create_engine(server.database_url)
-        with engine.begin() as connection:
-            victim = connection.execute(
-                text(
-                    "SELECT id FROM event WHERE report_id = :r AND type = 'consent.object' ORDER BY seq LIMIT 1"
-                ),
-                {"r": record.report_id},
-            ).scalar_one()
-            connection.execute(
-                text("UPDATE event SET actor_id = :a WHERE id = :i"),
-                {"a": record.people["m1"].id, "i": victim},
-            )
-        engine.dispose()
-        with PlenaryClient(server.url, record.people["m0"].token) as member:
-            assert [e.id for e in member.unattributed_events(record.report_id)] == [victim]
-            server_check = member.verify_chain(record.report_id)
-            assert not server_check.ok and server_check.first_bad_event_id == victim
-            assert "actor" in (server_check.reason or "")
-        with PlenaryClient(server.url) as public:
-            # the hashes cover the commitment, which did not change: the public chain holds
-            assert public.recompute_chain(record.report_id).ok
-        verify = [sys.executable, "-m", "app.cli", "verify", str(record.report_id), "--json"]
-        member_run = subprocess.run(
-            [*verify, "--url", server.url, "--token", record.people["m0"].token],
-            capture_output=True,
-            text=True,
-            timeout=120,
+def test_a_forged_actor_is_caught_by_members_not_seen_by_the_public(record: Record) -> None:
+    # A second record on the module's server, forged here: the other tests' record is
+    # another report, whose chain this does not touch.
+    server = record.server
+    forged = _run(server)
+    engine = create_engine(server.database_url)
+    with engine.begin() as connection:
+        victim = connection.execute(
+            text(
+                "SELECT id FROM event WHERE report_id = :r AND type = 'consent.object' ORDER BY seq LIMIT 1"
+            ),
+            {"r": forged.report_id},
+        ).scalar_one()
+        connection.execute(
+            text("UPDATE event SET actor_id = :a WHERE id = :i"),
+            {"a": forged.people["m1"].id, "i": victim},
         )
-        result = json.loads(member_run.stdout)
-        assert member_run.returncode == 1 and result["ok"] is False
-        assert result["actor_mismatches"] == [victim] and result["recomputed_here"]["ok"]
+    engine.dispose()
+    with PlenaryClient(server.url, forged.people["m0"].token) as member:
+        assert [e.id for e in member.unattributed_events(forged.report_id)] == [victim]
+        server_check = member.verify_chain(forged.report_id)
+        assert not server_check.ok and server_check.first_bad_event_id == victim
+        assert "actor" in (server_check.reason or "")
+    with PlenaryClient(server.url) as public:
+        # the hashes cover the commitment, which did not change: the public chain holds
+        assert public.recompute_chain(forged.report_id).ok
+    verify = [sys.executable, "-m", "app.cli", "verify", str(forged.report_id), "--json"]
+    member_run = subprocess.run(
+        [*verify, "--url", server.url, "--token", forged.people["m0"].token],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    result = json.loads(member_run.stdout)
+    assert member_run.returncode == 1 and result["ok"] is False
+    assert result["actor_mismatches"] == [victim] and result["recomputed_here"]["ok"]

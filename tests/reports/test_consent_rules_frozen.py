@@ -3,13 +3,13 @@ adopted, the rest stays editable until transmission freezes everything."""
 
 from __future__ import annotations
 
-import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from app.clock import ShiftedClock
 from app.reports.schemas import ReportUpdate
 from app.reports.service import CONSENT_RULES, EDITABLE_AFTER_ADOPTION
 from tests.amendments.helpers import TEXT, adopt_report, propose, report_with_section
@@ -119,14 +119,16 @@ def test_restating_the_rules_as_they_are_is_not_a_change(client: TestClient) -> 
     assert events["items"][-1]["payload"] == {"fields": ["title"]}
 
 
-def test_a_lapsing_round_cannot_be_turned_into_adoption_by_silence(client: TestClient) -> None:
+def test_a_lapsing_round_cannot_be_turned_into_adoption_by_silence(
+    client: TestClient, clock: ShiftedClock
+) -> None:
     room = make_room(client, members=2, observers=0)
     rid, sid = report_with_section(client, room, silence_procedure=False)
     adopt_report(client, room, rid)
-    deadline = (datetime.now(UTC) + timedelta(seconds=1.0)).isoformat()
+    deadline = (clock.now() + timedelta(seconds=60)).isoformat()
     quiet = propose(client, room.members[0], sid, TEXT + " Quietly.", consent_deadline=deadline)
     response = _patch(client, room, rid, {"silence_procedure": True})
     assert response.status_code == 409 and response.json()["type"] == FROZEN
-    time.sleep(1.2)
+    clock.advance(seconds=61)
     read = ok(client.get(f"/v1/amendments/{quiet['id']}", headers=room.chair.headers))
     assert read["status"] == "lapsed"

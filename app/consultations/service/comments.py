@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth import Principal
-from app.consultations.clock import rfc3339
+from app.clock import rfc3339
 from app.consultations.errors import ConsultationClosed, ConsultationNotOpen
 from app.consultations.models import (
     Audience,

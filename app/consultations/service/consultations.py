@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth import Principal
-from app.consultations.clock import rfc3339
+from app.clock import rfc3339
 from app.consultations.models import Audience, Category, Consultation, ConsultationInvite
 from app.errors import Forbidden, InvalidState, NotFound, Unprocessable
 from app.events.service import record_event
