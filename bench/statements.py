@@ -51,9 +51,21 @@ class StatementCounter:
         self._open: set[int] = set()  # connections inside a transaction that sent a statement
 
     @contextmanager
-    def counting(self) -> Iterator[Counted]:
-        """Count until the block ends; yields the running tally."""
+    def counting(self, *, loop_statements: Any = None) -> Iterator[Counted]:
+        """Count until the block ends; yields the running tally. `loop_statements`: an
+        `app.reports.checked_reads.LoopStatements`, whose statements go through psycopg on the
+        event loop, not through the engine (each is one round trip: autocommit)."""
         self.counted = Counted()
+        if loop_statements is not None:
+            fetch_one = loop_statements.fetch_one
+
+            async def counted_fetch_one(params: dict[str, Any]) -> Any:
+                with self._lock:
+                    self.counted.statements.append(loop_statements.sql)
+                    self.counted.round_trips += 1
+                return await fetch_one(params)
+
+            loop_statements.fetch_one = counted_fetch_one
         listeners = [
             ("before_cursor_execute", self._statement),
             ("commit", self._end),
@@ -67,6 +79,8 @@ class StatementCounter:
             for name, fn in listeners:
                 event.remove(self.engine, name, fn)
             self._open.clear()
+            if loop_statements is not None:
+                del loop_statements.fetch_one  # the class's method again
 
     def _statement(
         self, connection: Any, _cursor: Any, statement: str, *_args: Any, **_kw: Any

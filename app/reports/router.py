@@ -22,14 +22,9 @@ from app.idempotency import IdempotentRoute, prepared_by
 from app.outputs import formats
 from app.pagination import DEFAULT_PAGE, After, Limit, link_next
 from app.reports import prepare, service, views
+from app.reports.checked_reads import CheckedReadCache, section_state
 from app.reports.models import Report, ReportStatus
-from app.reports.read_cache import (
-    CachedSection,
-    CheckedReadCache,
-    ReadCache,
-    section_state,
-    token_key,
-)
+from app.reports.read_cache import CachedSection, ReadCache, token_key
 from app.reports.schemas import (
     MilestoneCreate,
     MilestonePage,
