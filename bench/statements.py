@@ -16,6 +16,7 @@ involved, and the statement count is the figure that matters there.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,13 +31,24 @@ class Counted:
 
     statements: list[str] = field(default_factory=list)
     round_trips: int = 0
+    timings: list[float] = field(default_factory=list)  # seconds in the driver, per statement
+
+    @property
+    def seconds(self) -> float:
+        """Time spent inside the driver's execute (statements only; for profiles)."""
+        return sum(self.timings)
 
     def __len__(self) -> int:
         return len(self.statements)
 
     def describe(self) -> str:
         lines = [f"{len(self.statements)} statements, {self.round_trips} round trips"]
-        lines += [f"  {' '.join(s.split())[:160]}" for s in self.statements]
+        timings = [f"{t * 1000:7.2f} ms " for t in self.timings]
+        timings += [" " * 11] * (len(self.statements) - len(timings))  # still running
+        lines += [
+            f"  {t}{' '.join(s.split())[:150]}"
+            for t, s in zip(timings, self.statements, strict=True)
+        ]
         return "\n".join(lines)
 
 
@@ -60,14 +72,19 @@ class StatementCounter:
             fetch_one = loop_statements.fetch_one
 
             async def counted_fetch_one(params: dict[str, Any]) -> Any:
-                with self._lock:
-                    self.counted.statements.append(loop_statements.sql)
-                    self.counted.round_trips += 1
-                return await fetch_one(params)
+                started = time.perf_counter()
+                try:
+                    return await fetch_one(params)
+                finally:
+                    with self._lock:
+                        self.counted.statements.append(loop_statements.sql)
+                        self.counted.timings.append(time.perf_counter() - started)
+                        self.counted.round_trips += 1
 
             loop_statements.fetch_one = counted_fetch_one
         listeners = [
             ("before_cursor_execute", self._statement),
+            ("after_cursor_execute", self._statement_done),
             ("commit", self._end),
             ("rollback", self._end),
         ]
@@ -85,6 +102,7 @@ class StatementCounter:
     def _statement(
         self, connection: Any, _cursor: Any, statement: str, *_args: Any, **_kw: Any
     ) -> None:
+        connection.info["bench.started"] = time.perf_counter()
         with self._lock:
             self.counted.statements.append(statement)
             self.counted.round_trips += 1
@@ -93,6 +111,12 @@ class StatementCounter:
                 if key not in self._open:
                     self._open.add(key)
                     self.counted.round_trips += 1  # psycopg's own BEGIN
+
+    def _statement_done(self, connection: Any, *_args: Any, **_kw: Any) -> None:
+        started = connection.info.pop("bench.started", None)
+        if started is not None:
+            with self._lock:
+                self.counted.timings.append(time.perf_counter() - started)
 
     def _end(self, connection: Any) -> None:
         with self._lock:
