@@ -3,9 +3,9 @@
 Seeds the bench's report (200 sections, 40 voting members; `bench/seed.py`) and drives the
 app in process (ASGI, no network, no load): a section read (kept answer), a proposal (one-word
 edit of the 20 KB section), a consent, the last consent of 40 (applies the amendment), an
-editorial adoption, and a stream resume (the event page after a Last-Event-ID). For each: the
-statements and round trips (`bench/statements.py`), the time inside the database driver and
-the whole request's time, medians of a few runs. A profile of where a request's time goes,
+editorial adoption, and the event page after an event id (how a client without SSE
+resumes). For each: the statements and round trips (`bench/statements.py`), the time inside
+the database driver and the whole request's time, medians of a few runs. A profile of where a request's time goes,
 not a benchmark: `python -m bench` measures throughput and latency against ceilings.
 """
 
@@ -139,7 +139,7 @@ def profile(client: TestClient, data: Seeded, *, verbose: bool = False) -> Profi
     ).json()["items"]
     resume = f"/v1/reports/{data.report_id}/events?after={events[-20]['id']}"
     profiler.measure(
-        "stream resume (events after an id)",
+        "event page after an id (resume, no SSE)",
         [lambda: client.get(resume, headers=auth(data.chair))] * RUNS,
     )
     return profiler
