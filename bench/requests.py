@@ -5,8 +5,9 @@ app in process (ASGI, no network, no load): a section read (kept answer), a prop
 edit of the 20 KB section), a consent, the last consent of 40 (applies the amendment), an
 editorial adoption, and the event page after an event id (how a client without SSE
 resumes). For each: the statements and round trips (`bench/statements.py`), the time inside
-the database driver and the whole request's time, medians of a few runs. A profile of where a request's time goes,
-not a benchmark: `python -m bench` measures throughput and latency against ceilings.
+the database driver and the whole request's time, medians of a few runs. A profile of where
+a request's time goes, not a benchmark: `python -m bench` measures throughput and latency
+against ceilings.
 """
 
 from __future__ import annotations
