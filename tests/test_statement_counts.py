@@ -27,14 +27,14 @@ BUDGETS = {
     "sqlite": {
         "read": (0, 0),  # answered from memory between writes
         "consent": (10, 10),
-        "last consent": (20, 20),
+        "last consent": (21, 21),  # applying now carries the section's open brackets
         "propose": (18, 18),
     },
     "postgresql": {
         # one statement, no transaction, sent from the event loop: the token and the section
         "read": (1, 1),
         "consent": (12, 14),
-        "last consent": (22, 24),
+        "last consent": (23, 25),
         "propose": (14, 18),
     },
 }
