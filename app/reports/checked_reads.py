@@ -19,11 +19,12 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from fastapi import Response
-from sqlalchemy import Connection, Select, bindparam, func, select, true
+from sqlalchemy import Connection, Select, bindparam, exists, func, select, true
 from sqlalchemy.engine import make_url
 
 from app import visibility
 from app.auth import hash_token
+from app.drafting_groups.models import SectionStage
 from app.groups.models import Participant, Role, Token
 from app.reports.models import Report, Section
 from app.reports.read_cache import respond, token_key
@@ -63,9 +64,16 @@ _token = (
     .where(Token.token_hash == bindparam("token_hash"), Token.revoked_at.is_(None))
     .subquery("caller")
 )
+# A staged report's sections are read by stage, finer than a grant: never answered from here.
+_staged = (
+    exists(select(SectionStage.section_id).where(SectionStage.report_id == Section.report_id))
+    .correlate(Section)
+    .label("staged")
+)
 SECTION_STATE = (
     select(
         Section.report_id,
+        _staged,
         Section.revision,
         Report.group_id,
         Report.is_public,
@@ -92,6 +100,7 @@ class SectionState:
     key: tuple[Any, ...]  # names the section's ETag and its answer
     grant: Grant | None  # None: no token
     caller_known: bool  # False: a token that is unknown, revoked, or of a deactivated person
+    staged: bool  # the report's sections are read by stage: never kept, never served
 
 
 def section_state(
@@ -117,6 +126,7 @@ def state_of_row(row: Any, section_id: int, token_hash: str | None, *, admin: bo
         key=key,
         grant=grant,
         caller_known=known,
+        staged=bool(row.staged),
     )
 
 
@@ -170,7 +180,7 @@ class CheckedReadCache:
         if row is None:
             return None
         state = state_of_row(row, section_id, token_hash, admin=self.is_admin_hash(token_hash))
-        if not state.caller_known:
+        if not state.caller_known or state.staged:
             return None
         if not visibility.may_read(state.grant, group_id=state.group_id, is_public=state.is_public):
             return None
@@ -183,6 +193,8 @@ class CheckedReadCache:
     def keep(self, state: SectionState, *, etag: str, attributed: bool, body: bytes) -> None:
         """`state` must have been read in the same snapshot as `body` (a repeatable-read
         transaction), so that the key names exactly this answer."""
+        if state.staged:
+            return
         with self._lock:
             if len(self._entries) >= self.limit:
                 self._entries.clear()
