@@ -56,8 +56,9 @@ def serve(
             stale.unlink(missing_ok=True)
         os.environ["PLENARY_DATABASE_URL"] = f"sqlite:///{database_file.resolve()}"
         get_settings.cache_clear()
-    if workers > 1:
-        # Each worker would keep its own read cache, blind to the others' writes.
+    if workers > 1 and get_settings().database_url.startswith("sqlite"):
+        # Each worker would keep its own SQLite read cache, blind to the others' writes (on
+        # PostgreSQL every cached answer is checked against the database).
         os.environ["PLENARY_READ_CACHE"] = "false"
         get_settings.cache_clear()
     from app.dblock import describe

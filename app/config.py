@@ -37,8 +37,9 @@ class Settings(BaseSettings):
     write_burst: int = 300
     read_cache: bool = Field(
         default=True,
-        description="SQLite only: answer section reads from memory between writes "
-        "(one process per database file; `plenary serve --workers N` turns it off)",
+        description="Answer section reads from memory: on SQLite between writes, with no "
+        "query (one process per database file; `plenary serve --workers N` turns it off); "
+        "on PostgreSQL after one statement that checks the token and the section's state",
     )
     write_concurrency: int = Field(
         default=8,

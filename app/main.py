@@ -38,6 +38,7 @@ from app.openapi import install_openapi
 from app.outputs.router import router as outputs_router
 from app.problems import install_error_handlers
 from app.ratelimit import FailureLimiter, WriteLimiter
+from app.reports.checked_reads import CheckedReadCache
 from app.reports.read_cache import ReadCache, SectionReadCache
 from app.reports.router import router as reports_router
 from app.text import offload
@@ -119,6 +120,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             close_forever(database, settings.deadline_sweep_seconds, _app.state.write_gate)
         )
         yield
+        if isinstance(_app.state.read_cache, CheckedReadCache):
+            await _app.state.read_cache.statements.close()
         closer.cancel()
         sweeper.cancel()
         deliverer.cancel()
@@ -151,6 +154,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.read_cache = ReadCache()
         database.commit_listeners.append(app.state.read_cache.invalidate)
         app.state.deadline_watch = database.deadline_watch = DeadlineWatch(database)
+    elif settings.read_cache:  # PostgreSQL: every answer checked against the database
+        app.state.read_cache = CheckedReadCache(settings.database_url, settings.admin_token)
+        broker.notice_listeners.append(app.state.read_cache.forget_report)
     install_error_handlers(app)
     install_openapi(app)
     app.include_router(health_router)

@@ -91,6 +91,28 @@ def grant_of(principal: Principal) -> Grant:
     )
 
 
+def grant_for(*, is_admin: bool, group_id: int | None, role: Role | None) -> Grant:
+    """The same grant from a token's row (the read cache's one-statement check on PostgreSQL),
+    by the same rule as `_attributed_role`."""
+    return Grant(
+        is_admin=is_admin,
+        group_id=None if is_admin else group_id,
+        attributed_role=is_admin or role in ATTRIBUTED_ROLES,
+    )
+
+
+def may_read(grant: Grant | None, *, group_id: int, is_public: bool) -> bool:
+    """`ensure_readable` for a grant: members of the group and the admin, or anyone when the
+    report is public."""
+    return is_public or (grant is not None and (grant.is_admin or grant.group_id == group_id))
+
+
+def sees_attributed(grant: Grant | None, group_id: int) -> bool:
+    """`is_attributed` for a grant reading a report of `group_id` (a non-member reads a public
+    report as the public does)."""
+    return grant is not None and grant.sees_attributed(group_id)
+
+
 def ensure_readable(report: Report, principal: Principal | None) -> None:
     """Members of the group read everything; anyone reads a public report (unattributed)."""
     if principal is not None and (principal.is_admin or principal.group_id == report.group_id):

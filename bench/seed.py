@@ -15,7 +15,7 @@ from app.groups import invitations
 from app.groups import service as groups
 from app.groups.models import Participant, Role, Stakeholder
 from app.reports import service as reports
-from app.reports.models import Section, VersionSource
+from app.reports.models import Section, SectionKind, VersionSource
 from app.text.edits import compute_edits
 from app.text.edits import to_json as edits_json
 
@@ -100,7 +100,7 @@ def seed(database: Database, *, voters: int = 40, deep: int = 10_000) -> Seeded:
                 session,
                 report_id=report_id,
                 principal=secretariat,
-                kind=reports.SectionKind.annex,
+                kind=SectionKind.annex,
                 label=extra,
                 heading=text,
                 parent_id=None,

@@ -76,7 +76,8 @@ def settle_all_due(
     """Close every consent round whose deadline has passed and send the reminders due;
     returns how many reports moved. `now`: the sweep's clock (tests move it forward)."""
     begun = watch.begin() if watch is not None else 0
-    with database.session(write=False) as session:
+    # Without a watch (PostgreSQL) this is one statement before every amendment write.
+    with database.session(write=False, one_statement=watch is None) as session:
         now = now or utcnow()
         due = queries.reports_with_due_rounds(session, now=now)
         upcoming = queries.earliest_open_deadline(session, after=now) if watch else None

@@ -13,6 +13,7 @@ import asyncio
 import logging
 import threading
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,7 +68,7 @@ def _seq(event: StoredEvent) -> int:
 def read_events(
     database: Database, report_id: int, after_seq: int, limit: int
 ) -> list[StoredEvent]:
-    with database.session(write=False) as session:
+    with database.session(write=False, one_statement=True) as session:
         rows = session.scalars(
             select(Event)
             .where(Event.report_id == report_id, Event.seq > after_seq)
@@ -78,7 +79,7 @@ def read_events(
 
 
 def last_seq(database: Database, report_id: int) -> int:
-    with database.session(write=False) as session:
+    with database.session(write=False, one_statement=True) as session:
         value = session.scalar(select(func.max(Event.seq)).where(Event.report_id == report_id))
         return int(value or 0)
 
@@ -117,6 +118,9 @@ class Broker:
         self._listener: threading.Thread | None = None
         self._stop = threading.Event()
         self._tasks: set[asyncio.Future[None]] = set()
+        # Called (on the listening thread) with the report id of every NOTIFY, from any
+        # process: the read cache drops that report's answers.
+        self.notice_listeners: list[Callable[[int], None]] = []
 
     # --- wake-ups -----------------------------------------------------------------------
 
@@ -253,6 +257,8 @@ class Broker:
                     while not self._stop.is_set():
                         for notice in connection.notifies(timeout=1.0):
                             if notice.payload.isdigit():
+                                for listener in self.notice_listeners:
+                                    listener(int(notice.payload))
                                 self.wake(int(notice.payload))
             except Exception:
                 logger.exception("LISTEN connection lost; reconnecting")

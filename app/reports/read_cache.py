@@ -1,11 +1,23 @@
 """Answers to `GET /v1/sections/{id}` kept in memory between writes.
 
 Every screen and script in the room polls sections, while the text changes only when someone
-writes. On SQLite there is one server process, and every write commits through
-`Database.session`, which empties this cache after the commit; a reader notes the generation
-before it reads and keeps its answer only if no write committed meanwhile. So an answer from
-here is exactly what the database would give. With PostgreSQL several processes share the
-database, and no process would see the others' writes: the cache is off there.
+writes. Two caches, one per engine, with one promise: an answer from here is exactly what the
+database would give at that moment, and which view a caller gets is decided by
+`app/visibility.py` (its `Grant`), never here.
+
+- `ReadCache` (SQLite: one server process). Answers with no query at all. Every write commits
+  through `Database.session`, which empties it after the commit; a reader notes the
+  generation before it reads and keeps its answer only if no write committed meanwhile.
+- `CheckedReadCache` (`app/reports/checked_reads.py`, PostgreSQL: several processes share the
+  database). No process sees the others' writes as they happen: a NOTIFY arrives after the
+  writer's commit has returned, so a cache trusted until told would serve a stale text to a
+  reader on another process in between (tests/live/test_two_processes.py caught one in ten).
+  Here every answer costs one statement instead, run without a transaction: it resolves the
+  token (revoked? deactivated? which group and role?) and reads the section's revision, its
+  report's group and visibility, and the outline's state, which together name the section's
+  ETag. Kept answers are keyed by that state, so a hit is the current answer by construction,
+  whichever process wrote last. A NOTIFY for a report (sent by every write that records an
+  event) drops that report's entries, so memory holds only answers that can still be served.
 """
 
 from __future__ import annotations
@@ -13,10 +25,12 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from fastapi import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app import visibility
 from app.auth import hash_token
 from app.schemas import MAX_ID
 from app.visibility import Grant
@@ -28,6 +42,14 @@ class CachedSection:
     is_public: bool
     etag: str
     bodies: dict[bool, bytes] = field(default_factory=dict)  # attributed view -> JSON
+
+
+class Answers(Protocol):
+    async def lookup(
+        self, section_id: int, authorization: str | None, if_none_match: str | None
+    ) -> Response | None:
+        """The response, or None when the request must go on to the app."""
+        ...
 
 
 class ReadCache:
@@ -45,6 +67,11 @@ class ReadCache:
             self._grants.clear()
             self._sections.clear()
 
+    async def lookup(
+        self, section_id: int, authorization: str | None, if_none_match: str | None
+    ) -> Response | None:
+        return self.answer(section_id, authorization, if_none_match)
+
     def answer(
         self, section_id: int, authorization: str | None, if_none_match: str | None
     ) -> Response | None:
@@ -58,15 +85,10 @@ class ReadCache:
             grant = self._grants.get(key) if key else None
             if grant is None:
                 return None
-        member = grant is not None and (grant.is_admin or grant.group_id == entry.group_id)
-        if not member and not entry.is_public:
+        if not visibility.may_read(grant, group_id=entry.group_id, is_public=entry.is_public):
             return None
-        body = entry.bodies.get(grant is not None and grant.sees_attributed(entry.group_id))
-        if body is None:
-            return None
-        if if_none_match is not None and {entry.etag, "*"} & set(_offered(if_none_match)):
-            return Response(status_code=304, headers={"ETag": entry.etag})
-        return Response(body, media_type="application/json", headers={"ETag": entry.etag})
+        body = entry.bodies.get(visibility.sees_attributed(grant, entry.group_id))
+        return None if body is None else respond(body, entry.etag, if_none_match)
 
     def keep(
         self,
@@ -95,6 +117,12 @@ class ReadCache:
             kept.bodies[attributed] = body
 
 
+def respond(body: bytes, etag: str, if_none_match: str | None) -> Response:
+    if if_none_match is not None and {etag, "*"} & set(_offered(if_none_match)):
+        return Response(status_code=304, headers={"ETag": etag})
+    return Response(body, media_type="application/json", headers={"ETag": etag})
+
+
 def token_key(authorization: str) -> str | None:
     scheme, _, secret = authorization.partition(" ")
     secret = secret.strip()
@@ -115,9 +143,10 @@ SECTION_PATH = re.compile(r"/v1/sections/([1-9][0-9]{0,9})")
 class SectionReadCache:
     """ASGI: answers `GET /v1/sections/{id}` from the cache before routing, dependencies and
     the other middleware run; anything else, and every miss, goes on to the app (which fills
-    the cache). A hit costs a dictionary lookup and a hash of the token."""
+    the cache). A hit costs a dictionary lookup and a hash of the token, and on PostgreSQL one
+    statement, sent from the event loop."""
 
-    def __init__(self, app: ASGIApp, cache: ReadCache) -> None:
+    def __init__(self, app: ASGIApp, cache: Answers) -> None:
         self.app = app
         self.cache = cache
 
@@ -128,11 +157,12 @@ class SectionReadCache:
                 headers = {k: v for k, v in scope["headers"] if k in _WANTED}
                 authorization = headers.get(b"authorization")
                 if_none_match = headers.get(b"if-none-match")
-                answer = self.cache.answer(
+                question = (
                     int(match[1]),
                     None if authorization is None else authorization.decode("latin-1"),
                     None if if_none_match is None else if_none_match.decode("latin-1"),
                 )
+                answer = await self.cache.lookup(*question)
                 if answer is not None:
                     await answer(scope, receive, send)
                     return

@@ -22,8 +22,9 @@ from app.idempotency import IdempotentRoute, prepared_by
 from app.outputs import formats
 from app.pagination import DEFAULT_PAGE, After, Limit, link_next
 from app.reports import prepare, service, views
+from app.reports.checked_reads import CheckedReadCache, section_state
 from app.reports.models import Report, ReportStatus
-from app.reports.read_cache import CachedSection, ReadCache
+from app.reports.read_cache import CachedSection, ReadCache, token_key
 from app.reports.schemas import (
     MilestoneCreate,
     MilestonePage,
@@ -206,10 +207,15 @@ async def get_section(section_id: IdPath, request: Request) -> Response:
 
 def _section_response(request: Request, section_id: int) -> Response:
     database: Database = request.app.state.database
-    cache: ReadCache | None = request.app.state.read_cache
-    generation = cache.generation if cache is not None else 0  # noted before reading
+    cache: ReadCache | CheckedReadCache | None = request.app.state.read_cache
+    generation = cache.generation if isinstance(cache, ReadCache) else 0  # noted before reading
     authorization = request.headers.get("authorization")
     with database.session(write=False) as session:
+        state = None
+        if isinstance(cache, CheckedReadCache):  # first: the snapshot the answer is read in
+            token_hash = None if authorization is None else token_key(authorization)
+            admin = cache.is_admin_hash(token_hash)
+            state = section_state(session, section_id, token_hash, admin=admin)
         principal = principal_from_header(session, authorization, request.app.state.settings)
         section = service.get_section(session, section_id=section_id, principal=principal)
         first = service.first_paragraph_of(session, section=section)
@@ -218,21 +224,26 @@ def _section_response(request: Request, section_id: int) -> Response:
             return Response(status_code=304, headers={"ETag": tag})
         read = views.section_read(session, section, principal, first_paragraph=first)
         body = read.model_dump_json().encode()
-        report = session.get(Report, section.report_id)
-        assert report is not None
         # Parts of a staged report are read by stage, finer than the cache's grant: never kept.
-        if cache is not None and not visibility.stages_of(session, report.id):
-            cache.keep(
-                generation,
-                authorization=authorization,
-                grant=None if principal is None else visibility.grant_of(principal),
-                section_id=section_id,
-                section=CachedSection(
-                    group_id=report.group_id, is_public=report.is_public, etag=tag
-                ),
-                attributed=visibility.is_attributed(principal),
-                body=body,
-            )
+        if cache is not None and not visibility.stages_of(session, section.report_id):
+            attributed = visibility.is_attributed(principal)
+            if isinstance(cache, CheckedReadCache):
+                if state is not None:
+                    cache.keep(state, etag=tag, attributed=attributed, body=body)
+            else:
+                report = session.get(Report, section.report_id)
+                assert report is not None
+                cache.keep(
+                    generation,
+                    authorization=authorization,
+                    grant=None if principal is None else visibility.grant_of(principal),
+                    section_id=section_id,
+                    section=CachedSection(
+                        group_id=report.group_id, is_public=report.is_public, etag=tag
+                    ),
+                    attributed=attributed,
+                    body=body,
+                )
     return Response(body, media_type="application/json", headers={"ETag": tag})
 
 

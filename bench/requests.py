@@ -1,0 +1,172 @@
+"""python -m bench.requests [--database URL]: what each hot request sends to the database.
+
+Seeds the bench's report (200 sections, 40 voting members; `bench/seed.py`) and drives the
+app in process (ASGI, no network, no load): a section read (kept answer), a proposal (one-word
+edit of the 20 KB section), a consent, the last consent of 40 (applies the amendment), an
+editorial adoption, and the event page after an event id (how a client without SSE
+resumes). For each: the statements and round trips (`bench/statements.py`), the time inside
+the database driver and the whole request's time, medians of a few runs. A profile of where
+a request's time goes, not a benchmark: `python -m bench` measures throughput and latency
+against ceilings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app.config import Settings  # noqa: E402
+from app.db import Database  # noqa: E402
+from app.main import create_app  # noqa: E402
+from app.migrate import upgrade  # noqa: E402
+from app.reports.checked_reads import CheckedReadCache  # noqa: E402
+from bench.seed import Seeded, seed  # noqa: E402
+from bench.statements import Counted, StatementCounter  # noqa: E402
+
+RUNS = 7
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+class Profiler:
+    def __init__(self, client: TestClient) -> None:
+        self.client = client
+        state: Any = client.app.state  # type: ignore[attr-defined]
+        self.counter = StatementCounter(state.database.engine)
+        cache = state.read_cache
+        self.loop_statements = cache.statements if isinstance(cache, CheckedReadCache) else None
+        self.rows: list[tuple[str, int, int, float, float]] = []
+        self.verbose = False
+
+    def measure(self, name: str, calls: list[Callable[[], Any]]) -> None:
+        """`calls`: one request each, of the same kind (a consent needs a fresh voter)."""
+        counts: list[Counted] = []
+        walls: list[float] = []
+        for call in calls:
+            with self.counter.counting(loop_statements=self.loop_statements) as counted:
+                started = time.perf_counter()
+                response = call()
+                walls.append((time.perf_counter() - started) * 1000)
+            assert response.status_code < 300, (name, response.status_code, response.text)
+            counts.append(counted)
+        last = counts[-1]
+        if self.verbose:
+            print(f"== {name}\n{last.describe()}")
+        driver = statistics.median(c.seconds * 1000 for c in counts)
+        self.rows.append((name, len(last), last.round_trips, driver, statistics.median(walls)))
+
+    def print(self) -> None:
+        print(f"{'request':<44} {'statements':>10} {'round trips':>11} {'driver ms':>9} {'ms':>7}")
+        for name, statements, trips, driver, wall in self.rows:
+            print(f"{name:<44} {statements:>10} {trips:>11} {driver:>9.2f} {wall:>7.2f}")
+
+
+def profile(client: TestClient, data: Seeded, *, verbose: bool = False) -> Profiler:
+    profiler = Profiler(client)
+    profiler.verbose = verbose
+    section = f"/v1/sections/{data.big_section}"
+    client.get(section, headers=auth(data.chair))
+    profiler.measure(
+        "read a 20 KB section (kept answer)",
+        [lambda: client.get(section, headers=auth(data.chair))] * RUNS,
+    )
+    text = client.get(section, headers=auth(data.chair)).json()["head"]["text"]
+
+    def proposal(n: int, section_id: int, kind: str) -> Callable[[], Any]:
+        """The request that proposes a one-word edit of the section's head (read now)."""
+        head = client.get(f"/v1/sections/{section_id}", headers=auth(data.chair)).json()
+        words = head["head"]["text"].split(" ")
+        words[(n * 37) % len(words)] = f"amended{n}"
+        body = {"base_version": head["head_version"], "text": " ".join(words), "kind": kind}
+        return lambda: client.post(
+            f"/v1/sections/{section_id}/amendments", json=body, headers=auth(data.members[0])
+        )
+
+    def propose(n: int, section_id: int = data.big_section, kind: str = "substantive") -> Any:
+        return proposal(n, section_id, kind)()
+
+    assert text
+    profiler.measure(
+        "propose (one-word edit, 20 KB)",
+        [proposal(n, data.big_section, "substantive") for n in range(RUNS)],
+    )
+    adopted = client.get(f"/v1/reports/{data.report_id}", headers=auth(data.chair))
+    client.post(
+        f"/v1/reports/{data.report_id}/adopt",
+        json={},
+        headers={**auth(data.chair), "If-Match": adopted.headers["etag"]},
+    )
+    voters = [data.chair, *data.members]
+    amendment = propose(100, data.sections[1]).json()["id"]
+    path = f"/v1/amendments/{amendment}/consent"
+    for token in voters[: -RUNS - 1]:
+        client.post(path, headers=auth(token))
+    profiler.measure(
+        "consent", [lambda t=t: client.post(path, headers=auth(t)) for t in voters[-RUNS - 1 : -1]]
+    )
+    last_calls = []
+    for n in range(RUNS):
+        other = propose(200 + n, data.sections[2 + n]).json()["id"]
+        for token in voters[:-1]:
+            client.post(f"/v1/amendments/{other}/consent", headers=auth(token))
+        last_calls.append(
+            lambda o=other: client.post(f"/v1/amendments/{o}/consent", headers=auth(voters[-1]))
+        )
+    profiler.measure("the last of 40 consents (applies)", last_calls)
+
+    def adopt(n: int) -> Any:
+        fix = propose(300 + n, data.sections[20 + n], kind="editorial").json()["id"]
+        tag = client.get(f"/v1/amendments/{fix}", headers=auth(data.secretariat)).headers["etag"]
+        return lambda: client.post(
+            f"/v1/amendments/{fix}/adopt", headers={**auth(data.secretariat), "If-Match": tag}
+        )
+
+    profiler.measure("adopt (editorial, after adoption)", [adopt(n) for n in range(RUNS)])
+    events = client.get(
+        f"/v1/reports/{data.report_id}/events?limit=1000", headers=auth(data.chair)
+    ).json()["items"]
+    resume = f"/v1/reports/{data.report_id}/events?after={events[-20]['id']}"
+    profiler.measure(
+        "event page after an id (resume, no SSE)",
+        [lambda: client.get(resume, headers=auth(data.chair))] * RUNS,
+    )
+    return profiler
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.requests")
+    parser.add_argument("--database", help="database URL (default: a fresh SQLite file)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print every statement")
+    options = parser.parse_args()
+    url = options.database or f"sqlite:///{Path(tempfile.mkdtemp()) / 'requests.db'}"
+    settings = Settings(
+        database_url=url,
+        write_rate_per_second=0,
+        deadline_sweep_seconds=3600,  # background loops asleep: only requests are counted
+        webhook_poll_seconds=3600,
+    )
+    upgrade(settings)
+    database = Database(url)
+    data = seed(database, deep=50)
+    database.dispose()
+    app = create_app(settings)
+    with TestClient(app) as client:
+        profile(client, data, verbose=options.verbose).print()
+    app.state.database.dispose()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,141 @@
+"""What the hot requests send to the database, counted (never timed).
+
+Each budget is the count this commit reaches; a change that adds a statement or a round trip
+to one of these requests fails here and has to say why. On PostgreSQL a round trip is the
+cost that grows with the distance to the database; on SQLite the statement count is the
+figure (`bench/statements.py` explains how both are counted).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from app.config import Settings
+from app.main import create_app
+from app.reports.checked_reads import CheckedReadCache
+from bench.statements import Counted, StatementCounter
+from tests.amendments.helpers import TEXT, adopt_report, propose, report_with_section
+from tests.factories import Room, make_room, ok
+
+# (statements, round trips) at most, per engine.
+BUDGETS = {
+    "sqlite": {
+        "read": (0, 0),  # answered from memory between writes
+        "consent": (10, 10),
+        "last consent": (21, 21),  # applying now carries the section's open brackets
+        "propose": (19, 19),  # main's drafting merge reads the section's stage twice
+    },
+    "postgresql": {
+        # one statement, no transaction, sent from the event loop: the token and the section
+        "read": (1, 1),
+        "consent": (12, 14),
+        "last consent": (23, 25),
+        "propose": (16, 20),
+    },
+}
+
+
+@pytest.fixture
+def quiet_client(app: FastAPI, settings: Settings) -> Iterator[TestClient]:
+    """An app of its own whose background loops (deadline sweep, webhook worker, consultation
+    closer) stay asleep while requests are counted; `app` is requested for its cleanup."""
+    quiet = settings.model_copy(
+        update={"deadline_sweep_seconds": 3600.0, "webhook_poll_seconds": 3600.0}
+    )
+    application = create_app(quiet)
+    with TestClient(application, raise_server_exceptions=False) as client:
+        yield client
+    application.state.database.dispose()
+
+
+def _engine_name(client: TestClient) -> str:
+    return "sqlite" if client.app.state.database.is_sqlite else "postgresql"  # type: ignore[attr-defined]
+
+
+def _within(client: TestClient, name: str, counted: Counted) -> None:
+    statements, round_trips = BUDGETS[_engine_name(client)][name]
+    assert len(counted) <= statements, counted.describe()
+    assert counted.round_trips <= round_trips, counted.describe()
+
+
+def _exactly(client: TestClient, name: str, counted: Counted) -> None:
+    """For reads: on PostgreSQL fewer than one statement would mean an unchecked answer."""
+    assert (len(counted), counted.round_trips) == BUDGETS[_engine_name(client)][name], (
+        counted.describe()
+    )
+
+
+def _counted(client: TestClient, call: Any) -> tuple[Any, Counted]:
+    state = client.app.state  # type: ignore[attr-defined]
+    counter = StatementCounter(state.database.engine)
+    cache = state.read_cache
+    loop_statements = cache.statements if isinstance(cache, CheckedReadCache) else None
+    with counter.counting(loop_statements=loop_statements) as counted:
+        response = call()
+    return response, counted
+
+
+def _consent_round(client: TestClient, room: Room) -> tuple[int, int]:
+    rid, sid = report_with_section(client, room)
+    adopt_report(client, room, rid)
+    amendment = propose(client, room.members[0], sid, TEXT + " More words.")
+    return sid, int(amendment["id"])
+
+
+def test_a_section_read_is_one_statement_at_most(quiet_client: TestClient) -> None:
+    client = quiet_client
+    room = make_room(client)
+    _rid, sid = report_with_section(client, room)
+    for reader in (room.members[0], room.observers[0]):
+        first = ok(client.get(f"/v1/sections/{sid}", headers=reader.headers))
+        response, counted = _counted(
+            client, lambda r=reader: client.get(f"/v1/sections/{sid}", headers=r.headers)
+        )
+        assert ok(response) == first
+        _exactly(client, "read", counted)
+        tag = response.headers["etag"]
+        response, counted = _counted(
+            client,
+            lambda r=reader, t=tag: client.get(
+                f"/v1/sections/{sid}", headers={**r.headers, "If-None-Match": t}
+            ),
+        )
+        assert response.status_code == 304
+        _exactly(client, "read", counted)
+
+
+def test_a_consent_and_the_last_consent_keep_their_budgets(quiet_client: TestClient) -> None:
+    client = quiet_client
+    room = make_room(client)
+    _sid, amendment = _consent_round(client, room)
+    voters = room.voters
+    for voter in voters[:-2]:
+        ok(client.post(f"/v1/amendments/{amendment}/consent", headers=voter.headers))
+    path = f"/v1/amendments/{amendment}/consent"
+    response, counted = _counted(client, lambda: client.post(path, headers=voters[-2].headers))
+    assert ok(response)["status"] == "consent_open"
+    _within(client, "consent", counted)
+    response, counted = _counted(client, lambda: client.post(path, headers=voters[-1].headers))
+    assert ok(response)["status"] == "adopted"
+    _within(client, "last consent", counted)
+
+
+def test_a_proposal_keeps_its_budget(quiet_client: TestClient) -> None:
+    client = quiet_client
+    room = make_room(client)
+    _rid, sid = report_with_section(client, room)
+    response, counted = _counted(
+        client,
+        lambda: client.post(
+            f"/v1/sections/{sid}/amendments",
+            json={"base_version": 1, "text": TEXT + " More.", "kind": "substantive"},
+            headers=room.members[0].headers,
+        ),
+    )
+    ok(response, 201)
+    _within(client, "propose", counted)
