@@ -17,6 +17,7 @@ from app.amendments.rounds_router import router as rounds_router
 from app.amendments.router import router as amendments_router
 from app.amendments.sketch import router as sketch_router
 from app.config import Settings, get_settings
+from app.consultations.comments_router import router as comments_router
 from app.consultations.router import router as consultations_router
 from app.consultations.sweep import close_forever
 from app.db import Database, WriteGate
@@ -40,6 +41,7 @@ from app.problems import install_error_handlers
 from app.ratelimit import FailureLimiter, WriteLimiter
 from app.reports.checked_reads import CheckedReadCache
 from app.reports.read_cache import ReadCache, SectionReadCache
+from app.reports.records_router import router as records_router
 from app.reports.router import router as reports_router
 from app.text import offload
 from app.webclient import install_web_client
@@ -162,12 +164,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_router)
     app.include_router(groups_router)
     app.include_router(reports_router)
+    app.include_router(records_router)
     app.include_router(outputs_router)
     app.include_router(sketch_router)  # before /sections/{id}/amendments/... routes
     app.include_router(amendments_router)
     app.include_router(rounds_router)
     app.include_router(meetings_router)
     app.include_router(consultations_router)
+    app.include_router(comments_router)
     app.include_router(threads_router)
     app.include_router(notes_router)
     app.include_router(drafting_groups_router)

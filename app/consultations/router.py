@@ -3,19 +3,14 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
-from pydantic import BaseModel
 
-from app.amendments import service as amendments
-from app.amendments import views as amendment_views
 from app.amendments.deadlines import settle_before_request
-from app.amendments.schemas import AmendmentRead
 from app.auth import CurrentPrincipal, OptionalPrincipal
 from app.clock import Now
 from app.consultations import render, views
 from app.consultations.limits import check_plain_text, guard_public_form
 from app.consultations.models import CommentVisibility
 from app.consultations.schemas import (
-    AmendmentFromComment,
     CommentCreate,
     CommentPage,
     CommentPublic,
@@ -24,17 +19,15 @@ from app.consultations.schemas import (
     ConsultationCreate,
     ConsultationPage,
     ConsultationRead,
-    DispositionSet,
     InviteCreate,
     InviteRead,
-    Moderation,
     ParagraphView,
     PostedSection,
     PostedText,
     PublicCommentCreate,
-    ReplyCreate,
 )
-from app.consultations.service import comments, compilation, consultations, dispositions
+from app.consultations.service import comments, compilation, consultations
+from app.consultations.views import json_answer
 from app.db import SessionDep
 from app.idempotency import IdempotentRoute, SecretAnswer
 from app.reports import service as reports
@@ -49,11 +42,6 @@ router = APIRouter(
 After = Annotated[int, Query(ge=0, le=MAX_ID, description="Items with a larger id")]
 Limit = Annotated[int, Query(ge=1, le=500)]
 CommentView = CommentRead | CommentPublic
-
-
-def _json(model: BaseModel, status_code: int = 200) -> Response:
-    """Serialise exactly the model chosen (a public view never gains attributed fields)."""
-    return Response(model.model_dump_json(), status_code=status_code, media_type="application/json")
 
 
 def _link_next(request: Request, response: Response, next_after: int | None, limit: int) -> None:
@@ -198,7 +186,7 @@ def submit_comment(
         session, consultation_id=consultation_id, principal=principal
     )
     [view] = views.comment_views(session, consultation, [comment], principal)
-    return _json(view, 201)
+    return json_answer(view, 201)
 
 
 @router.post(
@@ -232,7 +220,7 @@ def submit_public_comment(
     )
     consultation = comments.consultation_of(session, comment)
     [view] = views.public_views(session, consultation, [comment])
-    return _json(view, 201)
+    return json_answer(view, 201)
 
 
 @router.get("/consultations/{consultation_id}/comments", response_model=CommentPage)
@@ -262,122 +250,9 @@ def list_comments(
     page = CommentPage(
         items=list(views.comment_views(session, consultation, found, principal)), next=next_after
     )
-    response = _json(page)
+    response = json_answer(page)
     _link_next(request, response, next_after, limit)
     return response
-
-
-def _one(session: SessionDep, comment_id: int, principal: OptionalPrincipal) -> Response:
-    comment = comments.get_comment(session, comment_id=comment_id, principal=principal)
-    consultation = comments.consultation_of(session, comment)
-    [view] = views.comment_views(session, consultation, [comment], principal)
-    return _json(view)
-
-
-@router.get("/comments/{comment_id}", response_model=CommentView)
-def get_comment(comment_id: IdPath, session: SessionDep, principal: OptionalPrincipal) -> Response:
-    return _one(session, comment_id, principal)
-
-
-@router.post("/comments/{comment_id}/moderate", response_model=CommentView)
-def moderate_comment(
-    comment_id: IdPath, body: Moderation, session: SessionDep, principal: CurrentPrincipal
-) -> Response:
-    """The chair or the secretariat publishes or rejects a held public comment."""
-    comments.moderate(
-        session, comment_id=comment_id, principal=principal, publish=body.decision == "publish"
-    )
-    return _one(session, comment_id, principal)
-
-
-@router.post("/comments/{comment_id}/disposition", response_model=CommentView)
-def dispose_comment(
-    comment_id: IdPath,
-    body: DispositionSet,
-    session: SessionDep,
-    principal: CurrentPrincipal,
-    now: Now,
-) -> Response:
-    dispositions.dispose(
-        session,
-        comment_id=comment_id,
-        principal=principal,
-        disposition=body.disposition,
-        response=body.response,
-        now=now,
-    )
-    return _one(session, comment_id, principal)
-
-
-@router.post(
-    "/comments/{comment_id}/amendment",
-    response_model=AmendmentRead,
-    status_code=status.HTTP_201_CREATED,
-)
-def turn_into_amendment(
-    comment_id: IdPath,
-    body: AmendmentFromComment,
-    request: Request,
-    response: Response,
-    session: SessionDep,
-    principal: CurrentPrincipal,
-) -> AmendmentRead:
-    """Propose an amendment prefilled from the comment; the two are linked both ways."""
-    _comment, amendment = dispositions.turn_into_amendment(
-        session,
-        comment_id=comment_id,
-        principal=principal,
-        text=body.text,
-        kind=body.kind,
-        rationale=body.rationale,
-        timeout=float(request.app.state.settings.diff_timeout_seconds),
-    )
-    response.headers["ETag"] = amendments.amendment_etag(session, amendment)
-    return amendment_views.amendment_read(session, amendment, principal)
-
-
-@router.post(
-    "/comments/{comment_id}/replies",
-    response_model=CommentView,
-    status_code=status.HTTP_201_CREATED,
-)
-def reply_to_comment(
-    comment_id: IdPath,
-    body: ReplyCreate,
-    session: SessionDep,
-    principal: CurrentPrincipal,
-    now: Now,
-) -> Response:
-    """Members reply to a comment, one level deep."""
-    reply = comments.reply(
-        session, comment_id=comment_id, principal=principal, body=body.body, now=now
-    )
-    consultation = comments.consultation_of(session, reply)
-    [view] = views.comment_views(session, consultation, [reply], principal)
-    return _json(view, 201)
-
-
-@router.post("/comments/{comment_id}/resolve", response_model=CommentView)
-def resolve_comment(
-    comment_id: IdPath, session: SessionDep, principal: CurrentPrincipal, now: Now
-) -> Response:
-    comments.resolve(session, comment_id=comment_id, principal=principal, now=now)
-    return _one(session, comment_id, principal)
-
-
-@router.get("/amendments/{amendment_id}/comments", response_model=CommentPage)
-def list_amendment_comments(
-    amendment_id: IdPath, session: SessionDep, principal: OptionalPrincipal
-) -> Response:
-    """The comments an amendment came from (the other direction of the link)."""
-    found = dispositions.comments_of_amendment(
-        session, amendment_id=amendment_id, principal=principal
-    )
-    items: list[CommentView] = []
-    for comment in found:
-        consultation = comments.consultation_of(session, comment)
-        items.extend(views.comment_views(session, consultation, [comment], principal))
-    return _json(CommentPage(items=items, next=None))
 
 
 @router.get("/consultations/{consultation_id}/compilation", response_model=Compilation)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from fastapi import Response
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -132,3 +134,8 @@ def comment_views(
             )
         )
     return attributed
+
+
+def json_answer(model: BaseModel, status_code: int = 200) -> Response:
+    """Serialise exactly the model chosen (a public view never gains attributed fields)."""
+    return Response(model.model_dump_json(), status_code=status_code, media_type="application/json")
