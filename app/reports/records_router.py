@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response, status
+from fastapi.responses import StreamingResponse
 
 from app.auth import (
     CurrentPrincipal,
@@ -145,7 +146,7 @@ def export_report(
     ] = False,
 ) -> Response:
     report = service.get_report(session, report_id=report_id, principal=principal)
-    body = views.export(
+    body = views.export_pieces(
         session,
         report,
         format=format,
@@ -161,7 +162,12 @@ def export_report(
         headers.update(formats.attachment(f"report-{report.id}", format))
     if format == "source" and report.status == ReportStatus.drafting and report.disclaimer:
         headers["Plenary-Disclaimer"] = quote(report.disclaimer)
-    return Response(content=body, media_type=EXPORT_MEDIA[format], headers=headers)
+    if isinstance(body, str | bytes):
+        return Response(content=body, media_type=EXPORT_MEDIA[format], headers=headers)
+    # Rendered while it is sent, in the threadpool: the report is never held whole twice.
+    return StreamingResponse(
+        views.encoded_chunks(body), media_type=EXPORT_MEDIA[format], headers=headers
+    )
 
 
 @router.get("/reports/{report_id}/compare", response_model=ReportComparison)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
 from typing import Literal, TypeVar
@@ -190,10 +191,62 @@ def export(
     principal: Principal | None = None,
     lineage: bool = False,
 ) -> str | bytes:
+    """The export whole (see `export_pieces`)."""
+    body = export_pieces(
+        session,
+        report,
+        format=format,
+        milestone_id=milestone_id,
+        at=at,
+        line_numbers=line_numbers,
+        changes_since=changes_since,
+        principal=principal,
+        lineage=lineage,
+    )
+    return body if isinstance(body, str | bytes) else "".join(body)
+
+
+STREAM_CHUNK = 64 * 1024
+
+
+def encoded_chunks(body: str | bytes | Iterator[str]) -> Iterator[bytes]:
+    """The export as the response sends it: pieces gathered into chunks of about 64 KB."""
+    if isinstance(body, bytes):
+        yield body
+        return
+    if isinstance(body, str):
+        yield body.encode("utf-8")
+        return
+    pending: list[str] = []
+    size = 0
+    for piece in body:
+        pending.append(piece)
+        size += len(piece)
+        if size >= STREAM_CHUNK:
+            yield "".join(pending).encode("utf-8")
+            pending, size = [], 0
+    if pending:
+        yield "".join(pending).encode("utf-8")
+
+
+def export_pieces(
+    session: Session,
+    report: Report,
+    *,
+    format: ExportFormat,
+    milestone_id: int | None,
+    at: datetime | None,
+    line_numbers: bool = False,
+    changes_since: int | None = None,
+    principal: Principal | None = None,
+    lineage: bool = False,
+) -> str | bytes | Iterator[str]:
     """Only the parts `principal` may read, and none left out; in a staged report's current
     text each part's stage is noted (a milestone's export stays the same bytes for every
     reader and every day: it has no stage notes), and with `lineage` where a derived passage
-    came from (lineage never changes)."""
+    came from (lineage never changes). Markdown, HTML and text come as pieces rendered on
+    demand (everything they need is read here), so a large report is never held whole twice
+    while it is sent."""
     if changes_since is not None and format != "docx":
         raise BadRequest("`changes_since` is for `format=docx` only (Word tracked changes).")
     nodes, caption = _snapshot(session, report, milestone_id=milestone_id, at=at)
@@ -236,9 +289,9 @@ def _rendered_text(
     format: ExportFormat,
     info: render.DocumentInfo,
     placed: list[Placed],
-) -> str:
+) -> str | Iterator[str]:
     if format == "markdown":
-        return render.to_markdown(info, placed)
+        return render.iter_markdown(info, placed)
     if format == "source":
         layout = report.source_layout or {}
         return markdown.to_source(
@@ -248,8 +301,8 @@ def _rendered_text(
             service.source_headings(session, report_id=report.id),
         )
     if format == "html":
-        return render.to_html(info, placed)
-    return render.to_text(info, placed)
+        return render.iter_html(info, placed)
+    return render.iter_text(info, placed)
 
 
 def _omitted(session: Session, report: Report, principal: Principal | None) -> set[int]:

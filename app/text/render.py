@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from app.text.markdown import join_heading
@@ -62,6 +62,16 @@ def _marked_markdown(text: str, first_paragraph: int, notes: Notes) -> str:
 
 
 def to_markdown(info: DocumentInfo, sections: Sequence[Placed]) -> str:
+    return "".join(iter_markdown(info, sections))
+
+
+def iter_markdown(info: DocumentInfo, sections: Sequence[Placed]) -> Iterator[str]:
+    """The Markdown export piece by piece, so a large report streams out as it renders."""
+    yield from _joined(_markdown_parts(info, sections), "\n\n")
+    yield "\n"
+
+
+def _markdown_parts(info: DocumentInfo, sections: Sequence[Placed]) -> Iterator[str]:
     front = ["---", f"title: {json.dumps(info.title, ensure_ascii=False)}"]
     if info.symbol:
         front.append(f"symbol: {json.dumps(info.symbol, ensure_ascii=False)}")
@@ -71,7 +81,7 @@ def to_markdown(info: DocumentInfo, sections: Sequence[Placed]) -> str:
     if info.caption:
         front.append(f"as_at: {json.dumps(info.caption, ensure_ascii=False)}")
     front.append("---")
-    parts = ["\n".join(front)]
+    yield "\n".join(front)
     notes = Notes(info.footnotes)
     for placed in sections:
         node = placed.node
@@ -86,39 +96,46 @@ def to_markdown(info: DocumentInfo, sections: Sequence[Placed]) -> str:
         if text:
             chunk.append(text)
         if chunk:
-            parts.append("\n\n".join(chunk))
+            yield "\n\n".join(chunk)
     if notes.listed:
-        parts.append("\n".join(f"[^{k}]: {text}" for k, text in notes.listed))
-    return "\n\n".join(parts) + "\n"
+        yield "\n".join(f"[^{k}]: {text}" for k, text in notes.listed)
 
 
 def to_text(info: DocumentInfo, sections: Sequence[Placed]) -> str:
-    out = [info.title]
+    return "".join(iter_text(info, sections))
+
+
+def iter_text(info: DocumentInfo, sections: Sequence[Placed]) -> Iterator[str]:
+    yield from _joined(_text_parts(info, sections), "\n\n")
+    yield "\n"
+
+
+def _text_parts(info: DocumentInfo, sections: Sequence[Placed]) -> Iterator[str]:
+    yield info.title
     if info.symbol:
-        out.append(info.symbol)
+        yield (info.symbol)
     if info.caption:
-        out.append(f"({info.caption})")
+        yield (f"({info.caption})")
     if info.disclaimer:
-        out.append(f"DISCLAIMER: {info.disclaimer}")
+        yield (f"DISCLAIMER: {info.disclaimer}")
     notes = Notes(info.footnotes)
     for placed in sections:
         node = placed.node
         heading = join_heading(node.label, node.heading)
         if heading:
-            out.append(heading.upper() if placed.depth == 0 else heading)
-        out.extend(f"[{note}]" for note in node.notes)
+            yield (heading.upper() if placed.depth == 0 else heading)
+        yield from (f"[{note}]" for note in node.notes)
         number = placed.first_paragraph
         for block in blocks(node.text or ""):
             if block.numbered:
                 marks = "".join(f" [{k}]" for k in notes.marks(number))
-                out.append(f"{number}. {block.text}{marks}")
+                yield (f"{number}. {block.text}{marks}")
                 number += 1
             else:
-                out.append(block.text.lstrip("#").strip())
+                yield (block.text.lstrip("#").strip())
     if notes.listed:
-        out.append("NOTES")
-        out.extend(f"[{k}] {text}" for k, text in notes.listed)
-    return "\n\n".join(out) + "\n"
+        yield ("NOTES")
+        yield from (f"[{k}] {text}" for k, text in notes.listed)
 
 
 _CSS = """
@@ -156,8 +173,17 @@ def _html_notes(notes: Notes) -> list[str]:
 
 
 def to_html(info: DocumentInfo, sections: Sequence[Placed]) -> str:
+    return "".join(iter_html(info, sections))
+
+
+def iter_html(info: DocumentInfo, sections: Sequence[Placed]) -> Iterator[str]:
+    yield from _joined(_html_parts(info, sections), "\n")
+    yield "\n"
+
+
+def _html_parts(info: DocumentInfo, sections: Sequence[Placed]) -> Iterator[str]:
     e = html.escape
-    out = [
+    yield from [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -166,12 +192,12 @@ def to_html(info: DocumentInfo, sections: Sequence[Placed]) -> str:
         f"<h1>{e(info.title)}</h1>",
     ]
     if info.symbol:
-        out.append(f'<p class="symbol">{e(info.symbol)}</p>')
+        yield (f'<p class="symbol">{e(info.symbol)}</p>')
     if info.caption:
-        out.append(f'<p class="symbol">{e(info.caption)}</p>')
-    out.append("</header>")
+        yield (f'<p class="symbol">{e(info.caption)}</p>')
+    yield ("</header>")
     if info.disclaimer:
-        out.append(f'<p class="disclaimer" dir="auto">{_inline(info.disclaimer)}</p>')
+        yield (f'<p class="disclaimer" dir="auto">{_inline(info.disclaimer)}</p>')
     open_boxes = 0
     notes = Notes(info.footnotes)
     for placed in sections:
@@ -180,18 +206,18 @@ def to_html(info: DocumentInfo, sections: Sequence[Placed]) -> str:
         heading = join_heading(node.label, node.heading)
         is_box = node.kind == "box"
         if is_box:
-            out.append(f'<aside class="box" id="s{node.id}">')
+            yield (f'<aside class="box" id="s{node.id}">')
             open_boxes += 1
         else:
-            out.append(f'<section id="s{node.id}">')
+            yield (f'<section id="s{node.id}">')
         if heading:
-            out.append(f"<h{level}><bdi>{e(heading)}</bdi></h{level}>")
-        out.extend(f'<p class="note" dir="auto">{_inline(note)}</p>' for note in node.notes)
+            yield (f"<h{level}><bdi>{e(heading)}</bdi></h{level}>")
+        yield from (f'<p class="note" dir="auto">{_inline(note)}</p>' for note in node.notes)
         number = placed.first_paragraph
         for block in blocks(node.text or ""):
             if not block.numbered:
                 sub = min(level + 1, 6)
-                out.append(f"<h{sub}><bdi>{e(block.text.lstrip('#').strip())}</bdi></h{sub}>")
+                yield (f"<h{sub}><bdi>{e(block.text.lstrip('#').strip())}</bdi></h{sub}>")
                 continue
             body = block.text
             if _LIST_ITEM.match(body):
@@ -202,12 +228,17 @@ def to_html(info: DocumentInfo, sections: Sequence[Placed]) -> str:
                 f'<sup class="fn"><a href="#fn{k}" id="fnref{k}">{k}</a></sup>'
                 for k in notes.marks(number)
             )
-            out.append(
+            yield (
                 f'<div class="para" id="p{number}"><span class="num">{number}.</span>'
                 f'<div class="body" dir="auto">{body_html}</div></div>'
             )
             number += 1
-        out.append("</aside>" if is_box else "</section>")
-    out.extend(_html_notes(notes))
-    out.append("</body></html>")
-    return "\n".join(out) + "\n"
+        yield ("</aside>" if is_box else "</section>")
+    yield from (_html_notes(notes))
+    yield ("</body></html>")
+
+
+def _joined(parts: Iterable[str], separator: str) -> Iterator[str]:
+    """`separator.join(parts)`, lazily."""
+    for index, part in enumerate(parts):
+        yield separator + part if index else part
