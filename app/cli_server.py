@@ -86,10 +86,10 @@ def serve(
 
 
 def _print_demo(database_url: str, host: str, port: int, as_json: bool) -> None:
-    from app.db import Database
     from app.demo import seed, write_env
+    from app.wiring import open_database
 
-    database = Database(database_url)
+    database = open_database(database_url)
     room = seed(database)
     database.dispose()
     base = f"http://{host}:{port}"
@@ -241,15 +241,15 @@ def admin_token(
 ) -> None:
     """Create a site-admin token in the database and print it once (migrating it first, safe
     while a server starts). The token alone goes to stdout; the database is named on stderr."""
-    from app.db import Database
     from app.dblock import describe
     from app.groups.service import issue_token
     from app.migrate import upgrade
+    from app.wiring import open_database
 
     settings = get_settings()
     require_database(settings.database_url, create)
     upgrade(settings)
-    database = Database(settings.database_url)
+    database = open_database(settings.database_url)
     with database.session() as session:
         _token, secret = issue_token(session, participant=None, label=label)
     database.dispose()

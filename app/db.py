@@ -6,6 +6,7 @@ import asyncio
 import weakref
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar, Protocol
 
@@ -55,22 +56,47 @@ AfterCommit = Callable[[], None]
 NOTIFY_CHANNEL = "plenary_events"
 
 
+class DueCheck(Protocol):
+    def nothing_due(self, now: datetime) -> bool: ...
+
+
+@dataclass
+class UnitOfWork:
+    """What one transaction gathers and remembers, typed and in one place. `Database.session`
+    makes one per transaction and, after the commit, hands `events` to the event listeners
+    (streams, caches) and runs `after_commit`; a rollback drops it all."""
+
+    # Events recorded by the transaction, in order (the chain's head within it; webhooks).
+    events: list[Any] = field(default_factory=list)
+    after_commit: list[AfterCommit] = field(default_factory=list)
+    # Reports whose outline changed shape: their new shape is recorded before the commit.
+    reshaped_reports: set[int] = field(default_factory=set)
+    # Consent rounds read by the transaction, until its next flush (amendments/queries.py).
+    round_states: dict[int, Any] = field(default_factory=dict)
+    # When one process serves the database: tells when no consent round can be due.
+    deadline_watch: DueCheck | None = None
+
+
+_WORK = "plenary.unit_of_work"
+
+
+def unit_of_work(session: Session) -> UnitOfWork:
+    """The unit of work of the session's transaction (a session made elsewhere gets one)."""
+    work = session.info.get(_WORK)
+    if work is None:
+        work = session.info[_WORK] = UnitOfWork()
+    return work
+
+
 def _notify_other_processes(session: Session) -> None:
     """Queue a NOTIFY per report with new events; PostgreSQL delivers it on commit, to every
     listening process (this one included), and drops it on rollback."""
-    report_ids = sorted({e.report_id for e in session.info.get("events", [])})
+    report_ids = sorted({e.report_id for e in unit_of_work(session).events})
     for report_id in report_ids:
         session.execute(
             text("SELECT pg_notify(:channel, :payload)"),
             {"channel": NOTIFY_CHANNEL, "payload": str(report_id)},
         )
-
-
-DEADLINE_WATCH = "plenary.deadline_watch"
-
-
-class DueCheck(Protocol):
-    def nothing_due(self, now: datetime) -> bool: ...
 
 
 class Database:
@@ -137,22 +163,20 @@ class Database:
         else:
             factory = self.write_sessions if write else self._read_sessions
         session = factory()
-        session.info[DEADLINE_WATCH] = self.deadline_watch
+        work = session.info[_WORK] = UnitOfWork(deadline_watch=self.deadline_watch)
         try:
             with session.begin():
                 yield session
             if write:
                 for forget in self.commit_listeners:
                     forget()
-            events = session.info.pop("events", [])
-            if events:
+            if work.events:
                 for listener in self.event_listeners:
-                    listener(events)
-            for callback in session.info.pop("after_commit", []):
+                    listener(work.events)
+            for callback in work.after_commit:
                 callback()
         finally:
-            session.info.pop("after_commit", None)
-            session.info.pop("events", None)
+            session.info.pop(_WORK, None)
             session.close()
 
     def dispose(self) -> None:
@@ -197,7 +221,7 @@ class WriteGate:
 
 def after_commit(session: Session, callback: AfterCommit) -> None:
     """Run `callback` once the session's transaction has committed; dropped on rollback."""
-    session.info.setdefault("after_commit", []).append(callback)
+    unit_of_work(session).after_commit.append(callback)
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:

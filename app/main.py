@@ -20,7 +20,7 @@ from app.config import Settings, get_settings
 from app.consultations.comments_router import router as comments_router
 from app.consultations.router import router as consultations_router
 from app.consultations.sweep import close_forever
-from app.db import Database, WriteGate
+from app.db import WriteGate
 from app.dblock import ServingMark
 from app.deliberation.notes_router import router as notes_router
 from app.deliberation.router import router as threads_router
@@ -48,6 +48,7 @@ from app.webclient import install_web_client
 from app.webhooks.router import router as webhooks_router
 from app.webhooks.service import enqueue as enqueue_webhooks
 from app.webhooks.worker import deliver_forever
+from app.wiring import open_database
 
 DESCRIPTION = """\
 plenary: a working group drafts a report together. Sections with immutable versions,
@@ -93,7 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # long: the app is assembled in one place and reads top to bottom (database, state,
     # handlers, routers, middleware); cutting it up would hide the order that matters.
     settings = settings or get_settings()
-    database = Database(
+    database = open_database(
         settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms
     )
 

@@ -32,8 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.config import Settings  # noqa: E402
-from app.db import Database  # noqa: E402
 from app.migrate import upgrade  # noqa: E402
+from app.wiring import open_database  # noqa: E402
 from bench.seed import Seeded, seed  # noqa: E402
 
 
@@ -155,7 +155,7 @@ def main() -> None:
     settings = Settings(database_url=url)
     upgrade(settings)
     print(f"seeding {url} ...", file=sys.stderr)
-    database = Database(url)
+    database = open_database(url)
     started = time.perf_counter()
     data = seed(database, deep=2_000 if options.quick else 10_000)
     print(f"seeded in {time.perf_counter() - started:.1f}s", file=sys.stderr)

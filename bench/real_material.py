@@ -38,11 +38,11 @@ sys.path.insert(0, str(ROOT))
 
 from app.auth import Principal  # noqa: E402
 from app.config import Settings  # noqa: E402
-from app.db import Database  # noqa: E402
 from app.groups import invitations  # noqa: E402
 from app.groups import service as groups  # noqa: E402
 from app.groups.models import Role, Stakeholder  # noqa: E402
 from app.migrate import upgrade  # noqa: E402
+from app.wiring import open_database  # noqa: E402
 from bench.__main__ import free_port, server, server_ms  # noqa: E402
 
 CORPUS = ROOT / "tests" / "data" / "corpus"
@@ -94,7 +94,7 @@ class People:
 
 
 def seed_people(url: str) -> People:
-    database = Database(url)
+    database = open_database(url)
     admin = Principal(token_id=None, participant=None)
     tokens: dict[str, str] = {}
     with database.session() as session:

@@ -27,10 +27,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.config import Settings  # noqa: E402
-from app.db import Database  # noqa: E402
 from app.main import create_app  # noqa: E402
 from app.migrate import upgrade  # noqa: E402
 from app.reports.checked_reads import CheckedReadCache  # noqa: E402
+from app.wiring import open_database  # noqa: E402
 from bench.seed import Seeded, seed  # noqa: E402
 from bench.statements import Counted, StatementCounter  # noqa: E402
 
@@ -159,7 +159,7 @@ def main() -> None:
         webhook_poll_seconds=3600,
     )
     upgrade(settings)
-    database = Database(url)
+    database = open_database(url)
     data = seed(database, deep=50)
     database.dispose()
     app = create_app(settings)

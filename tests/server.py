@@ -44,12 +44,12 @@ class LiveServer:
 def seed_demo(database_url: str) -> DemoRoom:
     """Migrate an empty database and fill it with the demo room (app/demo.py)."""
     from app.config import Settings
-    from app.db import Database
     from app.demo import seed
     from app.migrate import upgrade
+    from app.wiring import open_database
 
     upgrade(Settings(database_url=database_url))
-    database = Database(database_url)
+    database = open_database(database_url)
     try:
         return seed(database)
     finally:

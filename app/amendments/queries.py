@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, event, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from app import visibility
@@ -25,6 +25,7 @@ from app.amendments.models import (
 )
 from app.auth import Principal
 from app.clock import utcnow
+from app.db import unit_of_work
 from app.errors import NotFound
 from app.etags import etag
 from app.reports.models import Report
@@ -155,13 +156,10 @@ class RoundState:
         return next((a for a in self.rows if a.participant_id == participant_id), None)
 
 
-_KNOWN_ROUNDS = "plenary.round_states"
-
-
 def round_states(session: Session, amendment_ids: Iterable[int]) -> dict[int, RoundState]:
     """Voters and answers of many amendments in two queries, remembered by the session until
     its next flush (a write answers, then its response shows the tally: no second read)."""
-    known: dict[int, RoundState | None] = session.info.setdefault(_KNOWN_ROUNDS, {})
+    known: dict[int, RoundState | None] = unit_of_work(session).round_states
     ids = list(amendment_ids)
     missing = [i for i in ids if i not in known]
     if missing:
@@ -182,13 +180,13 @@ def round_states(session: Session, amendment_ids: Iterable[int]) -> dict[int, Ro
     return {i: state for i in ids if (state := known[i]) is not None}
 
 
-@event.listens_for(Session, "after_flush")
-def _forget_rounds(session: Session, _context: object) -> None:
-    session.info.pop(_KNOWN_ROUNDS, None)
+def forget_rounds(session: Session, _context: object) -> None:
+    """after_flush (installed by app/wiring.py): answers may have changed."""
+    unit_of_work(session).round_states.clear()
 
 
 def remember_round(session: Session, amendment_id: int, state: RoundState) -> None:
-    session.info.setdefault(_KNOWN_ROUNDS, {})[amendment_id] = state
+    unit_of_work(session).round_states[amendment_id] = state
 
 
 def amendment_etag(session: Session, amendment: Amendment) -> str:

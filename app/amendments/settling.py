@@ -15,7 +15,7 @@ from app.amendments.applying import apply_amendment
 from app.amendments.models import Amendment, AmendmentStatus
 from app.amendments.queries import RoundState, due_rounds, round_states
 from app.clock import utcnow
-from app.db import DEADLINE_WATCH, DueCheck
+from app.db import unit_of_work
 from app.errors import MergeConflict
 from app.reports.models import Report
 
@@ -24,7 +24,7 @@ def settle_due(session: Session, *, report: Report, now: datetime | None = None)
     """Close the consent rounds of `report` whose deadline has passed, and send the
     reminders that are due. Caller holds the lock."""
     now = now or utcnow()
-    watch: DueCheck | None = session.info.get(DEADLINE_WATCH)
+    watch = unit_of_work(session).deadline_watch
     if watch is not None and watch.nothing_due(now):
         return
     for amendment in due_rounds(session, report_id=report.id, now=now):

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.clock import utcnow
+from app.db import unit_of_work
 from app.events.chain import (
     GENESIS_HASH,
     ChainCheck,
@@ -37,7 +38,7 @@ def record_event(
         # The payload is public and hashed in the clear: an id in it names its person.
         raise ValueError(f"event {type!r} would publish participant ids: {sorted(set(named))}")
     # The transaction's own latest event of this report, if any, is the chain's head.
-    ours = [e for e in session.info.get("events", ()) if e.report_id == report_id]
+    ours = [e for e in unit_of_work(session).events if e.report_id == report_id]
     if ours:
         seq, prev_hash = ours[-1].seq + 1, ours[-1].hash
     else:
@@ -64,7 +65,7 @@ def record_event(
     )
     event.hash = digest_of(event)
     session.add(event)
-    session.info.setdefault("events", []).append(event)
+    unit_of_work(session).events.append(event)
     return event
 
 

@@ -5,35 +5,36 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, event, func, inspect, select
+from sqlalchemy import and_, func, inspect, select
 from sqlalchemy.orm import Session
 
+from app.db import unit_of_work
 from app.reports.models import OutlineShape, Report, Section, Version
 from app.text.outline import Node
 
 _SHAPE_FIELDS = ("parent_id", "position", "kind", "label", "heading", "removed_at")
-_RESHAPED = "plenary.reshaped_reports"
 
 
-@event.listens_for(Session, "after_flush")
-def _note_reshaped(session: Session, _context: object) -> None:
-    """Whatever the code path, a flushed change to a section's place or heading marks its
-    report, and the transaction records the new shape before it commits."""
+def note_reshaped(session: Session, _context: object) -> None:
+    """after_flush (installed by app/wiring.py): whatever the code path, a flushed change to
+    a section's place or heading marks its report, and the transaction records the new shape
+    before it commits."""
     for obj in (*session.new, *session.dirty):
         if isinstance(obj, Section) and (
             obj in session.new
             or any(inspect(obj).attrs[name].history.has_changes() for name in _SHAPE_FIELDS)
         ):
-            session.info.setdefault(_RESHAPED, set()).add(obj.report_id)
+            unit_of_work(session).reshaped_reports.add(obj.report_id)
 
 
-@event.listens_for(Session, "before_commit")
-def _record_shapes(session: Session) -> None:
-    reshaped: set[int] = session.info.pop(_RESHAPED, set())
-    if not reshaped:
+def record_shapes(session: Session) -> None:
+    """before_commit (installed by app/wiring.py)."""
+    work = unit_of_work(session)
+    if not work.reshaped_reports:
         return
-    session.flush()  # pending section changes first
-    for report_id in sorted(reshaped | session.info.pop(_RESHAPED, set())):
+    session.flush()  # pending section changes first (they may mark more reports)
+    reshaped, work.reshaped_reports = work.reshaped_reports, set()
+    for report_id in sorted(reshaped):
         live = session.scalars(
             select(Section)
             .where(Section.report_id == report_id, Section.removed_at.is_(None))

@@ -20,7 +20,7 @@ from app.idempotency import IdempotentRoute
 from app.outputs import formats
 from app.pagination import DEFAULT_PAGE, After, Limit, link_next
 from app.reports import service, views
-from app.reports.models import ReportStatus
+from app.reports.models import Report, ReportStatus
 from app.reports.schemas import (
     MilestoneCreate,
     MilestonePage,
@@ -157,17 +157,22 @@ def export_report(
         principal=principal,
         lineage=lineage,
     )
-    headers = {}
-    if format in formats.MEDIA:
-        headers.update(formats.attachment(f"report-{report.id}", format))
-    if format == "source" and report.status == ReportStatus.drafting and report.disclaimer:
-        headers["Plenary-Disclaimer"] = quote(report.disclaimer)
+    headers = _export_headers(report, format)
     if isinstance(body, str | bytes):
         return Response(content=body, media_type=EXPORT_MEDIA[format], headers=headers)
     # Rendered while it is sent, in the threadpool: the report is never held whole twice.
     return StreamingResponse(
         views.encoded_chunks(body), media_type=EXPORT_MEDIA[format], headers=headers
     )
+
+
+def _export_headers(report: Report, format: ExportFormat) -> dict[str, str]:
+    headers = {}
+    if format in formats.MEDIA:
+        headers.update(formats.attachment(f"report-{report.id}", format))
+    if format == "source" and report.status == ReportStatus.drafting and report.disclaimer:
+        headers["Plenary-Disclaimer"] = quote(report.disclaimer)
+    return headers
 
 
 @router.get("/reports/{report_id}/compare", response_model=ReportComparison)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.auth import Principal
 from app.clock import utcnow
+from app.db import unit_of_work
 from app.errors import NotFound, Unprocessable
 from app.events.models import Event
 from app.groups.models import DRAFTING_ROLES
@@ -98,7 +99,7 @@ def deliveries(
 def enqueue(session: Session) -> None:
     """before_commit: one delivery per matching active webhook for each new event, in the
     same transaction as the events (nothing is lost, nothing is sent for a rollback)."""
-    events: list[Event] = session.info.get("events", [])
+    events: list[Event] = unit_of_work(session).events
     if not events:
         return
     report_ids = {e.report_id for e in events}

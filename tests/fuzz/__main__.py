@@ -22,8 +22,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.auth import hash_token
-from app.db import Database
 from app.groups.models import Token
+from app.wiring import open_database
 from tests.server import live_server, seed_demo
 
 HERE = Path(__file__).resolve().parent
@@ -42,7 +42,7 @@ def main() -> int:
     url = options.database or f"sqlite:///{workdir / 'fuzz.db'}"
     room = seed_demo(url)
     chair_token = room.tokens["The Chair"]
-    database = Database(url)
+    database = open_database(url)
     with database.session() as session:
         keep = session.scalar(select(Token.id).where(Token.token_hash == hash_token(chair_token)))
     database.dispose()

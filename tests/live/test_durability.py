@@ -13,9 +13,9 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from app.client import PlenaryClient, ProblemError
-from app.db import Database
 from app.events.service import verify_chain
 from app.reports.models import Version
+from app.wiring import open_database
 from tests.conftest import ADMIN_TOKEN
 from tests.factories import enrol
 from tests.server import live_server, wait_until
@@ -65,7 +65,7 @@ def test_backup_under_write_load_is_consistent(tmp_path: Path) -> None:
         writer.join(30)
     assert done.returncode == 0, done.stderr
     assert "ok" in done.stdout
-    backup_db = Database(f"sqlite:///{copy}")
+    backup_db = open_database(f"sqlite:///{copy}")
     with backup_db.session(write=False) as session:
         assert verify_chain(session, report_id=report_id).ok
         counts = dict(
