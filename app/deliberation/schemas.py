@@ -158,9 +158,9 @@ class ReservationList(ReadModel):
 
 
 class BracketsCreate(InputModel):
-    amendment_ids: Annotated[list[Id], Field(min_length=2, max_length=20)] = Field(
-        description="Alternatives of one group, in the order the bracket lists them"
-    )
+    amendment_ids: Annotated[
+        list[Id], Field(min_length=2, max_length=20, json_schema_extra={"uniqueItems": True})
+    ] = Field(description="Alternatives of one group, in the order the bracket lists them")
 
 
 class OpenPointKeep(InputModel):

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.auth import Principal
 from app.drafting_groups.models import DraftingGroup, DraftingMember, SectionStage
 from app.drafting_groups.schemas import Composition, DraftingGroupRead, DraftingMemberRead
-from app.errors import Conflict, NotFound, Unprocessable
+from app.errors import Conflict, InvalidState, NotFound
 from app.groups.models import Participant, Role
 from app.groups.roster import record_roster_event
 from app.pagination import page_query
@@ -31,9 +31,9 @@ def create_drafting_group(
     co_lead_ids: list[int],
 ) -> DraftingGroup:
     principal.ensure_role(group_id, [Role.chair])
+    # A co-lead is a member of the group it leads, named or not among the members.
+    member_ids = list(dict.fromkeys([*member_ids, *co_lead_ids]))
     members = _members(session, group_id, member_ids)
-    if not set(co_lead_ids) <= set(member_ids):
-        raise Unprocessable("Every co-lead is one of the drafting group's members.")
     if session.scalar(
         select(DraftingGroup.id).where(
             DraftingGroup.group_id == group_id, DraftingGroup.name == name
@@ -74,14 +74,17 @@ def _members(session: Session, group_id: int, member_ids: list[int]) -> list[Par
             select(Participant).where(Participant.id.in_(wanted)).order_by(Participant.id)
         )
     )
-    fit = [p for p in found if p.group_id == group_id and p.active and p.role in DRAFTERS]
-    if len(fit) != len(wanted):
-        bad = sorted(set(wanted) - {p.id for p in fit})
-        raise Unprocessable(
+    ours = [p for p in found if p.group_id == group_id]
+    unknown = sorted(set(wanted) - {p.id for p in ours})
+    if unknown:
+        raise NotFound(f"No participants {unknown} in this group.", participant_ids=unknown)
+    unfit = [p.id for p in ours if not (p.active and p.role in DRAFTERS)]
+    if unfit:
+        raise InvalidState(
             "Members of a drafting group are active chairs or members of the working group.",
-            participant_ids=bad,
+            participant_ids=unfit,
         )
-    return fit
+    return ours
 
 
 def get_drafting_group(

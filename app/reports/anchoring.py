@@ -12,7 +12,7 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.errors import Unprocessable
+from app.errors import InvalidState, NotFound
 from app.reports.models import Section, Version
 from app.reports.outline import first_paragraph_of, outline
 from app.text import anchors
@@ -35,11 +35,11 @@ class Found:
 
 
 def fix_paragraph(session: Session, *, section: Section, paragraph: int) -> ParagraphAnchor:
-    """Where report-wide paragraph `paragraph` begins in `section`'s head (422 when the
-    section does not hold it)."""
+    """Where report-wide paragraph `paragraph` begins in `section`'s head (404 when the
+    section does not hold it, 409 when the section left the outline)."""
     first = first_paragraph_of(session, section=section)
     if first is None:
-        raise Unprocessable(f"Section {section.id} is not in the report's outline.")
+        raise InvalidState(f"Section {section.id} is not in the report's outline.")
     head = session.scalar(
         select(Version).where(
             Version.section_id == section.id, Version.number == section.head_version
@@ -50,8 +50,8 @@ def fix_paragraph(session: Session, *, section: Section, paragraph: int) -> Para
         span = anchors.locate(
             head.text, first_paragraph=first, paragraph=paragraph, quote=None, start=None, end=None
         )
-    except anchors.AnchorError as error:
-        raise Unprocessable(str(error)) from error
+    except anchors.AnchorError as error:  # a paragraph the section does not have
+        raise NotFound(str(error)) from error
     return ParagraphAnchor(section_id=section.id, version=head.number, start=span.start)
 
 

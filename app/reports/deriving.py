@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth import Principal
-from app.errors import Unprocessable
+from app.errors import NotFound
 from app.events.service import record_event
 from app.groups.models import DRAFTING_ROLES
 from app.reports.lifecycle import create_report
@@ -67,9 +67,7 @@ def _with_descendants(nodes: list[Node], section_ids: Iterable[int]) -> set[int]
     wanted = set(section_ids)
     unknown = sorted(wanted - live)
     if unknown:
-        raise Unprocessable(
-            f"Not live sections of the source report: {unknown}.", section_ids=unknown
-        )
+        raise NotFound(f"Not live sections of the source report: {unknown}.", section_ids=unknown)
     chosen = set(wanted)
     for placed in order(nodes):  # parents come before their children
         if placed.node.parent_id in chosen:

@@ -277,3 +277,34 @@ def test_a_part_left_out_is_not_exported_and_adoption_passes_without_it(
     assert adopted["status"] == "adopted"
     # After adoption, a part's stage no longer moves.
     assert stage(client, room.chair, kept, "left_out", expect=409)["type"].endswith("invalid-state")
+
+
+def test_a_roster_names_people_of_the_group_who_can_draft(client: TestClient) -> None:
+    room, teams = balanced_room(client, groups=1)
+    url = f"/v1/groups/{room.group_id}/drafting-groups"
+    team = teams[0]
+    # a co-lead left out of the members is a member all the same
+    made = ok(
+        client.post(
+            url,
+            json={"name": "A", "member_ids": [team[2].id], "co_lead_ids": [team[0].id]},
+            headers=room.chair.headers,
+        ),
+        201,
+    )
+    assert {m["participant_id"] for m in made["members"]} == {team[0].id, team[2].id}
+    # nobody of that id in this group: not found; an observer cannot draft: the state says no
+    unknown = client.post(
+        url,
+        json={"name": "B", "member_ids": [team[1].id], "co_lead_ids": [2_000_000]},
+        headers=room.chair.headers,
+    )
+    assert unknown.status_code == 404, unknown.text
+    assert unknown.json()["participant_ids"] == [2_000_000]
+    observer = room.observers[0].id
+    refused = client.post(
+        url,
+        json={"name": "C", "member_ids": [observer], "co_lead_ids": [team[1].id]},
+        headers=room.chair.headers,
+    )
+    assert refused.status_code == 409 and refused.json()["participant_ids"] == [observer]
