@@ -121,9 +121,21 @@ def test_recorded_payloads_have_exactly_the_declared_keys(client: TestClient) ->
     act(client, room.chair, on_floor, "adopt")
     spare = propose(client, room.members[1], sid, TEXT + " Spare.", base=5)
     act(client, room.members[1], spare["id"], "withdraw", reason="Not needed.")
+    # a long instruction (a rewritten section) is left out of the event, its length kept
+    rewrite = propose(
+        client, room.members[1], sid, "A whole new wording, clause by clause. " * 80, base=5
+    )
+    assert len(rewrite["instruction"]) > 2_000
     events: list[dict[str, Any]] = ok(
         client.get(f"/v1/reports/{rid}/events?limit=1000", headers=ADMIN)
     )["items"]
+    long_one = next(
+        e["payload"]
+        for e in events
+        if e["type"] == "amendment.proposed" and e["payload"]["amendment_id"] == rewrite["id"]
+    )
+    assert long_one["instruction"] is None
+    assert long_one["instruction_chars"] == len(rewrite["instruction"])
     adapter = TypeAdapter(TypedEvent)
     seen = set()
     for event in events:

@@ -99,7 +99,13 @@ class AmendmentProposedPayload(Payload):
     section_id: int
     base_version: int
     kind: str
-    instruction: str
+    instruction: str | None = Field(
+        description="Null when it is long (`instruction_chars` says how long) or when the "
+        "part is a drafting group's work in progress: read the amendment"
+    )
+    instruction_chars: int | None = Field(
+        default=None, description="The instruction's length, when it is left out for length"
+    )
     alternative_to: int | None = Field(description="The first amendment of its alternatives")
     supersedes: int | None = Field(description="The amendment this revised wording replaces")
 
@@ -125,7 +131,13 @@ class AmendmentEscalatedPayload(Payload):
 class AmendmentRevisedPayload(Payload):
     amendment_id: int
     revision: int
-    instruction: str
+    instruction: str | None = Field(
+        description="Null when it is long (`instruction_chars` says how long) or when the "
+        "part is a drafting group's work in progress: read the amendment"
+    )
+    instruction_chars: int | None = Field(
+        default=None, description="The instruction's length, when it is left out for length"
+    )
     ops: list[list[str | int]] = Field(
         description='The change as a word diff against the previous revision: ["=", n] keeps '
         'n characters, ["-", text] deletes text, ["+", text] inserts it'
@@ -136,7 +148,13 @@ class AmendmentRevisedPayload(Payload):
 class FloorChangedPayload(Payload):
     meeting_id: int
     amendment_id: int
-    instruction: str
+    instruction: str | None = Field(
+        description="Null when it is long (`instruction_chars` says how long) or when the "
+        "part is a drafting group's work in progress: read the amendment"
+    )
+    instruction_chars: int | None = Field(
+        default=None, description="The instruction's length, when it is left out for length"
+    )
 
 
 class ConsentOpenedPayload(Payload):
