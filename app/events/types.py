@@ -94,18 +94,19 @@ class MeetingChangedPayload(Payload):
     meeting_id: int
 
 
+# Null when long (`instruction_chars` says how long) or when the part is a drafting group's
+# work in progress: read the amendment.
+Instruction = Annotated[str | None, Field(description="Null when left out: read the amendment")]
+InstructionChars = Annotated[int | None, Field(description="Its length, when left out for length")]
+
+
 class AmendmentProposedPayload(Payload):
     amendment_id: int
     section_id: int
     base_version: int
     kind: str
-    instruction: str | None = Field(
-        description="Null when it is long (`instruction_chars` says how long) or when the "
-        "part is a drafting group's work in progress: read the amendment"
-    )
-    instruction_chars: int | None = Field(
-        default=None, description="The instruction's length, when it is left out for length"
-    )
+    instruction: Instruction
+    instruction_chars: InstructionChars = None
     alternative_to: int | None = Field(description="The first amendment of its alternatives")
     supersedes: int | None = Field(description="The amendment this revised wording replaces")
 
@@ -131,13 +132,8 @@ class AmendmentEscalatedPayload(Payload):
 class AmendmentRevisedPayload(Payload):
     amendment_id: int
     revision: int
-    instruction: str | None = Field(
-        description="Null when it is long (`instruction_chars` says how long) or when the "
-        "part is a drafting group's work in progress: read the amendment"
-    )
-    instruction_chars: int | None = Field(
-        default=None, description="The instruction's length, when it is left out for length"
-    )
+    instruction: Instruction
+    instruction_chars: InstructionChars = None
     ops: list[list[str | int]] = Field(
         description='The change as a word diff against the previous revision: ["=", n] keeps '
         'n characters, ["-", text] deletes text, ["+", text] inserts it'
@@ -148,13 +144,8 @@ class AmendmentRevisedPayload(Payload):
 class FloorChangedPayload(Payload):
     meeting_id: int
     amendment_id: int
-    instruction: str | None = Field(
-        description="Null when it is long (`instruction_chars` says how long) or when the "
-        "part is a drafting group's work in progress: read the amendment"
-    )
-    instruction_chars: int | None = Field(
-        default=None, description="The instruction's length, when it is left out for length"
-    )
+    instruction: Instruction
+    instruction_chars: InstructionChars = None
 
 
 class ConsentOpenedPayload(Payload):
