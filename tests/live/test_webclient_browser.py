@@ -35,7 +35,7 @@ from tests.server import LiveServer, free_port, live_server
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 AXE = ROOT / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
-WAIT = 15_000  # ms; generous for 2 shared cores, never a measured time
+WAIT = 30_000  # ms; generous for 2 cores shared with a second xdist worker, never a measured time
 
 MARKDOWN = """# I. Introduction
 
