@@ -4,12 +4,11 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
-from sqlalchemy.orm import Session
 
 from app import visibility
 from app.amendments import prepare, service, views
 from app.amendments.deadlines import settle_before_request
-from app.amendments.models import Amendment, AmendmentKind, AmendmentStatus
+from app.amendments.models import AmendmentKind, AmendmentStatus
 from app.amendments.schemas import (
     AlternativePage,
     AmendmentCreate,
@@ -22,7 +21,7 @@ from app.amendments.schemas import (
     Preview,
     Reason,
 )
-from app.auth import CurrentPrincipal, OptionalPrincipal, Principal
+from app.auth import CurrentPrincipal, OptionalPrincipal
 from app.db import SessionDep
 from app.etags import IfMatch, not_modified
 from app.idempotency import IdempotentRoute, prepared_by
@@ -37,12 +36,6 @@ router = APIRouter(
     tags=["amendments"],
     dependencies=[Depends(settle_before_request)],
 )
-
-
-def _answer(
-    session: Session, amendment: Amendment, principal: Principal, response: Response
-) -> AmendmentRead:
-    return views.write_answer(session, amendment, principal, response)
 
 
 def _timeout(request: Request) -> float:
@@ -81,7 +74,7 @@ def propose_amendment(
         prepared=prepare.prepared(request),
     )
     response.headers["Location"] = f"/v1/amendments/{amendment.id}"
-    return _answer(session, amendment, principal, response)
+    return views.write_answer(session, amendment, principal, response)
 
 
 @router.get("/reports/{report_id}/amendments", response_model=AmendmentPage)
@@ -169,7 +162,7 @@ def put_on_floor(
     amendment = service.put_on_floor(
         session, amendment_id=amendment_id, principal=principal, if_match=if_match
     )
-    return _answer(session, amendment, principal, response)
+    return views.write_answer(session, amendment, principal, response)
 
 
 @router.post(
@@ -190,7 +183,7 @@ def adopt_amendment(
         principal=principal,
         if_match=if_match,
     )
-    return _answer(session, amendment, principal, response)
+    return views.write_answer(session, amendment, principal, response)
 
 
 @router.post("/amendments/{amendment_id}/reject", response_model=AmendmentRead)
@@ -209,7 +202,7 @@ def reject_amendment(
         reason=body.reason,
         if_match=if_match,
     )
-    return _answer(session, amendment, principal, response)
+    return views.write_answer(session, amendment, principal, response)
 
 
 @router.post("/amendments/{amendment_id}/withdraw", response_model=AmendmentRead)
@@ -228,7 +221,7 @@ def withdraw_amendment(
         reason=body.reason,
         if_match=if_match,
     )
-    return _answer(session, amendment, principal, response)
+    return views.write_answer(session, amendment, principal, response)
 
 
 @router.post("/amendments/{amendment_id}/escalate", response_model=AmendmentRead)
@@ -248,7 +241,7 @@ def escalate_amendment(
         reason=body.reason,
         if_match=if_match,
     )
-    return _answer(session, amendment, principal, response)
+    return views.write_answer(session, amendment, principal, response)
 
 
 @router.post("/amendments/{amendment_id}/revise", response_model=AmendmentRead, status_code=201)
@@ -277,7 +270,7 @@ def revise_amendment(
         if_match=if_match,
     )
     response.headers["Location"] = f"/v1/amendments/{amendment.id}"  # the new amendment
-    return _answer(session, amendment, principal, response)
+    return views.write_answer(session, amendment, principal, response)
 
 
 @router.post(
@@ -311,7 +304,7 @@ def revise_draft(
     response.headers["Location"] = (
         f"/v1/amendments/{amendment.id}/revisions/{amendment.draft_revision}"
     )
-    return _answer(session, amendment, principal, response)
+    return views.write_answer(session, amendment, principal, response)
 
 
 @router.get("/amendments/{amendment_id}/revisions", response_model=DraftRevisionPage)
