@@ -44,6 +44,7 @@ from app.reports.read_cache import ReadCache, SectionReadCache
 from app.reports.records_router import router as records_router
 from app.reports.router import router as reports_router
 from app.text import offload
+from app.warmup import build_every_route, webhook_client
 from app.webclient import install_web_client
 from app.webhooks.router import router as webhooks_router
 from app.webhooks.service import enqueue as enqueue_webhooks
@@ -105,6 +106,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         loop = asyncio.get_running_loop()
+        # What the first requests would otherwise wait for (app/warmup.py).
+        await build_every_route(_app)
+        client = webhook_client(settings)
         tune_garbage_collector()
         serving = ServingMark(settings.database_url)  # `plenary db restore` waits for us
         broker.loop = loop
@@ -118,7 +122,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 _app.state.write_gate,
             )
         )
-        deliverer = asyncio.create_task(deliver_forever(database, settings, _app.state.write_gate))
+        deliverer = asyncio.create_task(
+            deliver_forever(database, settings, _app.state.write_gate, client)
+        )
         closer = asyncio.create_task(
             close_forever(database, settings.deadline_sweep_seconds, _app.state.write_gate)
         )

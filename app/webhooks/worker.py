@@ -125,9 +125,8 @@ class Deliverer:
         self.in_flight: set[asyncio.Task[None]] = set()
         self.finished: list[Attempt] = []
 
-    async def run_forever(self) -> None:
-        timeout = httpx.Timeout(self.settings.webhook_timeout_seconds)
-        async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
+    async def run_forever(self, client: httpx.AsyncClient) -> None:
+        async with client:
             try:
                 while True:
                     claimed = 0
@@ -173,5 +172,8 @@ class Deliverer:
         self.finished.append(attempt)  # after the await: a round may have swapped the list
 
 
-async def deliver_forever(database: Database, settings: Settings, gate: WriteGate) -> None:
-    await Deliverer(database, settings, gate).run_forever()
+async def deliver_forever(
+    database: Database, settings: Settings, gate: WriteGate, client: httpx.AsyncClient
+) -> None:
+    """Deliver webhooks until cancelled, with `client` (closed at the end)."""
+    await Deliverer(database, settings, gate).run_forever(client)

@@ -1,0 +1,60 @@
+"""Work done once, before the server takes its first request, so that no request pays for it.
+
+Left to the first requests, each of these blocks the event loop, and every request that
+arrives meanwhile waits: on a fresh server, a 1 MB proposal's first seconds stalled small
+writes on other reports by up to 300 ms (`python -m bench.real_material --only big-proposal`).
+- FastAPI (0.165) builds an included router's routes (dependants, response validators) the
+  first time a request walks past them: about 0.2 s for plenary's routers.
+- httpx reads the CA bundle into a TLS context, and imports its async backends, when a client
+  is made: 0.1-0.15 s, for the webhook deliverer's client.
+"""
+
+from __future__ import annotations
+
+import httpx
+from fastapi import FastAPI
+from starlette.exceptions import HTTPException
+from starlette.types import Message
+
+from app.config import Settings
+
+# A path no route matches: routing walks (and so builds) every route before giving up.
+UNMATCHED_PATH = "/v1/.warm-up"
+
+
+async def build_every_route(app: FastAPI) -> int:
+    """Walk the router once with a path nothing matches; returns the 404's status."""
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": UNMATCHED_PATH,
+        "raw_path": UNMATCHED_PATH.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [],
+        "server": ("127.0.0.1", 0),
+        "client": ("127.0.0.1", 0),
+        "app": app,
+    }
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    try:
+        await app.router(scope, receive, send)
+    except HTTPException as not_found:  # the router's 404, raised for the app to render
+        return not_found.status_code
+    return int(sent[0]["status"]) if sent else 0
+
+
+def webhook_client(settings: Settings) -> httpx.AsyncClient:
+    """The deliverer's HTTP client, made while nothing waits on the event loop."""
+    timeout = httpx.Timeout(settings.webhook_timeout_seconds)
+    return httpx.AsyncClient(timeout=timeout, follow_redirects=False)
