@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import random
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -252,51 +252,66 @@ def measure(room: Room, documents: list[Document], rng: random.Random) -> list[R
     ]
 
 
-def big_proposal_delay(room: Room, seconds: float = 20.0) -> dict[str, float]:
-    """Small writes to one report, timed from the client, while a 1,000,000-character
-    proposal is filed on another report; compared with the same writes before it."""
-    small = room.report("A small section.\n", adopted=False)
-    big = room.report("A big section to be replaced.\n", adopted=False)
+def huge_text() -> str:
     rng = random.Random(1)
     vocabulary = [f"{w}{n}" for w in ("alpha", "beta", "gamma", "delta") for n in range(300)]
-    huge = " ".join(rng.choice(vocabulary) for _ in range(200_000))[:1_000_000]
+    return " ".join(rng.choice(vocabulary) for _ in range(200_000))[:1_000_000]
+
+
+def file_huge_proposal(base_url: str, section: int, token: str, go: Any, took: Any) -> None:
+    """In its own process: encoding 1 MB and decoding the 3 MB answer must not take the
+    GIL from the client timing the small writes."""
+    body = json.dumps({"base_version": 1, "text": huge_text(), "kind": "substantive"})
+    headers = {**auth(token), "Content-Type": "application/json"}
+    with httpx.Client(base_url=base_url, timeout=120) as client:
+        go.wait()
+        start = time.perf_counter()
+        response = client.post(f"/v1/sections/{section}/amendments", content=body, headers=headers)
+        took.value = (time.perf_counter() - start) * 1000 if response.status_code == 201 else -1
+
+
+def big_proposal_delay(room: Room, seconds: float = 30.0) -> dict[str, float]:
+    """Small writes to one report, timed from the client, while a 1,000,000-character
+    proposal is filed on another report by another process; compared with the same writes
+    before it."""
+    small = room.report("A small section.\n", adopted=False)
+    big = room.report("A big section to be replaced.\n", adopted=False)
 
     def write(n: int) -> float:
         start = time.perf_counter()
         room.propose(small, f"A small section, edit {n}.\n", "substantive")
         return (time.perf_counter() - start) * 1000
 
-    baseline = [write(n) for n in range(40)]
-    done = threading.Event()
-    took: list[float] = []
-
-    def file_huge() -> None:
-        with httpx.Client(base_url=str(room.client.base_url), timeout=120) as other:
-            start = time.perf_counter()
-            response = other.post(
-                f"/v1/sections/{big}/amendments",
-                json={"base_version": 1, "text": huge, "kind": "substantive"},
-                headers=auth(room.people.voters[2]),
-            )
-            took.append((time.perf_counter() - start) * 1000)
-            assert response.status_code == 201, response.text[:300]
-        done.set()
-
-    thread = threading.Thread(target=file_huge)
-    thread.start()
+    # As long as a proposal takes, so that the worst of each is the worst of as many writes.
+    baseline: list[float] = []
+    until = time.monotonic() + 5.0
+    while time.monotonic() < until:
+        baseline.append(write(len(baseline)))
+    spawn = multiprocessing.get_context("spawn")
+    go, took = spawn.Event(), spawn.Value("d", 0.0)
+    sender = spawn.Process(
+        target=file_huge_proposal,
+        args=(str(room.client.base_url), big, room.people.voters[2], go, took),
+    )
+    sender.start()
+    time.sleep(2.0)  # the sender has built its body and is waiting
+    go.set()
     during: list[float] = []
     deadline = time.monotonic() + seconds
-    n = 100
-    while not done.is_set() and time.monotonic() < deadline:
+    n = len(baseline)
+    while sender.is_alive() and time.monotonic() < deadline:
         during.append(write(n))
         n += 1
-    thread.join(120)
+    sender.join(120)
+    assert took.value > 0, "the 1 MB proposal failed"
     return {
         "baseline_p50_ms": statistics.median(baseline),
+        "baseline_max_ms": max(baseline),
         "during_max_ms": max(during) if during else 0.0,
         "during_p50_ms": statistics.median(during) if during else 0.0,
+        "writes_before": float(len(baseline)),
         "writes_during": float(len(during)),
-        "proposal_ms": took[0] if took else float("nan"),
+        "proposal_ms": took.value,
     }
 
 
@@ -342,12 +357,14 @@ def main() -> None:
         )
     if not delay:
         return
-    extra = delay["during_max_ms"] - delay["baseline_p50_ms"]
+    extra = delay["during_max_ms"] - delay["baseline_max_ms"]
     print(
         f"{'1 MB proposal: worst small write on another report':<48} "
-        f"{delay['during_max_ms']:>7.1f}ms {delay['baseline_p50_ms']:>7.1f}ms "
-        f"{'+' + format(extra, '.1f') + 'ms':>7}  < +50 ms (round trip; "
-        f"{int(delay['writes_during'])} writes during a {delay['proposal_ms']:.0f} ms proposal)"
+        f"{delay['during_max_ms']:>7.1f}ms {delay['baseline_max_ms']:>7.1f}ms "
+        f"{'+' + format(extra, '.1f') + 'ms':>7}  a few ms (round trip, worst against worst "
+        f"of {int(delay['writes_before'])} in 5 s before; {int(delay['writes_during'])} during a "
+        f"{delay['proposal_ms']:.0f} ms proposal; p50 {delay['during_p50_ms']:.1f} ms "
+        f"against {delay['baseline_p50_ms']:.1f} ms)"
     )
     output = Path(options.output)
     output.parent.mkdir(parents=True, exist_ok=True)
