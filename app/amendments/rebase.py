@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,7 +20,7 @@ from app.errors import DuplicateChange, MergeConflict
 from app.reports import service as reports
 from app.reports.models import Section, Version
 from app.text import edits as text_edits
-from app.text.analysis import Analysis, analyse
+from app.text.analysis import Analysis, analyse, patch_text
 from app.text.edits import Edit
 from app.text.rebase import Clash, Conflict, carry
 
@@ -51,12 +52,40 @@ def wording_of(
     return analyse(base.text, text, first_paragraph=first_paragraph, timeout=timeout)
 
 
+# A patch longer than this is not stored: it repeats the proposed text (URL-encoded), and
+# writing it made a 1 MB proposal hold SQLite's one write lock longer. An empty `patch`
+# column means "derived from the base and the recorded edits when read" (`patch_of`); a real
+# patch is never empty, since an amendment changes something.
+STORED_PATCH_CHARS = 50_000
+# The patch of a wording recorded in this process but not stored: the write's own answer
+# uses it rather than derive it again inside the transaction.
+_unstored_patches: WeakKeyDictionary[Amendment, str] = WeakKeyDictionary()
+
+
 def record_wording(amendment: Amendment, text: str, analysis: Analysis) -> None:
     amendment.proposed_text = text
     amendment.edits = text_edits.to_json(analysis.edits)
-    amendment.patch = analysis.patch
+    if len(analysis.patch) <= STORED_PATCH_CHARS:
+        amendment.patch = analysis.patch
+        _unstored_patches.pop(amendment, None)
+    else:
+        amendment.patch = ""
+        _unstored_patches[amendment] = analysis.patch
     amendment.instruction = analysis.instruction
     amendment.suggested_kind = type(amendment.suggested_kind)(analysis.suggested_kind)
+
+
+def patch_of(session: Session, amendment: Amendment) -> str:
+    """The amendment's patch: stored, or made from its base and its recorded edits."""
+    if amendment.patch:
+        return amendment.patch
+    remembered = _unstored_patches.get(amendment)
+    if remembered is not None:
+        return remembered
+    section = session.get(Section, amendment.section_id)
+    assert section is not None
+    base = reports.get_version(session, section=section, number=amendment.base_version)
+    return patch_text(base.text, text_edits.from_json(amendment.edits))
 
 
 def chain(

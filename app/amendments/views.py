@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from app.amendments import service
 from app.amendments.models import Amendment, DraftRevision
-from app.amendments.rebase import conflict_views, rebase
+from app.amendments.rebase import conflict_views, patch_of, rebase
 from app.amendments.schemas import (
     PUBLIC_VIEWS,
     Alternative,
@@ -40,7 +40,7 @@ def amendment_reads(
     for amendment in amendments:
         state = states.get(amendment.id)
         tally = None if state is None else _tally(amendment, state)
-        read = AmendmentRead.model_validate({**_columns(amendment), "tally": tally})
+        read = AmendmentRead.model_validate({**_columns(session, amendment), "tally": tally})
         out.append(read if attributed else redacted(read, PUBLIC_VIEWS))
     return out
 
@@ -70,8 +70,10 @@ def _tally(amendment: Amendment, state: service.RoundState) -> Tally:
     )
 
 
-def _columns(amendment: Amendment) -> dict[str, object]:
-    return {c.key: getattr(amendment, c.key) for c in Amendment.__table__.columns}
+def _columns(session: Session, amendment: Amendment) -> dict[str, object]:
+    columns = {c.key: getattr(amendment, c.key) for c in Amendment.__table__.columns}
+    columns["patch"] = patch_of(session, amendment)
+    return columns
 
 
 def amendment_read(

@@ -5,9 +5,12 @@ when the request came through the API)."""
 from __future__ import annotations
 
 import pytest
+from diff_match_patch import diff_match_patch
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from app.amendments import rebase
+from app.amendments.models import Amendment
 from app.reports import versions as reports_versions
 from tests.amendments.helpers import TEXT, open_meeting, propose, report_with_section
 from tests.factories import make_room, matched, ok
@@ -73,3 +76,26 @@ def test_ids_past_the_largest_are_refused_before_any_work(client: TestClient) ->
     ):
         response = client.post(path, json=body, headers=room.secretariat.headers)
         assert response.status_code == 422, (path, response.text)
+
+
+def test_a_long_patch_is_not_stored_and_reads_the_same(client: TestClient) -> None:
+    """A wording whose patch exceeds STORED_PATCH_CHARS is stored without it; the write's
+    answer and every later read give the same patch, which rebuilds the proposed text."""
+    room = make_room(client, members=1)
+    _rid, sid = report_with_section(client, room)
+    long_text = TEXT + "\n\n" + " ".join(f"word{n}" for n in range(12_000))
+    assert len(long_text) > rebase.STORED_PATCH_CHARS
+    answer = propose(client, room.members[0], sid, long_text)
+    with client.app.state.database.session(write=False) as session:  # type: ignore[attr-defined]
+        stored = session.scalar(select(Amendment.patch).where(Amendment.id == answer["id"]))
+    assert stored == ""
+    rebase._unstored_patches.clear()  # as in another process: derived from the edits
+    read = ok(client.get(f"/v1/amendments/{answer['id']}", headers=room.chair.headers))
+    assert read["patch"] == answer["patch"] != ""
+    dmp = diff_match_patch()
+    rebuilt, applied = dmp.patch_apply(dmp.patch_fromText(read["patch"]), TEXT)
+    assert all(applied) and rebuilt == long_text
+    short = propose(client, room.members[0], sid, TEXT.replace("Geneva", "Tunis"))
+    with client.app.state.database.session(write=False) as session:  # type: ignore[attr-defined]
+        kept = session.scalar(select(Amendment.patch).where(Amendment.id == short["id"]))
+    assert kept == short["patch"] != ""
