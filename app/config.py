@@ -3,6 +3,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
+from fastapi import Request
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -101,3 +102,8 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def diff_timeout(request: Request) -> float:
+    """The running app's bound on one diff, in seconds (routers pass it to the text engine)."""
+    return float(request.app.state.settings.diff_timeout_seconds)

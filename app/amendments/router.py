@@ -22,6 +22,7 @@ from app.amendments.schemas import (
     Reason,
 )
 from app.auth import CurrentPrincipal, OptionalPrincipal
+from app.config import diff_timeout
 from app.db import SessionDep
 from app.etags import IfMatch, not_modified
 from app.idempotency import IdempotentRoute, prepared_by
@@ -36,10 +37,6 @@ router = APIRouter(
     tags=["amendments"],
     dependencies=[Depends(settle_before_request)],
 )
-
-
-def _timeout(request: Request) -> float:
-    return float(request.app.state.settings.diff_timeout_seconds)
 
 
 @router.post(
@@ -70,7 +67,7 @@ def propose_amendment(
         alternative_to=body.alternative_to,
         consent_deadline=body.consent_deadline,
         remind_before=None if body.remind_before is None else timedelta(seconds=body.remind_before),
-        timeout=_timeout(request),
+        timeout=diff_timeout(request),
         prepared=prepare.prepared(request),
     )
     response.headers["Location"] = f"/v1/amendments/{amendment.id}"
@@ -265,7 +262,7 @@ def revise_amendment(
         text=body.text,
         patch=body.patch,
         rationale=body.rationale,
-        timeout=_timeout(request),
+        timeout=diff_timeout(request),
         prepared=prepare.prepared(request),
         if_match=if_match,
     )
@@ -298,7 +295,7 @@ def revise_draft(
         text=body.text,
         patch=body.patch,
         if_match=if_match,
-        timeout=_timeout(request),
+        timeout=diff_timeout(request),
         prepared=prepare.prepared(request),
     )
     response.headers["Location"] = (
@@ -348,4 +345,4 @@ def diff_revisions(
     amendment = service.get_amendment(session, amendment_id=amendment_id, principal=principal)
     before = service.get_revision(session, amendment=amendment, number=from_revision)
     after = service.get_revision(session, amendment=amendment, number=number)
-    return views.revision_diff(amendment, before, after, timeout=_timeout(request))
+    return views.revision_diff(amendment, before, after, timeout=diff_timeout(request))

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from app.amendments.models import AmendmentKind
 from app.amendments.schemas import ProposalSketch, SketchRead
 from app.auth import CurrentPrincipal, Principal
+from app.config import diff_timeout
 from app.db import Database, SessionDep
 from app.idempotency import IdempotentRoute, prepared_body, prepared_by, prepared_path_id
 from app.reports import service as reports
@@ -67,13 +68,9 @@ async def prepare_sketch(request: Request) -> None:
         body.text,
         size=len(base_text) + len(body.text),
         first_paragraph=first,
-        timeout=_timeout(request),
+        timeout=diff_timeout(request),
     )
     setattr(request.state, _PREPARED, _Prepared(base_sha256, body.text, first, analysis))
-
-
-def _timeout(request: Request) -> float:
-    return float(request.app.state.settings.diff_timeout_seconds)
 
 
 @router.post("/sections/{section_id}/amendments/sketch", response_model=SketchRead)
@@ -93,7 +90,7 @@ def sketch_amendment(
         principal=principal,
         base_version=body.base_version,
         text=body.text,
-        timeout=_timeout(request),
+        timeout=diff_timeout(request),
         prepared=getattr(request.state, _PREPARED, None),
     )
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from pydantic import TypeAdapter
 
 from app.amendments.schemas import AmendmentRead
+from app.client_base import ClientBase
 from app.consultations.schemas import (
     CommentPage,
     CommentPublic,
@@ -20,9 +21,6 @@ from app.consultations.schemas import (
     ParagraphView,
     PostedText,
 )
-
-if TYPE_CHECKING:
-    import httpx
 
 CommentView = CommentRead | CommentPublic
 _COMMENT: TypeAdapter[CommentView] = TypeAdapter(CommentView)
@@ -45,20 +43,7 @@ def _anchor(
     return {k: v for k, v in fields.items() if v is not None}
 
 
-class ConsultationCalls:
-    if TYPE_CHECKING:
-
-        def request(
-            self,
-            method: str,
-            path: str,
-            *,
-            json: Any = None,
-            params: Mapping[str, Any] | None = None,
-            headers: Mapping[str, str] | None = None,
-            idempotency_key: str | None = None,
-        ) -> httpx.Response: ...
-
+class ConsultationCalls(ClientBase):
     def open_consultation(
         self,
         report_id: int,

@@ -3,9 +3,9 @@ threads, reservations and open points."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from app.client_base import ClientBase
 from app.deliberation.schemas import (
     MessageRead,
     OpenPointList,
@@ -16,24 +16,8 @@ from app.deliberation.schemas import (
     ThreadRead,
 )
 
-if TYPE_CHECKING:
-    import httpx
 
-
-class DeliberationCalls:
-    if TYPE_CHECKING:
-
-        def request(
-            self,
-            method: str,
-            path: str,
-            *,
-            json: Any = None,
-            params: Mapping[str, Any] | None = None,
-            headers: Mapping[str, str] | None = None,
-            idempotency_key: str | None = None,
-        ) -> httpx.Response: ...
-
+class DeliberationCalls(ClientBase):
     def open_thread(
         self,
         report_id: int,

@@ -14,6 +14,7 @@ from app.auth import (
     OptionalPrincipal,
     Principal,
 )
+from app.config import diff_timeout
 from app.db import SessionDep
 from app.errors import BadRequest
 from app.idempotency import IdempotentRoute
@@ -39,10 +40,6 @@ EXPORT_MEDIA = {
     "text": "text/plain; charset=utf-8",
     **formats.MEDIA,
 }
-
-
-def _timeout(request: Request) -> float:
-    return float(request.app.state.settings.diff_timeout_seconds)
 
 
 @router.post(
@@ -196,7 +193,7 @@ def compare_report(
         to_milestone=to_milestone,
         granularity=granularity,
         context=context,
-        timeout=_timeout(request),
+        timeout=diff_timeout(request),
         principal=principal,
     )
 

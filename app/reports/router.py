@@ -12,6 +12,7 @@ from app.auth import (
     bearer_scheme,
     principal_from_header,
 )
+from app.config import diff_timeout
 from app.db import Database, SessionDep
 from app.etags import IfMatch, not_modified
 from app.idempotency import IdempotentRoute, prepared_by
@@ -48,10 +49,6 @@ EXPORT_MEDIA = {
     "text": "text/plain; charset=utf-8",
     **formats.MEDIA,
 }
-
-
-def _timeout(request: Request) -> float:
-    return float(request.app.state.settings.diff_timeout_seconds)
 
 
 @router.post(
@@ -382,5 +379,5 @@ def diff_versions(
         after=after,
         granularity=granularity,
         context=context,
-        timeout=_timeout(request),
+        timeout=diff_timeout(request),
     )
