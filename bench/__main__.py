@@ -144,7 +144,16 @@ def main() -> None:
         choices=sorted(MEASUREMENTS),
         help="run only these measurements (default: all)",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="uvicorn worker processes for plenary and for the bare ceilings alike "
+        "(PostgreSQL only: SQLite serves from one process)",
+    )
     options = parser.parse_args()
+    if options.workers > 1 and not options.database:
+        sys.exit("--workers needs --database postgresql+psycopg://...: SQLite is one process.")
     if not shutil.which("wrk"):
         sys.exit("python -m bench needs wrk (apt-get install wrk): see the README's Performance.")
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -172,6 +181,8 @@ def main() -> None:
         "uvloop",
         "--http",
         "httptools",
+        "--workers",
+        str(options.workers),
     ]
     plenary_args = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory"]
     with server(
@@ -600,6 +611,8 @@ def worst_case_diff(base: str, data: Seeded) -> list[Row]:
 
 def report(rows: list[Row], options: argparse.Namespace, url: str) -> None:
     header = f"{'metric':<58} {'plenary':>10} {'ceiling':>10} {'ratio':>7}  {'target':<34} result"
+    engine = url.split(":", 1)[0]
+    print(f"\nplenary on {engine}, {options.workers} worker process(es) for plenary and ceilings")
     print(header)
     print("-" * len(header))
     for row in rows:
@@ -619,7 +632,8 @@ def report(rows: list[Row], options: argparse.Namespace, url: str) -> None:
             {
                 "commit": commit,
                 "when": datetime.now(UTC).isoformat(),
-                "database": url.split(":", 1)[0],
+                "database": engine,
+                "workers": options.workers,
                 "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
                 "rows": [asdict(r) | {"ratio": r.ratio} for r in rows],
             },
