@@ -217,7 +217,7 @@ def main() -> None:
             [*plenary_args[:3], "bench.bare:app", "--port", str(bare_port), *uvicorn_args],
             bare_env,
             f"http://127.0.0.1:{bare_port}/bare",
-        ):
+        ) as ceiling:
             bare = f"http://127.0.0.1:{bare_port}"
             if "http" in chosen:
                 rows += http_throughput(base, bare, data, options.quick)
@@ -230,7 +230,7 @@ def main() -> None:
             if "consent" in chosen:
                 rows += consent_rounds(base, bare, data, options.quick)
             if "fanout" in chosen:
-                rows += fan_out(options, base, bare, data, plenary.pid)
+                rows += fan_out(options, base, bare, data, (plenary.pid, ceiling.pid))
             if "diff" in chosen:
                 rows += worst_case_diff(base, data)
     database.dispose()
@@ -507,10 +507,17 @@ class FanOut:
     client_busy: float  # the busiest client process's CPU share of one core
     client_delay_p99: float  # its loop's lateness: the client's own share of a lag
     worst_by_event: list[int]
+    server_cpu: float  # the server's CPU seconds from the first write until all were served
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def subscribe_all(
-    clients: int, subscribers: int, writer: Callable[[], None], **params: Any
+    clients: int, subscribers: int, writer: Callable[[], None], server_pid: int, **params: Any
 ) -> FanOut:
     """`subscribers` streams over `clients` processes; `writer` runs once all are attached."""
     results: list[dict[str, Any]] = [{} for _ in range(clients)]
@@ -536,9 +543,11 @@ def subscribe_all(
             break
         time.sleep(0.1)
     time.sleep(0.5)
+    cpu = cpu_seconds(server_pid)
     writer()
     for thread in threads:
         thread.join(300)
+    cpu = cpu_seconds(server_pid) - cpu
     for flag in flags:
         flag.unlink(missing_ok=True)
     lags = [lag for r in results for lag in r.get("lags", [])]
@@ -551,6 +560,7 @@ def subscribe_all(
         client_busy=max(r.get("client_busy", 1.0) for r in results),
         client_delay_p99=max(r.get("client_delay_p99_ms", float("inf")) for r in results),
         worst_by_event=[max(column) for column in zip(*worst, strict=False)],
+        server_cpu=cpu,
     )
 
 
@@ -596,7 +606,9 @@ def stream_message(base: str, report_id: int, token: str) -> bytes:
     raise RuntimeError("no version.created message on the stream")
 
 
-def fan_out(options: argparse.Namespace, base: str, bare: str, data: Seeded, pid: int) -> list[Row]:
+def fan_out(
+    options: argparse.Namespace, base: str, bare: str, data: Seeded, pids: tuple[int, int]
+) -> list[Row]:
     rows = []
     # 500 at one event per 20 ms (the target's rate); 2,000 at one per 100 ms.
     for subscribers, target, interval in ((500, 50.0, 0.020), (2000, 250.0, 0.100)):
@@ -631,13 +643,14 @@ def fan_out(options: argparse.Namespace, base: str, bare: str, data: Seeded, pid
                     ).raise_for_status()
                     version += 1
 
-                with profiled(pid, spy):
+                with profiled(pids[0], spy):
                     paced(pace, n, post)
 
         ours = subscribe_all(
             options.clients,
             subscribers,
             write_versions,
+            pids[0],
             base=base,
             path=f"/v1/reports/{report_id}/stream",
             events=events,
@@ -651,7 +664,13 @@ def fan_out(options: argparse.Namespace, base: str, bare: str, data: Seeded, pid
                 paced(pace, n, lambda: writer.post("/bare/publish", content=body))
 
         ceiling = subscribe_all(
-            options.clients, subscribers, publish, base=bare, path="/bare/stream", events=events
+            options.clients,
+            subscribers,
+            publish,
+            pids[1],
+            base=bare,
+            path="/bare/stream",
+            events=events,
         )
         rows += fan_out_rows(subscribers, events, interval, target, ours, ceiling)
     return rows
@@ -685,6 +704,15 @@ def fan_out_rows(
             ours.p50,
             "ms",
             ceiling.p50 if honest else None,
+            "-",
+            "(reported)",
+            True,
+        ),
+        Row(
+            "  server CPU per event (plenary: the write and its fan-out)",
+            ours.server_cpu * 1000 / events,
+            "ms",
+            ceiling.server_cpu * 1000 / events,
             "-",
             "(reported)",
             True,

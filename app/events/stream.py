@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import AsyncIterator
 from typing import Annotated
@@ -194,10 +193,9 @@ async def _follow(
             if feed.beats != beats:
                 beats = feed.beats
                 yield HEARTBEAT
-            wakeup = feed.wakeup()
+            waiter = feed.waiter()
             if feed.last_seq > seq:
-                continue
-            # Shielded: the future is shared, and a client leaving cancels only its own wait.
-            await asyncio.shield(wakeup)
+                continue  # the waiter is resolved at the next news, awaited by nobody
+            await waiter
     finally:
         broker.detach(feed)
