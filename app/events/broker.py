@@ -109,6 +109,15 @@ class Feed:
         self._waiters.append(waiter)
         return waiter
 
+    def held_after(self, seq: int) -> list[StoredEvent] | None:
+        """The events after `seq` if memory holds them all (None: read the log)."""
+        events = self.events
+        if not events or events[0].seq > seq + 1:
+            return None
+        if events[-1].seq == seq + 1:  # a subscriber keeping up: just the newest
+            return events[-1:]
+        return events[bisect_right(events, seq, key=_seq) :]
+
     def notify(self) -> None:
         waiters, self._waiters = self._waiters, []
         for waiter in waiters:
@@ -133,8 +142,11 @@ class Broker:
     def wake(self, report_id: int, seq: int | None = None) -> None:
         """Thread-safe: new events may exist for `report_id` (up to `seq`, if known)."""
         loop = self.loop
-        if loop is None or loop.is_closed() or report_id not in self.feeds:
+        feed = self.feeds.get(report_id)
+        if loop is None or loop.is_closed() or feed is None:
             return
+        if seq is not None and seq <= feed.last_seq:
+            return  # held already (our own commit's NOTIFY): no loop wake-up for nothing
         loop.call_soon_threadsafe(self._schedule_refresh, report_id, seq)
 
     def on_commit(self, events: list[Event]) -> None:
@@ -254,8 +266,9 @@ class Broker:
 
     async def events_after(self, feed: Feed, seq: int) -> list[StoredEvent]:
         """Events after `seq`, from memory when the feed still holds them."""
-        if feed.events and feed.events[0].seq <= seq + 1:
-            return feed.events[bisect_right(feed.events, seq, key=_seq) :]
+        held = feed.held_after(seq)
+        if held is not None:
+            return held
         if feed.last_seq <= seq:
             return []
         return await run_in_threadpool(read_events, self.database, feed.report_id, seq, 1000)
