@@ -564,12 +564,47 @@ def subscribe_all(
     )
 
 
-def paced(interval: float, count: int, post: Callable[[], object]) -> None:
-    next_at = time.perf_counter()
-    for _ in range(count):
-        post()
-        next_at += interval
-        time.sleep(max(0.0, next_at - time.perf_counter()))
+WRITE_LANES = 4
+
+
+def paced(interval: float, count: int, lanes: list[Callable[[], object]]) -> float:
+    """Offers `count` writes, one per `interval` on a fixed schedule, whatever the pace of the
+    answers (open loop: a writer that waited for each answer would ask a slow server for
+    fewer events and flatter it). Lane j makes writes j, j + lanes, ... in its own thread, so
+    a write may take `lanes` intervals before the schedule slips. Returns how late the
+    latest write started, in ms."""
+    start = time.perf_counter()
+    late = [0.0] * len(lanes)
+
+    def lane(j: int) -> None:
+        for i in range(j, count, len(lanes)):
+            delay = start + i * interval - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            late[j] = max(late[j], -delay * 1000)
+            lanes[j]()
+
+    threads = [threading.Thread(target=lane, args=(j,)) for j in range(len(lanes))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return max(late)
+
+
+def version_lane(writer: httpx.Client, section_id: int) -> Callable[[], object]:
+    """Writes the next version of one section at each call."""
+    version = writer.get(f"/v1/sections/{section_id}").json()["head_version"]
+
+    def post() -> None:
+        nonlocal version
+        writer.post(
+            f"/v1/sections/{section_id}/versions",
+            json={"base_version": version, "text": f"Version {version + 1}."},
+        ).raise_for_status()
+        version += 1
+
+    return post
 
 
 @contextmanager
@@ -578,7 +613,7 @@ def profiled(pid: int, output: Path | None) -> Iterator[None]:
     if output is None:
         yield
         return
-    command = ["py-spy", "record", "--pid", str(pid), "--rate", "250", "--format", "raw"]
+    command = ["py-spy", "record", "--pid", str(pid), "--rate", "100", "--format", "raw"]
     spy = subprocess.Popen(
         [*command, "-o", str(output)],
         stdout=subprocess.DEVNULL,
@@ -615,36 +650,39 @@ def fan_out(
         if options.quick and subscribers > 500:
             continue
         # A fresh report each time: subscribers that connect without Last-Event-ID replay the
-        # log first, and an earlier run's events would count as late ones.
+        # log first, and an earlier run's events would count as late ones. A section per
+        # writing lane: each lane's versions follow one another.
         with httpx.Client(base_url=base, timeout=60) as client:
             imported = client.post(
                 f"/v1/groups/{data.group_id}/reports/import",
-                json={"markdown": "# Live\n\nVersion 1."},
+                json={
+                    "markdown": "".join(f"# Live {n}\n\nVersion 1.\n\n" for n in range(WRITE_LANES))
+                },
                 headers=auth(data.secretariat),
             ).json()
-        report_id, section_id = imported["id"], imported["outline"][0]["id"]
+        report_id, sections = imported["id"], [s["id"] for s in imported["outline"]]
         events = 100 if subscribers == 500 else 50
         # Half the streams read with names, half without: both encodings of every event.
         readers = [t for pair in zip(data.members, data.observers, strict=False) for t in pair]
-
         spy = options.profile and options.profile / f"sse-{subscribers}.txt"
+        late: dict[str, float] = {}
 
         def write_versions(
-            n: int = events, pace: float = interval, s: int = section_id, spy: Path | None = spy
+            n: int = events,
+            pace: float = interval,
+            spy: Path | None = spy,
+            late: dict[str, float] = late,
+            lane_sections: list[int] = sections,
         ) -> None:
-            with httpx.Client(base_url=base, headers=auth(data.secretariat), timeout=30) as writer:
-                version = writer.get(f"/v1/sections/{s}").json()["head_version"]
-
-                def post() -> None:
-                    nonlocal version
-                    writer.post(
-                        f"/v1/sections/{s}/versions",
-                        json={"base_version": version, "text": f"Version {version + 1}."},
-                    ).raise_for_status()
-                    version += 1
-
-                with profiled(pids[0], spy):
-                    paced(pace, n, post)
+            writers = [
+                httpx.Client(base_url=base, headers=auth(data.secretariat), timeout=30)
+                for _ in lane_sections
+            ]
+            lanes = [version_lane(w, s) for w, s in zip(writers, lane_sections, strict=True)]
+            with profiled(pids[0], spy):
+                late["plenary"] = paced(pace, n, lanes)
+            for writer in writers:
+                writer.close()
 
         ours = subscribe_all(
             options.clients,
@@ -659,9 +697,18 @@ def fan_out(
         )
         message = stream_message(base, report_id, data.chair)
 
-        def publish(n: int = events, pace: float = interval, body: bytes = message) -> None:
-            with httpx.Client(base_url=bare, timeout=30) as writer:
-                paced(pace, n, lambda: writer.post("/bare/publish", content=body))
+        spied = options.profile and options.profile / f"sse-{subscribers}-ceiling.txt"
+
+        def publish(
+            n: int = events,
+            pace: float = interval,
+            body: bytes = message,
+            spy: Path | None = spied,
+            late: dict[str, float] = late,
+        ) -> None:
+            with httpx.Client(base_url=bare, timeout=30) as writer, profiled(pids[1], spy):
+                lanes = [lambda: writer.post("/bare/publish", content=body)] * WRITE_LANES
+                late["ceiling"] = paced(pace, n, lanes)
 
         ceiling = subscribe_all(
             options.clients,
@@ -673,6 +720,17 @@ def fan_out(
             events=events,
         )
         rows += fan_out_rows(subscribers, events, interval, target, ours, ceiling)
+        rows.append(
+            Row(
+                "  writer: latest write's start behind its schedule",
+                late.get("plenary", float("inf")),
+                "ms",
+                late.get("ceiling"),
+                "-",
+                f"(reported: a write may take {WRITE_LANES} intervals)",
+                True,
+            )
+        )
     return rows
 
 
