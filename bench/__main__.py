@@ -734,9 +734,9 @@ def fan_out(
                 "  writer: latest write's start behind its schedule",
                 late.get("plenary", float("inf")),
                 "ms",
-                late.get("ceiling"),
+                None,
                 "-",
-                f"(reported: a write may take {WRITE_LANES} intervals)",
+                f"(reported; ceiling's {late.get('ceiling', float('nan')):.0f} ms)",
                 True,
             )
         )
