@@ -90,12 +90,16 @@ def unit_of_work(session: Session) -> UnitOfWork:
 
 def _notify_other_processes(session: Session) -> None:
     """Queue a NOTIFY per report with new events; PostgreSQL delivers it on commit, to every
-    listening process (this one included), and drops it on rollback."""
-    report_ids = sorted({e.report_id for e in unit_of_work(session).events})
-    for report_id in report_ids:
+    listening process (this one included), and drops it on rollback. The payload is
+    "report id:last seq": the process that committed already holds those events and skips
+    reading them back."""
+    last: dict[int, int] = {}
+    for e in unit_of_work(session).events:
+        last[e.report_id] = max(e.seq, last.get(e.report_id, 0))
+    for report_id in sorted(last):
         session.execute(
             text("SELECT pg_notify(:channel, :payload)"),
-            {"channel": NOTIFY_CHANNEL, "payload": str(report_id)},
+            {"channel": NOTIFY_CHANNEL, "payload": f"{report_id}:{last[report_id]}"},
         )
 
 

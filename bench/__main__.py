@@ -13,6 +13,7 @@ import os
 import platform
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -20,7 +21,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -151,7 +152,20 @@ def main() -> None:
         help="uvicorn worker processes for plenary and for the bare ceilings alike "
         "(PostgreSQL only: SQLite serves from one process)",
     )
+    parser.add_argument(
+        "--clients",
+        type=int,
+        default=1,
+        help="processes that hold the fan-out's subscribers (default: 1)",
+    )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="directory for py-spy profiles of the server during the fan-out (collapsed stacks)",
+    )
     options = parser.parse_args()
+    if options.profile:
+        options.profile.mkdir(parents=True, exist_ok=True)
     if options.workers > 1 and not options.database:
         sys.exit("--workers needs --database postgresql+psycopg://...: SQLite is one process.")
     if not shutil.which("wrk"):
@@ -166,7 +180,10 @@ def main() -> None:
     print(f"seeding {url} ...", file=sys.stderr)
     database = open_database(url)
     started = time.perf_counter()
-    data = seed(database, deep=2_000 if options.quick else 10_000)
+    chosen = set(options.only or MEASUREMENTS)
+    # Only the history and consent measurements read the deep section's 10,000 versions.
+    deep = 2_000 if options.quick else 10_000
+    data = seed(database, deep=deep if chosen & {"history", "consent"} else 10)
     print(f"seeded in {time.perf_counter() - started:.1f}s", file=sys.stderr)
 
     rows: list[Row] = []
@@ -189,7 +206,7 @@ def main() -> None:
         [*plenary_args, "--port", str(plenary_port), *uvicorn_args],
         env,
         f"http://127.0.0.1:{plenary_port}/healthz",
-    ):
+    ) as plenary:
         base = f"http://127.0.0.1:{plenary_port}"
         # The HTTP ceiling serves exactly the bytes plenary answers for the section it reads.
         answer = httpx.get(f"{base}/v1/sections/{data.big_section}", headers=auth(data.chair))
@@ -200,9 +217,8 @@ def main() -> None:
             [*plenary_args[:3], "bench.bare:app", "--port", str(bare_port), *uvicorn_args],
             bare_env,
             f"http://127.0.0.1:{bare_port}/bare",
-        ):
+        ) as ceiling:
             bare = f"http://127.0.0.1:{bare_port}"
-            chosen = set(options.only or MEASUREMENTS)
             if "http" in chosen:
                 rows += http_throughput(base, bare, data, options.quick)
             if "propose" in chosen:
@@ -214,7 +230,7 @@ def main() -> None:
             if "consent" in chosen:
                 rows += consent_rounds(base, bare, data, options.quick)
             if "fanout" in chosen:
-                rows += fan_out(base, data, options.quick)
+                rows += fan_out(options, base, bare, data, (plenary.pid, ceiling.pid))
             if "diff" in chosen:
                 rows += worst_case_diff(base, data)
     database.dispose()
@@ -480,79 +496,310 @@ def consent_rounds(base: str, bare: str, data: Seeded, quick: bool) -> list[Row]
     return rows
 
 
-def fan_out(base: str, data: Seeded, quick: bool) -> list[Row]:
+@dataclass
+class FanOut:
+    """One fan-out run as the client processes saw it."""
+
+    p99: float
+    p50: float
+    complete: int
+    failed: list[str]
+    client_busy: float  # the busiest client process's CPU share of one core
+    client_delay_p99: float  # its loop's lateness: the client's own share of a lag
+    worst_by_event: list[int]
+    server_cpu: float  # the server's CPU seconds from the first write until all were served
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time so far of a process and its children (uvicorn's workers)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    total = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        for child in children.read_text().split():
+            with suppress(FileNotFoundError):
+                total += cpu_seconds(int(child))
+    return total
+
+
+def subscribe_all(
+    clients: int, subscribers: int, writer: Callable[[], None], server_pid: int, **params: Any
+) -> FanOut:
+    """`subscribers` streams over `clients` processes; `writer` runs once all are attached."""
+    results: list[dict[str, Any]] = [{} for _ in range(clients)]
+    flags = []
+    threads = []
+    for n in range(clients):
+        flag = Path(tempfile.mkstemp(prefix="bench-ready-")[1])
+        flag.unlink()
+        flags.append(flag)
+        share = subscribers // clients + (1 if n < subscribers % clients else 0)
+
+        def listen(out: dict[str, Any] = results[n], flag: Path = flag, share: int = share) -> None:
+            try:
+                out.update(run_client("subscribe", subscribers=share, ready=str(flag), **params))
+            except RuntimeError as error:
+                out["failed"] = [str(error)[-1000:]]
+
+        threads.append(threading.Thread(target=listen))
+        threads[-1].start()
+    deadline = time.monotonic() + 180
+    while not all(f.exists() for f in flags):
+        if time.monotonic() > deadline or not all(t.is_alive() for t in threads):
+            break
+        time.sleep(0.1)
+    time.sleep(0.5)
+    cpu = cpu_seconds(server_pid)
+    writer()
+    for thread in threads:
+        thread.join(300)
+    cpu = cpu_seconds(server_pid) - cpu
+    for flag in flags:
+        flag.unlink(missing_ok=True)
+    lags = [lag for r in results for lag in r.get("lags", [])]
+    worst = [r.get("worst_by_event", []) for r in results]
+    return FanOut(
+        p99=percentile(lags, 99) if lags else float("inf"),
+        p50=percentile(lags, 50) if lags else float("inf"),
+        complete=sum(r.get("complete", 0) for r in results),
+        failed=[f for r in results for f in r.get("failed", [])][:3],
+        client_busy=max(r.get("client_busy", 1.0) for r in results),
+        client_delay_p99=max(r.get("client_delay_p99_ms", float("inf")) for r in results),
+        worst_by_event=[max(column) for column in zip(*worst, strict=False)],
+        server_cpu=cpu,
+    )
+
+
+WRITE_LANES = 4
+
+
+def paced(interval: float, count: int, lanes: list[Callable[[], object]]) -> float:
+    """Offers `count` writes, one per `interval` on a fixed schedule, whatever the pace of the
+    answers (open loop: a writer that waited for each answer would ask a slow server for
+    fewer events and flatter it). Lane j makes writes j, j + lanes, ... in its own thread, so
+    a write may take `lanes` intervals before the schedule slips. Returns how late the
+    latest write started, in ms."""
+    start = time.perf_counter()
+    late = [0.0] * len(lanes)
+
+    def lane(j: int) -> None:
+        for i in range(j, count, len(lanes)):
+            delay = start + i * interval - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            late[j] = max(late[j], -delay * 1000)
+            lanes[j]()
+
+    threads = [threading.Thread(target=lane, args=(j,)) for j in range(len(lanes))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return max(late)
+
+
+def version_lane(writer: httpx.Client, section_id: int) -> Callable[[], object]:
+    """Writes the next version of one section at each call."""
+    version = writer.get(f"/v1/sections/{section_id}").json()["head_version"]
+
+    def post() -> None:
+        nonlocal version
+        writer.post(
+            f"/v1/sections/{section_id}/versions",
+            json={"base_version": version, "text": f"Version {version + 1}."},
+        ).raise_for_status()
+        version += 1
+
+    return post
+
+
+@contextmanager
+def profiled(pid: int, output: Path | None) -> Iterator[None]:
+    """py-spy samples the server while the block runs (--profile): collapsed stacks."""
+    if output is None:
+        yield
+        return
+    command = ["py-spy", "record", "--pid", str(pid), "--rate", "100", "--format", "raw"]
+    spy = subprocess.Popen(
+        [*command, "-o", str(output)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(1.0)
+    try:
+        yield
+    finally:
+        spy.send_signal(signal.SIGINT)
+        spy.wait(30)
+
+
+def stream_message(base: str, report_id: int, token: str) -> bytes:
+    """One version.created message exactly as plenary's stream sent it (for the ceiling)."""
+    with httpx.stream(
+        "GET", f"{base}/v1/reports/{report_id}/stream", headers=auth(token), timeout=30
+    ) as response:
+        buffer = b""
+        for chunk in response.iter_raw():
+            buffer += chunk
+            for message in buffer.split(b"\n\n")[:-1]:
+                if b"\nevent: version.created\n" in message:
+                    return message + b"\n\n"
+    raise RuntimeError("no version.created message on the stream")
+
+
+def fan_out(
+    options: argparse.Namespace, base: str, bare: str, data: Seeded, pids: tuple[int, int]
+) -> list[Row]:
     rows = []
     # 500 at one event per 20 ms (the target's rate); 2,000 at one per 100 ms.
     for subscribers, target, interval in ((500, 50.0, 0.020), (2000, 250.0, 0.100)):
-        if quick and subscribers > 500:
+        if options.quick and subscribers > 500:
             continue
         # A fresh report each time: subscribers that connect without Last-Event-ID replay the
-        # log first, and an earlier run's events would count as late ones.
+        # log first, and an earlier run's events would count as late ones. A section per
+        # writing lane: each lane's versions follow one another.
         with httpx.Client(base_url=base, timeout=60) as client:
             imported = client.post(
                 f"/v1/groups/{data.group_id}/reports/import",
-                json={"markdown": "# Live\n\nVersion 1."},
+                json={
+                    "markdown": "".join(f"# Live {n}\n\nVersion 1.\n\n" for n in range(WRITE_LANES))
+                },
                 headers=auth(data.secretariat),
             ).json()
-        section_id = imported["outline"][0]["id"]
+        report_id, sections = imported["id"], [s["id"] for s in imported["outline"]]
         events = 100 if subscribers == 500 else 50
-        ready = Path(tempfile.mkstemp(prefix="bench-ready-")[1])
-        ready.unlink()
-        result: dict[str, Any] = {}
+        # Half the streams read with names, half without: both encodings of every event.
+        readers = [t for pair in zip(data.members, data.observers, strict=False) for t in pair]
+        spy = options.profile and options.profile / f"sse-{subscribers}.txt"
+        late: dict[str, float] = {}
 
-        def listen(
-            n: int = subscribers,
-            e: int = events,
-            flag: Path = ready,
-            out: dict[str, Any] = result,
-            report_id: int = imported["id"],
+        def write_versions(
+            n: int = events,
+            pace: float = interval,
+            spy: Path | None = spy,
+            late: dict[str, float] = late,
+            lane_sections: list[int] = sections,
         ) -> None:
-            out.update(
-                run_client(
-                    "subscribe",
-                    base=base,
-                    report=report_id,
-                    token=data.chair,
-                    subscribers=n,
-                    events=e,
-                    ready=str(flag),
-                )
-            )
+            writers = [
+                httpx.Client(base_url=base, headers=auth(data.secretariat), timeout=30)
+                for _ in lane_sections
+            ]
+            lanes = [version_lane(w, s) for w, s in zip(writers, lane_sections, strict=True)]
+            with profiled(pids[0], spy):
+                late["plenary"] = paced(pace, n, lanes)
+            for writer in writers:
+                writer.close()
 
-        listener = threading.Thread(target=listen)
-        listener.start()
-        deadline = time.monotonic() + 120
-        while not ready.exists():
-            if time.monotonic() > deadline or not listener.is_alive():
-                break
-            time.sleep(0.1)
-        time.sleep(0.5)
-        with httpx.Client(base_url=base, headers=auth(data.secretariat), timeout=30) as writer:
-            version = writer.get(f"/v1/sections/{section_id}").json()["head_version"]
-            next_at = time.perf_counter()
-            for _ in range(events):
-                writer.post(
-                    f"/v1/sections/{section_id}/versions",
-                    json={"base_version": version, "text": f"Version {version + 1}."},
-                )
-                version += 1
-                next_at += interval
-                time.sleep(max(0.0, next_at - time.perf_counter()))
-        listener.join(300)
-        p99 = float(result.get("p99_ms", float("inf")))
-        complete = result.get("complete", 0)
+        ours = subscribe_all(
+            options.clients,
+            subscribers,
+            write_versions,
+            pids[0],
+            base=base,
+            path=f"/v1/reports/{report_id}/stream",
+            events=events,
+            ticket_path=f"/v1/reports/{report_id}/stream-tickets",
+            tokens=readers,
+        )
+        message = stream_message(base, report_id, data.chair)
+
+        spied = options.profile and options.profile / f"sse-{subscribers}-ceiling.txt"
+
+        def publish(
+            n: int = events,
+            pace: float = interval,
+            body: bytes = message,
+            spy: Path | None = spied,
+            late: dict[str, float] = late,
+        ) -> None:
+            with httpx.Client(base_url=bare, timeout=30) as writer, profiled(pids[1], spy):
+                lanes = [lambda: writer.post("/bare/publish", content=body)] * WRITE_LANES
+                late["ceiling"] = paced(pace, n, lanes)
+
+        # The ceiling's subscribers live in one process's memory: with several workers a
+        # publish would reach one worker's share of them.
+        ceiling = None
+        if options.workers == 1:
+            ceiling = subscribe_all(
+                options.clients,
+                subscribers,
+                publish,
+                pids[1],
+                base=bare,
+                path="/bare/stream",
+                events=events,
+            )
+        rows += fan_out_rows(subscribers, events, interval, target, ours, ceiling)
         rows.append(
             Row(
-                f"SSE fan-out to {subscribers} subscribers, 1 event/{interval * 1000:.0f} ms, p99",
-                p99,
+                "  writer: latest write's start behind its schedule",
+                late.get("plenary", float("inf")),
                 "ms",
                 None,
                 "-",
-                f"< {target:.0f} ms, all served ({complete}/{subscribers} got all {events})",
-                p99 < target and complete == subscribers,
+                f"(reported; ceiling's {late.get('ceiling', float('nan')):.0f} ms)",
+                True,
             )
         )
     return rows
+
+
+def fan_out_rows(
+    subscribers: int,
+    events: int,
+    interval: float,
+    target: float,
+    ours: FanOut,
+    ceiling: FanOut | None,
+) -> list[Row]:
+    # The client is honest if it was never saturated: with CPU to spare, what it measured is
+    # the servers' lateness, not its own (the ceiling, served and read the same way, shows
+    # what is left to the client and the machine).
+    runs = [("plenary", ours)] + ([("ceiling", ceiling)] if ceiling else [])
+    busy = max(run.client_busy for _, run in runs)
+    honest = busy < 0.8 and (ceiling is None or ceiling.complete == subscribers)
+    served = f"{ours.complete}/{subscribers} got all {events}"
+    for name, run in runs:
+        if run.failed:
+            print(f"  {name} fan-out failures: {run.failed}", file=sys.stderr)
+    print(f"  worst lag per event ({subscribers}): {ours.worst_by_event}", file=sys.stderr)
+    return [
+        Row(
+            f"SSE fan-out to {subscribers} subscribers, 1 event/{interval * 1000:.0f} ms, p99",
+            ours.p99,
+            "ms",
+            ceiling.p99 if honest and ceiling else None,
+            "bare StreamingResponse, same bytes, same client",
+            f"< {target:.0f} ms, all served ({served})",
+            honest and ours.p99 < target and ours.complete == subscribers,
+        ),
+        Row(
+            "  the same, p50",
+            ours.p50,
+            "ms",
+            ceiling.p50 if honest and ceiling else None,
+            "-",
+            "(reported)",
+            True,
+        ),
+        Row(
+            "  server CPU per event (plenary: the write and its fan-out)",
+            ours.server_cpu * 1000 / events,
+            "ms",
+            ceiling.server_cpu * 1000 / events if ceiling else None,
+            "-",
+            "(reported)",
+            True,
+        ),
+        Row(
+            f"  client: busiest process's CPU share ({subscribers} streams)",
+            busy * 100,
+            "%",
+            None,
+            "-",
+            f"< 80% (loop delay p99 {max(r.client_delay_p99 for _, r in runs):.1f} ms)",
+            honest,
+        ),
+    ]
 
 
 def worst_case_diff(base: str, data: Seeded) -> list[Row]:

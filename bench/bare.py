@@ -6,17 +6,29 @@
 - `POST /bare/write`: validates the same request body as a proposal (Pydantic) and inserts
   one row holding its text with SQLAlchemy Core in one transaction, on the same database
   (PLENARY_DATABASE_URL): the least any write of a 20 KB amendment must do.
+- `GET /bare/stream` and `POST /bare/publish`: the event stream's ceiling. Subscribers follow
+  a plain StreamingResponse; a publish fans the bytes it was sent (one of plenary's own stream
+  messages, captured by the bench) out to every subscriber, encoded once, with `created_at`
+  set to now: the least any fan-out of the same bytes to the same subscribers must do.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
-from fastapi import FastAPI, Response
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, create_engine, event
+
+from app.main import tune_garbage_collector
 
 _body_file = os.environ.get("PLENARY_BENCH_BODY")
 BODY = (
@@ -58,7 +70,15 @@ class Proposal(BaseModel):
     rationale: str = Field(default="", max_length=20_000)
 
 
-app = FastAPI()
+@asynccontextmanager
+async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    # The process is tuned as plenary's is (its garbage collector paused 2,000 streams for
+    # 100-280 ms at a time otherwise): the ceiling differs by the work it skips, nothing else.
+    tune_garbage_collector()
+    yield
+
+
+app = FastAPI(lifespan=lifespan)
 
 
 @app.get("/bare")
@@ -71,3 +91,35 @@ def write(body: Proposal) -> dict[str, int]:
     with engine.begin() as connection:
         inserted = connection.execute(ceiling_write.insert().values(**body.model_dump()))
     return {"id": int(inserted.inserted_primary_key[0])}
+
+
+_subscribers: set[asyncio.Queue[bytes]] = set()
+_CREATED_AT = re.compile(rb'"created_at":"[^"]*"')
+
+
+@app.get("/bare/stream")
+async def stream() -> StreamingResponse:
+    async def follow() -> AsyncIterator[bytes]:
+        queue: asyncio.Queue[bytes] = asyncio.Queue()
+        _subscribers.add(queue)
+        try:
+            yield b"retry: 1000\n: following\n\n"
+            while True:
+                yield await queue.get()
+        finally:
+            _subscribers.discard(queue)
+
+    return StreamingResponse(
+        follow(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+@app.post("/bare/publish", status_code=204)
+async def publish(request: Request) -> Response:
+    stamp = datetime.now(UTC).isoformat().encode()
+    message = _CREATED_AT.sub(b'"created_at":"' + stamp + b'"', await request.body(), count=1)
+    for queue in _subscribers:
+        queue.put_nowait(message)
+    return Response(status_code=204)

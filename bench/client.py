@@ -8,8 +8,9 @@ import json
 import sys
 import time
 from datetime import datetime
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -67,58 +68,190 @@ async def burst(base: str, path: str, tokens: list[str]) -> dict[str, Any]:
     }
 
 
+class _Run:
+    """What the subscribers of one client process saw, and how busy the process was."""
+
+    def __init__(self, subscribers: int, events: int, marker: bytes, ready: str) -> None:
+        self.subscribers = subscribers
+        self.events = events
+        self.marker = marker
+        self.ready = ready
+        self.attached = 0
+        self.complete = 0
+        self.failed: list[str] = []
+        self.lags: list[float] = []
+        self.by_event: dict[int, float] = {}  # the worst lag of each event in turn
+        self.first_event: tuple[float, float] | None = None  # (wall, CPU) at the first one
+        self.last_data = time.monotonic()
+        self.done = asyncio.get_running_loop().create_future()
+
+    def finished(self) -> None:
+        self.complete += 1
+        if self.complete + len(self.failed) == self.subscribers and not self.done.done():
+            self.done.set_result(None)
+
+    def fail(self, reason: str) -> None:
+        self.failed.append(reason)
+        if self.complete + len(self.failed) == self.subscribers and not self.done.done():
+            self.done.set_result(None)
+
+
+_CREATED_AT = b'"created_at":"'
+
+
+class _Follower(asyncio.Protocol):
+    """One SSE subscriber, parsed only as far as latency needs: it finds each awaited
+    message's `event:` line and reads that message's top-level `created_at` (the last one in
+    it: a payload may hold its own). No line splitting, no JSON, no coroutine per read: a
+    callback per TCP read, so one process follows thousands of streams. Chunked framing
+    cannot cut a message: both servers write whole messages per chunk."""
+
+    def __init__(self, run: _Run, request: bytes) -> None:
+        self.run = run
+        self.request = request
+        self.buffer = b""
+        self.started = False
+        self.attached = False
+        self.seen = 0
+        self.over = False
+        self.transport: asyncio.BaseTransport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport
+        cast(asyncio.WriteTransport, transport).write(self.request)
+
+    def data_received(self, data: bytes) -> None:
+        now = time.time()
+        run = self.run
+        run.last_data = time.monotonic()
+        buffer = self.buffer + data if self.buffer else data
+        if not self.started:
+            end = buffer.find(b"\r\n\r\n")
+            if end < 0:
+                self.buffer = buffer
+                return
+            if not buffer.startswith(b"HTTP/1.1 200"):
+                self._stop(buffer[:200].decode(errors="replace"))
+                return
+            self.started = True
+            buffer = buffer[end + 4 :]
+        if not self.attached and buffer:  # the first body bytes: the server follows the feed
+            self.attached = True
+            run.attached += 1
+            if run.attached == run.subscribers:
+                Path(run.ready).touch()
+        keep = max(0, len(buffer) - len(run.marker))
+        position = 0
+        while self.seen < run.events:
+            found = buffer.find(run.marker, position)
+            if found < 0:
+                break
+            end = buffer.find(b"\n\n", found)
+            stamp = buffer.rfind(_CREATED_AT, found, end) if end >= 0 else -1
+            if stamp < 0:
+                keep = found
+                break
+            stamp += len(_CREATED_AT)
+            created = buffer[stamp : buffer.find(b'"', stamp)].decode()
+            lag = (now - datetime.fromisoformat(created).timestamp()) * 1000
+            if run.first_event is None:
+                run.first_event = (time.perf_counter(), time.process_time())
+            run.lags.append(lag)
+            run.by_event[self.seen] = max(lag, run.by_event.get(self.seen, lag))
+            self.seen += 1
+            position = keep = end
+        self.buffer = buffer[keep:]
+        if self.seen == run.events and not self.over:
+            run.finished()
+            self._stop(None)
+
+    def _stop(self, failure: str | None) -> None:
+        if not self.over and failure is not None:
+            self.run.fail(failure)
+        self.over = True
+        if self.transport is not None:
+            self.transport.close()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.over:
+            self._stop(f"connection lost after {self.seen} events: {exc!r}")
+
+
+async def _loop_delays(samples: list[float], run: _Run) -> None:
+    """How late this process's loop wakes for a 2 ms timer while events arrive: lateness a
+    subscriber's clock reading would carry too (the client's share of the latency)."""
+    while not run.done.done():
+        began = time.perf_counter()
+        await asyncio.sleep(0.002)
+        if run.first_event is not None:
+            samples.append((time.perf_counter() - began) * 1000 - 2.0)
+
+
+async def _tickets(base: str, path: str, tokens: list[str], count: int) -> list[str]:
+    """Stream tickets (POST .../stream-tickets), spread over the tokens."""
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        gate = asyncio.Semaphore(16)
+
+        async def one(n: int) -> str:
+            async with gate:
+                answer = await client.post(
+                    path, headers={"Authorization": f"Bearer {tokens[n % len(tokens)]}"}
+                )
+                answer.raise_for_status()
+                return str(answer.json()["ticket"])
+
+        return list(await asyncio.gather(*(one(n) for n in range(count))))
+
+
 async def subscribe(
-    base: str, report: int, token: str, subscribers: int, events: int, ready: str
+    base: str,
+    path: str,
+    subscribers: int,
+    events: int,
+    ready: str,
+    marker: str = "event: version.created\n",
+    ticket_path: str | None = None,
+    tokens: list[str] | None = None,
 ) -> dict[str, Any]:
-    """Raw asyncio SSE readers (httpx's per-line parsing costs more than the server's work)."""
+    """`subscribers` SSE streams of `path`, each opened with a fresh stream ticket when
+    `ticket_path` is given, until each has seen `events` messages with `marker`: their lags
+    (receipt minus the message's `created_at`), this process's CPU use and loop delays."""
     host, port = base.removeprefix("http://").split(":")
-    request = (
-        f"GET /v1/reports/{report}/stream HTTP/1.1\r\nHost: {host}\r\n"
-        f"Authorization: Bearer {token}\r\nAccept: text/event-stream\r\n\r\n"
-    ).encode()
-    lags: list[float] = []
-    by_event: dict[int, list[float]] = {}
-    complete = 0
-    connected = 0
-    marker = b'"type":"version.created"'
+    loop = asyncio.get_running_loop()
+    run = _Run(subscribers, events, marker.encode(), ready)
+    delays: list[float] = []
+    prober = asyncio.create_task(_loop_delays(delays, run))
 
-    async def follow() -> None:
-        nonlocal complete, connected
-        reader, writer = await asyncio.open_connection(host, int(port), limit=1 << 20)
-        writer.write(request)
-        await writer.drain()
-        await reader.readuntil(b"\r\n\r\n")
-        connected += 1
-        if connected == subscribers:
-            Path(ready).touch()
-        seen = 0
-        try:
-            while seen < events:
-                line = await reader.readline()
-                if not line:
-                    return
-                if line.startswith(b"data:") and marker in line:
-                    received = time.time()
-                    created = json.loads(line[5:])["created_at"]
-                    lag = (received - datetime.fromisoformat(created).timestamp()) * 1000
-                    lags.append(lag)
-                    by_event.setdefault(seen, []).append(lag)
-                    seen += 1
-            complete += 1
-        finally:
-            writer.close()
+    def request(ticket: str | None) -> bytes:
+        target = path if ticket is None else f"{path}?ticket={ticket}"
+        return (
+            f"GET {target} HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n\r\n"
+        ).encode()
 
-    tasks = []
     for start in range(0, subscribers, 100):  # in waves, so the listen backlog keeps up
-        tasks += [asyncio.create_task(follow()) for _ in range(min(100, subscribers - start))]
-        await asyncio.sleep(0.2)
-    await asyncio.wait(tasks, timeout=240)
+        wave = min(100, subscribers - start)
+        tickets: list[str | None] = [None] * wave
+        if ticket_path is not None:
+            tickets = list(await _tickets(base, ticket_path, tokens or [], wave))
+        for ticket in tickets:
+            await loop.create_connection(partial(_Follower, run, request(ticket)), host, int(port))
+        await asyncio.sleep(0.1)
+    while not run.done.done():  # until every stream is served, or none has moved for 15 s
+        await asyncio.wait([run.done], timeout=1.0)
+        if time.monotonic() - run.last_data > 15:
+            break
+    busy = 0.0
+    if run.first_event is not None:
+        wall, cpu = run.first_event
+        busy = (time.process_time() - cpu) / max(1e-9, time.perf_counter() - wall)
+    prober.cancel()
     return {
-        "p99_ms": percentile(lags, 99),
-        "p50_ms": percentile(lags, 50),
-        "complete": complete,
-        # the worst lag of each event in turn: shows whether the server falls behind
-        "worst_by_event": [round(max(by_event[i])) for i in sorted(by_event)],
+        "lags": [round(lag, 2) for lag in run.lags],
+        "complete": run.complete,
+        "failed": run.failed[:5],
+        "client_busy": busy,
+        "client_delay_p99_ms": percentile(delays, 99),
+        "worst_by_event": [round(run.by_event[i]) for i in sorted(run.by_event)],
     }
 
 

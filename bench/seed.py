@@ -28,6 +28,7 @@ class Seeded:
     chair: str
     secretariat: str
     members: list[str]
+    observers: list[str]  # read without names: the stream's public encoding
     section_10: int
     section_10k: int
     big_section: int  # ~20 KB
@@ -53,7 +54,9 @@ def report_markdown(sections: int = 200, target_bytes: int = 200_000) -> str:
     return "\n\n".join(out) + "\n"
 
 
-def seed(database: Database, *, voters: int = 40, deep: int = 10_000) -> Seeded:
+def seed(
+    database: Database, *, voters: int = 40, observers: int = 20, deep: int = 10_000
+) -> Seeded:
     admin = Principal(token_id=None, participant=None)
     with database.session() as session:
         group = groups.create_group(session, name="Benchmark group", description="")
@@ -62,6 +65,7 @@ def seed(database: Database, *, voters: int = 40, deep: int = 10_000) -> Seeded:
         ids: dict[str, int] = {}
         people = [("chair", Role.chair), ("secretariat", Role.secretariat)]
         people += [(f"member{n}", Role.member) for n in range(voters - 1)]
+        people += [(f"observer{n}", Role.observer) for n in range(observers)]
         for name, role in people:
             participant, _invitation, code = groups.add_participant(
                 session,
@@ -143,6 +147,7 @@ def seed(database: Database, *, voters: int = 40, deep: int = 10_000) -> Seeded:
         chair=tokens["chair"],
         secretariat=tokens["secretariat"],
         members=[tokens[f"member{n}"] for n in range(voters - 1)],
+        observers=[tokens[f"observer{n}"] for n in range(observers)],
         section_10=ten,
         section_10k=deep_id,
         big_section=big,

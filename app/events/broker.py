@@ -1,10 +1,13 @@
 """Live fan-out of a report's events to stream subscribers in this process.
 
-The database is the only source of truth. A commit merely *wakes* the report's feed (from
-this process after commit, or from another process through PostgreSQL LISTEN/NOTIFY); the
-feed then reads the new events by sequence number, once for the whole process, and every
-subscriber takes what it has not seen yet. So subscribers get events in commit order with no
-gap and no duplicate, however the wake-ups are ordered, repeated or merged.
+The database is the only source of truth. A commit in this process hands the events it
+recorded to the report's feed (no read back: they are what was committed); a commit in
+another process *wakes* the feed through PostgreSQL LISTEN/NOTIFY, and the feed reads the new
+events by sequence number, once for the whole process. Every subscriber takes what it has
+not seen yet. A feed only ever appends the event after its last one: a hand-over that would
+leave a gap (commits handed over out of order) reads the log instead. So subscribers get
+events in commit order with no gap and no duplicate, however the wake-ups are ordered,
+repeated or merged.
 """
 
 from __future__ import annotations
@@ -94,20 +97,32 @@ class Feed:
     dirty: bool = False
     beats: int = 0  # heartbeat ticks: one timer per feed, not one per subscriber
     ticker: asyncio.Task[None] | None = None
-    # One future per round of news, resolved for everyone at once: hundreds of subscribers
-    # wake in the same loop iteration (a Condition would hand its lock to them one by one).
-    _wakeup: asyncio.Future[None] | None = None
+    # One future per waiting subscriber, all resolved in one pass when news arrives: they
+    # wake in the same loop iteration (a Condition would hand its lock to them one by one),
+    # each by one callback (a shared future needs a shield per waiter, three callbacks), and
+    # a subscriber that leaves cancels only its own.
+    _waiters: list[asyncio.Future[None]] = field(default_factory=list)
 
-    def wakeup(self) -> asyncio.Future[None]:
-        """The future resolved when events after `last_seq` arrive; shared, never cancel it."""
-        if self._wakeup is None or self._wakeup.done():
-            self._wakeup = asyncio.get_running_loop().create_future()
-        return self._wakeup
+    def waiter(self) -> asyncio.Future[None]:
+        """A future resolved at the next news (events after `last_seq`, or a heartbeat)."""
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        return waiter
+
+    def held_after(self, seq: int) -> list[StoredEvent] | None:
+        """The events after `seq` if memory holds them all (None: read the log)."""
+        events = self.events
+        if not events or events[0].seq > seq + 1:
+            return None
+        if events[-1].seq == seq + 1:  # a subscriber keeping up: just the newest
+            return events[-1:]
+        return events[bisect_right(events, seq, key=_seq) :]
 
     def notify(self) -> None:
-        if self._wakeup is not None and not self._wakeup.done():
-            self._wakeup.set_result(None)
-        self._wakeup = None
+        waiters, self._waiters = self._waiters, []
+        for waiter in waiters:
+            if not waiter.done():  # cancelled: its subscriber left
+                waiter.set_result(None)
 
 
 class Broker:
@@ -124,24 +139,47 @@ class Broker:
 
     # --- wake-ups -----------------------------------------------------------------------
 
-    def wake(self, report_id: int) -> None:
-        """Thread-safe: new events may exist for `report_id`."""
+    def wake(self, report_id: int, seq: int | None = None) -> None:
+        """Thread-safe: new events may exist for `report_id` (up to `seq`, if known)."""
         loop = self.loop
-        if loop is None or loop.is_closed() or report_id not in self.feeds:
+        feed = self.feeds.get(report_id)
+        if loop is None or loop.is_closed() or feed is None:
             return
-        loop.call_soon_threadsafe(self._schedule_refresh, report_id)
+        if seq is not None and seq <= feed.last_seq:
+            return  # held already (our own commit's NOTIFY): no loop wake-up for nothing
+        loop.call_soon_threadsafe(self._schedule_refresh, report_id, seq)
 
     def on_commit(self, events: list[Event]) -> None:
-        for report_id in {e.report_id for e in events}:
-            self.wake(report_id)
+        """Thread-safe, in the committing thread: hand the committed events of followed
+        reports to their feeds, each report's in one loop callback, encoded by nobody yet."""
+        loop = self.loop
+        if loop is None or loop.is_closed():
+            return
+        handed: dict[int, list[StoredEvent]] = {}
+        for event in events:
+            if event.report_id in self.feeds:
+                handed.setdefault(event.report_id, []).append(StoredEvent.of(event))
+        for report_id, fresh in handed.items():
+            loop.call_soon_threadsafe(self._hand_over, report_id, fresh)
 
-    def _schedule_refresh(self, report_id: int) -> None:
+    def _hand_over(self, report_id: int, fresh: list[StoredEvent]) -> None:
         feed = self.feeds.get(report_id)
-        if feed is not None:
-            feed.dirty = True
-            task = asyncio.ensure_future(self._refresh(feed))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+        if feed is None:
+            return
+        if fresh[0].seq > feed.last_seq + 1:  # an earlier commit is not here yet: read
+            self._schedule_refresh(report_id, fresh[-1].seq)
+            return
+        self._append(feed, fresh)
+        feed.notify()
+
+    def _schedule_refresh(self, report_id: int, seq: int | None = None) -> None:
+        feed = self.feeds.get(report_id)
+        if feed is None or (seq is not None and seq <= feed.last_seq):
+            return  # already here (this process's own commit, announced by NOTIFY)
+        feed.dirty = True
+        task = asyncio.ensure_future(self._refresh(feed))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _refresh(self, feed: Feed) -> None:
         async with feed.refreshing:
@@ -171,7 +209,11 @@ class Broker:
         feed = self.feeds.get(report_id)
         if feed is None:
             seq = await run_in_threadpool(last_seq, self.database, report_id)
-            feed = self.feeds.setdefault(report_id, Feed(report_id=report_id, last_seq=seq))
+            feed = self.feeds.get(report_id)
+            if feed is None:
+                feed = self.feeds[report_id] = Feed(report_id=report_id, last_seq=seq)
+                # Commits between that read and now found no feed to hand their events to.
+                self._schedule_refresh(report_id)
         if feed.ticker is None:
             feed.ticker = asyncio.create_task(self._beat(feed, heartbeat))
         feed.subscribers += 1
@@ -224,8 +266,9 @@ class Broker:
 
     async def events_after(self, feed: Feed, seq: int) -> list[StoredEvent]:
         """Events after `seq`, from memory when the feed still holds them."""
-        if feed.events and feed.events[0].seq <= seq + 1:
-            return feed.events[bisect_right(feed.events, seq, key=_seq) :]
+        held = feed.held_after(seq)
+        if held is not None:
+            return held
         if feed.last_seq <= seq:
             return []
         return await run_in_threadpool(read_events, self.database, feed.report_id, seq, 1000)
@@ -256,10 +299,16 @@ class Broker:
                         self.wake(report_id)
                     while not self._stop.is_set():
                         for notice in connection.notifies(timeout=1.0):
-                            if notice.payload.isdigit():
-                                for listener in self.notice_listeners:
-                                    listener(int(notice.payload))
-                                self.wake(int(notice.payload))
+                            self._heard(notice.payload)
             except Exception:
                 logger.exception("LISTEN connection lost; reconnecting")
                 self._stop.wait(1.0)
+
+    def _heard(self, payload: str) -> None:
+        """A NOTIFY: "report id:last seq" (see app/db.py), or a bare report id."""
+        report, _, seq = payload.partition(":")
+        if not report.isdigit():
+            return
+        for listener in self.notice_listeners:
+            listener(int(report))
+        self.wake(int(report), int(seq) if seq.isdigit() else None)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import AsyncIterator
 from typing import Annotated
@@ -152,6 +151,12 @@ def _authorize(
         return start_seq, visibility.is_attributed(principal)
 
 
+def _messages(events: list[StoredEvent], attributed: bool) -> bytes:
+    if len(events) == 1:  # the live case: the shared bytes themselves, no copy
+        return sse_message(events[0], attributed=attributed)
+    return b"".join(sse_message(e, attributed=attributed) for e in events)
+
+
 def _roster_cut(events: list[StoredEvent]) -> int | None:
     """How many of `events` to send before the stream ends, if one is a roster change."""
     for n, event in enumerate(events):
@@ -175,29 +180,30 @@ async def _follow(
         while True:  # what the client missed
             backlog = await broker.backlog(feed, seq, BACKLOG_PAGE)
             if backlog:
-                yield b"".join(sse_message(e, attributed=attributed) for e in backlog)
+                yield _messages(backlog, attributed)
                 seq = backlog[-1].seq
             if len(backlog) < BACKLOG_PAGE:
                 break
         beats = feed.beats
         while True:  # then live
-            fresh = await broker.events_after(feed, seq)
-            cut = _roster_cut(fresh) if ends_on_roster_change and fresh else None
+            if feed.last_seq <= seq:  # nothing new
+                if feed.beats != beats:
+                    beats = feed.beats
+                    yield HEARTBEAT
+                    continue  # news may have come while the heartbeat was written
+                await feed.waiter()  # no await since the check: no news can slip by
+                continue
+            fresh = feed.held_after(seq)
+            if fresh is None:  # fell out of the feed's memory: read the log
+                fresh = await broker.events_after(feed, seq)
+                if not fresh:
+                    await feed.waiter()
+                    continue
+            cut = _roster_cut(fresh) if ends_on_roster_change else None
+            # A subscriber that fell behind gets everything pending in one write.
+            yield _messages(fresh if cut is None else fresh[:cut], attributed)
             if cut is not None:
-                yield b"".join(sse_message(e, attributed=attributed) for e in fresh[:cut])
                 return
-            if fresh:
-                # A subscriber that fell behind gets everything pending in one write.
-                yield b"".join(sse_message(e, attributed=attributed) for e in fresh)
-                seq = fresh[-1].seq
-                continue
-            if feed.beats != beats:
-                beats = feed.beats
-                yield HEARTBEAT
-            wakeup = feed.wakeup()
-            if feed.last_seq > seq:
-                continue
-            # Shielded: the future is shared, and a client leaving cancels only its own wait.
-            await asyncio.shield(wakeup)
+            seq = fresh[-1].seq
     finally:
         broker.detach(feed)

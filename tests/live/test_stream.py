@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import datetime
 
 import httpx
 
@@ -167,3 +168,52 @@ def test_plenary_follow_prints_a_reports_events_and_stops_at_count(server: LiveS
     assert followed.returncode == 0 and len(lines) == 4, followed.stderr
     assert "report.created" in lines[0] and "report.imported" in lines[1]
     assert all("version.created" in line for line in lines[2:]), lines
+
+
+def test_live_messages_are_the_logged_events_in_each_readers_view(server: LiveServer) -> None:
+    """Events reach the stream straight from the commit that recorded them, encoded once per
+    audience and shared: each reader's live messages are the log as that reader reads it
+    (GET .../events, from the database), the member's with names, the observer's without."""
+    secretariat, observer, report_id, section_id = setup_report(server.url)
+    url = f"{server.url}/v1/reports/{report_id}/stream"
+    readers = {"member": secretariat, "observer": observer}
+    live: dict[str, list[Message]] = {}
+    ready = threading.Barrier(len(readers) + 1)
+
+    def follow(name: str) -> None:
+        headers = {"Authorization": f"Bearer {readers[name]}"}
+        with httpx.stream("GET", url, headers=headers, timeout=20) as response:
+            stream = messages(response)
+            take(stream, 2)  # report.created, report.imported
+            ready.wait(20)
+            live[name] = take(stream, 3)
+
+    # The member subscribes first, so its (attributed) encoding is made first for each event.
+    followers = [threading.Thread(target=follow, args=(name,)) for name in readers]
+    for follower in followers:
+        follower.start()
+        time.sleep(0.3)
+    ready.wait(20)
+    edit(server.url, secretariat, section_id, 3)
+    for follower in followers:
+        follower.join(30)
+    for name, token in readers.items():
+        logged = httpx.get(
+            f"{server.url}/v1/reports/{report_id}/events?after=0",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
+        ).json()["items"][2:]
+        got = [m.data for m in live[name]]
+        assert [m.event for m in live[name]] == ["version.created"] * 3
+        assert [d["id"] for d in got] == [e["id"] for e in logged]
+        for message, entry in zip(got, logged, strict=True):
+            for key in ("seq", "type", "actor_id", "actor_salt", "actor_commitment", "payload"):
+                assert message[key] == entry[key], (name, key)
+            assert message["hash"] == entry["hash"] and message["prev_hash"] == entry["prev_hash"]
+            assert datetime.fromisoformat(message["created_at"]) == datetime.fromisoformat(
+                entry["created_at"]
+            )
+    assert all(m.data["actor_id"] is not None for m in live["member"])
+    assert all(
+        m.data["actor_id"] is None and m.data["actor_salt"] is None for m in live["observer"]
+    )

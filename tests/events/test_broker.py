@@ -1,0 +1,190 @@
+"""The broker's feed: committed events handed over without a read, a gap read from the log,
+NOTIFY notices of events already held dropped, and waiters that leave alone.
+
+The log is a list here (`read_events` and `last_seq` stand in for the database), so each test
+can count the reads the broker makes."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from app.events import broker as broker_module
+from app.events.broker import Broker, Feed, StoredEvent
+from app.events.models import Event
+
+REPORT = 7
+
+
+def event(seq: int, report_id: int = REPORT) -> Event:
+    return Event(
+        id=100 + seq,
+        report_id=report_id,
+        seq=seq,
+        type="version.created",
+        actor_id=3,
+        actor_salt="5a" * 32,
+        actor_commitment="c0" * 32,
+        payload={"number": seq},
+        created_at=datetime(2026, 11, 28, 14, 0, seq, tzinfo=UTC),
+        prev_hash="a" * 64,
+        hash=f"{seq:064d}",
+        legacy_hash=None,
+    )
+
+
+class Log:
+    """The report's committed events, and the reads made of them."""
+
+    def __init__(self, committed: int) -> None:
+        self.events = [event(n) for n in range(1, committed + 1)]
+        self.reads: list[int] = []
+
+    def read_events(self, _db: Any, report_id: int, after_seq: int, limit: int) -> list[Any]:
+        self.reads.append(after_seq)
+        found = [e for e in self.events if e.report_id == report_id and e.seq > after_seq]
+        return [StoredEvent.of(e) for e in found[:limit]]
+
+    def last_seq(self, _db: Any, report_id: int) -> int:
+        return max((e.seq for e in self.events if e.report_id == report_id), default=0)
+
+    def commit(self, seq: int) -> Event:
+        committed = event(seq)
+        self.events.append(committed)
+        return committed
+
+
+@pytest.fixture
+def log(monkeypatch: pytest.MonkeyPatch) -> Iterator[Log]:
+    log = Log(committed=2)
+    monkeypatch.setattr(broker_module, "read_events", log.read_events)
+    monkeypatch.setattr(broker_module, "last_seq", log.last_seq)
+    yield log
+
+
+async def settle() -> None:
+    """Lets the loop run the hand-overs and refreshes scheduled so far (threadpool reads too)."""
+    for _ in range(20):
+        await asyncio.sleep(0.01)
+
+
+async def attached(broker: Broker) -> Feed:
+    feed = await broker.attach(REPORT, heartbeat=60)
+    await settle()
+    return feed
+
+
+def from_another_thread(call: Any, *args: Any) -> None:
+    """Commits end in worker threads, as in the server."""
+    thread = threading.Thread(target=call, args=args)
+    thread.start()
+    thread.join()
+
+
+def test_a_commit_hands_its_events_to_the_feed_without_reading_them_back(log: Log) -> None:
+    async def scenario() -> None:
+        broker = Broker(database=None)  # type: ignore[arg-type]
+        feed = await attached(broker)
+        assert feed.last_seq == 2
+        reads = len(log.reads)
+        waiter = feed.waiter()
+        from_another_thread(broker.on_commit, [log.commit(3), log.commit(4)])
+        await settle()
+        assert waiter.done()
+        assert [e.seq for e in feed.events] == [3, 4] and feed.last_seq == 4
+        assert feed.events[0] == StoredEvent.of(log.events[2])
+        assert len(log.reads) == reads  # no read back
+        broker.detach(feed)
+
+    asyncio.run(scenario())
+
+
+def test_a_hand_over_that_would_leave_a_gap_reads_the_log_instead(log: Log) -> None:
+    async def scenario() -> None:
+        broker = Broker(database=None)  # type: ignore[arg-type]
+        feed = await attached(broker)
+        third, fourth = log.commit(3), log.commit(4)
+        reads = len(log.reads)
+        # The later commit's callback reaches the loop first.
+        from_another_thread(broker.on_commit, [fourth])
+        await settle()
+        assert log.reads[reads:] == [2]
+        assert [e.seq for e in feed.events] == [3, 4]
+        from_another_thread(broker.on_commit, [third])  # late: already held, nothing doubled
+        await settle()
+        assert [e.seq for e in feed.events] == [3, 4] and feed.last_seq == 4
+        broker.detach(feed)
+
+    asyncio.run(scenario())
+
+
+def test_a_notice_of_events_already_held_is_dropped_and_others_are_read(log: Log) -> None:
+    async def scenario() -> None:
+        broker = Broker(database=None)  # type: ignore[arg-type]
+        heard: list[int] = []
+        broker.notice_listeners.append(heard.append)
+        feed = await attached(broker)
+        reads = len(log.reads)
+        from_another_thread(broker._heard, f"{REPORT}:2")  # our own commit, already held
+        await settle()
+        assert log.reads[reads:] == []
+        log.commit(3)  # by another process
+        from_another_thread(broker._heard, f"{REPORT}:3")
+        await settle()
+        assert log.reads[reads:] == [2] and feed.last_seq == 3
+        log.commit(4)
+        from_another_thread(broker._heard, str(REPORT))  # a notice without a sequence number
+        await settle()
+        assert log.reads[reads:] == [2, 3] and feed.last_seq == 4
+        from_another_thread(broker._heard, "not a report")
+        await settle()
+        assert heard == [REPORT, REPORT, REPORT] and log.reads[reads:] == [2, 3]
+        broker.detach(feed)
+
+    asyncio.run(scenario())
+
+
+def test_a_waiter_that_leaves_does_not_disturb_the_others(log: Log) -> None:
+    async def scenario() -> None:
+        broker = Broker(database=None)  # type: ignore[arg-type]
+        feed = await attached(broker)
+        leaving = asyncio.ensure_future(feed.waiter())
+        staying = asyncio.ensure_future(feed.waiter())
+        await asyncio.sleep(0)
+        leaving.cancel()
+        from_another_thread(broker.on_commit, [log.commit(3)])
+        await settle()
+        assert leaving.cancelled()
+        assert staying.done() and not staying.cancelled()
+        broker.detach(feed)
+
+    asyncio.run(scenario())
+
+
+def test_a_feed_opened_while_a_commit_ends_still_gets_its_events(
+    log: Log, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A commit between the feed's first read of the last seq and its registration finds no
+    feed to hand its events to: the new feed reads the log once after registering."""
+
+    async def scenario() -> None:
+        broker = Broker(database=None)  # type: ignore[arg-type]
+        broker.loop = asyncio.get_running_loop()
+        real_last_seq = log.last_seq
+
+        def last_seq_then_a_commit(db: Any, report_id: int) -> int:
+            seen = real_last_seq(db, report_id)
+            broker.on_commit([log.commit(seen + 1)])  # no feed yet: nothing handed over
+            return seen
+
+        monkeypatch.setattr(broker_module, "last_seq", last_seq_then_a_commit)
+        feed = await attached(broker)
+        assert feed.last_seq == 3 and [e.seq for e in feed.events] == [3]
+        broker.detach(feed)
+
+    asyncio.run(scenario())
