@@ -73,14 +73,17 @@ def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
         return
     app: FastAPI = request.getfixturevalue("app")
     database = app.state.database
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]  # children first
     with database.engine.begin() as connection:
-        if database.is_sqlite:
-            for name in tables:
-                connection.execute(text(f'DELETE FROM "{name}"'))
-        else:
-            quoted = ", ".join(f'"{n}"' for n in tables)
-            connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+        for name in tables:
+            connection.execute(text(f'DELETE FROM "{name}"'))
+        if not database.is_sqlite:
+            # Ids start at 1 again, as SQLite's do once its tables are empty. (DELETE and one
+            # setval, not TRUNCATE ... RESTART IDENTITY: for the few rows a test leaves, that
+            # takes about a fifth of the time, and it runs after every test.)
+            connection.execute(
+                text("SELECT setval(c.oid, 1, false) FROM pg_class c WHERE c.relkind = 'S'")
+            )
 
 
 @pytest.fixture
