@@ -142,11 +142,28 @@ def _is_live(item: pytest.Item) -> bool:
     )
 
 
+def _is_engine_independent(item: pytest.Item) -> bool:
+    """The engine under test reaches a test only through the `database_url` fixture (it
+    reads PLENARY_TEST_DATABASE_URL; nothing else does: tests/test_engine_independent.py),
+    directly or through `settings`, `app`, `client`, `run_cli`... A test without it in its
+    fixture closure runs the very same code on both passes of .ci/run: text rules, the
+    import graph, CLI processes on their own SQLite files, live servers and browsers on a
+    module's own SQLite file."""
+    return "database_url" not in getattr(item, "fixturenames", ())
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     live = [item for item in items if _is_live(item)]
     for item in live:
         item.add_marker(pytest.mark.live)
+    for item in items:
+        if _is_engine_independent(item):
+            item.add_marker(pytest.mark.engine_independent)
     if config.getoption("--tier") == "all":
+        # Live modules first: they are the long ones, so under `-n 2 --dist loadfile
+        # --no-loadscope-reorder` (.ci/run) the short in-process modules fill in at the end
+        # and the two workers finish together. (The order of tests within a module stays.)
+        items.sort(key=lambda item: not _is_live(item))
         return
     chosen = [item for item in items if not _is_live(item)]
     if len(chosen) != len(items):
