@@ -24,6 +24,7 @@ from click.testing import CliRunner
 import app.cli
 import app.cli_base
 import app.client
+from app.config import get_settings
 
 URL = "http://testserver"  # the TestClient's base URL; any other URL goes over the network
 
@@ -57,19 +58,34 @@ class InProcessCli:
         return app.client.PlenaryClient(URL, token, transport=self._transport)
 
     def __call__(self, token: str | None, *args: str, input: str | None = None) -> Ran:
-        # `--json` anywhere is remembered for the life of a process (app/cli_base.py).
-        self._monkeypatch.setattr(app.cli_base.json_mode, "on", False)
-        self._monkeypatch.setattr(sys, "argv", ["plenary", *args])
         env = {"PLENARY_URL": URL, "PLENARY_TOKEN": token or None}
-        with CliRunner().isolation(input=input, env=env) as (stdout, stderr, _both):
-            try:
-                app.cli.main()
-                code = 0
-            except SystemExit as done:
-                code = _exit_code(done.code)
-            sys.stdout.flush()
-            sys.stderr.flush()
-            return Ran(code, stdout.getvalue().decode(), stderr.getvalue().decode())
+        return run_main(self._monkeypatch, *args, env=env, input=input)
+
+
+def run_main(
+    monkeypatch: pytest.MonkeyPatch,
+    *args: str,
+    env: dict[str, str | None] | None = None,
+    input: str | None = None,
+) -> Ran:
+    """`plenary *args` in this process with `env` added (None removes a variable), for the
+    commands that need no server (`admin token`, `db backup|restore`) as well."""
+    # `--json` anywhere is remembered for the life of a process (app/cli_base.py), and so are
+    # the settings read from the environment (app/config.py): each run starts afresh.
+    monkeypatch.setattr(app.cli_base.json_mode, "on", False)
+    monkeypatch.setattr(sys, "argv", ["plenary", *args])
+    get_settings.cache_clear()
+    with CliRunner().isolation(input=input, env=env or {}) as (stdout, stderr, _both):
+        try:
+            app.cli.main()
+            code = 0
+        except SystemExit as done:
+            code = _exit_code(done.code)
+        finally:
+            get_settings.cache_clear()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        return Ran(code, stdout.getvalue().decode(), stderr.getvalue().decode())
 
 
 def _exit_code(code: object) -> int:

@@ -1,5 +1,7 @@
 """The first hour: starting a server, making a token, backing up and restoring, installed for
-real. Each runs `plenary` as a separate process, as a person would."""
+real. Servers, and commands racing a server's start, run as separate processes, as a person
+would run them; commands whose process is not what is tested run in this one
+(tests/cli_runner.py: the same `main()`, argv, environment and exit code)."""
 
 from __future__ import annotations
 
@@ -9,11 +11,13 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.cli_runner import Ran, run_main
 from tests.server import free_port, live_server
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -37,6 +41,19 @@ def fresh_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLENARY_")}
     env["PYTHONPATH"] = str(ROOT)
     return env
+
+
+@pytest.fixture
+def here(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Ran]:
+    """`plenary ...` in this process, as on a new machine: no PLENARY_* set. (It keeps the
+    working directory: servers started from here import this checkout's `app` from it.)"""
+    for name in [k for k in os.environ if k.startswith("PLENARY_")]:
+        monkeypatch.delenv(name)
+
+    def run(*args: str, env: dict[str, str | None] | None = None) -> Ran:
+        return run_main(monkeypatch, *args, env=env)
+
+    return run
 
 
 def wait_ready(url: str, process: subprocess.Popen[bytes], seconds: float = 60) -> None:
@@ -93,9 +110,12 @@ def test_serve_and_admin_token_at_once_never_kill_the_server(tmp_path: Path) -> 
         assert b"already exists" not in (server.stderr.read() if server.stderr else b"")
 
 
-def test_commands_refuse_to_create_an_empty_database_by_accident(tmp_path: Path) -> None:
+def test_commands_refuse_to_create_an_empty_database_by_accident(
+    tmp_path: Path, here: Callable[..., Ran], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # ./plenary.db is the default database
     named = str(tmp_path / "plenary.db")
-    token = plenary(tmp_path, "admin", "token")
+    token = here("admin", "token")
     assert token.returncode == 2
     assert (
         named in token.stderr
@@ -103,7 +123,7 @@ def test_commands_refuse_to_create_an_empty_database_by_accident(tmp_path: Path)
         and "PLENARY_DATABASE_URL" in token.stderr
     )
     assert token.stdout == ""
-    backup = plenary(tmp_path, "db", "backup", "copy.db", "--json")
+    backup = here("db", "backup", "copy.db", "--json")
     assert backup.returncode == 2
     problem = json.loads(backup.stdout)
     assert problem["type"] == "urn:plenary:problem:no-database" and problem["database"].endswith(
@@ -111,30 +131,31 @@ def test_commands_refuse_to_create_an_empty_database_by_accident(tmp_path: Path)
     )
     assert not (tmp_path / "plenary.db").exists() and not (tmp_path / "copy.db").exists()
 
-    created = plenary(tmp_path, "admin", "token", "--create", "--json")
+    created = here("admin", "token", "--create", "--json")
     assert created.returncode == 0, created.stdout + created.stderr
     answer = json.loads(created.stdout)
     assert answer["token"].startswith("plen_") and answer["database"].endswith(named)
-    again = plenary(tmp_path, "admin", "token")  # now there is one: no --create needed
+    again = here("admin", "token")  # now there is one: no --create needed
     assert again.returncode == 0 and again.stdout.strip().startswith("plen_")
 
 
-def test_restore_is_refused_while_a_server_serves_the_database(tmp_path: Path) -> None:
+def test_restore_is_refused_while_a_server_serves_the_database(
+    tmp_path: Path, here: Callable[..., Ran]
+) -> None:
+    """The server is another process (its lock is what refuses); the commands run here."""
     database_url = f"sqlite:///{tmp_path / 'served.db'}"
-    env = {**fresh_env(), "PLENARY_DATABASE_URL": database_url}
+    env: dict[str, str | None] = {"PLENARY_DATABASE_URL": database_url}
     with live_server(database_url) as server:
-        backup = plenary(tmp_path, "db", "backup", str(tmp_path / "copy.db"), env=env)
+        backup = here("db", "backup", str(tmp_path / "copy.db"), env=env)
         assert backup.returncode == 0, backup.stderr
         assert str(tmp_path / "served.db") in backup.stdout
-        refused = plenary(tmp_path, "db", "restore", str(tmp_path / "copy.db"), "--yes", env=env)
+        refused = here("db", "restore", str(tmp_path / "copy.db"), "--yes", env=env)
         assert refused.returncode == 1
         assert "a server is serving" in refused.stderr and "served.db" in refused.stderr
-        as_json = plenary(
-            tmp_path, "db", "restore", str(tmp_path / "copy.db"), "--yes", "--json", env=env
-        )
+        as_json = here("db", "restore", str(tmp_path / "copy.db"), "--yes", "--json", env=env)
         assert json.loads(as_json.stdout)["type"] == "urn:plenary:problem:database-in-use"
         assert httpx.get(f"{server.url}/readyz").status_code == 200
-    restored = plenary(tmp_path, "db", "restore", str(tmp_path / "copy.db"), "--yes", env=env)
+    restored = here("db", "restore", str(tmp_path / "copy.db"), "--yes", env=env)
     assert restored.returncode == 0, restored.stderr
 
 
