@@ -75,6 +75,10 @@ class UnitOfWork:
     round_states: dict[int, Any] = field(default_factory=dict)
     # When one process serves the database: tells when no consent round can be due.
     deadline_watch: DueCheck | None = None
+    # A read transaction: one snapshot of committed state, never a write. Only what such a
+    # transaction reads may be kept by caches keyed on database state: a writer's own
+    # uncommitted state could roll back, and its key be reached again by another change.
+    snapshot_read: bool = False
 
 
 _WORK = "plenary.unit_of_work"
@@ -167,7 +171,9 @@ class Database:
         else:
             factory = self.write_sessions if write else self._read_sessions
         session = factory()
-        work = session.info[_WORK] = UnitOfWork(deadline_watch=self.deadline_watch)
+        work = session.info[_WORK] = UnitOfWork(
+            deadline_watch=self.deadline_watch, snapshot_read=not write and not one_statement
+        )
         try:
             with session.begin():
                 yield session

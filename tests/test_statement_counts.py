@@ -129,6 +129,9 @@ def test_a_proposal_keeps_its_budget(quiet_client: TestClient) -> None:
     client = quiet_client
     room = make_room(client)
     _rid, sid = report_with_section(client, room)
+    # A proposer reads the section first (its base version), and that read keeps the
+    # outline: placed outlines are kept from read transactions only (app/reports/outline.py).
+    ok(client.get(f"/v1/sections/{sid}", headers=room.members[0].headers))
     response, counted = _counted(
         client,
         lambda: client.post(
