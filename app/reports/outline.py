@@ -72,13 +72,22 @@ def outline(session: Session, *, report_id: int) -> list[Placed]:
         _OUTLINES.move_to_end(key)
         return cached
     placed = order(current_nodes(session, report_id=report_id, with_text=False))
-    # Kept only from a read transaction: a writer's key may name its own uncommitted change,
-    # and after a rollback another change would bump the counter to the same value.
-    if unit_of_work(session).snapshot_read:
-        _OUTLINES[key] = placed
-        while len(_OUTLINES) > _OUTLINE_CACHE_SIZE:
-            _OUTLINES.popitem(last=False)
+    # A writer's key may name its own uncommitted change, and after a rollback another change
+    # would bump the counter to the same value: a writer keeps its outline once it commits,
+    # and only when it holds the report's lock (no other writer moved the outline between
+    # the key and the nodes, two statements in READ COMMITTED). A read keeps it at once.
+    work = unit_of_work(session)
+    if work.snapshot_read:
+        _keep(key, placed)
+    elif report_id in work.chain_heads:  # locked by this transaction (reports/access.py)
+        work.after_commit.append(lambda: _keep(key, placed))
     return placed
+
+
+def _keep(key: tuple[int, str, int], placed: list[Placed]) -> None:
+    _OUTLINES[key] = placed
+    while len(_OUTLINES) > _OUTLINE_CACHE_SIZE:
+        _OUTLINES.popitem(last=False)
 
 
 def source_headings(session: Session, *, report_id: int) -> dict[int, str]:

@@ -159,3 +159,24 @@ def test_a_kept_answer_follows_a_change_to_an_earlier_section(client: TestClient
         write_version(client, room, first, n, TEXT + "\n\nAnother paragraph." * n)
     assert numbers == [4, 5, 6]
     assert ok(client.get(f"/v1/sections/{second}", headers=member))["first_paragraph"] == 7
+
+
+def test_the_report_row_holds_the_head_of_its_event_chain(app: FastAPI, client: TestClient) -> None:
+    """A write reads the chain's head with the report's lock, from the report row (a trigger
+    on `event` keeps it): after every kind of write it is the latest event's seq and hash,
+    and the chain still verifies."""
+    room = make_room(client)
+    rid, sid = report_with_section(client, room)
+    for write in _outline_writes(client, room, rid, sid):
+        assert write().status_code < 300, write.__name__
+        with app.state.database.engine.connect() as connection:
+            stored = connection.execute(
+                select(Report.event_seq, Report.event_hash).where(Report.id == rid)
+            ).one()
+            latest = connection.execute(
+                text("SELECT seq, hash FROM event WHERE report_id = :r ORDER BY seq DESC LIMIT 1"),
+                {"r": rid},
+            ).one()
+        assert tuple(stored) == tuple(latest), write.__name__
+    chain = ok(client.get(f"/v1/reports/{rid}/events/verify", headers=room.chair.headers))
+    assert chain["ok"], chain
