@@ -26,17 +26,18 @@ from tests.factories import Room, make_room, ok
 BUDGETS = {
     "sqlite": {
         "read": (0, 0),  # answered from memory between writes
-        # the event chain's head comes with the report's lock (a trigger keeps it on the row)
-        "consent": (9, 9),
-        "last consent": (20, 20),  # applying now carries the section's open brackets
+        # the event chain's head comes with the report's lock (a trigger keeps it on the row),
+        # and a round's voters come with their answers
+        "consent": (8, 8),
+        "last consent": (19, 19),  # applying now carries the section's open brackets
         "propose": (18, 18),  # main's drafting merge reads the section's stage twice
     },
     "postgresql": {
         # one statement, no transaction, sent from the event loop: the token and the section
         "read": (1, 1),
         # and the NOTIFY is sent by the trigger that inserts the event, not a statement
-        "consent": (10, 12),
-        "last consent": (21, 23),
+        "consent": (9, 11),
+        "last consent": (20, 22),
         "propose": (14, 18),
     },
 }
