@@ -12,7 +12,7 @@ from typing import Annotated, Any, ClassVar, Protocol
 
 import anyio
 from fastapi import Depends, Request
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, text
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -75,6 +75,13 @@ class UnitOfWork:
     round_states: dict[int, Any] = field(default_factory=dict)
     # When one process serves the database: tells when no consent round can be due.
     deadline_watch: DueCheck | None = None
+    # The event chain's head (seq, hash; 0 and None before the first event) of each report
+    # this transaction locked, as read with the lock (`reports.access.lock_report`).
+    chain_heads: dict[int, tuple[int, str | None]] = field(default_factory=dict)
+    # A read transaction: one snapshot of committed state, never a write. Only what such a
+    # transaction reads may be kept by caches keyed on database state: a writer's own
+    # uncommitted state could roll back, and its key be reached again by another change.
+    snapshot_read: bool = False
 
 
 _WORK = "plenary.unit_of_work"
@@ -86,21 +93,6 @@ def unit_of_work(session: Session) -> UnitOfWork:
     if work is None:
         work = session.info[_WORK] = UnitOfWork()
     return work
-
-
-def _notify_other_processes(session: Session) -> None:
-    """Queue a NOTIFY per report with new events; PostgreSQL delivers it on commit, to every
-    listening process (this one included), and drops it on rollback. The payload is
-    "report id:last seq": the process that committed already holds those events and skips
-    reading them back."""
-    last: dict[int, int] = {}
-    for e in unit_of_work(session).events:
-        last[e.report_id] = max(e.seq, last.get(e.report_id, 0))
-    for report_id in sorted(last):
-        session.execute(
-            text("SELECT pg_notify(:channel, :payload)"),
-            {"channel": NOTIFY_CHANNEL, "payload": f"{report_id}:{last[report_id]}"},
-        )
 
 
 class Database:
@@ -155,8 +147,9 @@ class Database:
         self.write_sessions = sessionmaker(bind=self.write_engine, expire_on_commit=False)
         # Set when one process serves the database: tells when no consent round can be due.
         self.deadline_watch: DueCheck | None = None
-        if not self.is_sqlite:
-            event.listen(self.write_sessions, "before_commit", _notify_other_processes)
+        # On PostgreSQL every event inserted sends a NOTIFY on NOTIFY_CHANNEL ("report id:seq")
+        # from a trigger in the same statement (migration 3f6a2d9c8b15); delivered on commit,
+        # and dropped on rollback. The process that committed already holds those events.
 
     @contextmanager
     def session(self, *, write: bool = True, one_statement: bool = False) -> Iterator[Session]:
@@ -167,7 +160,9 @@ class Database:
         else:
             factory = self.write_sessions if write else self._read_sessions
         session = factory()
-        work = session.info[_WORK] = UnitOfWork(deadline_watch=self.deadline_watch)
+        work = session.info[_WORK] = UnitOfWork(
+            deadline_watch=self.deadline_watch, snapshot_read=not write and not one_statement
+        )
         try:
             with session.begin():
                 yield session

@@ -163,20 +163,28 @@ def round_states(session: Session, amendment_ids: Iterable[int]) -> dict[int, Ro
     ids = list(amendment_ids)
     missing = [i for i in ids if i not in known]
     if missing:
+        # One statement: each voter with its answer row, if any (answers come from voters
+        # only, one row each: `_voter` in rounds.py and the unique key of `consent`).
         voters: dict[int, list[int]] = {}
-        for amendment_id, participant_id in session.execute(
-            select(ConsentVoter.amendment_id, ConsentVoter.participant_id)
+        answers: dict[int, list[Consent]] = {}
+        for amendment_id, participant_id, consent in session.execute(
+            select(ConsentVoter.amendment_id, ConsentVoter.participant_id, Consent)
+            .outerjoin(
+                Consent,
+                and_(
+                    Consent.amendment_id == ConsentVoter.amendment_id,
+                    Consent.participant_id == ConsentVoter.participant_id,
+                ),
+            )
             .where(ConsentVoter.amendment_id.in_(missing))
             .order_by(ConsentVoter.participant_id)
         ):
             voters.setdefault(amendment_id, []).append(participant_id)
-        answers: dict[int, list[Consent]] = {}
-        for consent in session.scalars(
-            select(Consent).where(Consent.amendment_id.in_(missing)).order_by(Consent.id)
-        ):
-            answers.setdefault(consent.amendment_id, []).append(consent)
+            if consent is not None:
+                answers.setdefault(amendment_id, []).append(consent)
         for i in missing:
-            known[i] = RoundState(voters[i], answers.get(i, [])) if i in voters else None
+            rows = sorted(answers.get(i, []), key=lambda c: c.id)  # in the order given
+            known[i] = RoundState(voters[i], rows) if i in voters else None
     return {i: state for i in ids if (state := known[i]) is not None}
 
 

@@ -305,7 +305,8 @@ class Broker:
                 self._stop.wait(1.0)
 
     def _heard(self, payload: str) -> None:
-        """A NOTIFY: "report id:last seq" (see app/db.py), or a bare report id."""
+        """A NOTIFY: "report id:seq", one per event inserted (a trigger on `event`, migration
+        3f6a2d9c8b15), or a bare report id."""
         report, _, seq = payload.partition(":")
         if not report.isdigit():
             return

@@ -37,10 +37,15 @@ def record_event(
     if named := person_keys_in(payload):
         # The payload is public and hashed in the clear: an id in it names its person.
         raise ValueError(f"event {type!r} would publish participant ids: {sorted(set(named))}")
-    # The transaction's own latest event of this report, if any, is the chain's head.
-    ours = [e for e in unit_of_work(session).events if e.report_id == report_id]
+    # The transaction's own latest event of this report, if any, is the chain's head; else
+    # the head read with the report's lock; else (a caller that did not lock) a read.
+    work = unit_of_work(session)
+    ours = [e for e in work.events if e.report_id == report_id]
+    locked = work.chain_heads.get(report_id)
     if ours:
         seq, prev_hash = ours[-1].seq + 1, ours[-1].hash
+    elif locked is not None:
+        seq, prev_hash = locked[0] + 1, locked[1] or GENESIS_HASH
     else:
         last = session.execute(
             select(Event.seq, Event.hash)

@@ -10,6 +10,7 @@ from sqlalchemy import ScalarSelect, func, select
 from sqlalchemy.orm import Session
 
 from app.auth import Principal
+from app.db import unit_of_work
 from app.errors import InvalidState, NotFound, ReportTransmitted
 from app.etags import etag, require_match
 from app.events.models import Event
@@ -81,6 +82,9 @@ def lock_report(
     )
     if report is None:
         raise NotFound(missing or f"No report {report_id}.")
+    # The chain's head, kept on the row by the database: read under the lock, it is the head
+    # the next event of this transaction follows (app/events/service.py, record_event).
+    unit_of_work(session).chain_heads[report.id] = (report.event_seq, report.event_hash)
     principal.ensure_role(report.group_id, roles)
     return report
 

@@ -1,58 +1,39 @@
 """The read cache on PostgreSQL: every answer checked by one statement (see
 `app/reports/read_cache.py` for why, and for the cache of SQLite).
 
-The check runs on the event loop, on a few psycopg connections of its own in autocommit: no
-worker thread, no transaction, no ORM, one round trip. Anything unusual (no such section, a
-token that is unknown, revoked or of a deactivated person, no kept answer, a lost connection)
-goes on to the request's own path, which answers it and fills the cache.
+The check runs on the event loop, on a few connections of its own in autocommit
+(`app/reports/loop_statements.py`): no worker thread, no transaction, no ORM, one round trip.
+Anything unusual (no such section, a token that is unknown, revoked or of a deactivated
+person, no kept answer, a lost connection) goes on to the request's own path, which answers
+it and fills the cache.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import logging
 import threading
-import weakref
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from fastapi import Response
-from sqlalchemy import Connection, Select, bindparam, exists, func, select, true
-from sqlalchemy.engine import make_url
+from sqlalchemy import Connection, bindparam, exists, select, true
 
 from app import visibility
 from app.auth import hash_token
 from app.drafting_groups.models import SectionStage
 from app.groups.models import Participant, Role, Token
+from app.reports.loop_statements import LoopStatements
 from app.reports.models import Report, Section
 from app.reports.read_cache import respond, token_key
 from app.visibility import Grant
 
 if TYPE_CHECKING:
-    import psycopg
     from sqlalchemy.orm import Session
 
 logger = logging.getLogger("plenary.read_cache")
 
-# The outline's state (count, highest id, sum of revisions of the report's sections): every
-# change to a section bumps its revision, so with the report's creation time it names one
-# outline, hence one first paragraph number (`app/reports/outline.py` keys its cache the same).
-_outline = (
-    select(
-        Section.report_id.label("report_id"),
-        func.count(Section.id).label("sections"),
-        func.max(Section.id).label("top_id"),
-        func.sum(Section.revision).label("revisions"),
-    )
-    .where(
-        Section.report_id
-        == select(Section.report_id).where(Section.id == bindparam("section_id")).scalar_subquery()
-    )
-    .group_by(Section.report_id)
-    .subquery("outline_state")
-)
 _token = (
     select(
         Token.is_admin.label("token_is_admin"),
@@ -78,13 +59,10 @@ SECTION_STATE = (
         Report.group_id,
         Report.is_public,
         Report.created_at,
-        _outline.c.sections,
-        _outline.c.top_id,
-        _outline.c.revisions,
+        Report.outline_revision,
         _token,
     )
     .join(Report, Report.id == Section.report_id)
-    .join(_outline, _outline.c.report_id == Section.report_id)
     .outerjoin(_token, true())
     .where(Section.id == bindparam("section_id"))
 )
@@ -117,7 +95,7 @@ def section_state(
 def state_of_row(row: Any, section_id: int, token_hash: str | None, *, admin: bool) -> SectionState:
     """From a row of SECTION_STATE, read by SQLAlchemy or by psycopg directly."""
     created: datetime = row.created_at.astimezone(UTC)
-    key = (section_id, row.revision, created.isoformat(), row.sections, row.top_id, row.revisions)
+    key = (section_id, row.revision, created.isoformat(), row.outline_revision)
     grant, known = _grant_of_row(row, token_hash, admin=admin)
     return SectionState(
         report_id=row.report_id,
@@ -213,78 +191,3 @@ class CheckedReadCache:
 
     def __len__(self) -> int:
         return len(self._entries)
-
-
-class LoopStatements:
-    """One statement, run on the running event loop over up to `size` psycopg connections in
-    autocommit (opened when first needed, per loop; a test client may run several loops).
-    psycopg prepares a statement on a connection after a few runs, so it is parsed and planned
-    once per connection."""
-
-    def __init__(self, database_url: str, statement: Select[Any], size: int = 8) -> None:
-        url = make_url(database_url)
-        self.conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
-        self.sql = str(statement.compile(dialect=url.get_dialect()()))
-        self.size = size
-        self._pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Pool] = (
-            weakref.WeakKeyDictionary()
-        )
-
-    async def fetch_one(self, params: dict[str, Any]) -> Any | None:
-        """The first row (attributes named as the statement's columns), or None when there is
-        none or the database could not be asked."""
-        from psycopg.rows import namedtuple_row
-
-        loop = asyncio.get_running_loop()
-        pool = self._pools.get(loop)
-        if pool is None:
-            pool = self._pools[loop] = _Pool(self.size)
-        connection = await pool.take(self.conninfo)
-        if connection is None:
-            return None
-        try:
-            cursor = connection.cursor(row_factory=namedtuple_row)
-            await cursor.execute(self.sql, params)
-            row = await cursor.fetchone()
-        except Exception:
-            logger.warning("read check failed; the request goes on to its own path", exc_info=True)
-            await connection.close()
-            pool.lost()
-            return None
-        pool.give_back(connection)
-        return row
-
-    async def close(self) -> None:
-        pool = self._pools.pop(asyncio.get_running_loop(), None)
-        if pool is not None:
-            await pool.close()
-
-
-class _Pool:
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.opened = 0
-        self.idle: asyncio.Queue[psycopg.AsyncConnection[Any]] = asyncio.Queue()
-
-    async def take(self, conninfo: str) -> psycopg.AsyncConnection[Any] | None:
-        import psycopg
-
-        if self.idle.empty() and self.opened < self.size:
-            self.opened += 1
-            try:
-                return await psycopg.AsyncConnection.connect(conninfo, autocommit=True)
-            except Exception:
-                self.opened -= 1
-                logger.warning("read check cannot connect", exc_info=True)
-                return None
-        return await self.idle.get()
-
-    def give_back(self, connection: psycopg.AsyncConnection[Any]) -> None:
-        self.idle.put_nowait(connection)
-
-    def lost(self) -> None:
-        self.opened -= 1
-
-    async def close(self) -> None:
-        while not self.idle.empty():
-            await self.idle.get_nowait().close()

@@ -73,6 +73,17 @@ class Report(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     revision: Mapped[int] = mapped_column(Integer, default=1)
+    # Written by the database only: a trigger on `section` adds one on every insert, update
+    # or delete of one of the report's sections (migration 3f6a2d9c8b15), so it names the
+    # outline's state whatever the write path; the read caches key answers by it. Nothing
+    # in the app assigns it. (A migration that rebuilds `section` on SQLite must create the
+    # triggers again: tests/reports/test_outline_revision.py fails without them.)
+    outline_revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # The event chain's head (seq and hash of the report's latest event; 0 and None before
+    # the first), also written by the database only: a trigger on `event` (same migration).
+    # `lock_report` reads them with the lock, so recording an event needs no read of its own.
+    event_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    event_hash: Mapped[str | None] = mapped_column(String(64), default=None)
 
     __mapper_args__ = {"version_id_col": revision}  # noqa: RUF012
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
+from app.db import unit_of_work
 from app.reports.models import Report, Section, Version
 from app.text.outline import Node, Placed, order
 
@@ -50,34 +51,43 @@ def current_nodes(session: Session, *, report_id: int, with_text: bool) -> list[
     ]
 
 
-_OUTLINES: OrderedDict[tuple[int, str, int, int, int], list[Placed]] = OrderedDict()
+_OUTLINES: OrderedDict[tuple[int, str, int], list[Placed]] = OrderedDict()
 _OUTLINE_CACHE_SIZE = 256
 
 
 def outline(session: Session, *, report_id: int) -> list[Placed]:
     """The placed outline (order, depth, paragraph numbers), cached per report state.
 
-    Every change to a section (text, heading, place, removal) bumps its revision, so the
-    count, highest id and sum of revisions of a report's sections name one exact outline, in
-    this process or any other, and stay put while only amendments and consents move."""
-    created = select(Report.created_at).where(Report.id == report_id).scalar_subquery()
+    Every change to a section (text, heading, place, removal) bumps its revision, and every
+    write to a section row bumps its report's `outline_revision` (a trigger in the database),
+    so with the report's creation time that counter names one exact outline, in this process
+    or any other, and stays put while only amendments and consents move."""
     state = session.execute(
-        select(
-            func.count(Section.id), func.max(Section.id), func.sum(Section.revision), created
-        ).where(Section.report_id == report_id)
+        select(Report.created_at, Report.outline_revision).where(Report.id == report_id)
     ).one()
-    key = (report_id, str(state[3]), int(state[0] or 0), int(state[1] or 0), int(state[2] or 0))
+    key = (report_id, str(state.created_at), int(state.outline_revision))
     clean = not session.new and not session.dirty and not session.deleted
     cached = _OUTLINES.get(key)
     if cached is not None and clean:
         _OUTLINES.move_to_end(key)
         return cached
     placed = order(current_nodes(session, report_id=report_id, with_text=False))
-    if clean:
-        _OUTLINES[key] = placed
-        while len(_OUTLINES) > _OUTLINE_CACHE_SIZE:
-            _OUTLINES.popitem(last=False)
+    # A writer's key may name its own uncommitted change, and after a rollback another change
+    # would bump the counter to the same value: a writer keeps its outline once it commits,
+    # and only when it holds the report's lock (no other writer moved the outline between
+    # the key and the nodes, two statements in READ COMMITTED). A read keeps it at once.
+    work = unit_of_work(session)
+    if work.snapshot_read:
+        _keep(key, placed)
+    elif report_id in work.chain_heads:  # locked by this transaction (reports/access.py)
+        work.after_commit.append(lambda: _keep(key, placed))
     return placed
+
+
+def _keep(key: tuple[int, str, int], placed: list[Placed]) -> None:
+    _OUTLINES[key] = placed
+    while len(_OUTLINES) > _OUTLINE_CACHE_SIZE:
+        _OUTLINES.popitem(last=False)
 
 
 def source_headings(session: Session, *, report_id: int) -> dict[int, str]:

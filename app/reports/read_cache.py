@@ -14,7 +14,7 @@ database would give at that moment, and which view a caller gets is decided by
   reader on another process in between (tests/live/test_two_processes.py caught one in ten).
   Here every answer costs one statement instead, run without a transaction: it resolves the
   token (revoked? deactivated? which group and role?) and reads the section's revision, its
-  report's group and visibility, and the outline's state, which together name the section's
+  report's group and visibility, and its outline revision, which together name the section's
   ETag. Kept answers are keyed by that state, so a hit is the current answer by construction,
   whichever process wrote last. A NOTIFY for a report (sent by every write that records an
   event) drops that report's entries, so memory holds only answers that can still be served.
