@@ -31,7 +31,7 @@ def prepared(request: Request) -> Prepared | None:
     return found
 
 
-async def _analyse(
+async def analyse_wording(
     request: Request,
     *,
     section_id: int,
@@ -40,8 +40,9 @@ async def _analyse(
     patch: str | None,
     previous: str | None = None,
 ) -> None:
-    """`previous`: a draft's current wording, which `patch` applies to (else the base) and
-    the screen's ops start from."""
+    """Read the base and analyse `text` (or the base with `patch` applied) against it, with
+    no lock held; the result is `prepared(request)`. `previous`: a draft's current wording,
+    which `patch` applies to (else the base) and the screen's ops start from."""
     database: Database = request.app.state.database
     timeout = float(request.app.state.settings.diff_timeout_seconds)
 
@@ -89,7 +90,7 @@ async def prepare_proposal(request: Request) -> None:
     body = await prepared_body(request, AmendmentCreate)
     if body is None:
         return
-    await _analyse(
+    await analyse_wording(
         request,
         section_id=section_id,
         base_number=body.base_version,
@@ -130,7 +131,7 @@ async def _prepare_rewording(
     if found is None:
         return
     section_id, base_version, previous = found
-    await _analyse(
+    await analyse_wording(
         request,
         section_id=section_id,
         base_number=base_version,

@@ -8,36 +8,25 @@ caller may read the section and that the analysed base is still the one asked fo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 
+from app.amendments import prepare
 from app.amendments.models import AmendmentKind
+from app.amendments.rebase import Prepared
 from app.amendments.schemas import ProposalSketch, SketchRead
 from app.auth import CurrentPrincipal, Principal
 from app.config import diff_timeout
-from app.db import Database, SessionDep
+from app.db import SessionDep
 from app.idempotency import IdempotentRoute, prepared_body, prepared_by, prepared_path_id
 from app.reports import service as reports
-from app.reports.models import Section
 from app.reports.schemas import DiffOp
 from app.schemas import IdPath
 from app.text import offload
-from app.text.analysis import Analysis, analyse
+from app.text.analysis import analyse
 from app.text.diffing import from_edits, to_html
 
 router = APIRouter(prefix="/v1", route_class=IdempotentRoute, tags=["amendments"])
-
-_PREPARED = "prepared_sketch"
-
-
-@dataclass(frozen=True)
-class _Prepared:
-    base_sha256: str
-    text: str
-    first_paragraph: int
-    analysis: Analysis
 
 
 async def prepare_sketch(request: Request) -> None:
@@ -45,32 +34,14 @@ async def prepare_sketch(request: Request) -> None:
     if section_id is None or "authorization" not in request.headers:
         return
     body = await prepared_body(request, ProposalSketch)
-    if body is None:
-        return
-    database: Database = request.app.state.database
-
-    def read() -> tuple[str, str, int] | None:
-        with database.session(write=False) as session:
-            section = session.get(Section, section_id)
-            if section is None or not 1 <= body.base_version <= section.head_version:
-                return None
-            base = reports.get_version(session, section=section, number=body.base_version)
-            first = reports.first_paragraph_of(session, section=section) or 1
-            return base.text, base.sha256, first
-
-    found = await offload.run_async(read, size=0)
-    if found is None:
-        return
-    base_text, base_sha256, first = found
-    analysis = await offload.run_async(
-        analyse,
-        base_text,
-        body.text,
-        size=len(base_text) + len(body.text),
-        first_paragraph=first,
-        timeout=diff_timeout(request),
-    )
-    setattr(request.state, _PREPARED, _Prepared(base_sha256, body.text, first, analysis))
+    if body is not None:
+        await prepare.analyse_wording(
+            request,
+            section_id=section_id,
+            base_number=body.base_version,
+            text=body.text,
+            patch=None,
+        )
 
 
 @router.post("/sections/{section_id}/amendments/sketch", response_model=SketchRead)
@@ -91,7 +62,7 @@ def sketch_amendment(
         base_version=body.base_version,
         text=body.text,
         timeout=diff_timeout(request),
-        prepared=getattr(request.state, _PREPARED, None),
+        prepared=prepare.prepared(request),
     )
 
 
@@ -103,7 +74,7 @@ def sketch(
     base_version: int,
     text: str,
     timeout: float,
-    prepared: _Prepared | None = None,
+    prepared: Prepared | None = None,
 ) -> SketchRead:
     section = reports.get_section(session, section_id=section_id, principal=principal)
     base = reports.get_version(session, section=section, number=base_version)
