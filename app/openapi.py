@@ -95,6 +95,7 @@ def install_openapi(app: FastAPI) -> None:
                     # invitation); a token still changes what the caller may see or do.
                     operation["security"] = [{}, *operation["security"]]
                 _describe_preconditions(path, method, operation)
+                _constrain_query_text(operation)
                 responses = operation.setdefault("responses", {})
                 for code in list(responses):
                     if code[0] in "45":
@@ -184,6 +185,13 @@ def _describe_text_constraints(components: dict[str, Any]) -> None:
         if has_text:
             description = model.get("description", "")
             model["description"] = f"{description}\n\n{TEXT_NOTE}".strip()
+
+
+def _constrain_query_text(operation: dict[str, Any]) -> None:
+    """A text query parameter is refused with a NUL as a body field is (`StorableQuery`)."""
+    for parameter in operation.get("parameters", []):
+        if parameter.get("in") == "query" and "schema" in parameter:
+            _constrain_text(parameter["schema"])
 
 
 def _describe_exactly_one_change(components: dict[str, Any]) -> None:

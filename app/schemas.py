@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import Path
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -77,6 +78,19 @@ def _unstorable(value: Any) -> str | None:
             if reason := _unstorable(item):
                 return reason
     return None
+
+
+def _storable_query(value: str | None) -> str | None:
+    if value is not None and (reason := _unstorable(value)):
+        raise ValueError(reason)
+    return value
+
+
+StorableQuery = AfterValidator(_storable_query)
+"""For a text query parameter (`Annotated[str | None, Query(...), StorableQuery]`): a NUL
+(`%00`) is refused with 422, as in a request body, instead of reaching the database, which
+PostgreSQL answers with an error. Stream tickets and event ids are refused too: nothing with
+a NUL names anything."""
 
 
 class InputModel(BaseModel):

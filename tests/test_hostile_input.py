@@ -87,6 +87,47 @@ def test_nul_and_lone_surrogates_are_refused_everywhere(
     assert after == before
 
 
+def test_a_nul_in_any_text_query_parameter_is_a_422(client: TestClient, app: FastAPI) -> None:
+    """Found by schemathesis on PostgreSQL: `?title=...%00...` on the Word import reached the
+    database (500). Every text query parameter of the contract is walked, so a new one that
+    forgets `StorableQuery` fails here."""
+    room = make_room(client)
+    rid, _sid = report_with_section(client, room)
+    with app.state.database.engine.connect() as connection:
+        reports_before = connection.execute(text("SELECT count(*) FROM report")).scalar_one()
+    checked = []
+    for path, item in app.openapi()["paths"].items():
+        for method, operation in item.items():
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                texts = [schema, *schema.get("anyOf", [])]
+                if parameter["in"] != "query" or not any(
+                    s.get("type") == "string" and "enum" not in s and "format" not in s
+                    for s in texts
+                ):
+                    continue
+                url = path.replace("{group_id}", str(room.group_id)).replace(
+                    "{report_id}", str(rid)
+                )
+                response = client.request(
+                    method,
+                    url,
+                    params={parameter["name"]: "a\u0000b"},
+                    content=b"PK not a docx",
+                    headers=room.secretariat.headers,
+                )
+                assert response.status_code == 422, (url, parameter["name"], response.text)
+                assert response.headers["content-type"] == "application/problem+json"
+                assert "NUL" in response.text
+                assert "pattern" in json.dumps(schema), (url, parameter["name"])
+                checked.append((url, parameter["name"]))
+    assert len(checked) >= 4, checked  # the Word import's title and symbol, the stream's two
+    with app.state.database.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM report")).scalar_one() == (
+            reports_before
+        )
+
+
 def test_bidi_and_zero_width_characters_are_kept_as_data_and_isolated_in_html(
     client: TestClient,
 ) -> None:

@@ -19,7 +19,7 @@ from app.events.broker import Broker, StoredEvent
 from app.events.models import Event
 from app.events.tickets import redeem_ticket
 from app.events.views import event_fields
-from app.schemas import IdPath
+from app.schemas import IdPath, StorableQuery
 
 router = APIRouter(prefix="/v1", tags=["events"])
 BACKLOG_PAGE = 500
@@ -80,6 +80,7 @@ async def stream_report(
             description="A stream ticket (POST .../stream-tickets), for a browser's EventSource, "
             "which cannot send Authorization. Never put a token in a URL.",
         ),
+        StorableQuery,
     ] = None,
     last_event_id_query: Annotated[
         str | None,
@@ -89,6 +90,7 @@ async def stream_report(
             description="As the Last-Event-ID header (which wins), for a page that reconnects "
             "with a new EventSource and a fresh ticket",
         ),
+        StorableQuery,
     ] = None,
 ) -> StreamingResponse:
     """Follow a report live. A stream may last hours, so it holds no database session: access

@@ -18,7 +18,7 @@ from app.outputs.docx import TooLarge, docx_to_markdown
 from app.reports import service as reports
 from app.reports import views as report_views
 from app.reports.schemas import MAX_TEXT, ReportRead
-from app.schemas import IdPath
+from app.schemas import IdPath, StorableQuery
 
 router = APIRouter(prefix="/v1", route_class=IdempotentRoute, tags=["outputs"])
 
@@ -79,8 +79,8 @@ def import_docx_report(
     principal: CurrentPrincipal,
     response: Response,
     body: Annotated[bytes, Depends(_docx_body)],
-    title: Annotated[str | None, Query(min_length=1, max_length=500)] = None,
-    symbol: Annotated[str | None, Query(max_length=100)] = None,
+    title: Annotated[str | None, Query(min_length=1, max_length=500), StorableQuery] = None,
+    symbol: Annotated[str | None, Query(max_length=100), StorableQuery] = None,
 ) -> ReportRead:
     """The Word file is the request body, as it is (`curl --data-binary @report.docx`).
     Headings 1-3 become the outline (as `#`..`###` in the Markdown import: `Box ...` boxes,

@@ -85,12 +85,39 @@ def main() -> int:
             "PLENARY_FUZZ_TOKEN": chair_token,  # schemathesis.toml: [auth.openapi.HTTPBearer]
         }
         code = subprocess.run(command, env=fuzzer_env).returncode
-    tracebacks = log.read_text().count("Traceback")
+    server_log = log.read_text(errors="replace")
+    tracebacks = server_log.count("Traceback")
     if tracebacks:
         print(f"the server log has {tracebacks} tracebacks: {log}")
+        for summary in _distinct_errors(server_log):
+            print(summary)
         return code or 1
     shutil.rmtree(workdir, ignore_errors=True)
     return code
+
+
+def _distinct_errors(server_log: str) -> list[str]:
+    """Each distinct server error in a few lines: the app's frames, the exception, the request
+    that met it. CI prints only the end of the logs, and the server log dies with the machine."""
+    summaries: dict[str, str] = {}
+    lines = server_log.splitlines()
+    for start, line in enumerate(lines):
+        if not line.startswith("Traceback"):
+            continue
+        end = start + 1
+        while end < len(lines) and lines[end].startswith((" ", "\t")):
+            end += 1
+        frames = [
+            f.strip() for f in lines[start:end] if "/app/" in f and f.strip().startswith("File")
+        ]
+        error = lines[end][:300] if end < len(lines) else "?"
+        if "direct cause of the following" in "".join(lines[end : end + 3]):
+            continue  # the chained traceback that follows names the request's frames
+        request = next(
+            (later[:300] for later in lines[end : end + 40] if '" 500 ' in later), "request: ?"
+        )
+        summaries.setdefault(error, "\n".join(["--", *frames[-6:], error, request]))
+    return list(summaries.values())
 
 
 if __name__ == "__main__":
