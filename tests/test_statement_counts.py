@@ -30,7 +30,9 @@ BUDGETS = {
         # and a round's voters come with their answers
         "consent": (8, 8),
         "last consent": (19, 19),  # applying now carries the section's open brackets
-        "propose": (18, 18),  # main's drafting merge reads the section's stage twice
+        # main's drafting merge reads the section's stage twice; the outline's revision is
+        # read under the lock (a prepared analysis numbered from a moved outline is redone)
+        "propose": (19, 19),
     },
     "postgresql": {
         # one statement, no transaction, sent from the event loop: the token and the section
@@ -38,7 +40,7 @@ BUDGETS = {
         # and the NOTIFY is sent by the trigger that inserts the event, not a statement
         "consent": (9, 11),
         "last consent": (20, 22),
-        "propose": (14, 18),
+        "propose": (15, 19),
     },
 }
 

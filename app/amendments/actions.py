@@ -9,7 +9,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.amendments.models import Amendment, AmendmentStatus
-from app.amendments.rebase import Prepared
 from app.clock import utcnow
 from app.errors import InvalidState, Unprocessable
 from app.events.service import record_event
@@ -149,8 +148,8 @@ def ensure_window_open(report: Report) -> None:
         )
 
 
-def first_paragraph(session: Session, prepared: Prepared | None, section: Section) -> int:
-    """The section's first paragraph number, for the instruction ("In paragraph 12, ...")."""
-    if prepared is not None:
-        return prepared.first_paragraph
+def first_paragraph(session: Session, section: Section) -> int:
+    """The section's first paragraph number, for the instruction ("In paragraph 12, ..."),
+    read under the lock: the outline may have moved since a prepared analysis was made
+    (`wording_of` then makes it again)."""
     return reports.first_paragraph_of(session, section=section) or 1

@@ -46,8 +46,14 @@ def wording_of(
     timeout: float,
     prepared: Prepared | None = None,
 ) -> Analysis:
-    """The prepared analysis when it was made from this base and text, else made now."""
-    if prepared is not None and prepared.base_sha256 == base.sha256 and prepared.text == text:
+    """The prepared analysis when it was made from this base, text and paragraph numbering,
+    else made now."""
+    if (
+        prepared is not None
+        and prepared.base_sha256 == base.sha256
+        and prepared.text == text
+        and prepared.first_paragraph == first_paragraph
+    ):
         return prepared.analysis
     return analyse(base.text, text, first_paragraph=first_paragraph, timeout=timeout)
 

@@ -4,13 +4,16 @@ when the request came through the API)."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from diff_match_patch import diff_match_patch
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from app.amendments import rebase
+from app.amendments import prepare, rebase
 from app.amendments.models import Amendment
+from app.reports import service as reports_service
 from app.reports import versions as reports_versions
 from tests.amendments.helpers import TEXT, open_meeting, propose, report_with_section
 from tests.factories import make_room, matched, ok
@@ -38,6 +41,23 @@ def test_proposals_and_revisions_are_analysed_before_the_transaction(
     )
     assert revised.status_code == 201, revised.text
     assert "Tunis, Tunisia" in revised.json()["instruction"]
+
+
+def test_a_prepared_analysis_numbered_from_a_moved_outline_is_made_again(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The prepare step reads the section's first paragraph with no lock held; if the outline
+    moves before the transaction (a section put before this one), the instruction must not
+    name the old paragraph: the transaction analyses again with the number it reads."""
+    room = make_room(client, members=1)
+    _rid, sid = report_with_section(client, room)
+    moved_outline = SimpleNamespace(
+        get_version=reports_service.get_version,
+        first_paragraph_of=lambda session, *, section: 40,
+    )
+    monkeypatch.setattr(prepare, "reports", moved_outline)
+    amendment = propose(client, room.members[0], sid, TEXT.replace("Geneva", "Tunis"))
+    assert amendment["instruction"] == 'In paragraph 2, replace "Geneva" with "Tunis".'
 
 
 def test_direct_writes_are_diffed_before_the_transaction(
