@@ -13,8 +13,9 @@ from app.clock import utcnow
 from app.errors import InvalidState, Unprocessable
 from app.events.service import record_event
 from app.meetings.models import Meeting
+from app.reports import known_versions
 from app.reports import service as reports
-from app.reports.models import Report, Section
+from app.reports.models import Report, Section, Version
 
 EVENT_INSTRUCTION_CHARS = 2_000
 
@@ -148,8 +149,12 @@ def ensure_window_open(report: Report) -> None:
         )
 
 
-def first_paragraph(session: Session, section: Section) -> int:
+def first_paragraph(session: Session, section: Section, base: Version) -> int:
     """The section's first paragraph number, for the instruction ("In paragraph 12, ..."),
     read under the lock: the outline may have moved since a prepared analysis was made
-    (`wording_of` then makes it again)."""
-    return reports.first_paragraph_of(session, section=section) or 1
+    (`wording_of` then makes it again). The next prepare step starts from the base and the
+    number read here (app/reports/known_versions.py)."""
+    first = reports.first_paragraph_of(session, section=section) or 1
+    store = known_versions.of(session.get_bind())
+    store.learn(section.id, base.number, base.text, base.sha256, first)
+    return first

@@ -55,7 +55,7 @@ def revise_draft(
     analysis = wording_of(
         base,
         wording,
-        first_paragraph=first_paragraph(session, section),
+        first_paragraph=first_paragraph(session, section, base),
         timeout=timeout,
         prepared=prepared,
     )

@@ -9,17 +9,22 @@ Anything this step cannot read (bad body, unknown ids) is left for the endpoint 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import anyio.to_thread
 from fastapi import Request
+from pydantic import ValidationError
 
 from app.amendments.models import Amendment
 from app.amendments.rebase import Prepared
 from app.amendments.schemas import AmendmentCreate, AmendmentRevise, DraftRevise
 from app.db import Database
 from app.idempotency import prepared_body, prepared_path_id
+from app.reports import known_versions
 from app.reports import service as reports
 from app.reports.models import Section
 from app.text import offload
-from app.text.analysis import analyse
+from app.text.analysis import Analysis, analyse
 from app.text.diffing import compact_ops
 from app.text.patches import PatchError, apply_exact
 
@@ -29,6 +34,89 @@ PREPARED = "prepared_wording"
 def prepared(request: Request) -> Prepared | None:
     found: Prepared | None = getattr(request.state, PREPARED, None)
     return found
+
+
+@dataclass(frozen=True)
+class _Wording:
+    """A wording and its base, read; `analysis` is None until made (in the worker process
+    for a long text)."""
+
+    base_text: str
+    base_sha256: str
+    first_paragraph: int
+    text: str
+    analysis: Analysis | None
+    screen_ops: list[list[object]] | None
+
+
+def _base(database: Database, section_id: int, number: int) -> tuple[str, str, int] | None:
+    """(text, sha256, first paragraph) of a version: known to this process, or read."""
+    store = known_versions.of(database.engine)
+    found = store.known(section_id, number)
+    if found is not None:
+        return found
+    with database.session(write=False) as session:
+        section = session.get(Section, section_id)
+        if section is None or not 1 <= number <= section.head_version:
+            return None
+        base = reports.get_version(session, section=section, number=number)
+        first = reports.first_paragraph_of(session, section=section) or 1
+    store.learn(section_id, number, base.text, base.sha256, first)
+    return base.text, base.sha256, first
+
+
+def _wording(
+    database: Database,
+    *,
+    section_id: int,
+    base_number: int,
+    text: str | None,
+    patch: str | None,
+    previous: str | None,
+    timeout: float,
+) -> _Wording | None:
+    """The base, the wording, and (for a short one) its analysis: in one thread hop."""
+    found = _base(database, section_id, base_number)
+    if found is None:
+        return None
+    base_text, base_sha256, first = found
+    if text is None:
+        if patch is None:
+            return None
+        try:
+            text = apply_exact(base_text if previous is None else previous, patch)
+        except PatchError:
+            return None
+    if len(base_text) + len(text) >= offload.OFFLOAD_CHARS:
+        return _Wording(base_text, base_sha256, first, text, None, None)
+    analysis = analyse(base_text, text, first_paragraph=first, timeout=timeout)
+    screen_ops = None if previous is None else compact_ops(previous, text)
+    return _Wording(base_text, base_sha256, first, text, analysis, screen_ops)
+
+
+async def _keep(request: Request, wording: _Wording | None, previous: str | None) -> None:
+    """Leave the prepared wording for the endpoint, analysing a long one in the worker."""
+    if wording is None:
+        return
+    analysis, screen_ops = wording.analysis, wording.screen_ops
+    if analysis is None:
+        size = len(wording.base_text) + len(wording.text)
+        analysis = await offload.run_async(
+            analyse,
+            wording.base_text,
+            wording.text,
+            size=size,
+            first_paragraph=wording.first_paragraph,
+            timeout=float(request.app.state.settings.diff_timeout_seconds),
+        )
+        if previous is not None:
+            screen_ops = await offload.run_async(
+                compact_ops, previous, wording.text, size=len(previous) + len(wording.text)
+            )
+    prepared = Prepared(
+        wording.base_sha256, wording.text, wording.first_paragraph, analysis, previous, screen_ops
+    )
+    setattr(request.state, PREPARED, prepared)
 
 
 async def analyse_wording(
@@ -45,58 +133,46 @@ async def analyse_wording(
     which `patch` applies to (else the base) and the screen's ops start from."""
     database: Database = request.app.state.database
     timeout = float(request.app.state.settings.diff_timeout_seconds)
-
-    def read() -> tuple[str, str, int] | None:
-        with database.session(write=False) as session:
-            section = session.get(Section, section_id)
-            if section is None or not 1 <= base_number <= section.head_version:
-                return None
-            base = reports.get_version(session, section=section, number=base_number)
-            first = reports.first_paragraph_of(session, section=section) or 1
-            return base.text, base.sha256, first
-
-    found = await offload.run_async(read, size=0)
-    if found is None:
-        return
-    base_text, base_sha256, first = found
-    if text is None:
-        if patch is None:
-            return
-        try:
-            text = apply_exact(base_text if previous is None else previous, patch)
-        except PatchError:
-            return
-    analysis = await offload.run_async(
-        analyse,
-        base_text,
-        text,
-        size=len(base_text) + len(text),
-        first_paragraph=first,
-        timeout=timeout,
-    )
-    screen_ops = None
-    if previous is not None:
-        screen_ops = await offload.run_async(
-            compact_ops, previous, text, size=len(previous) + len(text)
+    wording = await anyio.to_thread.run_sync(
+        lambda: _wording(
+            database,
+            section_id=section_id,
+            base_number=base_number,
+            text=text,
+            patch=patch,
+            previous=previous,
+            timeout=timeout,
         )
-    prepared = Prepared(base_sha256, text, first, analysis, previous, screen_ops)
-    setattr(request.state, PREPARED, prepared)
+    )
+    await _keep(request, wording, previous)
 
 
 async def prepare_proposal(request: Request) -> None:
+    """The body is parsed, the base read (unless known) and a short wording analysed in one
+    thread hop: each hop is a turn of the event loop and a wake-up of a worker thread."""
     section_id = prepared_path_id(request, "section_id")
     if section_id is None or "authorization" not in request.headers:
         return
-    body = await prepared_body(request, AmendmentCreate)
-    if body is None:
-        return
-    await analyse_wording(
-        request,
-        section_id=section_id,
-        base_number=body.base_version,
-        text=body.text,
-        patch=body.patch,
-    )
+    raw = await request.body()
+    database: Database = request.app.state.database
+    timeout = float(request.app.state.settings.diff_timeout_seconds)
+
+    def parse_and_analyse() -> _Wording | None:
+        try:
+            body = AmendmentCreate.model_validate_json(raw)
+        except ValidationError:
+            return None  # the endpoint refuses it
+        return _wording(
+            database,
+            section_id=section_id,
+            base_number=body.base_version,
+            text=body.text,
+            patch=body.patch,
+            previous=None,
+            timeout=timeout,
+        )
+
+    await _keep(request, await anyio.to_thread.run_sync(parse_and_analyse), None)
 
 
 async def prepare_draft_revision(request: Request) -> None:

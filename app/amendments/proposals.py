@@ -66,7 +66,7 @@ def propose_amendment(
     analysis = wording_of(
         base,
         proposed,
-        first_paragraph=first_paragraph(session, section),
+        first_paragraph=first_paragraph(session, section, base),
         timeout=timeout,
         prepared=prepared,
     )

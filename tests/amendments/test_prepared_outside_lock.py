@@ -8,13 +8,16 @@ from types import SimpleNamespace
 
 import pytest
 from diff_match_patch import diff_match_patch
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from app.amendments import prepare, rebase
 from app.amendments.models import Amendment
+from app.reports import known_versions
 from app.reports import service as reports_service
 from app.reports import versions as reports_versions
+from app.reports.models import Version
 from tests.amendments.helpers import TEXT, open_meeting, propose, report_with_section
 from tests.factories import make_room, matched, ok
 
@@ -58,6 +61,31 @@ def test_a_prepared_analysis_numbered_from_a_moved_outline_is_made_again(
     monkeypatch.setattr(prepare, "reports", moved_outline)
     amendment = propose(client, room.members[0], sid, TEXT.replace("Geneva", "Tunis"))
     assert amendment["instruction"] == 'In paragraph 2, replace "Geneva" with "Tunis".'
+
+
+def test_a_wrong_known_version_costs_an_analysis_never_a_wrong_answer(
+    client: TestClient, app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The prepare step diffs against the base this process remembers (known_versions). An
+    entry that is wrong (an id reused after a restore; an outline that moved) is caught under
+    the lock; the transaction notes the paragraph it read, so the next proposal's analysis,
+    made before the transaction, is used again."""
+    room = make_room(client, members=1)
+    _rid, sid = report_with_section(client, room)
+    store = known_versions.of(app.state.database.engine)
+    store.learn(sid, 1, "Another text altogether.", "0" * 64, 1)
+    first = propose(client, room.members[0], sid, TEXT.replace("Geneva", "Tunis"))
+    assert first["instruction"] == 'In paragraph 2, replace "Geneva" with "Tunis".'
+
+    with app.state.database.session(write=False) as session:
+        base = session.scalar(select(Version).where(Version.section_id == sid))
+        assert base is not None
+        store.learn(sid, 1, base.text, base.sha256, 40)  # the true text, a moved outline
+    second = propose(client, room.members[0], sid, TEXT.replace("Geneva", "Paris"))
+    assert second["instruction"] == 'In paragraph 2, replace "Geneva" with "Paris".'
+    monkeypatch.setattr(rebase, "analyse", _refuse)  # now known right: prepared, used
+    third = propose(client, room.members[0], sid, TEXT.replace("Geneva", "Rome"))
+    assert third["instruction"] == 'In paragraph 2, replace "Geneva" with "Rome".'
 
 
 def test_direct_writes_are_diffed_before_the_transaction(
