@@ -38,8 +38,8 @@ def prepared(request: Request) -> Prepared | None:
 
 @dataclass(frozen=True)
 class _Wording:
-    """A wording and its base, read; `analysis` is None until made (in the worker process
-    for a long text)."""
+    """A wording and its base, read; `analysis` (and a draft's `screen_ops`) None until made
+    in the worker process, for a long text."""
 
     base_text: str
     base_sha256: str
@@ -87,10 +87,11 @@ def _wording(
             text = apply_exact(base_text if previous is None else previous, patch)
         except PatchError:
             return None
-    if len(base_text) + len(text) >= offload.OFFLOAD_CHARS:
-        return _Wording(base_text, base_sha256, first, text, None, None)
-    analysis = analyse(base_text, text, first_paragraph=first, timeout=timeout)
-    screen_ops = None if previous is None else compact_ops(previous, text)
+    analysis = screen_ops = None
+    if len(base_text) + len(text) < offload.OFFLOAD_CHARS:
+        analysis = analyse(base_text, text, first_paragraph=first, timeout=timeout)
+    if previous is not None and len(previous) + len(text) < offload.OFFLOAD_CHARS:
+        screen_ops = compact_ops(previous, text)
     return _Wording(base_text, base_sha256, first, text, analysis, screen_ops)
 
 
@@ -100,19 +101,18 @@ async def _keep(request: Request, wording: _Wording | None, previous: str | None
         return
     analysis, screen_ops = wording.analysis, wording.screen_ops
     if analysis is None:
-        size = len(wording.base_text) + len(wording.text)
         analysis = await offload.run_async(
             analyse,
             wording.base_text,
             wording.text,
-            size=size,
+            size=len(wording.base_text) + len(wording.text),
             first_paragraph=wording.first_paragraph,
             timeout=float(request.app.state.settings.diff_timeout_seconds),
         )
-        if previous is not None:
-            screen_ops = await offload.run_async(
-                compact_ops, previous, wording.text, size=len(previous) + len(wording.text)
-            )
+    if previous is not None and screen_ops is None:
+        screen_ops = await offload.run_async(
+            compact_ops, previous, wording.text, size=len(previous) + len(wording.text)
+        )
     prepared = Prepared(
         wording.base_sha256, wording.text, wording.first_paragraph, analysis, previous, screen_ops
     )
