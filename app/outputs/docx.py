@@ -121,7 +121,10 @@ def _save(document: DocxDocument, moment: datetime) -> bytes:
     """The package, its zip entries dated `moment` (python-docx dates them now)."""
     saved = io.BytesIO()
     document.save(saved)
-    stamp = max(moment, datetime(1980, 1, 1, tzinfo=moment.tzinfo)).timetuple()[:6]
+    # A zip entry's date lies between 1980 and 2107.
+    earliest = datetime(1980, 1, 1, tzinfo=moment.tzinfo)
+    latest = datetime(2107, 12, 31, 23, 59, 58, tzinfo=moment.tzinfo)
+    stamp = min(max(moment, earliest), latest).timetuple()[:6]
     out = io.BytesIO()
     with (
         zipfile.ZipFile(saved) as source,

@@ -101,7 +101,7 @@ def get_milestone(
                 for m in EXPORT_MEDIA.values()
             },
         },
-        400: {"description": "Both `milestone` and `at` given"},
+        400: {"description": "Both `milestone` and `at` given, or `at` still to come"},
     },
 )
 def export_report(
@@ -123,7 +123,10 @@ def export_report(
     ] = None,
     at: Annotated[
         Moment | None,
-        Query(description="Export as it stood at this time (RFC 3339; not with `milestone`: 400)"),
+        Query(
+            description="Export as it stood at this past time (RFC 3339; a time to come, or "
+            "with `milestone`: 400)"
+        ),
     ] = None,
     line_numbers: Annotated[
         bool, Query(description="`pdf` only: number the lines of each page")
