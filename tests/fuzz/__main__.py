@@ -92,7 +92,10 @@ def main() -> int:
         for summary in _distinct_errors(server_log):
             print(summary)
         return code or 1
-    shutil.rmtree(workdir, ignore_errors=True)
+    if code:
+        print(f"the server log is kept: {log}")  # the requests before a finding
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
     return code
 
 
