@@ -209,9 +209,9 @@ def test_numbers_strings_and_booleans_are_not_silently_coerced(
         export = client.get(f"/v1/reports/{rid}/export?at={at}", headers=room.chair.headers)
         assert export.status_code == 422, (at, export.text)
     stamped = client.get(
-        f"/v1/reports/{rid}/export?at=2100-01-01T00:00:00Z", headers=room.chair.headers
+        f"/v1/reports/{rid}/export?at=2020-01-01T00:00:00Z", headers=room.chair.headers
     )
-    assert stamped.status_code == 200
+    assert stamped.status_code == 200  # a time still to come is a 400 (tests/outputs)
 
 
 @pytest.mark.parametrize("url", ["http://]", "http://[::1", "https://", "http:///path"])

@@ -8,7 +8,9 @@ from datetime import datetime
 from sqlalchemy import and_, func, inspect, select
 from sqlalchemy.orm import Session
 
+from app.clock import utcnow
 from app.db import unit_of_work
+from app.errors import BadRequest
 from app.reports.models import OutlineShape, Report, Section, Version
 from app.text.outline import Node
 
@@ -62,7 +64,13 @@ def record_shapes(session: Session) -> None:
 def nodes_at(session: Session, *, report: Report, at: datetime) -> list[Node]:
     """The report as it stood at `at`: the outline's shape then (reports older than outline
     shapes, before their first recorded change: today's shape, with each section that
-    existed then), and each section at its latest version up to that time."""
+    existed then), and each section at its latest version up to that time. A time still to
+    come is refused: the report has not stood there yet (its text may still change)."""
+    if at > utcnow():
+        raise BadRequest(
+            f"`at` ({at.isoformat()}) has not come yet: a report can be exported as it stood "
+            "at a past moment; leave `at` out for its text as it stands now."
+        )
     shape = session.scalar(
         select(OutlineShape)
         .where(OutlineShape.report_id == report.id, OutlineShape.created_at <= at)

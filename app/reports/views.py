@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from app import visibility
 from app.auth import Principal
-from app.clock import utcnow
 from app.drafting_groups.models import DEFAULT_STAGE, Stage
 from app.errors import BadRequest
 from app.outputs import formats
@@ -173,11 +172,6 @@ def _snapshot(
         nodes = service.milestone_nodes(session, report=report, milestone_id=milestone_id)
         return nodes, f"as at milestone '{milestone.name if milestone else milestone_id}'"
     if at is not None:
-        if at > utcnow():
-            raise BadRequest(
-                f"`at` ({at.isoformat()}) has not come yet: a report can be exported as it stood "
-                "at a past moment; leave `at` out for its text as it stands now."
-            )
         return service.nodes_at(session, report=report, at=at), f"as it stood at {at.isoformat()}"
     return service.current_nodes(session, report_id=report.id, with_text=True), None
 
