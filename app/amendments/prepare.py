@@ -17,9 +17,9 @@ from pydantic import ValidationError
 
 from app.amendments.models import Amendment
 from app.amendments.rebase import Prepared
-from app.amendments.schemas import AmendmentCreate, AmendmentRevise, DraftRevise
+from app.amendments.schemas import AmendmentCreate, AmendmentRevise, DraftRevise, ProposalSketch
 from app.db import Database
-from app.idempotency import prepared_body, prepared_path_id
+from app.idempotency import Prepare, prepared_body, prepared_path_id
 from app.reports import known_versions
 from app.reports import service as reports
 from app.reports.models import Section
@@ -147,32 +147,40 @@ async def analyse_wording(
     await _keep(request, wording, previous)
 
 
-async def prepare_proposal(request: Request) -> None:
-    """The body is parsed, the base read (unless known) and a short wording analysed in one
-    thread hop: each hop is a turn of the event loop and a wake-up of a worker thread."""
-    section_id = prepared_path_id(request, "section_id")
-    if section_id is None or "authorization" not in request.headers:
-        return
-    raw = await request.body()
-    database: Database = request.app.state.database
-    timeout = float(request.app.state.settings.diff_timeout_seconds)
+def new_wording_step(schema: type[AmendmentCreate | ProposalSketch]) -> Prepare:
+    """The prepare step of a new wording against a base (a proposal, or its sketch): the
+    body is parsed, the base read (unless known) and a short wording analysed in one thread
+    hop, since each hop is a turn of the event loop and a wake-up of a worker thread."""
 
-    def parse_and_analyse() -> _Wording | None:
-        try:
-            body = AmendmentCreate.model_validate_json(raw)
-        except ValidationError:
-            return None  # the endpoint refuses it
-        return _wording(
-            database,
-            section_id=section_id,
-            base_number=body.base_version,
-            text=body.text,
-            patch=body.patch,
-            previous=None,
-            timeout=timeout,
-        )
+    async def prepare_new_wording(request: Request) -> None:
+        section_id = prepared_path_id(request, "section_id")
+        if section_id is None or "authorization" not in request.headers:
+            return
+        raw = await request.body()
+        database: Database = request.app.state.database
+        timeout = float(request.app.state.settings.diff_timeout_seconds)
 
-    await _keep(request, await anyio.to_thread.run_sync(parse_and_analyse), None)
+        def parse_and_analyse() -> _Wording | None:
+            try:
+                body = schema.model_validate_json(raw)
+            except ValidationError:
+                return None  # the endpoint refuses it
+            return _wording(
+                database,
+                section_id=section_id,
+                base_number=body.base_version,
+                text=body.text,
+                patch=getattr(body, "patch", None),
+                previous=None,
+                timeout=timeout,
+            )
+
+        await _keep(request, await anyio.to_thread.run_sync(parse_and_analyse), None)
+
+    return prepare_new_wording
+
+
+prepare_proposal = new_wording_step(AmendmentCreate)
 
 
 async def prepare_draft_revision(request: Request) -> None:

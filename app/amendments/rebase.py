@@ -20,6 +20,7 @@ from app.errors import DuplicateChange, MergeConflict
 from app.reports import service as reports
 from app.reports.models import Section, Version
 from app.text import edits as text_edits
+from app.text import offload
 from app.text.analysis import Analysis, analyse, patch_text
 from app.text.edits import Edit
 from app.text.rebase import Clash, Conflict, carry
@@ -47,7 +48,7 @@ def wording_of(
     prepared: Prepared | None = None,
 ) -> Analysis:
     """The prepared analysis when it was made from this base, text and paragraph numbering,
-    else made now."""
+    else made now (a long text in the worker process, off this process's GIL)."""
     if (
         prepared is not None
         and prepared.base_sha256 == base.sha256
@@ -55,7 +56,10 @@ def wording_of(
         and prepared.first_paragraph == first_paragraph
     ):
         return prepared.analysis
-    return analyse(base.text, text, first_paragraph=first_paragraph, timeout=timeout)
+    size = len(base.text) + len(text)
+    return offload.run(
+        analyse, base.text, text, size=size, first_paragraph=first_paragraph, timeout=timeout
+    )
 
 
 # A patch longer than this is not stored: it repeats the proposed text (URL-encoded), and
