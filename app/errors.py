@@ -128,6 +128,24 @@ class SectionHasDraftingGroup(Conflict):
     slug, title = "section-has-drafting-group", "Another drafting group holds this section"
 
 
+class SigningKeyMissing(Conflict):
+    slug, title = "signing-key-missing", "You have no signing key registered"
+
+
+class KeyEndorsementRequired(Conflict):
+    slug, title = (
+        "key-endorsement-required",
+        "A new signing key needs the current key's endorsement (or a new invitation)",
+    )
+
+
+class EditorialNotice(Conflict):
+    slug, title = (
+        "editorial-notice",
+        "An editorial change after adoption applies only after every member's chance to object",
+    )
+
+
 class PreconditionFailed(AppError):
     status, slug, title = 412, "precondition-failed", "The resource changed since you read it"
 
@@ -138,6 +156,10 @@ class PayloadTooLarge(AppError):
 
 class Unprocessable(AppError):
     status, slug, title = 422, "unprocessable", "The request cannot be processed"
+
+
+class SignatureInvalid(Unprocessable):
+    slug, title = "signature-invalid", "The answer's signature does not verify"
 
 
 class PreconditionRequired(AppError):

@@ -1,9 +1,11 @@
 """The floor of a meeting: the chair puts one amendment on screen at a time and decides it.
 
 Who decides an amendment, and in which state, is written once (`_ensure_may_decide`):
-while the report is drafting, the chair decides the amendment on the floor; after
-adoption, the chair or the secretariat decides an editorial amendment that is proposed,
-before the editorial window ends (a substantive one passes only by unanimous consent)."""
+while the report is drafting, the chair decides the amendment on the floor. After adoption
+nobody adopts on their own word: an editorial change waits out its notice (every voting
+member's chance to call it substance) or every voter's acceptance, a substantive one needs
+unanimous consent (rounds.py). The chair or the secretariat still steer an editorial
+change: they may reject it during its notice."""
 
 from __future__ import annotations
 
@@ -12,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from app.amendments.actions import (
     close,
-    ensure_window_open,
     instruction_payload,
     record,
     require_status,
@@ -21,7 +22,7 @@ from app.amendments.applying import apply_amendment
 from app.amendments.locking import lock_amendment
 from app.amendments.models import Amendment, AmendmentKind, AmendmentStatus
 from app.auth import Principal
-from app.errors import Forbidden, InvalidState
+from app.errors import EditorialNotice, Forbidden, InvalidState
 from app.groups.models import Role
 from app.meetings.models import Meeting
 from app.reports import service as reports
@@ -83,8 +84,19 @@ def _ensure_may_decide(
         return
     if amendment.kind != AmendmentKind.editorial:
         raise InvalidState(substantive_refusal, amendment_status=amendment.status.value)
-    require_status(amendment, AmendmentStatus.proposed, action=verb)
-    ensure_window_open(report)
+    if verb == "adopt":
+        deadline = amendment.consent_deadline
+        raise EditorialNotice(
+            f"Amendment {amendment.id} is an editorial change after adoption: it applies when "
+            "its notice ends"
+            + ("" if deadline is None else f" ({deadline.isoformat()})")
+            + " unless a voting member calls it substance, or at once when every voting "
+            "member has accepted it (POST /v1/amendments/{id}/consent). Nobody adopts it "
+            "alone.",
+            amendment_status=amendment.status.value,
+            notice_ends_at=None if deadline is None else deadline.isoformat(),
+        )
+    require_status(amendment, AmendmentStatus.consent_open, action=verb)
 
 
 def adopt_amendment(

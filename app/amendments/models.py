@@ -10,6 +10,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    String,
     Text,
     UniqueConstraint,
     and_,
@@ -104,6 +105,12 @@ class Amendment(Base):
     __mapper_args__ = {"version_id_col": revision}  # noqa: RUF012
 
     @property
+    def is_notice(self) -> bool:
+        """An editorial change after adoption, waiting out its notice: its round takes
+        acceptances, never objections (a voting member escalates it instead)."""
+        return self.kind == AmendmentKind.editorial and self.round_opened_at is not None
+
+    @property
     def is_round_open(self) -> bool:
         """Answers are taken: consent_open, or blocked by objections that may still be
         withdrawn (neither the deadline nor the chair has ended the round)."""
@@ -151,6 +158,10 @@ class Consent(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     # The token that gave this answer (None for answers recorded before tokens were noted).
     token_id: Mapped[int | None] = mapped_column(ForeignKey("token.id"), default=None)
+    # The member's signature over this answer (app/signatures.py) and the key that made it;
+    # None only for answers recorded before answers were signed.
+    signature: Mapped[str | None] = mapped_column(String(100), default=None)
+    signing_key_id: Mapped[int | None] = mapped_column(ForeignKey("signing_key.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     changed_at: Mapped[datetime | None] = mapped_column(default=None)
     withdrawn_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from app.amendments.actions import (
@@ -19,15 +20,22 @@ from app.amendments.actions import (
     require_status,
 )
 from app.amendments.locking import lock_amendment
-from app.amendments.models import OPEN_STATUSES, Amendment, AmendmentKind, AmendmentStatus
-from app.amendments.queries import group_root, open_amendments
+from app.amendments.models import (
+    OPEN_STATUSES,
+    Amendment,
+    AmendmentKind,
+    AmendmentStatus,
+    Consent,
+    ConsentVoter,
+)
+from app.amendments.queries import forget_round, group_root, open_amendments
 from app.amendments.rebase import Prepared, conflict_error, rebase, record_wording, wording_of
 from app.amendments.rounds import open_round
 from app.amendments.settling import settle_due
 from app.auth import Principal
 from app.clock import utcnow
 from app.drafting_groups.models import WIP_STAGES
-from app.errors import Forbidden, InvalidState, NotFound, Unprocessable
+from app.errors import EditorialNotice, Forbidden, InvalidState, NotFound, Unprocessable
 from app.groups.models import PROPOSING_ROLES, VOTING_ROLES, Role
 from app.reports import service as reports
 from app.reports.models import Report, ReportStatus, Section
@@ -91,9 +99,27 @@ def propose_amendment(
     session.flush()
     _ensure_carries_onto_head(session, amendment, section)
     _record_proposal(session, report, amendment, principal)
-    if report.status == ReportStatus.adopted and kind == AmendmentKind.substantive:
+    if report.status == ReportStatus.adopted:
+        if kind == AmendmentKind.editorial:
+            consent_deadline = notice_end(report)
         open_round(session, report=report, amendment=amendment, deadline=consent_deadline)
     return amendment
+
+
+def notice_end(report: Report) -> datetime:
+    """When an editorial change proposed now has waited out its notice: inside the editorial
+    window, or it cannot be made as editorial at all (409)."""
+    ends = utcnow() + timedelta(hours=report.editorial_notice_hours)
+    window = report.editorial_window_ends_at
+    if window is not None and ends > window:
+        raise EditorialNotice(
+            f"An editorial change proposed now would wait out its notice "
+            f"({report.editorial_notice_hours:g} hours) after the editorial window closes at "
+            f"{window.isoformat()}; propose it as substantive (unanimous consent).",
+            editorial_window_ends_at=window.isoformat(),
+            notice_ends_at=ends.isoformat(),
+        )
+    return ends
 
 
 def reminder_time(deadline: datetime | None, remind_before: timedelta | None) -> datetime | None:
@@ -165,6 +191,7 @@ def _check_proposal(
     check_deadline(consent_deadline)
     if report.status == ReportStatus.adopted and kind == AmendmentKind.editorial:
         ensure_window_open(report)
+        notice_end(report)  # refused before any work if the notice cannot fit the window
 
 
 def _proposed_text(base: str, *, text: str | None, patch: str | None) -> str:
@@ -314,7 +341,17 @@ def escalate_amendment(
         raise Forbidden("Only a voting member may escalate an amendment.")
     if amendment.kind != AmendmentKind.editorial:
         raise InvalidState(f"Amendment {amendment.id} is already substantive.")
-    require_status(amendment, AmendmentStatus.proposed, AmendmentStatus.on_floor, action="escalate")
+    require_status(
+        amendment,
+        AmendmentStatus.proposed,
+        AmendmentStatus.on_floor,
+        AmendmentStatus.consent_open,  # an editorial notice
+        action="escalate",
+    )
+    if amendment.is_notice:
+        # Acceptances of an editorial change are not consents to substance: the round starts
+        # again, every voter asked afresh, with no deadline of its own (the chair may cancel).
+        end_notice(session, amendment)
     amendment.kind = AmendmentKind.substantive
     session.flush()
     record(
@@ -328,6 +365,16 @@ def escalate_amendment(
     if report.status == ReportStatus.adopted:
         open_round(session, report=report, amendment=amendment, deadline=amendment.consent_deadline)
     return amendment
+
+
+def end_notice(session: Session, amendment: Amendment) -> None:
+    """Forget a notice's acceptances and roster (they stay in the event chain)."""
+    session.execute(delete(Consent).where(Consent.amendment_id == amendment.id))
+    session.execute(delete(ConsentVoter).where(ConsentVoter.amendment_id == amendment.id))
+    forget_round(session, amendment.id)
+    amendment.consent_deadline = None
+    amendment.remind_at = None
+    amendment.reminded_at = None
 
 
 def lapse_open(session: Session, *, report: Report, actor_id: int | None, note: str) -> int:

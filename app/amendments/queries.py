@@ -197,6 +197,10 @@ def remember_round(session: Session, amendment_id: int, state: RoundState) -> No
     unit_of_work(session).round_states[amendment_id] = state
 
 
+def forget_round(session: Session, amendment_id: int) -> None:
+    unit_of_work(session).round_states.pop(amendment_id, None)
+
+
 def amendment_etag(session: Session, amendment: Amendment) -> str:
     """Covers the amendment and its tally (answers do not change the amendment's row): the
     sum of the answers' revisions grows with every answer, change and withdrawal."""

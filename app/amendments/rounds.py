@@ -18,9 +18,12 @@ from app.amendments.models import Amendment, AmendmentStatus, Answer, Consent, C
 from app.amendments.queries import RoundState, remember_round, round_states
 from app.auth import Principal
 from app.clock import utcnow
-from app.errors import Forbidden, InvalidState
-from app.groups.models import VOTING_ROLES, Participant
+from app.errors import EditorialNotice, Forbidden, InvalidState, SignatureInvalid
+from app.events.service import record_event
+from app.groups.keys import require_current_key
+from app.groups.models import VOTING_ROLES, Participant, Role
 from app.reports.models import Report
+from app.signatures import answer_message, round_id, verifies, wording_sha256
 
 
 def open_round(
@@ -30,7 +33,11 @@ def open_round(
     amendment: Amendment,
     deadline: datetime | None,
 ) -> None:
-    """The voters are frozen now: the active voting members of the group."""
+    """The voters are frozen now: the active voting members of the group. They stay this
+    round's voters whatever happens to their roles: one demoted since still answers it (a
+    chair cannot change a round's outcome by changing who is in it); one deactivated since
+    cannot sign in, stays pending, and the round ends at its deadline or by the chair. An
+    editorial amendment's round is its notice (`Amendment.is_notice`)."""
     voters = list(
         session.scalars(
             select(Participant.id).where(
@@ -43,8 +50,9 @@ def open_round(
     if not voters:
         raise InvalidState("The group has no voting members to consent.")
     session.add_all(ConsentVoter(amendment_id=amendment.id, participant_id=v) for v in voters)
+    opened = utcnow()
     amendment.status = AmendmentStatus.consent_open
-    amendment.round_opened_at = utcnow()
+    amendment.round_opened_at = opened
     amendment.consent_deadline = deadline
     session.flush()
     record(
@@ -55,6 +63,9 @@ def open_round(
         amendment_id=amendment.id,
         voters=len(voters),
         deadline=None if deadline is None else deadline.isoformat(),
+        notice=amendment.is_notice,
+        round=round_id(opened),
+        suggested_kind=amendment.suggested_kind.value,
     )
 
 
@@ -74,23 +85,30 @@ def answer_round(
     principal: Principal,
     answer: Answer,
     reason: str,
+    signature: str,
 ) -> Amendment:
-    """One voter's answer, recorded with the token that gave it; a later answer replaces an
-    earlier one (both are in the event chain). The same answer again changes nothing, so a
-    retry is safe.
+    """One voter's answer, signed with its own key and recorded with the token that gave it;
+    a later answer replaces an earlier one (both are in the event chain). The same answer
+    again changes nothing, so a retry is safe.
 
-    The voters are those frozen when the round opened. One deactivated since then stays on
-    that roster but cannot answer (its tokens are refused at authentication), so the round
-    waits for its deadline (lapsed, or adopted under the silence rule if nobody objected) or
-    for the chair to cancel it; the site admin has no participant and never answers."""
+    The voters are those frozen when the round opened (`open_round`); the site admin has no
+    participant and never answers. Nobody else's token or key makes a voter's answer: the
+    signature must verify with the voter's current key over this very answer."""
     report, amendment = lock_amendment(
         session,
         amendment_id=amendment_id,
         principal=principal,
-        roles=VOTING_ROLES,
+        roles=ROUND_ROLES,
         if_match=NO_PRECONDITION,
     )
     require_round_open(amendment, action="answer on")
+    if amendment.is_notice and answer == Answer.object:
+        raise EditorialNotice(
+            f"Amendment {amendment.id} is an editorial change waiting out its notice: nothing "
+            "to object to yet. If it raises an issue of substance, escalate it "
+            f"(POST /v1/amendments/{amendment.id}/escalate): it then needs unanimous consent.",
+            amendment_status=amendment.status.value,
+        )
     state = round_states(session, [amendment.id])[amendment.id]
     voter = _voter(principal, state)
     row = state.row_of(voter)
@@ -104,22 +122,24 @@ def answer_round(
         )
     ):
         return amendment  # a retry of the answer already standing
-    consent = _record_answer(session, report, amendment, row, principal, answer, reason)
+    signed = _check_signature(session, report, amendment, voter, answer.value, reason, signature)
+    consent = _record_answer(session, report, amendment, row, principal, answer, reason, signed)
     rows = state.rows if row is not None else [*state.rows, consent]
     _follow_the_tally(session, report, amendment, RoundState(state.voters, rows), voter)
     return amendment
 
 
 def withdraw_objection(
-    session: Session, *, amendment_id: int, principal: Principal, reason: str
+    session: Session, *, amendment_id: int, principal: Principal, reason: str, signature: str
 ) -> Amendment:
-    """The objector lifts its objection and is pending again. When no objection stands any
-    more, a blocked round goes on (its answers kept) until its original deadline."""
+    """The objector lifts its objection and is pending again (signed, as an answer is: answer
+    `withdraw`). When no objection stands any more, a blocked round goes on (its answers
+    kept) until its original deadline."""
     report, amendment = lock_amendment(
         session,
         amendment_id=amendment_id,
         principal=principal,
-        roles=VOTING_ROLES,
+        roles=ROUND_ROLES,
         if_match=NO_PRECONDITION,
     )
     # A passed deadline has already ended the round (lock_amendment settles it): 409.
@@ -129,10 +149,11 @@ def withdraw_objection(
     row = state.row_of(voter)
     if row is None or row.withdrawn_at is not None or row.answer != Answer.object:
         raise InvalidState("You have no objection standing in this consent round.")
+    signed = _check_signature(session, report, amendment, voter, "withdraw", reason, signature)
     row.withdrawn_at = utcnow()
     row.revision += 1
     session.flush()
-    record(session, report, "consent.withdrawn", voter, amendment_id=amendment.id, reason=reason)
+    _record_signed(session, report, amendment, "consent.withdrawn", voter, signed, reason=reason)
     _follow_the_tally(session, report, amendment, state, voter)
     return amendment
 
@@ -168,6 +189,71 @@ def _voter(principal: Principal, state: RoundState) -> int:
     return voter
 
 
+# Who may reach a round at all; whether they answer it is the frozen roster's call (_voter).
+ROUND_ROLES = frozenset(Role)
+
+
+def _check_signature(
+    session: Session,
+    report: Report,
+    amendment: Amendment,
+    voter: int,
+    answer: str,
+    reason: str,
+    signature: str,
+) -> tuple[str, int]:
+    """(signature, key id) if the voter's current key signed exactly this answer; else 422."""
+    key = require_current_key(session, voter)
+    message = answer_message(
+        report_id=report.id,
+        amendment_id=amendment.id,
+        round=_round_of(amendment),
+        wording_sha256=wording_sha256(amendment.proposed_text),
+        answer=answer,
+        reason=reason,
+    )
+    if not verifies(key.public_key, signature, message):
+        raise SignatureInvalid(
+            "The signature does not verify with your current signing key over this answer "
+            "(report, amendment, round, wording, answer, reason): sign the amendment as it "
+            "stands now, with the key registered for you.",
+            signing_key_id=key.id,
+        )
+    return signature, key.id
+
+
+def _round_of(amendment: Amendment) -> str:
+    if amendment.round_opened_at is None:  # rounds are open here: require_round_open
+        raise InvalidState(f"Amendment {amendment.id} has no consent round.")
+    return round_id(amendment.round_opened_at)
+
+
+def _record_signed(
+    session: Session,
+    report: Report,
+    amendment: Amendment,
+    type: str,
+    voter: int,
+    signed: tuple[str, int],
+    **payload: object,
+) -> None:
+    """A signed answer's event: what was signed is in the payload (round, wording hash), the
+    signature in the members' view, its salted commitment in the chain."""
+    record_event(
+        session,
+        report_id=report.id,
+        type=type,
+        actor_id=voter,
+        payload={
+            "amendment_id": amendment.id,
+            **payload,
+            "round": _round_of(amendment),
+            "wording_sha256": wording_sha256(amendment.proposed_text),
+        },
+        signed=signed,
+    )
+
+
 def _record_answer(
     session: Session,
     report: Report,
@@ -176,10 +262,12 @@ def _record_answer(
     principal: Principal,
     answer: Answer,
     reason: str,
+    signed: tuple[str, int],
 ) -> Consent:
     """The voter's row, created or changed in place; the event keeps what it replaced."""
     voter = principal.participant_id
-    assert voter is not None
+    if voter is None:  # _voter let only participants through
+        raise Forbidden("Only a voting member answers a consent round.")
     previous = None if row is None or row.withdrawn_at is not None else row.answer.value
     if row is None:
         row = Consent(amendment_id=amendment.id, participant_id=voter, revision=1)
@@ -192,13 +280,15 @@ def _record_answer(
     row.token_id = principal.token_id
     row.answer = answer
     row.reason = reason
+    row.signature, row.signing_key_id = signed
     session.flush()
-    record(
+    _record_signed(
         session,
         report,
+        amendment,
         f"consent.{answer.value}",
         voter,
-        amendment_id=amendment.id,
+        signed,
         reason=reason if answer != Answer.consent else "",
         changed_from=previous,
     )

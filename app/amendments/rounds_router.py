@@ -11,7 +11,14 @@ from fastapi import APIRouter, Depends, Response
 from app.amendments import service, views
 from app.amendments.deadlines import settle_before_request
 from app.amendments.models import Answer
-from app.amendments.schemas import AmendmentRead, Objection, Reason, StandAside
+from app.amendments.schemas import (
+    AmendmentRead,
+    Objection,
+    Reason,
+    Signed,
+    SignedReason,
+    StandAside,
+)
 from app.auth import CurrentPrincipal
 from app.db import SessionDep
 from app.etags import IfMatch
@@ -35,18 +42,21 @@ ROUND_CLOSED: dict[int | str, dict[str, Any]] = {
 )
 def consent_amendment(
     amendment_id: IdPath,
+    body: Signed,
     session: SessionDep,
     principal: CurrentPrincipal,
     response: Response,
 ) -> AmendmentRead:
-    """Consent (or change your answer to consent). The answer that completes unanimity
-    adopts and applies the amendment in this request."""
+    """Consent (or change your answer to consent; on an editorial notice: accept it now).
+    The answer that completes unanimity adopts and applies the amendment in this request.
+    Signed with your own key (`signature`; 422 signature-invalid, 409 signing-key-missing)."""
     amendment = service.answer_round(
         session,
         amendment_id=amendment_id,
         principal=principal,
         answer=Answer.consent,
         reason="",
+        signature=body.signature,
     )
     return views.write_answer(session, amendment, principal, response)
 
@@ -69,6 +79,7 @@ def stand_aside_amendment(
         principal=principal,
         answer=Answer.stand_aside,
         reason=body.reason,
+        signature=body.signature,
     )
     return views.write_answer(session, amendment, principal, response)
 
@@ -84,13 +95,15 @@ def object_amendment(
     response: Response,
 ) -> AmendmentRead:
     """One objection blocks the amendment at once. The round stays open until its deadline
-    (unless the chair closes it): the objection may be withdrawn or the answer changed."""
+    (unless the chair closes it): the objection may be withdrawn or the answer changed. On an
+    editorial notice there is nothing to object to: escalate it (409 editorial-notice)."""
     amendment = service.answer_round(
         session,
         amendment_id=amendment_id,
         principal=principal,
         answer=Answer.object,
         reason=body.reason,
+        signature=body.signature,
     )
     return views.write_answer(session, amendment, principal, response)
 
@@ -102,15 +115,20 @@ def object_amendment(
 )
 def withdraw_objection(
     amendment_id: IdPath,
-    body: Reason,
+    body: SignedReason,
     session: SessionDep,
     principal: CurrentPrincipal,
     response: Response,
 ) -> AmendmentRead:
-    """Withdraw your objection (you are pending again). When no objection stands any more,
-    a blocked amendment goes back to consent_open with its answers kept."""
+    """Withdraw your objection (you are pending again), signed as answer `withdraw`. When no
+    objection stands any more, a blocked amendment goes back to consent_open with its answers
+    kept."""
     amendment = service.withdraw_objection(
-        session, amendment_id=amendment_id, principal=principal, reason=body.reason
+        session,
+        amendment_id=amendment_id,
+        principal=principal,
+        reason=body.reason,
+        signature=body.signature,
     )
     return views.write_answer(session, amendment, principal, response)
 

@@ -56,14 +56,32 @@ class Reason(InputModel):
     reason: str = Field(default="", max_length=5_000)
 
 
-class Objection(InputModel):
+SIGNATURE_HELP = (
+    "Your Ed25519 signature (base64url) over this answer, made with your own key: see "
+    "app/signatures.py `answer_message` (report, amendment, `round`, `wording_sha256`, answer, "
+    "reason)"
+)
+Signature = Field(
+    min_length=80, max_length=100, pattern=r"^[A-Za-z0-9_-]+$", description=SIGNATURE_HELP
+)
+
+
+class Signed(InputModel):
+    signature: str = Signature
+
+
+class Objection(Signed):
     reason: str = Field(min_length=1, max_length=5_000)
 
 
-class StandAside(InputModel):
+class StandAside(Signed):
     reason: str = Field(
         default="", max_length=5_000, description="Optional: why you can live with it"
     )
+
+
+class SignedReason(Signed):
+    reason: str = Field(default="", max_length=5_000)
 
 
 class ConsentAnswer(ReadModel):
@@ -79,6 +97,11 @@ class ConsentAnswer(ReadModel):
     reason: str
     answered_at: datetime
     changed: bool = Field(description="The voter changed its answer at least once")
+    signature: str | None = Field(
+        default=None,
+        description="The voter's signature over this answer (members only; app/signatures.py)",
+    )
+    signing_key_id: int | None = Field(default=None, description="The key that signed it")
 
 
 class Tally(ReadModel):
@@ -120,6 +143,20 @@ class AmendmentRead(ReadModel):
     remind_at: datetime | None = Field(description="When the round's reminder goes out")
     reminded_at: datetime | None = Field(description="When it went out")
     round_opened_at: datetime | None
+    round: str | None = Field(
+        default=None,
+        description="The open round's name, as signed answers name it (when it opened)",
+    )
+    wording_sha256: str = Field(description="SHA-256 of `proposed_text`, as answers sign it")
+    notice: bool = Field(
+        default=False,
+        description="An editorial notice after adoption: applies at `consent_deadline` unless a "
+        "voting member calls it substance (escalate), or at once when every voter accepts",
+    )
+    kind_disputed: bool = Field(
+        default=False,
+        description="The proposer says editorial, the server's reading says substantive",
+    )
     outcome_note: str
     decided_at: datetime | None
     created_at: datetime
@@ -233,6 +270,10 @@ class AmendmentPublic(ReadModel):
     remind_at: datetime | None
     reminded_at: datetime | None
     round_opened_at: datetime | None
+    round: str | None
+    wording_sha256: str
+    notice: bool
+    kind_disputed: bool
     outcome_note: str
     decided_at: datetime | None
     created_at: datetime

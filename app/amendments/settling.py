@@ -1,6 +1,7 @@
-"""Consent rounds whose time has come. At the deadline: lapsed, or adopted under the silence
-procedure when no objection stands (or conflicted, when the section moved on under them); a
-round blocked by an objection still standing ends blocked for good. Before it: the reminder
+"""Consent rounds whose time has come. At the deadline: an editorial notice nobody escalated
+is adopted; a round is lapsed, or adopted under the silence procedure when no objection
+stands (or conflicted, when the section moved on under them); a round blocked by an
+objection still standing ends blocked for good. Before it: the reminder
 set with `remind_before`, sent once. Called under the report lock before every write
 (locking.py), before reads (deadlines.py) and by the deadline timer."""
 
@@ -49,8 +50,20 @@ def _end_at_deadline(
             "The consent round ended at its deadline with an objection standing.",
             by="deadline",
         )
+    elif amendment.is_notice:
+        _adopt_by_silence(
+            session,
+            report=report,
+            amendment=amendment,
+            note="Adopted after its editorial notice: no voting member called it substance.",
+        )
     elif report.silence_procedure and not (state is not None and state.objected > 0):
-        _adopt_by_silence(session, report=report, amendment=amendment)
+        _adopt_by_silence(
+            session,
+            report=report,
+            amendment=amendment,
+            note="Adopted under the silence procedure: no objection by the deadline.",
+        )
     else:
         close(
             session,
@@ -89,7 +102,7 @@ def send_reminder(
     )
 
 
-def _adopt_by_silence(session: Session, *, report: Report, amendment: Amendment) -> None:
+def _adopt_by_silence(session: Session, *, report: Report, amendment: Amendment, note: str) -> None:
     try:
         apply_amendment(session, report=report, amendment=amendment, actor_id=None)
     except MergeConflict:
@@ -102,6 +115,4 @@ def _adopt_by_silence(session: Session, *, report: Report, amendment: Amendment)
             "The section changed and the amendment no longer applies.",
         )
     else:
-        amendment.outcome_note = (
-            "Adopted under the silence procedure: no objection by the deadline."
-        )
+        amendment.outcome_note = note

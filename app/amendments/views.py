@@ -6,7 +6,7 @@ from fastapi import Response
 from sqlalchemy.orm import Session
 
 from app.amendments import service
-from app.amendments.models import Amendment, DraftRevision
+from app.amendments.models import Amendment, AmendmentKind, DraftRevision
 from app.amendments.rebase import conflict_views, patch_of, rebase
 from app.amendments.schemas import (
     PUBLIC_VIEWS,
@@ -23,6 +23,7 @@ from app.auth import Principal
 from app.reports import service as reports
 from app.reports.models import Section
 from app.reports.schemas import DiffOp, SectionDiff
+from app.signatures import round_id, wording_sha256
 from app.text import diffing
 from app.text.edits import apply_edits
 from app.visibility import is_attributed, redacted
@@ -63,6 +64,8 @@ def _tally(amendment: Amendment, state: service.RoundState) -> Tally:
                 reason=a.reason,
                 answered_at=a.answered_at,
                 changed=a.revision > 1,
+                signature=a.signature,
+                signing_key_id=a.signing_key_id,
             )
             for a in state.answers
         ],
@@ -73,6 +76,13 @@ def _tally(amendment: Amendment, state: service.RoundState) -> Tally:
 def _columns(session: Session, amendment: Amendment) -> dict[str, object]:
     columns = {c.key: getattr(amendment, c.key) for c in Amendment.__table__.columns}
     columns["patch"] = patch_of(session, amendment)
+    opened = amendment.round_opened_at
+    columns["round"] = None if opened is None else round_id(opened)
+    columns["wording_sha256"] = wording_sha256(amendment.proposed_text)
+    columns["notice"] = amendment.is_notice
+    columns["kind_disputed"] = (
+        amendment.kind != amendment.suggested_kind == AmendmentKind.substantive
+    )
     return columns
 
 

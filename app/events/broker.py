@@ -44,6 +44,8 @@ class StoredEvent:
     prev_hash: str
     hash: str
     legacy_hash: str | None
+    signature: str | None = None
+    signing_key_id: int | None = None
     messages: dict[bool, bytes] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -61,6 +63,8 @@ class StoredEvent:
             prev_hash=event.prev_hash,
             hash=event.hash,
             legacy_hash=event.legacy_hash,
+            signature=event.signature,
+            signing_key_id=event.signing_key_id,
         )
 
 

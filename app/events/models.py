@@ -32,6 +32,11 @@ class Event(Base):
     # The hash this event had under the first chain rule (which covered the actor id), for
     # events recorded before 2026-11-28; shown only to those who see the actor.
     legacy_hash: Mapped[str | None] = mapped_column(String(64), default=None)
+    # A signed answer's signature and key: shown only to members, and covered by the chain
+    # through `signature_commitment` in the payload (app/signatures.py).
+    signature: Mapped[str | None] = mapped_column(String(100), default=None)
+    # No foreign key: adding one would make SQLite rebuild this table and drop its triggers.
+    signing_key_id: Mapped[int | None] = mapped_column(Integer, default=None)
 
 
 class StreamTicket(Base):

@@ -31,6 +31,14 @@ class EventRead(ReadModel):
         description="The event's hash under the first chain rule (events before 2026-11-28); "
         "null in the public view",
     )
+    signature: str | None = Field(
+        default=None,
+        description="A signed answer's signature (Ed25519, base64url; members only): checks "
+        "against the payload's `signature_commitment` and the actor's key",
+    )
+    signing_key_id: int | None = Field(
+        default=None, description="The key that signed the answer (members only)"
+    )
 
 
 class EventPublic(ReadModel):

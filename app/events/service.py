@@ -22,6 +22,7 @@ from app.events.chain import (
     verify_events,
 )
 from app.events.models import Event
+from app.signatures import signature_commitment
 
 
 def record_event(
@@ -31,9 +32,12 @@ def record_event(
     type: str,
     actor_id: int | None,
     payload: dict[str, Any],
+    signed: tuple[str, int] | None = None,
 ) -> Event:
     """Append one event. The caller holds the report's write lock, so within a report the
-    sequence, the chain and the commit order agree."""
+    sequence, the chain and the commit order agree. `signed`: the signature of the answer
+    this event records and its key id, kept for members; the chain covers it through a
+    salted commitment in the payload (app/signatures.py)."""
     if named := person_keys_in(payload):
         # The payload is public and hashed in the clear: an id in it names its person.
         raise ValueError(f"event {type!r} would publish participant ids: {sorted(set(named))}")
@@ -55,6 +59,8 @@ def record_event(
         ).first()
         seq, prev_hash = (1, GENESIS_HASH) if last is None else (last.seq + 1, last.hash)
     salt = new_salt()
+    if signed is not None:
+        payload = {**payload, "signature_commitment": signature_commitment(salt, signed[0])}
     # Round-trip through JSON so the stored payload and the hashed payload are the same value.
     event = Event(
         report_id=report_id,
@@ -67,6 +73,8 @@ def record_event(
         created_at=utcnow(),
         prev_hash=prev_hash,
         hash="",
+        signature=None if signed is None else signed[0],
+        signing_key_id=None if signed is None else signed[1],
     )
     event.hash = digest_of(event)
     session.add(event)

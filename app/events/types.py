@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Field, create_model
 
+from app.events.consent_payloads import CONSENT_PAYLOADS, ROSTER_PAYLOADS
 from app.events.deliberation_payloads import DELIBERATION_PAYLOADS
 from app.events.payload import Payload
 from app.events.schemas import EventRead
@@ -148,60 +149,6 @@ class FloorChangedPayload(Payload):
     instruction_chars: InstructionChars = None
 
 
-class ConsentOpenedPayload(Payload):
-    amendment_id: int
-    voters: int
-    deadline: datetime | None
-
-
-class ConsentAnsweredPayload(Payload):
-    amendment_id: int
-    reason: str = Field(
-        description="An objection's (or a stand-aside's) reason; empty for a consent"
-    )
-    changed_from: str | None = Field(
-        default=None,
-        description="The answer this one replaces (the voter changed its answer); null for a "
-        "first answer, or after a withdrawn objection",
-    )
-
-
-class ConsentWithdrawnPayload(Payload):
-    """An objector withdrew its objection; it is pending again."""
-
-    amendment_id: int
-    reason: str
-
-
-class ConsentResumedPayload(Payload):
-    """No objection stands any more: the blocked amendment is consent_open again, its
-    answers kept, until the round's original deadline."""
-
-    amendment_id: int
-
-
-class ConsentClosedPayload(Payload):
-    """A blocked round ended for good."""
-
-    amendment_id: int
-    outcome: str = Field(description="blocked")
-    by: str = Field(description="chair, deadline or transmission")
-    note: str
-
-
-class ConsentReminderPayload(Payload):
-    """A reminder to the voters who have not answered. The event is public: it counts them;
-    members read who they are from the amendment's tally (`pending_participant_ids`)."""
-
-    amendment_id: int
-    pending: int = Field(description="How many voters have not answered")
-    voters: int
-    deadline: datetime | None
-    scheduled: bool = Field(
-        description="Sent by the sweep at `remind_before` the deadline (else on demand)"
-    )
-
-
 class ConsultationOpenedPayload(Payload):
     consultation_id: int
     milestone_id: int
@@ -262,29 +209,6 @@ class CommentAmendmentProposedPayload(Payload):
     consultation_id: int
     comment_id: int
     amendment_id: int
-
-
-class RoleChangedPayload(Payload):
-    """No participant is named: roster events are public."""
-
-    from_: str = Field(alias="from")
-    to: str
-
-
-class ParticipantActivityPayload(Payload):
-    role: str
-
-
-class InvitationCreatedPayload(Payload):
-    """The role the invitation brings in; who is invited is never named."""
-
-    invitation_id: int
-    role: str
-    expires_at: str
-
-
-class InvitationPayload(Payload):
-    invitation_id: int
 
 
 class DraftingGroupCreatedPayload(Payload):
@@ -351,14 +275,7 @@ EVENT_PAYLOADS: dict[str, type[Payload]] = {
     "amendment.blocked": AmendmentClosedPayload,
     "amendment.lapsed": AmendmentClosedPayload,
     "amendment.conflicted": AmendmentClosedPayload,
-    "consent.opened": ConsentOpenedPayload,
-    "consent.consent": ConsentAnsweredPayload,
-    "consent.stand_aside": ConsentAnsweredPayload,
-    "consent.object": ConsentAnsweredPayload,
-    "consent.withdrawn": ConsentWithdrawnPayload,
-    "consent.resumed": ConsentResumedPayload,
-    "consent.closed": ConsentClosedPayload,
-    "consent.reminder": ConsentReminderPayload,
+    **CONSENT_PAYLOADS,
     "consultation.opened": ConsultationOpenedPayload,
     "consultation.invited": ConsultationInvitedPayload,
     "consultation.closed": ConsultationClosedPayload,
@@ -369,12 +286,7 @@ EVENT_PAYLOADS: dict[str, type[Payload]] = {
     "comment.disposed": CommentDisposedPayload,
     "comment.amendment_proposed": CommentAmendmentProposedPayload,
     **DELIBERATION_PAYLOADS,
-    "participant.role_changed": RoleChangedPayload,
-    "participant.deactivated": ParticipantActivityPayload,
-    "participant.reactivated": ParticipantActivityPayload,
-    "invitation.created": InvitationCreatedPayload,
-    "invitation.redeemed": InvitationPayload,
-    "invitation.revoked": InvitationPayload,
+    **ROSTER_PAYLOADS,
 }
 
 

@@ -4,11 +4,14 @@ The chair, the secretariat or the site admin invite a participant and pass the c
 participant redeems it for a token only it has seen. A code is random, single-use, expires,
 and is kept only as its SHA-256, like a token.
 
-Whoever holds a code can redeem it, the inviter included. So an invitation is only issued
-to a participant holding no live token (a silent second way in would otherwise be open: the
-real person's token dies first, and they notice), a new invitation voids the earlier pending
-ones, redeeming voids the rest, and the token remembers its invitation, the invitation its
-inviter: a consent names its token, so every answer leads back to who let that token in.
+Whoever holds a code can redeem it, the inviter included. So inviting a participant who holds
+live tokens revokes them, on the record (`token.revoked`; only the chair or the site admin
+may): there is no silent second way in, the real person's token dies first and they notice.
+A signing key registered with the code is on the record as a replacement (app/groups/keys.py),
+so answers made with it are told apart from the participant's own. A new invitation voids the
+earlier pending ones, redeeming voids the rest, and the token remembers its invitation, the
+invitation its inviter: a consent names its token, so every answer leads back to who let that
+token in.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import enum
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.auth import Principal, hash_token
@@ -31,6 +34,7 @@ from app.errors import (
     InvitationUsed,
     NotFound,
 )
+from app.groups import keys
 from app.groups.models import DRAFTING_ROLES, Invitation, Participant, Role, Token
 from app.groups.roster import record_roster_event
 from app.groups.tokens import issue_token
@@ -73,17 +77,7 @@ def invite(
     ensure_may_invite(principal, participant)
     if not participant.active:
         raise InvalidState(f"Participant {participant.id} is deactivated; reactivate it first.")
-    live_tokens = session.scalar(
-        select(func.count())
-        .select_from(Token)
-        .where(Token.participant_id == participant.id, Token.revoked_at.is_(None))
-    )
-    if live_tokens:
-        raise InvalidState(
-            f"Participant {participant.id} holds {live_tokens} live token(s) and mints more "
-            "itself. If they are lost, revoke them first (DELETE /v1/tokens/{id}), then invite.",
-            live_tokens=live_tokens,
-        )
+    _revoke_live_tokens(session, participant=participant, principal=principal)
     now = utcnow()
     _void_pending(session, participant_id=participant.id, now=now)
     code = INVITATION_PREFIX + secrets.token_urlsafe(32)
@@ -108,6 +102,54 @@ def invite(
         },
     )
     return invitation, code
+
+
+def _revoke_live_tokens(
+    session: Session, *, participant: Participant, principal: Principal
+) -> None:
+    """A new invitation for a participant who holds tokens ends them, on the record: whoever
+    redeems the code is the only one who can act as the participant from then on, and the
+    real person, finding its token dead, knows to ask why. Only the chair or the site admin
+    may do this (the secretariat would hold the code of a member it had locked out)."""
+    live = list(
+        session.scalars(
+            select(Token).where(Token.participant_id == participant.id, Token.revoked_at.is_(None))
+        )
+    )
+    if not live:
+        return
+    if not (principal.is_admin or principal.role == Role.chair):
+        raise Forbidden(
+            f"Participant {participant.id} holds {len(live)} live token(s); only the chair or "
+            "the site admin may invite it again (its tokens are then revoked, on the record).",
+            live_tokens=len(live),
+        )
+    now = utcnow()
+    for token in live:
+        token.revoked_at = now
+    session.flush()
+    record_token_revocation(
+        session, participant=participant, principal=principal, count=len(live), why="re-invited"
+    )
+
+
+def record_token_revocation(
+    session: Session, *, participant: Participant, principal: Principal, count: int, why: str
+) -> None:
+    """`token.revoked`: who revoked (the actor, for members) and why; no ids in the payload."""
+    if principal.is_admin:
+        by = "admin"
+    elif principal.participant_id == participant.id:
+        by = "self"
+    else:
+        by = principal.role.value if principal.role is not None else "participant"
+    record_roster_event(
+        session,
+        group_id=participant.group_id,
+        type="token.revoked",
+        actor_id=principal.participant_id,
+        payload={"tokens": count, "by": by, "why": why},
+    )
 
 
 def _void_pending(session: Session, *, participant_id: int, now: datetime) -> None:
@@ -173,8 +215,13 @@ def revoke_invitation(session: Session, *, invitation_id: int, principal: Princi
     return invitation
 
 
-def redeem(session: Session, *, code: str, label: str) -> tuple[Token, str]:
-    """Exchange a pending invitation's code for the participant's own new token."""
+def redeem(
+    session: Session, *, code: str, label: str, public_key: str | None = None
+) -> tuple[Token, str]:
+    """Exchange a pending invitation's code for the participant's own new token, and register
+    the signing key made on the redeeming device (app/groups/keys.py)."""
+    if public_key is not None:
+        keys.check_public_key(public_key)  # before the code is spent
     invitation = session.scalar(select(Invitation).where(Invitation.code_hash == hash_token(code)))
     if invitation is None:
         raise InvitationUnknown("No invitation has this code; ask for a new one.")
@@ -212,6 +259,10 @@ def redeem(session: Session, *, code: str, label: str) -> tuple[Token, str]:
         actor_id=participant.id,
         payload={"invitation_id": invitation.id},
     )
+    if public_key is not None:
+        keys.register_key(
+            session, participant=participant, public_key=public_key, by_invitation=True
+        )
     return token, secret
 
 

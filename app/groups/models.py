@@ -76,6 +76,28 @@ class Token(Base):
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitation.id"), default=None)
 
 
+class KeyOrigin(enum.StrEnum):
+    first = "first"  # the participant's first key
+    rotated = "rotated"  # handed over by the previous key (it signed the new one)
+    replaced = "replaced"  # without the previous key: a new invitation (a lost device, or not)
+
+
+class SigningKey(Base):
+    """A participant's public signing key (Ed25519, raw, base64url). The private half never
+    reaches the server (app/signatures.py). Only one is current: `replaced_at` unset."""
+
+    __tablename__ = "signing_key"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
+    public_key: Mapped[str] = mapped_column(String(64))
+    origin: Mapped[KeyOrigin] = mapped_column(enum_column(KeyOrigin, 20))
+    # For a rotation: the previous key's signature over the new one.
+    endorsement: Mapped[str | None] = mapped_column(String(100), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    replaced_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
 class Invitation(Base):
     """A single-use, expiring code by which a participant takes its own first token.
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, Response, status
 
 from app.auth import AdminPrincipal, CurrentPrincipal
 from app.db import SessionDep
-from app.groups import invitations, service
+from app.groups import invitations, keys, service
 from app.groups.models import Invitation
 from app.groups.schemas import (
     GroupCreate,
@@ -21,6 +21,8 @@ from app.groups.schemas import (
     ParticipantPage,
     ParticipantRead,
     ParticipantUpdate,
+    SigningKeyCreate,
+    SigningKeyRead,
     TokenCreate,
     TokenCreated,
     TokenPage,
@@ -60,14 +62,43 @@ def _valid_for(request: Request, days: float | None) -> timedelta:
 
 
 @router.get("/me", response_model=WhoAmI)
-def who_am_i(principal: CurrentPrincipal) -> WhoAmI:
+def who_am_i(session: SessionDep, principal: CurrentPrincipal) -> WhoAmI:
+    participant = principal.participant
+    key = None if participant is None else keys.current_key(session, participant.id)
     return WhoAmI(
         is_admin=principal.is_admin,
         token_id=principal.token_id,
-        participant=None
-        if principal.participant is None
-        else ParticipantRead.model_validate(principal.participant),
+        participant=None if participant is None else ParticipantRead.model_validate(participant),
+        signing_key=None if key is None else SigningKeyRead.model_validate(key),
     )
+
+
+@router.put(
+    "/me/signing-key",
+    response_model=SigningKeyRead,
+    responses={409: {"description": "You hold a key: the new one needs its endorsement"}},
+)
+def register_signing_key(
+    body: SigningKeyCreate, session: SessionDep, principal: CurrentPrincipal
+) -> SigningKeyRead:
+    """Register the public half of a key made on your device: your first key, or a new one
+    endorsed by the key you hold (`key.registered` on the record, for every member to see).
+    The same key again changes nothing. A key you lost is replaced only through a new
+    invitation (ask the chair), so that the replacement is on the record too."""
+    key = keys.register_own_key(
+        session, principal=principal, public_key=body.public_key, endorsement=body.endorsement
+    )
+    return SigningKeyRead.model_validate(key)
+
+
+@router.get("/groups/{group_id}/signing-keys", response_model=list[SigningKeyRead])
+def list_signing_keys(
+    group_id: IdPath, session: SessionDep, principal: CurrentPrincipal
+) -> list[SigningKeyRead]:
+    """Every signing key of the group's participants, replaced ones included, to check the
+    signed answers on the record (chair, members, secretariat, site admin)."""
+    found = keys.list_keys(session, group_id=group_id, principal=principal)
+    return [SigningKeyRead.model_validate(k) for k in found]
 
 
 @router.post("/groups", response_model=GroupRead, status_code=status.HTTP_201_CREATED)
@@ -237,8 +268,11 @@ def revoke_invitation(
 def redeem_invitation(body: InvitationRedeem, session: SessionDep) -> TokenCreated:
     """Exchange an invitation's code for your own token (no bearer token needed). Unknown
     code: 404 invitation-unknown; used: 409 invitation-used; expired: 409
-    invitation-expired; revoked or replaced: 409 invitation-revoked."""
-    token, secret = invitations.redeem(session, code=body.code, label=body.label)
+    invitation-expired; revoked or replaced: 409 invitation-revoked. Send the public half of
+    the signing key your device made (`public_key`) to sign your consent answers."""
+    token, secret = invitations.redeem(
+        session, code=body.code, label=body.label, public_key=body.public_key
+    )
     return _token_created(token, secret)
 
 

@@ -5,7 +5,7 @@ from datetime import datetime
 from pydantic import Field, StrictFloat
 
 from app.groups.invitations import InvitationStatus
-from app.groups.models import Role, Stakeholder
+from app.groups.models import KeyOrigin, Role, Stakeholder
 from app.pagination import Page
 from app.schemas import Flag, InputModel, ReadModel
 
@@ -95,9 +95,50 @@ class InvitationCreated(InvitationRead):
     )
 
 
+PUBLIC_KEY_HELP = (
+    "Your signing key's public half: Ed25519, the raw 32 bytes in base64url without padding. "
+    "Make the key on your own device (WebCrypto, or the Python client) and keep the private "
+    "half there: your consent answers are signed with it, and nobody else can make them."
+)
+
+
 class InvitationRedeem(InputModel):
     code: str = Field(min_length=1, max_length=200)
     label: str = Field(default="", max_length=200)
+    public_key: str | None = Field(
+        default=None,
+        min_length=43,
+        max_length=43,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description=PUBLIC_KEY_HELP
+        + " If you had a key, this one replaces it on the record (every member sees it).",
+    )
+
+
+class SigningKeyCreate(InputModel):
+    public_key: str = Field(
+        min_length=43, max_length=43, pattern=r"^[A-Za-z0-9_-]+$", description=PUBLIC_KEY_HELP
+    )
+    endorsement: str | None = Field(
+        default=None,
+        min_length=80,
+        max_length=100,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="To replace a key you hold: its signature over the new one "
+        "(app/signatures.py `endorsement_message`). Without it, only a first key registers.",
+    )
+
+
+class SigningKeyRead(ReadModel):
+    id: int
+    participant_id: int
+    public_key: str
+    origin: KeyOrigin = Field(
+        description="first; rotated (endorsed by the previous key); replaced (through a new "
+        "invitation, without the previous key: a lost device, or someone else holding the code)"
+    )
+    created_at: datetime
+    replaced_at: datetime | None
 
 
 class ParticipantCreated(ParticipantRead):
@@ -108,6 +149,9 @@ class WhoAmI(ReadModel):
     is_admin: bool
     token_id: int | None
     participant: ParticipantRead | None
+    signing_key: SigningKeyRead | None = Field(
+        default=None, description="Your current signing key, as the server holds it"
+    )
 
 
 class GroupPage(Page[GroupRead]):

@@ -234,4 +234,11 @@ def revoke_token(session: Session, *, token_id: int, principal: Principal) -> To
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         session.flush()
+        owner = (
+            None if token.participant_id is None else session.get(Participant, token.participant_id)
+        )
+        if owner is not None:
+            invitations.record_token_revocation(
+                session, participant=owner, principal=principal, count=1, why="revoked"
+            )
     return token

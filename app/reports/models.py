@@ -4,7 +4,17 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.clock import utcnow
@@ -62,6 +72,9 @@ class Report(Base):
     )
     disclaimer: Mapped[str] = mapped_column(Text, default=DEFAULT_DISCLAIMER)
     silence_procedure: Mapped[bool] = mapped_column(Boolean, default=False)
+    # After adoption an editorial change waits this long for any voting member to call it
+    # substance before it applies (a consent rule: frozen at adoption).
+    editorial_notice_hours: Mapped[float] = mapped_column(Float, default=48.0, server_default="48")
     is_public: Mapped[bool] = mapped_column(Boolean, default=False)
     # For a report imported from Markdown, what its sections do not hold, so the source
     # export gives the file back byte for byte: {"front": front matter as written,
