@@ -67,6 +67,13 @@ def app(settings: Settings) -> Iterator[FastAPI]:
 
 
 @pytest.fixture(autouse=True)
+def _own_key_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test's Python clients and CLI keep their signing keys in a directory of their own
+    (app/keystore.py), as each person's device would."""
+    monkeypatch.setenv("PLENARY_KEY_DIR", str(tmp_path_factory.mktemp("keys")))
+
+
+@pytest.fixture(autouse=True)
 def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     if "app" not in request.fixturenames:

@@ -8,7 +8,10 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from app.client import PlenaryClient
+from app.signatures import answer_message, new_private_key, public_key_text, sign, wording_sha256
 from tests.conftest import ADMIN_TOKEN
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -24,6 +27,12 @@ def ok(response: Any, status: int = 200) -> Any:
     return response.json()
 
 
+# Each participant's private signing key, as its own device holds it, by token: the tests'
+# participants redeem their invitations with a key made here (`redeem`), and `signed` answers
+# with it.
+KEYS: dict[str, Ed25519PrivateKey] = {}
+
+
 @dataclass
 class Person:
     id: int
@@ -34,6 +43,46 @@ class Person:
     @property
     def headers(self) -> dict[str, str]:
         return bearer(self.token)
+
+    @property
+    def key(self) -> Ed25519PrivateKey:
+        return KEYS[self.token]
+
+
+def signature(
+    client: TestClient, token: str, amendment_id: int, answer: str, reason: str = ""
+) -> str:
+    """The holder of `token` signs `answer` over the amendment as it reads it now."""
+    amendment = ok(client.get(f"/v1/amendments/{amendment_id}", headers=bearer(token)))
+    message = answer_message(
+        report_id=amendment["report_id"],
+        amendment_id=amendment_id,
+        round=amendment["round"] or "",
+        wording_sha256=wording_sha256(amendment["proposed_text"]),
+        answer=answer,
+        reason=reason,
+    )
+    return sign(KEYS[token], message)
+
+
+ANSWERS = {
+    "consent": "consent",
+    "stand-aside": "stand_aside",
+    "object": "object",
+    "withdraw-objection": "withdraw",
+}
+
+
+def signed(
+    client: TestClient, who: Person | str, amendment_id: int, action: str, **body: Any
+) -> dict[str, Any]:
+    """The body of an answer (`action`: consent, stand-aside, object, withdraw-objection),
+    signed by `who` (a Person or a token), unless the body brings its own signature."""
+    token = who if isinstance(who, str) else who.token
+    if "signature" in body or token not in KEYS:
+        return body
+    reason = str(body.get("reason", ""))
+    return {**body, "signature": signature(client, token, amendment_id, ANSWERS[action], reason)}
 
 
 @dataclass
@@ -74,9 +123,13 @@ def add_person(
 
 
 def redeem(client: TestClient, invitation: dict[str, Any], label: str = "") -> str:
-    """The invitee exchanges its code for its own token (no bearer token sent)."""
-    body = {"code": invitation["code"], "label": label}
-    return str(ok(client.post("/v1/invitations/redeem", json=body), 201)["token"])
+    """The invitee exchanges its code for its own token (no bearer token sent), with the
+    public half of a signing key made on its device."""
+    key = new_private_key()
+    body = {"code": invitation["code"], "label": label, "public_key": public_key_text(key)}
+    token = str(ok(client.post("/v1/invitations/redeem", json=body), 201)["token"])
+    KEYS[token] = key
+    return token
 
 
 def make_room(client: TestClient, *, members: int = 3, observers: int = 1) -> Room:

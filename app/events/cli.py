@@ -25,20 +25,40 @@ def verify(
     report: Annotated[int, typer.Argument(help="Report id")],
     url: Url = DEFAULT_URL,
     token: TokenOpt = "",
+    trust_key: Annotated[
+        list[int] | None,
+        typer.Option(
+            help="A replaced signing key whose answers its participant confirmed (repeat)"
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Check the report's event hash chain: the server recomputes it, and so does this command
-    from the log it reads (the public record is enough); a member's token also checks who did
-    what. Exit 1 if anything does not match."""
+    from the log it reads (the public record is enough). A member's token also checks who did
+    what, and every consent answer: signed by the member's own key over what it answered,
+    covered by the chain, and behind every standing answer of every tally; answers signed by a
+    key that replaced an earlier one without its endorsement are named. Exit 1 if anything
+    does not match."""
     from app.client import chain_report, unattributed
+    from app.signed_record import check_answers
 
     with connect(url, token) as client:
         check = client.verify_chain(report)
         events = list(client.all_events(report))
+        attributed = any(e.actor_salt for e in events)  # a member's view: it can check actors
+        answers = None
+        if attributed:
+            group_id = client.get_report(report).group_id
+            answers = check_answers(
+                [e.model_dump(mode="json") for e in events],
+                [k.model_dump(mode="json") for k in client.signing_keys(group_id)],
+                [a.model_dump(mode="json") for a in client.list_amendments(report)],
+                frozenset(trust_key or ()),
+            )
     here = chain_report(events)
-    attributed = any(e.actor_salt for e in events)  # a member's view: it can check actors
     mismatches = unattributed(events) if attributed else []
-    ok = check.ok and here.ok and not mismatches
+    findings = [] if answers is None else answers.findings
+    ok = check.ok and here.ok and not mismatches and not findings
 
     def human() -> None:
         for label, result in (("server", check), ("recomputed here", here)):
@@ -53,6 +73,21 @@ def verify(
             typer.echo("actors ok: every event's actor opens its commitment")
         for event in mismatches:
             typer.echo(f"ACTOR MISMATCH at event {event.id} (seq {event.seq})")
+        if answers is not None and not findings:
+            typer.echo(
+                f"answers ok: {answers.signed} signed by their members' own keys"
+                + (
+                    f", {answers.unsigned} from before answers were signed"
+                    if answers.unsigned
+                    else ""
+                )
+            )
+        for f in findings:
+            where = "" if f.event_id is None else f" (event {f.event_id})"
+            typer.echo(
+                f"ANSWER {f.kind.upper()} on amendment {f.amendment_id}, participant "
+                f"{f.participant_id}{where}: {f.detail}"
+            )
 
     data = {
         **check.model_dump(mode="json"),  # the server's report, as before
@@ -61,6 +96,9 @@ def verify(
         "recomputed_here": here.model_dump(mode="json"),
         "actors_checked": attributed,
         "actor_mismatches": [e.id for e in mismatches],
+        "answers_signed": None if answers is None else answers.signed,
+        "answers_unsigned": None if answers is None else answers.unsigned,
+        "answer_findings": [f.__dict__ for f in findings],
     }
     emit(data, as_json, human)
     if not ok:

@@ -4,23 +4,84 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.client_base import ClientBase
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from app import keystore
+from app.client_base import ClientBase, ProblemError
 from app.groups.schemas import (
     GroupRead,
     InvitationCreated,
     InvitationRead,
     ParticipantCreated,
     ParticipantRead,
+    SigningKeyRead,
     TokenCreated,
     TokenRead,
     WhoAmI,
 )
+from app.signatures import endorsement_message, new_private_key, public_key_text, sign
 from app.webhooks.schemas import DeliveryRead, WebhookCreated
 
 
+def _local_problem(slug: str, detail: str) -> ProblemError:
+    """A problem found on this side, in the shape of the server's (status 0: no answer)."""
+    return ProblemError({"type": f"urn:plenary:client:{slug}", "title": slug, "detail": detail})
+
+
 class GroupCalls(ClientBase):
+    _held_key: Ed25519PrivateKey | None = None  # this client's signing key, once found
+
     def me(self) -> WhoAmI:
         return self._get(WhoAmI, "/v1/me")
+
+    def register_signing_key(
+        self, public_key: str, endorsement: str | None = None
+    ) -> SigningKeyRead:
+        body = {"public_key": public_key, "endorsement": endorsement}
+        data = self.request("PUT", "/v1/me/signing-key", json=body).json()
+        return SigningKeyRead.model_validate(data)
+
+    def signing_keys(self, group_id: int) -> list[SigningKeyRead]:
+        return self._list(SigningKeyRead, f"/v1/groups/{group_id}/signing-keys")
+
+    def signing_key(self) -> Ed25519PrivateKey:
+        """The private key this device holds for the caller (app/keystore.py): the one whose
+        public half the server holds. A participant with none registered yet gets one now
+        (made here, its public half registered, on the record). Raises ProblemError
+        `signing-key-not-here` when the server holds a key this device does not."""
+        if self._held_key is not None:
+            return self._held_key
+        me = self.me()
+        if me.participant is None:
+            raise _local_problem("no-participant", "The site admin holds no signing key.")
+        if me.signing_key is None:
+            key = keystore.create()
+            self.register_signing_key(public_key_text(key))
+        else:
+            found = keystore.find(me.signing_key.public_key)
+            if found is None:
+                raise _local_problem(
+                    "signing-key-not-here",
+                    f"This device holds no private key for your signing key "
+                    f"{me.signing_key.public_key} (looked in {keystore.key_dir()}; set "
+                    "PLENARY_KEY_DIR to where it is). Copy the key file here, or ask the chair "
+                    "for a new invitation: the replacement will be on the record.",
+                )
+            key = found
+        self._held_key = key
+        return key
+
+    def rotate_signing_key(self) -> SigningKeyRead:
+        """A new key on this device, endorsed by the current one (`origin: rotated`)."""
+        old = self.signing_key()
+        me = self.me()
+        assert me.participant is not None  # signing_key() checked it
+        new = keystore.create()
+        public = public_key_text(new)
+        message = endorsement_message(participant_id=me.participant.id, new_public_key=public)
+        read = self.register_signing_key(public, sign(old, message))
+        self._held_key = new
+        return read
 
     def create_group(self, name: str, description: str = "") -> GroupRead:
         return self._post(GroupRead, "/v1/groups", {"name": name, "description": description})
@@ -74,10 +135,18 @@ class GroupCalls(ClientBase):
         data = self.request("DELETE", f"/v1/invitations/{invitation_id}").json()
         return InvitationRead.model_validate(data)
 
-    def redeem(self, code: str, label: str = "") -> TokenCreated:
+    def redeem(self, code: str, label: str = "", *, make_key: bool = True) -> TokenCreated:
         """Exchange an invitation code for your own token (works without a token); use
-        `created.token` in a new client."""
-        return self._post(TokenCreated, "/v1/invitations/redeem", {"code": code, "label": label})
+        `created.token` in a new client. A signing key is made on this device first and
+        kept in the key directory (app/keystore.py); its public half goes with the code."""
+        key = new_private_key() if make_key else None
+        body = {"code": code, "label": label}
+        if key is not None:
+            body["public_key"] = public_key_text(key)
+        created = self._post(TokenCreated, "/v1/invitations/redeem", body)
+        if key is not None:
+            keystore.save(key)
+        return created
 
     def revoke_token(self, token_id: int) -> TokenRead:
         return TokenRead.model_validate(self.request("DELETE", f"/v1/tokens/{token_id}").json())

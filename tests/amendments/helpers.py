@@ -4,7 +4,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.factories import Person, Room, matched, ok
+from tests.factories import ANSWERS, Person, Room, matched, ok, signed
 
 TEXT = (
     "The group recognised the roles of governments in Internet governance.\n\n"
@@ -58,11 +58,21 @@ def act(
     client: TestClient, who: Person, amendment_id: int, action: str, expect: int = 200, **body: Any
 ) -> dict[str, Any]:
     headers = who.headers
-    if action not in ("consent", "object"):  # the others change the amendment: If-Match
+    if action in ANSWERS:  # a voter's own answer: signed with its key, no precondition
+        body = signed(client, who, amendment_id, action, **body)
+    else:  # the others change the amendment: If-Match
         headers = matched(client, f"/v1/amendments/{amendment_id}", who.headers)
     response = client.post(f"/v1/amendments/{amendment_id}/{action}", json=body, headers=headers)
     assert response.status_code == expect, (action, response.text)
     return response.json()  # type: ignore[no-any-return]
+
+
+def accept_everywhere(client: TestClient, room: Room, amendment_id: int) -> dict[str, Any]:
+    """Every voter accepts an editorial change in its notice: it applies at once."""
+    result: dict[str, Any] = {}
+    for voter in room.voters:
+        result = act(client, voter, amendment_id, "consent")
+    return result
 
 
 def open_meeting(client: TestClient, room: Room, rid: int) -> int:

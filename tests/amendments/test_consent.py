@@ -33,11 +33,15 @@ def soon(seconds: float) -> str:
 def test_editorial_in_window_then_window_closes(client: TestClient, clock: ShiftedClock) -> None:
     room = make_room(client)
     rid, sid = report_with_section(client, room)
-    adopt_report(client, room, rid, days=1)
+    adopt_report(client, room, rid, days=3)  # the notice: 48 hours by default
     fix = propose(client, room.members[0], sid, TEXT.replace("Geneva", "Geneva,"), kind="editorial")
-    assert fix["status"] == "proposed" and fix["tally"] is None
+    assert fix["status"] == "consent_open" and fix["notice"] and fix["tally"]["voters"] == 4
     assert act(client, room.members[1], fix["id"], "adopt", 403)["status"] == 403
-    assert act(client, room.secretariat, fix["id"], "adopt")["status"] == "adopted"
+    refused = act(client, room.secretariat, fix["id"], "adopt", 409)
+    assert refused["type"] == "urn:plenary:problem:editorial-notice"
+    clock.advance(hours=48, seconds=1)  # nobody called it substance
+    done = ok(client.get(f"/v1/amendments/{fix['id']}", headers=room.chair.headers))
+    assert done["status"] == "adopted" and "editorial notice" in done["outcome_note"]
     late = propose(
         client,
         room.members[0],
@@ -45,20 +49,13 @@ def test_editorial_in_window_then_window_closes(client: TestClient, clock: Shift
         TEXT.replace("Geneva", "Geneva,").replace("2004.", "2004 ."),
         base=2,
         kind="editorial",
-    )
+        expect=409,
+    )  # its notice would end after the window closes
+    assert late["type"] == "urn:plenary:problem:editorial-notice"
     clock.advance(days=1, seconds=1)
-    closed = act(client, room.chair, late["id"], "adopt", 409)
-    assert (
-        closed["type"] == "urn:plenary:problem:invalid-state"
-        and "editorial window" in closed["detail"]
-    )
-    assert act(client, room.chair, late["id"], "reject", 409)["status"] == 409
-    assert (
-        propose(client, room.members[0], sid, TEXT + " x", base=2, kind="editorial", expect=409)[
-            "status"
-        ]
-        == 409
-    )
+    closed = propose(client, room.members[0], sid, TEXT + " x", base=2, kind="editorial", expect=409)
+    assert closed["type"] == "urn:plenary:problem:invalid-state"
+    assert "editorial window" in closed["detail"]
     # substance still goes through consent after the window
     assert propose(client, room.members[0], sid, TEXT + " x", base=2)["status"] == "consent_open"
 
