@@ -6,9 +6,8 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi.testclient import TestClient
-
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from fastapi.testclient import TestClient
 
 from app.client import PlenaryClient
 from app.signatures import answer_message, new_private_key, public_key_text, sign, wording_sha256

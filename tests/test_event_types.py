@@ -35,6 +35,8 @@ KINDS = (
     "reservation",
     "open_point",
     "drafting_group",
+    "token",
+    "key",
 )
 
 

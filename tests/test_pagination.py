@@ -170,6 +170,7 @@ def furnish(client: TestClient) -> tuple[Room, dict[str, dict[str, str]]]:
         f"/v1/groups/{room.group_id}/drafting-groups": chair,
         "/v1/groups": ADMIN,
         f"/v1/groups/{room.group_id}/participants": chair,
+        f"/v1/groups/{room.group_id}/signing-keys": chair,
         f"/v1/participants/{member.id}/tokens": member.headers,
         f"/v1/groups/{room.group_id}/reports": chair,
         f"/v1/groups/{room.group_id}/webhooks": chair,

@@ -20,16 +20,16 @@ from app.main import create_app
 from app.reports.checked_reads import CheckedReadCache
 from bench.statements import Counted, StatementCounter
 from tests.amendments.helpers import TEXT, adopt_report, propose, report_with_section
-from tests.factories import Room, make_room, ok
+from tests.factories import Room, make_room, ok, signed
 
 # (statements, round trips) at most, per engine.
 BUDGETS = {
     "sqlite": {
         "read": (0, 0),  # answered from memory between writes
         # the event chain's head comes with the report's lock (a trigger keeps it on the row),
-        # and a round's voters come with their answers
-        "consent": (8, 8),
-        "last consent": (19, 19),  # applying now carries the section's open brackets
+        # and a round's voters come with their answers; the voter's signing key is one more
+        "consent": (9, 9),
+        "last consent": (20, 20),  # applying now carries the section's open brackets
         # main's drafting merge reads the section's stage twice; the outline's revision is
         # read under the lock (a prepared analysis numbered from a moved outline is redone)
         "propose, base unknown": (19, 19),
@@ -39,8 +39,8 @@ BUDGETS = {
         # one statement, no transaction, sent from the event loop: the token and the section
         "read": (1, 1),
         # and the NOTIFY is sent by the trigger that inserts the event, not a statement
-        "consent": (9, 11),
-        "last consent": (20, 22),
+        "consent": (10, 12),
+        "last consent": (21, 23),
         "propose, base unknown": (15, 19),
         "propose": (12, 14),
     },
@@ -121,13 +121,18 @@ def test_a_consent_and_the_last_consent_keep_their_budgets(quiet_client: TestCli
     room = make_room(client)
     _sid, amendment = _consent_round(client, room)
     voters = room.voters
-    for voter in voters[:-2]:
-        ok(client.post(f"/v1/amendments/{amendment}/consent", headers=voter.headers))
+    bodies = [signed(client, voter, amendment, "consent") for voter in voters]
     path = f"/v1/amendments/{amendment}/consent"
-    response, counted = _counted(client, lambda: client.post(path, headers=voters[-2].headers))
+    for voter, body in zip(voters[:-2], bodies, strict=False):
+        ok(client.post(path, json=body, headers=voter.headers))
+    response, counted = _counted(
+        client, lambda: client.post(path, json=bodies[-2], headers=voters[-2].headers)
+    )
     assert ok(response)["status"] == "consent_open"
     _within(client, "consent", counted)
-    response, counted = _counted(client, lambda: client.post(path, headers=voters[-1].headers))
+    response, counted = _counted(
+        client, lambda: client.post(path, json=bodies[-1], headers=voters[-1].headers)
+    )
     assert ok(response)["status"] == "adopted"
     _within(client, "last consent", counted)
 

@@ -88,6 +88,8 @@ def test_the_public_view_of_an_amendment_names_nobody() -> None:
             "reason": "No.",
             "answered_at": NOW,
             "changed": False,
+            "signature": None,  # a signature would link the answer to its member's key
+            "signing_key_id": None,
         }
     ]
     # Everything else is the record itself, unchanged.

@@ -100,10 +100,15 @@ def propose_amendment(
     _ensure_carries_onto_head(session, amendment, section)
     _record_proposal(session, report, amendment, principal)
     if report.status == ReportStatus.adopted:
-        if kind == AmendmentKind.editorial:
-            consent_deadline = notice_end(report)
-        open_round(session, report=report, amendment=amendment, deadline=consent_deadline)
+        _open_after_adoption(session, report, amendment)
     return amendment
+
+
+def _open_after_adoption(session: Session, report: Report, amendment: Amendment) -> None:
+    """An editorial change waits out its notice; a substantive one needs unanimous consent."""
+    editorial = amendment.kind == AmendmentKind.editorial
+    deadline = notice_end(report) if editorial else amendment.consent_deadline
+    open_round(session, report=report, amendment=amendment, deadline=deadline)
 
 
 def notice_end(report: Report) -> datetime:

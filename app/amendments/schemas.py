@@ -147,7 +147,9 @@ class AmendmentRead(ReadModel):
         default=None,
         description="The open round's name, as signed answers name it (when it opened)",
     )
-    wording_sha256: str = Field(description="SHA-256 of `proposed_text`, as answers sign it")
+    wording_sha256: str = Field(
+        default="", description="SHA-256 of `proposed_text`, as answers sign it"
+    )
     notice: bool = Field(
         default=False,
         description="An editorial notice after adoption: applies at `consent_deadline` unless a "

@@ -17,7 +17,8 @@ from app.cli_base import (
 )
 
 if TYPE_CHECKING:
-    pass
+    from app.events.schemas import ChainReport, EventRead
+    from app.signed_record import AnswerCheck
 
 
 @cli.command()
@@ -61,33 +62,7 @@ def verify(
     ok = check.ok and here.ok and not mismatches and not findings
 
     def human() -> None:
-        for label, result in (("server", check), ("recomputed here", here)):
-            if result.ok:
-                typer.echo(f"chain ok: {result.events} events, head {result.head_hash} ({label})")
-            else:
-                typer.echo(
-                    f"CHAIN BROKEN at event {result.first_bad_event_id} "
-                    f"(seq {result.first_bad_seq}): {result.reason} ({label})"
-                )
-        if attributed and not mismatches:
-            typer.echo("actors ok: every event's actor opens its commitment")
-        for event in mismatches:
-            typer.echo(f"ACTOR MISMATCH at event {event.id} (seq {event.seq})")
-        if answers is not None and not findings:
-            typer.echo(
-                f"answers ok: {answers.signed} signed by their members' own keys"
-                + (
-                    f", {answers.unsigned} from before answers were signed"
-                    if answers.unsigned
-                    else ""
-                )
-            )
-        for f in findings:
-            where = "" if f.event_id is None else f" (event {f.event_id})"
-            typer.echo(
-                f"ANSWER {f.kind.upper()} on amendment {f.amendment_id}, participant "
-                f"{f.participant_id}{where}: {f.detail}"
-            )
+        _print_verification(check, here, attributed, mismatches, answers)
 
     data = {
         **check.model_dump(mode="json"),  # the server's report, as before
@@ -103,6 +78,39 @@ def verify(
     emit(data, as_json, human)
     if not ok:
         raise typer.Exit(1)
+
+
+def _print_verification(
+    check: ChainReport,
+    here: ChainReport,
+    attributed: bool,
+    mismatches: list[EventRead],
+    answers: AnswerCheck | None,
+) -> None:
+    findings = [] if answers is None else answers.findings
+    for label, result in (("server", check), ("recomputed here", here)):
+        if result.ok:
+            typer.echo(f"chain ok: {result.events} events, head {result.head_hash} ({label})")
+        else:
+            typer.echo(
+                f"CHAIN BROKEN at event {result.first_bad_event_id} "
+                f"(seq {result.first_bad_seq}): {result.reason} ({label})"
+            )
+    if attributed and not mismatches:
+        typer.echo("actors ok: every event's actor opens its commitment")
+    for event in mismatches:
+        typer.echo(f"ACTOR MISMATCH at event {event.id} (seq {event.seq})")
+    if answers is not None and not findings:
+        typer.echo(
+            f"answers ok: {answers.signed} signed by their members' own keys"
+            + (f", {answers.unsigned} from before answers were signed" if answers.unsigned else "")
+        )
+    for f in findings:
+        where = "" if f.event_id is None else f" (event {f.event_id})"
+        typer.echo(
+            f"ANSWER {f.kind.upper()} on amendment {f.amendment_id}, participant "
+            f"{f.participant_id}{where}: {f.detail}"
+        )
 
 
 @cli.command()

@@ -31,7 +31,7 @@ def event_fields(event: Event | StoredEvent, *, attributed: bool) -> dict[str, A
         "prev_hash": event.prev_hash,
         "hash": event.hash,
         "legacy_hash": event.legacy_hash,
-        "signature": event.signature,
-        "signing_key_id": event.signing_key_id,
+        "signature": getattr(event, "signature", None),
+        "signing_key_id": getattr(event, "signing_key_id", None),
     }
     return data if attributed else public_fields(data, EventPublic)

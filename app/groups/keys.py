@@ -26,6 +26,7 @@ from app.clock import utcnow
 from app.errors import Forbidden, KeyEndorsementRequired, SigningKeyMissing, Unprocessable
 from app.groups.models import KeyOrigin, Participant, Role, SigningKey
 from app.groups.roster import record_roster_event
+from app.pagination import page_query
 from app.signatures import endorsement_message, public_key_of, verifies
 
 KEY_READERS = frozenset({Role.chair, Role.member, Role.secretariat})
@@ -124,16 +125,16 @@ def _had_keys(session: Session, participant_id: int) -> bool:
     )
 
 
-def list_keys(session: Session, *, group_id: int, principal: Principal) -> list[SigningKey]:
+def list_keys(
+    session: Session, *, group_id: int, principal: Principal, after: int, limit: int
+) -> tuple[list[SigningKey], int | None]:
     """Every key of the group's participants, replaced ones included: what a member needs to
     check every signed answer on the record. Observers and the public check the chain only
     (keys would let them link answers to people)."""
     principal.ensure_role(group_id, KEY_READERS, admin=True)
-    return list(
-        session.scalars(
-            select(SigningKey)
-            .join(Participant, Participant.id == SigningKey.participant_id)
-            .where(Participant.group_id == group_id)
-            .order_by(SigningKey.id)
-        )
+    query = (
+        select(SigningKey)
+        .join(Participant, Participant.id == SigningKey.participant_id)
+        .where(Participant.group_id == group_id)
     )
+    return page_query(session, query, SigningKey.id, after=after, limit=limit)

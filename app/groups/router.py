@@ -22,6 +22,7 @@ from app.groups.schemas import (
     ParticipantRead,
     ParticipantUpdate,
     SigningKeyCreate,
+    SigningKeyPage,
     SigningKeyRead,
     TokenCreate,
     TokenCreated,
@@ -91,14 +92,23 @@ def register_signing_key(
     return SigningKeyRead.model_validate(key)
 
 
-@router.get("/groups/{group_id}/signing-keys", response_model=list[SigningKeyRead])
+@router.get("/groups/{group_id}/signing-keys", response_model=SigningKeyPage)
 def list_signing_keys(
-    group_id: IdPath, session: SessionDep, principal: CurrentPrincipal
-) -> list[SigningKeyRead]:
+    group_id: IdPath,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    after: After = 0,
+    limit: Limit = DEFAULT_PAGE,
+) -> SigningKeyPage:
     """Every signing key of the group's participants, replaced ones included, to check the
     signed answers on the record (chair, members, secretariat, site admin)."""
-    found = keys.list_keys(session, group_id=group_id, principal=principal)
-    return [SigningKeyRead.model_validate(k) for k in found]
+    found, next_cursor = keys.list_keys(
+        session, group_id=group_id, principal=principal, after=after, limit=limit
+    )
+    link_next(request, response, next_cursor)
+    return SigningKeyPage(items=[SigningKeyRead.model_validate(k) for k in found], next=next_cursor)
 
 
 @router.post("/groups", response_model=GroupRead, status_code=status.HTTP_201_CREATED)

@@ -154,6 +154,10 @@ class WhoAmI(ReadModel):
     )
 
 
+class SigningKeyPage(Page[SigningKeyRead]):
+    pass
+
+
 class GroupPage(Page[GroupRead]):
     pass
 

@@ -15,6 +15,7 @@ from app.config import Settings
 from app.main import create_app
 from tests.amendments.helpers import (
     TEXT,
+    accept_everywhere,
     act,
     adopt_report,
     event_types,
@@ -22,7 +23,7 @@ from tests.amendments.helpers import (
     propose,
     report_with_section,
 )
-from tests.factories import add_person, make_room, matched, ok
+from tests.factories import add_person, make_room, matched, ok, signed
 
 
 def soon(seconds: float) -> str:
@@ -53,7 +54,9 @@ def test_editorial_in_window_then_window_closes(client: TestClient, clock: Shift
     )  # its notice would end after the window closes
     assert late["type"] == "urn:plenary:problem:editorial-notice"
     clock.advance(days=1, seconds=1)
-    closed = propose(client, room.members[0], sid, TEXT + " x", base=2, kind="editorial", expect=409)
+    closed = propose(
+        client, room.members[0], sid, TEXT + " x", base=2, kind="editorial", expect=409
+    )
     assert closed["type"] == "urn:plenary:problem:invalid-state"
     assert "editorial window" in closed["detail"]
     # substance still goes through consent after the window
@@ -210,7 +213,7 @@ def test_round_conflicted_when_the_section_changes_under_it(client: TestClient) 
     )
     independent = propose(client, room.members[0], sid, TEXT.replace("should", "shall"))
     act(client, room.chair, independent["id"], "consent")
-    act(client, room.chair, fix["id"], "adopt")
+    accept_everywhere(client, room, fix["id"])
     assert (
         ok(client.get(f"/v1/amendments/{overlapping['id']}", headers=room.chair.headers))["status"]
         == "conflicted"
@@ -392,9 +395,13 @@ def test_forty_simultaneous_consents_apply_exactly_once(client: TestClient, app:
     )
     assert change["tally"]["voters"] == 40
 
+    bodies = [signed(client, voter, change["id"], "consent") for voter in room.voters]
+
     def consent(voter_index: int) -> tuple[int, str]:
         response = client.post(
-            f"/v1/amendments/{change['id']}/consent", headers=room.voters[voter_index].headers
+            f"/v1/amendments/{change['id']}/consent",
+            json=bodies[voter_index],
+            headers=room.voters[voter_index].headers,
         )
         return response.status_code, response.json()["status"]
 
@@ -429,19 +436,22 @@ def test_two_conflicting_adoptions_at_once(client: TestClient) -> None:
         client, room.members[0], sid, TEXT.replace("Geneva on", "Geneva, on"), kind="editorial"
     )
 
-    def adopt(pair: tuple[dict[str, str], int]) -> tuple[int, str]:
-        headers, amendment_id = pair
-        response = client.post(f"/v1/amendments/{amendment_id}/adopt", headers=headers)
+    for change in (one, two):
+        act(client, room.chair, change["id"], "consent")
+    last = room.members[0]  # its acceptance completes either notice: both race to apply
+
+    def accept(amendment_id: int) -> tuple[int, str]:
+        body = signed(client, last, amendment_id, "consent")
+        response = client.post(
+            f"/v1/amendments/{amendment_id}/consent", json=body, headers=last.headers
+        )
         return response.status_code, response.json()[
             "type" if response.status_code != 200 else "status"
         ]
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        pairs = [
-            (matched(client, f"/v1/amendments/{a['id']}", p.headers), a["id"])
-            for p, a in ((room.chair, one), (room.secretariat, two))
-        ]
-        results = sorted(pool.map(adopt, pairs))
-    # Both add the same comma after "Geneva": the second is the same change made twice.
-    assert results == [(200, "adopted"), (409, "urn:plenary:problem:amendment-duplicate")]
+        results = sorted(pool.map(accept, (one["id"], two["id"])))
+    # Both add the same comma after "Geneva": the one applied second ends the other's
+    # notice as conflicted, so the later acceptance finds no round open.
+    assert results == [(200, "adopted"), (409, "urn:plenary:problem:invalid-state")]
     assert ok(client.get(f"/v1/sections/{sid}", headers=room.chair.headers))["head_version"] == 2

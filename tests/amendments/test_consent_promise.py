@@ -83,7 +83,7 @@ def test_substance_called_editorial_waits_for_every_member(client: TestClient) -
 def test_an_editorial_notice_applies_after_its_notice_or_when_all_accept(
     client: TestClient, clock: ShiftedClock
 ) -> None:
-    room, rid, sid = adopted_room(client)
+    room, _rid, sid = adopted_room(client)
     typo = propose(client, room.members[0], sid, TEXT.replace("WGIG", "WGIG,"), kind="editorial")
     assert typo["notice"] and not typo["kind_disputed"]
     answered = act(client, room.members[1], typo["id"], "object", 409, reason="no")
@@ -144,7 +144,7 @@ def test_answers_are_signed_by_the_members_own_key(client: TestClient) -> None:
     assert recorded["signature"] == row["signature"]
     assert recorded["payload"]["signature_commitment"]
     public = ok(client.get(f"/v1/reports/{rid}/events", headers=room.observers[0].headers))
-    seen = [e for e in public["items"] if e["id"] == recorded["id"]][0]
+    seen = next(e for e in public["items"] if e["id"] == recorded["id"])
     assert seen["signature"] is None and seen["signing_key_id"] is None
     observer_tally = ok(
         client.get(f"/v1/amendments/{change['id']}", headers=room.observers[0].headers)
@@ -216,7 +216,7 @@ def test_a_chair_or_admin_answering_as_a_member_is_on_the_record(client: TestCli
 
 
 def test_the_secretariat_cannot_lock_a_member_out_and_hold_its_code(client: TestClient) -> None:
-    room, rid, _ = adopted_room(client, members=1)
+    room, _rid, _ = adopted_room(client, members=1)
     member = room.members[0]
     refused = client.post(
         f"/v1/participants/{member.id}/invitations", json={}, headers=room.secretariat.headers
@@ -237,7 +237,7 @@ def test_revoking_a_token_is_on_the_record(client: TestClient) -> None:
 
 
 def test_a_demoted_voter_still_answers_the_round_it_was_frozen_into(client: TestClient) -> None:
-    room, rid, sid = adopted_room(client, members=2)
+    room, _rid, sid = adopted_room(client, members=2)
     change = propose(client, room.members[0], sid, TEXT + " Agreed.")
     demoted = room.members[1]
     ok(
@@ -256,7 +256,7 @@ def test_a_demoted_voter_still_answers_the_round_it_was_frozen_into(client: Test
 def test_a_deactivated_voter_stays_pending_and_cannot_be_answered_for(
     client: TestClient,
 ) -> None:
-    room, rid, sid = adopted_room(client, members=2)
+    room, _rid, sid = adopted_room(client, members=2)
     change = propose(client, room.members[0], sid, TEXT + " Agreed.")
     leaving = room.members[1]
     ok(

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from tests.amendments.helpers import TEXT, adopt_report, event_types, propose, report_with_section
-from tests.factories import Person, make_room, ok
+from tests.factories import Person, make_room, ok, signed
 
 # What each voter does, in order, in its own thread (voter 0 objected before the race).
 OBJECT_THEN_CONSENT = range(1, 6)
@@ -47,13 +47,20 @@ def test_forty_changing_answers_and_a_withdrawn_objection_apply_once(
     assert change["tally"]["voters"] == 40
     voters: list[Person] = room.voters
     objected = client.post(
-        f"/v1/amendments/{amendment}/object", json={"reason": "Not yet."}, headers=voters[0].headers
+        f"/v1/amendments/{amendment}/object",
+        json=signed(client, voters[0], amendment, "object", reason="Not yet."),
+        headers=voters[0].headers,
     )
     assert objected.json()["status"] == "blocked"
+    # Each voter signs its answers first (the round and the wording do not change).
+    plans = [
+        [(action, signed(client, voters[i], amendment, action, **body)) for action, body in plan(i)]
+        for i in range(40)
+    ]
 
     def run(index: int) -> list[tuple[int, str]]:
         results = []
-        for action, body in plan(index):
+        for action, body in plans[index]:
             response = client.post(
                 f"/v1/amendments/{amendment}/{action}", json=body, headers=voters[index].headers
             )

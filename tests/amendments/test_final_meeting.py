@@ -97,7 +97,12 @@ def test_final_meeting_end_to_end(client: TestClient) -> None:
         kind="editorial",
     )
     assert typo["suggested_kind"] == "editorial"
-    assert act(client, secretariat, typo["id"], "adopt")["status"] == "adopted"
+    # nobody adopts it alone: it waits for every member's chance to call it substance, or
+    # applies as soon as every voting member has read and accepted it
+    assert act(client, secretariat, typo["id"], "adopt", 409)["status"] == 409
+    for voter in voters:
+        accepted = act(client, voter, typo["id"], "consent")
+    assert accepted["status"] == "adopted"
 
     # a change of substance passes only with every voting member's consent
     substance = propose(

@@ -1,6 +1,7 @@
 """Through the API, on whichever database the suite runs on: separate amendments filed by
 different members against one base end byte-exact in any order of adoption; overlapping
-ones conflict in every order."""
+ones conflict in every order. (After adoption an editorial change applies when every voter
+has accepted it: `accept_everywhere`.)"""
 
 from __future__ import annotations
 
@@ -10,8 +11,14 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.amendments.helpers import act, adopt_report, head_text, propose, report_with_section
-from tests.factories import make_room
+from tests.amendments.helpers import (
+    accept_everywhere,
+    adopt_report,
+    head_text,
+    propose,
+    report_with_section,
+)
+from tests.factories import make_room, ok
 from tests.text.strategies import Case, separate_changes
 
 
@@ -40,7 +47,7 @@ def test_separate_amendments_adopt_in_any_order(client: TestClient, case: Case, 
         ]
         rng.shuffle(filed)
         for amendment_id in filed:
-            act(client, room.chair, amendment_id, "adopt")
+            accept_everywhere(client, room, amendment_id)
         assert head_text(client, room, sid) == everything
 
 
@@ -54,9 +61,9 @@ def test_overlapping_amendments_conflict_in_both_orders(client: TestClient) -> N
         adopt_report(client, room, rid)
         a = propose(client, room.members[0], sid, first, kind="editorial")["id"]
         b = propose(client, room.members[1], sid, second, kind="editorial")["id"]
-        act(client, room.chair, a, "adopt")
-        refused = act(client, room.chair, b, "adopt", 409)
-        assert refused["type"] == "urn:plenary:problem:amendment-conflict"
+        accept_everywhere(client, room, a)
+        refused = ok(client.get(f"/v1/amendments/{b}", headers=room.chair.headers))
+        assert refused["status"] == "conflicted" and "overlaps" in refused["outcome_note"]
         assert head_text(client, room, sid) == first
 
 
@@ -68,10 +75,9 @@ def test_the_same_fix_twice_is_named_a_duplicate(client: TestClient) -> None:
     adopt_report(client, room, rid)
     a = propose(client, room.members[0], sid, fixed, kind="editorial")["id"]
     b = propose(client, room.members[1], sid, fixed, kind="editorial")["id"]
-    act(client, room.chair, a, "adopt")
-    refused = act(client, room.chair, b, "adopt", 409)
-    assert refused["type"] == "urn:plenary:problem:amendment-duplicate"
-    assert refused["conflicts"][0]["proposal"]["replacement"] == "color"
+    accept_everywhere(client, room, a)
+    refused = ok(client.get(f"/v1/amendments/{b}", headers=room.chair.headers))
+    assert refused["status"] == "conflicted" and refused["resulting_version"] is None
     assert head_text(client, room, sid) == fixed  # applied once, never twice
 
 
@@ -92,7 +98,7 @@ def test_an_edit_between_two_rewrites_still_applies(client: TestClient) -> None:
         for n, t in enumerate((first, last, middle))
     ]
     for amendment_id in ids:
-        act(client, room.chair, amendment_id, "adopt")
+        accept_everywhere(client, room, amendment_id)
     assert head_text(client, room, sid) == (
         text.replace("says one thing", "now states something else entirely")
         .replace("says another thing", "was rewritten from start to end as well")

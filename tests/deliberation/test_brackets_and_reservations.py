@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from tests.amendments.helpers import (
     TEXT,
+    accept_everywhere,
     act,
     adopt_report,
     head_text,
@@ -107,7 +108,7 @@ def test_a_bracket_survives_adoption_blocks_transmission_and_is_removed_by_an_am
     # removing the bracket is an amendment like any other
     chosen = head_text(client, room, sid).replace(BRACKET, "role of governments")
     fix = propose(client, room.members[0], sid, chosen, base=2, kind="editorial")
-    act(client, room.chair, fix["id"], "adopt")
+    accept_everywhere(client, room, fix["id"])
     resolved = ok(client.get(f"/v1/open-points/{point['id']}", headers=room.chair.headers))
     assert resolved["status"] == "resolved" and resolved["resolved_version"] == 3
     assert ok(transmit(client, room, rid))["status"] == "transmitted"

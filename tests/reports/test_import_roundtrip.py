@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.amendments.helpers import act, adopt_report, head_text, propose
+from tests.amendments.helpers import accept_everywhere, adopt_report, head_text, propose
 from tests.factories import Room, make_room, ok
 from tests.wgig import history_markdown
 
@@ -63,7 +63,7 @@ def test_a_change_made_in_plenary_is_the_only_difference(client: TestClient) -> 
     adopt_report(client, room, report["id"])
     changed = before.replace("The first WGIG meeting", "The first meeting of the WGIG", 1)
     amendment = propose(client, room.members[0], section["id"], changed, kind="editorial")
-    act(client, room.chair, amendment["id"], "adopt")
+    accept_everywhere(client, room, amendment["id"])
     assert _source(client, room, report["id"]) == source.replace(
         "The first WGIG meeting", "The first meeting of the WGIG", 1
     )
@@ -80,5 +80,5 @@ def test_a_blank_line_can_be_deleted_by_amendment(client: TestClient) -> None:
     amendment = propose(client, room.members[0], sid, "First.\n\nSecond.\n", kind="editorial")
     assert amendment["suggested_kind"] == "editorial"
     assert "line breaks and spacing only" in amendment["instruction"]
-    act(client, room.chair, amendment["id"], "adopt")
+    accept_everywhere(client, room, amendment["id"])
     assert _source(client, room, report["id"]) == "# I. One\n\nFirst.\n\nSecond.\n"
