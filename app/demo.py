@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from app import keystore
 from app.amendments import service as amendments
 from app.amendments.models import AmendmentKind
 from app.auth import Principal
@@ -19,6 +22,7 @@ from app.groups.models import Participant, Role, Stakeholder
 from app.meetings import service as meetings
 from app.reports import service as reports
 from app.reports.models import Section
+from app.signatures import new_private_key, public_key_text
 
 CHAPTERS = [
     "The Mandate",
@@ -55,6 +59,11 @@ class DemoRoom:
     report_id: int
     amendment_id: int
     tokens: dict[str, str]
+    # Each participant's private signing key, as its device would hold it (app/keystore.py).
+    keys: dict[str, Ed25519PrivateKey] = field(default_factory=dict)
+
+
+KEY_DIR = "plenary-demo-keys"
 
 
 ENV_FILE = "plenary-demo.env"
@@ -79,6 +88,12 @@ def write_env(room: DemoRoom, base_url: str, directory: Path) -> Path:
     ]
     lines += [f"export {name}={room.tokens[who]}" for name, who in ENV_NAMES.items()]
     lines.append(f"export PLENARY_TOKEN={room.tokens['The Chair']}")
+    if room.keys:
+        keys = directory / KEY_DIR
+        for name, key in room.keys.items():
+            keystore.save(key, keys, name=name.lower().replace(" ", "-"))
+        # the CLI and the Python client sign the participants' answers with these
+        lines.append(f"export PLENARY_KEY_DIR={keys.resolve()}")
     path = directory / ENV_FILE
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
@@ -91,6 +106,7 @@ def seed(database: Database) -> DemoRoom:
     # the floor, each in its own transaction as the API would commit them.
     admin = Principal(token_id=None, participant=None)
     tokens: dict[str, str] = {}
+    keys: dict[str, Ed25519PrivateKey] = {}
     with database.session() as session:
         group = groups.create_group(
             session, name="Working Group on Internet Governance", description="Demo room"
@@ -114,7 +130,11 @@ def seed(database: Database) -> DemoRoom:
                 invitation_valid_for=timedelta(days=1),
             )
             ids[name] = participant.id
-            _token, tokens[name] = invitations.redeem(session, code=code, label="demo")
+            keys[name] = new_private_key()
+            public_key = public_key_text(keys[name])
+            _token, tokens[name] = invitations.redeem(
+                session, code=code, label="demo", public_key=public_key
+            )
         _token, tokens["site admin"] = groups.issue_token(session, participant=None, label="demo")
 
     def as_(name: str, session: object) -> Principal:
@@ -163,4 +183,4 @@ def seed(database: Database) -> DemoRoom:
         amendments.put_on_floor(
             session, amendment_id=amendment_id, principal=as_("The Chair", session), if_match="*"
         )
-    return DemoRoom(report_id=report_id, amendment_id=amendment_id, tokens=tokens)
+    return DemoRoom(report_id=report_id, amendment_id=amendment_id, tokens=tokens, keys=keys)

@@ -18,13 +18,13 @@ registered by the participant's own token or its own invitation code.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.auth import Principal
 from app.clock import utcnow
 from app.errors import Forbidden, KeyEndorsementRequired, SigningKeyMissing, Unprocessable
-from app.groups.models import KeyOrigin, Participant, Role, SigningKey
+from app.groups.models import Invitation, KeyOrigin, Participant, Role, SigningKey
 from app.groups.roster import record_roster_event
 from app.pagination import page_query
 from app.signatures import endorsement_message, public_key_of, verifies
@@ -87,7 +87,9 @@ def register_key(
                 "ask the chair for a new invitation: the replacement will be on the record.",
             )
         current.replaced_at = utcnow()
-    elif _had_keys(session, participant.id):
+    elif _was_let_in_again(session, participant.id):
+        # A participant invited again (its earlier way in ended) gets no "first" key, with
+        # its new code or its new token: that code passed through someone else's hands.
         origin = KeyOrigin.replaced
     key = SigningKey(
         participant_id=participant.id,
@@ -118,11 +120,15 @@ def register_own_key(
     )
 
 
-def _had_keys(session: Session, participant_id: int) -> bool:
-    return (
-        session.scalar(select(SigningKey.id).where(SigningKey.participant_id == participant_id))
-        is not None
+def _was_let_in_again(session: Session, participant_id: int) -> bool:
+    """Held a key once, or redeemed more than one invitation."""
+    keys = select(SigningKey.id).where(SigningKey.participant_id == participant_id)
+    redeemed = (
+        select(func.count())
+        .select_from(Invitation)
+        .where(Invitation.participant_id == participant_id, Invitation.redeemed_at.is_not(None))
     )
+    return session.scalar(keys.limit(1)) is not None or (session.scalar(redeemed) or 0) > 1
 
 
 def list_keys(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from app.clock import ShiftedClock
 from app.signatures import (
@@ -168,7 +169,9 @@ def test_keys_first_rotated_and_never_for_someone_else(client: TestClient) -> No
     rotated = ok(client.put("/v1/me/signing-key", json=endorsed, headers=member.headers))
     assert rotated["origin"] == "rotated"
     assert client.put("/v1/me/signing-key", json=body, headers=ADMIN).status_code == 403
-    keys = ok(client.get(f"/v1/groups/{room.group_id}/signing-keys", headers=room.chair.headers))
+    keys = ok(client.get(f"/v1/groups/{room.group_id}/signing-keys", headers=room.chair.headers))[
+        "items"
+    ]
     mine = [k for k in keys if k["participant_id"] == member.id]
     assert [k["origin"] for k in mine] == ["first", "rotated"] and mine[0]["replaced_at"]
     observer = add_person(client, room.group_id, "observer")
@@ -210,7 +213,7 @@ def test_a_chair_or_admin_answering_as_a_member_is_on_the_record(client: TestCli
                 f"/v1/amendments/{change['id']}/consent", json=body, headers=bearer(forged["token"])
             )
         )
-        keys = ok(client.get(f"/v1/groups/{room.group_id}/signing-keys", headers=headers))
+        keys = ok(client.get(f"/v1/groups/{room.group_id}/signing-keys", headers=headers))["items"]
         used = [k for k in keys if k["participant_id"] == victim.id and not k["replaced_at"]]
         assert used[0]["origin"] == "replaced"
 
@@ -298,3 +301,66 @@ def test_a_signed_answer_cannot_be_replayed_into_a_new_round(client: TestClient)
     )
     assert replay.status_code == 422, replay.text
     assert matched(client, f"/v1/amendments/{change['id']}", room.chair.headers)
+
+
+def test_a_new_way_in_never_brings_a_first_key(client: TestClient) -> None:
+    """Invited again and redeemed without a key, then a key put with the new token: still a
+    replacement on the record, not a participant's first key."""
+    room, _rid, _sid = adopted_room(client, members=1)
+    victim = room.members[0]
+    code = ok(
+        client.post(
+            f"/v1/participants/{victim.id}/invitations", json={}, headers=room.chair.headers
+        ),
+        201,
+    )["code"]
+    token = ok(client.post("/v1/invitations/redeem", json={"code": code}), 201)["token"]
+    assert ok(client.get("/v1/me", headers=bearer(token)))["signing_key"]["origin"] == "first"
+    refused = client.put(
+        "/v1/me/signing-key",
+        json={"public_key": public_key_text(new_private_key())},
+        headers=bearer(token),
+    )
+    assert refused.status_code == 409  # the member's own key is still the current one
+
+
+def test_plenary_verify_names_forged_and_unsigned_answers(
+    client: TestClient, run_cli: Any, app: Any
+) -> None:
+    room, rid, sid = adopted_room(client, members=2)
+    honest = propose(client, room.members[1], sid, TEXT + " Honest.")
+    act(client, room.members[1], honest["id"], "consent")
+    clean = run_cli(room.members[1].token, "verify", str(rid))
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "answers ok: 1 signed" in clean.stdout
+    # the chair answers as member 0 through a new invitation: the record names it
+    forged = forge_as(client, room, rid, room.chair.headers)
+    body = {"signature": signature(client, forged["token"], honest["id"], "consent")}
+    ok(
+        client.post(
+            f"/v1/amendments/{honest['id']}/consent", json=body, headers=bearer(forged["token"])
+        )
+    )
+    named = run_cli(room.members[1].token, "verify", str(rid))
+    assert named.returncode == 1 and "ANSWER REPLACED-KEY" in named.stdout
+    key_id = next(
+        k["id"]
+        for k in ok(
+            client.get(f"/v1/groups/{room.group_id}/signing-keys", headers=room.chair.headers)
+        )["items"]
+        if k["origin"] == "replaced"
+    )
+    confirmed = run_cli(room.members[1].token, "verify", str(rid), "--trust-key", str(key_id))
+    assert confirmed.returncode == 0, confirmed.stdout
+    # a consent row written straight into the database, with no signed answer behind it
+    other = propose(client, room.members[1], sid, TEXT + " Other.")
+    with app.state.database.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO consent (amendment_id, participant_id, answer, reason, created_at, "
+                "revision) VALUES (:a, :p, 'consent', '', CURRENT_TIMESTAMP, 1)"
+            ),
+            {"a": other["id"], "p": room.chair.id},
+        )
+    caught = run_cli(room.members[1].token, "verify", str(rid), "--trust-key", str(key_id))
+    assert caught.returncode == 1 and "ANSWER NOT-ON-RECORD" in caught.stdout
