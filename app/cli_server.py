@@ -81,7 +81,8 @@ def serve(
         port=port,
         workers=workers,
         log_level="info",
-        http=PROTOCOL,  # its own 400s as problem+json
+        http=PROTOCOL,  # its own 400s as problem+json, no request dropped by an idle close
+        timeout_keep_alive=settings.keep_alive_seconds,
     )
 
 

@@ -1,5 +1,7 @@
 """The transport under `PlenaryClient`: one httpx client, retries that are safe (POSTs carry an
-Idempotency-Key), ETags remembered for If-Match, pages followed, problems raised."""
+Idempotency-Key; a request whose connection closed before any answer is sent again only when
+a second copy has no second effect), ETags remembered for If-Match, pages followed, problems
+raised."""
 
 from __future__ import annotations
 
@@ -15,8 +17,36 @@ from app.errors import PROBLEM_TYPE_PREFIX
 
 M = TypeVar("M", bound=BaseModel)
 RETRY_STATUSES = frozenset({502, 503, 504})
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+# The connection ended before any answer came (closed, reset, or the request could not be
+# written): the server may have run the request or not, which only a resendable request can
+# leave to a second attempt.
+CLOSED_BEFORE_ANSWER = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
 DOCX_MEDIA = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PAGE_SIZE = 500  # the server's largest page: fewest round trips
+
+
+def _resendable(method: str, headers: Mapping[str, str]) -> bool:
+    """Whether a request whose answer was lost may be sent again as it is: a second copy has
+    no second effect (RFC 9110's idempotent methods; a POST with an Idempotency-Key gets the
+    first answer replayed; a write with If-Match meets a moved ETag, 412)."""
+    named = {name.lower() for name in headers}
+    return (
+        method in IDEMPOTENT_METHODS
+        or (method == "POST" and "idempotency-key" in named)
+        or "if-match" in named
+    )
+
+
+def _answer_pause(response: httpx.Response, backoff: float) -> float | None:
+    """How long to wait before sending a request again after this answer; None: keep it."""
+    if response.status_code == 429:
+        # Refused before anything ran, so any method may be sent again.
+        return _retry_after(response)
+    if response.status_code == 409 and _key_in_use(response):
+        # Our earlier attempt is still running: the next one gets its answer.
+        return _retry_after(response)
+    return backoff if response.status_code in RETRY_STATUSES else None
 
 
 def _retry_after(response: httpx.Response, ceiling: float = 30.0) -> float:
@@ -95,6 +125,7 @@ class ClientBase:
         if method == "POST":
             send_headers.setdefault("Idempotency-Key", idempotency_key or str(uuid.uuid4()))
         clean = {k: v for k, v in (params or {}).items() if v is not None}
+        resendable = _resendable(method, send_headers)
         attempt = 0
         while True:
             pause = min(0.2 * 2 ** (attempt + 1), 2.0)
@@ -105,19 +136,20 @@ class ClientBase:
             except httpx.TransportError as error:
                 # Refused outright: nothing listens there, and waiting will not change that
                 # soon. Fail at once, naming the address.
-                if attempt >= self.retries or isinstance(error, httpx.ConnectError):
+                if (
+                    attempt >= self.retries
+                    or isinstance(error, httpx.ConnectError)
+                    or not resendable
+                ):
                     raise self._unreachable(error) from error
+                if isinstance(error, CLOSED_BEFORE_ANSWER) and attempt == 0:
+                    # A pooled connection the server closed as we sent: a new one answers.
+                    pause = 0.0
             else:
-                if attempt >= self.retries:
+                wait = _answer_pause(response, pause)
+                if attempt >= self.retries or wait is None:
                     break
-                if response.status_code == 429:
-                    # Refused before anything ran, so any method may be sent again.
-                    pause = _retry_after(response)
-                elif response.status_code == 409 and _key_in_use(response):
-                    # Our earlier attempt is still running: the next one gets its answer.
-                    pause = _retry_after(response)
-                elif response.status_code not in RETRY_STATUSES:
-                    break
+                pause = wait
             attempt += 1
             time.sleep(pause)
         if response.status_code >= 400:

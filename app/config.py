@@ -70,6 +70,13 @@ class Settings(BaseSettings):
         "(0: no limit)",
     )
     auth_failure_burst: int = 20
+    keep_alive_seconds: int = Field(
+        default=75,
+        ge=1,
+        description="`plenary serve` closes a connection idle this long: longer than client "
+        "pools keep an idle connection (httpx's, and a load balancer's in front of the server), "
+        "so a client does not reuse one at the moment the server closes it",
+    )
     webhook_backoff_seconds: float = 2.0
     webhook_poll_seconds: float = 0.5
     cors_origins: Annotated[list[str], NoDecode] = Field(

@@ -10,6 +10,9 @@ secretariat writes new versions naming the head it read (409 when another write 
 first); the chair puts amendments on the floor and adopts or rejects them with If-Match (412 when
 the amendment moved). Prints a table of answers by status and exits 1 on any 5xx or transport
 error. 409/412/422 are the expected answers of a race lost; they are counted, not failures.
+A request whose connection closed before any answer is sent again (at most RESENDS times, with
+its Idempotency-Key), as clients should; the resends are listed, and an answer still lost
+after them is a transport error, a failure.
 The write rate limit is lifted for the run: this measures transactions, not the limiter.
 """
 
@@ -33,6 +36,8 @@ import httpx
 
 from tests.server import live_server, seed_demo
 
+RESENDS = 3
+CLOSED_BEFORE_ANSWER = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
 WORDS = ["consensus", "stakeholders", "governance", "plenary", "secretariat", "observers"]
 
 
@@ -41,6 +46,7 @@ class Tally:
     statuses: Counter[int] = field(default_factory=Counter)
     by_action: Counter[str] = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
+    resent: list[str] = field(default_factory=list)  # answered on a later attempt
     latencies: list[float] = field(default_factory=list)
 
     def record(self, action: str, response: httpx.Response, elapsed: float) -> None:
@@ -63,12 +69,23 @@ class Writer:
         self, tally: Tally, action: str, method: str, url: str, **kwargs: Any
     ) -> httpx.Response:
         headers = {**self.headers, **kwargs.pop("headers", {})}
+        # As any client should: a request whose connection closed before any answer goes
+        # again, as it is (GET) or with its Idempotency-Key (every write here has one).
+        resendable = method == "GET" or "Idempotency-Key" in headers
         started = time.perf_counter()
-        try:
-            response = await self.http.request(method, url, headers=headers, **kwargs)
-        except httpx.HTTPError as error:
-            tally.failures.append(f"{action}: transport error {error!r}")
-            raise
+        for attempt in range(RESENDS + 1):
+            try:
+                response = await self.http.request(method, url, headers=headers, **kwargs)
+                break
+            except CLOSED_BEFORE_ANSWER as error:
+                if resendable and attempt < RESENDS:
+                    tally.resent.append(f"{action}: {error!r}")
+                    continue
+                tally.failures.append(f"{action}: transport error {error!r}")
+                raise
+            except httpx.HTTPError as error:
+                tally.failures.append(f"{action}: transport error {error!r}")
+                raise
         tally.record(action, response, time.perf_counter() - started)
         return response
 
@@ -246,6 +263,9 @@ def _print(
     print(f"{'requests':<28}{total:>8}   ({total / elapsed:.0f}/s)")
     print(f"{'5xx':<28}{five:>8}")
     print(f"{'transport errors':<28}{len(tally.failures) - five:>8}")
+    print(f"{'resent (connection closed)':<28}{len(tally.resent):>8}")
+    for resend in tally.resent[:5]:
+        print(f"  {resend}")
     print(f"{'server tracebacks':<28}{tracebacks:>8}")
     print(f"{'latency p50 / p99 (ms)':<28}{p50:>8.1f} / {p99:.1f}")
     print("answers by action:")

@@ -1,5 +1,6 @@
 """Issue 15, against a real server: a body that trickles in gets 408, and a header the HTTP
-parser refuses gets a problem+json 400 (uvicorn's own answer was text/plain)."""
+parser refuses gets a problem+json 400 (uvicorn's own answer was text/plain); an idle
+connection closes on the server's keep-alive setting (issue 37)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,10 @@ from tests.test_errors import PROBLEM
 
 @pytest.fixture(scope="module")
 def server(database_url: str) -> Iterator[LiveServer]:
-    with live_server(database_url, extra_env={"PLENARY_BODY_TIMEOUT_SECONDS": "1"}) as live:
+    with live_server(
+        database_url,
+        extra_env={"PLENARY_BODY_TIMEOUT_SECONDS": "1", "PLENARY_KEEP_ALIVE_SECONDS": "1"},
+    ) as live:
         yield live
 
 
@@ -102,3 +106,15 @@ def test_a_control_character_in_idempotency_key_is_a_problem_400(
         status, headers, answer = _read_response(sock)
     assert status == 400
     assert _problem(status, headers, answer)["type"] == "urn:plenary:problem:malformed-request"
+
+
+def test_an_idle_connection_closes_on_the_keep_alive_setting(server: LiveServer) -> None:
+    """A connection left idle after its answer is still closed by the server: the idle timer
+    that spares a request already in the socket (app/http_protocol.py) does not keep an idle
+    connection open forever."""
+    with socket.create_connection(("127.0.0.1", _port(server))) as sock:
+        sock.sendall(b"GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        status, headers, _ = _read_response(sock)
+        assert status == 200 and headers.get("connection") != "close"
+        sock.settimeout(30)
+        assert sock.recv(1) == b""  # the server's close, once the connection sat idle

@@ -1,6 +1,38 @@
 // The public REST API, as any frontend would call it: a bearer token in the Authorization
 // header (never in a URL), ETags kept for If-Match, problem+json turned into sentences.
 
+// A request that got no answer is sent again at most this many times, and only when a second
+// copy has no second effect: a read, a POST with its Idempotency-Key, a write with If-Match.
+const RESENDS = 3;
+const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
+
+export function newKey() {
+  if (globalThis.crypto && crypto.randomUUID) return crypto.randomUUID();
+  // randomUUID needs a secure context; a page served over plain http from a LAN address has none.
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function bodyOf(response) {
+  const text = await response.text();
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+function keyInUse(problem) {
+  return Boolean(problem && typeof problem.type === "string" && problem.type.endsWith(":idempotency-key-in-use"));
+}
+
+function retryAfter(response) {
+  const seconds = Number(response.headers.get("Retry-After"));
+  return Number.isFinite(seconds) ? Math.min(Math.max(seconds, 0), 30) : 1;
+}
+
 export class ApiError extends Error {
   constructor(sentence, { status, problem }) {
     super(sentence);
@@ -20,31 +52,37 @@ export class Api {
     if (this.token) headers.Authorization = `Bearer ${this.token}`;
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (ifMatch) headers["If-Match"] = ifMatch;
-    let response;
-    try {
-      response = await fetch(this.base + path, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch {
-      throw new ApiError(
-        `The server at ${this.base} could not be reached. Check the address and your connection.`,
-        { status: 0, problem: null },
-      );
-    }
-    if (raw && response.ok) return response;
-    const text = await response.text();
-    let data = null;
-    if (text) {
+    // Every POST carries a key, so sending it again gets the first answer, never a second effect.
+    if (method === "POST") headers["Idempotency-Key"] = newKey();
+    const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body) };
+    const resendable = IDEMPOTENT.has(method) || method === "POST" || Boolean(ifMatch);
+    for (let attempt = 0; ; attempt += 1) {
+      const again = resendable && attempt < RESENDS;
+      let response;
       try {
-        data = JSON.parse(text);
-      } catch {
-        data = null;
+        response = await fetch(this.base + path, init);
+      } catch (error) {
+        // fetch rejects with a TypeError when no answer came at all: the connection failed or
+        // closed (a server closing an idle connection as it was reused), never for a status.
+        if (error instanceof TypeError && again) {
+          await pause(attempt * 250);
+          continue;
+        }
+        throw new ApiError(
+          `The server at ${this.base} could not be reached. Check the address and your connection.`,
+          { status: 0, problem: null },
+        );
       }
+      if (raw && response.ok) return response;
+      const data = await bodyOf(response);
+      if (response.status === 409 && again && keyInUse(data)) {
+        // Our first attempt, whose answer was lost, still runs: the next one gets its answer.
+        await pause(1000 * retryAfter(response));
+        continue;
+      }
+      if (!response.ok) throw new ApiError(sentence(response.status, data), { status: response.status, problem: data });
+      return { data, etag: response.headers.get("ETag") };
     }
-    if (!response.ok) throw new ApiError(sentence(response.status, data), { status: response.status, problem: data });
-    return { data, etag: response.headers.get("ETag") };
   }
 
   get(path) { return this.call("GET", path); }
