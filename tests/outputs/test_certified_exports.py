@@ -6,11 +6,16 @@ transmission one."""
 from __future__ import annotations
 
 import hashlib
+import json
+from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
+from app.client_base import ProblemError
 from tests.amendments.helpers import adopt_report
+from tests.cli_runner import InProcessCli
 from tests.factories import Room, make_room, matched, ok
 
 SOURCE = (
@@ -115,3 +120,43 @@ def test_no_milestone_after_transmission(client: TestClient) -> None:
     assert refused.json()["type"].endswith("report-transmitted")
     after = ok(client.get(f"/v1/reports/{rid}/milestones", headers=room.chair.headers))
     assert after == before
+
+
+# The file each format is kept in, and the --format verify-certificate needs for it.
+KEPT_AS = {
+    "markdown": ("report.md", None),
+    "html": ("report.html", None),
+    "text": ("report.txt", None),
+    "akn": ("report.xml", None),
+    "docx": ("report.docx", None),
+    "pdf": ("report.pdf", None),
+    "source": ("report-source.md", "source"),
+}
+
+
+def test_cli_default_exports_of_a_transmitted_report_verify(
+    client: TestClient, run_cli: InProcessCli, tmp_path: Path
+) -> None:
+    room = make_room(client)
+    rid, answer = transmitted_report(client, room)
+    member = room.members[0].token
+    kept = tmp_path / "certificate.json"
+    kept.write_text(json.dumps(answer), encoding="utf-8")
+    assert set(KEPT_AS) == set(answer["exports"])
+    for format, (name, told) in KEPT_AS.items():
+        out = tmp_path / name
+        done = run_cli(member, "export", str(rid), "--format", format, "-o", str(out))
+        assert done.returncode == 0, done.stderr
+        argv = ["verify-certificate", str(kept), "--export", str(out)]
+        checked = run_cli(member, *argv, *(["--format", told] if told else []))
+        assert checked.returncode == 0, (format, checked.stdout, checked.stderr)
+        assert f"matches the sealed {format} export" in checked.stdout
+    printed = run_cli(member, "export", str(rid))
+    assert printed.returncode == 0
+    assert (
+        hashlib.sha256(printed.stdout.encode()).hexdigest()
+        == answer["exports"]["markdown"]["sha256"]
+    )
+    with run_cli.client(room.secretariat.token) as secretariat, pytest.raises(ProblemError) as no:
+        secretariat.create_milestone(rid, "After the fact")
+    assert no.value.status == 409 and no.value.type.endswith("report-transmitted")
