@@ -33,6 +33,14 @@ def verify_certificate(
             help="An export of the report to check (.md, .html, .txt, .xml, .docx or .pdf)",
         ),
     ] = None,
+    export_format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="The --export file's format when its suffix does not tell it (source: an "
+            "imported report's Markdown as it came)",
+        ),
+    ] = None,
     url: Url = DEFAULT_URL,
     token: TokenOpt = "",
     as_json: JsonOpt = False,
@@ -90,7 +98,9 @@ def verify_certificate(
     if export_file is not None:
         from app.meetings.verify import export_checks
 
-        for ok, what in export_checks(export_file, certificate, exports or served_exports):
+        for ok, what in export_checks(
+            export_file, certificate, exports or served_exports, export_format
+        ):
             check(ok, what)
     if as_json:
         print_json({"verified": not failures, "report_id": report_id, "checks": checks})

@@ -21,15 +21,13 @@ from starlette.concurrency import run_in_threadpool
 from app.db import Database, WriteGate
 from app.events.models import Event
 from app.events.service import record_event
+from app.reports import service as reports
 from app.reports import views as report_views
 from app.reports.models import Certificate, Report
-from app.reports.views import ExportFormat
 
 logger = logging.getLogger("plenary.certificate")
 
 SEALED_TYPE = "certificate.sealed"
-# Every format a reader may keep; `source` joins them for an imported report.
-SEALED_FORMATS: tuple[ExportFormat, ...] = ("markdown", "html", "text", "akn", "docx", "pdf")
 
 
 def _digest(body: str | bytes) -> dict[str, Any]:
@@ -38,15 +36,13 @@ def _digest(body: str | bytes) -> dict[str, Any]:
 
 
 def render_digests(session: Session, report: Report, milestone_id: int) -> dict[str, Any]:
-    """Each format's hash, of the bytes `GET .../export?format=F&milestone=M` serves."""
-    formats = list(SEALED_FORMATS)
-    if report.source_layout is not None:
-        formats.append("source")
+    """Each format's hash, of the bytes `GET .../export?format=F&milestone=M` serves (and,
+    once transmitted, the default export: app/reports/certified.py)."""
     return {
         format: _digest(
             report_views.export(session, report, format=format, milestone_id=milestone_id, at=None)
         )
-        for format in formats
+        for format in reports.sealed_formats(report)
     }
 
 

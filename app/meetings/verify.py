@@ -20,11 +20,15 @@ FORMAT_BY_SUFFIX = {
 
 
 def export_checks(
-    path: Path, certificate: dict[str, Any], exports: dict[str, Any] | None
+    path: Path,
+    certificate: dict[str, Any],
+    exports: dict[str, Any] | None,
+    format: str | None = None,
 ) -> list[tuple[bool, str]]:
     """(ok, what) for each check the file's bytes can pass: the canonical Markdown hash of
-    the certificate, and the sealed hash of the file's format (told by its suffix)."""
-    format = FORMAT_BY_SUFFIX.get(path.suffix.lower())
+    the certificate, and the sealed hash of the file's format (`format`, else told by its
+    suffix: an imported report's `source` export is a `.md` file too, so say `source`)."""
+    format = format or FORMAT_BY_SUFFIX.get(path.suffix.lower())
     if format is None:
         known = ", ".join(sorted(FORMAT_BY_SUFFIX))
         return [(False, f"{path}: cannot tell its format from the suffix (one of {known})")]

@@ -11,7 +11,7 @@ from app.errors import NotFound
 from app.events.service import record_event
 from app.groups.models import DRAFTING_ROLES
 from app.pagination import page_query
-from app.reports.access import get_report, lock_report
+from app.reports.access import ensure_not_transmitted, get_report, lock_report
 from app.reports.models import (
     Milestone,
     MilestoneEntry,
@@ -67,6 +67,8 @@ def add_milestone(
     session: Session, *, report_id: int, principal: Principal, name: str
 ) -> Milestone:
     report = lock_report(session, report_id=report_id, principal=principal, roles=DRAFTING_ROLES)
+    # The transmission milestone is the last: the certified text (app/reports/certified.py).
+    ensure_not_transmitted(report)
     return create_milestone(
         session, report=report, name=name, kind=MilestoneKind.manual, actor=principal
     )

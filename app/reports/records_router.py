@@ -21,6 +21,7 @@ from app.idempotency import IdempotentRoute
 from app.outputs import formats
 from app.pagination import DEFAULT_PAGE, After, Limit, link_next
 from app.reports import service, views
+from app.reports.certified import CERTIFIED_HEADER, ExportAsked, certified
 from app.reports.models import Report, ReportStatus
 from app.reports.schemas import (
     MilestoneCreate,
@@ -86,6 +87,26 @@ def get_milestone(
     return views.milestone_read(session, milestone_id, principal)
 
 
+LineNumbers = Annotated[bool, Query(description="`pdf` only: number the lines of each page")]
+ChangesSince = Annotated[
+    int | None,
+    Query(
+        ge=1,
+        le=MAX_ID,
+        description="`docx` only: show the changes since this milestone as Word tracked changes",
+    ),
+]
+Lineage = Annotated[
+    bool, Query(description="Note under each derived part where its text came from (issue 20)")
+]
+CERTIFIED = (
+    "After transmission: `true` when these bytes are the ones the certificate's seal lists "
+    "(the default export, or the transmission milestone's, in a sealed format, with no "
+    "`line_numbers`, `changes_since` or `lineage`); `false` for any other export, which no "
+    "certificate covers. Absent before transmission"
+)
+
+
 @router.get(
     "/reports/{report_id}/export",
     response_class=Response,
@@ -99,6 +120,12 @@ def get_milestone(
                     else {"type": "string", "format": "binary"}
                 }
                 for m in EXPORT_MEDIA.values()
+            },
+            "headers": {
+                CERTIFIED_HEADER: {
+                    "description": CERTIFIED,
+                    "schema": {"type": "string", "enum": ["true", "false"]},
+                }
             },
         },
         400: {"description": "Both `milestone` and `at` given, or `at` still to come"},
@@ -119,7 +146,13 @@ def export_report(
     ] = "markdown",
     milestone: Annotated[
         int | None,
-        Query(ge=1, le=MAX_ID, description="Export as at this milestone (not with `at`: 400)"),
+        Query(
+            ge=1,
+            le=MAX_ID,
+            description="Export as at this milestone (not with `at`: 400). Default: the text "
+            "as it stands, and once the report is transmitted, its transmission milestone "
+            "(the certified text)",
+        ),
     ] = None,
     at: Annotated[
         Moment | None,
@@ -128,24 +161,12 @@ def export_report(
             "with `milestone`: 400)"
         ),
     ] = None,
-    line_numbers: Annotated[
-        bool, Query(description="`pdf` only: number the lines of each page")
-    ] = False,
-    changes_since: Annotated[
-        int | None,
-        Query(
-            ge=1,
-            le=MAX_ID,
-            description="`docx` only: show the changes since this milestone as Word tracked "
-            "changes",
-        ),
-    ] = None,
-    lineage: Annotated[
-        bool,
-        Query(description="Note under each derived part where its text came from (issue 20)"),
-    ] = False,
+    line_numbers: LineNumbers = False,
+    changes_since: ChangesSince = None,
+    lineage: Lineage = False,
 ) -> Response:
     report = service.get_report(session, report_id=report_id, principal=principal)
+    asked = ExportAsked(format, milestone, at, line_numbers, changes_since, lineage)
     body = views.export_pieces(
         session,
         report,
@@ -158,6 +179,9 @@ def export_report(
         lineage=lineage,
     )
     headers = _export_headers(report, format)
+    sealed = certified(session, report, asked, principal)
+    if sealed is not None:
+        headers[CERTIFIED_HEADER] = "true" if sealed else "false"
     if isinstance(body, str | bytes):
         return Response(content=body, media_type=EXPORT_MEDIA[format], headers=headers)
     # Rendered while it is sent, in the threadpool: the report is never held whole twice.

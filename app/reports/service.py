@@ -6,7 +6,8 @@ consent rules frozen after adoption), importing.py (Markdown in), outline.py (th
 outline and its cache), sections.py (changing the outline), versions.py (immutable
 versions), milestones.py (snapshots), history.py (the outline's shape at any time),
 anchoring.py (paragraph anchors carried to today's text), open_points.py (brackets kept in
-the text), footnotes.py (reservations as the exports print them).
+the text), footnotes.py (reservations as the exports print them), certified.py (a
+transmitted report's exports: which are the certified text).
 Who sees names: app/visibility.py.
 """
 
@@ -31,6 +32,7 @@ from app.reports.anchoring import (
     fix_paragraph,
     paragraph_owners,
 )
+from app.reports.certified import sealed_formats, transmission_milestone_id
 from app.reports.history import nodes_at
 from app.reports.importing import import_report
 from app.reports.lifecycle import (
@@ -122,11 +124,13 @@ __all__ = [
     "report_stages",
     "require_report_match",
     "require_section_match",
+    "sealed_formats",
     "section_etag",
     "set_public",
     "sha256_text",
     "source_headings",
     "stage_of",
+    "transmission_milestone_id",
     "update_report",
     "update_section",
     "write_version",

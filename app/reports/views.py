@@ -17,6 +17,7 @@ from app.errors import BadRequest
 from app.outputs import formats
 from app.outputs import service as outputs
 from app.reports import deriving, service
+from app.reports.certified import transmission_milestone_id
 from app.reports.footnotes import reservation_notes
 from app.reports.models import Milestone, Report, ReportStatus, Section, SectionKind, Version
 from app.reports.schemas import (
@@ -249,6 +250,8 @@ def export_pieces(
     while it is sent."""
     if changes_since is not None and format != "docx":
         raise BadRequest("`changes_since` is for `format=docx` only (Word tracked changes).")
+    if milestone_id is None and at is None:  # transmitted: the certified text (certified.py)
+        milestone_id = transmission_milestone_id(session, report)
     nodes, caption = _snapshot(session, report, milestone_id=milestone_id, at=at)
     # Reservations stand on today's paragraphs, and stages are today's: printed with the
     # text as it stands now.
