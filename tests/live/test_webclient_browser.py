@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 
 import pytest
 
+from app import signatures
 from app.client import PlenaryClient
 from app.webclient import client_directory
 from tests.browser import FLAGS, chromium_or_skip
@@ -398,15 +399,25 @@ def _draft(person: Person) -> str:
 
 
 def test_can_live_with_it_appears_when_the_server_offers_it(
-    server: LiveServer, browser: Any
+    server: LiveServer, browser: Any, tmp_path: Path
 ) -> None:
     """The client reads the consent answers from /openapi.json: the server's Answer enum
     offers `stand_aside`, so a "Can live with it" button posts there; a server without it
-    (rewritten here) gets no such button."""
+    (rewritten here) gets no such button. The member's key was made by the Python side (a
+    PEM key file): a browser that does not hold it says so, and answers once it is imported."""
     with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
         group = admin.create_group("Stand aside")
         chair = enrolled(admin, group.id, name="Chair", role="chair")
         member = enrolled(admin, group.id, name="Member", role="member")
+    key = signatures.new_private_key()
+    key_file = tmp_path / "plenary-key.pem"
+    key_file.write_bytes(signatures.private_key_pem(key))
+    wrong_file = tmp_path / "other-key.pem"
+    wrong_file.write_bytes(signatures.private_key_pem(signatures.new_private_key()))
+    with PlenaryClient(server.url, member.token) as api:
+        api.request(
+            "PUT", "/v1/me/signing-key", json={"public_key": signatures.public_key_text(key)}
+        )
     with PlenaryClient(server.url, chair.token) as api:
         report = api.import_report(group.id, MARKDOWN, title="Report")
         api.adopt_report(report.id)
@@ -434,12 +445,23 @@ def test_can_live_with_it_appears_when_the_server_offers_it(
     try:
         voter.sign_in(member.token)
         voter.see("#amendment-list", "consent round open")
+        voter.see("#key-state", "This browser does not hold your signing key.")
+        voter.page.click("button:has-text('Can live with it')")  # nothing to sign with yet
+        voter.see("#problem", "this browser does not hold your signing key")
+        voter.page.set_input_files("#key-file", str(wrong_file))
+        voter.page.click("button:has-text('Use this key file')")
+        voter.see("#problem", "does not hold the signing key the server has for you")
+        voter.page.set_input_files("#key-file", str(key_file))
+        voter.page.click("button:has-text('Use this key file')")
+        voter.see("#status", "This browser now holds your signing key")
+        assert voter.page.locator("#key-state").is_hidden()
         voter.page.click("button:has-text('Can live with it')")
         voter.see("#status", "can live with it")
         voter.see(".tally", "1 can live with it")
         with PlenaryClient(server.url, chair.token) as api:
             tally = api.get_amendment(amendment.id).tally
         assert tally is not None and tally.stood_aside == 1
+        assert tally.answers[0].signature  # signed in the browser with the imported key
         assert voter.errors == []
     finally:
         voter.close()
