@@ -343,6 +343,14 @@ def test_the_room_drafts_adopts_and_consents_in_browsers(
         voters[1].page.click("button:has-text('Can live with it')")
         voters[1].no_problem()
         member.see(".tally", "3 of 5 consented, 0 objected, 1 yet to answer. 1 can live with it.")
+        # Every answer was signed in its member's browser; the server checked and kept it.
+        with PlenaryClient(server.url, chair.token) as api:
+            report_id = api.list_reports(group.id)[0].id
+            (open_round,) = api.list_amendments(report_id, status="consent_open")
+            assert open_round.tally is not None and len(open_round.tally.answers) == 4
+            assert all(given.signature for given in open_round.tally.answers)
+            consents = [e for e in api.all_events(report_id) if e.type == "consent.consent"]
+            assert len(consents) == 3 and all(e.signature for e in consents)
         objector = person("member-4")
         objector.sign_in(others[2].token)
         objector.page.click("button[aria-label^='Object to amendment']")
@@ -537,3 +545,115 @@ def test_a_proposal_that_clashes_with_a_newer_version_shows_both_sides(
         assert writer.errors == []
     finally:
         writer.close()
+
+
+def test_an_editorial_notice_is_accepted_or_called_substance_and_key_changes_show(
+    server: LiveServer, browser: Any, axe: str
+) -> None:
+    """After adoption an editorial change waits out its notice: members accept it now (a
+    signed consent; when every voter has, it applies at once) or call it substance, never
+    object; the chair may reject it, nobody adopts it. A proposal the server reads as
+    substantive is marked disputed. A member's key replaced through a new invitation shows
+    to the chair, by name, and loudly to the member in a browser that does not hold it."""
+    with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
+        group = admin.create_group("Editorial notice")
+        chair = enrolled(admin, group.id, name="Chair Desai", role="chair")
+        secretariat = enrolled(admin, group.id, name="Sec Moreau", role="secretariat")
+        created = admin.add_participant(group.id, name="Nitin Member", role="member")
+    with PlenaryClient(server.url, secretariat.token) as api:
+        report = api.import_report(group.id, MARKDOWN, title="Report")
+    with PlenaryClient(server.url, chair.token) as api:
+        api.adopt_report(report.id)
+    people: list[Person] = []
+
+    def person(label: str) -> Person:
+        people.append(Person(browser, f"{server.url}/app/", server.url, label, "notice"))
+        return people[-1]
+
+    try:
+        member = person("member")
+        member.page.fill("#invitation", created.invitation.code)
+        member.page.click("button[type=submit]:has-text('Sign in')")
+        member.ready()
+        chair_page = person("chair")
+        chair_page.sign_in(chair.token)
+        assert member.page.evaluate("document.body.dataset.signing") == "ready"
+        assert member.page.locator("#key-state").is_hidden()  # nothing to say: all is well
+
+        section = report.outline[0].id
+        with PlenaryClient(server.url, secretariat.token) as api:
+            text = api.get_section(section).head.text  # type: ignore[union-attr]
+            tidy = api.propose(
+                section, base_version=1, kind="editorial",
+                text=text.replace("met four times in Geneva", "met four times, in Geneva"),
+            )
+            sly = api.propose(
+                section, base_version=1, kind="editorial",
+                text=text.replace("open to all stakeholders", "closed to all stakeholders"),
+            )
+        assert tidy.notice and tidy.status == "consent_open"
+        card = f"#amendment-{tidy.id}"
+        member.see(card, "Editorial change: applies on")
+        member.see(card, "unless a member calls it substance")
+        assert member.page.locator(f"{card} button:has-text('Accept now')").count() == 1
+        assert member.page.locator(f"{card} button:has-text('Call it substance…')").count() == 1
+        assert member.page.locator(f"{card} button:has-text('Object')").count() == 0
+        chair_page.see(f"{card} button", "Reject")
+        assert chair_page.page.locator("#amendment-list button:has-text('Adopt')").count() == 0
+        assert sly.kind_disputed  # a negation: the server's reading says substantive
+        member.see(f"#amendment-{sly.id} .badge", "disputed: the server reads this as substantive")
+        check_accessibility(member, axe, "member's editorial notice")
+        member.shot("notice")
+
+        # Accepted by every voter (the chair and the member): it applies at once.
+        member.page.click(f"{card} button:has-text('Accept now')")
+        member.see(f"{card} .tally", "1 of 2 accepted it")
+        member.no_problem()
+        chair_page.page.click(f"{card} button:has-text('Accept now')")
+        for someone in (member, chair_page):
+            someone.see("#paragraph-1", "met four times, in Geneva")
+            someone.no_problem()
+
+        # Called substance, with a reason: a substantive consent round, objections allowed.
+        other = f"#amendment-{sly.id}"
+        member.page.click(f"{other} button:has-text('Call it substance…')")
+        member.page.fill(f"#escalate-reason-{sly.id}", "Closing the forum is substance.")
+        member.page.click(f"{other} button[type=submit]:has-text('Call it substance')")
+        member.see(other, "consent round open")
+        member.see(other, "Substantive")
+        assert member.page.locator(f"{other} button:has-text('Object…')").count() == 1
+        member.no_problem()
+
+        with PlenaryClient(server.url, chair.token) as api:
+            accepted = [
+                e for e in api.all_events(report.id)
+                if e.type == "consent.consent" and e.payload["amendment_id"] == tidy.id
+            ]
+            assert len(accepted) == 2 and all(e.signature for e in accepted)
+            assert api.get_amendment(tidy.id).status == "adopted"
+            again = api.invite(created.id)  # the member's tokens die, on the record
+
+        # The member redeems the new code in another browser: a new key, replacing the old.
+        elsewhere = person("member-elsewhere")
+        elsewhere.page.fill("#invitation", again.code)
+        elsewhere.page.click("button[type=submit]:has-text('Sign in')")
+        elsewhere.ready()
+        chair_page.see("#key-state", "The signing key of Nitin Member was replaced")
+        elsewhere.see("#key-state", "Your signing key was replaced on")
+        elsewhere.see("#key-state", "(this browser holds it)")
+        assert elsewhere.page.locator("#key-state [role=alert]").count() == 0
+        # A third browser signed in with a token of the member, without the new key: loudly.
+        new_token = elsewhere.page.evaluate("sessionStorage.getItem('plenary.token')")
+        with PlenaryClient(server.url, new_token) as api:
+            third_token = api.create_token(created.id, label="third").token
+        third = person("member-third")
+        third.sign_in(third_token)
+        third.see("#key-state [role=alert]", "Your signing key was replaced through a new invitation. If this was not you, tell the chair and the group.")
+        third.see("#key-state", "Import the key file")
+        check_accessibility(third, axe, "member warned of a replaced key")
+        third.shot("key-replaced")
+        for someone in (chair_page, elsewhere, third):
+            assert someone.errors == [], (someone.label, someone.errors)
+    finally:
+        for someone in people:
+            someone.close()

@@ -156,10 +156,10 @@ function answerControls(ctx, a) {
 // An editorial notice: accept it now (a signed consent), or call it substance (escalate:
 // it becomes a substantive consent round). There is nothing to object to.
 function noticeControls(ctx, a) {
-  const controls = [button(`consent-${a.id}`, `Accept editorial amendment ${a.id} now`, "Accept now", () =>
+  const controls = [button(`consent-${a.id}`, `Accept now: editorial amendment ${a.id}`, "Accept now", () =>
     answer(ctx, a, "consent", undefined))];
   controls.push(...reasonForm(ctx, a, {
-    name: "escalate", open: "Call it substance…", openLabel: `Call amendment ${a.id} substance`,
+    name: "escalate", open: "Call it substance…", openLabel: `Call it substance: amendment ${a.id}`,
     question: `Why does amendment ${a.id} raise an issue of substance?`, send: "Call it substance",
     empty: ["Calling a change substance needs a reason the group can read.", "Calling it substance"],
     done: (reason) => act(ctx, a, "Calling it substance",
