@@ -45,6 +45,8 @@ export async function setUpSigning(ctx, me, made) {
         ctx.signer = held;
       } catch (error) {
         await signing.forgetKey(server, held.publicKey).catch(() => {});
+        // The server answered GET /v1/me a moment ago: a PUT that never arrives was blocked.
+        if (error.status === 0) throw new Error("This browser could not register its signing key with the server: the request was blocked (the server may not accept it from this page's address).");
         throw error;
       }
     }
