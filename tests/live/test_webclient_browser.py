@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 
 import pytest
 
+from app import signatures
 from app.client import PlenaryClient
 from app.webclient import client_directory
 from tests.browser import FLAGS, chromium_or_skip
@@ -137,6 +138,12 @@ class Person:
         self.page.click("button[type=submit]:has-text('Sign in')")
         self.ready()
 
+    def use_key_file(self, path: Path) -> None:
+        """Import the member's key file (a browser that does not hold the member's key)."""
+        self.page.set_input_files("#key-file", str(path))
+        self.page.click("button:has-text('Use this key file')")
+        self.see("#status", "This browser now holds your signing key")
+
     def ready(self) -> None:
         try:
             self.page.wait_for_function("document.body.dataset.ready === 'yes'", timeout=WAIT)
@@ -182,9 +189,21 @@ def check_accessibility(person: Person, axe_source: str, where: str) -> None:
     assert violations == [], (where, violations)
 
 
+def key_file_for(server: LiveServer, token: str, folder: Path) -> Path:
+    """A key made on the Python side, registered for the token's participant, as a PEM file."""
+    key = signatures.new_private_key()
+    path = folder / f"key-{signatures.public_key_text(key)[:8]}.pem"
+    path.write_bytes(signatures.private_key_pem(key))
+    with PlenaryClient(server.url, token) as api:
+        api.request(
+            "PUT", "/v1/me/signing-key", json={"public_key": signatures.public_key_text(key)}
+        )
+    return path
+
+
 @pytest.mark.parametrize("origin", ["same-origin", "other-origin"])
 def test_the_room_drafts_adopts_and_consents_in_browsers(
-    origin: str, server: LiveServer, other_origin: str, browser: Any, axe: str
+    origin: str, server: LiveServer, other_origin: str, browser: Any, axe: str, tmp_path: Path
 ) -> None:
     app_url = f"{server.url}/app/" if origin == "same-origin" else f"{other_origin}/index.html"
     with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
@@ -201,6 +220,17 @@ def test_the_room_drafts_adopts_and_consents_in_browsers(
     def person(label: str) -> Person:
         people.append(Person(browser, app_url, server.url, label, origin))
         return people[-1]
+
+    def voter_signs_in(someone: Person, token: str) -> None:
+        # Same origin: the browser makes its key and registers it (PUT /v1/me/signing-key).
+        # Another origin: the server's CORS lets no PUT through (tests/test_cors.py), so the
+        # key is made on the Python side and its file imported; a redeemed code (a POST)
+        # carries the browser's own key from any origin.
+        key_file = key_file_for(server, token, tmp_path) if origin == "other-origin" else None
+        someone.sign_in(token)
+        if key_file is not None:
+            someone.see("#key-state", "This browser does not hold your signing key.")
+            someone.use_key_file(key_file)
 
     try:
         # The secretariat signs in and imports the report from Markdown.
@@ -230,7 +260,7 @@ def test_the_room_drafts_adopts_and_consents_in_browsers(
         assert "plenary.token" in member.page.evaluate("Object.keys(sessionStorage)")
 
         chair_page = person("chair")
-        chair_page.sign_in(chair.token)
+        voter_signs_in(chair_page, chair.token)
         chair_page.page.click("button:has-text('Open a meeting')")
         member.see("#meeting-state", "A meeting is open")
 
@@ -334,7 +364,7 @@ def test_the_room_drafts_adopts_and_consents_in_browsers(
         member.see("#amendment-list", "consent round open")
         voters = [person(f"member-{n}") for n in (2, 3)]
         for voter, who in zip(voters, others, strict=False):
-            voter.sign_in(who.token)
+            voter_signs_in(voter, who.token)
         for voter in [member, chair_page, voters[0]]:
             voter.page.click("button[aria-label^='Consent to amendment']")
             voter.no_problem()
@@ -342,8 +372,16 @@ def test_the_room_drafts_adopts_and_consents_in_browsers(
         voters[1].page.click("button:has-text('Can live with it')")
         voters[1].no_problem()
         member.see(".tally", "3 of 5 consented, 0 objected, 1 yet to answer. 1 can live with it.")
+        # Every answer was signed in its member's browser; the server checked and kept it.
+        with PlenaryClient(server.url, chair.token) as api:
+            report_id = api.list_reports(group.id)[0].id
+            (open_round,) = api.list_amendments(report_id, status="consent_open")
+            assert open_round.tally is not None and len(open_round.tally.answers) == 4
+            assert all(given.signature for given in open_round.tally.answers)
+            consents = [e for e in api.all_events(report_id) if e.type == "consent.consent"]
+            assert len(consents) == 3 and all(e.signature for e in consents)
         objector = person("member-4")
-        objector.sign_in(others[2].token)
+        voter_signs_in(objector, others[2].token)
         objector.page.click("button[aria-label^='Object to amendment']")
         objector.page.click("button:has-text('Send the objection')")  # no reason yet
         objector.see("#problem", "An objection needs a reason the group can read.")
@@ -398,15 +436,25 @@ def _draft(person: Person) -> str:
 
 
 def test_can_live_with_it_appears_when_the_server_offers_it(
-    server: LiveServer, browser: Any
+    server: LiveServer, browser: Any, tmp_path: Path
 ) -> None:
     """The client reads the consent answers from /openapi.json: the server's Answer enum
     offers `stand_aside`, so a "Can live with it" button posts there; a server without it
-    (rewritten here) gets no such button."""
+    (rewritten here) gets no such button. The member's key was made by the Python side (a
+    PEM key file): a browser that does not hold it says so, and answers once it is imported."""
     with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
         group = admin.create_group("Stand aside")
         chair = enrolled(admin, group.id, name="Chair", role="chair")
         member = enrolled(admin, group.id, name="Member", role="member")
+    key = signatures.new_private_key()
+    key_file = tmp_path / "plenary-key.pem"
+    key_file.write_bytes(signatures.private_key_pem(key))
+    wrong_file = tmp_path / "other-key.pem"
+    wrong_file.write_bytes(signatures.private_key_pem(signatures.new_private_key()))
+    with PlenaryClient(server.url, member.token) as api:
+        api.request(
+            "PUT", "/v1/me/signing-key", json={"public_key": signatures.public_key_text(key)}
+        )
     with PlenaryClient(server.url, chair.token) as api:
         report = api.import_report(group.id, MARKDOWN, title="Report")
         api.adopt_report(report.id)
@@ -434,12 +482,23 @@ def test_can_live_with_it_appears_when_the_server_offers_it(
     try:
         voter.sign_in(member.token)
         voter.see("#amendment-list", "consent round open")
+        voter.see("#key-state", "This browser does not hold your signing key.")
+        voter.page.click("button:has-text('Can live with it')")  # nothing to sign with yet
+        voter.see("#problem", "this browser does not hold your signing key")
+        voter.page.set_input_files("#key-file", str(wrong_file))
+        voter.page.click("button:has-text('Use this key file')")
+        voter.see("#problem", "does not hold the signing key the server has for you")
+        voter.page.set_input_files("#key-file", str(key_file))
+        voter.page.click("button:has-text('Use this key file')")
+        voter.see("#status", "This browser now holds your signing key")
+        assert voter.page.locator("#key-state").is_hidden()
         voter.page.click("button:has-text('Can live with it')")
         voter.see("#status", "can live with it")
         voter.see(".tally", "1 can live with it")
         with PlenaryClient(server.url, chair.token) as api:
             tally = api.get_amendment(amendment.id).tally
         assert tally is not None and tally.stood_aside == 1
+        assert tally.answers[0].signature  # signed in the browser with the imported key
         assert voter.errors == []
     finally:
         voter.close()
@@ -515,3 +574,124 @@ def test_a_proposal_that_clashes_with_a_newer_version_shows_both_sides(
         assert writer.errors == []
     finally:
         writer.close()
+
+
+def test_an_editorial_notice_is_accepted_or_called_substance_and_key_changes_show(
+    server: LiveServer, browser: Any, axe: str
+) -> None:
+    """After adoption an editorial change waits out its notice: members accept it now (a
+    signed consent; when every voter has, it applies at once) or call it substance, never
+    object; the chair may reject it, nobody adopts it. A proposal the server reads as
+    substantive is marked disputed. A member's key replaced through a new invitation shows
+    to the chair, by name, and loudly to the member in a browser that does not hold it."""
+    with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
+        group = admin.create_group("Editorial notice")
+        chair = enrolled(admin, group.id, name="Chair Desai", role="chair")
+        secretariat = enrolled(admin, group.id, name="Sec Moreau", role="secretariat")
+        created = admin.add_participant(group.id, name="Nitin Member", role="member")
+    with PlenaryClient(server.url, secretariat.token) as api:
+        report = api.import_report(group.id, MARKDOWN, title="Report")
+    with PlenaryClient(server.url, chair.token) as api:
+        api.adopt_report(report.id)
+    people: list[Person] = []
+
+    def person(label: str) -> Person:
+        people.append(Person(browser, f"{server.url}/app/", server.url, label, "notice"))
+        return people[-1]
+
+    try:
+        member = person("member")
+        member.page.fill("#invitation", created.invitation.code)
+        member.page.click("button[type=submit]:has-text('Sign in')")
+        member.ready()
+        chair_page = person("chair")
+        chair_page.sign_in(chair.token)
+        assert member.page.evaluate("document.body.dataset.signing") == "ready"
+        assert member.page.locator("#key-state").is_hidden()  # nothing to say: all is well
+
+        section = report.outline[0].id
+        with PlenaryClient(server.url, secretariat.token) as api:
+            text = api.get_section(section).head.text  # type: ignore[union-attr]
+            tidy = api.propose(
+                section,
+                base_version=1,
+                kind="editorial",
+                text=text.replace("met four times in Geneva", "met four times, in Geneva"),
+            )
+            sly = api.propose(
+                section,
+                base_version=1,
+                kind="editorial",
+                text=text.replace("open to all stakeholders", "closed to all stakeholders"),
+            )
+        assert tidy.notice and tidy.status == "consent_open"
+        card = f"#amendment-{tidy.id}"
+        member.see(card, "Editorial change: applies on")
+        member.see(card, "unless a member calls it substance")
+        assert member.page.locator(f"{card} button:has-text('Accept now')").count() == 1
+        assert member.page.locator(f"{card} button:has-text('Call it substance…')").count() == 1
+        assert member.page.locator(f"{card} button:has-text('Object')").count() == 0
+        chair_page.see(f"{card} button", "Reject")
+        assert chair_page.page.locator("#amendment-list button:has-text('Adopt')").count() == 0
+        assert sly.kind_disputed  # a negation: the server's reading says substantive
+        member.see(f"#amendment-{sly.id} .badge", "disputed: the server reads this as substantive")
+        check_accessibility(member, axe, "member's editorial notice")
+        member.shot("notice")
+
+        # Accepted by every voter (the chair and the member): it applies at once.
+        member.page.click(f"{card} button:has-text('Accept now')")
+        member.see(f"{card} .tally", "1 of 2 accepted it")
+        member.no_problem()
+        chair_page.page.click(f"{card} button:has-text('Accept now')")
+        for someone in (member, chair_page):
+            someone.see("#paragraph-1", "met four times, in Geneva")
+            someone.no_problem()
+
+        # Called substance, with a reason: a substantive consent round, objections allowed.
+        other = f"#amendment-{sly.id}"
+        member.page.click(f"{other} button:has-text('Call it substance…')")
+        member.page.fill(f"#escalate-reason-{sly.id}", "Closing the forum is substance.")
+        member.page.click(f"{other} button[type=submit]:has-text('Call it substance')")
+        member.see(other, "consent round open")
+        member.see(other, "Substantive")
+        assert member.page.locator(f"{other} button:has-text('Object…')").count() == 1
+        member.no_problem()
+
+        with PlenaryClient(server.url, chair.token) as api:
+            accepted = [
+                e
+                for e in api.all_events(report.id)
+                if e.type == "consent.consent" and e.payload["amendment_id"] == tidy.id
+            ]
+            assert len(accepted) == 2 and all(e.signature for e in accepted)
+            assert api.get_amendment(tidy.id).status == "adopted"
+            again = api.invite(created.id)  # the member's tokens die, on the record
+
+        # The member redeems the new code in another browser: a new key, replacing the old.
+        elsewhere = person("member-elsewhere")
+        elsewhere.page.fill("#invitation", again.code)
+        elsewhere.page.click("button[type=submit]:has-text('Sign in')")
+        elsewhere.ready()
+        chair_page.see("#key-state", "The signing key of Nitin Member was replaced")
+        elsewhere.see("#key-state", "Your signing key was replaced on")
+        elsewhere.see("#key-state", "(this browser holds it)")
+        assert elsewhere.page.locator("#key-state [role=alert]").count() == 0
+        # A third browser signed in with a token of the member, without the new key: loudly.
+        new_token = elsewhere.page.evaluate("sessionStorage.getItem('plenary.token')")
+        with PlenaryClient(server.url, new_token) as api:
+            third_token = api.create_token(created.id, label="third").token
+        third = person("member-third")
+        third.sign_in(third_token)
+        third.see(
+            "#key-state [role=alert]",
+            "Your signing key was replaced through a new invitation. If this was not you, "
+            "tell the chair and the group.",
+        )
+        third.see("#key-state", "Import the key file")
+        check_accessibility(third, axe, "member warned of a replaced key")
+        third.shot("key-replaced")
+        for someone in (chair_page, elsewhere, third):
+            assert someone.errors == [], (someone.label, someone.errors)
+    finally:
+        for someone in people:
+            someone.close()

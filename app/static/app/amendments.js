@@ -1,8 +1,11 @@
 // The amendments: filtered list with status and tally; the chair puts one on the floor;
 // voting members answer open consent rounds (consent, can live with it where the server
-// offers it, object with a reason); a proposer withdraws.
+// offers it, object with a reason), each answer signed with the member's own key (keys.js);
+// a proposer withdraws. After adoption an editorial change waits out its notice: voting
+// members accept it now or call it substance; the chair or the secretariat may reject it.
 
-import { announce, h, keepFocus } from "./dom.js";
+import { announce, h, keepFocus, when } from "./dom.js";
+import { signFor } from "./keys.js";
 
 export const STATUS_NAMES = {
   proposed: "proposed", on_floor: "on the floor", consent_open: "consent round open",
@@ -43,8 +46,16 @@ function renderFilters(ctx) {
 }
 
 function renderAmendment(ctx, a) {
+  const notice = isNotice(a);
   const card = h("article", { className: `amendment status-${a.status}`, id: `amendment-${a.id}`, "aria-labelledby": `amendment-title-${a.id}` },
-    h("h3", { id: `amendment-title-${a.id}` }, `Amendment ${a.id}`, h("span", { className: "badge" }, STATUS_NAMES[a.status] || a.status)),
+    h("h3", { id: `amendment-title-${a.id}` }, `Amendment ${a.id}`,
+      h("span", { className: "badge" }, notice ? "editorial notice" : STATUS_NAMES[a.status] || a.status),
+      a.kind_disputed ? h("span", { className: "badge disputed" }, "disputed: the server reads this as substantive") : null),
+    notice ? h("p", { className: "notice" }, h("strong", {}, `Editorial change: applies on ${when(a.consent_deadline)} unless a member calls it substance`),
+      " (or at once when every voting member has accepted it).") : null,
+    a.kind_disputed && a.kind === "editorial" && OPEN.includes(a.status)
+      ? h("p", { className: "warning" }, "Its proposer calls this change editorial; the server's reading of it says substantive. Any voting member may call it substance.")
+      : null,
     h("p", { className: "instruction" }, a.instruction),
     h("p", { className: "muted" },
       `${a.kind === "substantive" ? "Substantive" : "Editorial"}`,
@@ -59,8 +70,21 @@ function renderAmendment(ctx, a) {
   return card;
 }
 
+const OPEN = ["proposed", "on_floor", "consent_open"];
+
+// An editorial change after adoption, waiting out its notice (the server says so).
+function isNotice(a) {
+  return Boolean(a.notice) && a.status === "consent_open";
+}
+
 function renderTally(ctx, a) {
   const t = a.tally;
+  if (isNotice(a)) {
+    const lines = [h("p", { className: "tally" }, `${t.consented} of ${t.voters} accepted it, ${t.pending} yet to answer.`)];
+    const mine = t.answers.find((answer) => answer.participant_id === ctx.me.id);
+    if (mine) lines.push(h("p", {}, "You accepted it."));
+    return h("div", {}, lines);
+  }
   const lines = [h("p", { className: "tally" },
     `${t.consented} of ${t.voters} consented, ${t.objected} objected, ${t.pending} yet to answer.` +
     (t.stood_aside ? ` ${t.stood_aside} can live with it.` : "") +
@@ -74,7 +98,8 @@ function renderTally(ctx, a) {
   return h("div", {}, lines);
 }
 
-function answerName(answer) {
+function answerName(answer, a) {
+  if (answer === "consent" && a && isNotice(a)) return "accepted";
   return { consent: "consent", object: "objection", stand_aside: "can live with it" }[answer] || answer;
 }
 
@@ -86,14 +111,15 @@ function actionsFor(ctx, a) {
       act(ctx, a, "Putting the amendment on the floor", (etag) => ctx.api.post(`/v1/amendments/${a.id}/floor`, undefined, etag),
         `Amendment ${a.id} is on the floor.`)));
   }
-  if ((ctx.can.chair() || ctx.can.secretariat()) && a.status === "proposed" && ctx.report.status === "adopted" && a.kind === "editorial") {
-    out.push(button(`adopt-${a.id}`, `Adopt editorial amendment ${a.id}`, "Adopt", () =>
-      act(ctx, a, "Adopting the amendment", (etag) => ctx.api.post(`/v1/amendments/${a.id}/adopt`, undefined, etag), `Amendment ${a.id} adopted.`)));
-  }
+  // After adoption nobody adopts an editorial change alone: it waits out its notice. The
+  // chair or the secretariat may still reject it meanwhile.
+  const notice = isNotice(a);
+  if (notice && ctx.can.vote()) out.push(...noticeControls(ctx, a));
+  if (notice && (ctx.can.chair() || ctx.can.secretariat())) out.push(rejectNotice(ctx, a));
   // A round blocked by an objection still takes answers until its deadline: the objector may
   // withdraw, others may still answer (tally.round_open says so).
   const roundOpen = a.status === "consent_open" || (a.status === "blocked" && a.tally && a.tally.round_open);
-  if (roundOpen && ctx.can.vote()) out.push(...answerControls(ctx, a));
+  if (roundOpen && !notice && ctx.can.vote()) out.push(...answerControls(ctx, a));
   if (a.proposer_id === ctx.me.id && ["proposed", "on_floor"].includes(a.status)) {
     out.push(button(`withdraw-${a.id}`, `Withdraw amendment ${a.id}`, "Withdraw", () =>
       ctx.run("Withdrawing the amendment", async () => {
@@ -112,50 +138,102 @@ function answerControls(ctx, a) {
     controls.push(button(`stand-aside-${a.id}`, `Can live with it: amendment ${a.id}`, "Can live with it", () =>
       answer(ctx, a, "stand_aside", undefined)));
   }
-  // An objection being written survives the live refreshes other members' answers cause.
-  ctx.objecting = ctx.objecting || new Map();
-  const reasonId = `reason-${a.id}`;
-  const reason = h("textarea", { id: reasonId, rows: 2, dataset: { key: reasonId } });
-  reason.value = ctx.objecting.get(a.id) || "";
-  reason.addEventListener("input", () => ctx.objecting.set(a.id, reason.value));
-  const objection = h("form", { className: "objection", hidden: !ctx.objecting.has(a.id), onsubmit: (event) => {
-    event.preventDefault();
-    if (!reason.value.trim()) {
-      ctx.fail(new Error("An objection needs a reason the group can read."), "Objecting");
-      reason.focus();
-      return;
-    }
-    ctx.objecting.delete(a.id);
-    answer(ctx, a, "object", reason.value.trim());
-  } },
-  h("label", { for: reasonId }, `Why do you object to amendment ${a.id}?`), reason,
-  h("button", { type: "submit", dataset: { key: `send-objection-${a.id}` } }, "Send the objection"));
-  const open = button(`object-${a.id}`, `Object to amendment ${a.id}`, "Object…", () => {
-    if (!ctx.objecting.has(a.id)) ctx.objecting.set(a.id, "");
-    objection.hidden = false;
-    reason.focus();
-  });
-  controls.push(open, objection);
+  controls.push(...reasonForm(ctx, a, {
+    name: "object", open: "Object…", openLabel: `Object to amendment ${a.id}`,
+    question: `Why do you object to amendment ${a.id}?`, send: "Send the objection",
+    empty: ["An objection needs a reason the group can read.", "Objecting"],
+    done: (reason) => answer(ctx, a, "object", reason),
+  }));
   const mine = a.tally && a.tally.answers.find((given) => given.participant_id === ctx.me.id);
   if (mine && mine.answer === "object") {
     controls.push(button(`withdraw-objection-${a.id}`, `Withdraw my objection to amendment ${a.id}`,
-      "Withdraw my objection", () => ctx.run("Withdrawing the objection", async () => {
-        await ctx.api.post(`/v1/amendments/${a.id}/withdraw-objection`, { reason: "" });
-        announce(`Your objection to amendment ${a.id} is withdrawn; the round goes on.`);
-        await ctx.refresh();
-      })));
+      "Withdraw my objection", () => answer(ctx, a, "withdraw", "")));
   }
+  if (!ctx.signer) controls.push(unsigned());
   return controls;
 }
 
+// An editorial notice: accept it now (a signed consent), or call it substance (escalate:
+// it becomes a substantive consent round). There is nothing to object to.
+function noticeControls(ctx, a) {
+  const controls = [button(`consent-${a.id}`, `Accept now: editorial amendment ${a.id}`, "Accept now", () =>
+    answer(ctx, a, "consent", undefined))];
+  controls.push(...reasonForm(ctx, a, {
+    name: "escalate", open: "Call it substance…", openLabel: `Call it substance: amendment ${a.id}`,
+    question: `Why does amendment ${a.id} raise an issue of substance?`, send: "Call it substance",
+    empty: ["Calling a change substance needs a reason the group can read.", "Calling it substance"],
+    done: (reason) => act(ctx, a, "Calling it substance",
+      (etag) => ctx.api.post(`/v1/amendments/${a.id}/escalate`, { reason }, etag),
+      `Amendment ${a.id} is now substantive: it needs every voting member's consent.`),
+  }));
+  if (!ctx.signer) controls.push(unsigned());
+  return controls;
+}
+
+function rejectNotice(ctx, a) {
+  const reasonId = `reject-reason-${a.id}`;
+  const reason = h("input", { id: reasonId, type: "text", dataset: { key: reasonId } });
+  return h("div", { className: "decide" },
+    h("label", { for: reasonId }, `Reason for rejecting amendment ${a.id} (optional)`), reason,
+    h("button", { type: "button", className: "danger", dataset: { key: `reject-${a.id}` }, "aria-label": `Reject editorial amendment ${a.id}`, onclick: () =>
+      act(ctx, a, "Rejecting the amendment", (etag) => ctx.api.post(`/v1/amendments/${a.id}/reject`, { reason: reason.value }, etag),
+        `Amendment ${a.id} rejected.`) }, "Reject"));
+}
+
+function unsigned() {
+  return h("p", { className: "muted" }, "Answering needs your signing key: see “Signing keys” at the top.");
+}
+
+// A reason being written (an objection, a call for substance) survives the live refreshes
+// other members' answers cause (ctx.writing).
+function reasonForm(ctx, a, { name, open, openLabel, question, send, empty, done }) {
+  ctx.writing = ctx.writing || new Map();
+  const slot = `${name}-${a.id}`;
+  const reasonId = name === "object" ? `reason-${a.id}` : `${name}-reason-${a.id}`;
+  const reason = h("textarea", { id: reasonId, rows: 2, dataset: { key: reasonId } });
+  reason.value = ctx.writing.get(slot) || "";
+  reason.addEventListener("input", () => ctx.writing.set(slot, reason.value));
+  const form = h("form", { className: "objection", hidden: !ctx.writing.has(slot), onsubmit: (event) => {
+    event.preventDefault();
+    if (!reason.value.trim()) {
+      ctx.fail(new Error(empty[0]), empty[1]);
+      reason.focus();
+      return;
+    }
+    ctx.writing.delete(slot);
+    done(reason.value.trim());
+  } },
+  h("label", { for: reasonId }, question), reason,
+  h("button", { type: "submit", dataset: { key: `send-${slot}` } }, send));
+  const opener = button(slot, openLabel, open, () => {
+    if (!ctx.writing.has(slot)) ctx.writing.set(slot, "");
+    form.hidden = false;
+    reason.focus();
+  });
+  return [opener, form];
+}
+
+const ANSWER_PATHS = { consent: "consent", stand_aside: "stand-aside", object: "object", withdraw: "withdraw-objection" };
+
+// A signed answer: "consent", "stand_aside", "object" (with its reason) or "withdraw" (an
+// objection). The signature covers this amendment as the page shows it (keys.js).
 function answer(ctx, a, kind, reason) {
-  return ctx.run("Answering the consent round", async () => {
-    if (kind === "consent") await ctx.api.post(`/v1/amendments/${a.id}/consent`);
-    else if (kind === "object") await ctx.api.post(`/v1/amendments/${a.id}/object`, { reason });
-    else if (ctx.answerPaths.stand_aside) await ctx.api.post(ctx.answerPaths.stand_aside.replace("{amendment_id}", a.id), { reason: "" });
-    else if (ctx.answerPaths.answer) await ctx.api.post(`/v1/amendments/${a.id}/answer`, { answer: kind });
-    else throw new Error("This server does not take that answer.");
-    announce(`Your answer on amendment ${a.id} was recorded: ${answerName(kind)}.`);
+  const what = kind === "withdraw" ? "Withdrawing the objection" : "Answering the consent round";
+  return ctx.run(what, async () => {
+    if (kind === "stand_aside" && !ctx.answerPaths.stand_aside) throw new Error("This server does not take that answer.");
+    const said = reason ?? "";
+    const signature = await signFor(ctx, a, kind, said);
+    const body = kind === "consent" ? { signature } : { reason: said, signature };
+    try {
+      await ctx.api.post(`/v1/amendments/${a.id}/${ANSWER_PATHS[kind]}`, body);
+    } catch (error) {
+      // Signed over a wording or round that has moved on: show the amendment as it is now.
+      if (error.status === 422 || error.status === 409) await ctx.refresh();
+      throw error;
+    }
+    announce(kind === "withdraw"
+      ? `Your objection to amendment ${a.id} is withdrawn; the round goes on.`
+      : `Your answer on amendment ${a.id} was recorded: ${answerName(kind, a)}.`);
     await ctx.refresh();
   });
 }

@@ -115,9 +115,20 @@ const GENERIC = {
   429: "Too many requests at once; wait a moment and try again.",
 };
 
+// Problems whose server wording names API routes: what a person using this page can do.
+const IN_THE_ROOM = {
+  "signature-invalid": "Your answer's signature does not verify with the signing key the server holds for you. The amendment may have changed since you read it (the page now shows it as it is: read it and answer again), or this browser's key is no longer your current one (see “Signing keys” at the top).",
+  "signing-key-missing": "The server holds no signing key for you, and every answer must be signed with your own key. Sign out and in again in this browser to make one, or ask the chair for a new invitation.",
+  "key-endorsement-required": "The server already holds a signing key for you, made in another browser or program. Import its key file here, or ask the chair for a new invitation: the replacement will be on the record for every member to see.",
+};
+const PROBLEM_PREFIX = "urn:plenary:problem:";
+
 // A problem+json body as one or two sentences a person can act on; never a bare status.
 export function sentence(status, problem) {
   if (problem && typeof problem === "object") {
+    const slug = typeof problem.type === "string" && problem.type.startsWith(PROBLEM_PREFIX)
+      ? problem.type.slice(PROBLEM_PREFIX.length) : "";
+    if (IN_THE_ROOM[slug]) return IN_THE_ROOM[slug];
     const parts = [];
     if (problem.title) parts.push(String(problem.title).replace(/\.?$/, "."));
     if (problem.detail && problem.detail !== problem.title) parts.push(String(problem.detail));

@@ -137,3 +137,11 @@ export function wordChanges(theirs, mine, label) {
   }
   return box;
 }
+
+// A time from the API, for people: every time in plenary is UTC, with or without its suffix.
+export function when(text) {
+  if (!text) return "";
+  const utc = /(Z|[+-]\d\d:?\d\d)$/.test(text) ? text : `${text}Z`;
+  const moment = new Date(utc);
+  return Number.isNaN(moment.getTime()) ? String(text) : moment.toLocaleString();
+}

@@ -11,6 +11,8 @@ import { renderAmendments } from "./amendments.js";
 import { conflictList, renderFloor } from "./floor.js";
 import { renderReportPicker } from "./secretariat.js";
 import { loadConsultations, renderConsultations } from "./consultations.js";
+import { keyForRedeem, onKeyEvent, setUpSigning } from "./keys.js";
+import { forgetKey } from "./signing.js";
 
 const STORE = window.sessionStorage;  // gone when the tab closes; never in the address bar
 const ctx = {
@@ -32,6 +34,9 @@ const ctx = {
   stream: null,
   editing: null,
   draft: null,
+  signer: null,  // this browser's signing key for the member (keys.js), or null
+  keyWarning: null,
+  keyChanges: [],
 };
 window.plenary = ctx;  // for people reading the client in the browser's console, and tests
 
@@ -99,13 +104,20 @@ async function signIn(event) {
   }
   try {
     let secret = token;
+    let made = null;
     if (!secret) {
-      const { data } = await new Api(base, null).post("/v1/invitations/redeem", {
-        code, label: "web client",
-      });
-      secret = data.token;
+      // The signing key is made (and kept) here first; its public half goes with the code.
+      made = await keyForRedeem(new Api(base, null).base);
+      const body = { code, label: "web client" };
+      if (made.publicKey) body.public_key = made.publicKey;
+      try {
+        ({ data: { token: secret } } = await new Api(base, null).post("/v1/invitations/redeem", body));
+      } catch (error) {
+        if (made.publicKey) await forgetKey(new Api(base, null).base, made.publicKey).catch(() => {});
+        throw error;
+      }
     }
-    await start(base, secret);
+    await start(base, secret, made);
     $("token").value = "";
     $("invitation").value = "";
   } catch (error) {
@@ -113,7 +125,7 @@ async function signIn(event) {
   }
 }
 
-async function start(base, token) {
+async function start(base, token, made) {
   const api = new Api(base, token);
   const { data: me } = await api.get("/v1/me");
   if (!me.participant) throw new ApiError("This token is not a participant's: sign in as a member of a group.", { status: 0 });
@@ -125,6 +137,7 @@ async function start(base, token) {
   ctx.groupId = me.participant.group_id;
   await readContract();
   await loadNames();
+  await setUpSigning(ctx, me, made);
   $("signin").hidden = true;
   $("workspace").hidden = false;
   $("who").textContent = `Signed in as ${me.participant.name} (${roleName(ctx.role)})`;
@@ -181,6 +194,7 @@ async function loadNames() {
     // A reader who may not list the group sees "a participant" everywhere.
   }
 }
+ctx.loadNames = loadNames;
 
 async function loadReports() {
   ctx.reports = await ctx.api.all(`/v1/groups/${ctx.groupId}/reports`);
@@ -290,6 +304,7 @@ function onEvent(event) {
   if (event.type === "amendment.revised") announce("The wording on the floor was revised.");
   else if (event.type === "amendment.adopted") announce("An amendment was adopted.");
   else if (event.type === "floor.changed") announce("The floor changed.");
+  else if (event.type === "key.registered") onKeyEvent(ctx, event).catch((error) => report(error, "Reading the signing keys"));
   scheduleRefresh();
 }
 

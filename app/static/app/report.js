@@ -71,7 +71,8 @@ function renderSection(ctx, section, entry) {
     number += 1;
   }
   wrapper.append(renderHistory(ctx, section, headVersion));
-  if (ctx.can.secretariat() && ctx.report.status !== "transmitted") {
+  // Direct writes are for a report being drafted; after adoption every change is an amendment.
+  if (ctx.can.secretariat() && ctx.report.status === "drafting") {
     wrapper.append(renderSectionWriter(ctx, section, headVersion));
   }
   return wrapper;
