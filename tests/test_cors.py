@@ -43,16 +43,7 @@ def preflight(client: TestClient, path: str, method: str, headers: str) -> httpx
         ("/v1/sections/1", "DELETE", "authorization, if-match"),
         ("/v1/reports/1/stream", "GET", "last-event-id"),
         ("/v1/reports/1/stream-tickets", "POST", "authorization"),
-        pytest.param(
-            "/v1/me/signing-key",
-            "PUT",
-            "authorization, content-type",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="server bug: CORS allow_methods (app/main.py) has no PUT, so a web "
-                "client on another origin cannot register the signing key it makes",
-            ),
-        ),
+        ("/v1/me/signing-key", "PUT", "authorization, content-type"),
     ],
 )
 def test_preflights_answer_for_every_kind_of_route(
