@@ -11,7 +11,7 @@ from app.amendments import service as amendments
 from app.amendments.models import Amendment, AmendmentStatus
 from app.auth import Principal
 from app.clock import utcnow
-from app.errors import InvalidState, NotFound
+from app.errors import InvalidState, NotFound, Unprocessable
 from app.events.service import record_event
 from app.groups.models import Role
 from app.meetings.certificate import issue_certificate
@@ -104,6 +104,13 @@ def adopt_report(
     reports.ensure_drafting(report, "Adopting the report")
     reports.require_report_match(session, report, if_match)
     reports.ensure_parts_settled(session, report.id)
+    if window_days * 24 < report.editorial_notice_hours:
+        raise Unprocessable(
+            f"An editorial window of {window_days:g} days is shorter than the report's editorial "
+            f"notice ({report.editorial_notice_hours:g} hours): no editorial change could go in. "
+            "Choose a longer window, or a shorter notice before adopting.",
+            editorial_notice_hours=report.editorial_notice_hours,
+        )
     meeting = _open_meeting_of(session, report.id)
     if meeting is not None:
         _close(session, report, meeting, principal.participant_id)

@@ -28,6 +28,7 @@ def create_report(
     symbol: str,
     disclaimer: str | None,
     silence_procedure: bool = False,
+    editorial_notice_hours: float = 48.0,
 ) -> Report:
     principal.ensure_role(group_id, DRAFTING_ROLES)
     report = Report(
@@ -36,6 +37,7 @@ def create_report(
         symbol=symbol,
         disclaimer=DEFAULT_DISCLAIMER if disclaimer is None else disclaimer,
         silence_procedure=silence_procedure,
+        editorial_notice_hours=editorial_notice_hours,
     )
     session.add(report)
     session.flush()
@@ -81,7 +83,7 @@ def set_public(
 # after adoption, not even by unanimous consent: that round would itself run under the rule
 # it is changing. (The editorial window and each round's deadline are fixed when they start
 # and have no setter.) Every field of ReportUpdate is in exactly one of these two sets.
-CONSENT_RULES = frozenset({"silence_procedure"})
+CONSENT_RULES = frozenset({"silence_procedure", "editorial_notice_hours"})
 EDITABLE_AFTER_ADOPTION = frozenset({"title", "symbol", "disclaimer"})
 
 

@@ -69,6 +69,7 @@ def create_report(
         symbol=body.symbol,
         disclaimer=body.disclaimer,
         silence_procedure=body.silence_procedure,
+        editorial_notice_hours=body.editorial_notice_hours,
     )
     response.headers["ETag"] = service.report_etag(session, report)
     response.headers["Location"] = f"/v1/reports/{report.id}"
@@ -144,8 +145,9 @@ def update_report(
     if_match: IfMatch = None,
 ) -> ReportRead:
     """Title, symbol and disclaimer change until transmission (then 409 report-transmitted).
-    The consent rules (`silence_procedure`) are fixed at adoption: changing them afterwards
-    answers 409 consent-rules-frozen and writes nothing; restating them as they are is fine."""
+    The consent rules (`silence_procedure`, `editorial_notice_hours`) are fixed at adoption:
+    changing them afterwards answers 409 consent-rules-frozen and writes nothing; restating
+    them as they are is fine."""
     report = service.update_report(
         session, report_id=report_id, principal=principal, changes=body, if_match=if_match
     )

@@ -13,11 +13,19 @@ from app.schemas import MAX_ID, Flag, Id, InputModel, Position, ReadModel, Whole
 MAX_TEXT = 1_000_000
 
 
+NOTICE_HELP = (
+    "After adoption an editorial change waits this many hours for any voting member to call "
+    "it substance before it applies (unless every voter accepts it sooner). A consent rule: "
+    "fixed at adoption. At least 1 hour: a change nobody had the chance to read is not editorial."
+)
+
+
 class ReportCreate(InputModel):
     title: str = Field(min_length=1, max_length=500)
     symbol: str = Field(default="", max_length=100)
     disclaimer: str | None = Field(default=None, max_length=20_000)
     silence_procedure: Flag = False
+    editorial_notice_hours: float = Field(default=48.0, ge=1, le=720, description=NOTICE_HELP)
 
 
 class ReportImport(InputModel):
@@ -32,6 +40,9 @@ class ReportUpdate(InputModel):
     symbol: str | None = Field(default=None, max_length=100)
     disclaimer: str | None = Field(default=None, max_length=20_000)
     silence_procedure: Flag | None = None
+    editorial_notice_hours: float | None = Field(
+        default=None, ge=1, le=720, description=NOTICE_HELP
+    )
 
 
 class ReportSummary(ReadModel):
@@ -42,6 +53,7 @@ class ReportSummary(ReadModel):
     status: ReportStatus
     disclaimer: str
     silence_procedure: bool
+    editorial_notice_hours: float
     is_public: bool
     adopted_at: datetime | None
     editorial_window_ends_at: datetime | None

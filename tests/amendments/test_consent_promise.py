@@ -364,3 +364,25 @@ def test_plenary_verify_names_forged_and_unsigned_answers(
         )
     caught = run_cli(room.members[1].token, "verify", str(rid), "--trust-key", str(key_id))
     assert caught.returncode == 1 and "ANSWER NOT-ON-RECORD" in caught.stdout
+
+
+def test_the_notice_is_a_consent_rule_fixed_at_adoption(client: TestClient) -> None:
+    room = make_room(client, members=1)
+    body = {"title": "R", "editorial_notice_hours": 0}
+    url = f"/v1/groups/{room.group_id}/reports"
+    assert client.post(url, json=body, headers=room.secretariat.headers).status_code == 422
+    rid, _sid = report_with_section(client, room, TEXT, editorial_notice_hours=72)
+    short = client.post(
+        f"/v1/reports/{rid}/adopt",
+        json={"editorial_window_days": 2.0},
+        headers=matched(client, f"/v1/reports/{rid}", room.chair.headers),
+    )
+    assert short.status_code == 422 and "shorter than" in short.json()["detail"]
+    adopt_report(client, room, rid, days=7)
+    frozen = client.patch(
+        f"/v1/reports/{rid}",
+        json={"editorial_notice_hours": 1},
+        headers=matched(client, f"/v1/reports/{rid}", room.chair.headers),
+    )
+    assert frozen.status_code == 409
+    assert frozen.json()["type"] == PROBLEM + "consent-rules-frozen"
