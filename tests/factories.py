@@ -164,12 +164,15 @@ def write_version(client: TestClient, room: Room, section_id: int, base: int, te
 
 def enrol(admin: PlenaryClient, group_id: int, **fields: Any) -> str:
     """Through the Python client: add a participant, then redeem its invitation as that
-    participant would; returns its token."""
+    participant would (with a signing key made and kept by the client); returns its token."""
     created = admin.add_participant(group_id, **fields)
     return admin.redeem(created.invitation.code, label="test").token
 
 
-def enrolled(admin: PlenaryClient, group_id: int, **fields: Any) -> Person:
+def enrolled(
+    admin: PlenaryClient, group_id: int, *, make_key: bool = True, **fields: Any
+) -> Person:
+    """`enrol`; `make_key=False`: the participant has no key yet (a browser will make it)."""
     created = admin.add_participant(group_id, **fields)
-    token = admin.redeem(created.invitation.code, label="test").token
+    token = admin.redeem(created.invitation.code, label="test", make_key=make_key).token
     return Person(id=created.id, name=created.name, role=created.role.value, token=token)

@@ -114,11 +114,5 @@ class AmendmentCalls(ClientBase):
     def escalate(self, amendment_id: int, reason: str = "") -> AmendmentRead:
         return self._act(amendment_id, "escalate", {"reason": reason})
 
-    def consent(self, amendment_id: int) -> AmendmentRead:
-        return self._act(amendment_id, "consent")
-
-    def object(self, amendment_id: int, reason: str) -> AmendmentRead:
-        return self._act(amendment_id, "object", {"reason": reason})
-
     def alternatives(self, amendment_id: int) -> list[Alternative]:
         return self._list(Alternative, f"/v1/amendments/{amendment_id}/alternatives")

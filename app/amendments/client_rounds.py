@@ -56,6 +56,13 @@ class RoundCalls(AmendmentCalls):
         """This device's key for the caller: `GroupCalls.signing_key`, mixed in beside."""
         raise NotImplementedError
 
+    def consent(self, amendment_id: int) -> AmendmentRead:
+        """Consent (on an editorial notice: accept it now), signed with this device's key."""
+        return self.answer(amendment_id, "consent")
+
+    def object(self, amendment_id: int, reason: str) -> AmendmentRead:
+        return self.answer(amendment_id, "object", reason)
+
     def stand_aside(self, amendment_id: int, reason: str = "") -> AmendmentRead:
         """ "I can live with it": no objection, counted apart from consents."""
         return self.answer(amendment_id, "stand_aside", reason)

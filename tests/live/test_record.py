@@ -288,7 +288,9 @@ def test_public_and_observer_views_identify_nobody(server: LiveServer) -> None:
         for headers in ({}, observer, outsider):
             for path in paths:
                 method = "POST" if path.endswith("/consent") else "GET"
-                response = http.request(method, base + path, headers=headers)
+                # an answer's shape (a signature), so that who may answer is what is tried
+                body = {"signature": "A" * 86} if method == "POST" else None
+                response = http.request(method, base + path, headers=headers, json=body)
                 assert response.status_code < 500, (path, response.status_code)
                 if path.endswith("/consent") or path == "/sections/999999":
                     assert response.status_code in (401, 403, 404, 409), path

@@ -189,18 +189,6 @@ def check_accessibility(person: Person, axe_source: str, where: str) -> None:
     assert violations == [], (where, violations)
 
 
-def key_file_for(server: LiveServer, token: str, folder: Path) -> Path:
-    """A key made on the Python side, registered for the token's participant, as a PEM file."""
-    key = signatures.new_private_key()
-    path = folder / f"key-{signatures.public_key_text(key)[:8]}.pem"
-    path.write_bytes(signatures.private_key_pem(key))
-    with PlenaryClient(server.url, token) as api:
-        api.request(
-            "PUT", "/v1/me/signing-key", json={"public_key": signatures.public_key_text(key)}
-        )
-    return path
-
-
 @pytest.mark.parametrize("origin", ["same-origin", "other-origin"])
 def test_the_room_drafts_adopts_and_consents_in_browsers(
     origin: str, server: LiveServer, other_origin: str, browser: Any, axe: str, tmp_path: Path
@@ -208,13 +196,18 @@ def test_the_room_drafts_adopts_and_consents_in_browsers(
     app_url = f"{server.url}/app/" if origin == "same-origin" else f"{other_origin}/index.html"
     with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
         group = admin.create_group(f"WGIG ({origin})")
-        chair = enrolled(admin, group.id, name="Chair Desai", role="chair")
-        secretariat = enrolled(admin, group.id, name="Sec Moreau", role="secretariat")
+        chair = enrolled(admin, group.id, make_key=False, name="Chair Desai", role="chair")
+        secretariat = enrolled(
+            admin, group.id, make_key=False, name="Sec Moreau", role="secretariat"
+        )
         member_invitation = admin.add_participant(
             group.id, name="Nitin Member", role="member", stakeholder="civil_society"
         ).invitation.code
-        others = [enrolled(admin, group.id, name=f"Member {n}", role="member") for n in (2, 3, 4)]
-        observer = enrolled(admin, group.id, name="Olga Observer", role="observer")
+        others = [
+            enrolled(admin, group.id, make_key=False, name=f"Member {n}", role="member")
+            for n in (2, 3, 4)
+        ]
+        observer = enrolled(admin, group.id, make_key=False, name="Olga Observer", role="observer")
     people: list[Person] = []
 
     def person(label: str) -> Person:
@@ -222,15 +215,9 @@ def test_the_room_drafts_adopts_and_consents_in_browsers(
         return people[-1]
 
     def voter_signs_in(someone: Person, token: str) -> None:
-        # Same origin: the browser makes its key and registers it (PUT /v1/me/signing-key).
-        # Another origin: the server's CORS lets no PUT through (tests/test_cors.py), so the
-        # key is made on the Python side and its file imported; a redeemed code (a POST)
-        # carries the browser's own key from any origin.
-        key_file = key_file_for(server, token, tmp_path) if origin == "other-origin" else None
+        # The browser makes its key and registers it (PUT /v1/me/signing-key, through CORS
+        # from another origin); a redeemed code carries the browser's own key.
         someone.sign_in(token)
-        if key_file is not None:
-            someone.see("#key-state", "This browser does not hold your signing key.")
-            someone.use_key_file(key_file)
 
     try:
         # The secretariat signs in and imports the report from Markdown.
@@ -444,8 +431,8 @@ def test_can_live_with_it_appears_when_the_server_offers_it(
     PEM key file): a browser that does not hold it says so, and answers once it is imported."""
     with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
         group = admin.create_group("Stand aside")
-        chair = enrolled(admin, group.id, name="Chair", role="chair")
-        member = enrolled(admin, group.id, name="Member", role="member")
+        chair = enrolled(admin, group.id, make_key=False, name="Chair", role="chair")
+        member = enrolled(admin, group.id, make_key=False, name="Member", role="member")
     key = signatures.new_private_key()
     key_file = tmp_path / "plenary-key.pem"
     key_file.write_bytes(signatures.private_key_pem(key))
@@ -509,8 +496,8 @@ def test_a_member_comments_on_an_open_consultation(
 ) -> None:
     with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
         group = admin.create_group("Consultation")
-        secretariat = enrolled(admin, group.id, name="Sec", role="secretariat")
-        member = enrolled(admin, group.id, name="Mia Member", role="member")
+        secretariat = enrolled(admin, group.id, make_key=False, name="Sec", role="secretariat")
+        member = enrolled(admin, group.id, make_key=False, name="Mia Member", role="member")
     with PlenaryClient(server.url, secretariat.token) as api:
         report = api.import_report(group.id, MARKDOWN, title="Report")
     reader = Person(browser, f"{server.url}/app/", server.url, "commenter", "same-origin")
@@ -547,8 +534,8 @@ def test_a_proposal_that_clashes_with_a_newer_version_shows_both_sides(
     answers 409, and the page says so in sentences, with both changes side by side."""
     with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
         group = admin.create_group("Clash")
-        secretariat = enrolled(admin, group.id, name="Sec", role="secretariat")
-        member = enrolled(admin, group.id, name="Member", role="member")
+        secretariat = enrolled(admin, group.id, make_key=False, name="Sec", role="secretariat")
+        member = enrolled(admin, group.id, make_key=False, name="Member", role="member")
     with PlenaryClient(server.url, secretariat.token) as api:
         report = api.import_report(group.id, MARKDOWN, title="Report")
     section = report.outline[0].id
@@ -586,8 +573,10 @@ def test_an_editorial_notice_is_accepted_or_called_substance_and_key_changes_sho
     to the chair, by name, and loudly to the member in a browser that does not hold it."""
     with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
         group = admin.create_group("Editorial notice")
-        chair = enrolled(admin, group.id, name="Chair Desai", role="chair")
-        secretariat = enrolled(admin, group.id, name="Sec Moreau", role="secretariat")
+        chair = enrolled(admin, group.id, make_key=False, name="Chair Desai", role="chair")
+        secretariat = enrolled(
+            admin, group.id, make_key=False, name="Sec Moreau", role="secretariat"
+        )
         created = admin.add_participant(group.id, name="Nitin Member", role="member")
     with PlenaryClient(server.url, secretariat.token) as api:
         report = api.import_report(group.id, MARKDOWN, title="Report")

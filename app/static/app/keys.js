@@ -66,8 +66,8 @@ export async function loadKeyChanges(ctx) {
   ctx.keyChanges = [];
   if (!KEY_READERS.includes(ctx.role)) return;
   try {
-    const { data } = await ctx.api.get(`/v1/groups/${ctx.groupId}/signing-keys`);
-    ctx.keyChanges = data.filter((key) => key.origin === "replaced");
+    const { data } = await ctx.api.get(`/v1/groups/${ctx.groupId}/signing-keys?limit=500`);
+    ctx.keyChanges = (data.items || []).filter((key) => key.origin === "replaced");
   } catch {
     // A server or role without the list: the live events still say it.
   }
