@@ -60,6 +60,17 @@ def test_serve_demo_shows_a_room_with_an_amendment_on_the_floor(tmp_path: Path) 
             roles.count("observer"),
         ) == (1, 1, 38, 2)
         assert (tmp_path / "plenary-demo.db").exists()
+        # every participant holds its own signing key, and the CLI finds the members' keys
+        keys = httpx.get(
+            f"{url}/v1/groups/1/signing-keys?limit=500",
+            headers={"Authorization": f"Bearer {chair.group(1)}"},
+            timeout=10,
+        ).json()["items"]
+        assert len(keys) == 42 and {k["origin"] for k in keys} == {"first"}
+        demo_env = (tmp_path / "plenary-demo.env").read_text()
+        key_dir = re.search(r"export PLENARY_KEY_DIR=(\S+)", demo_env)
+        assert key_dir and (Path(key_dir.group(1)) / "member-07.pem").is_file()
+        assert oct((Path(key_dir.group(1)) / "member-07.pem").stat().st_mode)[-3:] == "600"
     finally:
         process.terminate()
         process.wait(timeout=10)
