@@ -6,6 +6,11 @@
 - `POST /bare/write`: validates the same request body as a proposal (Pydantic) and inserts
   one row holding its text with SQLAlchemy Core in one transaction, on the same database
   (PLENARY_DATABASE_URL): the least any write of a 20 KB amendment must do.
+- `POST /bare/consent`: the same as `/bare/write`, and first the check plenary makes of every
+  answer in a consent round or a notice: the answer message over the SHA-256 of the wording
+  (`app/signatures.py`, the same bytes) verified with the voter's Ed25519 public key. The
+  ceiling of a signed answer: plenary reads the key from its table, the ceiling takes it (and
+  the report, amendment and round the message names) from the body.
 - `GET /bare/stream` and `POST /bare/publish`: the event stream's ceiling. Subscribers follow
   a plain StreamingResponse; a publish fans the bytes it was sent (one of plenary's own stream
   messages, captured by the bench) out to every subscriber, encoded once, with `created_at`
@@ -23,12 +28,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, HTTPException, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, create_engine, event
 
 from app.main import tune_garbage_collector
+from app.signatures import answer_message, verifies, wording_sha256
 
 _body_file = os.environ.get("PLENARY_BENCH_BODY")
 BODY = (
@@ -70,6 +76,14 @@ class Proposal(BaseModel):
     rationale: str = Field(default="", max_length=20_000)
 
 
+class SignedAnswer(Proposal):
+    report_id: int
+    amendment_id: int
+    round: str = Field(max_length=40)
+    public_key: str = Field(max_length=100)
+    signature: str = Field(max_length=200)
+
+
 @asynccontextmanager
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     # The process is tuned as plenary's is (its garbage collector paused 2,000 streams for
@@ -90,6 +104,24 @@ async def bare() -> Response:
 def write(body: Proposal) -> dict[str, int]:
     with engine.begin() as connection:
         inserted = connection.execute(ceiling_write.insert().values(**body.model_dump()))
+    return {"id": int(inserted.inserted_primary_key[0])}
+
+
+@app.post("/bare/consent", status_code=201)
+def consent(body: SignedAnswer) -> dict[str, int]:
+    message = answer_message(
+        report_id=body.report_id,
+        amendment_id=body.amendment_id,
+        round=body.round,
+        wording_sha256=wording_sha256(body.text),
+        answer="consent",
+        reason="",
+    )
+    if not verifies(body.public_key, body.signature, message):
+        raise HTTPException(422, "signature-invalid")
+    row = body.model_dump(include={"base_version", "kind", "rationale", "text"})
+    with engine.begin() as connection:
+        inserted = connection.execute(ceiling_write.insert().values(**row))
     return {"id": int(inserted.inserted_primary_key[0])}
 
 

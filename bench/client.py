@@ -39,7 +39,12 @@ async def throughput(
     return {"rps": done / seconds}
 
 
-async def burst(base: str, path: str, tokens: list[str]) -> dict[str, Any]:
+async def burst(
+    base: str, path: str, tokens: list[str], bodies: list[Any] | None = None
+) -> dict[str, Any]:
+    """Every token posts to `path` at the same moment, with its own JSON body (each voter's
+    signed answer, made before the burst) when `bodies` is given."""
+    sent: list[Any] = bodies if bodies is not None else [None] * len(tokens)
     async with httpx.AsyncClient(
         base_url=base, timeout=30, limits=httpx.Limits(max_connections=len(tokens))
     ) as client:
@@ -47,17 +52,19 @@ async def burst(base: str, path: str, tokens: list[str]) -> dict[str, Any]:
         await asyncio.gather(*(client.get("/healthz") for _ in tokens))
         start = asyncio.Event()
 
-        async def one(token: str) -> tuple[float, int, str]:
+        async def one(token: str, body: Any) -> tuple[float, int, str]:
             await start.wait()
             began = time.perf_counter()
-            response = await client.post(path, headers={"Authorization": f"Bearer {token}"})
+            response = await client.post(
+                path, json=body, headers={"Authorization": f"Bearer {token}"}
+            )
             return (
                 (time.perf_counter() - began) * 1000,
                 response.status_code,
                 response.json().get("status", ""),
             )
 
-        tasks = [asyncio.create_task(one(t)) for t in tokens]
+        tasks = [asyncio.create_task(one(t, b)) for t, b in zip(tokens, sent, strict=True)]
         await asyncio.sleep(0.05)
         start.set()
         results = await asyncio.gather(*tasks)

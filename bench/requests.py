@@ -2,12 +2,12 @@
 
 Seeds the bench's report (200 sections, 40 voting members; `bench/seed.py`) and drives the
 app in process (ASGI, no network, no load): a section read (kept answer), a proposal (one-word
-edit of the 20 KB section), a consent, the last consent of 40 (applies the amendment), an
-editorial adoption, and the event page after an event id (how a client without SSE
-resumes). For each: the statements and round trips (`bench/statements.py`), the time inside
-the database driver and the whole request's time, medians of a few runs. A profile of where
-a request's time goes, not a benchmark: `python -m bench` measures throughput and latency
-against ceilings.
+edit of the 20 KB section), a signed consent, the last consent of 40 (applies the amendment),
+the last voter's acceptance of an editorial notice (applies it), and the event page after an
+event id (how a client without SSE resumes). For each: the statements and round trips
+(`bench/statements.py`), the time inside the database driver and the whole request's time,
+medians of a few runs. A profile of where a request's time goes, not a benchmark: `python -m
+bench` measures throughput and latency against ceilings.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from app.main import create_app  # noqa: E402
 from app.migrate import upgrade  # noqa: E402
 from app.reports.checked_reads import CheckedReadCache  # noqa: E402
 from app.wiring import open_database  # noqa: E402
-from bench.seed import Seeded, seed  # noqa: E402
+from bench.seed import Seeded, seed, signed_answer  # noqa: E402
 from bench.statements import Counted, StatementCounter  # noqa: E402
 
 RUNS = 7
@@ -110,31 +110,45 @@ def profile(client: TestClient, data: Seeded, *, verbose: bool = False) -> Profi
         headers={**auth(data.chair), "If-Match": adopted.headers["etag"]},
     )
     voters = [data.chair, *data.members]
-    amendment = propose(100, data.sections[1]).json()["id"]
-    path = f"/v1/amendments/{amendment}/consent"
-    for token in voters[: -RUNS - 1]:
-        client.post(path, headers=auth(token))
+
+    def bodies(amendment: dict[str, Any]) -> list[dict[str, str]]:
+        """Every voter's signed consent, made before anything is counted or timed: signing
+        is the voter's work on its own device."""
+        return [signed_answer(data.keys[token], amendment) for token in voters]
+
+    def answer(amendment_id: int, token: str, body: dict[str, str]) -> Any:
+        return client.post(f"/v1/amendments/{amendment_id}/consent", json=body, headers=auth(token))
+
+    def last_of(amendment: dict[str, Any]) -> Callable[[], Any]:
+        """Every voter but the last answers now; returns the last voter's answer, to make."""
+        signed = bodies(amendment)
+        for token, body in zip(voters[:-1], signed, strict=False):
+            assert answer(amendment["id"], token, body).status_code == 200
+        return lambda: answer(amendment["id"], voters[-1], signed[-1])
+
+    amendment = propose(100, data.sections[1]).json()
+    signed = bodies(amendment)
+    for token, body in zip(voters[: -RUNS - 1], signed, strict=False):
+        answer(amendment["id"], token, body)
     profiler.measure(
-        "consent", [lambda t=t: client.post(path, headers=auth(t)) for t in voters[-RUNS - 1 : -1]]
+        "consent (signed)",
+        [
+            lambda t=t, b=b: answer(amendment["id"], t, b)
+            for t, b in zip(voters[-RUNS - 1 : -1], signed[-RUNS - 1 : -1], strict=True)
+        ],
     )
-    last_calls = []
-    for n in range(RUNS):
-        other = propose(200 + n, data.sections[2 + n]).json()["id"]
-        for token in voters[:-1]:
-            client.post(f"/v1/amendments/{other}/consent", headers=auth(token))
-        last_calls.append(
-            lambda o=other: client.post(f"/v1/amendments/{o}/consent", headers=auth(voters[-1]))
-        )
-    profiler.measure("the last of 40 consents (applies)", last_calls)
-
-    def adopt(n: int) -> Any:
-        fix = propose(300 + n, data.sections[20 + n], kind="editorial").json()["id"]
-        tag = client.get(f"/v1/amendments/{fix}", headers=auth(data.secretariat)).headers["etag"]
-        return lambda: client.post(
-            f"/v1/amendments/{fix}/adopt", headers={**auth(data.secretariat), "If-Match": tag}
-        )
-
-    profiler.measure("adopt (editorial, after adoption)", [adopt(n) for n in range(RUNS)])
+    # After adoption an editorial change is a notice, applied by the last voter's acceptance.
+    for name, kind, at in (
+        ("the last of 40 consents (applies)", "substantive", 2),
+        ("the last acceptance of an editorial notice", "editorial", 20),
+    ):
+        rounds = [
+            propose(100 * at + n, data.sections[at + n], kind=kind).json() for n in range(RUNS)
+        ]
+        profiler.measure(name, [last_of(amendment) for amendment in rounds])
+        for amendment in rounds:
+            read = client.get(f"/v1/amendments/{amendment['id']}", headers=auth(data.chair))
+            assert read.json()["status"] == "adopted", (name, read.text)
     events = client.get(
         f"/v1/reports/{data.report_id}/events?limit=1000", headers=auth(data.chair)
     ).json()["items"]

@@ -5,8 +5,11 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.auth import Principal
 from app.db import Database
@@ -16,6 +19,7 @@ from app.groups import service as groups
 from app.groups.models import Participant, Role, Stakeholder
 from app.reports import service as reports
 from app.reports.models import Section, SectionKind, VersionSource
+from app.signatures import answer_message, new_private_key, public_key_text, sign, wording_sha256
 from app.text.edits import compute_edits
 from app.text.edits import to_json as edits_json
 
@@ -33,6 +37,37 @@ class Seeded:
     section_10k: int
     big_section: int  # ~20 KB
     sections: list[int]
+    # Each participant's private signing key by token, as its own device would hold it: the
+    # bench answers consent rounds and notices as the participants do, signed.
+    keys: dict[str, Ed25519PrivateKey]
+
+
+def signed_answer(
+    key: Ed25519PrivateKey, amendment: dict[str, Any], answer: str = "consent", reason: str = ""
+) -> dict[str, str]:
+    """The body of a signed answer (`answer`: consent, stand_aside, object, withdraw) on
+    `amendment` as read from the API now (its `round` and wording). Signing is the voter's
+    work, done on its device: the bench signs before it times a request."""
+    message = answer_message(
+        report_id=amendment["report_id"],
+        amendment_id=amendment["id"],
+        round=amendment["round"] or "",
+        wording_sha256=wording_sha256(amendment["proposed_text"]),
+        answer=answer,
+        reason=reason,
+    )
+    body = {"signature": sign(key, message)}
+    return body if answer == "consent" else {**body, "reason": reason}
+
+
+def redeem_with_key(session: Session, code: str) -> tuple[str, Ed25519PrivateKey]:
+    """A participant redeems its invitation with a signing key made for it here: its token
+    and the private half."""
+    key = new_private_key()
+    _token, secret = invitations.redeem(
+        session, code=code, label="bench", public_key=public_key_text(key)
+    )
+    return secret, key
 
 
 def report_markdown(sections: int = 200, target_bytes: int = 200_000) -> str:
@@ -63,6 +98,7 @@ def seed(
         _t, admin_token = groups.issue_token(session, participant=None, label="bench")
         tokens: dict[str, str] = {}
         ids: dict[str, int] = {}
+        keys: dict[str, Ed25519PrivateKey] = {}
         people = [("chair", Role.chair), ("secretariat", Role.secretariat)]
         people += [(f"member{n}", Role.member) for n in range(voters - 1)]
         people += [(f"observer{n}", Role.observer) for n in range(observers)]
@@ -77,7 +113,7 @@ def seed(
                 region="",
                 invitation_valid_for=timedelta(days=1),
             )
-            _token, secret = invitations.redeem(session, code=code, label="bench")
+            secret, keys[secret] = redeem_with_key(session, code)
             tokens[name], ids[name] = secret, participant.id
         group_id = group.id
     with database.session() as session:
@@ -152,4 +188,5 @@ def seed(
         section_10k=deep_id,
         big_section=big,
         sections=section_ids,
+        keys=keys,
     )
