@@ -23,6 +23,8 @@ STATES = ("drafting", "adopted", "transmitted")
 def _new_value(field: str, report: dict[str, Any]) -> Any:
     if field == "silence_procedure":
         return not report["silence_procedure"]
+    if field == "editorial_notice_hours":
+        return report["editorial_notice_hours"] + 1
     return f"New {field} {report[field]}"[:90]
 
 
