@@ -111,18 +111,15 @@ def answer_round(
         )
     state = round_states(session, [amendment.id])[amendment.id]
     voter = _voter(principal, state)
+    # Checked even for a retry: an answer nobody signed is refused, never "already given".
+    signed = _check_signature(session, report, amendment, voter, answer.value, reason, signature)
     row = state.row_of(voter)
     if (
         row is not None
         and row.withdrawn_at is None
-        and (row.answer, row.reason)
-        == (
-            answer,
-            reason,
-        )
+        and (row.answer, row.reason) == (answer, reason)
     ):
         return amendment  # a retry of the answer already standing
-    signed = _check_signature(session, report, amendment, voter, answer.value, reason, signature)
     consent = _record_answer(session, report, amendment, row, principal, answer, reason, signed)
     rows = state.rows if row is not None else [*state.rows, consent]
     _follow_the_tally(session, report, amendment, RoundState(state.voters, rows), voter)

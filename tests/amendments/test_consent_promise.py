@@ -138,6 +138,10 @@ def test_answers_are_signed_by_the_members_own_key(client: TestClient) -> None:
         assert refused.status_code == 422, refused.text
         assert refused.json()["type"] == PROBLEM + "signature-invalid"
     answered = act(client, member, change["id"], "consent")
+    # the same answer again, unsigned by its voter: refused, not "already given"
+    forged = signature(client, room.members[0].token, change["id"], "consent")
+    again = client.post(url, json={"signature": forged}, headers=member.headers)
+    assert again.status_code == 422, again.text
     row = next(a for a in answered["tally"]["answers"] if a["participant_id"] == member.id)
     assert row["signature"] and row["signing_key_id"]
     events = ok(client.get(f"/v1/reports/{rid}/events", headers=room.chair.headers))["items"]
