@@ -86,9 +86,11 @@ def _mark_secret_answer(request: Request) -> None:
     request.state.answer_has_secret = True
 
 
-# On a route whose answer shows a secret once (a token, an invitation code): the answer is
-# never stored for replay, since secrets are kept only as hashes. A retry with the same key
-# still has no second effect; it gets 409 secret-not-replayed instead of the secret.
+# On a route whose answer shows a secret once (a token, an invitation code, a webhook's
+# secret, a stream ticket): the answer is never stored for replay, since a replay would show
+# the secret again and the record would keep in clear what its own table keeps as a hash (or
+# shows once). A retry with the same key still has no second effect; it gets 409
+# secret-not-replayed instead of the secret.
 SecretAnswer = Depends(_mark_secret_answer)
 SECRET_NOT_REPLAYED = json.dumps(
     {
@@ -96,8 +98,9 @@ SECRET_NOT_REPLAYED = json.dumps(
         "title": "The first answer showed a secret once and is not replayed",
         "status": 409,
         "detail": "A request with this Idempotency-Key succeeded; its answer carried a secret "
-        "(a token or an invitation code), shown once and not kept. If it was lost, revoke what "
-        "was created and make another.",
+        "(a token, an invitation code, a webhook's secret or a stream ticket), shown once and "
+        "not kept. If it was lost, revoke or delete what was created and make another (a lost "
+        "stream ticket simply expires: ask for a new one).",
     }
 )
 
