@@ -28,6 +28,7 @@ from app.drafting_groups.router import router as drafting_groups_router
 from app.events.broker import Broker
 from app.events.router import HEAD_HASH_HEADER
 from app.events.router import router as events_router
+from app.events.standing import Standings
 from app.events.stream import router as stream_router
 from app.groups.router import router as groups_router
 from app.health import router as health_router
@@ -149,6 +150,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.database = database
     app.state.broker = broker
+    app.state.stream_standings = Standings(database)
     app.state.write_limiter = WriteLimiter(
         per_second=settings.write_rate_per_second, burst=settings.write_burst
     )
