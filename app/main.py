@@ -6,6 +6,7 @@ import asyncio
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -16,6 +17,7 @@ from app.amendments.deadlines import DeadlineWatch, sweep_forever
 from app.amendments.rounds_router import router as rounds_router
 from app.amendments.router import router as amendments_router
 from app.amendments.sketch import router as sketch_router
+from app.auth import token_is_valid
 from app.config import Settings, get_settings
 from app.consultations.comments_router import router as comments_router
 from app.consultations.router import router as consultations_router
@@ -195,7 +197,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if app.state.read_cache is not None:
         app.add_middleware(SectionReadCache, cache=app.state.read_cache)
     # Outside the body limits: a blocked address is answered before its body is read.
-    app.add_middleware(AuthFailureLimit, limiter=app.state.auth_failure_limiter)
+    app.add_middleware(
+        AuthFailureLimit,
+        limiter=app.state.auth_failure_limiter,
+        verify=partial(token_is_valid, database, settings),
+    )
     app.add_middleware(ServerTiming)  # it times the layers inside it
     if settings.cors_origins:
         # Outermost: preflights are answered before any other layer, and every answer,
