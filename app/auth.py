@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.db import SessionDep
+from app.db import Database, SessionDep
 from app.errors import Forbidden, NotFound, ParticipantInactive, Unauthorized
 from app.groups.models import Participant, Role, Token
 
@@ -103,6 +103,19 @@ def resolve_token(session: Session, secret: str, settings: Settings) -> Principa
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
         )
     return Principal(token_id=token_id, participant=participant)
+
+
+def token_is_valid(database: Database, settings: Settings, authorization: str) -> bool:
+    """Whether an Authorization header names a token a request would accept (for the
+    failure limiter, which must never refuse one: app/middleware.py)."""
+    scheme, _, secret = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        return False
+    with database.session(write=False, one_statement=True) as session:
+        try:
+            return resolve_token(session, secret.strip(), settings) is not None
+        except ParticipantInactive:
+            return False
 
 
 def principal_of_token(session: Session, token_id: int | None) -> Principal | None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 
 class BackupError(RuntimeError):
@@ -27,6 +28,25 @@ def _sqlite_path(url: str) -> Path:
     if not database or database == ":memory:":
         raise BackupError("only a file-backed SQLite database can be backed up")
     return Path(database)
+
+
+def _libpq_target(url: str) -> tuple[str, dict[str, str]]:
+    """The connection URL for pg_dump or pg_restore without its password, and the
+    environment that carries it: a command line is readable by every user of the machine
+    (`ps`), the process's environment only by its owner."""
+    parsed = make_url(url).set(drivername="postgresql")
+    env = dict(os.environ)
+    if parsed.password is not None:
+        env["PGPASSWORD"] = str(parsed.password)
+    bare = URL.create(
+        "postgresql",
+        username=parsed.username,
+        host=parsed.host,
+        port=parsed.port,
+        database=parsed.database,
+        query=parsed.query,
+    )  # (`URL.set` leaves a field alone when given None)
+    return bare.render_as_string(hide_password=False), env
 
 
 def backup(url: str, target: Path) -> BackupResult:
@@ -49,11 +69,12 @@ def backup(url: str, target: Path) -> BackupResult:
         return BackupResult(target, integrity, tables)
     if shutil.which("pg_dump") is None:
         raise BackupError("pg_dump is not installed (apt-get install postgresql-client)")
-    plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    plain, env = _libpq_target(url)
     done = subprocess.run(
         ["pg_dump", "--format=custom", "--file", str(target), plain],
         capture_output=True,
         text=True,
+        env=env,
     )
     if done.returncode != 0:
         raise BackupError(done.stderr.strip())
@@ -76,11 +97,12 @@ def restore(url: str, source: Path) -> None:
         return
     if shutil.which("pg_restore") is None:
         raise BackupError("pg_restore is not installed (apt-get install postgresql-client)")
-    plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    plain, env = _libpq_target(url)
     done = subprocess.run(
         ["pg_restore", "--clean", "--if-exists", "--no-owner", "--dbname", plain, str(source)],
         capture_output=True,
         text=True,
+        env=env,
     )
     if done.returncode != 0:
         raise BackupError(done.stderr.strip())

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from starlette.concurrency import run_in_threadpool
 from starlette.convertors import Convertor, register_url_convertor
 
-from app.auth import OptionalPrincipal, Principal
+from app.auth import OptionalPrincipal, Principal, principal_from_header
 from app.clock import utcnow
 from app.db import Base, SessionDep
 from app.errors import (
@@ -37,7 +37,7 @@ from app.errors import (
     InvalidIdempotencyKey,
     Unprocessable,
 )
-from app.ratelimit import limit_writes
+from app.ratelimit import limit_writes, take_write
 from app.schemas import MAX_ID
 
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -86,9 +86,11 @@ def _mark_secret_answer(request: Request) -> None:
     request.state.answer_has_secret = True
 
 
-# On a route whose answer shows a secret once (a token, an invitation code): the answer is
-# never stored for replay, since secrets are kept only as hashes. A retry with the same key
-# still has no second effect; it gets 409 secret-not-replayed instead of the secret.
+# On a route whose answer shows a secret once (a token, an invitation code, a webhook's
+# secret, a stream ticket): the answer is never stored for replay, since a replay would show
+# the secret again and the record would keep in clear what its own table keeps as a hash (or
+# shows once). A retry with the same key still has no second effect; it gets 409
+# secret-not-replayed instead of the secret.
 SecretAnswer = Depends(_mark_secret_answer)
 SECRET_NOT_REPLAYED = json.dumps(
     {
@@ -96,8 +98,9 @@ SECRET_NOT_REPLAYED = json.dumps(
         "title": "The first answer showed a secret once and is not replayed",
         "status": 409,
         "detail": "A request with this Idempotency-Key succeeded; its answer carried a secret "
-        "(a token or an invitation code), shown once and not kept. If it was lost, revoke what "
-        "was created and make another.",
+        "(a token, an invitation code, a webhook's secret or a stream ticket), shown once and "
+        "not kept. If it was lost, revoke or delete what was created and make another (a lost "
+        "stream ticket simply expires: ask for a new one).",
     }
 )
 
@@ -280,6 +283,28 @@ def prepared_by(prepare: Prepare) -> Callable[[Endpoint], Endpoint]:
     return mark
 
 
+async def entitled_to_prepare(request: Request) -> bool:
+    """Whether a prepare step may work for this request: its token is known (else 401) and
+    its write rate not spent (else 429), checked before any diff, so a caller the endpoint
+    would refuse costs a token lookup, never the analysis of its body. False without a
+    bearer token: the endpoint then answers 401 itself, having prepared nothing."""
+    authorization = request.headers.get("authorization")
+    if not authorization:
+        return False
+    database = request.app.state.database
+    settings = request.app.state.settings
+
+    def resolve() -> Principal | None:
+        with database.session(write=False, one_statement=True) as session:
+            return principal_from_header(session, authorization, settings)
+
+    principal = await run_in_threadpool(resolve)
+    if principal is None:
+        return False
+    take_write(request, principal)
+    return True
+
+
 class _IdConvertor(Convertor[str]):
     """A path segment that can be an id: digits, perhaps signed. The text goes on to the
     endpoint's validation (so -1 or 2**63 is a 422 there); a word never matches, so
@@ -356,7 +381,7 @@ class IdempotentRoute(APIRoute):
         prepare: Prepare | None = getattr(self.endpoint, _PREPARE, None)
 
         async def run(request: Request) -> Response:
-            if prepare is not None:
+            if prepare is not None and await entitled_to_prepare(request):
                 await prepare(request)
             response = await handler(request)
             # Still inside the request's transaction: the session commits after this returns.

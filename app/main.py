@@ -6,6 +6,7 @@ import asyncio
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -16,6 +17,7 @@ from app.amendments.deadlines import DeadlineWatch, sweep_forever
 from app.amendments.rounds_router import router as rounds_router
 from app.amendments.router import router as amendments_router
 from app.amendments.sketch import router as sketch_router
+from app.auth import token_is_valid
 from app.config import Settings, get_settings
 from app.consultations.comments_router import router as comments_router
 from app.consultations.router import router as consultations_router
@@ -28,6 +30,7 @@ from app.drafting_groups.router import router as drafting_groups_router
 from app.events.broker import Broker
 from app.events.router import HEAD_HASH_HEADER
 from app.events.router import router as events_router
+from app.events.standing import Standings
 from app.events.stream import router as stream_router
 from app.groups.router import router as groups_router
 from app.health import router as health_router
@@ -149,6 +152,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.database = database
     app.state.broker = broker
+    app.state.stream_standings = Standings(database)
     app.state.write_limiter = WriteLimiter(
         per_second=settings.write_rate_per_second, burst=settings.write_burst
     )
@@ -193,7 +197,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if app.state.read_cache is not None:
         app.add_middleware(SectionReadCache, cache=app.state.read_cache)
     # Outside the body limits: a blocked address is answered before its body is read.
-    app.add_middleware(AuthFailureLimit, limiter=app.state.auth_failure_limiter)
+    app.add_middleware(
+        AuthFailureLimit,
+        limiter=app.state.auth_failure_limiter,
+        verify=partial(token_is_valid, database, settings),
+    )
     app.add_middleware(ServerTiming)  # it times the layers inside it
     if settings.cors_origins:
         # Outermost: preflights are answered before any other layer, and every answer,

@@ -6,7 +6,9 @@ import asyncio
 import json
 import math
 import time
+from collections.abc import Callable
 
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_PREFIX
@@ -151,14 +153,24 @@ class ServerTiming:
 class AuthFailureLimit:
     """Token guessing is rate limited per client address: every 401 answered to a request
     that carried credentials takes one place from the address's bucket, and while it is
-    empty every request from that address that carries credentials gets 429 with
-    Retry-After, before the token is looked up (a right guess is refused like a wrong one).
-    Requests without credentials (public reads) pass. The address is the one the server
-    sees: behind a proxy, run the server with its proxy headers trusted."""
+    empty a request from that address that carries credentials gets 429 with Retry-After
+    unless its token is a valid one (`verify`: one indexed lookup, before the body is read
+    or anything is prepared). So others' failures at a shared address (a NAT, a proxy)
+    never refuse a valid token, and a blocked address's bad tokens cost a lookup each;
+    a token's secrecy rests on its 256 random bits, not on this limit. Requests without
+    credentials (public reads) pass. The address is the one the server sees: behind a
+    proxy, run the server with its proxy headers trusted."""
 
-    def __init__(self, app: ASGIApp, *, limiter: FailureLimiter) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        limiter: FailureLimiter,
+        verify: Callable[[str], bool] = lambda _authorization: False,
+    ) -> None:
         self.app = app
         self.limiter = limiter
+        self.verify = verify
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or self.limiter.per_second <= 0:
@@ -170,7 +182,7 @@ class AuthFailureLimit:
         client = scope.get("client")
         address = client[0] if client else "unknown"
         wait = self.limiter.blocked_for(address)
-        if wait > 0:
+        if wait > 0 and not await self._valid(scope):
             seconds = max(1, math.ceil(wait))
             await _refuse(
                 send,
@@ -190,3 +202,8 @@ class AuthFailureLimit:
             await send(message)
 
         await self.app(scope, receive, counting_send)
+
+    async def _valid(self, scope: Scope) -> bool:
+        headers = dict(scope.get("headers") or [])
+        authorization = headers.get(b"authorization", b"").decode("latin-1")
+        return await run_in_threadpool(self.verify, authorization)

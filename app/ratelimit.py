@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from fastapi import Request
 
-from app.auth import OptionalPrincipal
+from app.auth import OptionalPrincipal, Principal
 from app.errors import AppError
 
 
@@ -95,9 +95,14 @@ class FailureLimiter:
                 del self._buckets[key]
 
 
-async def limit_writes(request: Request, principal: OptionalPrincipal) -> None:
-    if principal is None:
-        return  # unauthenticated writes are refused anyway
+_TAKEN = "write_rate_taken"
+
+
+def take_write(request: Request, principal: Principal) -> None:
+    """One write of `principal`'s rate, once per request (429 when its bucket is empty)."""
+    if getattr(request.state, _TAKEN, False):
+        return  # taken already, before the request's prepare step
+    setattr(request.state, _TAKEN, True)
     limiter: WriteLimiter = request.app.state.write_limiter
     key = f"token:{principal.token_id}" if principal.token_id is not None else "admin-setting"
     wait = limiter.take(key)
@@ -108,3 +113,9 @@ async def limit_writes(request: Request, principal: OptionalPrincipal) -> None:
             headers={"Retry-After": str(seconds)},
             retry_after=seconds,
         )
+
+
+async def limit_writes(request: Request, principal: OptionalPrincipal) -> None:
+    if principal is None:
+        return  # unauthenticated writes are refused anyway
+    take_write(request, principal)

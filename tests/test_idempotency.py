@@ -181,3 +181,37 @@ def test_a_duplicate_reaching_another_process_is_409_too(
     assert duplicate.json()["type"] == "urn:plenary:problem:idempotency-key-in-use"
     assert replay.headers["idempotent-replayed"] == "true" and replay.json() == {"run": 1}
     assert elsewhere.runs == 0
+
+
+def test_a_replay_never_shows_a_webhook_secret_or_a_stream_ticket_again(
+    client: TestClient, app: FastAPI
+) -> None:
+    """Both are shown once: a retry with the same key gets 409 secret-not-replayed, makes
+    nothing a second time, and the idempotency record keeps neither in clear."""
+    room = make_room(client, members=1, observers=0)
+    rid, _sid = report_with_section(client, room)
+    key = {"Idempotency-Key": "shown-once"}
+    calls = [
+        (f"/v1/groups/{room.group_id}/webhooks", {"url": "http://127.0.0.1:9/hook"}, "secret"),
+        (f"/v1/reports/{rid}/stream-tickets", None, "ticket"),
+    ]
+    shown = []
+    for url, body, field in calls:
+        headers = {**room.chair.headers, **key}
+        first = client.post(url, json=body, headers=headers)
+        assert first.status_code == 201, first.text
+        shown.append(first.json()[field])
+        retried = client.post(url, json=body, headers=headers)
+        assert retried.status_code == 409, retried.text
+        assert retried.json()["type"] == "urn:plenary:problem:secret-not-replayed"
+        assert retried.headers["idempotent-replayed"] == "true"
+        assert shown[-1] not in retried.text
+    hooks = client.get(f"/v1/groups/{room.group_id}/webhooks", headers=room.chair.headers)
+    assert len(hooks.json()["items"]) == 1  # no second effect
+    with app.state.database.engine.connect() as connection:
+        rows = connection.execute(text("SELECT * FROM idempotency_key")).all()
+        tickets = connection.execute(text("SELECT count(*) FROM stream_ticket")).scalar()
+    kept = "\n".join(str(row) for row in rows)
+    assert tickets == 1 and kept.count("secret-not-replayed") == 2
+    for secret in shown:
+        assert secret not in kept

@@ -72,9 +72,14 @@ def test_bad_tokens_from_one_address_are_rate_limited(
     refused = guesses[-1]
     body = assert_problem(refused, 429, "too-many-auth-failures")
     assert int(refused.headers["retry-after"]) >= 1 and "retry in" in str(body["detail"])
-    # While blocked, a right token from that address is refused the same way: a guess that
-    # hits is not told apart from one that misses.
-    assert guesser.get("/v1/me", headers=room.chair.headers).status_code == 429
+    # While blocked, a valid token from that address is never refused for others' failures
+    # (a shared NAT or proxy): only bad tokens get 429, before anything else is done.
+    assert guesser.get("/v1/me", headers=room.chair.headers).status_code == 200
+    proposal = {"base_version": 1, "text": "Any.", "kind": "substantive"}
+    assert guesser.post("/v1/sections/1/amendments", json=proposal).status_code == 401
+    bad = {"Authorization": "Bearer plen_guess9"}
+    assert guesser.post("/v1/sections/1/amendments", json=proposal, headers=bad).status_code == 429
+    assert guesser.get("/v1/me", headers={"Authorization": "Basic x"}).status_code == 429
     # Requests without a token (the public record) are not limited, nor is another address.
     assert guesser.get("/healthz").status_code == 200
     assert neighbour.get("/v1/me", headers=room.chair.headers).status_code == 200

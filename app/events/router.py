@@ -14,7 +14,7 @@ from app.events.schemas import ChainReport, EventPage, EventRead, StreamTicketCr
 from app.events.service import head_hash, verify_chain
 from app.events.tickets import issue_ticket
 from app.events.views import event_fields
-from app.idempotency import IdempotentRoute
+from app.idempotency import IdempotentRoute, SecretAnswer
 from app.pagination import DEFAULT_PAGE, cut, link_next
 from app.schemas import MAX_ID, IdPath
 
@@ -78,6 +78,7 @@ def verify_events(
     "/reports/{report_id}/stream-tickets",
     response_model=StreamTicketCreated,
     status_code=status.HTTP_201_CREATED,
+    dependencies=[SecretAnswer],  # the table keeps only the ticket's hash; so does a replay
 )
 def create_stream_ticket(
     report_id: IdPath, response: Response, session: SessionDep, principal: CurrentPrincipal

@@ -15,8 +15,9 @@ from app import visibility
 from app.auth import Principal, bearer_scheme, principal_from_header
 from app.clock import utcnow
 from app.errors import BadRequest
-from app.events.broker import Broker, StoredEvent
+from app.events.broker import Broker, Feed, StoredEvent
 from app.events.models import Event
+from app.events.standing import ReportStandings, Standings
 from app.events.tickets import redeem_ticket
 from app.events.views import event_fields
 from app.schemas import IdPath, StorableQuery
@@ -26,11 +27,8 @@ BACKLOG_PAGE = 500
 
 
 HEARTBEAT = b": heartbeat\n\n"
-# Roles and deactivation decide what a token may read; access is checked when a stream
-# opens, so a live roster change ends the authenticated streams of the report after that
-# event: clients resume with Last-Event-ID and are authorized afresh (a deactivated
-# participant then gets 401, a demoted one the view of its new role).
-ROSTER_EVENTS = frozenset({"participant.role_changed", "participant.deactivated"})
+# Sent before a stream ends because its reader's view changed (app/events/standing.py).
+VIEW_CHANGED = b": access changed: reconnect to be authorized afresh\n\n"
 
 
 def sse_message(event: StoredEvent, *, attributed: bool) -> bytes:
@@ -98,7 +96,7 @@ async def stream_report(
     broker: Broker = request.app.state.broker
     if ticket is not None and authorization:
         raise BadRequest("Send a token or a ticket, not both.")
-    start_seq, attributed = await run_in_threadpool(
+    start_seq, attributed, token_id = await run_in_threadpool(
         _authorize,
         request,
         report_id,
@@ -113,8 +111,7 @@ async def stream_report(
             report_id,
             start_seq,
             heartbeat,
-            attributed,
-            ends_on_roster_change=authorization is not None,
+            _Reader(request.app.state.stream_standings, token_id, attributed),
         ),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
@@ -127,7 +124,9 @@ def _authorize(
     authorization: str | None,
     last_event_id: str | None,
     ticket: str | None,
-) -> tuple[int, bool]:
+) -> tuple[int, bool, int | None]:
+    """Where the stream starts, whether it is attributed, and the stored token whose standing
+    it follows (None: no token, or the settings' admin token, which no roster change ends)."""
     database = request.app.state.database
     # A ticket is spent on use: that is a write.
     with database.session(write=ticket is not None) as session:
@@ -150,7 +149,8 @@ def _authorize(
                     f"Last-Event-ID {value[:40]!r} is not an event of report {report.id}.",
                 )
             start_seq = seq or 0
-        return start_seq, visibility.is_attributed(principal)
+        token_id = None if principal is None else principal.token_id
+        return start_seq, visibility.is_attributed(principal), token_id
 
 
 def _messages(events: list[StoredEvent], attributed: bool) -> bytes:
@@ -159,30 +159,48 @@ def _messages(events: list[StoredEvent], attributed: bool) -> bytes:
     return b"".join(sse_message(e, attributed=attributed) for e in events)
 
 
-def _roster_cut(events: list[StoredEvent]) -> int | None:
-    """How many of `events` to send before the stream ends, if one is a roster change."""
-    for n, event in enumerate(events):
-        if event.type in ROSTER_EVENTS:
-            return n + 1
-    return None
+class _Reader:
+    """A stream's reader: the view it was opened with, and what it may see now."""
+
+    def __init__(self, standings: Standings, token_id: int | None, attributed: bool) -> None:
+        self.standings = standings
+        self.token_id = token_id
+        self.attributed = attributed
+        self.joined: ReportStandings | None = None
+
+    def join(self, report_id: int) -> None:
+        if self.token_id is not None:
+            self.joined = self.standings.join(report_id, self.token_id)
+
+    def leave(self) -> None:
+        if self.joined is not None and self.token_id is not None:
+            self.standings.leave(self.joined, self.token_id)
+            self.joined = None
+
+    async def still_entitled(self, feed: Feed, events: list[StoredEvent]) -> bool:
+        """May `events` still leave in this stream's view?"""
+        if self.joined is None or self.token_id is None:
+            return True
+        view = await self.standings.view(
+            self.joined, self.token_id, through=events[-1].seq, known=feed.last_seq
+        )
+        return view == self.attributed
 
 
 async def _follow(
-    broker: Broker,
-    report_id: int,
-    seq: int,
-    heartbeat: float,
-    attributed: bool,
-    *,
-    ends_on_roster_change: bool,
+    broker: Broker, report_id: int, seq: int, heartbeat: float, reader: _Reader
 ) -> AsyncIterator[bytes]:
     feed = await broker.attach(report_id, heartbeat=heartbeat)
+    reader.join(report_id)
     try:
         yield f"retry: 1000\n: following report {report_id}\n\n".encode()
         while True:  # what the client missed
             backlog = await broker.backlog(feed, seq, BACKLOG_PAGE)
             if backlog:
-                yield _messages(backlog, attributed)
+                if not await reader.still_entitled(feed, backlog):
+                    yield VIEW_CHANGED
+                    return
+                yield _messages(backlog, reader.attributed)
                 seq = backlog[-1].seq
             if len(backlog) < BACKLOG_PAGE:
                 break
@@ -201,11 +219,13 @@ async def _follow(
                 if not fresh:
                     await feed.waiter()
                     continue
-            cut = _roster_cut(fresh) if ends_on_roster_change else None
-            # A subscriber that fell behind gets everything pending in one write.
-            yield _messages(fresh if cut is None else fresh[:cut], attributed)
-            if cut is not None:
+            # A roster change or a revoked token since the stream opened ends it here.
+            if not await reader.still_entitled(feed, fresh):
+                yield VIEW_CHANGED
                 return
+            # A subscriber that fell behind gets everything pending in one write.
+            yield _messages(fresh, reader.attributed)
             seq = fresh[-1].seq
     finally:
         broker.detach(feed)
+        reader.leave()

@@ -16,7 +16,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from app.auth import Principal, hash_token, principal_of_token
-from app.errors import Unauthorized
+from app.errors import ParticipantInactive, Unauthorized
 from app.events.models import StreamTicket
 
 TICKET_PREFIX = "tkt_"
@@ -67,4 +67,11 @@ def redeem_ticket(session: Session, *, secret: str, report_id: int, now: datetim
     principal = principal_of_token(session, spent.token_id)
     if principal is None:  # the token was revoked after the ticket was issued
         raise refused
+    if principal.participant is not None and not principal.participant.active:
+        # Deactivated after the ticket was issued: refused as its token would be.
+        raise ParticipantInactive(
+            "This ticket's participant is deactivated; its tokens and tickets are refused "
+            "until the chair or the site admin reactivates it.",
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        )
     return principal

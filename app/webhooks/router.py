@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from app.auth import CurrentPrincipal
 from app.db import SessionDep
-from app.idempotency import IdempotentRoute
+from app.idempotency import IdempotentRoute, SecretAnswer
 from app.pagination import DEFAULT_PAGE, After, Limit, link_next
 from app.schemas import MAX_ID, IdPath
 from app.webhooks import service
@@ -27,6 +27,7 @@ router = APIRouter(prefix="/v1", tags=["webhooks"], route_class=IdempotentRoute)
     "/groups/{group_id}/webhooks",
     response_model=WebhookCreated,
     status_code=status.HTTP_201_CREATED,
+    dependencies=[SecretAnswer],  # the answer shows the secret once
 )
 def register_webhook(
     group_id: IdPath,
