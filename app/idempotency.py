@@ -37,6 +37,7 @@ from app.errors import (
     InvalidIdempotencyKey,
     Unprocessable,
 )
+from app.groups.models import Role
 from app.ratelimit import limit_writes, take_write
 from app.schemas import MAX_ID
 
@@ -284,10 +285,11 @@ def prepared_by(prepare: Prepare) -> Callable[[Endpoint], Endpoint]:
 
 
 async def entitled_to_prepare(request: Request) -> bool:
-    """Whether a prepare step may work for this request: its token is known (else 401) and
-    its write rate not spent (else 429), checked before any diff, so a caller the endpoint
-    would refuse costs a token lookup, never the analysis of its body. False without a
-    bearer token: the endpoint then answers 401 itself, having prepared nothing."""
+    """Whether a prepare step may work for this request: its token is known (else 401), its
+    holder may write at all (observers and the site admin never propose or write text: 403)
+    and its write rate not spent (else 429), checked before any diff, so a caller the
+    endpoint would refuse costs a token lookup, never the analysis of its body. False: the
+    endpoint then refuses the request itself, having prepared nothing."""
     authorization = request.headers.get("authorization")
     if not authorization:
         return False
@@ -299,7 +301,7 @@ async def entitled_to_prepare(request: Request) -> bool:
             return principal_from_header(session, authorization, settings)
 
     principal = await run_in_threadpool(resolve)
-    if principal is None:
+    if principal is None or principal.role in (None, Role.observer):
         return False
     take_write(request, principal)
     return True

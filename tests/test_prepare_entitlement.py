@@ -87,3 +87,14 @@ def test_a_spent_write_rate_gets_429_before_any_prepare_step(
     refused = strict.post(url, json={**body, "text": TEXT + " Other."}, headers=member)
     assert refused.status_code == 429, refused.text
     assert prepared == ["proposal"]  # the second wording was never analysed
+
+
+def test_an_observer_gets_403_before_any_prepare_step(
+    client: TestClient, prepared: list[str]
+) -> None:
+    room = make_room(client, members=1, observers=1)
+    _rid, sid = report_with_section(client, room)
+    for url, body in writes(sid):
+        refused = client.post(url, json=body, headers=room.observers[0].headers)
+        assert refused.status_code == 403, refused.text
+    assert prepared == []

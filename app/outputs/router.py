@@ -11,14 +11,16 @@ from app.amendments.models import AmendmentStatus
 from app.auth import CurrentPrincipal, OptionalPrincipal
 from app.db import SessionDep
 from app.errors import PayloadTooLarge, Unprocessable
+from app.groups.models import DRAFTING_ROLES
 from app.idempotency import IdempotentRoute
 from app.outputs import formats
 from app.outputs import service as outputs
-from app.outputs.docx import TooLarge, docx_to_markdown
+from app.outputs.docx import ImportedDocument, TooLarge, docx_to_markdown
 from app.reports import service as reports
 from app.reports import views as report_views
 from app.reports.schemas import MAX_TEXT, ReportRead
 from app.schemas import IdPath, StorableQuery
+from app.text import offload
 
 router = APIRouter(prefix="/v1", route_class=IdempotentRoute, tags=["outputs"])
 
@@ -58,8 +60,33 @@ def export_amendments(
     )
 
 
-async def _docx_body(request: Request) -> bytes:
-    return await request.body()
+# How long a Word file may take to read, in the worker process: its size is bounded by the
+# body limit, but not what it unpacks to (paragraphs by the hundred thousand).
+DOCX_READ_SECONDS = 20.0
+
+
+async def _imported_docx(
+    request: Request, group_id: IdPath, principal: CurrentPrincipal
+) -> ImportedDocument:
+    """The Word file, read before the request's transaction (a dependency resolved ahead of
+    the session: no write waits on it), in the worker process, bounded in time, and only for
+    a caller who may import into this group: who first, then what."""
+    principal.ensure_role(group_id, DRAFTING_ROLES)
+    body = await request.body()
+    try:
+        imported = await offload.run_bounded(docx_to_markdown, body, seconds=DOCX_READ_SECONDS)
+    except TooLarge as error:
+        raise PayloadTooLarge(str(error)) from error
+    except offload.TookTooLong as error:
+        raise PayloadTooLarge(
+            f"The document took longer than {DOCX_READ_SECONDS:g} s to read ({error}); split "
+            "it, or import it as Markdown."
+        ) from error
+    except ValueError as error:
+        raise Unprocessable(str(error)) from error
+    if len(imported.markdown) > MAX_TEXT * 2:
+        raise PayloadTooLarge(f"The document's text is longer than {MAX_TEXT * 2} characters.")
+    return imported
 
 
 @router.post(
@@ -75,25 +102,18 @@ async def _docx_body(request: Request) -> bytes:
 )
 def import_docx_report(
     group_id: IdPath,
+    imported: Annotated[ImportedDocument, Depends(_imported_docx)],
     session: SessionDep,
     principal: CurrentPrincipal,
     response: Response,
-    body: Annotated[bytes, Depends(_docx_body)],
     title: Annotated[str | None, Query(min_length=1, max_length=500), StorableQuery] = None,
     symbol: Annotated[str | None, Query(max_length=100), StorableQuery] = None,
 ) -> ReportRead:
     """The Word file is the request body, as it is (`curl --data-binary @report.docx`).
     Headings 1-3 become the outline (as `#`..`###` in the Markdown import: `Box ...` boxes,
     `Annex ...` annexes), the paragraphs under each its version 1; the Title, Subtitle and
-    Disclaimer paragraphs give the title, symbol and disclaimer unless given here."""
-    try:
-        imported = docx_to_markdown(body)
-    except TooLarge as error:
-        raise PayloadTooLarge(str(error)) from error
-    except ValueError as error:
-        raise Unprocessable(str(error)) from error
-    if len(imported.markdown) > MAX_TEXT * 2:
-        raise PayloadTooLarge(f"The document's text is longer than {MAX_TEXT * 2} characters.")
+    Disclaimer paragraphs give the title, symbol and disclaimer unless given here. Only the
+    chair or the secretariat: anyone else gets 403 before the file is read."""
     report = reports.import_report(
         session,
         group_id=group_id,

@@ -59,6 +59,34 @@ async def run_async(fn: Callable[..., T], *args: Any, size: int, **kwargs: Any) 
     return await asyncio.wrap_future(future)
 
 
+class TookTooLong(TimeoutError):
+    """A bounded task ran past its time; its worker process was stopped."""
+
+
+async def run_bounded(fn: Callable[..., T], *args: Any, seconds: float, **kwargs: Any) -> T:
+    """`fn(*args, **kwargs)` in the worker process, stopped after `seconds`: for work whose
+    length the caller's input decides (a document to parse), which must cost nobody else more
+    than that. A task past its time takes the worker process with it (a running task cannot
+    be cancelled otherwise); the next task starts a new one."""
+    pool = await anyio.to_thread.run_sync(_worker)
+    future = await anyio.to_thread.run_sync(lambda: pool.submit(fn, *args, **kwargs))
+    try:
+        return await asyncio.wait_for(asyncio.wrap_future(future), timeout=seconds)
+    except TimeoutError as error:
+        await anyio.to_thread.run_sync(_stop, pool)
+        raise TookTooLong(f"stopped after {seconds:g} s") from error
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    global _pool
+    with _pool_lock:
+        if _pool is pool:
+            _pool = None
+    for process in list(getattr(pool, "_processes", {}).values()):
+        process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
 def shutdown() -> None:
     """Stop the worker process (at server shutdown; a running task ends by its timeout)."""
     global _pool

@@ -149,3 +149,47 @@ def test_a_retry_with_another_title_is_refused_not_replayed(client: TestClient) 
         "items"
     ]
     assert [r["title"] for r in reports] == ["First"]
+
+
+def test_a_word_file_is_read_only_for_who_may_import_and_within_its_time(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Who first, then what: an observer's file is never read (403), and a file that takes
+    too long to read is stopped (413), in the worker process, before any transaction."""
+    from app.outputs import router as outputs_router
+    from app.text import offload
+
+    room = make_room(client, members=1)
+    read: list[int] = []
+    bounded = offload.run_bounded
+
+    async def counted(*args: Any, **kwargs: Any) -> Any:
+        read.append(1)
+        return await bounded(*args, **kwargs)
+
+    monkeypatch.setattr(offload, "run_bounded", counted)
+    path = f"/v1/groups/{room.group_id}/reports/import/docx"
+    for who in (room.observers[0], room.members[0]):
+        refused = client.post(
+            path,
+            content=_word(("Normal", "x")),
+            headers={**who.headers, "Content-Type": DOCX_MEDIA},
+        )
+        assert refused.status_code == 403, refused.text
+    assert read == []
+    monkeypatch.setattr(outputs_router, "DOCX_READ_SECONDS", 0.001)  # less than a process start
+    _import_docx(client, room, _word(("Normal", "x")), expect=413)
+    assert read == [1]
+    monkeypatch.setattr(outputs_router, "DOCX_READ_SECONDS", 60.0)
+    _import_docx(client, room, _word(("Heading 1", "I. One"), ("Normal", "Text.")))  # a new worker
+
+
+def test_a_bounded_task_past_its_time_stops_its_worker() -> None:
+    import asyncio
+    import time
+
+    from app.text import offload
+
+    with pytest.raises(offload.TookTooLong):
+        asyncio.run(offload.run_bounded(time.sleep, 60, seconds=0.5))
+    assert asyncio.run(offload.run_bounded(sum, [1, 2, 3], seconds=60)) == 6
