@@ -23,6 +23,7 @@ from app.drafting_groups.client import DraftingGroupCalls
 from app.events.client import EventCalls, chain_report, unattributed
 from app.groups.client import GroupCalls
 from app.meetings.client import MeetingCalls
+from app.questionnaires.client import QuestionnaireCalls
 from app.reports.client import ReportCalls
 
 __all__ = [
@@ -44,5 +45,6 @@ class PlenaryClient(
     DraftingGroupCalls,
     ConsultationCalls,
     DeliberationCalls,
+    QuestionnaireCalls,
 ):
     """Every call of the API, one method each; the calls live beside their domains."""

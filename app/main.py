@@ -41,6 +41,9 @@ from app.middleware import AuthFailureLimit, BodyLimits, ServerTiming
 from app.openapi import install_openapi
 from app.outputs.router import router as outputs_router
 from app.problems import install_error_handlers
+from app.questionnaires.public_router import router as public_questionnaires_router
+from app.questionnaires.router import router as questionnaires_router
+from app.questionnaires.sweep import close_forever as close_questionnaires_forever
 from app.ratelimit import FailureLimiter, WriteLimiter
 from app.reports.checked_reads import CheckedReadCache
 from app.reports.read_cache import ReadCache, SectionReadCache
@@ -131,10 +134,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         closer = asyncio.create_task(
             close_forever(database, settings.deadline_sweep_seconds, _app.state.write_gate)
         )
+        questionnaire_closer = asyncio.create_task(
+            close_questionnaires_forever(
+                database, settings.deadline_sweep_seconds, _app.state.write_gate
+            )
+        )
         yield
         if isinstance(_app.state.read_cache, CheckedReadCache):
             await _app.state.read_cache.statements.close()
         closer.cancel()
+        questionnaire_closer.cancel()
         sweeper.cancel()
         deliverer.cancel()
         broker.stop()
@@ -183,6 +192,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(meetings_router)
     app.include_router(consultations_router)
     app.include_router(comments_router)
+    app.include_router(questionnaires_router)
+    app.include_router(public_questionnaires_router)
     app.include_router(threads_router)
     app.include_router(notes_router)
     app.include_router(drafting_groups_router)

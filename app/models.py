@@ -9,6 +9,7 @@ from app.events.models import Event, StreamTicket
 from app.groups.models import Group, Participant, Token
 from app.idempotency import IdempotencyRecord
 from app.meetings.models import Meeting
+from app.questionnaires.models import Question, Questionnaire, QuestionnaireLink, Reply
 from app.reports.models import (
     Certificate,
     Milestone,
@@ -42,6 +43,10 @@ __all__ = [
     "MilestoneEntry",
     "OpenPoint",
     "Participant",
+    "Question",
+    "Questionnaire",
+    "QuestionnaireLink",
+    "Reply",
     "Report",
     "Reservation",
     "Section",

@@ -37,6 +37,8 @@ KINDS = (
     "drafting_group",
     "token",
     "key",
+    "questionnaire",
+    "reply",
 )
 
 

@@ -27,6 +27,7 @@ class DeliberationCalls(ClientBase):
         objection_id: int | None = None,
         section_id: int | None = None,
         paragraph: int | None = None,
+        question_id: int | None = None,
         title: str = "",
     ) -> ThreadRead:
         """On exactly one of an amendment, an objection or a section (with `paragraph`:
@@ -36,6 +37,7 @@ class DeliberationCalls(ClientBase):
             "objection_id": objection_id,
             "section_id": section_id,
             "paragraph": paragraph,
+            "question_id": question_id,
         }
         payload = {"body": body, "title": title, **{k: v for k, v in subject.items() if v}}
         response = self.request("POST", f"/v1/reports/{report_id}/threads", json=payload)
@@ -47,6 +49,7 @@ class DeliberationCalls(ClientBase):
         *,
         amendment_id: int | None = None,
         section_id: int | None = None,
+        question_id: int | None = None,
         after: int = 0,
         limit: int = 100,
     ) -> ThreadPage:
@@ -55,6 +58,8 @@ class DeliberationCalls(ClientBase):
             params["amendment_id"] = amendment_id
         if section_id is not None:
             params["section_id"] = section_id
+        if question_id is not None:
+            params["question_id"] = question_id
         response = self.request("GET", f"/v1/reports/{report_id}/threads", params=params)
         return ThreadPage.model_validate(response.json())
 

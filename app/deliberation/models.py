@@ -23,6 +23,7 @@ class Subject(enum.StrEnum):
     objection = "objection"  # an objection in a consent round (a Consent row that objects)
     section = "section"
     paragraph = "paragraph"  # one paragraph of a section
+    question = "question"  # a question of a questionnaire tied to the report (issue 31)
 
 
 class Thread(Base):
@@ -38,6 +39,9 @@ class Thread(Base):
     )
     consent_id: Mapped[int | None] = mapped_column(ForeignKey("consent.id"), default=None)
     section_id: Mapped[int | None] = mapped_column(ForeignKey("section.id"), default=None)
+    question_id: Mapped[int | None] = mapped_column(
+        ForeignKey("questionnaire_question.id"), index=True, default=None
+    )
     # A paragraph thread: the paragraph as numbered when it opened, and where that paragraph
     # began in that version of the section (carried to today's text by recorded edits).
     paragraph: Mapped[int | None] = mapped_column(Integer, default=None)

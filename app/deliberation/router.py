@@ -65,6 +65,7 @@ def list_threads(
     principal: OptionalPrincipal,
     amendment_id: OptionalId = None,
     section_id: OptionalId = None,
+    question_id: OptionalId = None,
     after: After = 0,
     limit: Limit = DEFAULT_PAGE,
 ) -> ThreadPage:
@@ -75,6 +76,7 @@ def list_threads(
         principal=principal,
         amendment_id=amendment_id,
         section_id=section_id,
+        question_id=question_id,
         after=after,
         limit=limit,
     )

@@ -21,21 +21,25 @@ Body = Annotated[str, Field(min_length=1, max_length=MAX_MESSAGE_CHARS)]
 
 class ThreadCreate(InputModel):
     """What the thread discusses: exactly one of an amendment, an objection (the id of the
-    objecting answer, as listed in the amendment's consents) or a section, which with a
-    `paragraph` (report-wide number as it stands) means that paragraph."""
+    objecting answer, as listed in the amendment's consents), a section, which with a
+    `paragraph` (report-wide number as it stands) means that paragraph, or a question of a
+    questionnaire tied to the report."""
 
     amendment_id: Id | None = None
     objection_id: Id | None = None
     section_id: Id | None = None
     paragraph: Paragraph | None = None
+    question_id: Id | None = None
     title: Annotated[str, Field(max_length=300)] = ""
     body: Body
 
     @model_validator(mode="after")
     def _one_subject(self) -> ThreadCreate:
-        named = [self.amendment_id, self.objection_id, self.section_id]
+        named = [self.amendment_id, self.objection_id, self.section_id, self.question_id]
         if sum(x is not None for x in named) != 1:
-            raise ValueError("name exactly one of `amendment_id`, `objection_id`, `section_id`")
+            raise ValueError(
+                "name exactly one of `amendment_id`, `objection_id`, `section_id`, `question_id`"
+            )
         if self.paragraph is not None and self.section_id is None:
             raise ValueError("a `paragraph` needs its `section_id`")
         return self
@@ -82,6 +86,7 @@ class ThreadRead(ReadModel):
     amendment_id: int | None
     objection_id: int | None
     section_id: int | None
+    question_id: int | None = Field(default=None, description="A questionnaire's question")
     paragraph: int | None = Field(description="The paragraph as numbered when the thread opened")
     current_paragraph: int | None = Field(description="Where that paragraph is numbered now")
     title: str
@@ -101,6 +106,7 @@ class ThreadPublic(ReadModel):
     amendment_id: int | None
     objection_id: int | None
     section_id: int | None
+    question_id: int | None = None
     paragraph: int | None
     current_paragraph: int | None
     title: str

@@ -20,6 +20,7 @@ from app.errors import Forbidden, InvalidState, NotFound
 from app.events.service import record_event
 from app.groups.models import Role
 from app.pagination import page_query
+from app.questionnaires.models import Question, Questionnaire
 from app.reports import service as reports
 from app.reports.models import Report, Section
 
@@ -57,6 +58,8 @@ def _subject(session: Session, report: Report, body: ThreadCreate) -> Thread:
         if consent.answer != Answer.object:
             raise InvalidState(f"Answer {consent.id} is not an objection.")
         return Thread(subject=Subject.objection, amendment_id=amendment.id, consent_id=consent.id)
+    if body.question_id is not None:
+        return _question_subject(session, report, body.question_id)
     section = session.get(Section, body.section_id)
     if section is None or section.report_id != report.id or section.removed_at is not None:
         raise NotFound(f"No section {body.section_id} in report {report.id}.")
@@ -70,6 +73,16 @@ def _subject(session: Session, report: Report, body: ThreadCreate) -> Thread:
         anchor_version=anchor.version,
         anchor_start=anchor.start,
     )
+
+
+def _question_subject(session: Session, report: Report, question_id: int) -> Thread:
+    """A question of a questionnaire tied to this report (members continue their
+    discussion of the replies there)."""
+    question = session.get(Question, question_id)
+    tied = None if question is None else session.get(Questionnaire, question.questionnaire_id)
+    if question is None or tied is None or tied.report_id != report.id:
+        raise NotFound(f"No question {question_id} of a questionnaire of report {report.id}.")
+    return Thread(subject=Subject.question, question_id=question.id)
 
 
 def open_thread(
@@ -101,6 +114,7 @@ def open_thread(
             "amendment_id": thread.amendment_id,
             "section_id": thread.section_id,
             "paragraph": thread.paragraph,
+            "question_id": thread.question_id,
         },
     )
     return thread
@@ -242,6 +256,7 @@ def list_threads(
     section_id: int | None,
     after: int,
     limit: int,
+    question_id: int | None = None,
 ) -> tuple[list[Thread], int | None]:
     query = select(Thread).where(Thread.report_id == report.id)
     if not visibility.reads_unpublished(report, principal):
@@ -250,4 +265,6 @@ def list_threads(
         query = query.where(Thread.amendment_id.in_(earlier_wordings(session, amendment_id)))
     if section_id is not None:
         query = query.where(Thread.section_id == section_id)
+    if question_id is not None:
+        query = query.where(Thread.question_id == question_id)
     return page_query(session, query, Thread.id, after=after, limit=limit)

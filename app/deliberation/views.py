@@ -99,6 +99,7 @@ def thread_views(
             amendment_id=t.amendment_id,
             objection_id=t.consent_id,
             section_id=t.section_id,
+            question_id=t.question_id,
             paragraph=t.paragraph,
             current_paragraph=where[t.id].paragraph if t.id in where else None,
             title=t.title,

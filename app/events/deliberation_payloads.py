@@ -11,10 +11,11 @@ from app.events.payload import Payload
 
 class ThreadOpenedPayload(Payload):
     thread_id: int
-    subject: str = Field(description="amendment, objection, section or paragraph")
+    subject: str = Field(description="amendment, objection, section, paragraph or question")
     amendment_id: int | None
     section_id: int | None
     paragraph: int | None
+    question_id: int | None = Field(default=None, description="A questionnaire's question")
 
 
 class ThreadPayload(Payload):

@@ -1,0 +1,1 @@
+"""Questionnaires of a group (issue 31): questions, replies, the summary and its exports."""
