@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from tests.amendments.helpers import TEXT, act, open_meeting, propose, report_with_section
 from tests.factories import ADMIN, Room, make_group, make_room, matched, ok, write_version
+from tests.questionnaires.helpers import answers_for, create, in_days, process_functions, reply
 
 LINK = re.compile(r'<([^>]+)>; rel="next"')
 # Lists that arrived with other work (consultations, invitations) and page, or not yet, by
@@ -166,7 +167,14 @@ def furnish(client: TestClient) -> tuple[Room, dict[str, dict[str, str]]]:
             client,
             client.post(f"/v1/groups/{room.group_id}/drafting-groups", json=body, headers=chair),
         )
+    questionnaires = [create(client, room, process_functions(in_days(n + 1))) for n in range(3)]
+    questionnaire = questionnaires[0]
+    for n, who in enumerate(room.members):
+        answers = answers_for(questionnaire["questions"], n)
+        created(client, reply(client, who, questionnaire["id"], answers))
     paths = {
+        f"/v1/groups/{room.group_id}/questionnaires": chair,
+        f"/v1/questionnaires/{questionnaire['id']}/replies": chair,
         f"/v1/groups/{room.group_id}/drafting-groups": chair,
         "/v1/groups": ADMIN,
         f"/v1/groups/{room.group_id}/participants": chair,

@@ -32,8 +32,9 @@ BUDGETS = {
         "last consent": (20, 20),  # applying now carries the section's open brackets
         # main's drafting merge reads the section's stage twice; the outline's revision is
         # read under the lock (a prepared analysis numbered from a moved outline is redone)
-        "propose, base unknown": (19, 19),
-        "propose": (11, 11),
+        # and the token is read once before the prepare step (no diff for the unentitled)
+        "propose, base unknown": (21, 21),
+        "propose": (13, 13),
     },
     "postgresql": {
         # one statement, no transaction, sent from the event loop: the token and the section
@@ -41,8 +42,8 @@ BUDGETS = {
         # and the NOTIFY is sent by the trigger that inserts the event, not a statement
         "consent": (10, 12),
         "last consent": (21, 23),
-        "propose, base unknown": (15, 19),
-        "propose": (12, 14),
+        "propose, base unknown": (16, 20),
+        "propose": (13, 15),
     },
 }
 

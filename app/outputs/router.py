@@ -3,6 +3,7 @@ itself in every format is `GET /v1/reports/{id}/export`, in the reports router.)
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
@@ -65,12 +66,21 @@ def export_amendments(
 DOCX_READ_SECONDS = 20.0
 
 
+Title = Annotated[str | None, Query(min_length=1, max_length=500), StorableQuery]
+Symbol = Annotated[str | None, Query(max_length=100), StorableQuery]
+
+
 async def _imported_docx(
-    request: Request, group_id: IdPath, principal: CurrentPrincipal
+    request: Request,
+    group_id: IdPath,
+    principal: CurrentPrincipal,
+    title: Title = None,
+    symbol: Symbol = None,
 ) -> ImportedDocument:
     """The Word file, read before the request's transaction (a dependency resolved ahead of
     the session: no write waits on it), in the worker process, bounded in time, and only for
-    a caller who may import into this group: who first, then what."""
+    a caller who may import into this group with well-formed parameters: who first, then
+    what. `title` and `symbol`, when given, replace the document's own."""
     principal.ensure_role(group_id, DRAFTING_ROLES)
     body = await request.body()
     try:
@@ -86,7 +96,11 @@ async def _imported_docx(
         raise Unprocessable(str(error)) from error
     if len(imported.markdown) > MAX_TEXT * 2:
         raise PayloadTooLarge(f"The document's text is longer than {MAX_TEXT * 2} characters.")
-    return imported
+    return replace(
+        imported,
+        title=title if title is not None else imported.title,
+        symbol=symbol if symbol is not None else imported.symbol,
+    )
 
 
 @router.post(
@@ -106,8 +120,6 @@ def import_docx_report(
     session: SessionDep,
     principal: CurrentPrincipal,
     response: Response,
-    title: Annotated[str | None, Query(min_length=1, max_length=500), StorableQuery] = None,
-    symbol: Annotated[str | None, Query(max_length=100), StorableQuery] = None,
 ) -> ReportRead:
     """The Word file is the request body, as it is (`curl --data-binary @report.docx`).
     Headings 1-3 become the outline (as `#`..`###` in the Markdown import: `Box ...` boxes,
@@ -119,8 +131,8 @@ def import_docx_report(
         group_id=group_id,
         principal=principal,
         source=imported.markdown,
-        title=title if title is not None else imported.title,
-        symbol=symbol if symbol is not None else imported.symbol,
+        title=imported.title,
+        symbol=imported.symbol,
         disclaimer=imported.disclaimer,
     )
     response.headers["ETag"] = reports.report_etag(session, report)

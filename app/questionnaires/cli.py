@@ -133,9 +133,12 @@ def results(
     format: Annotated[Literal["json", "csv"], typer.Option(help="json or csv")] = "json",
     url: Url = DEFAULT_URL,
     token: TokenOpt = "",
+    as_json: JsonOpt = False,
 ) -> None:
     """The results as you may read them: JSON (the summary and the replies) or CSV (one row
-    per reply)."""
+    per reply). `--json` is the same as `--format json`."""
+    if as_json:
+        format = "json"
     with connect(url, token) as client:
         found = client.get_questionnaire(questionnaire)
         replies = list(client.replies(questionnaire))
@@ -160,15 +163,20 @@ def export(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here")] = None,
     url: Url = DEFAULT_URL,
     token: TokenOpt = "",
+    as_json: JsonOpt = False,
 ) -> None:
-    """The summary, as a document."""
+    """The summary, as a document. With --json: the text inside a JSON object (a Word or PDF
+    file needs --output and is named)."""
+    if format in ("docx", "pdf") and output is None:
+        fail("cli-binary", "Binary output", "Give -o FILE for Word or PDF.", code=2)
     with connect(url, token) as client:
         data = client.export_questionnaire_summary(questionnaire, format)
     if output is not None:
         output.write_bytes(data)
-    elif format in ("docx", "pdf"):
-        fail("cli-binary", "Binary output", "Give -o FILE for Word or PDF.", code=2)
-    else:
+    if as_json:
+        answer = {"questionnaire_id": questionnaire, "format": format}
+        print_json(answer | ({"output": str(output)} if output else {"text": data.decode()}))
+    elif output is None:
         typer.echo(data.decode(), nl=False)
 
 

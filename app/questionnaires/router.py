@@ -48,9 +48,16 @@ EXPORT_TYPES = {
 }
 
 
-def json_answer(model: BaseModel, status_code: int = 200) -> Response:
-    """Exactly the model chosen (a public view never gains attributed fields)."""
-    return Response(model.model_dump_json(), status_code=status_code, media_type="application/json")
+def json_answer(model: BaseModel, status_code: int = 200, location: str | None = None) -> Response:
+    """Exactly the model chosen (a public view never gains attributed fields); a 201 names
+    what it made in `Location`."""
+    headers = None if location is None else {"Location": location}
+    return Response(
+        model.model_dump_json(),
+        status_code=status_code,
+        media_type="application/json",
+        headers=headers,
+    )
 
 
 @router.post(
@@ -64,11 +71,13 @@ def create_questionnaire(
     session: SessionDep,
     principal: CurrentPrincipal,
     now: Now,
+    response: Response,
 ) -> QuestionnaireRead:
     """The chair or the secretariat: an internal version, a public one, or both."""
     made = questionnaires.create_questionnaire(
         session, group_id=group_id, principal=principal, body=body, now=now
     )
+    response.headers["Location"] = f"/v1/questionnaires/{made.id}"
     return views.questionnaire_read(session, made, now)
 
 
@@ -186,7 +195,7 @@ def create_reply(
         submit=body.submit,
         now=now,
     )
-    return json_answer(views.own_view(session, reply), 201)
+    return json_answer(views.own_view(session, reply), 201, f"/v1/replies/{reply.id}")
 
 
 @router.get("/questionnaires/{questionnaire_id}/replies", response_model=ReplyPage)
