@@ -37,6 +37,12 @@ KINDS = (
     "drafting_group",
     "token",
     "key",
+    "session",
+    "agenda",
+    "speaker",
+    "attendance",
+    "caption",
+    "projection",
 )
 
 

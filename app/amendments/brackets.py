@@ -21,6 +21,7 @@ from app.auth import Principal
 from app.clock import utcnow
 from app.errors import InvalidState, NotFound, Unprocessable
 from app.groups.models import Role
+from app.meetings.models import deciding_session, decision_payload
 from app.reports import service as reports
 from app.reports.models import OpenPoint, Report, Section, Version, VersionSource
 from app.text.brackets import bracket
@@ -94,6 +95,7 @@ def adopt_as_brackets(
         if_match=NO_PRECONDITION,
     )
     reports.ensure_drafting(report, "Adopting alternatives as brackets")
+    sitting = deciding_session(session, report.id, decision="Adopting alternatives as brackets")
     chosen = _alternatives(session, amendment_ids, first)
     section = session.get(Section, first.section_id)
     assert section is not None
@@ -127,6 +129,15 @@ def adopt_as_brackets(
     )
     after_the_section_moved(
         session, report=report, adopted=first, actor_id=principal.participant_id
+    )
+    record(
+        session,
+        report,
+        "session.decided",
+        principal.participant_id,
+        **decision_payload(
+            sitting, "amendment.bracketed", amendment_id=first.id, section_id=section.id
+        ),
     )
     return point
 

@@ -18,6 +18,7 @@ from pydantic import Field, create_model
 
 from app.events.consent_payloads import CONSENT_PAYLOADS, ROSTER_PAYLOADS
 from app.events.deliberation_payloads import DELIBERATION_PAYLOADS
+from app.events.meeting_payloads import MEETING_PAYLOADS
 from app.events.payload import Payload
 from app.events.schemas import EventRead
 
@@ -287,6 +288,7 @@ EVENT_PAYLOADS: dict[str, type[Payload]] = {
     "comment.amendment_proposed": CommentAmendmentProposedPayload,
     **DELIBERATION_PAYLOADS,
     **ROSTER_PAYLOADS,
+    **MEETING_PAYLOADS,
 }
 
 
