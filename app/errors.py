@@ -146,7 +146,7 @@ class EditorialNotice(Conflict):
     )
 
 
-class SessionRequired(Conflict):
+class SessionRequired(InvalidState):
     slug, title = "session-required", "A decision of the group is taken in a session in progress"
 
 

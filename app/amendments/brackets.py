@@ -136,7 +136,7 @@ def adopt_as_brackets(
         "session.decided",
         principal.participant_id,
         **decision_payload(
-            sitting, "amendment.bracketed", amendment_id=first.id, section_id=section.id
+            sitting, "adopt_as_brackets", amendment_id=first.id, section_id=section.id
         ),
     )
     return point

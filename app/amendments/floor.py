@@ -138,7 +138,7 @@ def adopt_amendment(
             principal.participant_id,
             **decision_payload(
                 sitting,
-                "amendment.adopted",
+                "adopt_amendment",
                 amendment_id=amendment.id,
                 section_id=amendment.section_id,
             ),

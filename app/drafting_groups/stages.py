@@ -193,6 +193,6 @@ def _approval(
         report_id=report.id,
         type="session.decided",
         actor_id=principal.participant_id,
-        payload=decision_payload(sitting, "section.approved", section_id=section.id),
+        payload=decision_payload(sitting, "approve_part", section_id=section.id),
     )
     return {"meeting_id": sitting.meeting_id, "milestone_id": milestone.id}

@@ -20,7 +20,8 @@ class SessionDecidedPayload(SessionPayload):
     """A decision of the group and the session that took it."""
 
     decision: str = Field(
-        description="report.adopted, section.approved, amendment.adopted or amendment.bracketed"
+        description="adopt_report, approve_part, adopt_amendment (on the floor) or "
+        "adopt_as_brackets"
     )
     amendment_id: int | None
     section_id: int | None

@@ -44,7 +44,7 @@ def adopt_report(
             editorial_notice_hours=report.editorial_notice_hours,
         )
     sessions.record_decision(
-        session, report=report, sitting=sitting, decision="report.adopted", actor=principal
+        session, report=report, sitting=sitting, decision="adopt_report", actor=principal
     )
     meeting = session.get(Meeting, sitting.meeting_id)
     if meeting is not None:
