@@ -130,15 +130,8 @@ def adopt_as_brackets(
     after_the_section_moved(
         session, report=report, adopted=first, actor_id=principal.participant_id
     )
-    record(
-        session,
-        report,
-        "session.decided",
-        principal.participant_id,
-        **decision_payload(
-            sitting, "adopt_as_brackets", amendment_id=first.id, section_id=section.id
-        ),
-    )
+    payload = decision_payload(sitting, "adopt_as_brackets", amendment_id=first.id)
+    record(session, report, "session.decided", principal.participant_id, **payload)
     return point
 
 

@@ -34,8 +34,6 @@ def adopt_report(
     report = reports.lock_report(session, report_id=report_id, principal=principal, roles=CHAIR)
     reports.ensure_drafting(report, "Adopting the report")
     reports.require_report_match(session, report, if_match)
-    sitting = deciding_session(session, report.id, decision="Adopting the report")
-    reports.ensure_parts_settled(session, report.id)
     if window_days * 24 < report.editorial_notice_hours:
         raise Unprocessable(
             f"An editorial window of {window_days:g} days is shorter than the report's editorial "
@@ -43,6 +41,8 @@ def adopt_report(
             "Choose a longer window, or a shorter notice before adopting.",
             editorial_notice_hours=report.editorial_notice_hours,
         )
+    sitting = deciding_session(session, report.id, decision="Adopting the report")
+    reports.ensure_parts_settled(session, report.id)
     sessions.record_decision(
         session, report=report, sitting=sitting, decision="adopt_report", actor=principal
     )
