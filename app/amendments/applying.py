@@ -130,12 +130,18 @@ def recheck_open_rounds(
 
 
 def leave_floor_conflicted(
-    session: Session, report: Report, amendment: Amendment, section: Section
+    session: Session,
+    report: Report,
+    amendment: Amendment,
+    section: Section,
+    called_by: Meeting | None = None,
 ) -> None:
     """An amendment that no longer merges onto its section's head ends as conflicted; if it
-    was on the floor, the floor says why."""
+    was on the floor (or `called_by` a meeting's chair from its queue), the floor says why."""
     reason = f"Version {section.head_version} of the section overlaps this amendment."
-    meeting = session.scalar(select(Meeting).where(Meeting.floor_amendment_id == amendment.id))
+    meeting = called_by or session.scalar(
+        select(Meeting).where(Meeting.floor_amendment_id == amendment.id)
+    )
     close(session, report, amendment, AmendmentStatus.conflicted, None, reason)
     if meeting is not None:
         meeting.floor_note = f"Amendment {amendment.id} left the floor, conflicted: {reason}"

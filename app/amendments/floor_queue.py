@@ -155,7 +155,7 @@ def next_on_floor(session: Session, *, meeting_id: int, principal: Principal) ->
             continue
         section = session.get(Section, amendment.section_id)
         if section is not None and not rebase(session, amendment, section=section).applies:
-            leave_floor_conflicted(session, report, amendment, section)
+            leave_floor_conflicted(session, report, amendment, section, called_by=meeting)
             continue
         session.flush()
         return put_on_floor(
