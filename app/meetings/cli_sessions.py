@@ -250,6 +250,7 @@ def summary(
     publish: Annotated[bool, typer.Option(help="Publish it (the chair)")] = False,
     url: Url = DEFAULT_URL,
     token: TokenOpt = "",
+    as_json: JsonOpt = False,
 ) -> None:
     """Write (secretariat) or publish (chair) a session's summary; print the document."""
     with connect(url, token) as client:
@@ -257,7 +258,12 @@ def summary(
             client.write_summary(session, write.read_text(encoding="utf-8"))
         if publish:
             client.publish_summary(session)
-        typer.echo(client.session_summary(session), nl=False)
+        document = client.session_summary(session)
+    emit(
+        {"session_id": session, "summary": document},
+        as_json,
+        lambda: typer.echo(document, nl=False),
+    )
 
 
 @meeting_cli.command("queue")
