@@ -14,6 +14,7 @@ from app.amendments.cli_rounds import round_cli
 from app.cli_base import cli, fail, json_mode
 from app.consultations.cli import consult_cli
 from app.deliberation.cli import deliberate_cli
+from app.meetings.cli_sessions import meeting_cli
 from app.questionnaires.cli import questionnaire_cli
 
 # Importing a module registers its commands; `plenary --help` lists them in this order.
@@ -33,6 +34,7 @@ cli.add_typer(consult_cli, name="consult")
 cli.add_typer(round_cli, name="round")
 cli.add_typer(deliberate_cli, name="deliberate")
 cli.add_typer(questionnaire_cli, name="questionnaire")
+cli.add_typer(meeting_cli, name="meeting")
 
 
 def main() -> None:

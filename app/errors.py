@@ -146,6 +146,10 @@ class EditorialNotice(Conflict):
     )
 
 
+class SessionRequired(InvalidState):
+    slug, title = "session-required", "A decision of the group is taken in a session in progress"
+
+
 class PreconditionFailed(AppError):
     status, slug, title = 412, "precondition-failed", "The resource changed since you read it"
 

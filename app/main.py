@@ -14,6 +14,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy import event as sa_event
 
 from app.amendments.deadlines import DeadlineWatch, sweep_forever
+from app.amendments.floor_router import router as floor_router
 from app.amendments.rounds_router import router as rounds_router
 from app.amendments.router import router as amendments_router
 from app.amendments.sketch import router as sketch_router
@@ -37,6 +38,8 @@ from app.health import router as health_router
 from app.idempotency import REPLAYED_HEADER
 from app.meetings.router import router as meetings_router
 from app.meetings.screen import page_router
+from app.meetings.sessions_router import router as sessions_router
+from app.meetings.speakers_router import router as speakers_router
 from app.middleware import AuthFailureLimit, BodyLimits, ServerTiming
 from app.openapi import install_openapi
 from app.outputs.router import router as outputs_router
@@ -189,7 +192,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sketch_router)  # before /sections/{id}/amendments/... routes
     app.include_router(amendments_router)
     app.include_router(rounds_router)
+    app.include_router(floor_router)
     app.include_router(meetings_router)
+    app.include_router(sessions_router)
+    app.include_router(speakers_router)
     app.include_router(consultations_router)
     app.include_router(comments_router)
     app.include_router(questionnaires_router)

@@ -39,7 +39,7 @@ from app.drafting_groups.models import (
     SectionStage,
 )
 from app.errors import NotFound, Unauthorized
-from app.groups.models import Role
+from app.groups.models import Participant, Role, Stakeholder
 from app.reports.models import Report, Section
 
 if TYPE_CHECKING:
@@ -255,3 +255,63 @@ def ensure_section_readable(
     ensure_readable(report, principal)
     if section_id in hidden_sections(session, report, principal):
         raise NotFound(f"No section {section_id}.")
+
+
+# --- sessions of a meeting (issue 30) ----------------------------------------------------
+# Who is in the room, who may ask for the floor and what the public sees follow the session's
+# kind (the WGIG's practice, context 002): open consultations are public and any registered
+# stakeholder may speak; plenary sessions are public under Chatham House, members speak and
+# observers attend without the right to speak; closed sessions admit members and observers of
+# intergovernmental organisations (who speak), and nothing of them is public but what the
+# chair publishes (the summary).
+
+SESSION_MEMBERS = frozenset({Role.chair, Role.member, Role.secretariat})
+
+
+def sits_in(kind: str, participant: Participant) -> bool:
+    """Whether `participant` (of the report's group) is admitted to a session of `kind`."""
+    if not participant.active:
+        return False
+    if participant.role in SESSION_MEMBERS:
+        return True
+    if kind == "closed":
+        return participant.stakeholder == Stakeholder.intergovernmental
+    return True
+
+
+def may_ask_for_the_floor(kind: str, participant: Participant) -> bool:
+    """Whether `participant` may put its name on a session's list of speakers."""
+    if not sits_in(kind, participant):
+        return False
+    if kind == "plenary":
+        return participant.role in SESSION_MEMBERS
+    return True
+
+
+def reads_session(report: Report, kind: str, principal: Principal | None) -> bool:
+    """Whether `principal` reads the inside of a session (agenda, speakers, captions, the
+    projection): those admitted and the site admin; anyone else only when the session is
+    public (not closed). The caller has passed `ensure_readable`."""
+    if principal is not None and principal.is_admin:
+        return True
+    participant = None if principal is None else principal.participant
+    if participant is not None and participant.group_id == report.group_id:
+        return sits_in(kind, participant)
+    return kind != "closed"
+
+
+def ensure_session_readable(report: Report, kind: str, principal: Principal | None) -> None:
+    """A closed session's inside does not exist for those not admitted (404)."""
+    ensure_readable(report, principal)
+    if not reads_session(report, kind, principal):
+        raise NotFound("This is a closed session: only what the chair publishes is public.")
+
+
+def speaker_label(*, attributed: bool, name: str, stakeholder: str, public_speakers: str) -> str:
+    """How a speaker is named: by name to members; to observers and the public "a
+    participant", or the speaker's stakeholder category when the session's rule says so."""
+    if attributed:
+        return name
+    if public_speakers == "stakeholder":
+        return stakeholder.replace("_", " ")
+    return "a participant"

@@ -423,6 +423,8 @@ def consent_rounds(base: str, bare: str, data: Seeded, quick: bool) -> list[Row]
     voters = [data.chair, *data.members]
     rows: list[Row] = []
     with httpx.Client(base_url=base, timeout=60) as client:
+        # The group adopts in session: a meeting opens with its plenary (409: one is open).
+        client.post(f"/v1/reports/{data.report_id}/meetings", headers=auth(data.chair))
         report = client.get(f"/v1/reports/{data.report_id}", headers=auth(data.chair))
         adopted = client.post(
             f"/v1/reports/{data.report_id}/adopt",

@@ -153,6 +153,10 @@ class Room:
         assert made.status_code == 201, made.text
         report = made.json()
         if adopted:
+            # The group adopts in session: a meeting opens with its plenary session.
+            self.client.post(
+                f"/v1/reports/{report['id']}/meetings", headers=auth(self.people.chair)
+            )
             tag = self.client.get(f"/v1/reports/{report['id']}", headers=auth(self.people.chair))
             done = self.client.post(
                 f"/v1/reports/{report['id']}/adopt",

@@ -103,6 +103,8 @@ def profile(client: TestClient, data: Seeded, *, verbose: bool = False) -> Profi
         "propose (one-word edit, 20 KB)",
         [proposal(n, data.big_section, "substantive") for n in range(RUNS)],
     )
+    # The group adopts in session: a meeting opens with its plenary (409: one is open).
+    client.post(f"/v1/reports/{data.report_id}/meetings", headers=auth(data.chair))
     adopted = client.get(f"/v1/reports/{data.report_id}", headers=auth(data.chair))
     client.post(
         f"/v1/reports/{data.report_id}/adopt",

@@ -39,6 +39,12 @@ KINDS = (
     "key",
     "questionnaire",
     "reply",
+    "session",
+    "agenda",
+    "speaker",
+    "attendance",
+    "caption",
+    "projection",
 )
 
 

@@ -14,6 +14,7 @@ from app.amendments.models import Amendment, AmendmentStatus, still_open_clause
 from app.amendments.queries import LONG_TEXTS, group_root
 from app.amendments.rebase import conflict_error, rebase, rebase_many
 from app.clock import utcnow
+from app.meetings.models import Meeting
 from app.reports import service as reports
 from app.reports.models import Report, Section, Version, VersionSource
 from app.text.edits import apply_edits
@@ -102,11 +103,17 @@ def recheck_open_rounds(
     section: Section,
     candidates: Iterable[Amendment],
 ) -> None:
-    """The section moved on: a round whose amendment no longer carries onto the head ends as
-    conflicted; one that still does keeps its consents. `candidates`: the section's open
-    amendments. Arithmetic on recorded edits only: forty open rounds cost forty list walks.
-    A round blocked by objections that may still be withdrawn is checked too: if they are,
-    its last answer must be able to apply it."""
+    """The section moved on: a round (or the amendment on the floor) whose amendment no
+    longer carries onto the head ends as conflicted; one that still does keeps its consents.
+    `candidates`: the section's open amendments. Arithmetic on recorded edits only: forty
+    open rounds cost forty list walks. A round blocked by objections that may still be
+    withdrawn is checked too: if they are, its last answer must be able to apply it."""
+    candidates = list(candidates)
+    on_floor = [a for a in candidates if a.status == AmendmentStatus.on_floor]
+    for other_id, rebased in rebase_many(session, on_floor, section=section).items():
+        if not rebased.applies:
+            other = next(a for a in on_floor if a.id == other_id)
+            leave_floor_conflicted(session, report, other, section)
     rounds = [a for a in candidates if a.is_round_open]
     for other_id, rebased in rebase_many(session, rounds, section=section).items():
         if rebased.applies:
@@ -120,6 +127,24 @@ def recheck_open_rounds(
             None,
             f"Version {section.head_version} of the section overlaps this amendment.",
         )
+
+
+def leave_floor_conflicted(
+    session: Session,
+    report: Report,
+    amendment: Amendment,
+    section: Section,
+    called_by: Meeting | None = None,
+) -> None:
+    """An amendment that no longer merges onto its section's head ends as conflicted; if it
+    was on the floor (or `called_by` a meeting's chair from its queue), the floor says why."""
+    reason = f"Version {section.head_version} of the section overlaps this amendment."
+    meeting = called_by or session.scalar(
+        select(Meeting).where(Meeting.floor_amendment_id == amendment.id)
+    )
+    close(session, report, amendment, AmendmentStatus.conflicted, None, reason)
+    if meeting is not None:
+        meeting.floor_note = f"Amendment {amendment.id} left the floor, conflicted: {reason}"
 
 
 # Adopting alternatives as brackets (brackets.py) moves the section the same way.

@@ -21,6 +21,7 @@ from app.auth import Principal
 from app.clock import utcnow
 from app.errors import InvalidState, NotFound, Unprocessable
 from app.groups.models import Role
+from app.meetings.models import deciding_session, decision_payload
 from app.reports import service as reports
 from app.reports.models import OpenPoint, Report, Section, Version, VersionSource
 from app.text.brackets import bracket
@@ -94,6 +95,7 @@ def adopt_as_brackets(
         if_match=NO_PRECONDITION,
     )
     reports.ensure_drafting(report, "Adopting alternatives as brackets")
+    sitting = deciding_session(session, report.id, decision="Adopting alternatives as brackets")
     chosen = _alternatives(session, amendment_ids, first)
     section = session.get(Section, first.section_id)
     assert section is not None
@@ -128,6 +130,8 @@ def adopt_as_brackets(
     after_the_section_moved(
         session, report=report, adopted=first, actor_id=principal.participant_id
     )
+    payload = decision_payload(sitting, "adopt_as_brackets", amendment_id=first.id)
+    record(session, report, "session.decided", principal.participant_id, **payload)
     return point
 
 

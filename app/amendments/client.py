@@ -108,6 +108,15 @@ class AmendmentCalls(ClientBase):
     def reject(self, amendment_id: int, reason: str = "") -> AmendmentRead:
         return self._act(amendment_id, "reject", {"reason": reason})
 
+    def queue_for_floor(self, amendment_id: int) -> AmendmentRead:
+        return self._post(AmendmentRead, f"/v1/amendments/{amendment_id}/queue")
+
+    def take_off_floor(self, amendment_id: int, reason: str = "") -> AmendmentRead:
+        return self._act(amendment_id, "take-off", {"reason": reason})
+
+    def defer(self, amendment_id: int, reason: str = "") -> AmendmentRead:
+        return self._act(amendment_id, "defer", {"reason": reason})
+
     def withdraw(self, amendment_id: int, reason: str = "") -> AmendmentRead:
         return self._act(amendment_id, "withdraw", {"reason": reason})
 

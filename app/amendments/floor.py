@@ -24,7 +24,7 @@ from app.amendments.models import Amendment, AmendmentKind, AmendmentStatus
 from app.auth import Principal
 from app.errors import EditorialNotice, Forbidden, InvalidState
 from app.groups.models import Role
-from app.meetings.models import Meeting
+from app.meetings.models import FloorQueueEntry, Meeting, deciding_session, decision_payload
 from app.reports import service as reports
 from app.reports.models import Report, ReportStatus
 
@@ -32,7 +32,7 @@ DECIDERS_AFTER_ADOPTION = frozenset({Role.chair, Role.secretariat})
 
 
 def put_on_floor(
-    session: Session, *, amendment_id: int, principal: Principal, if_match: str | None
+    session: Session, *, amendment_id: int, principal: Principal, if_match: str | object | None
 ) -> Amendment:
     report, amendment = lock_amendment(
         session,
@@ -50,10 +50,15 @@ def put_on_floor(
         raise InvalidState("No meeting is open on this report; the chair opens one first.")
     if meeting.floor_amendment_id is not None:
         raise InvalidState(
-            f"Amendment {meeting.floor_amendment_id} is on the floor; decide it first.",
+            f"Amendment {meeting.floor_amendment_id} is on the floor; decide it, take it off "
+            "or defer it first, or queue this one (POST /v1/amendments/{id}/queue).",
             floor_amendment_id=meeting.floor_amendment_id,
         )
     meeting.floor_amendment_id = amendment.id
+    meeting.floor_note = ""
+    queued = session.get(FloorQueueEntry, (meeting.id, amendment.id))
+    if queued is not None:
+        session.delete(queued)
     amendment.status = AmendmentStatus.on_floor
     session.flush()
     record(
@@ -121,7 +126,23 @@ def adopt_amendment(
         substantive_refusal="After adoption of the report a substantive amendment passes only "
         "by unanimous consent.",
     )
+    sitting = None
+    if report.status == ReportStatus.drafting:
+        sitting = deciding_session(session, report.id, decision="Adopting on the floor")
     apply_amendment(session, report=report, amendment=amendment, actor_id=principal.participant_id)
+    if sitting is not None:
+        record(
+            session,
+            report,
+            "session.decided",
+            principal.participant_id,
+            **decision_payload(
+                sitting,
+                "adopt_amendment",
+                amendment_id=amendment.id,
+                section_id=amendment.section_id,
+            ),
+        )
     return amendment
 
 

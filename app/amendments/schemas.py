@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Self
 
 from pydantic import BaseModel, Field, StrictFloat, model_validator
@@ -211,6 +211,15 @@ class MeetingRead(ReadModel):
     opened_at: datetime
     closed_at: datetime | None
     floor_amendment_id: int | None
+    title: str = ""
+    venue: str = ""
+    starts_on: date | None = None
+    ends_on: date | None = None
+    floor_note: str = Field(
+        default="",
+        description="Why the last amendment left the floor undecided (taken off, "
+        "deferred, conflicted)",
+    )
 
 
 class DraftRevise(_Change):
@@ -296,6 +305,11 @@ class MeetingPublic(ReadModel):
     opened_at: datetime
     closed_at: datetime | None
     floor_amendment_id: int | None
+    title: str
+    venue: str
+    starts_on: date | None
+    ends_on: date | None
+    floor_note: str
 
 
 PUBLIC_VIEWS: dict[type[BaseModel], type[BaseModel]] = {

@@ -4,9 +4,10 @@ The rules live in modules named after them (see ARCHITECTURE.md):
 queries.py (reading, tallies, ETag), locking.py (every write starts with the report's row
 lock), actions.py (status checks, events, closing), applying.py ("applying creates exactly
 one version"), rounds.py (unanimous consent: answers, changes, withdrawn objections),
-steering.py (cancel, close as blocked, remind), settling.py (deadlines and reminders), proposals.py
-(propose, revise, withdraw, escalate), floor.py (the floor and who decides), drafting.py
-(live drafting), rebase.py and prepare.py (carrying edits onto the head).
+steering.py (cancel, close as blocked, remind), settling.py (deadlines and reminders),
+proposals.py (propose, revise, withdraw, escalate), floor.py (the floor and who decides),
+floor_queue.py (the chair's queue, take off, defer), drafting.py (live drafting), rebase.py
+and prepare.py (carrying edits onto the head).
 """
 
 from __future__ import annotations
@@ -20,6 +21,13 @@ from app.amendments.floor import (
     put_on_floor,
     reject_amendment,
 )
+from app.amendments.floor_queue import (
+    defer_amendment,
+    next_on_floor,
+    queue_amendment,
+    take_off_floor,
+)
+from app.amendments.floor_queue import queue_of as floor_queue_of
 from app.amendments.in_group import decide_in_group
 from app.amendments.proposals import (
     escalate_amendment,
@@ -60,16 +68,20 @@ __all__ = [
     "close_blocked",
     "count_open",
     "decide_in_group",
+    "defer_amendment",
     "earliest_open_deadline",
     "escalate_amendment",
+    "floor_queue_of",
     "get_amendment",
     "get_revision",
     "instruction_payload",
     "lapse_open",
     "list_amendments",
     "list_revisions",
+    "next_on_floor",
     "propose_amendment",
     "put_on_floor",
+    "queue_amendment",
     "reject_amendment",
     "remind_voters",
     "reports_with_due_rounds",
@@ -77,6 +89,7 @@ __all__ = [
     "revise_draft",
     "round_states",
     "settle_due",
+    "take_off_floor",
     "withdraw_amendment",
     "withdraw_objection",
 ]

@@ -22,10 +22,10 @@ from app.drafting_groups.models import (
     SectionStage,
     Stage,
 )
-from app.errors import Forbidden, InvalidState, NotFound, SectionHasDraftingGroup, StageNotAllowed
+from app.errors import Forbidden, NotFound, SectionHasDraftingGroup, StageNotAllowed
 from app.events.service import record_event
 from app.groups.models import PROPOSING_ROLES, Role
-from app.meetings.models import Meeting
+from app.meetings.models import deciding_session, decision_payload
 from app.reports import service as reports
 from app.reports.models import MilestoneKind, Report, Section
 
@@ -181,14 +181,18 @@ def _ensure_may_move(
 def _approval(
     session: Session, report: Report, section: Section, principal: Principal
 ) -> dict[str, object]:
-    """The plenary approves in a meeting: the open meeting, and a milestone of the text."""
-    meeting = session.scalar(
-        select(Meeting).where(Meeting.report_id == report.id, Meeting.closed_at.is_(None))
-    )
-    if meeting is None:
-        raise InvalidState("The plenary approves a part in a meeting; the chair opens one first.")
+    """The group approves a part in a session in progress that decides (plenary or closed):
+    a milestone of the text, and `session.decided` names the session."""
+    sitting = deciding_session(session, report.id, decision="Approving a part")
     name = f"Approved by the plenary: {(section.label + ' ' + section.heading).strip()}"
     milestone = reports.create_milestone(
         session, report=report, name=name[:200], kind=MilestoneKind.manual, actor=principal
     )
-    return {"meeting_id": meeting.id, "milestone_id": milestone.id}
+    record_event(
+        session,
+        report_id=report.id,
+        type="session.decided",
+        actor_id=principal.participant_id,
+        payload=decision_payload(sitting, "approve_part", section_id=section.id),
+    )
+    return {"meeting_id": sitting.meeting_id, "milestone_id": milestone.id}

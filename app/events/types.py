@@ -18,6 +18,7 @@ from pydantic import Field, create_model
 
 from app.events.consent_payloads import CONSENT_PAYLOADS, ROSTER_PAYLOADS
 from app.events.deliberation_payloads import DELIBERATION_PAYLOADS
+from app.events.meeting_payloads import MEETING_PAYLOADS
 from app.events.payload import Payload
 from app.events.questionnaire_payloads import QUESTIONNAIRE_PAYLOADS
 from app.events.schemas import EventRead
@@ -289,6 +290,7 @@ EVENT_PAYLOADS: dict[str, type[Payload]] = {
     **DELIBERATION_PAYLOADS,
     **ROSTER_PAYLOADS,
     **QUESTIONNAIRE_PAYLOADS,
+    **MEETING_PAYLOADS,
 }
 
 

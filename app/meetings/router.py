@@ -3,6 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter, BackgroundTasks, Depends, Request, Response, status
 from sqlalchemy.orm import Session
 
+from app.amendments import service as amendments
 from app.amendments.deadlines import settle_before_request
 from app.amendments.schemas import PUBLIC_VIEWS, MeetingPage, MeetingRead, ReportAdopt
 from app.auth import CurrentPrincipal, OptionalPrincipal, Principal
@@ -14,6 +15,7 @@ from app.idempotency import IdempotentRoute
 from app.meetings import screen, sealing, service
 from app.meetings.certificate import public_view
 from app.meetings.schemas import CertificateRead, FloorState, Visibility
+from app.meetings.session_schemas import MeetingOpen
 from app.pagination import DEFAULT_PAGE, After, Limit, link_next
 from app.reports import service as reports
 from app.reports import views as report_views
@@ -37,9 +39,25 @@ router = APIRouter(
     "/reports/{report_id}/meetings", response_model=MeetingRead, status_code=status.HTTP_201_CREATED
 )
 def open_meeting(
-    report_id: IdPath, response: Response, session: SessionDep, principal: CurrentPrincipal
+    report_id: IdPath,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    body: MeetingOpen | None = None,
 ) -> MeetingRead:
-    meeting = service.open_meeting(session, report_id=report_id, principal=principal)
+    """The chair opens a meeting (dates, venue); by default a plenary session starts with it
+    (`first_session`), in which the group may decide at once."""
+    details = body or MeetingOpen()
+    meeting = service.open_meeting(
+        session,
+        report_id=report_id,
+        principal=principal,
+        title=details.title,
+        venue=details.venue,
+        starts_on=details.starts_on,
+        ends_on=details.ends_on,
+        first_session=details.first_session,
+    )
     response.headers["Location"] = f"/v1/meetings/{meeting.id}"
     return MeetingRead.model_validate(meeting)
 
@@ -78,7 +96,24 @@ def close_meeting(
     )
 
 
-@router.post("/reports/{report_id}/adopt", response_model=ReportRead)
+@router.post("/meetings/{meeting_id}/floor/next", response_model=FloorState)
+def next_on_floor(
+    meeting_id: IdPath, session: SessionDep, principal: CurrentPrincipal
+) -> FloorState:
+    """The chair calls the head of the floor queue (an amendment that no longer merges
+    leaves it as conflicted, the reason on the floor); the answer is the wall."""
+    service.get_meeting(session, meeting_id=meeting_id, principal=principal)
+    amendments.next_on_floor(session, meeting_id=meeting_id, principal=principal)
+    meeting = service.get_meeting(session, meeting_id=meeting_id, principal=principal)
+    report = reports.get_report(session, report_id=meeting.report_id, principal=principal)
+    return screen.floor_state(session, report, principal)
+
+
+@router.post(
+    "/reports/{report_id}/adopt",
+    response_model=ReportRead,
+    responses={409: {"description": "No session in progress that decides (session-required)"}},
+)
 def adopt_report(
     report_id: IdPath,
     body: ReportAdopt,

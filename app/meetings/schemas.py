@@ -6,6 +6,7 @@ from pydantic import Field
 
 from app.amendments.schemas import AmendmentRead, MeetingRead, Preview
 from app.drafting_groups.schemas import ProgressRead
+from app.meetings.session_schemas import SessionScreen
 from app.reports.models import SectionKind
 from app.reports.schemas import ReportSummary
 from app.schemas import Flag, InputModel, ReadModel
@@ -33,6 +34,12 @@ class FloorAmendment(ReadModel):
     preview: Preview
 
 
+class QueuedAmendment(ReadModel):
+    amendment_id: int
+    position: int
+    deferred: bool
+
+
 class FloorState(ReadModel):
     """Everything the projection screen shows, in one answer."""
 
@@ -53,6 +60,15 @@ class FloorState(ReadModel):
     progress: ProgressRead | None = Field(
         default=None,
         description="Between floor items, where each chapter of a staged report stands",
+    )
+    session: SessionScreen | None = Field(
+        default=None,
+        description="The session in progress (else the meeting's latest): its current agenda "
+        "item, what the chair projects, the list of speakers and the latest captions (a "
+        "closed session read from outside shows its kind and times only)",
+    )
+    floor_queue: list[QueuedAmendment] = Field(
+        default_factory=list, description="The amendments queued for the floor, in order"
     )
 
 

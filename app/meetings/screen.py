@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import visibility
+from app.amendments import service as amendments
 from app.amendments.models import Amendment, AmendmentStatus, DraftRevision
 from app.amendments.schemas import PUBLIC_VIEWS, MeetingRead
 from app.amendments.views import amendment_read, amendment_reads, preview
@@ -19,8 +20,16 @@ from app.drafting_groups.schemas import PUBLIC_VIEWS as PROGRESS_PUBLIC_VIEWS
 from app.drafting_groups.schemas import ProgressRead
 from app.events.models import Event
 from app.groups.models import Participant, Role
-from app.meetings.models import Meeting
-from app.meetings.schemas import FloorAmendment, FloorState, PenRole, ScreenSection
+from app.meetings.models import Meeting, MeetingSession
+from app.meetings.schemas import (
+    FloorAmendment,
+    FloorState,
+    PenRole,
+    QueuedAmendment,
+    ScreenSection,
+)
+from app.meetings.session_schemas import SessionScreen
+from app.meetings.session_views import session_read, session_screen
 from app.reports import service as reports
 from app.reports.models import Report, SectionKind
 from app.reports.schemas import ReportSummary
@@ -97,6 +106,27 @@ def _progress_between_items(
     return visibility.redacted(read, PROGRESS_PUBLIC_VIEWS)
 
 
+def _session_on_screen(
+    session: Session, report: Report, meeting: Meeting, principal: Principal | None
+) -> SessionScreen | None:
+    """The session in progress, else the meeting's latest one."""
+    sitting = session.scalar(
+        select(MeetingSession)
+        .where(MeetingSession.meeting_id == meeting.id)
+        .order_by(
+            (MeetingSession.started_at.is_not(None) & MeetingSession.ended_at.is_(None)).desc(),
+            MeetingSession.id.desc(),
+        )
+        .limit(1)
+    )
+    if sitting is None:
+        return None
+    if visibility.reads_session(report, sitting.kind, principal):
+        return session_screen(session, report, sitting, principal)
+    read = session_read(session, report, sitting, principal)
+    return SessionScreen(session=read, agenda=[], speakers=[], captions=[])
+
+
 def floor_state(session: Session, report: Report, principal: Principal | None) -> FloorState:
     meeting = session.scalar(
         select(Meeting)
@@ -136,6 +166,15 @@ def floor_state(session: Session, report: Report, principal: Principal | None) -
     if meeting_read is not None and not visibility.is_attributed(principal):
         meeting_read = visibility.redacted(meeting_read, PUBLIC_VIEWS)
     return FloorState(
+        session=None
+        if meeting is None
+        else _session_on_screen(session, report, meeting, principal),
+        floor_queue=[]
+        if meeting is None or meeting.closed_at is not None
+        else [
+            QueuedAmendment(amendment_id=e.amendment_id, position=e.position, deferred=e.deferred)
+            for e in amendments.floor_queue_of(session, meeting)
+        ],
         report=ReportSummary.model_validate(report),
         meeting=meeting_read,
         floor=floor,

@@ -278,7 +278,7 @@ def moderate_reply(
 
 
 @router.get("/questionnaires/{questionnaire_id}/summary", response_model=Summary)
-def get_summary(
+def get_questionnaire_summary(
     questionnaire_id: IdPath, session: SessionDep, principal: OptionalPrincipal, now: Now
 ) -> Summary:
     """Counts by option and category, free text by category, the members' response rate
@@ -293,7 +293,7 @@ def get_summary(
     response_class=Response,
     responses={200: {"content": {t: {} for t in EXPORT_TYPES.values()}}},
 )
-def export_summary(
+def export_questionnaire_summary(
     questionnaire_id: IdPath,
     session: SessionDep,
     principal: OptionalPrincipal,
@@ -323,7 +323,7 @@ def export_summary(
     response_model=SummaryImported,
     status_code=status.HTTP_201_CREATED,
 )
-def import_summary(
+def import_questionnaire_summary(
     questionnaire_id: IdPath,
     body: SummaryImport,
     session: SessionDep,

@@ -81,7 +81,15 @@ def open_meeting(client: TestClient, room: Room, rid: int) -> int:
     )
 
 
+def in_session(client: TestClient, room: Room, rid: int) -> None:
+    """A meeting open on the report, with its default plenary session in progress (the group
+    adopts the report only in a session that decides)."""
+    opened = client.post(f"/v1/reports/{rid}/meetings", headers=room.chair.headers)
+    assert opened.status_code in (201, 409), opened.text  # 409: a meeting is open already
+
+
 def adopt_report(client: TestClient, room: Room, rid: int, days: float = 7) -> dict[str, Any]:
+    in_session(client, room, rid)
     return ok(
         client.post(
             f"/v1/reports/{rid}/adopt",

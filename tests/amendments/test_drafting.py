@@ -255,6 +255,15 @@ def test_meeting_close_returns_floor_and_adoption_lapses_pending(client: TestCli
         ).status_code
         == 403
     )
+    # The meeting is closed: the group is not in session, so it adopts nothing (issue 30).
+    refused = client.post(
+        f"/v1/reports/{rid}/adopt",
+        json={},
+        headers=matched(client, f"/v1/reports/{rid}", room.chair.headers),
+    )
+    assert refused.status_code == 409
+    assert refused.json()["type"].endswith("session-required")
+    open_meeting(client, room, rid)
     report = ok(
         client.post(
             f"/v1/reports/{rid}/adopt",

@@ -29,6 +29,7 @@ def test_a_consent_round_from_the_command_line(run_cli: InProcessCli, tmp_path: 
         report = client.import_report(group.id, markdown=f"# Draft\n\n## Forum\n\n{TEXT}\n")
     section = report.outline[-1].id
     with run_cli.client(chair) as client:
+        client.open_meeting(report.id)  # with its plenary session: the group decides in it
         client.adopt_report(report.id)
     with run_cli.client(proposer) as client:
         first = client.propose(

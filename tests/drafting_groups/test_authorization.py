@@ -132,7 +132,8 @@ def test_approval_needs_an_open_meeting_and_a_posted_part(client: TestClient) ->
     )
     stage(client, drafters.co_leads[1], sid, "agreed_in_drafting_group")
     stage(client, room.chair, sid, "posted_to_group")
-    assert stage(client, room.chair, sid, "approved", expect=409)["type"].endswith("invalid-state")
+    refused = stage(client, room.chair, sid, "approved", expect=409)
+    assert refused["type"].endswith("session-required")
     # A section has at most one drafting group.
     second = create_drafting_group(client, room, "DG 2", teams[0])
     refused = client.post(

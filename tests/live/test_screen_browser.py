@@ -447,3 +447,49 @@ def test_between_floor_items_the_wall_shows_where_each_chapter_stands(
     observers_wall.wait_for_selector("#progress li", timeout=WAIT)
     assert "Forum drafters" not in observers_wall.locator("#progress").inner_text()
     shot(members_wall, "screen-progress.png")
+
+
+def test_the_wall_follows_what_the_chair_projects(server: LiveServer, browser: Any) -> None:
+    """Issue 30: the current agenda item, the projected view (agenda, speakers, the report at
+    a paragraph) and the caption lines, on the public wall, following the chair live."""
+    with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
+        group = admin.create_group("WGIG sessions")
+        chair = enrolled(admin, group.id, name="Nitin Desai", role="chair")
+        member = enrolled(admin, group.id, name="Ayesha Hassan", role="member")
+        captioner = enrolled(admin, group.id, name="Caption Desk", role="observer")
+    with PlenaryClient(server.url, chair.token) as c:
+        report = c.import_report(group.id, MARKDOWN.format(iv=long_section()[0]))
+        meeting = c.open_meeting(report.id, venue="Château de Bossey")
+        c.set_public(report.id)
+        sitting = c.list_sessions(meeting.id)[0]
+        c.add_agenda_item(
+            sitting.id, "report_part", "Forum function", target_id=report.outline[0].id
+        )
+        c.take_up_item(sitting.id)
+        c.name_captioner(meeting.id, captioner.id)
+    page = wall(browser, server, report.id, None)
+
+    def shows(selector: str, text: str) -> None:
+        page.wait_for_function(
+            "([sel, want]) => ((document.querySelector(sel) || {}).textContent || '').includes(want)",
+            arg=[selector, text],
+            timeout=WAIT,
+        )
+
+    shows("#session", "item 1: Forum function")
+    with PlenaryClient(server.url, member.token) as m, PlenaryClient(server.url, chair.token) as c:
+        m.ask_for_floor(sitting.id)
+        c.project(sitting.id, "speakers")
+        shows("#projected", "a participant")
+        assert "Ayesha" not in page.locator("#projected").inner_text()
+        c.project(sitting.id, "report", paragraph=14)
+        page.wait_for_function(
+            "() => { const p = document.querySelector('.para.projected');"
+            " return p !== null && p.dataset.n === '14'"
+            " && p.getBoundingClientRect().top >= 0 && p.getBoundingClientRect().bottom <= innerHeight; }",
+            timeout=WAIT,
+        )
+    with PlenaryClient(server.url, captioner.token) as cap:
+        cap.caption(sitting.id, "The Chair gives the floor to a participant.")
+    shows("#captions", "The Chair gives the floor to a participant.")
+    shot(page, "screen-session-projection.png")

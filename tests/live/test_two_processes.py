@@ -211,6 +211,7 @@ def test_a_passed_deadline_is_settled_once_by_two_sweeping_processes(
         )["id"]
         for n in range(1, 5)
     ]
+    ok(a.post(f"/v1/reports/{rid}/meetings", headers=room.chair.headers), 201)  # in session
     ok(
         a.post(
             f"/v1/reports/{rid}/adopt",

@@ -104,6 +104,7 @@ def _run(server: LiveServer) -> Record:
         chair.put_on_floor(c.id)
         chair.reject(c.id, reason="Contradicts the record")
         chair.close_meeting(meeting.id)
+        chair.open_meeting(report.id)  # the group adopts in session (issue 30)
         chair.adopt_report(report.id)
         d = m0.propose(
             s1,

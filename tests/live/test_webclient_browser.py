@@ -444,6 +444,7 @@ def test_can_live_with_it_appears_when_the_server_offers_it(
         )
     with PlenaryClient(server.url, chair.token) as api:
         report = api.import_report(group.id, MARKDOWN, title="Report")
+        api.open_meeting(report.id)  # the group adopts in session
         api.adopt_report(report.id)
         amendment = api.propose(
             report.outline[0].id,
@@ -581,6 +582,7 @@ def test_an_editorial_notice_is_accepted_or_called_substance_and_key_changes_sho
     with PlenaryClient(server.url, secretariat.token) as api:
         report = api.import_report(group.id, MARKDOWN, title="Report")
     with PlenaryClient(server.url, chair.token) as api:
+        api.open_meeting(report.id)  # the group adopts in session
         api.adopt_report(report.id)
     people: list[Person] = []
 

@@ -10,7 +10,7 @@ unlike `event`, `report` and `section` (migration 3f6a2d9c8b15), which are not t
 migrations run on a plain connection (foreign keys off), so its messages keep pointing at it.
 
 Revision ID: 8d2f4c61a9e3
-Revises: 2751c6f0484a
+Revises: a30e5e551045
 Create Date: 2026-12-06 05:10:00
 """
 from __future__ import annotations
@@ -21,7 +21,7 @@ from alembic import op
 import app.db
 
 revision = '8d2f4c61a9e3'
-down_revision = '2751c6f0484a'
+down_revision = 'a30e5e551045'
 branch_labels = None
 depends_on = None
 
