@@ -59,6 +59,14 @@ from app.reports.open_points import (
     record_open_point,
 )
 from app.reports.outline import current_nodes, first_paragraph_of, outline, source_headings
+from app.reports.outline_ops import (
+    insert_section,
+    place_section,
+    remove_subtree,
+    rename_section,
+    siblings,
+    subtree_ids,
+)
 from app.reports.sections import add_section, move_section, remove_section, update_section
 from app.reports.stages import (
     STAGE_WORDS,
@@ -134,4 +142,10 @@ __all__ = [
     "update_report",
     "update_section",
     "write_version",
+    "insert_section",
+    "place_section",
+    "remove_subtree",
+    "rename_section",
+    "siblings",
+    "subtree_ids",
 ]
