@@ -16,6 +16,7 @@ from app.amendments.deadlines import DeadlineWatch, sweep_forever
 from app.amendments.rounds_router import router as rounds_router
 from app.amendments.router import router as amendments_router
 from app.amendments.sketch import router as sketch_router
+from app.amendments.structure_router import router as structure_router
 from app.config import Settings, get_settings
 from app.consultations.comments_router import router as comments_router
 from app.consultations.router import router as consultations_router
@@ -176,6 +177,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sketch_router)  # before /sections/{id}/amendments/... routes
     app.include_router(amendments_router)
     app.include_router(rounds_router)
+    app.include_router(structure_router)
     app.include_router(meetings_router)
     app.include_router(consultations_router)
     app.include_router(comments_router)

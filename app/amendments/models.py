@@ -193,7 +193,8 @@ class StructureOperation(enum.StrEnum):
     insert = "insert"  # a new section (with its first text) at a place in the outline
     delete = "delete"  # a section and its subtree
     move = "move"  # a section and its subtree, to another place
-    split = "split"  # a section at a paragraph: the rest becomes a new section after it
+    split_section = "split"  # at a paragraph: the rest becomes a new section after it (`split`
+    # would hide `str.split`)
     merge = "merge"  # a section and its next sibling, into one
     rename = "rename"  # a heading, label (renumbering) or kind
     span = "span"  # one text change across two or more neighbouring sections

@@ -6,7 +6,8 @@ lock), actions.py (status checks, events, closing), applying.py ("applying creat
 one version"), rounds.py (unanimous consent: answers, changes, withdrawn objections),
 steering.py (cancel, close as blocked, remind), settling.py (deadlines and reminders), proposals.py
 (propose, revise, withdraw, escalate), floor.py (the floor and who decides), drafting.py
-(live drafting), rebase.py and prepare.py (carrying edits onto the head).
+(live drafting), rebase.py and prepare.py (carrying edits onto the head), structure.py
+(structural amendments: structure_operands.py, structure_check.py, structure_apply.py).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from app.amendments.queries import (
 from app.amendments.rounds import answer_round, withdraw_objection
 from app.amendments.settling import settle_due
 from app.amendments.steering import cancel_round, close_blocked, remind_voters
+from app.amendments.structure import propose_structure, structures_of
 
 __all__ = [
     "DECIDERS_AFTER_ADOPTION",
@@ -69,6 +71,7 @@ __all__ = [
     "list_amendments",
     "list_revisions",
     "propose_amendment",
+    "propose_structure",
     "put_on_floor",
     "reject_amendment",
     "remind_voters",
@@ -77,6 +80,7 @@ __all__ = [
     "revise_draft",
     "round_states",
     "settle_due",
+    "structures_of",
     "withdraw_amendment",
     "withdraw_objection",
 ]

@@ -20,6 +20,7 @@ from app.events.consent_payloads import CONSENT_PAYLOADS, ROSTER_PAYLOADS
 from app.events.deliberation_payloads import DELIBERATION_PAYLOADS
 from app.events.payload import Payload
 from app.events.schemas import EventRead
+from app.events.structure_payloads import STRUCTURE_PAYLOADS
 
 
 class EmptyPayload(Payload):
@@ -287,6 +288,7 @@ EVENT_PAYLOADS: dict[str, type[Payload]] = {
     "comment.amendment_proposed": CommentAmendmentProposedPayload,
     **DELIBERATION_PAYLOADS,
     **ROSTER_PAYLOADS,
+    **STRUCTURE_PAYLOADS,
 }
 
 

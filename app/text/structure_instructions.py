@@ -32,7 +32,7 @@ class Named:
 
     @property
     def span(self) -> str:
-        """" (paragraphs 12-14)", or "" for a section without paragraphs."""
+        """ " (paragraphs 12-14)", or "" for a section without paragraphs."""
         first, count = self.first_paragraph, self.paragraphs
         if count <= 0:
             return ""
@@ -125,20 +125,19 @@ def span_instruction(
     joined by a blank line (their paragraphs are numbered on, so the numbers stay those of
     the report), a change that runs from the end of one into the start of the next read as
     one place."""
+    whole = JOINT.join(texts)
     joined: list[Edit] = []
     offset = 0
-    for index, (text, own) in enumerate(zip(texts, edits, strict=True)):
+    for text, own in zip(texts, edits, strict=True):
         shifted = [Edit(e.start + offset, e.end + offset, e.replacement) for e in own]
-        if joined and shifted and _meets(joined[-1], shifted[0], texts, index, offset):
-            last = joined.pop()
-            first = shifted.pop(0)
-            joined.append(Edit(last.start, first.end, last.replacement + JOINT + first.replacement))
+        if joined and shifted:
+            # Without the spaces edits own (`absorb_spacing`): "too." reaches the end.
+            last, first = joined[-1].trimmed(whole), shifted[0].trimmed(whole)
+            if last.end == offset - len(JOINT) and first.start == offset:
+                joined[-1] = Edit(
+                    last.start, first.end, last.replacement + JOINT + first.replacement
+                )
+                shifted.pop(0)
         joined.extend(shifted)
         offset += len(text) + len(JOINT)
-    return instruction(JOINT.join(texts), joined, first_paragraph=first_paragraph)
-
-
-def _meets(last: Edit, first: Edit, texts: Sequence[str], index: int, offset: int) -> bool:
-    """The previous section's last edit reaches its end and this one's first its start."""
-    end_of_previous = offset - len(JOINT)
-    return last.end == end_of_previous and first.start == offset and index > 0
+    return instruction(whole, joined, first_paragraph=first_paragraph)
