@@ -87,7 +87,7 @@ def propose_structure(
     )
     session.add(structure)
     session.flush()
-    check(session, structure)  # a base older than a head must carry onto it now
+    check(session, structure, proposing=True)  # an older base must carry onto the head now
     record(
         session,
         report,

@@ -50,11 +50,12 @@ def _refuse(
 
 
 class Checker:
-    def __init__(self, session: Session, structure: AmendmentStructure) -> None:
+    def __init__(self, session: Session, structure: AmendmentStructure, *, named: bool) -> None:
         self.session = session
         self.structure = structure
         self.ops = structure.operands
-        self.amendment_id = structure.amendment_id
+        # A refused proposal has no amendment: its row is rolled back with the answer.
+        self.amendment_id = structure.amendment_id if named else None
         self.plan = Plan()
 
     def live(self, section_id: int | None, role: str) -> Section | None:
@@ -136,9 +137,9 @@ class Checker:
             )
 
 
-def check(session: Session, structure: AmendmentStructure) -> Plan:
+def check(session: Session, structure: AmendmentStructure, *, proposing: bool = False) -> Plan:
     """The plan to apply `structure` to today's report, or a 409 with both sides."""
-    checker = Checker(session, structure)
+    checker = Checker(session, structure, named=not proposing)
     _CHECKS[structure.operation](checker)
     return checker.plan
 

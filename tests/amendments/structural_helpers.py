@@ -64,9 +64,7 @@ def build_outline(client: TestClient, room: Room) -> Outline:
             "parent_id": None if parent is None else ids[parent],
         }
         ids[label] = ok(
-            client.post(
-                f"/v1/reports/{rid}/sections", json=body, headers=room.secretariat.headers
-            ),
+            client.post(f"/v1/reports/{rid}/sections", json=body, headers=room.secretariat.headers),
             201,
         )["id"]
     return Outline(rid, ids)

@@ -179,3 +179,235 @@ def _check_texts(client: TestClient, room: Room, o: Outline, kind: str) -> None:
         report = ok(client.get(f"/v1/reports/{o.rid}", headers=room.chair.headers))
         new = next(e for e in report["outline"] if e["label"] == "II.B bis")
         assert text_of(client, room, new["id"]) == "Users play a role."
+
+
+def _add_into_chapter_two(client: TestClient, room: Room, o: Outline, position: int) -> int:
+    return int(
+        ok(
+            client.post(
+                f"/v1/reports/{o.rid}/sections",
+                json={
+                    "kind": "section",
+                    "label": "new",
+                    "heading": "New",
+                    "text": "A new section.",
+                    "parent_id": o["II"],
+                    "position": position,
+                },
+                headers=room.secretariat.headers,
+            ),
+            201,
+        )["id"]
+    )
+
+
+def _concurrent_elsewhere(client: TestClient, room: Room, o: Outline, kind: str) -> None:
+    """A change made after the proposal that does not touch what it touches."""
+    if kind == "insert":
+        write_direct(client, room, o["II.B"], TEXTS["II.B"] + "\n\nMedia play a role.")
+        _add_into_chapter_two(client, room, o, 0)  # another gap of chapter II
+    elif kind == "delete":
+        write_direct(client, room, o["I"], TEXTS["I"].replace("three", "four"))
+    elif kind == "move":
+        write_direct(client, room, o["II.A"], TEXTS["II.A"].replace("role", "part"))
+        patch_section(client, room, o["III"], heading="Recommendations")
+    elif kind == "split":
+        text = TEXTS["II.A"].replace("Governments", "National governments")
+        write_direct(client, room, o["II.A"], text.replace("private", "business"))
+    elif kind == "merge":
+        write_direct(client, room, o["II.B"], TEXTS["II.B"].replace("society", "society at large"))
+    elif kind == "rename":
+        patch_section(client, room, o["II.C"], heading="The technique")
+    elif kind == "span":
+        write_direct(client, room, o["II.B"], TEXTS["II.B"].replace("society", "society also"))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_carried_over_a_concurrent_change(
+    client: TestClient, room: Room, outline: Outline, kind: str
+) -> None:
+    o = outline
+    amendment = structural(client, room.members[0], o.rid, **bodies(o)[kind])
+    _concurrent_elsewhere(client, room, o, kind)
+    assert on_floor_adopt(client, room, o.rid, amendment["id"])["status"] == "adopted"
+    labels = [label for label, _, _ in outline_of(client, room, o.rid)]
+    if kind == "insert":
+        assert labels[labels.index("II.B") + 1] == "II.B bis"
+    elif kind == "delete":
+        assert "1" not in labels
+        assert "four" in text_of(client, room, o["I"])
+    elif kind == "move":
+        assert labels[-2:] == ["II.A", "1"]
+        assert text_of(client, room, o["II.A"]) == TEXTS["II.A"].replace("role", "part")
+    elif kind == "split":
+        assert text_of(client, room, o["II.A"]) == "National governments play a role."
+        report = ok(client.get(f"/v1/reports/{o.rid}", headers=room.chair.headers))
+        new = next(e for e in report["outline"] if e["label"] == "II.A bis")
+        assert text_of(client, room, new["id"]) == "The business sector plays a role."
+    elif kind == "merge":
+        merged = TEXTS["II.A"] + "\n\n" + TEXTS["II.B"].replace("society", "society at large")
+        assert text_of(client, room, o["II.A"]) == merged
+    elif kind == "rename":
+        assert ("II.D", 1, "The technique") in outline_of(client, room, o.rid)
+    elif kind == "span":
+        assert text_of(client, room, o["II.B"]) == (
+            "Civil society also plays a role.\n\nAcademia and"
+        )
+
+
+def _concurrent_clash(client: TestClient, room: Room, o: Outline, kind: str) -> None:
+    """A change made after the proposal to what it touches."""
+    if kind == "insert":
+        _add_into_chapter_two(client, room, o, 2)  # between II.B and II.C: the same gap
+    elif kind == "delete":
+        write_direct(client, room, o["1"], TEXTS["1"] + " And observers.")
+    elif kind == "move":
+        ok(
+            client.post(
+                f"/v1/sections/{o['II.A']}/move",
+                json={"parent_id": o["I"], "position": 0},
+                headers=matched(client, f"/v1/sections/{o['II.A']}", room.secretariat.headers),
+            )
+        )
+    elif kind == "split":  # the start of paragraph 6, where it cuts
+        write_direct(
+            client, room, o["II.A"], TEXTS["II.A"].replace("The private", "Also the private")
+        )
+    elif kind == "merge":
+        _add_into_chapter_two(client, room, o, 1)  # between II.A and II.B
+    elif kind == "rename":
+        patch_section(client, room, o["II.C"], label="II.Z")
+    elif kind == "span":
+        write_direct(client, room, o["II.B"], TEXTS["II.B"].replace("a role too", "a big role too"))
+
+
+SLUGS = {
+    "insert": "structure-conflict",
+    "delete": "structure-conflict",
+    "move": "structure-conflict",
+    "split": "amendment-conflict",
+    "merge": "structure-conflict",
+    "rename": "structure-conflict",
+    "span": "amendment-conflict",
+}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_change_to_what_it_touches_is_a_conflict_with_both_sides(
+    client: TestClient, room: Room, outline: Outline, kind: str
+) -> None:
+    o = outline
+    amendment = structural(client, room.members[0], o.rid, **bodies(o)[kind])
+    _concurrent_clash(client, room, o, kind)
+    before = outline_of(client, room, o.rid)
+    problem = on_floor_adopt(client, room, o.rid, amendment["id"], expect=409)
+    assert problem["type"].endswith(SLUGS[kind]), problem
+    assert problem["amendment_id"] == amendment["id"]
+    (conflict,) = problem["conflicts"][:1]
+    assert conflict["proposal"] != conflict["head"]
+    assert {"proposal", "head"} <= set(conflict)
+    if SLUGS[kind] == "amendment-conflict":  # the texts, as for any amendment
+        assert problem["base_text"] != problem["head_text"]
+    # nothing was applied, and the amendment is still on the floor
+    assert outline_of(client, room, o.rid) == before
+    assert (
+        ok(client.get(f"/v1/amendments/{amendment['id']}", headers=room.chair.headers))["status"]
+        == "on_floor"
+    )
+    if kind == "span":  # proposed again on the same base versions: the same clash, at once
+        again = structural(client, room.members[0], o.rid, **bodies(o)[kind], expect=409)
+        assert again["amendment_id"] is None and again["conflicts"] == problem["conflicts"]
+    elif kind not in ("insert", "merge"):  # proposed again on the outline as it stands
+        assert structural(client, room.members[0], o.rid, **bodies(o)[kind])["id"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_after_adoption_a_consent_round_applies_it(
+    client: TestClient, room: Room, outline: Outline, kind: str
+) -> None:
+    o = outline
+    adopt_report(client, room, o.rid)
+    amendment = structural(client, room.members[0], o.rid, **bodies(o)[kind])
+    assert amendment["status"] == "consent_open" and amendment["round"]
+    # nobody adopts it on their own word
+    act(client, room.chair, amendment["id"], "adopt", expect=409)
+    assert outline_of(client, room, o.rid) == BEFORE
+    result: dict[str, Any] = {}
+    for voter in room.voters:  # signed answers over its canonical wording
+        result = act(client, voter, amendment["id"], "consent")
+    assert result["status"] == "adopted"
+    assert outline_of(client, room, o.rid) == after_adoption(o, kind)
+    _check_texts(client, room, o, kind)
+
+
+def test_an_editorial_renumbering_waits_out_its_notice(
+    client: TestClient, room: Room, outline: Outline
+) -> None:
+    o = outline
+    adopt_report(client, room, o.rid)
+    body = bodies(o)["rename"]
+    amendment = structural(client, room.members[0], o.rid, **{**body, "kind": "editorial"})
+    assert amendment["suggested_kind"] == "editorial"
+    assert amendment["notice"] is True and amendment["status"] == "consent_open"
+    act(client, room.chair, amendment["id"], "adopt", expect=409)
+    assert accept_everywhere(client, room, amendment["id"])["status"] == "adopted"
+    assert ("II.D", 1, "Technique") in outline_of(client, room, o.rid)
+
+
+def test_an_open_round_that_no_longer_applies_ends_conflicted(
+    client: TestClient, room: Room, outline: Outline
+) -> None:
+    o = outline
+    adopt_report(client, room, o.rid)
+    split = structural(client, room.members[0], o.rid, **bodies(o)["split"])
+    clash = propose(
+        client, room.members[1], o["II.A"], TEXTS["II.A"].replace("The private", "Also the private")
+    )
+    for voter in room.voters:
+        act(client, voter, clash["id"], "consent")
+    assert (
+        ok(client.get(f"/v1/amendments/{split['id']}", headers=room.chair.headers))["status"]
+        == "conflicted"
+    )
+
+
+def test_amendments_to_a_deleted_section_end_conflicted(
+    client: TestClient, room: Room, outline: Outline
+) -> None:
+    o = outline
+    text = propose(client, room.members[1], o["1"], TEXTS["1"] + " And observers.")
+    delete = structural(client, room.members[0], o.rid, **bodies(o)["delete"])
+    on_floor_adopt(client, room, o.rid, delete["id"])
+    closed = ok(client.get(f"/v1/amendments/{text['id']}", headers=room.chair.headers))
+    assert closed["status"] == "conflicted"
+    assert "amendment.conflicted" in event_types(client, room, o.rid)
+
+
+def test_a_structural_amendment_is_not_revised_or_redrafted(
+    client: TestClient, room: Room, outline: Outline
+) -> None:
+    o = outline
+    amendment = structural(client, room.members[0], o.rid, **bodies(o)["merge"])
+    response = client.post(
+        f"/v1/amendments/{amendment['id']}/revise",
+        json={"text": "Anything."},
+        headers=matched(client, f"/v1/amendments/{amendment['id']}", room.members[0].headers),
+    )
+    assert response.status_code == 409, response.text
+
+
+@pytest.mark.parametrize(
+    ("body", "why"),
+    [
+        ({"operation": "merge", "first_id": "II.A", "second_id": "II.C"}, "neighbouring"),
+        ({"operation": "split", "section_id": "II.A", "paragraph": 5}, "after its first"),
+        ({"operation": "rename", "section_id": "II.C", "label": "II.C"}, "changes nothing"),
+        ({"operation": "move", "section_id": "II", "parent_id": "II.A"}, "inside itself"),
+    ],
+)
+def test_what_makes_no_sense_here_is_refused(
+    client: TestClient, room: Room, outline: Outline, body: dict[str, Any], why: str
+) -> None:
+    named = {k: outline[v] if k.endswith("_id") else v for k, v in body.items()}
+    problem = structural(client, room.members[0], outline.rid, **named, expect=422)
+    assert why in problem["detail"]
