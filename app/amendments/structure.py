@@ -88,14 +88,26 @@ def propose_structure(
     session.add(structure)
     session.flush()
     check(session, structure, proposing=True)  # an older base must carry onto the head now
+    _announce(session, report, amendment, structure, built)
+    return amendment
+
+
+def _announce(
+    session: Session,
+    report: Report,
+    amendment: Amendment,
+    structure: AmendmentStructure,
+    built: Built,
+) -> None:
+    """Its event; after adoption, its notice (editorial) or consent round (substantive)."""
     record(
         session,
         report,
         "amendment.structure_proposed",
-        principal.participant_id,
+        amendment.proposer_id,
         amendment_id=amendment.id,
         section_id=amendment.section_id,
-        operation=operation.value,
+        operation=structure.operation.value,
         section_ids=sorted(_named_sections(built)),
         outline_revision=structure.base_outline_revision,
         kind=amendment.kind.value,
@@ -105,7 +117,6 @@ def propose_structure(
         editorial = amendment.kind == AmendmentKind.editorial
         deadline = notice_end(report) if editorial else amendment.consent_deadline
         open_round(session, report=report, amendment=amendment, deadline=deadline)
-    return amendment
 
 
 def wording(operation: StructureOperation, built: Built) -> str:
