@@ -56,7 +56,7 @@ class MoveSection(_Structural, _Place):
 class SplitSection(_Structural):
     operation: Literal["split"]
     section_id: Id
-    base_version: WholeInt | None = Field(default=None, ge=1, description="Default: the head")
+    base_version: Id | None = Field(default=None, description="Default: the head")
     paragraph: WholeInt = Field(
         ge=1,
         description="The report-wide number of the first paragraph of the new section (a "
