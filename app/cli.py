@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "app.groups.cli",
     "app.reports.cli",
     "app.amendments.cli_proposals",
+    "app.amendments.cli_structure",
     "app.amendments.cli_floor",
     "app.events.cli",
     "app.meetings.cli",

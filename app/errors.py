@@ -92,6 +92,10 @@ class DuplicateChange(MergeConflict):
     slug, title = "amendment-duplicate", "The section already holds this exact change"
 
 
+class OutlineConflict(MergeConflict):
+    slug, title = "structure-conflict", "The outline changed where this amendment applies"
+
+
 class OpenBrackets(Conflict):
     slug, title = "open-brackets", "The report still holds open brackets"
 

@@ -18,6 +18,7 @@ from app.amendments.floor_router import router as floor_router
 from app.amendments.rounds_router import router as rounds_router
 from app.amendments.router import router as amendments_router
 from app.amendments.sketch import router as sketch_router
+from app.amendments.structure_router import router as structure_router
 from app.auth import token_is_valid
 from app.config import Settings, get_settings
 from app.consultations.comments_router import router as comments_router
@@ -193,6 +194,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(amendments_router)
     app.include_router(rounds_router)
     app.include_router(floor_router)
+    app.include_router(structure_router)
     app.include_router(meetings_router)
     app.include_router(sessions_router)
     app.include_router(speakers_router)

@@ -38,6 +38,17 @@ def require_status(amendment: Amendment, *allowed: AmendmentStatus, action: str)
         )
 
 
+def ensure_text_amendment(amendment: Amendment, action: str) -> None:
+    """Revising or redrafting rewrites one section's text: a structural amendment
+    (`app/amendments/structure.py`) is withdrawn and proposed again instead."""
+    if amendment.structure is not None:
+        raise InvalidState(
+            f"Amendment {amendment.id} is structural ({amendment.structure}): it cannot be "
+            f"{action}; withdraw it and propose a new one.",
+            amendment_status=amendment.status.value,
+        )
+
+
 def record(
     session: Session, report: Report, type: str, actor_id: int | None, **payload: object
 ) -> None:

@@ -6,14 +6,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, defer
 
 from app.amendments.actions import clear_floor, close, record
-from app.amendments.models import Amendment, AmendmentStatus, still_open_clause
+from app.amendments.models import (
+    Amendment,
+    AmendmentStatus,
+    AmendmentStructure,
+    still_open_clause,
+)
 from app.amendments.queries import LONG_TEXTS, group_root
 from app.amendments.rebase import conflict_error, rebase, rebase_many
+from app.amendments.structure_apply import apply_structure
+from app.amendments.structure_check import check
 from app.clock import utcnow
+from app.errors import MergeConflict
 from app.meetings.models import Meeting
 from app.reports import service as reports
 from app.reports.models import Report, Section, Version, VersionSource
@@ -23,10 +31,13 @@ from app.text.edits import to_json as edits_json
 
 def apply_amendment(
     session: Session, *, report: Report, amendment: Amendment, actor_id: int | None
-) -> Version:
+) -> Version | None:
     """Adopt: exactly one new version, in this transaction, or a MergeConflict. The
     amendment's recorded edits are carried onto the head; no text is diffed here. The caller
-    holds the report lock, so no other writer appends a version meanwhile."""
+    holds the report lock, so no other writer appends a version meanwhile. A structural
+    amendment makes its outline change and the versions it implies (none for a move)."""
+    if amendment.structure is not None:
+        return _apply_structural(session, report=report, amendment=amendment, actor_id=actor_id)
     section = session.get(Section, amendment.section_id)
     assert section is not None
     rebased = rebase(session, amendment, section=section)
@@ -62,19 +73,62 @@ def apply_amendment(
     return version
 
 
+def _apply_structural(
+    session: Session, *, report: Report, amendment: Amendment, actor_id: int | None
+) -> Version | None:
+    structure = session.get(AmendmentStructure, amendment.id)
+    if structure is None:
+        raise LookupError(f"Amendment {amendment.id} has no structure")
+    applied = apply_structure(
+        session, report=report, amendment=amendment, structure=structure, actor_id=actor_id
+    )
+    _after_sections_moved(
+        session,
+        report=report,
+        adopted=amendment,
+        sections=applied.changed,
+        removed=applied.removed,
+        actor_id=actor_id,
+    )
+    if amendment.resulting_version is None:
+        return None
+    section = session.get(Section, amendment.section_id)
+    assert section is not None
+    return reports.get_version(session, section=section, number=amendment.resulting_version)
+
+
 def _after_the_section_moved(
     session: Session, *, report: Report, adopted: Amendment, actor_id: int | None
 ) -> None:
-    """The other wordings of the adopted one's group are superseded; the section's open
-    rounds are rechecked. Alternatives amend the same section, so one read finds both."""
     section = session.get(Section, adopted.section_id)
     assert section is not None
+    _after_sections_moved(
+        session, report=report, adopted=adopted, sections=[section], removed=[], actor_id=actor_id
+    )
+
+
+def _after_sections_moved(
+    session: Session,
+    *,
+    report: Report,
+    adopted: Amendment,
+    sections: list[Section],
+    removed: list[int],
+    actor_id: int | None,
+) -> None:
+    """The other wordings of the adopted one's group are superseded; the open rounds of the
+    sections it changed are rechecked, and so are the report's open structural rounds;
+    amendments to sections it removed end as conflicted. One read finds them all."""
+    touched = [s.id for s in sections] + removed
     # Their texts are not needed: rebasing reads only recorded edits.
     still_open = list(
         session.scalars(
             select(Amendment)
             .where(
-                Amendment.section_id == section.id,
+                or_(
+                    Amendment.section_id.in_(touched),
+                    and_(Amendment.report_id == report.id, Amendment.structure.is_not(None)),
+                ),
                 still_open_clause(),
                 Amendment.id != adopted.id,
             )
@@ -84,16 +138,46 @@ def _after_the_section_moved(
     )
     root = group_root(adopted)
     for other in still_open:
-        if root in (other.id, other.alternative_to_id):
+        if root in (other.id, other.alternative_to_id) or other.section_id in removed:
+            gone = other.section_id in removed
             close(
                 session,
                 report,
                 other,
-                AmendmentStatus.superseded,
+                AmendmentStatus.conflicted if gone else AmendmentStatus.superseded,
                 actor_id,
-                f"Alternative {adopted.id} was adopted.",
+                f"Amendment {adopted.id} removed section {other.section_id}."
+                if gone
+                else f"Alternative {adopted.id} was adopted.",
             )
-    recheck_open_rounds(session, report=report, section=section, candidates=still_open)
+    texts = [a for a in still_open if a.structure is None]
+    for section in sections:
+        mine = [a for a in texts if a.section_id == section.id]
+        recheck_open_rounds(session, report=report, section=section, candidates=mine)
+    recheck_structural_rounds(session, report=report, candidates=still_open)
+
+
+def recheck_structural_rounds(
+    session: Session, *, report: Report, candidates: Iterable[Amendment]
+) -> None:
+    """A structural amendment in a consent round that no longer applies ends as conflicted."""
+    for other in candidates:
+        if other.structure is None or not other.is_round_open:
+            continue
+        structure = session.get(AmendmentStructure, other.id)
+        if structure is None:
+            continue
+        try:
+            check(session, structure)
+        except MergeConflict as conflict:
+            close(
+                session,
+                report,
+                other,
+                AmendmentStatus.conflicted,
+                None,
+                f"The report changed where this amendment applies: {conflict.detail}",
+            )
 
 
 def recheck_open_rounds(

@@ -48,6 +48,31 @@ class AmendmentCalls(ClientBase):
             idempotency_key=idempotency_key,
         )
 
+    def propose_structure(
+        self,
+        report_id: int,
+        operation: str,
+        *,
+        kind: str,
+        rationale: str = "",
+        consent_deadline: datetime | None = None,
+        idempotency_key: str | None = None,
+        **operands: Any,
+    ) -> AmendmentRead:
+        """A structural amendment (`operation`: insert, delete, move, split, merge, rename or
+        span) with its operands as the API names them (`section_id`, `after_id`, `texts` ...:
+        see `app/amendments/structure_schemas.py`)."""
+        body: dict[str, Any] = {"operation": operation, "kind": kind, "rationale": rationale}
+        body.update({name: value for name, value in operands.items() if value is not None})
+        if consent_deadline is not None:
+            body["consent_deadline"] = consent_deadline.isoformat()
+        return self._post(
+            AmendmentRead,
+            f"/v1/reports/{report_id}/structural-amendments",
+            body,
+            idempotency_key=idempotency_key,
+        )
+
     def list_amendments(
         self,
         report_id: int,

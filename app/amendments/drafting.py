@@ -8,7 +8,13 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.amendments.actions import first_paragraph, instruction_payload, record, require_status
+from app.amendments.actions import (
+    ensure_text_amendment,
+    first_paragraph,
+    instruction_payload,
+    record,
+    require_status,
+)
 from app.amendments.locking import lock_amendment
 from app.amendments.models import Amendment, AmendmentStatus, DraftRevision
 from app.amendments.rebase import Prepared, conflict_error, rebase, record_wording, wording_of
@@ -45,6 +51,7 @@ def revise_draft(
     )
     reports.ensure_drafting(report, "Live drafting")
     require_status(amendment, AmendmentStatus.on_floor, action="redraft")
+    ensure_text_amendment(amendment, "redrafted")
     _ensure_holds_pen(principal, amendment)
     previous = amendment.proposed_text
     section = session.get(Section, amendment.section_id)

@@ -74,6 +74,9 @@ class Amendment(Base):
     # (and at each live-drafting revision): what rebasing carries onto the head.
     edits: Mapped[list[list[Any]]] = mapped_column(JSON, default=list)
     proposer_id: Mapped[int] = mapped_column(ForeignKey("participant.id"))
+    # A structural amendment's operation (its operands: `AmendmentStructure`); None for a
+    # change to the text of one section.
+    structure: Mapped[str | None] = mapped_column(String(20), default=None)
     rationale: Mapped[str] = mapped_column(Text, default="")
     kind: Mapped[AmendmentKind] = mapped_column(enum_column(AmendmentKind))
     suggested_kind: Mapped[AmendmentKind] = mapped_column(
@@ -184,3 +187,34 @@ class DraftRevision(Base):
     text: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StructureOperation(enum.StrEnum):
+    insert = "insert"  # a new section (with its first text) at a place in the outline
+    delete = "delete"  # a section and its subtree
+    move = "move"  # a section and its subtree, to another place
+    split_section = "split"  # at a paragraph: the rest becomes a new section after it (`split`
+    # would hide `str.split`)
+    merge = "merge"  # a section and its next sibling, into one
+    rename = "rename"  # a heading, label (renumbering) or kind
+    span = "span"  # one text change across two or more neighbouring sections
+
+
+class AmendmentStructure(Base):
+    """What makes an amendment structural (one row per such amendment): its operation and
+    operands, and its base: the outline revision it was proposed on and each section it
+    touches at the version it read (`touched`: [{"section_id", "version", ...}], with the
+    recorded edits a text change makes there). The amendment row itself names its first
+    touched section; its `proposed_text` is the canonical wording voters sign
+    (`app/amendments/structure.py`)."""
+
+    __tablename__ = "amendment_structure"
+
+    amendment_id: Mapped[int] = mapped_column(ForeignKey("amendment.id"), primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id"), index=True)
+    operation: Mapped[StructureOperation] = mapped_column(enum_column(StructureOperation))
+    base_outline_revision: Mapped[int] = mapped_column(Integer)
+    operands: Mapped[dict[str, Any]] = mapped_column(JSON)
+    touched: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    # Once adopted: {"versions": [[section_id, number], ...], "added": [...], "removed": [...]}
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)

@@ -13,6 +13,7 @@ from app.amendments.actions import (
     check_deadline,
     close,
     end_blocked_round,
+    ensure_text_amendment,
     ensure_window_open,
     first_paragraph,
     instruction_payload,
@@ -285,6 +286,7 @@ def revise_amendment(
 
 
 def _ensure_may_revise(old: Amendment, principal: Principal) -> None:
+    ensure_text_amendment(old, "revised")
     if principal.participant_id != old.proposer_id and principal.role != Role.chair:
         raise Forbidden("Only the proposer or the chair may revise an amendment.")
     if old.revised_by_id is not None:

@@ -6,6 +6,7 @@ from typing import Annotated, Self
 from pydantic import BaseModel, Field, StrictFloat, model_validator
 
 from app.amendments.models import AmendmentKind, AmendmentStatus, Answer
+from app.amendments.structure_schemas import StructureRead, TouchedRead
 from app.pagination import Page
 from app.reports.schemas import MAX_TEXT, DiffOp
 from app.schemas import MAX_ID, Id, InputModel, Moment, ReadModel, WholeInt
@@ -161,6 +162,9 @@ class AmendmentRead(ReadModel):
     )
     outcome_note: str
     decided_at: datetime | None
+    structure: StructureRead | None = Field(
+        default=None, description="A structural amendment's operation (null: a text change)"
+    )
     created_at: datetime
     updated_at: datetime
     revision: int
@@ -287,6 +291,9 @@ class AmendmentPublic(ReadModel):
     kind_disputed: bool
     outcome_note: str
     decided_at: datetime | None
+    structure: StructureRead | None = Field(
+        default=None, description="A structural amendment's operation (null: a text change)"
+    )
     created_at: datetime
     updated_at: datetime
     revision: int
@@ -319,6 +326,8 @@ PUBLIC_VIEWS: dict[type[BaseModel], type[BaseModel]] = {
     ConsentAnswer: ConsentAnswerPublic,
     DraftRevisionSummary: DraftRevisionPublic,
     DraftRevisionRead: DraftRevisionPublic,
+    StructureRead: StructureRead,
+    TouchedRead: TouchedRead,
 }
 
 

@@ -7,7 +7,8 @@ one version"), rounds.py (unanimous consent: answers, changes, withdrawn objecti
 steering.py (cancel, close as blocked, remind), settling.py (deadlines and reminders),
 proposals.py (propose, revise, withdraw, escalate), floor.py (the floor and who decides),
 floor_queue.py (the chair's queue, take off, defer), drafting.py (live drafting), rebase.py
-and prepare.py (carrying edits onto the head).
+and prepare.py (carrying edits onto the head), structure.py (structural amendments:
+structure_operands.py, structure_check.py, structure_apply.py).
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ from app.amendments.queries import (
 from app.amendments.rounds import answer_round, withdraw_objection
 from app.amendments.settling import settle_due
 from app.amendments.steering import cancel_round, close_blocked, remind_voters
+from app.amendments.structure import propose_structure, structures_of
 
 __all__ = [
     "DECIDERS_AFTER_ADOPTION",
@@ -80,6 +82,7 @@ __all__ = [
     "list_revisions",
     "next_on_floor",
     "propose_amendment",
+    "propose_structure",
     "put_on_floor",
     "queue_amendment",
     "reject_amendment",
@@ -89,6 +92,7 @@ __all__ = [
     "revise_draft",
     "round_states",
     "settle_due",
+    "structures_of",
     "take_off_floor",
     "withdraw_amendment",
     "withdraw_objection",

@@ -37,11 +37,16 @@ def amendment_reads(
     states = service.round_states(
         session, [a.id for a in amendments if a.round_opened_at is not None]
     )
+    structures = service.structures_of(
+        session, [a.id for a in amendments if a.structure is not None]
+    )
     out = []
     for amendment in amendments:
         state = states.get(amendment.id)
         tally = None if state is None else _tally(amendment, state)
-        read = AmendmentRead.model_validate({**_columns(session, amendment), "tally": tally})
+        columns = _columns(session, amendment)
+        columns["structure"] = structures.get(amendment.id)
+        read = AmendmentRead.model_validate({**columns, "tally": tally})
         out.append(read if attributed else redacted(read, PUBLIC_VIEWS))
     return out
 

@@ -22,6 +22,7 @@ from app.events.meeting_payloads import MEETING_PAYLOADS
 from app.events.payload import Payload
 from app.events.questionnaire_payloads import QUESTIONNAIRE_PAYLOADS
 from app.events.schemas import EventRead
+from app.events.structure_payloads import STRUCTURE_PAYLOADS
 
 
 class EmptyPayload(Payload):
@@ -291,6 +292,7 @@ EVENT_PAYLOADS: dict[str, type[Payload]] = {
     **ROSTER_PAYLOADS,
     **QUESTIONNAIRE_PAYLOADS,
     **MEETING_PAYLOADS,
+    **STRUCTURE_PAYLOADS,
 }
 
 

@@ -3,38 +3,15 @@ tree; removal is a mark, never a delete)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth import Principal
-from app.clock import utcnow
 from app.errors import BadRequest, InvalidState, NotFound
 from app.events.service import record_event
 from app.groups.models import DRAFTING_ROLES
 from app.reports.access import ensure_drafting, get_section, lock_report, require_section_match
-from app.reports.models import Report, Section, SectionKind, VersionSource
-from app.reports.versions import new_version
-
-
-def _siblings(session: Session, *, report_id: int, parent_id: int | None) -> list[Section]:
-    parent_clause = (
-        Section.parent_id.is_(None) if parent_id is None else Section.parent_id == parent_id
-    )
-    return list(
-        session.scalars(
-            select(Section)
-            .where(Section.report_id == report_id, parent_clause, Section.removed_at.is_(None))
-            .order_by(Section.position, Section.id)
-        )
-    )
-
-
-def _renumber(siblings: Sequence[Section]) -> None:
-    for index, sibling in enumerate(siblings):
-        if sibling.position != index:
-            sibling.position = index
+from app.reports.models import Report, Section, SectionKind
+from app.reports.outline_ops import insert_section, place_section, remove_subtree, rename_section
 
 
 def _live_section_of(session: Session, report: Report, section_id: int | None) -> Section | None:
@@ -63,23 +40,17 @@ def add_section(
     report = lock_report(session, report_id=report_id, principal=principal, roles=DRAFTING_ROLES)
     ensure_drafting(report, "Changing the outline")
     _live_section_of(session, report, parent_id)
-    siblings = _siblings(session, report_id=report.id, parent_id=parent_id)
-    section = Section(
-        report_id=report.id,
+    section, index = insert_section(
+        session,
+        report,
         parent_id=parent_id,
+        index=position,
         kind=kind,
         label=label,
         heading=heading,
-        position=len(siblings),
-        head_version=1,
+        text=text,
+        author_id=principal.participant_id,
     )
-    session.add(section)
-    session.flush()
-    index = len(siblings) if position is None else min(position, len(siblings))
-    siblings.insert(index, section)
-    _renumber(siblings)
-    session.add(new_version(section.id, 1, text, principal.participant_id, VersionSource.initial))
-    session.flush()
     record_event(
         session,
         report_id=report.id,
@@ -107,18 +78,14 @@ def update_section(
     ensure_drafting(report, "Changing the outline")
     _live_section_of(session, report, section.id)
     require_section_match(session, section, if_match)
-    changed = {}
-    for field, value in (("kind", kind), ("label", label), ("heading", heading)):
-        if value is not None and getattr(section, field) != value:
-            setattr(section, field, value)
-            changed[field] = value
+    changed = rename_section(section, kind=kind, label=label, heading=heading)
     session.flush()
     record_event(
         session,
         report_id=report.id,
         type="section.updated",
         actor_id=principal.participant_id,
-        payload={"section_id": section.id, **{k: str(v) for k, v in changed.items()}},
+        payload={"section_id": section.id, **changed},
     )
     return section
 
@@ -144,22 +111,7 @@ def move_section(
         if ancestor.id == section.id:
             raise BadRequest("A section cannot move inside itself.")
         ancestor = session.get(Section, ancestor.parent_id) if ancestor.parent_id else None
-    old = [
-        s
-        for s in _siblings(session, report_id=report.id, parent_id=section.parent_id)
-        if s.id != section.id
-    ]
-    _renumber(old)
-    section.parent_id = parent_id
-    new = [
-        s
-        for s in _siblings(session, report_id=report.id, parent_id=parent_id)
-        if s.id != section.id
-    ]
-    index = min(position, len(new))
-    new.insert(index, section)
-    _renumber(new)
-    session.flush()
+    index = place_section(session, report, section, parent_id=parent_id, index=position)
     record_event(
         session,
         report_id=report.id,
@@ -180,23 +132,7 @@ def remove_section(
     ensure_drafting(report, "Changing the outline")
     _live_section_of(session, report, section.id)
     require_section_match(session, section, if_match)
-    now = utcnow()
-    removed = [section.id]
-    frontier = [section.id]
-    while frontier:
-        children = list(
-            session.scalars(
-                select(Section).where(Section.parent_id.in_(frontier), Section.removed_at.is_(None))
-            )
-        )
-        for child in children:
-            child.removed_at = now
-        frontier = [c.id for c in children]
-        removed.extend(frontier)
-    section.removed_at = now
-    session.flush()
-    _renumber(_siblings(session, report_id=report.id, parent_id=section.parent_id))
-    session.flush()
+    removed = remove_subtree(session, report, section)
     record_event(
         session,
         report_id=report.id,

@@ -59,6 +59,14 @@ from app.reports.open_points import (
     record_open_point,
 )
 from app.reports.outline import current_nodes, first_paragraph_of, outline, source_headings
+from app.reports.outline_ops import (
+    insert_section,
+    place_section,
+    remove_subtree,
+    rename_section,
+    siblings,
+    subtree_ids,
+)
 from app.reports.sections import add_section, move_section, remove_section, update_section
 from app.reports.stages import (
     STAGE_WORDS,
@@ -105,6 +113,7 @@ __all__ = [
     "get_version",
     "grant_of",
     "import_report",
+    "insert_section",
     "is_attributed",
     "keep_open_point",
     "list_milestones",
@@ -118,8 +127,11 @@ __all__ = [
     "nodes_at",
     "outline",
     "paragraph_owners",
+    "place_section",
     "record_open_point",
     "remove_section",
+    "remove_subtree",
+    "rename_section",
     "report_etag",
     "report_stages",
     "require_report_match",
@@ -128,8 +140,10 @@ __all__ = [
     "section_etag",
     "set_public",
     "sha256_text",
+    "siblings",
     "source_headings",
     "stage_of",
+    "subtree_ids",
     "transmission_milestone_id",
     "update_report",
     "update_section",
