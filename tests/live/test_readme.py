@@ -98,4 +98,5 @@ def test_the_python_example_runs_verbatim(demo_dir: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == 'In paragraph 1, replace "Geneva" with "Tunis".'
     assert "The group met in Tunis." in lines
-    assert lines[-1] == "amendment.adopted"
+    # the adoption, then the session that decided it (decisions are taken in session)
+    assert lines[-2:] == ["amendment.adopted", "session.decided"]

@@ -77,7 +77,16 @@ export async function loadKeyChanges(ctx) {
 export async function onKeyEvent(ctx, event) {
   const payload = event.payload || {};
   const mine = event.actor_id !== null && event.actor_id === ctx.me.id;
-  if (mine && !(ctx.signer && ctx.signer.publicKey === payload.public_key)) {
+  // The event of a key this browser made can arrive before the answer that registered it:
+  // a key kept here is held, whichever came first.
+  const kept = mine && !(ctx.signer && ctx.signer.publicKey === payload.public_key)
+    ? await signing.heldKey(ctx.api.base, payload.public_key).catch(() => null)
+    : null;
+  if (kept) {
+    ctx.signer = kept;
+    ctx.serverKey = { public_key: payload.public_key, origin: payload.origin };
+    ctx.keyWarning = null;
+  } else if (mine && !(ctx.signer && ctx.signer.publicKey === payload.public_key)) {
     // The server now holds a key for me that this browser does not: answers from here fail.
     ctx.signer = null;
     ctx.serverKey = { public_key: payload.public_key, origin: payload.origin };
