@@ -121,12 +121,12 @@ function actionsFor(ctx, a) {
   const roundOpen = a.status === "consent_open" || (a.status === "blocked" && a.tally && a.tally.round_open);
   if (roundOpen && !notice && ctx.can.vote()) out.push(...answerControls(ctx, a));
   if (a.proposer_id === ctx.me.id && ["proposed", "on_floor"].includes(a.status)) {
+    // Withdrawing names the amendment as shown (If-Match): a wording revised meanwhile is
+    // shown first, never withdrawn unseen.
     out.push(button(`withdraw-${a.id}`, `Withdraw amendment ${a.id}`, "Withdraw", () =>
-      ctx.run("Withdrawing the amendment", async () => {
-        await ctx.api.post(`/v1/amendments/${a.id}/withdraw`, { reason: "" });
-        announce(`Amendment ${a.id} withdrawn.`);
-        await ctx.refresh();
-      })));
+      act(ctx, a, "Withdrawing the amendment",
+        (etag) => ctx.api.post(`/v1/amendments/${a.id}/withdraw`, { reason: "" }, etag),
+        `Amendment ${a.id} withdrawn.`)));
   }
   return out;
 }

@@ -72,7 +72,8 @@ function renderSection(ctx, section, entry) {
   }
   wrapper.append(renderHistory(ctx, section, headVersion));
   // Direct writes are for a report being drafted; after adoption every change is an amendment.
-  if (ctx.can.secretariat() && ctx.report.status === "drafting") {
+  // A part the plenary approved changes only through amendments (409 part-approved).
+  if (ctx.can.secretariat() && ctx.report.status === "drafting" && !(entry && entry.stage === "approved")) {
     wrapper.append(renderSectionWriter(ctx, section, headVersion));
   }
   return wrapper;
