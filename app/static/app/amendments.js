@@ -89,7 +89,8 @@ function pendingVoters(ctx, a) {
 }
 
 function roundDeadline(a) {
-  if (!a.consent_deadline || !(a.tally && a.tally.round_open) || isNotice(a)) return null;
+  if (!(a.tally && a.tally.round_open) || isNotice(a)) return null;
+  if (!a.consent_deadline) return h("p", { className: "deadline" }, "This round has no deadline: it ends when every voter has answered, or when the chair ends it.");
   return h("p", { className: "deadline" }, "The round ends on ", deadline(a.consent_deadline), ".",
     a.remind_at && !a.reminded_at ? [" A reminder goes out on ", deadline(a.remind_at), "."] : null);
 }

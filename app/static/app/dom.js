@@ -61,7 +61,7 @@ export function setOrigin(element) {
 
 // Put the last message beside where the person acted (call again after a re-render).
 export function placeNote() {
-  if (!origin || !lastNote) return;
+  if (!origin || !lastNote || Date.now() - lastNote.at > 20_000) return;
   for (const old of document.querySelectorAll(".local-note")) old.remove();
   for (const selector of origin) {
     const found = document.querySelector(selector);
@@ -89,7 +89,7 @@ export function announce(text) {
   status.classList.remove("faded");
   const serial = messageSerial;
   setTimeout(() => { if (messageSerial === serial) status.classList.add("faded"); }, 20_000);
-  lastNote = { text, kind: "done" };
+  lastNote = { text, kind: "done", at: Date.now() };
   placeNote();
 }
 
@@ -98,7 +98,7 @@ export function showProblem(text, extra) {
   const dismiss = h("button", { type: "button", className: "quiet", onclick: clearProblem }, "Dismiss");
   alert.replaceChildren(h("p", {}, text), ...(extra ? [extra] : []), dismiss);
   alert.hidden = false;
-  lastNote = { text, kind: "failed" };
+  lastNote = { text, kind: "failed", at: Date.now() };
   placeNote();
 }
 

@@ -287,6 +287,7 @@ function renderAll() {
   renderFloor(ctx);
   renderAmendments(ctx);
   renderConsultations(ctx);
+  placeNote();  // a live update re-rendered the card: the note goes back beside the control
   document.body.dataset.ready = "yes";
   document.body.dataset.lastEvent = String(ctx.floor.last_event_id ?? "");
 }
