@@ -19,6 +19,7 @@ import functools
 import os
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
@@ -253,7 +254,7 @@ def test_the_room_drafts_adopts_and_consents_in_browsers(
 
         # The member proposes by editing paragraph 2 in place, sees the tracked change, the
         # instruction and the suggested kind, then files.
-        member.page.click("button[aria-label='Propose a change to paragraph 2']")
+        _propose(member, 2)
         assert member.page.evaluate("document.activeElement.id") == "edit-2"
         keyboard.press("End")
         keyboard.press("Backspace")  # the full stop
@@ -279,7 +280,12 @@ def test_the_room_drafts_adopts_and_consents_in_browsers(
         check_accessibility(chair_page, axe, "chair's floor")
 
         # The chair starts typing a revision; the secretariat sends one first.
-        chair_page.page.fill("#draft-text", _draft(chair_page).replace("Geneva", "Geneva (chair)"))
+        # Live drafting edits only the paragraph the amendment changes.
+        assert (
+            _draft(chair_page)
+            == "The forum should be open to all stakeholders, on an equal footing."
+        )
+        chair_page.page.fill("#draft-text", _draft(chair_page).replace("forum", "forum (chair)"))
         member.page.evaluate("window.plenary.stream.interrupt()")  # a break in the member's line
         revised = _draft(sec).replace("on an equal footing", "on an equal and open footing")
         sec.page.fill("#draft-text", revised)
@@ -335,13 +341,13 @@ def test_the_room_drafts_adopts_and_consents_in_browsers(
         assert "consider these proposals" in writer.input_value()
 
         # After adoption: a substantive amendment, consents in several browsers, one objection.
-        # The group adopts in session: the meeting is still open (adopting closes it).
+        # (the group adopts in session: the meeting's plenary session is in progress)
         chair_page.page.click("button:has-text('Adopt the report…')")
         chair_page.page.click("button:has-text('Yes, adopt the report now')")
         chair_page.see("#report-status", "adopted")
         chair_page.no_problem()
         member.see("#report-status", "adopted")
-        member.page.click("button[aria-label='Propose a change to paragraph 1']")
+        _propose(member, 1)
         member.page.fill("#edit-1", "The Working Group on Internet Governance met five times.")
         member.page.click("button:has-text('Show the change')")
         member.see(".sketch", "Suggested kind: substantive")
@@ -414,6 +420,12 @@ def test_the_room_drafts_adopts_and_consents_in_browsers(
     finally:
         for someone in people:
             someone.close()
+
+
+def _propose(person: Person, number: int) -> None:
+    """The one "Propose a change" action follows the pointer (and the focus) to a paragraph."""
+    person.page.hover(f"#paragraph-{number} .text")
+    person.page.click(f"button[aria-label='Propose a change to paragraph {number}']")
 
 
 def _draft(person: Person) -> str:
@@ -542,7 +554,7 @@ def test_a_proposal_that_clashes_with_a_newer_version_shows_both_sides(
     writer = Person(browser, f"{server.url}/app/", server.url, "clash", "same-origin")
     try:
         writer.sign_in(member.token)
-        writer.page.click("button[aria-label='Propose a change to paragraph 1']")
+        _propose(writer, 1)
         writer.page.fill("#edit-1", "The Working Group on Internet Governance met often in Geneva.")
         writer.page.click("button:has-text('Show the change')")
         writer.see(".sketch", "Suggested kind")
@@ -681,6 +693,141 @@ def test_an_editorial_notice_is_accepted_or_called_substance_and_key_changes_sho
         check_accessibility(third, axe, "member warned of a replaced key")
         third.shot("key-replaced")
         for someone in (chair_page, elsewhere, third):
+            assert someone.errors == [], (someone.label, someone.errors)
+    finally:
+        for someone in people:
+            someone.close()
+
+
+def _tab_to(person: Person, test: str, most: int, *, back: bool = False) -> int:
+    """Press Tab (Shift+Tab) until `test` (a JS expression on `el`, the focused element)
+    holds; the number of presses, at most `most`."""
+    for presses in range(1, most + 1):
+        person.page.keyboard.press("Shift+Tab" if back else "Tab")
+        if person.page.evaluate(
+            f"(() => {{ const el = document.activeElement; return {test}; }})()"
+        ):
+            return presses
+    raise AssertionError(
+        f"{person.label}: {test} not reached in {most} presses; at "
+        + person.page.evaluate("document.activeElement.outerHTML.slice(0, 200)")
+    )
+
+
+def test_keyboard_proposal_live_markers_withdrawal_and_consent(
+    server: LiveServer, browser: Any, axe: str
+) -> None:
+    """Issue 34. A member proposes by keyboard only (Tab to the text, arrows to the
+    paragraph, Enter; Escape closes the editor and returns focus); another member sees the
+    paragraph marked live; the proposer withdraws (If-Match: never a 428); after adoption a
+    voter reaches Consent by keyboard in a few presses through a skip link, the card names
+    who is yet to answer and the round's deadline, and the chair reminds them."""
+    with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
+        group = admin.create_group("Findability")
+        chair = enrolled(admin, group.id, make_key=False, name="Chair Desai", role="chair")
+        secretariat = enrolled(admin, group.id, make_key=False, name="Sec", role="secretariat")
+        proposer = enrolled(admin, group.id, make_key=False, name="Pia Proposer", role="member")
+        other = enrolled(admin, group.id, make_key=False, name="Otto Other", role="member")
+    with PlenaryClient(server.url, secretariat.token) as api:
+        report = api.import_report(group.id, MARKDOWN, title="Report")
+    people: list[Person] = []
+
+    def person(label: str, token: str) -> Person:
+        people.append(Person(browser, f"{server.url}/app/", server.url, label, "issue34"))
+        people[-1].sign_in(token)
+        return people[-1]
+
+    try:
+        pia = person("proposer", proposer.token)
+        otto = person("other", other.token)
+        keyboard = pia.page.keyboard
+        # One tab stop for the whole text, and one "Propose a change" beside it: not one
+        # button per paragraph.
+        assert pia.page.locator("button:has-text('Propose a change')").count() == 1
+        presses = _tab_to(pia, "el.classList.contains('paragraph')", 15)
+        assert pia.page.evaluate("document.activeElement.id") == "paragraph-1"
+        keyboard.press("ArrowDown")
+        assert pia.page.evaluate("document.activeElement.id") == "paragraph-2"
+        pia.see("#paragraph-2 button", "Propose a change")
+        keyboard.press("Enter")
+        assert pia.page.evaluate("document.activeElement.id") == "edit-2"
+        keyboard.press("Escape")  # closes the editor, focus back on the paragraph
+        assert pia.page.locator("#edit-2").count() == 0
+        assert pia.page.evaluate("document.activeElement.id") == "paragraph-2"
+        keyboard.press("Enter")
+        keyboard.press("End")
+        keyboard.press("Backspace")
+        keyboard.type(", on an equal footing.")
+        _tab_to(pia, "el.textContent === 'Show the change'", 5)
+        keyboard.press("Enter")
+        pia.see(".sketch .change-where", "Paragraph 2:")  # only the changed paragraph
+        assert "Geneva" not in pia.page.inner_text(".sketch .changes")
+        check_accessibility(pia, axe, "proposer's editor with a tracked change")
+        _tab_to(pia, "el.textContent === 'File the amendment'", 8)
+        keyboard.press("Enter")
+        pia.see("#amendment-list", "proposed by Pia Proposer")
+        pia.see("#status", "filed")
+        pia.see(".local-note", "filed")  # said beside where she acted, too
+        pia.no_problem()
+        assert presses <= 12, presses
+
+        # The other member sees the paragraph marked, live, with a link to the card.
+        otto.see("#paragraph-2 .marks", "Pending: amendment")
+        assert otto.page.locator("#paragraph-2.has-pending").count() == 1
+        assert otto.page.locator("#paragraph-1.has-pending").count() == 0
+        otto.shot("pending-marker")
+        check_accessibility(otto, axe, "member's text with a pending marker")
+
+        # The proposer withdraws: If-Match is sent, the marker goes for everyone.
+        pia.page.click("button[aria-label^='Withdraw amendment']")
+        pia.see("#amendment-list", "withdrawn")
+        pia.no_problem()
+        otto.see("#amendment-list", "withdrawn")
+        otto.page.wait_for_selector("#paragraph-2.has-pending", state="detached", timeout=WAIT)
+
+        # After adoption (in session), a substantive change opens a consent round.
+        with PlenaryClient(server.url, chair.token) as api:
+            api.open_meeting(report.id)
+            api.adopt_report(report.id)
+        with PlenaryClient(server.url, proposer.token) as api:
+            section = report.outline[0].id
+            text = api.get_section(section).head.text  # type: ignore[union-attr]
+            api.propose(
+                section,
+                base_version=1,
+                kind="substantive",
+                text=text.replace("four times", "five times"),
+                consent_deadline=datetime.now(UTC) + timedelta(days=3, hours=2),
+            )
+        otto.see("#report-status", "The editorial window ends on")
+        otto.see("#amendment-list", "consent round open")
+        otto.see(".pending-voters", "Yet to answer:")
+        for name in ("Chair Desai", "Pia Proposer", "you"):
+            otto.see(".pending-voters", name)
+        otto.see(".deadline", "The round ends on")
+        otto.see(".deadline .countdown", "in 3 days")
+        otto.see("#paragraph-1 .marks", "consent round")
+        # Keyboard only: back to the skip links, to the amendments, to Consent.
+        otto.page.focus("#workspace-title")
+        _tab_to(otto, "el.textContent === 'Skip to the amendments'", 6, back=True)
+        otto.page.keyboard.press("Enter")
+        assert otto.page.evaluate("document.activeElement.id") == "amendments-title"
+        presses = _tab_to(
+            otto, "(el.getAttribute('aria-label') || '').startsWith('Consent to')", 10
+        )
+        otto.page.keyboard.press("Enter")
+        otto.see("#status", "was recorded: consent")
+        otto.no_problem()
+        assert presses <= 6, presses
+        check_accessibility(otto, axe, "member's consent card")
+        otto.shot("consented")
+
+        chair_page = person("chair", chair.token)
+        chair_page.see(".pending-voters", "Pia Proposer")
+        chair_page.page.click("button:has-text('Remind those yet to answer')")
+        chair_page.see("#status", "A reminder went to the 2 voter(s)")
+        chair_page.no_problem()
+        for someone in people:
             assert someone.errors == [], (someone.label, someone.errors)
     finally:
         for someone in people:

@@ -82,10 +82,10 @@ CASES = [
         'In paragraph 14, replace "i" with "ii".',
         "editorial",
     ),
-    (
+    (  # a new misspelling: a correct word made one the text never uses (issue 34)
         BASE.replace("governments", "goverments"),
         'In paragraph 12, replace "governments" with "goverments".',
-        "editorial",
+        "substantive",
     ),
     (BASE.replace("2004", "2005"), 'In paragraph 13, replace "2004" with "2005".', "substantive"),
     (
@@ -122,6 +122,46 @@ def test_instruction_and_suggested_kind(after: str, expected: str | None, kind: 
     if expected is not None:
         assert instruction(BASE, edits, first_paragraph=12) == expected
     assert suggest_kind(BASE, edits) == kind
+
+
+KIND_RULE = [
+    # Issue 34's two examples: an article fitted to the next word's sound is editorial...
+    ("It is an first step.", "It is a first step.", "editorial"),
+    # ...and a new misspelling is substantive, though it is a one-letter change.
+    (
+        "Interconnection costs matter. Interconnection is costly.",
+        "Interconection costs matter. Interconnection is costly.",
+        "substantive",
+    ),
+    # The same places the other way round.
+    ("It is a first step.", "It is an first step.", "substantive"),
+    (
+        "Interconection costs matter. Interconnection is costly.",
+        "Interconnection costs matter. Interconnection is costly.",
+        "editorial",
+    ),
+    # Articles by sound, not by letter.
+    ("It took a hour.", "It took an hour.", "editorial"),
+    ("It is an union of states.", "It is a union of states.", "editorial"),
+    ("It is a NGO.", "It is an NGO.", "editorial"),
+    ("It is an useful step.", "It is a useful step.", "editorial"),
+    ("It is a other step.", "It is another step.", "substantive"),
+    # Known variants of one word, one or several in one place.
+    ("The colour was recognised.", "The color was recognized.", "editorial"),
+    ("The centre of the programme.", "The center of the program.", "editorial"),
+    # A typo fixed to the text's own spelling; a word turned into another the text never had.
+    (
+        "The goverments met. All governments agreed.",
+        "The governments met. All governments agreed.",
+        "editorial",
+    ),
+    ("The group met in Geneva.", "The group met in Genva.", "substantive"),
+]
+
+
+@pytest.mark.parametrize(("before", "after", "kind"), KIND_RULE)
+def test_editorial_only_when_the_result_is_more_correct(before: str, after: str, kind: str) -> None:
+    assert suggest_kind(before, compute_edits(before, after)) == kind
 
 
 def _instruction(before: str, after: str, first: int = 1) -> str:

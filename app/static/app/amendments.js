@@ -4,7 +4,8 @@
 // a proposer withdraws. After adoption an editorial change waits out its notice: voting
 // members accept it now or call it substance; the chair or the secretariat may reject it.
 
-import { announce, h, keepFocus, when } from "./dom.js";
+import { announce, h, keepFocus } from "./dom.js";
+import { deadline, editableSpan, paragraphChanges } from "./changes.js";
 import { signFor } from "./keys.js";
 
 export const STATUS_NAMES = {
@@ -51,7 +52,7 @@ function renderAmendment(ctx, a) {
     h("h3", { id: `amendment-title-${a.id}` }, `Amendment ${a.id}`,
       h("span", { className: "badge" }, notice ? "editorial notice" : STATUS_NAMES[a.status] || a.status),
       a.kind_disputed ? h("span", { className: "badge disputed" }, "disputed: the server reads this as substantive") : null),
-    notice ? h("p", { className: "notice" }, h("strong", {}, `Editorial change: applies on ${when(a.consent_deadline)} unless a member calls it substance`),
+    notice ? h("p", { className: "notice" }, h("strong", {}, "Editorial change: applies on ", deadline(a.consent_deadline), " unless a member calls it substance"),
       " (or at once when every voting member has accepted it).") : null,
     a.kind_disputed && a.kind === "editorial" && OPEN.includes(a.status)
       ? h("p", { className: "warning" }, "Its proposer calls this change editorial; the server's reading of it says substantive. Any voting member may call it substance.")
@@ -63,6 +64,7 @@ function renderAmendment(ctx, a) {
       `; proposed by ${ctx.nameOf(a.proposer_id)}`,
       a.rationale ? `; rationale: ${a.rationale}` : ""),
   );
+  card.append(changeDetails(ctx, a));
   if (a.tally && (a.tally.voters || a.round_opened_at)) card.append(renderTally(ctx, a));
   if (a.outcome_note) card.append(h("p", {}, `Note: ${a.outcome_note}`));
   const actions = actionsFor(ctx, a);
@@ -77,12 +79,29 @@ function isNotice(a) {
   return Boolean(a.notice) && a.status === "consent_open";
 }
 
+// Who has not answered yet, by name from the roster (members see them; the public view
+// of the tally has no ids, and then nothing is listed).
+function pendingVoters(ctx, a) {
+  const ids = (a.tally && a.tally.pending_participant_ids) || [];
+  if (!ids.length || !a.tally.round_open) return null;
+  const names = ids.map((id) => (id === ctx.me.id ? "you" : ctx.nameOf(id)));
+  return h("p", { className: "pending-voters" }, h("strong", {}, "Yet to answer: "), names.join(", "), ".");
+}
+
+function roundDeadline(a) {
+  if (!(a.tally && a.tally.round_open) || isNotice(a)) return null;
+  if (!a.consent_deadline) return h("p", { className: "deadline" }, "This round has no deadline: it ends when every voter has answered, or when the chair ends it.");
+  return h("p", { className: "deadline" }, "The round ends on ", deadline(a.consent_deadline), ".",
+    a.remind_at && !a.reminded_at ? [" A reminder goes out on ", deadline(a.remind_at), "."] : null);
+}
+
 function renderTally(ctx, a) {
   const t = a.tally;
   if (isNotice(a)) {
     const lines = [h("p", { className: "tally" }, `${t.consented} of ${t.voters} accepted it, ${t.pending} yet to answer.`)];
     const mine = t.answers.find((answer) => answer.participant_id === ctx.me.id);
     if (mine) lines.push(h("p", {}, "You accepted it."));
+    lines.push(pendingVoters(ctx, a));
     return h("div", {}, lines);
   }
   const lines = [h("p", { className: "tally" },
@@ -95,6 +114,7 @@ function renderTally(ctx, a) {
   }
   const mine = t.answers.find((answer) => answer.participant_id === ctx.me.id);
   if (mine) lines.push(h("p", {}, `Your answer: ${answerName(mine.answer)}.`));
+  lines.push(pendingVoters(ctx, a), roundDeadline(a));
   return h("div", {}, lines);
 }
 
@@ -120,13 +140,33 @@ function actionsFor(ctx, a) {
   // withdraw, others may still answer (tally.round_open says so).
   const roundOpen = a.status === "consent_open" || (a.status === "blocked" && a.tally && a.tally.round_open);
   if (roundOpen && !notice && ctx.can.vote()) out.push(...answerControls(ctx, a));
-  if (a.proposer_id === ctx.me.id && ["proposed", "on_floor"].includes(a.status)) {
-    out.push(button(`withdraw-${a.id}`, `Withdraw amendment ${a.id}`, "Withdraw", () =>
-      ctx.run("Withdrawing the amendment", async () => {
-        await ctx.api.post(`/v1/amendments/${a.id}/withdraw`, { reason: "" });
-        announce(`Amendment ${a.id} withdrawn.`);
+  // Any voting member may say an editorial change raises an issue of substance (a notice
+  // has its own "Call it substance" above).
+  if (!notice && ctx.can.vote() && a.kind === "editorial" && ["proposed", "on_floor", "consent_open"].includes(a.status)) {
+    out.push(...escalateControls(ctx, a));
+  }
+  // The chair (or the secretariat) reminds the voters who have not answered; the chair may
+  // end an open round as blocked, for good.
+  const roundRunning = a.tally && a.tally.round_open && ["consent_open", "blocked"].includes(a.status);
+  if (roundRunning && (ctx.can.chair() || ctx.can.secretariat()) && a.tally.pending > 0) {
+    out.push(button(`remind-${a.id}`, `Remind the voters who have not answered amendment ${a.id}`, "Remind those yet to answer", () =>
+      ctx.run("Sending the reminder", async () => {
+        await ctx.api.post(`/v1/amendments/${a.id}/remind`);
+        announce(`A reminder went to the ${a.tally.pending} voter(s) yet to answer amendment ${a.id}.`);
         await ctx.refresh();
       })));
+  }
+  if (roundRunning && !notice && ctx.can.chair()) out.push(...closeBlockedControls(ctx, a));
+  // Revise: the proposer or the chair files a new wording (a new amendment, a new round).
+  const revisable = ["proposed", "consent_open", "blocked"].includes(a.status) && !a.revised_by_id && !a.structure;
+  if (revisable && (a.proposer_id === ctx.me.id || ctx.can.chair())) out.push(...reviseControls(ctx, a));
+  if (a.proposer_id === ctx.me.id && ["proposed", "on_floor"].includes(a.status)) {
+    // Withdrawing names the amendment as shown (If-Match): a wording revised meanwhile is
+    // shown first, never withdrawn unseen.
+    out.push(button(`withdraw-${a.id}`, `Withdraw amendment ${a.id}`, "Withdraw", () =>
+      act(ctx, a, "Withdrawing the amendment",
+        (etag) => ctx.api.post(`/v1/amendments/${a.id}/withdraw`, { reason: "" }, etag),
+        `Amendment ${a.id} withdrawn.`)));
   }
   return out;
 }
@@ -158,16 +198,107 @@ function answerControls(ctx, a) {
 function noticeControls(ctx, a) {
   const controls = [button(`consent-${a.id}`, `Accept now: editorial amendment ${a.id}`, "Accept now", () =>
     answer(ctx, a, "consent", undefined))];
-  controls.push(...reasonForm(ctx, a, {
+  controls.push(...escalateControls(ctx, a));
+  if (!ctx.signer) controls.push(unsigned());
+  return controls;
+}
+
+function escalateControls(ctx, a) {
+  return reasonForm(ctx, a, {
     name: "escalate", open: "Call it substance…", openLabel: `Call it substance: amendment ${a.id}`,
     question: `Why does amendment ${a.id} raise an issue of substance?`, send: "Call it substance",
     empty: ["Calling a change substance needs a reason the group can read.", "Calling it substance"],
     done: (reason) => act(ctx, a, "Calling it substance",
       (etag) => ctx.api.post(`/v1/amendments/${a.id}/escalate`, { reason }, etag),
       `Amendment ${a.id} is now substantive: it needs every voting member's consent.`),
-  }));
-  if (!ctx.signer) controls.push(unsigned());
-  return controls;
+  });
+}
+
+function closeBlockedControls(ctx, a) {
+  return reasonForm(ctx, a, {
+    name: "close-blocked", open: "Close the round as blocked…", openLabel: `Close the round on amendment ${a.id} as blocked`,
+    question: `Why is the round on amendment ${a.id} closed as blocked?`, send: "Close it as blocked, for good",
+    empty: ["Closing a round as blocked needs a reason the group can read.", "Closing the round"],
+    done: (reason) => act(ctx, a, "Closing the round as blocked",
+      (etag) => ctx.api.post(`/v1/amendments/${a.id}/close-blocked`, { reason }, etag),
+      `The round on amendment ${a.id} is closed as blocked; a revised wording can still be filed.`),
+  });
+}
+
+// A new wording: the paragraphs it changes in a box (the rest of the section as it is).
+function reviseControls(ctx, a) {
+  ctx.writing = ctx.writing || new Map();
+  const slot = `revise-${a.id}`;
+  const section = ctx.floor.sections.find((s) => s.id === a.section_id);
+  const span = section ? editableSpan(section.text, a.proposed_text) : { start: 0, end: a.proposed_text.length, whole: true };
+  const prefix = span.whole ? "" : a.proposed_text.slice(0, span.start);
+  const suffix = span.whole ? "" : a.proposed_text.slice(span.end);
+  const id = `revise-text-${a.id}`;
+  const area = h("textarea", { id, rows: 5, dataset: { key: id } });
+  area.value = ctx.writing.has(slot) && ctx.writing.get(slot) ? ctx.writing.get(slot) : a.proposed_text.slice(span.start, span.end);
+  area.addEventListener("input", () => ctx.writing.set(slot, area.value));
+  const form = h("form", { className: "change-form", hidden: !ctx.writing.has(slot), onsubmit: (event) => {
+    event.preventDefault();
+    const text = prefix + area.value + suffix;
+    if (text === a.proposed_text) {
+      ctx.fail(new Error("The wording is unchanged: edit it before filing the revision."), "Revising");
+      area.focus();
+      return;
+    }
+    ctx.writing.delete(slot);
+    act(ctx, a, "Revising the amendment",
+      (etag) => ctx.api.post(`/v1/amendments/${a.id}/revise`, { text }, etag),
+      `Amendment ${a.id} was revised: the new wording is a new amendment, and the voters are asked again.`);
+  } },
+  h("label", { for: id }, `New wording of amendment ${a.id}${span.whole ? " (the whole section)" : " (the paragraphs it changes)"}`), area,
+  h("button", { type: "submit", dataset: { key: `send-${slot}` } }, "File the revised wording"),
+  h("button", { type: "button", className: "quiet", onclick: () => {
+    ctx.writing.delete(slot);
+    form.hidden = true;
+    opener.focus();
+  } }, "Cancel"));
+  form.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    ctx.writing.delete(slot);
+    form.hidden = true;
+    opener.focus();
+  });
+  const opener = button(slot, `Revise amendment ${a.id}`, "Revise…", () => {
+    if (!ctx.writing.has(slot)) ctx.writing.set(slot, "");
+    form.hidden = false;
+    area.focus();
+  });
+  return [opener, form];
+}
+
+// The change itself, on demand: only the paragraphs it touches, against the text as it is.
+function changeDetails(ctx, a) {
+  ctx.previews = ctx.previews || new Map();
+  ctx.openChanges = ctx.openChanges || new Set();
+  const section = ctx.floor.sections.find((s) => s.id === a.section_id);
+  const entry = ctx.report.outline.find((e) => e.id === a.section_id);
+  const cacheKey = `${a.id}:${a.revision}:${entry ? entry.head_version : ""}`;
+  const body = h("div", {});
+  const details = h("details", { className: "change-details", open: ctx.openChanges.has(a.id) },
+    h("summary", { dataset: { key: `show-change-${a.id}` } }, `The change (amendment ${a.id})`), body);
+  const fill = (preview) => {
+    body.replaceChildren(preview.applies
+      ? paragraphChanges(preview.ops, section ? section.first_paragraph : 1, `Amendment ${a.id} as tracked changes`)
+      : h("p", { className: "warning" }, "This wording no longer applies to the current text."));
+  };
+  const load = () => ctx.run("Reading the change", async () => {
+    const { data } = await ctx.api.get(`/v1/amendments/${a.id}/preview`);
+    ctx.previews.set(cacheKey, data);
+    fill(data);
+  });
+  if (ctx.previews.has(cacheKey)) fill(ctx.previews.get(cacheKey));
+  else if (details.open) load();
+  details.addEventListener("toggle", () => {
+    if (details.open) ctx.openChanges.add(a.id);
+    else ctx.openChanges.delete(a.id);
+    if (details.open && !ctx.previews.has(cacheKey)) load();
+  });
+  return details;
 }
 
 function rejectNotice(ctx, a) {
@@ -209,6 +340,13 @@ function reasonForm(ctx, a, { name, open, openLabel, question, send, empty, done
     if (!ctx.writing.has(slot)) ctx.writing.set(slot, "");
     form.hidden = false;
     reason.focus();
+  });
+  // Escape puts the question away (and what was typed) and returns to its button.
+  form.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    ctx.writing.delete(slot);
+    form.hidden = true;
+    opener.focus();
   });
   return [opener, form];
 }

@@ -25,25 +25,81 @@ export function h(tag, attrs = {}, ...children) {
 }
 
 // Server-rendered tracked changes: the API escapes the text and adds only <ins>, <del>, <br>.
+// A space is put between a deleted and an inserted word ("organizing organising").
 export function trackedChanges(html, label) {
   const box = h("div", { className: "tracked", role: "group", "aria-label": label });
   box.innerHTML = html;
+  for (const del of [...box.querySelectorAll("del")]) {
+    const next = del.nextSibling;
+    if (next && next.nodeName === "INS") del.after(h("span", { className: "gap" }, " "));
+  }
   return box;
 }
 
 let messageSerial = 0;
+
+// Messages go to the live regions (#status, #problem: a dock kept in view at the bottom of
+// the window) and are repeated beside the control the person used (`setOrigin`), found
+// again after the page re-renders.
+let origin = null;
+let lastNote = null;
+
+function anchorsOf(element) {
+  const found = [];
+  for (let node = element; node && node !== document.body; node = node.parentElement) {
+    if (node.dataset && node.dataset.key) found.push(`[data-key="${CSS.escape(node.dataset.key)}"]`);
+    if (node.id && node.id !== "main") found.push(`#${CSS.escape(node.id)}`);
+  }
+  return found;
+}
+
+export function setOrigin(element) {
+  origin = element && element !== document.body ? anchorsOf(element) : null;
+  lastNote = null;
+  for (const old of document.querySelectorAll(".local-note")) old.remove();
+}
+
+// Put the last message beside where the person acted (call again after a re-render).
+export function placeNote() {
+  if (!origin || !lastNote || Date.now() - lastNote.at > 20_000) return;
+  for (const old of document.querySelectorAll(".local-note")) old.remove();
+  for (const selector of origin) {
+    const found = document.querySelector(selector);
+    if (!found || found.closest("[hidden]")) continue;
+    const holder = found.closest(".actions, .row, .decide, .objection, .editor, .drafting, .change-form, .amendment, .paragraph, .on-floor") || found;
+    const note = h("p", { className: `local-note ${lastNote.kind}` }, lastNote.text);
+    if (holder.matches(".amendment, .paragraph, .on-floor, .editor, .drafting")) holder.append(note);
+    else holder.after(note);
+    // The control used is gone (a withdrawn amendment has no "Withdraw"): focus stays here.
+    if (document.activeElement === document.body || !document.activeElement) {
+      note.tabIndex = -1;
+      note.focus({ preventScroll: false });
+    }
+    return;
+  }
+}
 
 export function announce(text) {
   const status = document.getElementById("status");
   messageSerial += 1;
   status.textContent = text;
   status.dataset.serial = String(messageSerial);
+  // Seen, then out of the way: the dock hides an old message (the note beside the control
+  // and the live announcement stay).
+  status.classList.remove("faded");
+  const serial = messageSerial;
+  setTimeout(() => { if (messageSerial === serial) status.classList.add("faded"); }, 20_000);
+  lastNote = { text, kind: "done", at: Date.now() };
+  placeNote();
 }
 
 export function showProblem(text, extra) {
   const alert = document.getElementById("problem");
-  alert.replaceChildren(h("p", {}, text), ...(extra ? [extra] : []));
+  const dismiss = h("button", { type: "button", className: "quiet", onclick: clearProblem }, "Dismiss");
+  alert.replaceChildren(h("p", {}, text), ...(extra ? [extra] : []), dismiss);
   alert.hidden = false;
+  lastNote = { text, kind: "failed", at: Date.now() };
+  placeNote();
 }
 
 export function clearProblem() {
@@ -111,7 +167,7 @@ export function wordChanges(theirs, mine, label) {
   const box = h("div", { className: "tracked", role: "group", "aria-label": label });
   if (a.length * b.length > 2_000_000) {
     const spot = clash(mine, theirs);
-    box.append(spot.before, h("del", {}, spot.theirs), h("ins", {}, spot.mine));
+    box.append(spot.before, h("del", {}, spot.theirs), h("span", { className: "gap" }, " "), h("ins", {}, spot.mine));
     return box;
   }
   const table = Array.from({ length: a.length + 1 }, () => new Uint32Array(b.length + 1));
@@ -128,6 +184,7 @@ export function wordChanges(theirs, mine, label) {
       i += 1;
       j += 1;
     } else if (j < b.length && (i === a.length || table[i][j + 1] >= table[i + 1][j])) {
+      if (box.lastChild && box.lastChild.nodeName === "DEL") box.append(h("span", { className: "gap" }, " "));
       box.append(h("ins", {}, b[j]));
       j += 1;
     } else {

@@ -5,7 +5,8 @@
 // yours aside, never overwriting theirs.
 
 import { act, describeChanges, STATUS_NAMES } from "./amendments.js";
-import { announce, clash, h, keepFocus, trackedChanges, wordChanges } from "./dom.js";
+import { announce, clash, h, keepFocus, wordChanges } from "./dom.js";
+import { editableSpan, paragraphChanges, touchedByOps } from "./changes.js";
 
 export function renderFloor(ctx) {
   const box = document.getElementById("floor-body");
@@ -25,6 +26,14 @@ export function renderFloor(ctx) {
   if (state.decisions && state.decisions.length) {
     parts.push(h("h3", {}, "Latest decisions"), h("ul", { className: "decisions" }, state.decisions.map((d) =>
       h("li", {}, `Amendment ${d.id}, ${STATUS_NAMES[d.status] || d.status}: ${d.instruction}`))));
+  }
+  // The jump bar (narrow windows, 200% zoom) says what is on the floor.
+  const jump = document.getElementById("jump-floor");
+  if (jump) jump.textContent = floor ? `The floor: amendment ${floor.amendment.id}` : "The floor";
+  const pending = document.getElementById("jump-amendments");
+  if (pending) {
+    const open = (ctx.pending || []).filter((a) => ["proposed", "on_floor", "consent_open"].includes(a.status)).length;
+    pending.textContent = open ? `Amendments (${open} open)` : "Amendments";
   }
   keepFocus(box, () => {
     const draft = box.querySelector(".drafting");
@@ -63,12 +72,14 @@ function renderOnFloor(ctx, floor, state) {
       state.pen ? ` (${state.pen})` : ""),
   );
   if (floor.preview.applies) {
-    out.append(trackedChanges(floor.preview.html, "The section with the amendment on the floor as tracked changes"));
+    // Only the paragraphs it changes, numbered as in the text (highlighted there too).
+    out.append(paragraphChanges(floor.preview.ops, section ? section.first_paragraph : 1,
+      "The amendment on the floor as tracked changes"));
   } else {
     out.append(h("p", { className: "warning" }, "This wording no longer applies to the current text:"), conflictList(floor.preview.conflicts));
   }
   if (ctx.can.chair() && a.status === "on_floor") out.append(chairDecision(ctx, a));
-  if (holdsPen(ctx, a)) out.append(draftingForm(ctx, a));
+  if (holdsPen(ctx, a)) out.append(draftingForm(ctx, a, section));
   return out;
 }
 
@@ -78,30 +89,64 @@ function holdsPen(ctx, a) {
 }
 
 function chairDecision(ctx, a) {
-  const reason = h("input", { id: "reject-reason", type: "text" });
+  const reason = h("input", { id: "reject-reason", type: "text", dataset: { key: "reject-reason" } });
+  const why = () => reason.value.trim();
   return h("div", { className: "decide" },
-    h("button", { type: "button", dataset: { key: "adopt-floor" }, onclick: () =>
+    ctx.deciding() ? h("button", { type: "button", dataset: { key: "adopt-floor" }, onclick: () =>
       act(ctx, a, "Adopting the amendment", (etag) => ctx.api.post(`/v1/amendments/${a.id}/adopt`, undefined, etag),
         `Amendment ${a.id} adopted as revision ${a.draft_revision}.`) },
-    `Adopt this wording (revision ${a.draft_revision})`),
-    h("label", { for: "reject-reason" }, "Reason for rejecting (optional)"), reason,
+    `Adopt this wording (revision ${a.draft_revision})`)
+      : h("p", { className: "muted" }, "Adopting it is a decision taken in a plenary or closed session in progress: none is."),
+    h("label", { for: "reject-reason" }, "Reason (optional)"), reason,
     h("button", { type: "button", className: "danger", dataset: { key: "reject-floor" }, onclick: () =>
       act(ctx, a, "Rejecting the amendment", (etag) => ctx.api.post(`/v1/amendments/${a.id}/reject`, { reason: reason.value }, etag),
         `Amendment ${a.id} rejected.`) }, "Reject"),
+    // Undecided: back to proposed (it may come back), or to the end of the floor queue.
+    h("div", { className: "actions" },
+      h("button", { type: "button", className: "quiet", dataset: { key: "take-off-floor" }, onclick: () =>
+        act(ctx, a, "Taking the amendment off the floor", (etag) => ctx.api.post(`/v1/amendments/${a.id}/take-off`, { reason: why() }, etag),
+          `Amendment ${a.id} is off the floor, undecided.`) }, "Take off the floor"),
+      h("button", { type: "button", className: "quiet", dataset: { key: "defer-floor" }, onclick: () =>
+        act(ctx, a, "Deferring the amendment", (etag) => ctx.api.post(`/v1/amendments/${a.id}/defer`, { reason: why() }, etag),
+          `Amendment ${a.id} is deferred: last in the floor queue.`) }, "Defer")),
+    h("p", { className: "muted" }, "The reason, if given, goes with a rejection, a take-off or a deferral."),
   );
 }
 
 // --- live drafting ----------------------------------------------------------------------------
 
-function draftingForm(ctx, a) {
-  const area = h("textarea", { id: "draft-text", rows: 8, dataset: { key: "draft-text" } });
-  area.value = a.proposed_text;
+function draftingForm(ctx, a, section) {
+  // Only the paragraphs the amendment changes are edited; the rest of the section stays
+  // as it is on the floor (the whole section when they cannot be told apart).
+  const full = a.proposed_text;
+  const span = section ? editableSpan(section.text, full) : { start: 0, end: full.length, whole: true };
+  const numbers = section && ctx.floor.floor && ctx.floor.floor.preview.applies
+    ? touchedByOps(ctx.floor.floor.preview.ops, section.first_paragraph) : [];
+  const area = h("textarea", { id: "draft-text", rows: 6, dataset: { key: "draft-text" } });
+  area.value = full.slice(span.start, span.end);
+  const label = h("label", { for: "draft-text" });
   const form = h("form", { className: "drafting", dataset: { amendment: a.id, revision: a.draft_revision, etag: ctx.floorEtag || "" } },
-    h("label", { for: "draft-text" }, `Wording on the floor (you are editing revision ${a.draft_revision})`),
+    label,
     area,
     h("div", { className: "aside" }),
     h("div", { className: "actions" }, h("button", { type: "submit", dataset: { key: "send-revision" } }, "Send this revision")),
   );
+  const name = () => {
+    const which = form.draftPrefix || form.draftSuffix
+      ? (numbers.length === 1 ? `paragraph ${numbers[0]}` : numbers.length ? `paragraphs ${numbers.join(", ")}` : "the changed paragraphs")
+      : "the whole section";
+    label.textContent = `Wording on the floor, ${which} (you are editing revision ${a.draft_revision})`;
+  };
+  form.draftPrefix = span.whole ? "" : full.slice(0, span.start);
+  form.draftSuffix = span.whole ? "" : full.slice(span.end);
+  form.compose = () => form.draftPrefix + area.value + form.draftSuffix;
+  form.setWhole = (text) => {
+    form.draftPrefix = "";
+    form.draftSuffix = "";
+    area.value = text;
+    name();
+  };
+  name();
   form.dataset.dirty = "";
   area.addEventListener("input", () => { form.dataset.dirty = "yes"; });
   form.addEventListener("submit", (event) => {
@@ -113,7 +158,10 @@ function draftingForm(ctx, a) {
 
 // A refresh while someone types: keep their words and the revision they are editing.
 function updateDraft(ctx, draft, floor) {
-  if (!floor || draft.dataset.dirty !== "yes") return draftingForm(ctx, floor.amendment);
+  if (!floor || draft.dataset.dirty !== "yes") {
+    const section = ctx.floor.sections.find((x) => x.id === floor.amendment.section_id);
+    return draftingForm(ctx, floor.amendment, section);
+  }
   const note = draft.querySelector(".aside");
   if (floor.amendment.draft_revision !== Number(draft.dataset.revision)) {
     note.replaceChildren(h("p", { className: "warning" },
@@ -123,7 +171,7 @@ function updateDraft(ctx, draft, floor) {
 }
 
 function sendRevision(ctx, form, shown) {
-  const text = form.querySelector("textarea").value;
+  const text = form.compose();
   return ctx.run("Sending the revision", async () => {
     try {
       await ctx.api.post(`/v1/amendments/${shown.id}/revisions`, { text }, form.dataset.etag);
@@ -146,7 +194,7 @@ function sendRevision(ctx, form, shown) {
         wordChanges(now.proposed_text, text, "Their wording against yours"),
         h("button", { type: "button", onclick: () => {
           const area = fresh.querySelector("textarea");
-          area.value = text;
+          fresh.setWhole(text);
           fresh.dataset.etag = etag;
           fresh.dataset.dirty = "yes";
           area.focus();

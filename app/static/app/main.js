@@ -4,7 +4,7 @@
 // "a participant"), and this client shows exactly that.
 
 import { Api, ApiError } from "./api.js";
-import { announce, clearProblem, h, showProblem } from "./dom.js";
+import { announce, clearProblem, h, placeNote, setOrigin, showProblem } from "./dom.js";
 import { ReportStream } from "./stream.js";
 import { renderReport } from "./report.js";
 import { renderAmendments } from "./amendments.js";
@@ -43,13 +43,17 @@ window.plenary = ctx;  // for people reading the client in the browser's console
 const $ = (id) => document.getElementById(id);
 
 ctx.run = async (what, action) => {
-  // Every user action: clear the last problem, run, and turn a failure into sentences.
+  // Every user action: clear the last problem, run, and turn a failure into sentences,
+  // said in the live regions and beside the control the person used.
   clearProblem();
+  setOrigin(document.activeElement);
   try {
     return await action();
   } catch (error) {
     report(error, what);
     return undefined;
+  } finally {
+    placeNote();
   }
 };
 
@@ -65,12 +69,24 @@ function report(error, what) {
     if (!(error instanceof Error) || error.constructor !== Error) console.error(error);
   }
 }
-ctx.fail = report;  // ctx.report is the report being read
+// A failure found before anything is sent (an empty reason): said beside the control too.
+ctx.fail = (error, what) => {
+  setOrigin(document.activeElement);
+  clearProblem();
+  report(error, what);
+};  // ctx.report is the report being read
 
 ctx.nameOf = (participantId) => {
   // Chatham House: a reader who may not see names gets null ids from the API.
   if (participantId === null || participantId === undefined) return "a participant";
   return ctx.names.get(participantId) || `participant ${participantId}`;
+};
+
+// A decision of the group (adopting the report, adopting on the floor) is taken in a
+// plenary or closed session in progress: without one, no control offers it.
+ctx.deciding = () => {
+  const sitting = ctx.floor && ctx.floor.session && ctx.floor.session.session;
+  return Boolean(sitting && sitting.started_at && !sitting.ended_at && ["plenary", "closed"].includes(sitting.kind));
 };
 
 ctx.can = {
@@ -262,6 +278,8 @@ async function loadAmendments() {
   for (const [key, value] of Object.entries(ctx.filters)) if (value) query.set(key === "section" ? "section_id" : key, value);
   const suffix = query.toString() ? `?${query}` : "";
   ctx.amendments = await ctx.api.all(`/v1/reports/${ctx.reportId}/amendments${suffix}`);
+  // The text's margin marks every open amendment, whatever the list's filter shows.
+  ctx.pending = suffix ? await ctx.api.all(`/v1/reports/${ctx.reportId}/amendments`) : ctx.amendments;
 }
 
 function renderAll() {
@@ -269,6 +287,7 @@ function renderAll() {
   renderFloor(ctx);
   renderAmendments(ctx);
   renderConsultations(ctx);
+  placeNote();  // a live update re-rendered the card: the note goes back beside the control
   document.body.dataset.ready = "yes";
   document.body.dataset.lastEvent = String(ctx.floor.last_event_id ?? "");
 }
