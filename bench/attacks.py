@@ -589,11 +589,14 @@ def _counts(answers: dict[str, int]) -> str:
     return " ".join(f"{status}:{count}" for status, count in sorted(answers.items())) or "-"
 
 
-def report(results: list[Result], engine: str, commit: str, options: argparse.Namespace) -> None:
+def report(
+    results: list[Result], engine: str, commit: str, options: argparse.Namespace, load: str
+) -> None:
     kind = ("quick" if options.quick else "full") + (", flood" if options.flood else "")
     print(
         f"\nplenary under attack ({engine}, commit {commit}, {kind} run; legitimate one-word "
-        f"proposals at {options.rate:g}/s, open loop, round trip from the moment each was due)"
+        f"proposals at {options.rate:g}/s, open loop, round trip from the moment each was due; "
+        f"1-minute load average {load})"
     )
     header = (
         f"{'row':<26} {'rest p50':>9} {'p99':>7} {'during p50':>11} {'p99':>7} "
@@ -662,6 +665,7 @@ def main() -> None:
     command = [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1"]
     results: list[Result] = []
     started = time.monotonic()
+    load_before = os.getloadavg()[0]
     print(f"seeding {url} ...", file=sys.stderr)
     data = seed_data(url)
     with server([*command, "--port", str(port)], env, f"{base}/healthz"):
@@ -670,7 +674,8 @@ def main() -> None:
         for row in options.only or ROWS:
             results.append(measure(phases, row, rest, window, options.flood))
     print(f"ran in {time.monotonic() - started:.0f} s", file=sys.stderr)
-    report(results, engine, commit, options)
+    load = f"{load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
+    report(results, engine, commit, options, load)
     output = Path(options.output or ROOT / "bench" / "results" / f"attacks-{engine}.json")
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(
@@ -681,7 +686,7 @@ def main() -> None:
                 "quick": options.quick,
                 "flood": options.flood,
                 "legit_per_second": options.rate,
-                "load_average": os.getloadavg(),
+                "load_average": load,
                 "rows": [
                     {
                         "row": r.row,
