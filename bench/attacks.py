@@ -206,7 +206,7 @@ async def big_proposals(p: dict[str, Any], ready: Any, go: Any, stop: Any) -> di
         await asyncio.gather(*(client.get("/healthz") for _ in range(p["concurrency"])))
         ready.set()
         await _wait(go)
-        start = time.monotonic()
+        start, cpu = time.monotonic(), time.process_time()
         waves = 0
         while waves < p["waves"] and time.monotonic() - start < p["seconds"]:
             began = time.monotonic()
@@ -235,6 +235,7 @@ async def big_proposals(p: dict[str, Any], ready: Any, go: Any, stop: Any) -> di
         "waves": waves,
         "slowest_wave_ms": slowest * 1000,
         "seconds": time.monotonic() - start,
+        "client_cpu_share": (time.process_time() - cpu) / (time.monotonic() - start),
     }
 
 
@@ -250,7 +251,7 @@ async def word_files(p: dict[str, Any], ready: Any, go: Any, stop: Any) -> dict[
         await asyncio.gather(*(client.get("/healthz") for _ in range(4)))
         ready.set()
         await _wait(go)
-        start = time.monotonic()
+        start, cpu = time.monotonic(), time.process_time()
         sent = 0
 
         async def one(n: int) -> None:
@@ -293,6 +294,7 @@ async def word_files(p: dict[str, Any], ready: Any, go: Any, stop: Any) -> dict[
         "file_bytes": [len(f) for f in files],
         "slowest_answer_ms": max(took) if took else 0.0,
         "seconds": time.monotonic() - start,
+        "client_cpu_share": (time.process_time() - cpu) / (time.monotonic() - start),
     }
 
 
@@ -306,7 +308,7 @@ async def bad_token_stream(p: dict[str, Any], ready: Any, go: Any, stop: Any) ->
         await client.get("/healthz")
         ready.set()
         await _wait(go)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         tasks = []
         n = 0
         while (due := start + n / p["per_second"]) - start < p["seconds"]:
@@ -320,7 +322,12 @@ async def bad_token_stream(p: dict[str, Any], ready: Any, go: Any, stop: Any) ->
             )
             n += 1
         await asyncio.gather(*tasks)
-    return {"answers": dict(answers), "sent": n, "seconds": time.perf_counter() - start}
+    return {
+        "answers": dict(answers),
+        "sent": n,
+        "seconds": time.perf_counter() - start,
+        "client_cpu_share": (time.process_time() - cpu) / (time.perf_counter() - start),
+    }
 
 
 KINDS = {
@@ -392,8 +399,18 @@ class Result:
         )
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far (Linux), 0 where /proc is missing."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Phases:
-    def __init__(self, room: Room, per_second: float) -> None:
+    def __init__(self, room: Room, per_second: float, server_pid: int) -> None:
+        self.server_pid = server_pid
         self.room = room
         self.per_second = per_second
         self.spawn = multiprocessing.get_context("spawn")
@@ -432,12 +449,16 @@ class Phases:
                 while not ready.wait(0.5):
                     if not process.is_alive() or time.monotonic() > deadline:
                         raise RuntimeError(f"a client did not start: {queues}")
+            began, cpu = time.monotonic(), cpu_seconds(self.server_pid)
             go.set()
             attacked: dict[str, Any] = {}
             if attack is not None:
                 attacked = queues[1].get(timeout=seconds + 240)
                 stop.set()
             legit = queues[0].get(timeout=seconds + 240)
+            legit["server_cpu_share"] = (cpu_seconds(self.server_pid) - cpu) / (
+                time.monotonic() - began
+            )
         finally:
             stop.set()
             for process in processes:
@@ -616,13 +637,15 @@ def report(
         )
     print("\nnotes:", file=sys.stderr)
     for r in results:
-        during = r.during
+        during, rest = r.during, r.rest
+        attack = {k: v for k, v in r.attack.items() if k != "answers"}
         print(
-            f"  {r.row}: during {during['seconds']:.1f} s, legit statuses {during['statuses']}, "
+            f"  {r.row}: during {during['seconds']:.1f} s, legit statuses {during['statuses']}; "
             f"server time p50 {statistics.median(during['server_ms'] or [0]):.1f} ms "
-            f"(rest {statistics.median(r.rest['server_ms'] or [0]):.1f}), sender behind "
-            f"<= {during['sender_behind_ms']:.0f} ms; attack "
-            f"{ {k: v for k, v in r.attack.items() if k != 'answers'} } {r.extra or ''}",
+            f"(rest {statistics.median(rest['server_ms'] or [0]):.1f}); server CPU "
+            f"{during['server_cpu_share']:.0%} of a core (rest {rest['server_cpu_share']:.0%}); "
+            f"legit sender behind its schedule <= {during['sender_behind_ms']:.0f} ms\n"
+            f"    attack {attack} {r.extra or ''}",
             file=sys.stderr,
         )
 
@@ -668,8 +691,8 @@ def main() -> None:
     load_before = os.getloadavg()[0]
     print(f"seeding {url} ...", file=sys.stderr)
     data = seed_data(url)
-    with server([*command, "--port", str(port)], env, f"{base}/healthz"):
-        phases = Phases(open_room(data, base), options.rate)
+    with server([*command, "--port", str(port)], env, f"{base}/healthz") as serving:
+        phases = Phases(open_room(data, base), options.rate, serving.pid)
         warm_up(phases)
         for row in options.only or ROWS:
             results.append(measure(phases, row, rest, window, options.flood))
