@@ -304,6 +304,7 @@ async def entitled_to_prepare(request: Request) -> bool:
     if principal is None or principal.role in (None, Role.observer):
         return False
     take_write(request, principal)
+    request.state.preparing_for = principal  # for a step with a finer rule of its own
     return True
 
 

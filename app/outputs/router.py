@@ -9,11 +9,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from app.amendments.models import AmendmentStatus
-from app.auth import CurrentPrincipal, OptionalPrincipal
+from app.auth import CurrentPrincipal, OptionalPrincipal, Principal
 from app.db import SessionDep
-from app.errors import PayloadTooLarge, Unprocessable
+from app.errors import AppError, PayloadTooLarge, Unprocessable
 from app.groups.models import DRAFTING_ROLES
-from app.idempotency import IdempotentRoute
+from app.idempotency import IdempotentRoute, prepared_by, prepared_path_id
 from app.outputs import formats
 from app.outputs import service as outputs
 from app.outputs.docx import ImportedDocument, TooLarge, docx_to_markdown
@@ -70,19 +70,7 @@ Title = Annotated[str | None, Query(min_length=1, max_length=500), StorableQuery
 Symbol = Annotated[str | None, Query(max_length=100), StorableQuery]
 
 
-async def _imported_docx(
-    request: Request,
-    group_id: IdPath,
-    principal: CurrentPrincipal,
-    title: Title = None,
-    symbol: Symbol = None,
-) -> ImportedDocument:
-    """The Word file, read before the request's transaction (a dependency resolved ahead of
-    the session: no write waits on it), in the worker process, bounded in time, and only for
-    a caller who may import into this group with well-formed parameters: who first, then
-    what. `title` and `symbol`, when given, replace the document's own."""
-    principal.ensure_role(group_id, DRAFTING_ROLES)
-    body = await request.body()
+async def _read_docx(request: Request, body: bytes) -> ImportedDocument:
     try:
         imported = await offload.run_bounded(docx_to_markdown, body, seconds=DOCX_READ_SECONDS)
     except TooLarge as error:
@@ -96,6 +84,42 @@ async def _imported_docx(
         raise Unprocessable(str(error)) from error
     if len(imported.markdown) > MAX_TEXT * 2:
         raise PayloadTooLarge(f"The document's text is longer than {MAX_TEXT * 2} characters.")
+    return imported
+
+
+async def prepare_docx(request: Request) -> None:
+    """The prepare step of a Word import (`prepared_by`: before the write gate and the
+    request's transaction, so no other write waits on the file): only for a caller who may
+    import into this group, then read in a process of its own, bounded in time."""
+    principal: Principal | None = getattr(request.state, "preparing_for", None)
+    group_id = prepared_path_id(request, "group_id")
+    if principal is None or group_id is None:
+        return  # the endpoint refuses it
+    try:
+        principal.ensure_role(group_id, DRAFTING_ROLES)
+    except AppError:
+        return  # the endpoint refuses it, having read nothing
+    try:
+        request.state.imported_docx = await _read_docx(request, await request.body())
+    except AppError as refused:  # told after the request's own checks (its parameters)
+        request.state.imported_docx = refused
+
+
+async def _imported_docx(
+    request: Request,
+    group_id: IdPath,
+    principal: CurrentPrincipal,
+    title: Title = None,
+    symbol: Symbol = None,
+) -> ImportedDocument:
+    """The Word file as its prepare step read it (who first, then what), or read here when
+    no prepare step ran. `title` and `symbol`, when given, replace the document's own."""
+    principal.ensure_role(group_id, DRAFTING_ROLES)
+    imported: ImportedDocument | AppError | None = getattr(request.state, "imported_docx", None)
+    if isinstance(imported, AppError):
+        raise imported
+    if imported is None:
+        imported = await _read_docx(request, await request.body())
     return replace(
         imported,
         title=title if title is not None else imported.title,
@@ -114,6 +138,7 @@ async def _imported_docx(
         }
     },
 )
+@prepared_by(prepare_docx)
 def import_docx_report(
     group_id: IdPath,
     imported: Annotated[ImportedDocument, Depends(_imported_docx)],

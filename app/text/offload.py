@@ -60,31 +60,39 @@ async def run_async(fn: Callable[..., T], *args: Any, size: int, **kwargs: Any) 
 
 
 class TookTooLong(TimeoutError):
-    """A bounded task ran past its time; its worker process was stopped."""
+    """A bounded task ran past its time; its process was stopped."""
+
+
+# At most this many bounded tasks at once (each a process of its own, a core's worth of work);
+# the others wait their turn in a thread, holding no lock of the server's.
+BOUNDED_AT_ONCE = 2
+_bounded_slots = threading.BoundedSemaphore(BOUNDED_AT_ONCE)
+
+
+def _run_alone(
+    fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any], seconds: float
+) -> T:
+    with _bounded_slots:
+        pool = ProcessPoolExecutor(
+            max_workers=1, mp_context=get_context("spawn"), initializer=_yield_to_the_server
+        )
+        try:
+            future = pool.submit(fn, *args, **kwargs)
+            try:
+                return future.result(timeout=seconds)
+            except TimeoutError as error:
+                for process in list(getattr(pool, "_processes", {}).values()):
+                    process.terminate()
+                raise TookTooLong(f"stopped after {seconds:g} s") from error
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
 async def run_bounded(fn: Callable[..., T], *args: Any, seconds: float, **kwargs: Any) -> T:
-    """`fn(*args, **kwargs)` in the worker process, stopped after `seconds`: for work whose
+    """`fn(*args, **kwargs)` in a process of its own, stopped after `seconds`: for work whose
     length the caller's input decides (a document to parse), which must cost nobody else more
-    than that. A task past its time takes the worker process with it (a running task cannot
-    be cancelled otherwise); the next task starts a new one."""
-    pool = await anyio.to_thread.run_sync(_worker)
-    future = await anyio.to_thread.run_sync(lambda: pool.submit(fn, *args, **kwargs))
-    try:
-        return await asyncio.wait_for(asyncio.wrap_future(future), timeout=seconds)
-    except TimeoutError as error:
-        await anyio.to_thread.run_sync(_stop, pool)
-        raise TookTooLong(f"stopped after {seconds:g} s") from error
-
-
-def _stop(pool: ProcessPoolExecutor) -> None:
-    global _pool
-    with _pool_lock:
-        if _pool is pool:
-            _pool = None
-    for process in list(getattr(pool, "_processes", {}).values()):
-        process.terminate()
-    pool.shutdown(wait=False, cancel_futures=True)
+    than that. A process per task, never the diff worker: stopping one stops nothing else."""
+    return await anyio.to_thread.run_sync(lambda: _run_alone(fn, args, kwargs, seconds))
 
 
 def shutdown() -> None:
