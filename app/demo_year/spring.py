@@ -1,0 +1,5 @@
+"""placeholder"""
+
+from app.demo_year.stage import Scene
+
+SCENES: list[Scene] = []
