@@ -77,6 +77,8 @@ def resolved(year: Year) -> None:
 def transmitted(year: Year) -> None:
     """5 July 2005: transmitted to the Secretary-General; the certificate sealed."""
     final = year.ids["report.final"]
+    year.chair.set_public(final)  # published with the Background Report
+    year.chair.set_public(year.ids["report.background"])
     year.chair.transmit_report(final)
     if year.chair.certificate_exports(final) is None:
         year.chair.seal_certificate(final)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi.testclient import TestClient
 
 from app.clock import ShiftedClock, use
@@ -45,6 +46,8 @@ class Built:
     ids: dict[str, int]
     admin_token: str
     played: list[Scene] = field(default_factory=list)
+    # Each participant's private signing key, as its own device holds it.
+    keys: dict[str, Ed25519PrivateKey] = field(default_factory=dict)
 
 
 @contextmanager
@@ -100,7 +103,8 @@ def build(database_url: str, key_dir: Path, until: datetime | None = None) -> Bu
                 year.at(scene.when)
                 scene.play(year)
                 played.append(scene)
+            keys = {handle: year.as_(handle).signing_key() for handle in year.people}
         finally:
             year.close()
     app.state.database.dispose()
-    return Built(people=year.people, ids=year.ids, admin_token=admin, played=played)
+    return Built(year.people, year.ids, admin, played, keys)
