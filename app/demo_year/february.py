@@ -115,6 +115,7 @@ def closed_sessions(year: Year) -> None:
         year.chair.put_on_floor(amendment.id)
         year.chair.adopt(amendment.id)
         year.clock.advance(hours=3)
+    year.at("2005-02-18 17:30")
     year.sec.write_summary(
         session.id,
         "The group made progress on a working definition, agreeing on the meaning of "

@@ -5,6 +5,7 @@ public API) as the group's participants would have taken it."""
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -12,7 +13,6 @@ from datetime import datetime
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from fastapi.testclient import TestClient
 
 from app.clock import ShiftedClock, use
 from app.config import Settings
@@ -26,6 +26,10 @@ from app.migrate import upgrade
 from app.ratelimit import WriteLimiter
 from app.wiring import open_database
 
+with warnings.catch_warnings():  # starlette's note on its test transport, not ours to fix
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
 SCENES: list[Scene] = [
     *november.SCENES,
     *winter.SCENES,
@@ -34,6 +38,7 @@ SCENES: list[Scene] = [
     *june.SCENES,
     *editorial.SCENES,
 ]
+assert [moment(s.when) for s in SCENES] == sorted(moment(s.when) for s in SCENES), "in order"
 # Where `plenary serve --demo` opens: the plenary at Bossey reviewing text through the night.
 FINAL_NIGHT = moment("2005-06-17 23:00")
 

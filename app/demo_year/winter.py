@@ -9,7 +9,7 @@ from app.demo_year.stage import Scene, Year, moment
 
 
 def drafting_groups(year: Year) -> None:
-    """1 December: the papers' report, one drafting group per theme, each paper assigned."""
+    """16 December: the papers' report, one drafting group per theme, each paper assigned."""
     report = year.sec.import_report(
         year.ids["group"],
         texts.papers_markdown(),
@@ -83,7 +83,7 @@ def post_papers(year: Year) -> None:
     report_id = year.ids["report.papers"]
     report = year.sec.get_report(report_id)
     for entry in [e for e in report.outline if e.depth == 0][1:]:
-        year.clock.advance(minutes=40)
+        year.clock.advance(minutes=10)
         year.chair.change_stage(entry.id, "posted_publicly")
     year.chair.update_report(report_id, disclaimer=texts.DISCLAIMER)
     year.chair.set_public(report_id)
@@ -135,7 +135,7 @@ def comments(year: Year) -> None:
 
 
 SCENES = [
-    Scene("2004-12-01 10:00", "Drafting teams formed on the issues", drafting_groups),
+    Scene("2004-12-16 10:00", "Drafting teams formed on the issues", drafting_groups),
     Scene("2005-01-10 09:00", "The draft working papers written", draft_papers),
     Scene("2005-01-28 10:00", "Papers agreed and reviewed by the group", agree_papers),
     Scene("2005-02-01 09:00", "Draft working papers posted for comment", post_papers),
