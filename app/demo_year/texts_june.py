@@ -154,7 +154,7 @@ SUBSTANCE_RESOLVED = ("shape the evolution and use of the Internet.",
 
 
 def annex(names: list[str]) -> str:
-    listed = "\n\n".join(names)
+    listed = "; ".join(names) + "."
     return (
         "The members of the group, who served in their personal capacity (names invented "
         f"for this demo):\n\n{listed}\n"
