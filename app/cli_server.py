@@ -121,8 +121,14 @@ def demo_lines(room: DemoRoom, base: str) -> list[str]:
         + (f"; amendment {room.amendment_id} is on the floor." if room.amendment_id else "."),
         "Tokens (shown once; handle, token, who):",
     ]
-    for handle in ("site admin", "The Chair", "The Secretariat", "Member 07", "Member 12",
-                   "Observer 1"):  # fmt: skip
+    for handle in (
+        "site admin",
+        "The Chair",
+        "The Secretariat",
+        "Member 07",
+        "Member 12",
+        "Observer 1",
+    ):
         who = room.names.get(handle, "")
         lines.append(f"  {handle:<16} {room.tokens[handle]}  {who}")
     screen = f"{base}/reports/{room.report_id}/screen#token={room.tokens['Observer 1']}"
@@ -131,8 +137,10 @@ def demo_lines(room: DemoRoom, base: str) -> list[str]:
         f"Web client: {base}/app/ (sign in with one of the tokens above)",
     ]
     if "group" in ids:
-        lines.append(f"The year, as a timeline: {base}/v1/groups/{ids['group']}/timeline"
-                     "?format=markdown (any token above)")  # fmt: skip
+        lines.append(
+            f"The year, as a timeline: {base}/v1/groups/{ids['group']}/timeline"
+            "?format=markdown (any token above)"
+        )
     lines.append(
         f"Try: PLENARY_TOKEN={room.tokens['The Chair']} plenary amendments {room.report_id}"
     )

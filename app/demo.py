@@ -95,9 +95,9 @@ def write_env(room: DemoRoom, base_url: str, directory: Path) -> Path:
     if room.moment:
         lines.append(f"# the WGIG's year up to {room.moment} (Geneva time): {room.scene}")
     lines += [
-        f"export DEMO_{key.replace('.', '_').upper()}={value}"
+        f"export DEMO_{key.replace(':', '_').replace('.', '_').upper()}={value}"
         for key, value in sorted(room.ids.items())
-        if key.split(".")[0] in ("group", "report", "meeting")
+        if key.split(":")[0] in ("group", "report", "meeting")
     ]
     for name, who in ENV_NAMES.items():
         if room.names.get(who, who) != who:

@@ -70,8 +70,15 @@ def build(
     env = write_env(room, url, database.resolve().parent)
     served = f"sqlite:///{database.resolve()}"
     if as_json:
-        print_json({"database": served, "moment": room.moment, "scene": room.scene,
-                    "ids": room.ids, "env_file": str(env)})  # fmt: skip
+        print_json(
+            {
+                "database": served,
+                "moment": room.moment,
+                "scene": room.scene,
+                "ids": room.ids,
+                "env_file": str(env),
+            }
+        )
         return
     typer.echo(f"The year up to {room.moment} (Geneva time): {room.scene}.")
     typer.echo(f"Serve it: PLENARY_DATABASE_URL={served} plenary serve")

@@ -10,7 +10,7 @@ from app.demo_year.stage import Scene, Year
 
 
 def _part(year: Year, key: str) -> int:
-    report = year.sec.get_report(year.ids["report.final"])
+    report = year.sec.get_report(year.ids["report:final"])
     return next(e.id for e in report.outline if e.label == key)
 
 
@@ -32,24 +32,24 @@ def editorial_fixes(year: Year) -> None:
     """20 June: a misspelling, which every voting member accepts at once; a comma, left to
     its notice."""
     typo = _propose(year, "The Secretariat", "III", *texts.TYPO, kind="editorial")
-    year.ids["amendment.typo"] = typo
+    year.ids["amendment:typo"] = typo
     for person in year.voters():
         year.clock.advance(minutes=9)
         year.as_(person.handle).consent(typo)
     comma = _propose(year, "Member 16", "A", *texts.PUNCTUATION, kind="editorial")
-    year.ids["amendment.comma"] = comma
+    year.ids["amendment:comma"] = comma
 
 
 def notice_over(year: Year) -> None:
     """The comma's notice ended with nobody calling it substance: it applied."""
-    assert year.chair.get_amendment(year.ids["amendment.comma"]).status == "adopted"
+    assert year.chair.get_amendment(year.ids["amendment:comma"]).status == "adopted"
 
 
 def substance(year: Year) -> None:
     """23 June: a change of substance opens a consent round; one member objects."""
     key, old, new = texts.SUBSTANCE
     amendment = _propose(year, "Member 15", key, old, new, kind="substantive")
-    year.ids["amendment.substance"] = amendment
+    year.ids["amendment:substance"] = amendment
     for person in year.members()[:10]:
         if person.handle not in ("Member 15", "Member 22"):
             year.as_(person.handle).consent(amendment)
@@ -60,11 +60,11 @@ def resolved(year: Year) -> None:
     """24 June: the proposer revises the wording; the objector and every voter consent."""
     old, new = texts.SUBSTANCE_RESOLVED
     proposer = year.as_("Member 15")
-    current = proposer.get_amendment(year.ids["amendment.substance"])
+    current = proposer.get_amendment(year.ids["amendment:substance"])
     section = proposer.get_section(current.section_id)
     assert section.head is not None
     revised = proposer.revise(current.id, text=section.head.text.replace(old, new, 1))
-    year.ids["amendment.resolved"] = revised.id
+    year.ids["amendment:resolved"] = revised.id
     for n, person in enumerate(year.voters()):
         year.clock.advance(minutes=13)
         voter = year.as_(person.handle)
@@ -76,9 +76,9 @@ def resolved(year: Year) -> None:
 
 def transmitted(year: Year) -> None:
     """5 July 2005: transmitted to the Secretary-General; the certificate sealed."""
-    final = year.ids["report.final"]
+    final = year.ids["report:final"]
     year.chair.set_public(final)  # published with the Background Report
-    year.chair.set_public(year.ids["report.background"])
+    year.chair.set_public(year.ids["report:background"])
     year.chair.transmit_report(final)
     if year.chair.certificate_exports(final) is None:
         year.chair.seal_certificate(final)
@@ -89,6 +89,5 @@ SCENES = [
     Scene("2005-06-23 09:00", "A notice waited out", notice_over),
     Scene("2005-06-23 10:00", "A change of substance draws an objection", substance),
     Scene("2005-06-24 10:00", "The objection resolved; unanimous consent", resolved),
-    Scene("2005-07-05 11:00", "Transmitted to the Secretary-General; the certificate",
-          transmitted),
-]  # fmt: skip
+    Scene("2005-07-05 11:00", "Transmitted to the Secretary-General; the certificate", transmitted),
+]

@@ -26,19 +26,19 @@ def preliminary_draft(year: Year) -> None:
         title="Preliminary Report of the Working Group on Internet Governance",
         symbol="WSIS-II/PC-2/DOC/5",
     )
-    year.ids["report.preliminary"] = report.id
+    year.ids["report:preliminary"] = report.id
 
 
 def plenary_session(year: Year) -> None:
     """14 February: the only plenary session of the year, observers present, silent."""
     meeting = year.chair.open_meeting(
-        year.ids["report.papers"],
+        year.ids["report:papers"],
         title="Second meeting: plenary and open consultations",
         venue="Palais des Nations, Geneva",
         starts_on=date(2005, 2, 14),
         ends_on=date(2005, 2, 16),
     )
-    year.ids["meeting.second"] = meeting.id
+    year.ids["meeting:second"] = meeting.id
     session = year.chair.list_sessions(meeting.id)[0]
     for person in year.people.values():
         if person.role != "secretariat":
@@ -55,18 +55,18 @@ def plenary_session(year: Year) -> None:
 
 def open_consultations(year: Year) -> None:
     """15-16 February: any registered stakeholder may speak; captions for the public."""
-    meeting = year.ids["meeting.second"]
+    meeting = year.ids["meeting:second"]
     year.chair.name_captioner(meeting, year.pid("The Secretariat"))
     for day, title in enumerate(("Open consultations, day 1", "Open consultations, day 2")):
         if day:
             year.clock.advance(hours=24)
         session = year.chair.schedule_session(meeting, "open_consultation", title=title, start=True)
-        year.ids[f"session.consultation.{day + 1}"] = session.id
+        year.ids[f"session:consultation.{day + 1}"] = session.id
         year.chair.add_agenda_item(
             session.id,
             "consultation",
             "Comments on the draft working papers",
-            target_id=year.ids["consultation.papers"],
+            target_id=year.ids["consultation:papers"],
         )
         year.chair.take_up_item(session.id)
         for handle in SPEAKERS[day * 3 : day * 3 + 3]:
@@ -87,7 +87,7 @@ def open_consultations(year: Year) -> None:
 
 def closed_sessions(year: Year) -> None:
     """17-18 February, ILO: the working definition and the Preliminary Report."""
-    report_id = year.ids["report.preliminary"]
+    report_id = year.ids["report:preliminary"]
     meeting = year.chair.open_meeting(
         report_id,
         title="Second meeting: closed sessions",
@@ -96,9 +96,9 @@ def closed_sessions(year: Year) -> None:
         ends_on=date(2005, 2, 18),
         first_session="closed",
     )
-    year.ids["meeting.second.closed"] = meeting.id
+    year.ids["meeting:second.closed"] = meeting.id
     session = year.chair.list_sessions(meeting.id)[0]
-    year.ids["session.second.closed"] = session.id
+    year.ids["session:second.closed"] = session.id
     report = year.chair.get_report(report_id)
     for n, (heading, old, new) in enumerate(texts.PRELIMINARY_FLOOR):
         entry = next(e for e in report.outline if e.heading == heading)
@@ -134,7 +134,7 @@ def dispositions(year: Year) -> None:
         ("noted", "Noted for the group's further work."),
         ("partly_accepted", "Partly reflected in the clusters of the Preliminary Report."),
     )
-    comments = list(year.sec.all_comments(year.ids["consultation.papers"]))
+    comments = list(year.sec.all_comments(year.ids["consultation:papers"]))
     for n, comment in enumerate(comments):
         disposition, response = answers[n % len(answers)]
         year.sec.dispose(comment.id, disposition, response)
@@ -142,9 +142,9 @@ def dispositions(year: Year) -> None:
 
 def presented(year: Year) -> None:
     """24 February: the Preliminary Report presented to PrepCom-2."""
-    report_id = year.ids["report.preliminary"]
+    report_id = year.ids["report:preliminary"]
     milestone = year.sec.create_milestone(report_id, "Presented to PrepCom-2, 24 February 2005")
-    year.ids["milestone.preliminary"] = milestone.id
+    year.ids["milestone:preliminary"] = milestone.id
     year.chair.set_public(report_id)
 
 

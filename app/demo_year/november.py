@@ -32,11 +32,11 @@ def set_up(year: Year) -> None:
 def pre_meeting_questionnaire(year: Year) -> None:
     body = {**texts.PRE_MEETING, "deadline": moment("2004-11-20 23:59").isoformat()}
     made = year.sec.create_questionnaire(year.ids["group"], body)
-    year.ids["questionnaire.pre_meeting"] = made.id
+    year.ids["questionnaire:pre_meeting"] = made.id
 
 
 def pre_meeting_replies(year: Year) -> None:
-    questionnaire = year.sec.get_questionnaire(year.ids["questionnaire.pre_meeting"])
+    questionnaire = year.sec.get_questionnaire(year.ids["questionnaire:pre_meeting"])
     text, layers, urgency = (q.id for q in questionnaire.questions)
     for n, person in enumerate(year.members()[:30]):
         year.clock.advance(minutes=47)
@@ -49,7 +49,7 @@ def pre_meeting_replies(year: Year) -> None:
 
 
 def compile_replies(year: Year) -> None:
-    qid = year.ids["questionnaire.pre_meeting"]
+    qid = year.ids["questionnaire:pre_meeting"]
     year.sec.share_replies(qid)
     year.sec.set_narrative(
         qid,
@@ -67,7 +67,7 @@ def first_meeting(year: Year) -> None:
         title="Inventory of Public Policy Issues and Priorities",
         symbol="WGIG/2004/INV",
     )
-    year.ids["report.inventory"] = report.id
+    year.ids["report:inventory"] = report.id
     meeting = year.chair.open_meeting(
         report.id,
         title="First meeting",
@@ -76,9 +76,9 @@ def first_meeting(year: Year) -> None:
         ends_on=date(2004, 11, 25),
         first_session="closed",
     )
-    year.ids["meeting.first"] = meeting.id
+    year.ids["meeting:first"] = meeting.id
     session = year.chair.list_sessions(meeting.id)[0]
-    year.ids["session.first"] = session.id
+    year.ids["session:first"] = session.id
     for person in year.voters():
         year.sec.check_in(session.id, person.id)
     agenda = [
@@ -94,10 +94,10 @@ def first_meeting(year: Year) -> None:
 
 def inventory_from_the_floor(year: Year) -> None:
     """24 November: two items proposed from the floor and adopted; the inventory has 46."""
-    session = year.ids["session.first"]
+    session = year.ids["session:first"]
     year.chair.take_up_item(session)
     year.chair.take_up_item(session)
-    report = year.chair.get_report(year.ids["report.inventory"])
+    report = year.chair.get_report(year.ids["report:inventory"])
     for n, (category, item) in enumerate(texts.FLOOR_ITEMS):
         entry = next(e for e in report.outline if f"{e.label}. {e.heading}" == category)
         proposer = year.as_(year.member(3 + 5 * n).handle)
@@ -117,7 +117,7 @@ def inventory_from_the_floor(year: Year) -> None:
 
 
 def close_first_meeting(year: Year) -> None:
-    session = year.ids["session.first"]
+    session = year.ids["session:first"]
     year.sec.write_summary(
         session,
         "The group organized its work. It agreed to approach the working definition from the "
@@ -132,29 +132,31 @@ def close_first_meeting(year: Year) -> None:
         "outline of its Final Report.",
     )
     year.chair.publish_summary(session)
-    year.chair.close_meeting(year.ids["meeting.first"])
+    year.chair.close_meeting(year.ids["meeting:first"])
     outline = year.sec.import_report(
         year.ids["group"],
         texts.OUTLINE,
         title="Final Report of the Working Group on Internet Governance: draft outline",
         symbol="WGIG/2004/OUTLINE",
     )
-    year.ids["report.outline"] = outline.id
+    year.ids["report:outline"] = outline.id
 
 
 def post_inventory(year: Year) -> None:
     """Mid-December: the inventory goes on the web site."""
-    report = year.ids["report.inventory"]
+    report = year.ids["report:inventory"]
     milestone = year.sec.create_milestone(report, "Posted on the WGIG web site")
-    year.ids["milestone.inventory"] = milestone.id
+    year.ids["milestone:inventory"] = milestone.id
     year.chair.set_public(report)
-    year.chair.set_public(year.ids["report.outline"])
+    year.chair.set_public(year.ids["report:outline"])
     year.clock.advance(timedelta(minutes=5))
 
 
 SCENES = [
     Scene("2004-11-11 12:00", "The group is established; members join", set_up),
-    Scene("2004-11-12 10:00", "The Secretariat's pre-meeting questionnaire", pre_meeting_questionnaire),
+    Scene(
+        "2004-11-12 10:00", "The Secretariat's pre-meeting questionnaire", pre_meeting_questionnaire
+    ),
     Scene("2004-11-15 09:00", "Members reply to the questionnaire", pre_meeting_replies),
     Scene("2004-11-22 09:00", "The replies compiled", compile_replies),
     Scene("2004-11-23 10:00", "First meeting opens (closed session)", first_meeting),

@@ -48,12 +48,12 @@ def build_room(database: Path, until: datetime | None = None) -> DemoRoom:
     with sqlite3.connect(database) as connection:  # one file, nothing left in the WAL
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     ids = built.ids
-    report = ids.get("report.final") or max(v for k, v in ids.items() if k.startswith("report."))
+    report = ids.get("report:final") or max(v for k, v in ids.items() if k.startswith("report:"))
     tokens = {handle: person.token for handle, person in built.people.items()}
     tokens["site admin"] = built.admin_token
     return DemoRoom(
         report_id=report,
-        amendment_id=ids.get("amendment.night"),
+        amendment_id=ids.get("amendment:night"),
         tokens=tokens,
         keys=built.keys,
         names={handle: person.name for handle, person in built.people.items()},

@@ -6,6 +6,7 @@ questionnaire, internal and public, with its replies and summary."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from app.demo_year import texts_2005 as texts
 from app.demo_year import texts_papers
@@ -13,12 +14,16 @@ from app.demo_year.stage import Scene, Year, moment
 
 CLUSTERS = ("1.a", "1.b", "2", "3", "4")
 # Posted one part at a time (cluster 4 stays with its group: its material goes elsewhere).
-POSTINGS = (("2005-04-05 10:00", "3"), ("2005-04-08 10:00", "2"), ("2005-04-12 10:00", "1.b"),
-            ("2005-04-15 10:00", "1.a"))  # fmt: skip
+POSTINGS = (
+    ("2005-04-05 10:00", "3"),
+    ("2005-04-08 10:00", "2"),
+    ("2005-04-12 10:00", "1.b"),
+    ("2005-04-15 10:00", "1.a"),
+)
 
 
 def _parts(year: Year) -> dict[str, int]:
-    report = year.sec.get_report(year.ids["report.assessment"])
+    report = year.sec.get_report(year.ids["report:assessment"])
     return {
         e.heading.split(":")[0].removeprefix("Cluster "): e.id
         for e in report.outline
@@ -34,7 +39,7 @@ def co_leads(year: Year) -> None:
         title="Assessment Papers on Internet Governance (April 2005)",
         symbol="WGIG/2005/AP",
     )
-    year.ids["report.assessment"] = report.id
+    year.ids["report:assessment"] = report.id
     parts = _parts(year)
     members = year.members()
     for n, cluster in enumerate(CLUSTERS):
@@ -47,7 +52,7 @@ def co_leads(year: Year) -> None:
             member_ids=list(dict.fromkeys(p.id for p in team)),
             co_lead_ids=[p.id for p in pair],
         )
-        year.ids[f"drafting_group.cluster.{cluster}"] = made.id
+        year.ids[f"drafting_group:cluster.{cluster}"] = made.id
         year.chair.assign_section(made.id, parts[cluster])
 
 
@@ -65,7 +70,7 @@ def draft_clusters(year: Year) -> None:
 
 
 def _post(year: Year, label: str, key: str) -> None:
-    report_id = year.ids["report.assessment"]
+    report_id = year.ids["report:assessment"]
     part = _parts(year)[label]
     year.chair.change_stage(part, "posted_publicly")
     milestone = year.sec.create_milestone(report_id, f"Posted: {key}")
@@ -78,11 +83,11 @@ def _post(year: Year, label: str, key: str) -> None:
         section_ids=[part],
         disclaimer=texts_papers.DISCLAIMER,
     )
-    year.ids[f"consultation.{label}"] = consultation.id
+    year.ids[f"consultation:{label}"] = consultation.id
 
 
 def chapeau_posted(year: Year) -> None:
-    report_id = year.ids["report.assessment"]
+    report_id = year.ids["report:assessment"]
     year.chair.update_report(report_id, disclaimer=texts_papers.DISCLAIMER)
     year.chair.set_public(report_id)
     _post(year, "Chapeau", "the chapeau paper")
@@ -99,7 +104,7 @@ def poster(label: str) -> Scene:
 
 def third_meeting(year: Year) -> None:
     """18-20 April: the outline of the Final Report aligned with the terms of reference."""
-    outline_id = year.ids["report.outline"]
+    outline_id = year.ids["report:outline"]
     meeting = year.chair.open_meeting(
         outline_id,
         title="Third meeting",
@@ -108,37 +113,35 @@ def third_meeting(year: Year) -> None:
         ends_on=date(2005, 4, 20),
         first_session="closed",
     )
-    year.ids["meeting.third"] = meeting.id
+    year.ids["meeting:third"] = meeting.id
     session = year.chair.list_sessions(meeting.id)[0]
     year.chair.change_stage(_parts(year)["4"], "left_out")
     outline = year.chair.get_report(outline_id)
     chapters = {e.heading: e for e in outline.outline}
-    proposals = [
-        year.member(2).handle,
-        dict(
-            operation="insert",
-            parent_id=None,
-            after_id=chapters["Introduction"].id,
-            section_kind="chapter",
-            label="",
-            heading="Principles",
-            text="The general principles that guided the development of the Internet, and "
-            "the principles of the Summit that guided the group.\n",
-        ),
-    ], [
-        year.member(11).handle,
-        dict(
-            operation="rename",
-            section_id=chapters["Proposals for action"].id,
-            label="IV",
-            heading="Proposals for action, as appropriate",
-        ),
-    ]
+    insert: dict[str, Any] = {
+        "operation": "insert",
+        "parent_id": None,
+        "after_id": chapters["Introduction"].id,
+        "section_kind": "chapter",
+        "label": "",
+        "heading": "Principles",
+        "text": "The general principles that guided the development of the Internet, and the "
+        "principles of the Summit that guided the group.\n",
+    }
+    rename: dict[str, Any] = {
+        "operation": "rename",
+        "section_id": chapters["Proposals for action"].id,
+        "label": "IV",
+        "heading": "Proposals for action, as appropriate",
+    }
+    proposals = ((year.member(2).handle, insert), (year.member(11).handle, rename))
     for handle, operands in proposals:
         amendment = year.as_(handle).propose_structure(
-            outline_id, kind="substantive", rationale="Align with the terms of reference.",
+            outline_id,
+            kind="substantive",
+            rationale="Align with the terms of reference.",
             **operands,
-        )  # fmt: skip
+        )
         year.chair.put_on_floor(amendment.id)
         year.chair.adopt(amendment.id)
     year.sec.write_summary(
@@ -155,15 +158,15 @@ def process_functions(year: Year) -> None:
     """After the meeting: the questionnaire, internal and public versions (9 May)."""
     body = {
         **texts.PROCESS_FUNCTIONS,
-        "report_id": year.ids["report.outline"],
+        "report_id": year.ids["report:outline"],
         "deadline": moment("2005-05-31 23:59").isoformat(),
     }
     made = year.sec.create_questionnaire(year.ids["group"], body)
-    year.ids["questionnaire.process"] = made.id
+    year.ids["questionnaire:process"] = made.id
 
 
 def internal_replies(year: Year) -> None:
-    qid = year.ids["questionnaire.process"]
+    qid = year.ids["questionnaire:process"]
     questions = year.sec.get_questionnaire(qid).questions
     order, forum, oversight = (str(q.id) for q in questions)
     options = questions[0].options
@@ -179,11 +182,13 @@ def internal_replies(year: Year) -> None:
 
 def public_replies(year: Year) -> None:
     """From 9 May: four governments and seven observers reply through public links."""
-    qid = year.ids["questionnaire.process"]
+    qid = year.ids["questionnaire:process"]
     questions = year.sec.get_questionnaire(qid).questions
     order, forum, oversight = (str(q.id) for q in questions)
     options = questions[0].options
-    respondents = [(f"Government of {p} (fictional)", "government") for p in texts_papers.PLACES[:4]]
+    respondents = [
+        (f"Government of {p} (fictional)", "government") for p in texts_papers.PLACES[:4]
+    ]
     respondents += [(f"WSIS observer {n} (fictional)", "civil_society") for n in range(1, 8)]
     for n, (organisation, category) in enumerate(respondents):
         link = year.sec.issue_link(qid, organisation=organisation, category=category)
@@ -193,11 +198,14 @@ def public_replies(year: Year) -> None:
             {
                 "name": f"Respondent for {organisation}",
                 "organisation": organisation,
-                "answers": {order: options[::-1] if n % 2 else options, forum: "Yes",
-                            oversight: texts.OVERSIGHT_VIEWS[(n + 1) % 4]},
+                "answers": {
+                    order: options[::-1] if n % 2 else options,
+                    forum: "Yes",
+                    oversight: texts.OVERSIGHT_VIEWS[(n + 1) % 4],
+                },
                 "submit": True,
             },
-        )  # fmt: skip
+        )
         year.sec.moderate_reply(reply.id, "publish")
 
 
@@ -211,7 +219,7 @@ def assessment_comments(year: Year) -> None:
     for n, (organisation, category) in enumerate(commenters):
         year.clock.advance(hours=2)
         year.public.public_comment(
-            year.ids[f"consultation.{labels[n % len(labels)]}"],
+            year.ids[f"consultation:{labels[n % len(labels)]}"],
             bodies[n % len(bodies)],
             name=f"For {organisation}",
             category=category,
@@ -221,7 +229,7 @@ def assessment_comments(year: Year) -> None:
 
 def summary(year: Year) -> None:
     """1 June: closed; the replies shared with members, the Secretariat's summary."""
-    qid = year.ids["questionnaire.process"]
+    qid = year.ids["questionnaire:process"]
     year.sec.share_replies(qid)
     year.sec.set_narrative(
         qid,

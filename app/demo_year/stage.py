@@ -30,7 +30,7 @@ class Year:
     clock: ShiftedClock
     admin_token: str
     people: dict[str, Person] = field(default_factory=dict)
-    ids: dict[str, int] = field(default_factory=dict)  # named records: "report.final" -> id
+    ids: dict[str, int] = field(default_factory=dict)  # named records: "report:final" -> id
     _clients: dict[str, PlenaryClient] = field(default_factory=dict)
 
     def at(self, local: str) -> None:

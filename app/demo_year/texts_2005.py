@@ -127,8 +127,7 @@ PROCESS_FUNCTIONS: dict[str, Any] = {
     "questions": [
         {
             "kind": "ranking",
-            "prompt": "Rank the four process functions by the priority the group should give "
-            "them.",
+            "prompt": "Rank the four process functions by the priority the group should give them.",
             "options": [
                 "A forum function",
                 "An oversight function",

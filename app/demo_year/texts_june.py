@@ -127,17 +127,33 @@ KEPT_NOTE = 'Four models kept side by side: "four equally beautiful brides".'
 
 # The plenary of the final night: (section key, old, new, proposer), adopted on the floor.
 FLOOR = (
-    ("II", "and others fall between several.", "and others fall between several "
-     "institutions with no coordination among them.", 4),
-    ("III", "and international levels.", "and international levels, in consultation "
-     "with all stakeholders.", 13),
-    ("A", "on an equal footing on all Internet governance-related issues.", "on an equal "
-     "footing on all Internet governance-related issues, linked to the United Nations.", 19),
-)  # fmt: skip
+    (
+        "II",
+        "and others fall between several.",
+        "and others fall between several institutions with no coordination among them.",
+        4,
+    ),
+    (
+        "III",
+        "and international levels.",
+        "and international levels, in consultation with all stakeholders.",
+        13,
+    ),
+    (
+        "A",
+        "on an equal footing on all Internet governance-related issues.",
+        "on an equal "
+        "footing on all Internet governance-related issues, linked to the United Nations.",
+        19,
+    ),
+)
 # On the floor when the demo opens (23:00): proposed by Member 07, redrafted live.
-NIGHT = ("C", "adequate resources be made available for capacity-building.",
-         "adequate resources be made available for capacity-building, from a range of "
-         "sources.", 7)  # fmt: skip
+NIGHT = (
+    "C",
+    "adequate resources be made available for capacity-building.",
+    "adequate resources be made available for capacity-building, from a range of sources.",
+    7,
+)
 NIGHT_REDRAFT = (
     "adequate resources be made available for capacity-building, from a range of sources, "
     "with particular attention to the least developed countries."
@@ -146,11 +162,16 @@ NIGHT_REDRAFT = (
 # The editorial week.
 TYPO = ("stakehoders", "stakeholders")  # in chapter III: accepted by every voter
 PUNCTUATION = ("equal footing on all", "equal footing, on all")  # waited out
-SUBSTANCE = ("I", "shape the evolution and use of the Internet.",
-             "shape the evolution and use of the Internet, as a global public resource.")  # fmt: skip
+SUBSTANCE = (
+    "I",
+    "shape the evolution and use of the Internet.",
+    "shape the evolution and use of the Internet, as a global public resource.",
+)
 SUBSTANCE_OBJECTION = "The words go beyond what the group agreed at Bossey."
-SUBSTANCE_RESOLVED = ("shape the evolution and use of the Internet.",
-                      "shape the evolution and use of the Internet as a global facility.")  # fmt: skip
+SUBSTANCE_RESOLVED = (
+    "shape the evolution and use of the Internet.",
+    "shape the evolution and use of the Internet as a global facility.",
+)
 
 
 def annex(names: list[str]) -> str:

@@ -43,8 +43,7 @@ GROUPS: list[tuple[str, list[tuple[str, str, str, str]]]] = [
                 "Allocation of IP addresses",
                 "the distribution of Internet Protocol address space and the transition from "
                 "IPv4 to IPv6",
-                "the regional Internet registries, through bottom-up policy processes open "
-                "to all",
+                "the regional Internet registries, through bottom-up policy processes open to all",
                 "the regional processes are open and work well, though some developing "
                 "countries see the allocation of IPv4 space as historically unequal",
             ),
@@ -125,8 +124,7 @@ GROUPS: list[tuple[str, list[tuple[str, str, str, str]]]] = [
                 "Intellectual property rights",
                 "copyright, trademarks and patents as they apply to the Internet",
                 "international treaties and their organizations, national law and courts",
-                "the arrangements are extensive; their balance with access to knowledge is "
-                "debated",
+                "the arrangements are extensive; their balance with access to knowledge is debated",
             ),
         ],
     ),
@@ -135,8 +133,7 @@ GROUPS: list[tuple[str, list[tuple[str, str, str, str]]]] = [
         [
             (
                 "Capacity building",
-                "the human and institutional capacity needed to take part in Internet "
-                "governance",
+                "the human and institutional capacity needed to take part in Internet governance",
                 "development agencies, intergovernmental organizations and the technical "
                 "community, each with its own programmes",
                 "the efforts are many but fragmented, and they rarely reach policy-making",
@@ -233,8 +230,7 @@ COMMENTS = (
     "We support the assessment, and suggest adding the role of regional organizations.",
     "The description of existing arrangements is incomplete: national regulators play a "
     "larger part than the paper suggests.",
-    "The paper should distinguish more clearly between technical coordination and public "
-    "policy.",
+    "The paper should distinguish more clearly between technical coordination and public policy.",
     "Please consider the interests of small and medium-sized enterprises.",
     "The assessment is too optimistic about the openness of the processes described.",
     "We welcome the paper and the opportunity to comment on it.",

@@ -16,7 +16,7 @@ def drafting_groups(year: Year) -> None:
         title="Draft Working Papers on Internet Governance Issues",
         symbol="WGIG/2005/WP",
     )
-    year.ids["report.papers"] = report.id
+    year.ids["report:papers"] = report.id
     chapters = [e for e in report.outline if e.depth == 0][1:]  # after the introduction
     members = year.members()
     n = 0
@@ -28,7 +28,7 @@ def drafting_groups(year: Year) -> None:
             member_ids=[p.id for p in team],
             co_lead_ids=[team[0].id, team[1].id],
         )
-        year.ids[f"drafting_group.papers.{g}"] = made.id
+        year.ids[f"drafting_group:papers.{g}"] = made.id
         for _paper in papers:
             year.chair.assign_section(made.id, chapters[n].id)
             n += 1
@@ -36,7 +36,7 @@ def drafting_groups(year: Year) -> None:
 
 def draft_papers(year: Year) -> None:
     """January: the co-leads write each paper; a team member's change accepted in the team."""
-    report = year.sec.get_report(year.ids["report.papers"])
+    report = year.sec.get_report(year.ids["report:papers"])
     chapters = [e for e in report.outline if e.depth == 0][1:]
     members = year.members()
     n = 0
@@ -56,9 +56,7 @@ def draft_papers(year: Year) -> None:
         first,
         base_version=head.head_version,
         kind="substantive",
-        text=head.head.text.replace(
-            "in one region,", "in one region, all of them volunteers,"
-        ),
+        text=head.head.text.replace("in one region,", "in one region, all of them volunteers,"),
         rationale="Say who the operators are.",
     )
     year.as_(members[0].handle).decide_in_group(change.id, accept=True)
@@ -66,7 +64,7 @@ def draft_papers(year: Year) -> None:
 
 def agree_papers(year: Year) -> None:
     """Late January: each team agrees its papers; the group reviews them."""
-    report = year.sec.get_report(year.ids["report.papers"])
+    report = year.sec.get_report(year.ids["report:papers"])
     chapters = [e for e in report.outline if e.depth == 0][1:]
     members = year.members()
     n = 0
@@ -80,7 +78,7 @@ def agree_papers(year: Year) -> None:
 
 def post_papers(year: Year) -> None:
     """1-4 February: posted on the web site with the disclaimer, open for comment."""
-    report_id = year.ids["report.papers"]
+    report_id = year.ids["report:papers"]
     report = year.sec.get_report(report_id)
     for entry in [e for e in report.outline if e.depth == 0][1:]:
         year.clock.advance(minutes=10)
@@ -96,14 +94,14 @@ def post_papers(year: Year) -> None:
         milestone_id=milestone.id,
         disclaimer=texts.DISCLAIMER,
     )
-    year.ids["milestone.papers"] = milestone.id
-    year.ids["consultation.papers"] = consultation.id
+    year.ids["milestone:papers"] = milestone.id
+    year.ids["consultation:papers"] = consultation.id
 
 
 def comments(year: Year) -> None:
     """2-13 February: seven governments, eight observers, thirty-five other parties."""
-    cid = year.ids["consultation.papers"]
-    report = year.public.get_report(year.ids["report.papers"])
+    cid = year.ids["consultation:papers"]
+    report = year.public.get_report(year.ids["report:papers"])
     papers = [e.id for e in report.outline if e.depth == 0][1:]
     bodies = texts.COMMENTS
     for n, place in enumerate(texts.PLACES):

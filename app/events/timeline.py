@@ -48,13 +48,17 @@ DECISIONS = {
     "adopt_amendment": "adopted an amendment on the floor",
     "adopt_as_brackets": "kept alternatives side by side",
 }
-SESSION_KINDS = {"open_consultation": "Open consultation", "plenary": "Plenary session",
-                 "closed": "Closed session"}  # fmt: skip
+SESSION_KINDS = {
+    "open_consultation": "Open consultation",
+    "plenary": "Plenary session",
+    "closed": "Closed session",
+}
 
 
 class TimelineEntry(BaseModel):
     at: datetime
-    kind: str  # report, posting, meeting, session, decision, milestone, comment_period, questionnaire
+    # report, posting, meeting, session, decision, milestone, comment_period, questionnaire
+    kind: str
     title: str
     report_id: int | None
     link: str
@@ -71,7 +75,7 @@ Describe = Callable[[Session, Report, dict[str, Any], Principal | None], tuple[s
 
 def _session_title(db: Session, report: Report, p: dict[str, Any], who: Principal | None) -> str:
     sitting = db.get(MeetingSession, p["session_id"])
-    kind = SESSION_KINDS.get(p["kind"], p["kind"])
+    kind = SESSION_KINDS.get(str(p["kind"]), str(p["kind"]))
     if sitting is None or not sitting.title or not visibility.reads_session(report, p["kind"], who):
         return kind
     return f"{kind}: {sitting.title}"
@@ -149,9 +153,18 @@ def _report_entries(db: Session, report: Report, who: Principal | None) -> Itera
         if described is not None:
             title, link = described
             # a comment period closes at its deadline (the record follows a moment later)
-            at = (event.payload or {}).get("closes_at") if event.type == "consultation.closed" else None
-            yield TimelineEntry(at=at or event.created_at, kind=KINDS[event.type], title=title,
-                                report_id=report.id, link=link)  # fmt: skip
+            at = (
+                (event.payload or {}).get("closes_at")
+                if event.type == "consultation.closed"
+                else None
+            )
+            yield TimelineEntry(
+                at=at or event.created_at,
+                kind=KINDS[event.type],
+                title=title,
+                report_id=report.id,
+                link=link,
+            )
 
 
 def _questionnaires(db: Session, group_id: int, member: bool) -> Iterator[TimelineEntry]:
@@ -159,10 +172,20 @@ def _questionnaires(db: Session, group_id: int, member: bool) -> Iterator[Timeli
         if not member and q.public_chapeau is None:
             continue
         link = f"/v1/questionnaires/{q.id}"
-        yield TimelineEntry(at=q.created_at, kind="questionnaire", title=f"Questionnaire: "
-                            f"{q.title}", report_id=q.report_id, link=link)  # fmt: skip
-        yield TimelineEntry(at=q.deadline, kind="questionnaire", title=f"Replies close: "
-                            f"{q.title}", report_id=q.report_id, link=f"{link}/summary")  # fmt: skip
+        yield TimelineEntry(
+            at=q.created_at,
+            kind="questionnaire",
+            title=f"Questionnaire: {q.title}",
+            report_id=q.report_id,
+            link=link,
+        )
+        yield TimelineEntry(
+            at=q.deadline,
+            kind="questionnaire",
+            title=f"Replies close: {q.title}",
+            report_id=q.report_id,
+            link=f"{link}/summary",
+        )
 
 
 def timeline(db: Session, *, group_id: int, principal: Principal | None) -> Timeline:
@@ -196,6 +219,7 @@ def markdown(line: Timeline, *, zone: tzinfo, base_url: str) -> str:
         if local.strftime("%B %Y") != month:
             month = local.strftime("%B %Y")
             out += ["", f"## {month}", ""]
-        out.append(f"- {local:%d %b %Y, %H:%M} — {entry.title} ([{entry.kind}]"
-                   f"({base_url}{entry.link}))")  # fmt: skip
+        out.append(
+            f"- {local:%d %b %Y, %H:%M} — {entry.title} ([{entry.kind}]({base_url}{entry.link}))"
+        )
     return "\n".join(out).replace("\n\n\n", "\n\n") + "\n"

@@ -63,15 +63,15 @@ def _every_stage_is_there(built: Built, as_: object) -> None:
     assert titles["Inventory of Public Policy Issues and Priorities"] == "drafting"
     assert titles["Report of the Working Group on Internet Governance"] == "transmitted"
     assert "Background Report" in titles and len(titles) == 8
-    inventory = member.get_report(ids["report.inventory"])
+    inventory = member.get_report(ids["report:inventory"])
     items = inventory.paragraph_total - 1  # the introduction's paragraph
     assert items == texts_2004.item_count() == 46
     assert len([e for e in inventory.outline if e.depth == 0]) == 6  # five categories
-    compiled = member.compilation(ids["consultation.papers"])
+    compiled = member.compilation(ids["consultation:papers"])
     by = {c.category: c.commenters for c in compiled.by_category}
     assert by["government"] == 7 and by["observers"] == 8 and compiled.comments == 50
     assert compiled.commenters == 50 and compiled.state == "closed"
-    summary = member.questionnaire_summary(ids["questionnaire.process"])
+    summary = member.questionnaire_summary(ids["questionnaire:process"])
     assert summary.state == "closed"
     timeline = member.request("GET", f"/v1/groups/{ids['group']}/timeline").json()["entries"]
     said = [(e["at"][:10], e["kind"], e["title"]) for e in timeline]
@@ -81,55 +81,67 @@ def _every_stage_is_there(built: Built, as_: object) -> None:
         ("2005-04-03", "posting", "Posted publicly: Chapeau: Towards a Common Understanding"),
         ("2005-05-15", "comment_period", "Comment period closed (7 comments)"),
         ("2005-06-17", "decision", "Closed session: Plenary: the Final Report: the group kept"),
-        ("2005-06-17", "decision", "Closed session: Plenary: the Final Report: the group adopted the report"),
-        ("2005-07-05", "decision", "Report of the Working Group on Internet Governance transmitted"),
-    ]  # fmt: skip
+        (
+            "2005-06-17",
+            "decision",
+            "Closed session: Plenary: the Final Report: the group adopted the report",
+        ),
+        (
+            "2005-07-05",
+            "decision",
+            "Report of the Working Group on Internet Governance transmitted",
+        ),
+    ]
     for day, kind, start in expected:
         assert any(d == day and k == kind and t.startswith(start) for d, k, t in said), start
     adopted = next(e for e in timeline if e["title"].endswith("the group adopted the report"))
     assert adopted["at"].startswith("2005-06-17T23:30")  # 01:30 on 18 June in Geneva
     document = member.request(
-        "GET", f"/v1/groups/{ids['group']}/timeline", params={"format": "markdown",
-                                                               "tz": "Europe/Zurich"}
-    ).text  # fmt: skip
+        "GET",
+        f"/v1/groups/{ids['group']}/timeline",
+        params={"format": "markdown", "tz": "Europe/Zurich"},
+    ).text
     assert "## June 2005" in document and "18 Jun 2005, 01:30 — " in document
 
 
 def _records_are_read_by_the_right_people(built: Built, as_: object) -> None:
     ids = built.ids
     public, member, observer = (as_(h) for h in (None, "Member 07", "Observer 5"))  # type: ignore[operator]
-    final = ids["report.final"]
+    final = ids["report:final"]
     # members see who proposed; observers and the public see nobody
     assert all(a.proposer_id for a in member.list_amendments(final))
     assert not any(a.proposer_id for a in public.list_amendments(final))
     assert not any(a.proposer_id for a in observer.list_amendments(final))
     assert not any(e.actor_id for e in public.all_events(final))
     # the part left out never reached the public; the group reads it
-    cluster_4 = next(e.id for e in member.get_report(ids["report.assessment"]).outline
-                     if e.heading.startswith("Cluster 4"))  # fmt: skip
+    cluster_4 = next(
+        e.id
+        for e in member.get_report(ids["report:assessment"]).outline
+        if e.heading.startswith("Cluster 4")
+    )
     with pytest.raises(ProblemError) as hidden:
         public.get_section(cluster_4)
     assert hidden.value.status == 404
     assert member.get_section(cluster_4).head is not None
     # an internal questionnaire is the group's; the public reads the published public replies
     with pytest.raises(ProblemError):
-        public.get_questionnaire(ids["questionnaire.pre_meeting"])
-    assert len(list(public.replies(ids["questionnaire.process"]))) == 11
-    assert len(list(member.replies(ids["questionnaire.process"]))) == 11 + 24
+        public.get_questionnaire(ids["questionnaire:pre_meeting"])
+    assert len(list(public.replies(ids["questionnaire:process"]))) == 11
+    assert len(list(member.replies(ids["questionnaire:process"]))) == 11 + 24
     # a closed session's summary only once the chair publishes it
-    assert "organized its work" in public.session_summary(ids["session.first"])
+    assert "organized its work" in public.session_summary(ids["session:first"])
     with pytest.raises(ProblemError) as unpublished:
-        public.session_summary(ids["session.final"])
+        public.session_summary(ids["session:final"])
     assert unpublished.value.status == 404
     # the Preliminary Report's drafting was the group's until it was published
-    assert public.get_report(ids["report.preliminary"]).is_public
+    assert public.get_report(ids["report:preliminary"]).is_public
 
 
 def _the_chain_and_the_certificate_hold(built: Built, as_: object) -> None:
     member, public = as_("Member 07"), as_(None)  # type: ignore[operator]
     for report in member.list_reports(built.ids["group"]):
         assert member.verify_chain(report.id).ok, report.title
-    final = built.ids["report.final"]
+    final = built.ids["report:final"]
     sealed = public.certificate_exports(final)
     assert sealed is not None and {"docx", "pdf", "akn", "html", "markdown"} <= set(sealed)
     for fmt, digest in sealed.items():
@@ -140,7 +152,7 @@ def _the_chain_and_the_certificate_hold(built: Built, as_: object) -> None:
 
 def _the_final_report_is_the_one_the_year_produced(built: Built, as_: object) -> None:
     public = as_(None)  # type: ignore[operator]
-    final = built.ids["report.final"]
+    final = built.ids["report:final"]
     text = public.export(final)
     transmitted = next(m for m in public.list_milestones(final) if m.kind == "transmission")
     assert public.export(final, milestone=transmitted.id) == text
@@ -162,4 +174,4 @@ def test_the_year_stops_at_any_moment(database_url: str, app: FastAPI, tmp_path:
     assert until is not None and until < moment("2004-11-26 00:00")
     built = build(database_url, tmp_path / "keys", until)
     assert built.played[-1].title == "First meeting closes; the draft outline"
-    assert "report.papers" not in built.ids and "report.outline" in built.ids
+    assert "report:papers" not in built.ids and "report:outline" in built.ids
