@@ -45,7 +45,7 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # the first start on a machine builds the year
         while True:
             assert process.poll() is None, (directory / "serve.log").read_text()
             try:
@@ -98,4 +98,5 @@ def test_the_python_example_runs_verbatim(demo_dir: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == 'In paragraph 1, replace "Geneva" with "Tunis".'
     assert "The group met in Tunis." in lines
-    assert lines[-1] == "amendment.adopted"
+    # adopted on the floor, then the decision named with its session (issue 30)
+    assert lines[-2:] == ["amendment.adopted", "session.decided"]
