@@ -115,8 +115,8 @@ def demo_lines(room: DemoRoom, base: str) -> list[str]:
     """What to open and which token plays which role."""
     ids = room.ids
     lines = [
-        f"plenary demo room: the WGIG's year, from November 2004 to {room.moment} (Geneva "
-        f"time): {room.scene}.",
+        f"plenary demo room: the WGIG's year replayed from November 2004 to {room.moment} "
+        f"(Geneva time), the plenary at the Château de Bossey: {room.scene}.",
         f"The Final Report is report {room.report_id}"
         + (f"; amendment {room.amendment_id} is on the floor." if room.amendment_id else "."),
         "Tokens (shown once; handle, token, who):",
@@ -129,8 +129,8 @@ def demo_lines(room: DemoRoom, base: str) -> list[str]:
         "Member 12",
         "Observer 1",
     ):
-        who = room.names.get(handle, "")
-        lines.append(f"  {handle:<16} {room.tokens[handle]}  {who}")
+        who = room.names.get(handle, handle)
+        lines.append(f"  {handle:<16} {room.tokens[handle]}  {'' if who == handle else who}")
     screen = f"{base}/reports/{room.report_id}/screen#token={room.tokens['Observer 1']}"
     lines += [
         f"Projection screen: {screen}",
