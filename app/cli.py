@@ -14,6 +14,7 @@ from app.amendments.cli_rounds import round_cli
 from app.cli_base import cli, fail, json_mode
 from app.consultations.cli import consult_cli
 from app.deliberation.cli import deliberate_cli
+from app.demo_year.cli import demo_cli
 from app.meetings.cli_sessions import meeting_cli
 from app.questionnaires.cli import questionnaire_cli
 
@@ -36,6 +37,7 @@ cli.add_typer(round_cli, name="round")
 cli.add_typer(deliberate_cli, name="deliberate")
 cli.add_typer(questionnaire_cli, name="questionnaire")
 cli.add_typer(meeting_cli, name="meeting")
+cli.add_typer(demo_cli, name="demo")
 
 
 def main() -> None:

@@ -20,7 +20,7 @@ from app.cli_base import (
 from app.config import get_settings
 
 if TYPE_CHECKING:
-    pass
+    from app.demo import DemoRoom
 
 db_cli = typer.Typer(no_args_is_help=True, help="Manage the database.")
 admin_cli = typer.Typer(no_args_is_help=True, help="Site administration.")
@@ -36,8 +36,8 @@ def serve(
     demo: Annotated[
         bool,
         typer.Option(
-            help="Start a fresh demo room (plenary-demo.db): 40 members, a report, "
-            "a meeting with an amendment on the floor."
+            help="Start a fresh demo room (plenary-demo.db): the WGIG's year replayed up to "
+            "the final night at Bossey, an amendment on the floor."
         ),
     ] = False,
     as_json: JsonOpt = False,
@@ -50,10 +50,12 @@ def serve(
     from app.http_protocol import PROTOCOL
     from app.migrate import upgrade
 
+    room = None
     if demo:
+        from app.demo_year.room import open_room
+
         database_file = Path("plenary-demo.db")
-        for stale in (database_file, Path("plenary-demo.db-wal"), Path("plenary-demo.db-shm")):
-            stale.unlink(missing_ok=True)
+        room = open_room(database_file)  # the year up to the final night, copied in
         os.environ["PLENARY_DATABASE_URL"] = f"sqlite:///{database_file.resolve()}"
         get_settings.cache_clear()
     if workers > 1 and get_settings().database_url.startswith("sqlite"):
@@ -65,8 +67,8 @@ def serve(
 
     settings = get_settings()
     upgrade(settings)
-    if demo:
-        _print_demo(settings.database_url, host, port, as_json)
+    if room is not None:
+        _print_demo(room, host, port, as_json)
     if as_json:
         print_json({"database": describe(settings.database_url), "url": f"http://{host}:{port}"})
     else:
@@ -86,28 +88,40 @@ def serve(
     )
 
 
-def _print_demo(database_url: str, host: str, port: int, as_json: bool) -> None:
-    from app.demo import seed, write_env
-    from app.wiring import open_database
+def _print_demo(room: DemoRoom, host: str, port: int, as_json: bool) -> None:
+    from app.demo import write_env
 
-    database = open_database(database_url)
-    room = seed(database)
-    database.dispose()
     base = f"http://{host}:{port}"
+    env = write_env(room, base, Path.cwd())
     if as_json:
         print_json(
             {
                 "url": base,
                 "report_id": room.report_id,
                 "amendment_id": room.amendment_id,
+                "moment": room.moment,
+                "ids": room.ids,
                 "tokens": room.tokens,
-                "env_file": str(write_env(room, base, Path.cwd())),
+                "env_file": str(env),
             }
         )
         return
-    typer.echo("plenary demo room: the WGIG history as a report, 40 voting members, a meeting in")
-    typer.echo(f"session and amendment {room.amendment_id} on the floor. Tokens (shown once):")
-    for name in (
+    for line in demo_lines(room, base):
+        typer.echo(line)
+    typer.echo(f"The same, for your shell (the README's tour starts here): . ./{env.name}")
+
+
+def demo_lines(room: DemoRoom, base: str) -> list[str]:
+    """What to open and which token plays which role."""
+    ids = room.ids
+    lines = [
+        f"plenary demo room: the WGIG's year replayed from November 2004 to {room.moment} "
+        f"(Geneva time), the plenary at the Château de Bossey: {room.scene}.",
+        f"The Final Report is report {room.report_id}"
+        + (f"; amendment {room.amendment_id} is on the floor." if room.amendment_id else "."),
+        "Tokens (shown once; handle, token, who):",
+    ]
+    for handle in (
         "site admin",
         "The Chair",
         "The Secretariat",
@@ -115,13 +129,22 @@ def _print_demo(database_url: str, host: str, port: int, as_json: bool) -> None:
         "Member 12",
         "Observer 1",
     ):
-        typer.echo(f"  {name:<16} {room.tokens[name]}")
+        who = room.names.get(handle, handle)
+        lines.append(f"  {handle:<16} {room.tokens[handle]}  {'' if who == handle else who}")
     screen = f"{base}/reports/{room.report_id}/screen#token={room.tokens['Observer 1']}"
-    typer.echo(f"Projection screen: {screen}")
-    typer.echo(f"Web client: {base}/app/ (sign in with one of the tokens above)")
-    typer.echo(f"Try: PLENARY_TOKEN={room.tokens['The Chair']} plenary amendments {room.report_id}")
-    env = write_env(room, base, Path.cwd())
-    typer.echo(f"The same, for your shell (the README's tour starts here): . ./{env.name}")
+    lines += [
+        f"Projection screen: {screen}",
+        f"Web client: {base}/app/ (sign in with one of the tokens above)",
+    ]
+    if "group" in ids:
+        lines.append(
+            f"The year, as a timeline: {base}/v1/groups/{ids['group']}/timeline"
+            "?format=markdown (any token above)"
+        )
+    lines.append(
+        f"Try: PLENARY_TOKEN={room.tokens['The Chair']} plenary amendments {room.report_id}"
+    )
+    return lines
 
 
 CreateOpt = Annotated[

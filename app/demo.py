@@ -57,10 +57,15 @@ def history_markdown() -> str:
 @dataclass
 class DemoRoom:
     report_id: int
-    amendment_id: int
-    tokens: dict[str, str]
+    amendment_id: int | None  # the amendment on the floor, if one is
+    tokens: dict[str, str]  # by handle ("The Chair", "Member 07", "site admin")
     # Each participant's private signing key, as its device would hold it (app/keystore.py).
     keys: dict[str, Ed25519PrivateKey] = field(default_factory=dict)
+    # The year's room (app/demo_year/): who each handle is, its records, where it stopped.
+    names: dict[str, str] = field(default_factory=dict)
+    ids: dict[str, int] = field(default_factory=dict)
+    moment: str = ""  # Geneva time
+    scene: str = ""
 
 
 KEY_DIR = "plenary-demo-keys"
@@ -81,12 +86,23 @@ def write_env(room: DemoRoom, base_url: str, directory: Path) -> Path:
     owner only: they hold tokens, and a tour that needs copy-pasting tokens is a tour that
     fails for newcomers."""
     lines = [
-        "# written by `plenary serve --demo`; `. ./plenary-demo.env` sets these in your shell",
+        "# written by `plenary serve --demo` (or `plenary demo build`); `. ./plenary-demo.env`"
+        " sets these in your shell",
         f"export PLENARY_URL={base_url}",
         f"export API={base_url}/v1",
         f"export DEMO_REPORT={room.report_id}",
     ]
-    lines += [f"export {name}={room.tokens[who]}" for name, who in ENV_NAMES.items()]
+    if room.moment:
+        lines.append(f"# the WGIG's year up to {room.moment} (Geneva time): {room.scene}")
+    lines += [
+        f"export DEMO_{key.replace(':', '_').replace('.', '_').upper()}={value}"
+        for key, value in sorted(room.ids.items())
+        if key.split(":")[0] in ("group", "report", "meeting")
+    ]
+    for name, who in ENV_NAMES.items():
+        if room.names.get(who, who) != who:
+            lines.append(f"# {name}: {who}, {room.names[who]}")
+        lines.append(f"export {name}={room.tokens[who]}")
     lines.append(f"export PLENARY_TOKEN={room.tokens['The Chair']}")
     if room.keys:
         keys = directory / KEY_DIR

@@ -34,6 +34,7 @@ from app.events.router import HEAD_HASH_HEADER
 from app.events.router import router as events_router
 from app.events.standing import Standings
 from app.events.stream import router as stream_router
+from app.events.timeline_router import router as timeline_router
 from app.groups.router import router as groups_router
 from app.health import router as health_router
 from app.idempotency import REPLAYED_HEADER
@@ -207,6 +208,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(drafting_groups_router)
     app.include_router(events_router)
     app.include_router(stream_router)
+    app.include_router(timeline_router)
     app.include_router(page_router)
     app.include_router(webhooks_router)
     install_web_client(app)

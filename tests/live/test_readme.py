@@ -45,7 +45,7 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # the first start on a machine builds the year
         while True:
             assert process.poll() is None, (directory / "serve.log").read_text()
             try:
