@@ -13,7 +13,7 @@ from app.db import SessionDep
 from app.errors import Unprocessable
 from app.events.timeline import Timeline, markdown, timeline
 from app.idempotency import IdempotentRoute
-from app.schemas import IdPath
+from app.schemas import IdPath, StorableQuery
 
 router = APIRouter(prefix="/v1", route_class=IdempotentRoute, tags=["events"])
 
@@ -29,7 +29,9 @@ def group_timeline(
     session: SessionDep,
     principal: OptionalPrincipal,
     format: Annotated[Literal["json", "markdown"], Query()] = "json",
-    tz: Annotated[str, Query(max_length=64, description="Time zone of the Markdown")] = "UTC",
+    tz: Annotated[
+        str, Query(max_length=64, description="Time zone of the Markdown"), StorableQuery
+    ] = "UTC",
 ) -> Timeline | Response:
     """Meetings and sessions, postings, comment periods, questionnaires, milestones and
     decisions of the group, oldest first, with links (what the caller may read)."""

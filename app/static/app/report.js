@@ -46,10 +46,12 @@ export function renderReport(ctx) {
   const onAction = document.activeElement && document.activeElement.id === "propose-action";
   keepFocus(body, () => body.replaceChildren(...(hint ? [hint] : []), ...fresh));
   if (proposing) {
+    // The action stays where the pointer or the selection put it (read before the tab stop
+    // is placed: placing it moves the action too).
+    const wanted = ctx.shownParagraph;
     const active = body.querySelector(`.paragraph[data-paragraph="${ctx.activeParagraph}"]`) || body.querySelector(".paragraph[data-paragraph]");
     if (active && active.openEditor) activate(ctx, active);
-    // The action stays where the pointer or the selection put it.
-    const shown = ctx.shownParagraph && body.querySelector(`.paragraph[data-paragraph="${ctx.shownParagraph}"]`);
+    const shown = wanted && body.querySelector(`.paragraph[data-paragraph="${wanted}"]`);
     if (shown && shown.openEditor && shown !== active) activate(ctx, shown, { keepTab: true });
     const action = document.getElementById("propose-action");
     if (onAction && action) action.focus();
