@@ -34,8 +34,8 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-# Migrations are frozen history, shipped inside the package (app/migrations): not modules
-# of the app's design.
+# Migrations are frozen history, kept outside the package (top-level migrations/; a build
+# copies them in as app/migrations): not modules of the app's design.
 MODULES = {
     _module_name(p): p
     for p in APP.rglob("*.py")
