@@ -33,6 +33,7 @@ from app.errors import (
     InvitationUnknown,
     InvitationUsed,
     NotFound,
+    present,
 )
 from app.groups import keys
 from app.groups.models import DRAFTING_ROLES, Invitation, Participant, Role, Token
@@ -203,8 +204,10 @@ def revoke_invitation(session: Session, *, invitation_id: int, principal: Princi
     if invitation.revoked_at is None:
         invitation.revoked_at = utcnow()
         session.flush()
-        participant = session.get(Participant, invitation.participant_id)
-        assert participant is not None
+        participant = present(
+            session.get(Participant, invitation.participant_id),
+            f"No participant {invitation.participant_id}.",
+        )
         record_roster_event(
             session,
             group_id=participant.group_id,
@@ -228,8 +231,10 @@ def redeem(
     now = utcnow()
     status = status_of(invitation, now)
     _refuse_unless_pending(invitation, status)
-    participant = session.get(Participant, invitation.participant_id)
-    assert participant is not None
+    participant = present(
+        session.get(Participant, invitation.participant_id),
+        f"No participant {invitation.participant_id}.",
+    )
     if not participant.active:
         raise InvalidState("This invitation's participant is deactivated.")
     # The conditional update decides a race between two redeemers: one row changes, once.

@@ -15,7 +15,7 @@ from app.auth import Principal
 from app.consultations.models import Comment, CommentVisibility, Disposition, Scope
 from app.consultations.service.anchors import current_anchors
 from app.consultations.service.comments import lock_comment
-from app.errors import InvalidState, NotFound, Unprocessable
+from app.errors import InvalidState, NotFound, Unprocessable, present
 from app.events.service import record_event
 from app.groups.models import DRAFTING_ROLES
 from app.reports import service as reports
@@ -83,8 +83,7 @@ def turn_into_amendment(
         raise InvalidState("A general comment names no section to amend.")
     if comment.visibility != CommentVisibility.published:
         raise InvalidState(f"Comment {comment.id} is {comment.visibility.value}; publish it first.")
-    section = session.get(Section, comment.section_id)
-    assert section is not None
+    section = present(session.get(Section, comment.section_id), f"No section {comment.section_id}.")
     head = reports.get_version(session, section=section, number=section.head_version)
     if text is None:
         text = _prefilled(session, comment, report_id=report.id, head_text=head.text)
