@@ -39,6 +39,7 @@ from app.groups import keys
 from app.groups.models import DRAFTING_ROLES, Invitation, Participant, Role, Token
 from app.groups.roster import record_roster_event
 from app.groups.tokens import issue_token
+from app.pagination import page_query
 
 INVITATION_PREFIX = "plinv_"
 
@@ -171,16 +172,16 @@ def void_pending_invitations(session: Session, *, participant: Participant) -> N
     _void_pending(session, participant_id=participant.id, now=utcnow())
 
 
-def list_invitations(session: Session, *, group_id: int, principal: Principal) -> list[Invitation]:
+def list_invitations(
+    session: Session, *, group_id: int, principal: Principal, after: int, limit: int
+) -> tuple[list[Invitation], int | None]:
     principal.ensure_role(group_id, DRAFTING_ROLES, admin=True)
-    return list(
-        session.scalars(
-            select(Invitation)
-            .join(Participant, Participant.id == Invitation.participant_id)
-            .where(Participant.group_id == group_id)
-            .order_by(Invitation.id)
-        )
+    query = (
+        select(Invitation)
+        .join(Participant, Participant.id == Invitation.participant_id)
+        .where(Participant.group_id == group_id)
     )
+    return page_query(session, query, Invitation.id, after=after, limit=limit)
 
 
 def get_invitation(session: Session, *, invitation_id: int, principal: Principal) -> Invitation:
