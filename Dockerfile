@@ -15,9 +15,11 @@ WORKDIR /srv/plenary
 COPY pyproject.toml README.md constraints.txt ./
 RUN mkdir app && touch app/__init__.py && pip install -c constraints.txt . \
     && pip uninstall -y plenary && rm -rf app build
-# The migrations ship inside the package (app/migrations).
+# The migrations live at the top (migrations/); setup.py copies them into the package
+# (app/migrations) as it builds it.
+COPY setup.py MANIFEST.in alembic.ini ./
 COPY app ./app
-COPY alembic.ini ./
+COPY migrations ./migrations
 RUN pip install --no-deps . && rm -rf build
 
 USER plenary

@@ -58,6 +58,13 @@ class Principal:
     def role(self) -> Role | None:
         return None if self.participant is None else self.participant.role
 
+    def acting(self) -> Participant:
+        """The participant making a write only participants make (its role checked already,
+        which refuses the site admin): Forbidden for the site admin all the same."""
+        if self.participant is None:
+            raise Forbidden("The site admin manages groups; this needs a participant's token.")
+        return self.participant
+
     def ensure_in_group(self, group_id: int) -> None:
         """Another group's objects do not exist for this caller: 404, never 403."""
         if not self.is_admin and self.group_id != group_id:

@@ -208,9 +208,6 @@ class ClientBase:
         after = params.pop("after", 0)
         while True:
             page = self.request("GET", path, params={**params, "after": after}).json()
-            if isinstance(page, list):  # a list not paged yet (invitations, /me/tokens)
-                yield from adapter.validate_python(page)
-                return
             yield from adapter.validate_python(page["items"])
             if page.get("next") is None:
                 return

@@ -9,8 +9,18 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from app.webhooks.targets import parse_entry
 
-# The migrations ship inside the package (an installed copy finds them as an editable one).
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+def _migrations_dir() -> Path:
+    """An installed package carries the migrations as `app/migrations` (setup.py copies them
+    in); a checkout, or an editable install of one, keeps them at its top, `migrations/`."""
+    package = Path(__file__).resolve().parent
+    packaged = package / "migrations"
+    if (packaged / "env.py").is_file():
+        return packaged
+    return package.parent / "migrations"
+
+
+MIGRATIONS_DIR = _migrations_dir()
 
 
 class Settings(BaseSettings):

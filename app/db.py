@@ -114,9 +114,9 @@ class Database:
         else:
             # As many kept connections as threads that use them (anyio's 40): with fewer, the
             # connections beyond the pool's size were closed on return and opened again by
-            # the next request, a new PostgreSQL backend per request under load (bench: 493
-            # connections opened in 12 s of reads). No pre-ping: it would cost a round trip
-            # per checkout; a dead connection fails its request, and the pool drops it.
+            # the next request, a new PostgreSQL backend per request under load. No pre-ping:
+            # it would cost a round trip per checkout; a dead connection fails its request,
+            # and the pool drops it.
             self.engine = create_engine(url, pool_size=40, max_overflow=20, pool_pre_ping=False)
         # Writers on SQLite take the write lock up front (BEGIN IMMEDIATE): a deferred
         # transaction that upgrades from read to write mid-way fails with "database is locked"

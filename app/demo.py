@@ -16,6 +16,7 @@ from app.amendments import service as amendments
 from app.amendments.models import AmendmentKind
 from app.auth import Principal
 from app.db import Database
+from app.errors import present
 from app.groups import invitations
 from app.groups import service as groups
 from app.groups.models import Participant, Role, Stakeholder
@@ -173,8 +174,7 @@ def seed(database: Database) -> DemoRoom:
             for s in reports.outline(session, report_id=report_id)
             if s.node.heading == "Writing the Report"
         )
-        section = session.get(Section, writing.node.id)
-        assert section is not None
+        section = present(session.get(Section, writing.node.id), f"No section {writing.node.id}.")
         base = reports.get_version(session, section=section, number=1).text
     with database.session() as session:
         meetings.open_meeting(session, report_id=report_id, principal=as_("The Chair", session))

@@ -5,7 +5,7 @@ responses are installed where the app is assembled (app/problems.py, from create
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
@@ -30,6 +30,18 @@ class AppError(Exception):
         self.detail = detail
         self.headers = headers or {}
         self.extra = extra
+
+
+T = TypeVar("T")
+
+
+def present(value: T | None, detail: str) -> T:
+    """`value`, or NotFound(detail) when it is None. For a row read by the id another row
+    holds (rows are not deleted, so this does not happen), said as a check that holds under
+    `python -O` rather than an `assert`."""
+    if value is None:
+        raise NotFound(detail)
+    return value
 
 
 class BadRequest(AppError):

@@ -94,10 +94,11 @@ def _operation_id(route: APIRoute) -> str:
 
 
 def tune_garbage_collector() -> None:
-    """Thousands of open streams make CPython's full collections slow: with 2,000 subscribers
-    they paused the process for 100-280 ms at a time. Freeze the start-up heap out of them, and
-    collect the young generation less often, so the short-lived objects of each event die
-    before they are promoted (bench, 2,000 subscribers: p99 300 ms -> 55 ms)."""
+    """Thousands of open streams make CPython's full collections slow: each walks every live
+    object while the whole process waits, and a server with many subscribers holds many. Freeze
+    the start-up heap out of them, and collect the young generation less often, so the
+    short-lived objects of each event die before they are promoted and the full collections
+    that stall every stream at once stay rare (bench/ measures the streams' tail latency)."""
     gc.freeze()
     gc.set_threshold(10_000, 20, 10)
 

@@ -1,12 +1,13 @@
 """Work done once, before the server takes its first request, so that no request pays for it.
 
 Left to the first requests, each of these blocks the event loop, and every request that
-arrives meanwhile waits: on a fresh server, a 1 MB proposal's first seconds stalled small
-writes on other reports by up to 300 ms (`python -m bench.real_material --only big-proposal`).
+arrives meanwhile waits behind it: on a fresh server, small writes on other reports would
+stall while a large proposal is the first to pass (`python -m bench.real_material --only
+big-proposal` shows how long).
 - FastAPI (0.165) builds an included router's routes (dependants, response validators) the
-  first time a request walks past them: about 0.2 s for plenary's routers.
+  first time a request walks past them; plenary has many routers, so that is a pause.
 - httpx reads the CA bundle into a TLS context, and imports its async backends, when a client
-  is made: 0.1-0.15 s, for the webhook deliverer's client.
+  is made: the webhook deliverer's client is made here, not on the first delivery.
 """
 
 from __future__ import annotations

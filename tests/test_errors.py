@@ -93,4 +93,4 @@ def test_every_answer_says_how_long_the_server_took(client: TestClient) -> None:
     # The benchmark reads this header for server-side latency; errors carry it too.
     for response in (client.get("/healthz"), client.get("/v1/groups"), client.get("/nowhere")):
         name, _, duration = response.headers["server-timing"].partition(";dur=")
-        assert name == "app" and 0 < float(duration) < 10_000, response.headers
+        assert name == "app" and float(duration) >= 0, response.headers  # a number, in ms

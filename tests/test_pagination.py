@@ -8,21 +8,24 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
+from app.consultations.models import Comment
 from tests.amendments.helpers import TEXT, act, open_meeting, propose, report_with_section
+from tests.consultations.helpers import comment, open_round
 from tests.factories import ADMIN, Room, make_group, make_room, matched, ok, write_version
 from tests.questionnaires.helpers import answers_for, create, in_days, process_functions, reply
 
 LINK = re.compile(r'<([^>]+)>; rel="next"')
-# Lists that arrived with other work (consultations, invitations) and page, or not yet, by
-# their own code: named here so that a new list elsewhere still fails this test.
+# Lists that arrived with other work (consultations, threads) and page by their own code,
+# walked by their own tests: named here so that a new list elsewhere still fails this test.
 OTHER_OWNERS_PAGED = {
     "/v1/reports/{x}/consultations",
     "/v1/consultations/{x}/comments",
-    "/v1/amendments/{x}/comments",
+    "/v1/amendments/{x}/comments",  # test_the_comments_an_amendment_came_from_come_in_pages
     "/v1/reports/{x}/threads",  # tests/deliberation/test_threads.py
 }
-NOT_YET_PAGED = {"/v1/groups/{group_id}/invitations", "/v1/me/tokens"}
+NOT_YET_PAGED: set[str] = set()
 
 
 def created(client: TestClient, response: httpx.Response, *, readable: bool = True) -> Any:
@@ -82,6 +85,16 @@ def furnish(client: TestClient) -> tuple[Room, dict[str, dict[str, str]]]:
             headers=ADMIN,
         ),
     )
+    late = created(
+        client,
+        client.post(
+            f"/v1/groups/{room.group_id}/participants",
+            json={"name": "Later member", "role": "member", "stakeholder": "other"},
+            headers=ADMIN,
+        ),
+    )
+    for _ in range(3):  # a new invitation voids the earlier ones; all three are listed
+        ok(client.post(f"/v1/participants/{late['id']}/invitations", json={}, headers=chair), 201)
     hook = created(
         client,
         client.post(
@@ -180,6 +193,8 @@ def furnish(client: TestClient) -> tuple[Room, dict[str, dict[str, str]]]:
         f"/v1/groups/{room.group_id}/participants": chair,
         f"/v1/groups/{room.group_id}/signing-keys": chair,
         f"/v1/participants/{member.id}/tokens": member.headers,
+        "/v1/me/tokens": member.headers,
+        f"/v1/groups/{room.group_id}/invitations": chair,
         f"/v1/groups/{room.group_id}/reports": chair,
         f"/v1/groups/{room.group_id}/webhooks": chair,
         f"/v1/webhooks/{hook['id']}/deliveries": chair,
@@ -233,6 +248,37 @@ def test_no_list_answers_a_bare_array(app: FastAPI) -> None:
         content = get["responses"].get("200", {}).get("content", {})
         schema = content.get("application/json", {}).get("schema", {})
         assert schema.get("type") != "array" or path in NOT_YET_PAGED, path
+
+
+def test_the_comments_an_amendment_came_from_come_in_pages(
+    client: TestClient, app: FastAPI
+) -> None:
+    room = make_room(client, members=3)
+    rid, sid = report_with_section(client, room)
+    cid = open_round(client, room, rid)["id"]
+    made = [
+        comment(client, who, cid, f"Comment {n}.", section_id=sid)["id"]
+        for n, who in enumerate(room.members)
+    ]
+    amendment = ok(
+        client.post(
+            f"/v1/comments/{made[0]}/amendment",
+            json={"text": TEXT + " Amended."},
+            headers=room.secretariat.headers,
+        ),
+        201,
+    )
+    # Through the API a comment becomes an amendment of its own; two more share this one here,
+    # so that the list is longer than a page.
+    with app.state.database.session() as session:
+        session.execute(
+            update(Comment).where(Comment.id.in_(made[1:])).values(amendment_id=amendment["id"])
+        )
+    path = f"/v1/amendments/{amendment['id']}/comments"
+    whole = ok(client.get(f"{path}?limit=500", headers=room.chair.headers))
+    assert [c["id"] for c in whole["items"]] == made and whole["next"] is None
+    for limit in (1, 2):
+        assert [c["id"] for c in walk(client, path, room.chair.headers, limit)] == made
 
 
 def test_limit_is_bounded(client: TestClient) -> None:

@@ -21,7 +21,7 @@ from app.amendments.rebase import conflict_error, rebase, rebase_many
 from app.amendments.structure_apply import apply_structure
 from app.amendments.structure_check import check
 from app.clock import utcnow
-from app.errors import MergeConflict
+from app.errors import MergeConflict, present
 from app.meetings.models import Meeting
 from app.reports import service as reports
 from app.reports.models import Report, Section, Version, VersionSource
@@ -38,8 +38,9 @@ def apply_amendment(
     amendment makes its outline change and the versions it implies (none for a move)."""
     if amendment.structure is not None:
         return _apply_structural(session, report=report, amendment=amendment, actor_id=actor_id)
-    section = session.get(Section, amendment.section_id)
-    assert section is not None
+    section = present(
+        session.get(Section, amendment.section_id), f"No section {amendment.section_id}."
+    )
     rebased = rebase(session, amendment, section=section)
     if rebased.edits is None:
         raise conflict_error(session, amendment.id, rebased, section=section)
@@ -92,16 +93,16 @@ def _apply_structural(
     )
     if amendment.resulting_version is None:
         return None
-    section = session.get(Section, amendment.section_id)
-    assert section is not None
+    section = present(
+        session.get(Section, amendment.section_id), f"No section {amendment.section_id}."
+    )
     return reports.get_version(session, section=section, number=amendment.resulting_version)
 
 
 def _after_the_section_moved(
     session: Session, *, report: Report, adopted: Amendment, actor_id: int | None
 ) -> None:
-    section = session.get(Section, adopted.section_id)
-    assert section is not None
+    section = present(session.get(Section, adopted.section_id), f"No section {adopted.section_id}.")
     _after_sections_moved(
         session, report=report, adopted=adopted, sections=[section], removed=[], actor_id=actor_id
     )

@@ -19,7 +19,7 @@ from app.amendments.queries import group_root
 from app.amendments.rebase import conflict_error, rebase
 from app.auth import Principal
 from app.clock import utcnow
-from app.errors import InvalidState, NotFound, Unprocessable
+from app.errors import InvalidState, NotFound, Unprocessable, present
 from app.groups.models import Role
 from app.meetings.models import deciding_session, decision_payload
 from app.reports import service as reports
@@ -97,8 +97,7 @@ def adopt_as_brackets(
     reports.ensure_drafting(report, "Adopting alternatives as brackets")
     sitting = deciding_session(session, report.id, decision="Adopting alternatives as brackets")
     chosen = _alternatives(session, amendment_ids, first)
-    section = session.get(Section, first.section_id)
-    assert section is not None
+    section = present(session.get(Section, first.section_id), f"No section {first.section_id}.")
     if section.id != section_id:
         raise NotFound(f"No amendment {first.id} on section {section_id}.")
     reports.require_section_match(session, section, if_match)

@@ -19,7 +19,7 @@ from app.amendments.locking import lock_amendment
 from app.amendments.models import Amendment, AmendmentStatus, DraftRevision
 from app.amendments.rebase import Prepared, conflict_error, rebase, record_wording, wording_of
 from app.auth import Principal
-from app.errors import Forbidden, Unprocessable
+from app.errors import Forbidden, Unprocessable, present
 from app.groups.models import PROPOSING_ROLES, Role
 from app.reports import service as reports
 from app.reports.models import Section
@@ -54,8 +54,7 @@ def revise_draft(
     ensure_text_amendment(amendment, "redrafted")
     _ensure_holds_pen(principal, amendment)
     previous = amendment.proposed_text
-    section = session.get(Section, amendment.section_id)
-    assert section is not None
+    section = present(session.get(Section, amendment.section_id), "No such section.")
     base = reports.get_version(session, section=section, number=amendment.base_version)
     wording = _new_wording(amendment, base.text, text=text, patch=patch)
     _keep_first_revision(session, amendment)
@@ -114,9 +113,10 @@ def _new_wording(
             wording = apply_exact(previous, patch)
         except PatchError as error:
             raise Unprocessable(f"The patch does not apply to the current draft: {error}") from None
-    else:
-        assert text is not None
+    elif text is not None:
         wording = text
+    else:
+        raise Unprocessable("Give the new wording or a patch to the current draft.")
     if wording == previous:
         raise Unprocessable("The revision changes nothing.")
     if wording == base_text:

@@ -12,6 +12,7 @@ from app.amendments.models import Amendment
 from app.amendments.queries import amendment_etag
 from app.amendments.settling import settle_due
 from app.auth import Principal
+from app.errors import present
 from app.etags import require_match
 from app.groups.models import Role
 from app.reports import service as reports
@@ -39,8 +40,7 @@ def lock_amendment(
     )
     settle_due(session, report=report)
     # Read under the lock (or already loaded, and maybe changed, by settle_due just now).
-    amendment = session.get(Amendment, amendment_id)
-    assert amendment is not None  # amendments are never deleted
+    amendment = present(session.get(Amendment, amendment_id), f"No amendment {amendment_id}.")
     reports.ensure_not_transmitted(report)
     if if_match is not NO_PRECONDITION:
         require_match(

@@ -36,7 +36,7 @@ from app.amendments.settling import settle_due
 from app.auth import Principal
 from app.clock import utcnow
 from app.drafting_groups.models import WIP_STAGES
-from app.errors import EditorialNotice, Forbidden, InvalidState, NotFound, Unprocessable
+from app.errors import EditorialNotice, Forbidden, InvalidState, NotFound, Unprocessable, present
 from app.groups.models import PROPOSING_ROLES, VOTING_ROLES, Role
 from app.reports import service as reports
 from app.reports.models import Report, ReportStatus, Section
@@ -79,12 +79,12 @@ def propose_amendment(
         timeout=timeout,
         prepared=prepared,
     )
-    assert principal.participant is not None  # checked by _check_proposal
+    proposer = principal.acting()  # its role checked by _check_proposal
     amendment = Amendment(
         report_id=report.id,
         section_id=section.id,
         base_version=base_version,
-        proposer_id=principal.participant.id,
+        proposer_id=proposer.id,
         rationale=rationale,
         kind=kind,
         suggested_kind=AmendmentKind(analysis.suggested_kind),
@@ -203,7 +203,8 @@ def _check_proposal(
 def _proposed_text(base: str, *, text: str | None, patch: str | None) -> str:
     if text is not None:
         return text
-    assert patch is not None
+    if patch is None:
+        raise Unprocessable("Give the amended text or a patch to the base version.")
     try:
         return apply_exact(base, patch)
     except PatchError as error:
@@ -270,8 +271,7 @@ def revise_amendment(
     _ensure_may_revise(old, principal)  # proposing settled deadlines: look again
     new.alternative_to_id = old.alternative_to_id
     old.revised_by_id = new.id
-    report = session.get(Report, old.report_id)
-    assert report is not None
+    report = present(session.get(Report, old.report_id), f"No report {old.report_id}.")
     if old.status != AmendmentStatus.blocked or old.is_round_open:  # its round ends here
         close(
             session,

@@ -26,7 +26,7 @@ from app.amendments.models import (
 from app.auth import Principal
 from app.clock import utcnow
 from app.db import unit_of_work
-from app.errors import NotFound
+from app.errors import NotFound, present
 from app.etags import etag
 from app.reports.models import Report
 
@@ -38,8 +38,7 @@ def get_amendment(session: Session, *, amendment_id: int, principal: Principal |
     amendment = session.get(Amendment, amendment_id)
     if amendment is None:
         raise NotFound(f"No amendment {amendment_id}.")
-    report = session.get(Report, amendment.report_id)
-    assert report is not None
+    report = present(session.get(Report, amendment.report_id), f"No report {amendment.report_id}.")
     # An amendment to a part the caller may not read does not exist for it either.
     visibility.ensure_section_readable(session, report, amendment.section_id, principal)
     return amendment

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.amendments.models import Amendment
-from app.errors import DuplicateChange, MergeConflict
+from app.errors import DuplicateChange, MergeConflict, present
 from app.reports import service as reports
 from app.reports.models import Section, Version
 from app.text import edits as text_edits
@@ -92,8 +92,9 @@ def patch_of(session: Session, amendment: Amendment) -> str:
     remembered = _unstored_patches.get(amendment)
     if remembered is not None:
         return remembered
-    section = session.get(Section, amendment.section_id)
-    assert section is not None
+    section = present(
+        session.get(Section, amendment.section_id), f"No section {amendment.section_id}."
+    )
     base = reports.get_version(session, section=section, number=amendment.base_version)
     return patch_text(base.text, text_edits.from_json(amendment.edits))
 

@@ -20,6 +20,7 @@ from app.amendments.schemas import (
     Tally,
 )
 from app.auth import Principal
+from app.errors import present
 from app.reports import service as reports
 from app.reports.models import Section
 from app.reports.schemas import DiffOp, SectionDiff
@@ -106,8 +107,9 @@ def write_answer(
 
 
 def preview(session: Session, amendment: Amendment) -> Preview:
-    section = session.get(Section, amendment.section_id)
-    assert section is not None
+    section = present(
+        session.get(Section, amendment.section_id), f"No section {amendment.section_id}."
+    )
     rebased = rebase(session, amendment, section=section)
     head = reports.get_version(session, section=section, number=rebased.head_version)
     text: str | None = None

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import TypeAdapter
 
 from app.amendments.schemas import AmendmentRead
-from app.client_base import ClientBase
+from app.client_base import PAGE_SIZE, ClientBase
 from app.consultations.schemas import (
     CommentPage,
     CommentPublic,
@@ -209,9 +209,17 @@ class ConsultationCalls(ClientBase):
         path = f"/v1/comments/{comment_id}/amendment"
         return AmendmentRead.model_validate(self.request("POST", path, json=body).json())
 
-    def amendment_comments(self, amendment_id: int) -> CommentPage:
-        response = self.request("GET", f"/v1/amendments/{amendment_id}/comments")
-        return CommentPage.model_validate(response.json())
+    def amendment_comments(self, amendment_id: int) -> list[CommentView]:
+        """The comments an amendment came from, every page."""
+        path = f"/v1/amendments/{amendment_id}/comments"
+        found: list[CommentView] = []
+        after: int | None = 0
+        while after is not None:
+            params = {"after": after, "limit": PAGE_SIZE}
+            page = CommentPage.model_validate(self.request("GET", path, params=params).json())
+            found += page.items
+            after = page.next
+        return found
 
     def compilation(self, consultation_id: int) -> Compilation:
         response = self.request("GET", f"/v1/consultations/{consultation_id}/compilation")

@@ -3,9 +3,7 @@ reply and resolve; and the comments an amendment came from."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 
 from app.amendments import service as amendments
 from app.amendments import views as amendment_views
@@ -27,7 +25,8 @@ from app.consultations.service import comments, dispositions
 from app.consultations.views import json_answer
 from app.db import SessionDep
 from app.idempotency import IdempotentRoute
-from app.schemas import MAX_ID, IdPath
+from app.pagination import DEFAULT_PAGE, After, Limit, link_next
+from app.schemas import IdPath
 
 router = APIRouter(
     prefix="/v1",
@@ -35,8 +34,6 @@ router = APIRouter(
     tags=["consultations"],
     dependencies=[Depends(settle_before_request)],
 )
-After = Annotated[int, Query(ge=0, le=MAX_ID, description="Items with a larger id")]
-Limit = Annotated[int, Query(ge=1, le=500)]
 CommentView = CommentRead | CommentPublic
 
 
@@ -140,14 +137,21 @@ def resolve_comment(
 
 @router.get("/amendments/{amendment_id}/comments", response_model=CommentPage)
 def list_amendment_comments(
-    amendment_id: IdPath, session: SessionDep, principal: OptionalPrincipal
+    amendment_id: IdPath,
+    request: Request,
+    session: SessionDep,
+    principal: OptionalPrincipal,
+    after: After = 0,
+    limit: Limit = DEFAULT_PAGE,
 ) -> Response:
     """The comments an amendment came from (the other direction of the link)."""
-    found = dispositions.comments_of_amendment(
-        session, amendment_id=amendment_id, principal=principal
+    found, next_cursor = dispositions.comments_of_amendment(
+        session, amendment_id=amendment_id, principal=principal, after=after, limit=limit
     )
     items: list[CommentView] = []
     for comment in found:
         consultation = comments.consultation_of(session, comment)
         items.extend(views.comment_views(session, consultation, [comment], principal))
-    return json_answer(CommentPage(items=items, next=None))
+    answer = json_answer(CommentPage(items=items, next=next_cursor))
+    link_next(request, answer, next_cursor)
+    return answer

@@ -17,7 +17,7 @@ from app.auth import Principal
 from app.clock import utcnow
 from app.deliberation.models import Reservation
 from app.deliberation.schemas import ReservationCreate
-from app.errors import Forbidden, InvalidState, NotFound
+from app.errors import Forbidden, InvalidState, NotFound, present
 from app.events.service import record_event
 from app.groups.models import VOTING_ROLES
 from app.reports import service as reports
@@ -34,14 +34,14 @@ def record_reservation(
     if section.removed_at is not None:
         raise InvalidState(f"Section {section.id} was removed from the outline.")
     anchor = reports.fix_paragraph(session, section=section, paragraph=body.paragraph)
-    assert principal.participant_id is not None
+    participant_id = principal.acting().id
     reservation = Reservation(
         report_id=report.id,
         section_id=section.id,
         paragraph=body.paragraph,
         anchor_version=anchor.version,
         anchor_start=anchor.start,
-        participant_id=principal.participant_id,
+        participant_id=participant_id,
         text=body.text,
         attributed=body.attributed,
     )
@@ -51,7 +51,7 @@ def record_reservation(
         session,
         report_id=report.id,
         type="reservation.recorded",
-        actor_id=principal.participant_id,
+        actor_id=participant_id,
         payload={
             "reservation_id": reservation.id,
             "section_id": section.id,
@@ -76,8 +76,10 @@ def withdraw_reservation(
         missing=f"No reservation {reservation_id}.",
     )
     reports.ensure_not_transmitted(report)
-    reservation = session.get(Reservation, reservation_id, populate_existing=True)
-    assert reservation is not None
+    reservation = present(
+        session.get(Reservation, reservation_id, populate_existing=True),
+        f"No reservation {reservation_id}.",
+    )
     if reservation.participant_id != principal.participant_id:
         raise Forbidden("Only the member who made a reservation withdraws it.")
     if reservation.withdrawn_at is not None:

@@ -16,7 +16,7 @@ from app.auth import Principal
 from app.clock import utcnow
 from app.deliberation.models import Subject, Thread, ThreadMessage
 from app.deliberation.schemas import ThreadCreate
-from app.errors import Forbidden, InvalidState, NotFound
+from app.errors import Forbidden, InvalidState, NotFound, present
 from app.events.service import record_event
 from app.groups.models import Role
 from app.pagination import page_query
@@ -38,8 +38,9 @@ def _lock_thread(
         missing=f"No thread {thread_id}.",
     )
     reports.ensure_not_transmitted(report)
-    thread = session.get(Thread, thread_id, populate_existing=True)
-    assert thread is not None
+    thread = present(
+        session.get(Thread, thread_id, populate_existing=True), f"No thread {thread_id}."
+    )
     return report, thread
 
 
@@ -93,21 +94,19 @@ def open_thread(
     )
     reports.ensure_not_transmitted(report)
     thread = _subject(session, report, body)
-    assert principal.participant_id is not None  # the admin holds no speaking role
+    author_id = principal.acting().id  # the admin holds no speaking role
     thread.report_id = report.id
     thread.title = body.title
-    thread.opener_id = principal.participant_id
+    thread.opener_id = author_id
     session.add(thread)
     session.flush()
-    session.add(
-        ThreadMessage(thread_id=thread.id, author_id=principal.participant_id, body=body.body)
-    )
+    session.add(ThreadMessage(thread_id=thread.id, author_id=author_id, body=body.body))
     session.flush()
     record_event(
         session,
         report_id=report.id,
         type="thread.opened",
-        actor_id=principal.participant_id,
+        actor_id=author_id,
         payload={
             "thread_id": thread.id,
             "subject": thread.subject.value,
@@ -139,17 +138,15 @@ def post_message(
             raise NotFound(f"No message {reply_to} in thread {thread.id}.")
         if parent.parent_id is not None:
             raise InvalidState("Reply to the message itself: replies are not nested further.")
-    assert principal.participant_id is not None
-    message = ThreadMessage(
-        thread_id=thread.id, parent_id=reply_to, author_id=principal.participant_id, body=body
-    )
+    author_id = principal.acting().id
+    message = ThreadMessage(thread_id=thread.id, parent_id=reply_to, author_id=author_id, body=body)
     session.add(message)
     session.flush()
     record_event(
         session,
         report_id=report.id,
         type="thread.replied",
-        actor_id=principal.participant_id,
+        actor_id=author_id,
         payload={"thread_id": thread.id, "message_id": message.id, "reply_to": reply_to},
     )
     return message

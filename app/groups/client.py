@@ -75,7 +75,8 @@ class GroupCalls(ClientBase):
         """A new key on this device, endorsed by the current one (`origin: rotated`)."""
         old = self.signing_key()
         me = self.me()
-        assert me.participant is not None  # signing_key() checked it
+        if me.participant is None:  # signing_key() refused it already
+            raise _local_problem("no-participant", "The site admin holds no signing key.")
         new = keystore.create()
         public = public_key_text(new)
         message = endorsement_message(participant_id=me.participant.id, new_public_key=public)

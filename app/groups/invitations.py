@@ -33,11 +33,13 @@ from app.errors import (
     InvitationUnknown,
     InvitationUsed,
     NotFound,
+    present,
 )
 from app.groups import keys
 from app.groups.models import DRAFTING_ROLES, Invitation, Participant, Role, Token
 from app.groups.roster import record_roster_event
 from app.groups.tokens import issue_token
+from app.pagination import page_query
 
 INVITATION_PREFIX = "plinv_"
 
@@ -170,16 +172,16 @@ def void_pending_invitations(session: Session, *, participant: Participant) -> N
     _void_pending(session, participant_id=participant.id, now=utcnow())
 
 
-def list_invitations(session: Session, *, group_id: int, principal: Principal) -> list[Invitation]:
+def list_invitations(
+    session: Session, *, group_id: int, principal: Principal, after: int, limit: int
+) -> tuple[list[Invitation], int | None]:
     principal.ensure_role(group_id, DRAFTING_ROLES, admin=True)
-    return list(
-        session.scalars(
-            select(Invitation)
-            .join(Participant, Participant.id == Invitation.participant_id)
-            .where(Participant.group_id == group_id)
-            .order_by(Invitation.id)
-        )
+    query = (
+        select(Invitation)
+        .join(Participant, Participant.id == Invitation.participant_id)
+        .where(Participant.group_id == group_id)
     )
+    return page_query(session, query, Invitation.id, after=after, limit=limit)
 
 
 def get_invitation(session: Session, *, invitation_id: int, principal: Principal) -> Invitation:
@@ -203,8 +205,10 @@ def revoke_invitation(session: Session, *, invitation_id: int, principal: Princi
     if invitation.revoked_at is None:
         invitation.revoked_at = utcnow()
         session.flush()
-        participant = session.get(Participant, invitation.participant_id)
-        assert participant is not None
+        participant = present(
+            session.get(Participant, invitation.participant_id),
+            f"No participant {invitation.participant_id}.",
+        )
         record_roster_event(
             session,
             group_id=participant.group_id,
@@ -228,8 +232,10 @@ def redeem(
     now = utcnow()
     status = status_of(invitation, now)
     _refuse_unless_pending(invitation, status)
-    participant = session.get(Participant, invitation.participant_id)
-    assert participant is not None
+    participant = present(
+        session.get(Participant, invitation.participant_id),
+        f"No participant {invitation.participant_id}.",
+    )
     if not participant.active:
         raise InvalidState("This invitation's participant is deactivated.")
     # The conditional update decides a race between two redeemers: one row changes, once.

@@ -14,6 +14,7 @@ from app.groups.schemas import (
     GroupRead,
     InvitationCreate,
     InvitationCreated,
+    InvitationPage,
     InvitationRead,
     InvitationRedeem,
     ParticipantCreate,
@@ -249,15 +250,22 @@ def create_invitation(
     return _invitation_created(invitation, code)
 
 
-@router.get("/groups/{group_id}/invitations", response_model=list[InvitationRead])
+@router.get("/groups/{group_id}/invitations", response_model=InvitationPage)
 def list_invitations(
-    group_id: IdPath, session: SessionDep, principal: CurrentPrincipal
-) -> list[InvitationRead]:
+    group_id: IdPath,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    after: After = 0,
+    limit: Limit = DEFAULT_PAGE,
+) -> InvitationPage:
     group = service.get_group(session, group_id=group_id, principal=principal)
-    return [
-        _invitation_read(i)
-        for i in invitations.list_invitations(session, group_id=group.id, principal=principal)
-    ]
+    found, next_cursor = invitations.list_invitations(
+        session, group_id=group.id, principal=principal, after=after, limit=limit
+    )
+    link_next(request, response, next_cursor)
+    return InvitationPage(items=[_invitation_read(i) for i in found], next=next_cursor)
 
 
 @router.delete("/invitations/{invitation_id}", response_model=InvitationRead)
@@ -286,12 +294,21 @@ def redeem_invitation(body: InvitationRedeem, session: SessionDep) -> TokenCreat
     return _token_created(token, secret)
 
 
-@router.get("/me/tokens", response_model=list[TokenRead])
-def list_my_tokens(session: SessionDep, principal: CurrentPrincipal) -> list[TokenRead]:
+@router.get("/me/tokens", response_model=TokenPage)
+def list_my_tokens(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    after: After = 0,
+    limit: Limit = DEFAULT_PAGE,
+) -> TokenPage:
     """The caller's own tokens, revoked ones included; never a secret."""
-    return [
-        TokenRead.model_validate(t) for t in service.list_own_tokens(session, principal=principal)
-    ]
+    found, next_cursor = service.list_own_tokens(
+        session, principal=principal, after=after, limit=limit
+    )
+    link_next(request, response, next_cursor)
+    return TokenPage(items=[TokenRead.model_validate(t) for t in found], next=next_cursor)
 
 
 @router.post(

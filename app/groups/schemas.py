@@ -168,3 +168,7 @@ class ParticipantPage(Page[ParticipantRead]):
 
 class TokenPage(Page[TokenRead]):
     pass
+
+
+class InvitationPage(Page[InvitationRead]):
+    pass

@@ -195,14 +195,13 @@ def create_token(
     return issue_token(session, participant=participant, label=label)
 
 
-def list_own_tokens(session: Session, *, principal: Principal) -> list[Token]:
+def list_own_tokens(
+    session: Session, *, principal: Principal, after: int, limit: int
+) -> tuple[list[Token], int | None]:
     if principal.participant is None:
         raise Forbidden("The site admin's tokens are managed with `plenary admin token`.")
-    return list(
-        session.scalars(
-            select(Token).where(Token.participant_id == principal.participant.id).order_by(Token.id)
-        )
-    )
+    query = select(Token).where(Token.participant_id == principal.participant.id)
+    return page_query(session, query, Token.id, after=after, limit=limit)
 
 
 def list_tokens(

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.errors import InvalidState
 from app.events.models import Event
 from app.groups.models import VOTING_ROLES, Participant
 from app.reports import service as reports
@@ -53,7 +54,12 @@ def issue_certificate(session: Session, *, report: Report, milestone: Milestone)
         )
         .order_by(Participant.id)
     )
-    assert report.adopted_at and report.transmitted_at and report.editorial_window_ends_at
+    if (
+        report.adopted_at is None
+        or report.transmitted_at is None
+        or report.editorial_window_ends_at is None
+    ):
+        raise InvalidState(f"Report {report.id} has no certificate before its transmission.")
     body = {
         "format": CERTIFICATE_FORMAT,
         "report_id": report.id,

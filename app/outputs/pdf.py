@@ -1,6 +1,6 @@
 """PDF for the hard-copy read, typeset by Typst (the `typst` package bundles the compiler and
-its fonts: it installs with pip alone, no system libraries, and typesets a 200-section report
-in well under the 2 s target).
+its fonts: it installs with pip alone, no system libraries, and typesets a long report while
+the reader waits for the download).
 
 The report goes to Typst as JSON data (`sys.inputs`), never spliced into Typst markup, so no
 text of a report can run as Typst code. The template prints numbered paragraphs, the outline

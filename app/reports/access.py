@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.auth import Principal
 from app.db import unit_of_work
-from app.errors import InvalidState, NotFound, ReportTransmitted
+from app.errors import InvalidState, NotFound, ReportTransmitted, present
 from app.etags import etag, require_match
 from app.events.models import Event
 from app.groups.models import Role
@@ -100,8 +100,9 @@ def lock_section(
         roles=roles,
         missing=f"No section {section_id}.",
     )
-    section = session.get(Section, section_id, populate_existing=True)
-    assert section is not None  # sections are never deleted
+    section = present(
+        session.get(Section, section_id, populate_existing=True), f"No section {section_id}."
+    )
     ensure_section_readable(session, report, section.id, principal)
     return report, section
 
@@ -128,7 +129,6 @@ def get_section(session: Session, *, section_id: int, principal: Principal | Non
     section = session.get(Section, section_id)
     if section is None:
         raise NotFound(f"No section {section_id}.")
-    report = session.get(Report, section.report_id)
-    assert report is not None
+    report = present(session.get(Report, section.report_id), f"No report {section.report_id}.")
     ensure_section_readable(session, report, section.id, principal)
     return section

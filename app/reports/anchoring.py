@@ -45,7 +45,8 @@ def fix_paragraph(session: Session, *, section: Section, paragraph: int) -> Para
             Version.section_id == section.id, Version.number == section.head_version
         )
     )
-    assert head is not None
+    if head is None:
+        raise NotFound(f"No version {section.head_version} of section {section.id}.")
     try:
         span = anchors.locate(
             head.text, first_paragraph=first, paragraph=paragraph, quote=None, start=None, end=None

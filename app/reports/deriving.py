@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth import Principal
-from app.errors import NotFound
+from app.errors import NotFound, present
 from app.events.service import record_event
 from app.groups.models import DRAFTING_ROLES
 from app.reports.lifecycle import create_report
@@ -125,9 +125,12 @@ def lineage(session: Session, section_id: int) -> list[tuple[Report, Section, in
         ).scalar_one_or_none()
         if row is None:
             break
-        report = session.get(Report, row.source_report_id)
-        section = session.get(Section, row.source_section_id)
-        assert report is not None and section is not None
+        report = present(
+            session.get(Report, row.source_report_id), f"No report {row.source_report_id}."
+        )
+        section = present(
+            session.get(Section, row.source_section_id), f"No section {row.source_section_id}."
+        )
         chain.append((report, section, row.source_version))
         current = section.id
     return chain

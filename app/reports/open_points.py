@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.auth import Principal
 from app.clock import utcnow
-from app.errors import InvalidState, NotFound, OpenBrackets
+from app.errors import InvalidState, NotFound, OpenBrackets, present
 from app.events.service import record_event
 from app.groups.models import Role
 from app.reports.access import ensure_not_transmitted, ensure_readable, lock_report
@@ -115,8 +115,7 @@ def get_open_point(
     point = session.get(OpenPoint, open_point_id)
     if point is None:
         raise NotFound(f"No open point {open_point_id}.")
-    report = session.get(Report, point.report_id)
-    assert report is not None
+    report = present(session.get(Report, point.report_id), f"No report {point.report_id}.")
     ensure_readable(report, principal)
     return point
 
@@ -135,8 +134,10 @@ def keep_open_point(
         missing=f"No open point {open_point_id}.",
     )
     ensure_not_transmitted(report)
-    point = session.get(OpenPoint, open_point_id, populate_existing=True)
-    assert point is not None
+    point = present(
+        session.get(OpenPoint, open_point_id, populate_existing=True),
+        f"No open point {open_point_id}.",
+    )
     if point.status != OpenPointStatus.open:
         raise InvalidState(
             f"Open point {point.id} is {point.status.value}, not open.",

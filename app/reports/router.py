@@ -14,6 +14,7 @@ from app.auth import (
 )
 from app.config import diff_timeout
 from app.db import Database, SessionDep
+from app.errors import present
 from app.etags import IfMatch, not_modified
 from app.idempotency import IdempotentRoute, prepared_by
 from app.outputs import formats
@@ -221,8 +222,9 @@ def _section_response(request: Request, section_id: int) -> Response:
                 if state is not None:
                     cache.keep(state, etag=tag, attributed=attributed, body=body)
             else:
-                report = session.get(Report, section.report_id)
-                assert report is not None
+                report = present(
+                    session.get(Report, section.report_id), f"No report {section.report_id}."
+                )
                 cache.keep(
                     generation,
                     authorization=authorization,

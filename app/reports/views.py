@@ -364,8 +364,7 @@ def compare(
     sections = []
     for section_id in ordered:
         old, new = before.get(section_id), after.get(section_id)
-        shown = new or old
-        assert shown is not None
+        shown = new if new is not None else before[section_id]  # in one or the other
         ops = diffing.diff(
             old.text if old and old.text else "",
             new.text if new and new.text else "",

@@ -26,8 +26,8 @@ _pool_lock = threading.Lock()
 
 
 def _yield_to_the_server() -> None:
-    # A 1 MB diff takes a core for seconds; on a 2-core machine the scheduler should prefer
-    # the server's own requests to it.
+    # A long diff takes a core for a long while; on a machine with few cores the scheduler
+    # should prefer the server's own requests to it.
     with contextlib.suppress(OSError):
         os.nice(10)
 

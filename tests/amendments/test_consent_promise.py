@@ -235,7 +235,7 @@ def test_the_secretariat_cannot_lock_a_member_out_and_hold_its_code(client: Test
 def test_revoking_a_token_is_on_the_record(client: TestClient) -> None:
     room, rid, _ = adopted_room(client, members=1)
     member = room.members[0]
-    tokens = ok(client.get("/v1/me/tokens", headers=member.headers))
+    tokens = ok(client.get("/v1/me/tokens", headers=member.headers))["items"]
     ok(client.delete(f"/v1/tokens/{tokens[0]['id']}", headers=room.chair.headers))
     events = ok(client.get(f"/v1/reports/{rid}/events", headers=room.chair.headers))["items"]
     revoked = [e for e in events if e["type"] == "token.revoked"]

@@ -4,7 +4,9 @@ when the request came through the API)."""
 
 from __future__ import annotations
 
+import inspect
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from diff_match_patch import diff_match_patch
@@ -15,9 +17,11 @@ from sqlalchemy import select
 from app.amendments import prepare, rebase
 from app.amendments.models import Amendment
 from app.reports import known_versions
+from app.reports import prepare as version_prepare
 from app.reports import service as reports_service
 from app.reports import versions as reports_versions
 from app.reports.models import Version
+from app.text import offload
 from tests.amendments.helpers import TEXT, open_meeting, propose, report_with_section
 from tests.factories import make_room, matched, ok
 
@@ -114,7 +118,43 @@ def test_a_long_instruction_is_not_copied_into_events(client: TestClient) -> Non
     assert proposed["payload"]["instruction_chars"] == len(amendment["instruction"])
 
 
-def test_ids_past_the_largest_are_refused_before_any_work(client: TestClient) -> None:
+@pytest.fixture
+def work(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The work a write's prepare step and its transaction can do on a wording, counted:
+    reading the body, reading the base, diffing (in the prepare step or, as a fallback, in
+    the transaction)."""
+    done: list[str] = []
+
+    def counted(name: str, target: Any) -> Any:
+        if inspect.iscoroutinefunction(target):
+
+            async def counted_async(*args: Any, **kwargs: Any) -> Any:
+                done.append(name)
+                return await target(*args, **kwargs)
+
+            return counted_async
+
+        def counted_sync(*args: Any, **kwargs: Any) -> Any:
+            done.append(name)
+            return target(*args, **kwargs)
+
+        return counted_sync
+
+    for module, name in (
+        (prepare, "prepared_body"),
+        (prepare, "_wording"),
+        (version_prepare, "prepared_body"),
+        (offload, "run_async"),
+        (rebase, "analyse"),
+        (reports_versions, "compute_edits"),
+    ):
+        monkeypatch.setattr(module, name, counted(name, getattr(module, name)))
+    return done
+
+
+def test_ids_past_the_largest_are_refused_before_any_work(
+    client: TestClient, work: list[str]
+) -> None:
     room = make_room(client, members=1)
     huge = 421947513502835671040
     for path, body in (
@@ -124,6 +164,20 @@ def test_ids_past_the_largest_are_refused_before_any_work(client: TestClient) ->
     ):
         response = client.post(path, json=body, headers=room.secretariat.headers)
         assert response.status_code == 422, (path, response.text)
+    assert work == []
+    # the same writes to a section that exists do the work counted here
+    _rid, sid = report_with_section(client, room)
+    work.clear()
+    propose(client, room.members[0], sid, TEXT.replace("Geneva", "Tunis"))
+    assert "_wording" in work
+    work.clear()
+    written = client.post(
+        f"/v1/sections/{sid}/versions",
+        json={"base_version": 1, "text": TEXT.replace("Geneva", "Rome")},
+        headers=room.secretariat.headers,
+    )
+    assert written.status_code == 201, written.text
+    assert "prepared_body" in work
 
 
 def test_a_long_patch_is_not_stored_and_reads_the_same(client: TestClient) -> None:

@@ -165,7 +165,18 @@ def test_installed_without_editable_mode_the_migrations_come_along(tmp_path: Pat
     `plenary serve` in an empty directory, with no PLENARY_MIGRATIONS_DIR."""
     source = tmp_path / "source"
     files = subprocess.run(
-        ["git", "ls-files", "-co", "--exclude-standard", "app", "pyproject.toml", "README.md"],
+        [
+            "git",
+            "ls-files",
+            "-co",
+            "--exclude-standard",
+            "app",
+            "migrations",
+            "pyproject.toml",
+            "setup.py",
+            "MANIFEST.in",
+            "README.md",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from app.text.edits import Edit, apply_edits, compute_edits
@@ -49,8 +49,7 @@ def test_overlapping_changes_conflict_in_every_order(case: Case, data: st.DataOb
     end = min(end, len(case.text))
     second = Edit(start, end, "OTHER ")
     one, two = case.with_changes((first,)), case.with_changes((second,))
-    if one == two or two == case.text:
-        return
+    assume(one != two and two != case.text)
     for order in ([0, 1], [1, 0]):
         try:
             adopt_in_order(case.text, [one, two], order)

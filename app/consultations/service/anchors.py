@@ -73,14 +73,17 @@ def current_anchors(
     """Where each anchored comment's passage stands in the head text: carried through every
     version's edits since the posted one; outdated once an edit reached into it or its
     section left the outline."""
-    anchored = [c for c in comments if c.section_id is not None and c.posted_version is not None]
+    anchored = [
+        (c, c.section_id, c.posted_version)
+        for c in comments
+        if c.section_id is not None and c.posted_version is not None
+    ]
     if not anchored:
         return {}
-    section_ids = {c.section_id for c in anchored}
+    section_ids = {section_id for _c, section_id, _posted in anchored}
     oldest: dict[int, int] = {}
-    for c in anchored:
-        assert c.section_id is not None and c.posted_version is not None
-        oldest[c.section_id] = min(oldest.get(c.section_id, c.posted_version), c.posted_version)
+    for _c, section_id, posted in anchored:
+        oldest[section_id] = min(oldest.get(section_id, posted), posted)
     chains: dict[int, list[tuple[int, list[Edit]]]] = defaultdict(list)
     rows = session.execute(
         select(Version.section_id, Version.number, Version.edits)
@@ -107,9 +110,8 @@ def current_anchors(
         ).tuples()
     }
     found: dict[int, CurrentAnchor] = {}
-    for c in anchored:
-        assert c.section_id is not None and c.posted_version is not None
-        placed = heads.get(c.section_id)
+    for c, section_id, posted in anchored:
+        placed = heads.get(section_id)
         if placed is None:  # the section was removed from the outline
             found[c.id] = CurrentAnchor(
                 outdated=True, version=None, paragraph=None, start=None, end=None
@@ -125,7 +127,7 @@ def current_anchors(
                 end=None,
             )
             continue
-        chain = [edits for number, edits in chains[c.section_id] if number > c.posted_version]
+        chain = [edits for number, edits in chains[section_id] if number > posted]
         span = anchors.carry_span(anchors.Span(c.start, c.end), chain)
         if span is None:
             found[c.id] = CurrentAnchor(
@@ -136,7 +138,7 @@ def current_anchors(
             outdated=False,
             version=version,
             paragraph=anchors.paragraph_of(
-                head_texts[c.section_id], span.start, first_paragraph=placed.first_paragraph
+                head_texts[section_id], span.start, first_paragraph=placed.first_paragraph
             ),
             start=span.start,
             end=span.end,

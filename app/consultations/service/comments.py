@@ -32,7 +32,7 @@ from app.consultations.service.consultations import (
     lock_report_row,
     state_of,
 )
-from app.errors import Forbidden, InvalidState, NotFound
+from app.errors import Forbidden, InvalidState, NotFound, present
 from app.events.service import record_event
 from app.groups.models import DRAFTING_ROLES, Participant, Role, Stakeholder
 from app.reports import service as reports
@@ -98,8 +98,7 @@ def submit_comment(
         principal=principal,
         roles=tuple(Role),  # which audience the role belongs to is checked below
     )
-    participant = principal.participant
-    assert participant is not None  # lock_report refused the admin
+    participant = principal.acting()
     audience = audience_of(principal)
     if audience.value not in consultation.audiences:
         raise Forbidden(f"This consultation does not take comments from {audience.value}.")
@@ -182,8 +181,10 @@ def submit_public_comment(
 
 
 def consultation_of(session: Session, comment: Comment) -> Consultation:
-    consultation = session.get(Consultation, comment.consultation_id)
-    assert consultation is not None
+    consultation = present(
+        session.get(Consultation, comment.consultation_id),
+        f"No consultation {comment.consultation_id}.",
+    )
     return consultation
 
 
@@ -204,8 +205,9 @@ def get_comment(session: Session, *, comment_id: int, principal: Principal | Non
 def may_moderate(session: Session, consultation: Consultation, principal: Principal | None) -> bool:
     if principal is None or principal.public_reads:
         return False
-    report = session.get(Report, consultation.report_id)
-    assert report is not None
+    report = present(
+        session.get(Report, consultation.report_id), f"No report {consultation.report_id}."
+    )
     return principal.group_id == report.group_id and principal.role in DRAFTING_ROLES
 
 
@@ -253,8 +255,10 @@ def lock_comment(
     comment = session.get(Comment, comment_id)
     if comment is None:
         raise NotFound(f"No comment {comment_id}.")
-    consultation = session.get(Consultation, comment.consultation_id)
-    assert consultation is not None
+    consultation = present(
+        session.get(Consultation, comment.consultation_id),
+        f"No consultation {comment.consultation_id}.",
+    )
     report = reports.lock_report(
         session, report_id=consultation.report_id, principal=principal, roles=roles
     )
@@ -291,8 +295,7 @@ def reply(
     report, consultation, parent = lock_comment(
         session, comment_id=comment_id, principal=principal, roles=MEMBER_ROLES
     )
-    participant = principal.participant
-    assert participant is not None
+    participant = principal.acting()
     if parent.parent_id is not None:
         raise InvalidState("Replies go one level deep: reply to the comment itself.")
     if parent.visibility != CommentVisibility.published:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.auth import Principal
 from app.clock import rfc3339
 from app.consultations.models import Audience, Category, Consultation, ConsultationInvite
-from app.errors import Forbidden, InvalidState, NotFound, Unprocessable
+from app.errors import Forbidden, InvalidState, NotFound, Unprocessable, present
 from app.events.service import record_event
 from app.groups.models import DRAFTING_ROLES, Role
 from app.reports import service as reports
@@ -153,8 +153,9 @@ def get_consultation(
 
 
 def _group_of(session: Session, consultation: Consultation) -> int:
-    report = session.get(Report, consultation.report_id)
-    assert report is not None
+    report = present(
+        session.get(Report, consultation.report_id), f"No report {consultation.report_id}."
+    )
     return report.group_id
 
 
@@ -176,8 +177,9 @@ def list_consultations(
 
 def posted_outline(session: Session, consultation: Consultation) -> list[Placed]:
     """The report as posted (numbered as posted), limited to the chosen sections."""
-    report = session.get(Report, consultation.report_id)
-    assert report is not None
+    report = present(
+        session.get(Report, consultation.report_id), f"No report {consultation.report_id}."
+    )
     placed = order(
         reports.milestone_nodes(session, report=report, milestone_id=consultation.milestone_id)
     )

@@ -15,9 +15,10 @@ from app.auth import Principal
 from app.consultations.models import Comment, CommentVisibility, Disposition, Scope
 from app.consultations.service.anchors import current_anchors
 from app.consultations.service.comments import lock_comment
-from app.errors import InvalidState, NotFound, Unprocessable
+from app.errors import InvalidState, NotFound, Unprocessable, present
 from app.events.service import record_event
 from app.groups.models import DRAFTING_ROLES
+from app.pagination import page_query
 from app.reports import service as reports
 from app.reports.models import Section
 from app.text.edits import Edit, apply_edits
@@ -83,8 +84,7 @@ def turn_into_amendment(
         raise InvalidState("A general comment names no section to amend.")
     if comment.visibility != CommentVisibility.published:
         raise InvalidState(f"Comment {comment.id} is {comment.visibility.value}; publish it first.")
-    section = session.get(Section, comment.section_id)
-    assert section is not None
+    section = present(session.get(Section, comment.section_id), f"No section {comment.section_id}.")
     head = reports.get_version(session, section=section, number=section.head_version)
     if text is None:
         text = _prefilled(session, comment, report_id=report.id, head_text=head.text)
@@ -133,14 +133,11 @@ def _prefilled(session: Session, comment: Comment, *, report_id: int, head_text:
 
 
 def comments_of_amendment(
-    session: Session, *, amendment_id: int, principal: Principal | None
-) -> list[Comment]:
+    session: Session, *, amendment_id: int, principal: Principal | None, after: int, limit: int
+) -> tuple[list[Comment], int | None]:
     amendment = session.get(Amendment, amendment_id)
     if amendment is None:
         raise NotFound(f"No amendment {amendment_id}.")
     reports.get_report(session, report_id=amendment.report_id, principal=principal)
-    return list(
-        session.scalars(
-            select(Comment).where(Comment.amendment_id == amendment_id).order_by(Comment.id)
-        )
-    )
+    query = select(Comment).where(Comment.amendment_id == amendment_id)
+    return page_query(session, query, Comment.id, after=after, limit=limit)
