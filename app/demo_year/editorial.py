@@ -6,7 +6,7 @@ certificate."""
 from __future__ import annotations
 
 from app.demo_year import texts_june as texts
-from app.demo_year.stage import Scene, Year
+from app.demo_year.stage import Scene, Year, YearBroken
 
 
 def _part(year: Year, key: str) -> int:
@@ -17,7 +17,8 @@ def _part(year: Year, key: str) -> int:
 def _propose(year: Year, handle: str, key: str, old: str, new: str, kind: str) -> int:
     client = year.as_(handle)
     section = client.get_section(_part(year, key))
-    assert section.head is not None and old in section.head.text, (key, old)
+    if section.head is None or old not in section.head.text:
+        raise YearBroken(f"{key}: {old!r} is not in the text")
     made = client.propose(
         section.id,
         base_version=section.head_version,
@@ -42,7 +43,8 @@ def editorial_fixes(year: Year) -> None:
 
 def notice_over(year: Year) -> None:
     """The comma's notice ended with nobody calling it substance: it applied."""
-    assert year.chair.get_amendment(year.ids["amendment:comma"]).status == "adopted"
+    if year.chair.get_amendment(year.ids["amendment:comma"]).status != "adopted":
+        raise YearBroken("the comma's notice ran out without adopting it")
 
 
 def substance(year: Year) -> None:
@@ -62,7 +64,8 @@ def resolved(year: Year) -> None:
     proposer = year.as_("Member 15")
     current = proposer.get_amendment(year.ids["amendment:substance"])
     section = proposer.get_section(current.section_id)
-    assert section.head is not None
+    if section.head is None:
+        raise YearBroken(f"section {section.id} has no text")
     revised = proposer.revise(current.id, text=section.head.text.replace(old, new, 1))
     year.ids["amendment:resolved"] = revised.id
     for n, person in enumerate(year.voters()):

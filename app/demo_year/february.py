@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from app.demo_year import texts_2005 as texts
-from app.demo_year.stage import Scene, Year
+from app.demo_year.stage import Scene, Year, YearBroken
 
 SPEAKERS = ("Observer 1", "Observer 5", "Observer 6", "Member 04", "Observer 7", "Member 10")
 CAPTIONS = (
@@ -104,7 +104,8 @@ def closed_sessions(year: Year) -> None:
         entry = next(e for e in report.outline if e.heading == heading)
         proposer = year.as_(year.member(8 + 9 * n).handle)
         section = proposer.get_section(entry.id)
-        assert section.head is not None
+        if section.head is None:
+            raise YearBroken(f"section {section.id} has no text")
         amendment = proposer.propose(
             entry.id,
             base_version=section.head_version,

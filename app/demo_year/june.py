@@ -9,7 +9,7 @@ from datetime import date
 
 from app.client import PlenaryClient
 from app.demo_year import texts_june as texts
-from app.demo_year.stage import Scene, Year
+from app.demo_year.stage import Scene, Year, YearBroken
 
 
 def _entries(year: Year, report_key: str) -> dict[str, int]:
@@ -24,7 +24,8 @@ def _entries(year: Year, report_key: str) -> dict[str, int]:
 
 def _change(client: PlenaryClient, section_id: int, old: str, new: str) -> tuple[int, str]:
     section = client.get_section(section_id)
-    assert section.head is not None and old in section.head.text, (old, section_id)
+    if section.head is None or old not in section.head.text:
+        raise YearBroken(f"section {section_id}: {old!r} is not in the text")
     return section.head_version, section.head.text.replace(old, new, 1)
 
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from app.demo_year import texts_2004 as texts
 from app.demo_year.people import roster
-from app.demo_year.stage import Scene, Year, moment
+from app.demo_year.stage import Scene, Year, YearBroken, moment
 
 
 def set_up(year: Year) -> None:
@@ -102,7 +102,8 @@ def inventory_from_the_floor(year: Year) -> None:
         entry = next(e for e in report.outline if f"{e.label}. {e.heading}" == category)
         proposer = year.as_(year.member(3 + 5 * n).handle)
         head = proposer.get_section(entry.id)
-        assert head.head is not None
+        if head.head is None:
+            raise YearBroken(f"section {head.id} has no text")
         amendment = proposer.propose(
             entry.id,
             base_version=head.head_version,

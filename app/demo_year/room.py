@@ -13,9 +13,10 @@ import shutil
 import sqlite3
 import tempfile
 from datetime import datetime
-from importlib import metadata, resources
+from importlib import metadata
 from pathlib import Path
 
+from app.config import MIGRATIONS_DIR
 from app.demo import DemoRoom
 from app.demo_year.runner import FINAL_NIGHT, build
 from app.signatures import private_key_from_pem, private_key_pem
@@ -31,10 +32,10 @@ def _version() -> str:
 def cache_key(until: datetime | None) -> str:
     """Changes with the package's version, the year's script and the migrations."""
     digest = hashlib.sha256(f"{_version()} {until}".encode())
-    for package in ("app.demo_year", "app.migrations.versions"):
-        for item in sorted(resources.files(package).iterdir(), key=lambda i: i.name):
-            if item.name.endswith(".py"):
-                digest.update(item.name.encode() + item.read_bytes())
+    folders = (Path(__file__).parent, MIGRATIONS_DIR / "versions")
+    for folder in folders:
+        for item in sorted(folder.glob("*.py"), key=lambda i: i.name):
+            digest.update(item.name.encode() + item.read_bytes())
     return digest.hexdigest()[:16]
 
 

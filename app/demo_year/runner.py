@@ -19,7 +19,7 @@ from app.config import Settings
 from app.consultations.limits import LIMITER
 from app.demo_year import editorial, february, june, november, spring, winter
 from app.demo_year.people import Person
-from app.demo_year.stage import Scene, Year, moment
+from app.demo_year.stage import Scene, Year, YearBroken, moment
 from app.groups.service import issue_token
 from app.main import create_app
 from app.migrate import upgrade
@@ -38,7 +38,8 @@ SCENES: list[Scene] = [
     *june.SCENES,
     *editorial.SCENES,
 ]
-assert [moment(s.when) for s in SCENES] == sorted(moment(s.when) for s in SCENES), "in order"
+if [moment(s.when) for s in SCENES] != sorted(moment(s.when) for s in SCENES):
+    raise YearBroken("the scenes are not in the order of their dates")
 # Where `plenary serve --demo` opens: the plenary at Bossey reviewing text through the night.
 FINAL_NIGHT = moment("2005-06-17 23:00")
 

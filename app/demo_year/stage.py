@@ -15,6 +15,11 @@ from app.client import PlenaryClient
 from app.clock import ShiftedClock
 from app.demo_year.people import Person
 
+
+class YearBroken(RuntimeError):
+    """The year did not go as its script says (a bug in the demo, never a user's input)."""
+
+
 GENEVA = ZoneInfo("Europe/Zurich")
 URL = "http://demo.plenary"  # the in-process app answers any host
 

@@ -5,7 +5,7 @@ observers and thirty-five other parties), and disposed of by the Secretariat."""
 from __future__ import annotations
 
 from app.demo_year import texts_papers as texts
-from app.demo_year.stage import Scene, Year, moment
+from app.demo_year.stage import Scene, Year, YearBroken, moment
 
 
 def drafting_groups(year: Year) -> None:
@@ -51,7 +51,8 @@ def draft_papers(year: Year) -> None:
     teammate = year.as_(members[1].handle)
     first = chapters[0].id
     head = teammate.get_section(first)
-    assert head.head is not None
+    if head.head is None:
+        raise YearBroken(f"section {head.id} has no text")
     change = teammate.propose(
         first,
         base_version=head.head_version,
