@@ -13,6 +13,7 @@ import { renderReportPicker } from "./secretariat.js";
 import { loadConsultations, renderConsultations } from "./consultations.js";
 import { keyForRedeem, onKeyEvent, setUpSigning } from "./keys.js";
 import { forgetKey } from "./signing.js";
+import { setUpPages } from "./pages.js";
 
 const STORE = window.sessionStorage;  // gone when the tab closes; never in the address bar
 const ctx = {
@@ -160,6 +161,7 @@ async function start(base, token, made) {
   $("signout").hidden = false;
   document.body.dataset.role = ctx.role;
   await loadReports();
+  await setUpPages(ctx);
   const chosen = Number(STORE.getItem("plenary.report")) || (ctx.reports[0] && ctx.reports[0].id);
   if (chosen) await openReport(chosen);
   else {
@@ -320,6 +322,7 @@ ctx.reloadAmendments = () => ctx.run("Filtering the amendments", async () => {
 
 function onEvent(event) {
   ctx.lastEvent = event;
+  if (ctx.pageEvent) ctx.pageEvent(event);
   if (event.type === "amendment.revised") announce("The wording on the floor was revised.");
   else if (event.type === "amendment.adopted") announce("An amendment was adopted.");
   else if (event.type === "floor.changed") announce("The floor changed.");
