@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Sequence
 from datetime import datetime
@@ -11,7 +10,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.auth import Principal
+from app.auth import Principal, hash_token
 from app.clock import rfc3339
 from app.consultations.models import Audience, Category, Consultation, ConsultationInvite
 from app.errors import Forbidden, InvalidState, NotFound, Unprocessable, present
@@ -32,20 +31,6 @@ def state_of(consultation: Consultation, now: datetime) -> State:
     if now < consultation.opens_at:
         return "scheduled"
     return "open" if now < consultation.closes_at else "closed"
-
-
-def lock_report_row(session: Session, report_id: int) -> Report:
-    """The report's write lock, for writes whose caller has no role to check (the public
-    form): events of one report are appended one transaction at a time."""
-    report = session.scalar(
-        select(Report)
-        .where(Report.id == report_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if report is None:
-        raise NotFound(f"No report {report_id}.")
-    return report
 
 
 def open_consultation(
@@ -189,10 +174,6 @@ def posted_outline(session: Session, consultation: Consultation) -> list[Placed]
     return [p for p in placed if p.node.id in chosen]
 
 
-def hash_code(code: str) -> str:
-    return hashlib.sha256(code.encode()).hexdigest()
-
-
 def issue_invite(
     session: Session,
     *,
@@ -212,7 +193,7 @@ def issue_invite(
     code = INVITE_PREFIX + secrets.token_urlsafe(24)
     invite = ConsultationInvite(
         consultation_id=consultation.id,
-        code_hash=hash_code(code),
+        code_hash=hash_token(code),
         organisation=organisation,
         category=category,
     )
