@@ -4,8 +4,8 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Request, Response, stat
 from sqlalchemy.orm import Session
 
 from app.amendments import service as amendments
-from app.amendments.deadlines import settle_before_request
 from app.amendments.schemas import PUBLIC_VIEWS, MeetingPage, MeetingRead, ReportAdopt
+from app.amendments.service import settle_before_request
 from app.auth import CurrentPrincipal, OptionalPrincipal, Principal
 from app.db import SessionDep
 from app.errors import NotFound

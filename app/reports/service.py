@@ -34,8 +34,10 @@ from app.reports.anchoring import (
     paragraph_owners,
 )
 from app.reports.certified import sealed_formats, transmission_milestone_id
+from app.reports.deriving import derive_report, lineage
 from app.reports.history import nodes_at
 from app.reports.importing import import_report
+from app.reports.known_versions import of as known_versions_of
 from app.reports.lifecycle import (
     CONSENT_RULES,
     EDITABLE_AFTER_ADOPTION,
@@ -99,6 +101,7 @@ __all__ = [
     "create_report",
     "current_nodes",
     "current_paragraphs",
+    "derive_report",
     "ensure_consent_rules_kept",
     "ensure_drafting",
     "ensure_no_open_points",
@@ -117,6 +120,8 @@ __all__ = [
     "insert_section",
     "is_attributed",
     "keep_open_point",
+    "known_versions_of",
+    "lineage",
     "list_milestones",
     "list_open_points",
     "list_reports",
