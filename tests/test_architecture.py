@@ -208,7 +208,9 @@ def test_modules_and_functions_stay_small() -> None:
             too_long.append(f"{name}: {len(lines)} lines")
         for node in ast.walk(ast.parse(source)):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                # From its first decorator: a route's decorator is part of what a reader reads.
+                start = min([d.lineno for d in node.decorator_list] + [node.lineno])
+                length = (node.end_lineno or node.lineno) - start + 1
                 body = "\n".join(lines[node.lineno - 1 : node.body[0].lineno + 3])
                 qualified = f"{name}.{node.name}"
                 explained = "# long:" in body or qualified in LONG_FUNCTIONS
