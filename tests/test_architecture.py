@@ -23,8 +23,6 @@ LONG_FUNCTIONS = {
     "app.amendments.cli_proposals.amend_bulk": "the CLI's bulk filing: to split",
     "app.amendments.cli_floor.draft": "the terminal drafting session: to split",
     "app.meetings.cli.verify_certificate": "one check after another, read top to bottom",
-    "app.consultations.service.anchors.current_anchors": "new domain (issue 19): to split",
-    "app.consultations.service.consultations.open_consultation": "new domain: to split",
     "app.outputs.reading.amendment_list": "merged last (standard outputs): to split",
 }
 

@@ -59,30 +59,9 @@ def open_consultation(
             opens_at=rfc3339(opens_at),
             closes_at=rfc3339(closes_at),
         )
-    if milestone_id is None:
-        milestone = reports.create_milestone(
-            session,
-            report=report,
-            name=f"Posted for comment: {title}"[:200],
-            kind=MilestoneKind.manual,
-            actor=principal,
-        )
-    else:
-        found = session.get(Milestone, milestone_id)
-        if found is None or found.report_id != report.id:
-            raise NotFound(f"No milestone {milestone_id} in report {report.id}.")
-        milestone = found
+    milestone = _posted_milestone(session, report, principal, title, milestone_id)
     if section_ids is not None:
-        posted = set(
-            session.scalars(
-                select(MilestoneEntry.section_id).where(MilestoneEntry.milestone_id == milestone.id)
-            )
-        )
-        missing = sorted(set(section_ids) - posted)
-        if missing:
-            raise Unprocessable(
-                f"Sections {missing} are not in the posted milestone.", section_ids=missing
-            )
+        _ensure_posted(session, milestone, section_ids)
     consultation = Consultation(
         report_id=report.id,
         milestone_id=milestone.id,
@@ -113,6 +92,37 @@ def open_consultation(
         },
     )
     return consultation
+
+
+def _posted_milestone(
+    session: Session, report: Report, principal: Principal, title: str, milestone_id: int | None
+) -> Milestone:
+    """The text posted for comment: a named milestone, or one taken now."""
+    if milestone_id is None:
+        return reports.create_milestone(
+            session,
+            report=report,
+            name=f"Posted for comment: {title}"[:200],
+            kind=MilestoneKind.manual,
+            actor=principal,
+        )
+    found = session.get(Milestone, milestone_id)
+    if found is None or found.report_id != report.id:
+        raise NotFound(f"No milestone {milestone_id} in report {report.id}.")
+    return found
+
+
+def _ensure_posted(session: Session, milestone: Milestone, section_ids: Sequence[int]) -> None:
+    posted = set(
+        session.scalars(
+            select(MilestoneEntry.section_id).where(MilestoneEntry.milestone_id == milestone.id)
+        )
+    )
+    missing = sorted(set(section_ids) - posted)
+    if missing:
+        raise Unprocessable(
+            f"Sections {missing} are not in the posted milestone.", section_ids=missing
+        )
 
 
 def is_public(consultation: Consultation) -> bool:
