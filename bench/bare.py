@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -44,6 +43,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, Text, create_en
 
 from app.main import tune_garbage_collector
 from app.signatures import answer_message, verifies, wording_sha256
+from bench.sse_bytes import stamped
 
 _body_file = os.environ.get("PLENARY_BENCH_BODY")
 BODY = (
@@ -135,7 +135,6 @@ def consent(body: SignedAnswer) -> dict[str, int]:
 
 
 _channels: dict[str, set[asyncio.Queue[bytes]]] = {}
-_CREATED_AT = re.compile(rb'"created_at":"[^"]*"')
 
 
 @app.get("/bare/stream")
@@ -157,13 +156,6 @@ async def stream(channel: str = "all") -> StreamingResponse:
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
-
-
-def stamped(body: bytes, stamp: bytes) -> bytes:
-    """Each message of `body` with its (first) `created_at` set to `stamp`."""
-    messages = body.split(b"\n\n")
-    fresh = b'"created_at":"' + stamp + b'"'
-    return b"\n\n".join(_CREATED_AT.sub(fresh, m, count=1) for m in messages)
 
 
 @app.post("/bare/publish", status_code=204)
