@@ -63,6 +63,7 @@ from bench.seed import Seeded, seed
 CAPTION_EVERY = 2.0  # seconds: a captioner's line, the real pace
 FLOOR_EVERY = 10.0  # seconds: a speaker a minute in a real session, compressed 6x
 REAL_NIGHT = 2.0  # seconds between adoptions (a real night: 30-60 s, compressed)
+ADOPTIONS = 10  # per pace: the room's run is bounded by the server's pace, not the chair's
 MEASUREMENTS = ("audience", "room")
 
 
@@ -536,10 +537,8 @@ def room_rows(
     rows: list[Row] = []
     members = [data.chair, *data.members]
     viewers = 200 if options.quick else 1000
-    paces = (
-        (REAL_NIGHT, 6 if options.quick else 15),
-        (REAL_NIGHT / 10, 10 if options.quick else 30),
-    )
+    adoptions = 5 if options.quick else ADOPTIONS
+    paces = ((REAL_NIGHT, adoptions), (REAL_NIGHT / 10, adoptions))
     for interval, adoptions in paces:
         taken = night.amendments[: adoptions + 1]
         del night.amendments[:adoptions]
@@ -811,7 +810,7 @@ def main() -> None:
     rows: list[Row] = []
     with servers(options.processes, "app.main:create_app --factory", env, "/healthz") as plenary:
         base = plenary[0][0]
-        count = 18 if options.quick else 47
+        count = 2 * (5 if options.quick else ADOPTIONS) + 3
         night = prepare_night(base, data, count) if "room" in chosen else None
         captured: dict[str, list[bytes]] = {}
         room_dir = workdir / "room"

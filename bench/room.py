@@ -308,12 +308,13 @@ async def room(
     began_cpu, began_wall = time.process_time(), time.perf_counter()
     last = (state.members_done, sum(len(v) for v in state.lags.values()), viewers.complete)
     moved = time.monotonic()
+    give_up = moved + 180  # a server that cannot keep up: what it did in 3 minutes
     while not (state.done.done() and viewers.done.done()):
         await asyncio.sleep(0.25)
         now = (state.members_done, sum(len(v) for v in state.lags.values()), viewers.complete)
         if now != last:
             last, moved = now, time.monotonic()
-        elif time.monotonic() - moved > 20:
+        elif time.monotonic() - moved > 20 or time.monotonic() > give_up:
             break
     busy = (time.process_time() - began_cpu) / max(1e-9, time.perf_counter() - began_wall)
     for protocol in streams:
