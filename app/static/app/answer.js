@@ -68,7 +68,7 @@ function aboutYou(reply) {
       h("label", { for: name.id }, "Your name (optional)"), name,
       h("label", { for: organisation.id }, "Organisation (optional)"), organisation,
       h("label", { for: category.id }, "You answer as"), category,
-      h("div", { className: "row choice" }, publish, " ", h("label", { for: publish.id }, "Print my name with my reply once it is published (otherwise: “a respondent”)"))),
+      h("div", { className: "row choice", style: "flex-wrap:nowrap" }, publish, " ", h("label", { for: publish.id }, "Print my name with my reply once it is published (otherwise: “a respondent”)"))),
     value: () => ({
       name: name.value.trim(),
       organisation: organisation.value.trim(),

@@ -23,13 +23,13 @@ function choiceGroup(question, prefix, type, options, chosen, withNone) {
     const id = `${name}-${index}`;
     const input = h("input", { type, id, name, value: String(option), dataset: { key: id } });
     input.checked = chosen.includes(String(option));
-    return h("div", { className: "row choice" }, input, " ", h("label", { for: id }, String(option)));
+    return h("div", { className: "row choice", style: "flex-wrap:nowrap" }, input, " ", h("label", { for: id }, String(option)));
   });
   if (withNone) {
     const id = `${name}-none`;
     const input = h("input", { type: "radio", id, name, value: "", dataset: { key: id } });
     input.checked = chosen.length === 0;
-    items.push(h("div", { className: "row choice" }, input, " ", h("label", { for: id }, "No answer")));
+    items.push(h("div", { className: "row choice", style: "flex-wrap:nowrap" }, input, " ", h("label", { for: id }, "No answer")));
   }
   return items;
 }
@@ -83,7 +83,7 @@ function rankingControl(question, prefix, initial) {
   }
   draw();
   return {
-    element: h("div", {}, list, h("div", { className: "row choice" }, include, " ", h("label", { for: includeId }, "Answer with this order"))),
+    element: h("div", {}, list, h("div", { className: "row choice", style: "flex-wrap:nowrap" }, include, " ", h("label", { for: includeId }, "Answer with this order"))),
     value: () => (include.checked ? [...order] : null),
   };
 }

@@ -114,7 +114,7 @@ function questionEditor(index, remove) {
     h("legend", {}, `Question ${index + 1}`),
     h("label", { for: kind.id }, "Kind"), kind,
     h("label", { for: prompt.id }, "Question"), prompt,
-    h("div", { className: "row choice" }, required, " ", h("label", { for: required.id }, "Required")),
+    h("div", { className: "row choice", style: "flex-wrap:nowrap" }, required, " ", h("label", { for: required.id }, "Required")),
     choiceBox, scaleBox, textBox,
     h("button", { type: "button", className: "quiet", onclick: remove }, `Remove question ${index + 1}`));
   const value = () => {
