@@ -325,6 +325,7 @@ def test_a_questionnaire_answered_moderated_and_shared_in_browsers(
         a.see("#q-reply-list", "Bruno Member")
         b.see("#q-reply-list", "Alice Member")
         a.see("#q-reply-list", "A forum for all stakeholders.")
+        a.page.locator("#q-replies-title").evaluate("e => e.scrollIntoView()")
         a.shot("colleagues-replies")
         accessible(b, axe, "member reading colleagues' replies")
 

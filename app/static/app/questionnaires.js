@@ -314,7 +314,8 @@ function repliesPart(ctx, container) {
   const q = state.selected;
   const byId = new Map(q.questions.map((question) => [String(question.id), question]));
   const items = state.replies.map((r) => {
-    const who = [r.respondent, r.organisation, r.category ? r.category.replace(/_/g, " ") : null, r.stakeholder ? r.stakeholder.replace(/_/g, " ") : null, r.region].filter(Boolean).join(", ");
+    const about = r.audience === "public" ? [r.organisation, r.category] : [r.stakeholder, r.region];
+    const who = [r.respondent, ...about].filter(Boolean).map((part) => part.replace(/_/g, " ")).join(", ");
     const status = [r.status, r.audience === "public" && r.moderation ? `moderation: ${r.moderation}` : null].filter(Boolean).join("; ");
     const moderate = staff(ctx) && r.audience === "public" && r.status === "submitted" && r.moderation === "pending"
       ? h("div", { className: "actions" },
