@@ -314,8 +314,9 @@ function repliesPart(ctx, container) {
   const q = state.selected;
   const byId = new Map(q.questions.map((question) => [String(question.id), question]));
   const items = state.replies.map((r) => {
-    const about = r.audience === "public" ? [r.organisation, r.category] : [r.stakeholder, r.region];
-    const who = [r.respondent, ...about].filter(Boolean).map((part) => part.replace(/_/g, " ")).join(", ");
+    const words = (value) => (value ? value.replace(/_/g, " ") : null);
+    const about = r.audience === "public" ? [r.organisation, words(r.category)] : [words(r.stakeholder), r.region];
+    const who = [r.respondent, ...about].filter(Boolean).join(", ");
     const status = [r.status, r.audience === "public" && r.moderation ? `moderation: ${r.moderation}` : null].filter(Boolean).join("; ");
     const moderate = staff(ctx) && r.audience === "public" && r.status === "submitted" && r.moderation === "pending"
       ? h("div", { className: "actions" },
