@@ -218,6 +218,7 @@ def test_a_questionnaire_answered_moderated_and_shared_in_browsers(
             stakeholder="civil_society",
         )
         bruno = enrolled(admin, group.id, make_key=False, name="Bruno Member", role="member")
+        olga = enrolled(admin, group.id, make_key=False, name="Olga Observer", role="observer")
     with PlenaryClient(server.url, secretariat.token) as api:
         api.import_report(group.id, MARKDOWN, title="Report of the WGIG")
     app_url = f"{server.url}/app/"
@@ -345,6 +346,18 @@ def test_a_questionnaire_answered_moderated_and_shared_in_browsers(
             sec.page.click("button:has-text('Export the summary')")
         summary = Path(download.value.path()).read_text(encoding="utf-8")
         assert "Process functions" in summary
+
+        # An observer reads the same replies with no member named, and answers nothing.
+        o = person("observer")
+        o.sign_in(server.url, olga.token)
+        o.open_questionnaires()
+        o.page.click("#q-list button:has-text('Process functions')")
+        o.see("#q-reply-list", "a member of the group")
+        o.see("#q-reply-list", "A forum for all stakeholders.")
+        assert o.page.locator("#q-answer, #q-staff").count() == 0
+        text = o.page.inner_text("#q-detail")
+        assert "Alice Member" not in text and "Bruno Member" not in text
+        accessible(o, axe, "observer's questionnaire")
 
         # The respondent changes its reply with its own link until the deadline.
         pub.page.goto(secret_link)
