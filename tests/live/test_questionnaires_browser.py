@@ -293,6 +293,9 @@ def test_a_questionnaire_answered_moderated_and_shared_in_browsers(
         b.see("#q-own-status", "Submitted")
         b.no_problem()
         b.shot("keyboard-submitted")
+        # The secretariat's results followed, live (no reload, no click).
+        sec.see("#q-counts", "2 member replies and 0 published public replies")
+        sec.see("#q-results .result[data-question='1'] tr[data-option='no'][data-count='1']", "no")
 
         # A public respondent, with no account, answers through the open link.
         pub = person("public", public_page)

@@ -15,6 +15,7 @@ const state = {
   summary: null,
   issued: null,     // the last code issued: shown once, then forgotten
   form: null,       // the answer form's fields (kept across live updates)
+  createBox: null,  // the creation form, kept while the page redraws around it
   refreshing: null,
 };
 
@@ -53,13 +54,14 @@ export async function render(ctx, container) {
     else state.selected = null;
   }
   state.form = null;
+  state.createBox = null;
   draw(ctx, container);
 }
 
 function draw(ctx, container) {
   keepFocus(container, () => container.replaceChildren(
     listSection(ctx, container),
-    staff(ctx) ? createSection(ctx, container) : null,
+    staff(ctx) ? (state.createBox = state.createBox || createSection(ctx, container)) : null,
     h("div", { id: "q-detail" }, state.selected ? detail(ctx, container) : null),
   ));
 }
@@ -164,6 +166,7 @@ function createSection(ctx, container) {
       if (publicChapeau.value.trim()) body.public_chapeau = publicChapeau.value.trim();
       if (report.value) body.report_id = Number(report.value);
       const { data } = await ctx.api.post(`/v1/groups/${ctx.groupId}/questionnaires`, body);
+      state.createBox = null;  // a fresh form for the next one
       await loadList(ctx);
       await loadSelected(ctx, data.id);
       state.form = null;
