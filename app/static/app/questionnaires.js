@@ -55,6 +55,7 @@ export async function render(ctx, container) {
   }
   state.form = null;
   state.createBox = null;
+  state.issued = null;  // a code is shown once: leaving the page forgets it
   draw(ctx, container);
 }
 
