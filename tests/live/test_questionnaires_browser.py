@@ -350,6 +350,20 @@ def test_a_questionnaire_answered_moderated_and_shared_in_browsers(
         summary = Path(download.value.path()).read_text(encoding="utf-8")
         assert "Process functions" in summary
 
+        # Alice changes her reply before the deadline, then withdraws it; the results follow.
+        a.page.locator(
+            "#q-answer-form fieldset[data-question='1'] label:text-is('undecided')"
+        ).click()
+        a.page.click("button:has-text('Submit the changes')")
+        a.no_problem()
+        one = "#q-results .result[data-question='1'] tr"
+        sec.see(f"{one}[data-option='undecided'][data-count='1']", "undecided")
+        sec.see(f"{one}[data-option='yes'][data-count='1']", "yes")
+        a.page.click("button:has-text('Withdraw my reply')")
+        a.see("#q-own-status", "Withdrawn")
+        sec.see("#q-counts", "1 member replies and 1 published public replies")
+        sec.see(f"{one}[data-option='undecided'][data-count='0']", "undecided")
+
         # An observer reads the same replies with no member named, and answers nothing.
         o = person("observer")
         o.sign_in(server.url, olga.token)
