@@ -4,8 +4,9 @@
 // Pages read everything through the public API, as the room does.
 
 import { h } from "./dom.js";
+import questionnaires from "./questionnaires.js";
 
-const PAGES = [];
+const PAGES = [questionnaires];
 
 const $ = (id) => document.getElementById(id);
 let current = null;
