@@ -81,7 +81,8 @@ def live_server(
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        # A bound, not a measure: a machine shared by many runs can take long to start one.
+        deadline = time.monotonic() + 180
         while True:
             try:
                 if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:

@@ -14,13 +14,10 @@ serious or critical violations. Screenshots (1280x800) go to `test-artifacts/`.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from app.client import PlenaryClient
@@ -29,7 +26,7 @@ from app.migrate import upgrade
 from tests.browser import FLAGS, chromium_or_skip
 from tests.conftest import ADMIN_TOKEN
 from tests.factories import enrolled
-from tests.server import LiveServer, free_port, wait_until
+from tests.server import LiveServer, live_server
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -44,32 +41,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     url = f"sqlite:///{tmp_path_factory.mktemp('questionnaires') / 'questionnaires.db'}"
     # Migrated here first: the server then starts without migrating (a loaded machine).
     upgrade(Settings(database_url=url, admin_token=ADMIN_TOKEN))
-    port = free_port()
-    env = {**os.environ, "PLENARY_DATABASE_URL": url, "PLENARY_ADMIN_TOKEN": ADMIN_TOKEN}
-    command = [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port"]
-    process = subprocess.Popen(
-        [*command, str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    running = LiveServer(url=f"http://127.0.0.1:{port}", database_url=url, process=process)
-    try:
-        # As `live_server`, with a longer bound: a machine shared by many runs starts slowly.
-        wait_until(lambda: _ready(running), "plenary serve to be ready", seconds=180)
+    with live_server(url) as running:
         yield running
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-def _ready(server: LiveServer) -> bool:
-    if server.process.poll() is not None:
-        raise AssertionError("plenary serve exited before it was ready")
-    try:
-        return httpx.get(f"{server.url}/readyz", timeout=1).status_code == 200
-    except httpx.TransportError:
-        return False
 
 
 @pytest.fixture(scope="module")

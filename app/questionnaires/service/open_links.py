@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.auth import Principal
+from app.auth import Principal, hash_token
 from app.errors import InvalidState, Unprocessable
 from app.questionnaires.errors import OpenLinkFull, ReplyExists, TooManyReplies
 from app.questionnaires.models import (
@@ -38,7 +38,7 @@ from app.questionnaires.models import (
     ReplyStatus,
 )
 from app.questionnaires.schemas import PublicReplyCreate
-from app.questionnaires.service.links import hash_code, link_of
+from app.questionnaires.service.links import link_of
 from app.questionnaires.service.questionnaires import ensure_open, ensure_staff, lock, record
 from app.questionnaires.service.replies import apply_answers
 
@@ -70,7 +70,7 @@ def issue_open_link(
     code = OPEN_PREFIX + secrets.token_urlsafe(24)
     link = QuestionnaireLink(
         questionnaire_id=questionnaire.id,
-        code_hash=hash_code(code),
+        code_hash=hash_token(code),
         open=True,
         max_replies=max_replies,
         created_at=now,
@@ -162,7 +162,7 @@ def respondent_link(
     secret = SECRET_PREFIX + secrets.token_urlsafe(24)
     own = QuestionnaireLink(
         questionnaire_id=questionnaire.id,
-        code_hash=hash_code(secret),
+        code_hash=hash_token(secret),
         parent_id=link.id,
         address_hash=address_hash,
         request_key_hash=key_hash,
