@@ -4,8 +4,9 @@
 // Pages read everything through the public API, as the room does.
 
 import { h } from "./dom.js";
+import { meetingsPage } from "./meetings.js";
 
-const PAGES = [];
+const PAGES = [meetingsPage];
 
 const $ = (id) => document.getElementById(id);
 let current = null;
