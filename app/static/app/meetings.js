@@ -171,11 +171,11 @@ function draw(ctx, container) {
     if (!state.cleared.has(field.dataset.key)) kept.set(field.dataset.key, field.type === "checkbox" ? field.checked : field.value);
   }
   state.cleared.clear();
-  keepFocus(container, () => container.replaceChildren(
+  keepFocus(container, () => container.replaceChildren(h("div", { className: "meetings-grid" },
     meetingsPart(ctx, container),
     sessionsPart(ctx, container),
     ...(current() ? sessionPart(ctx, container, current()) : []),
-  ));
+  )));
   for (const [key, value] of kept) {
     const field = container.querySelector(`[data-key="${CSS.escape(key)}"]`);
     if (!field) continue;
