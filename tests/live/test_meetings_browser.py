@@ -23,6 +23,8 @@ from typing import Any
 import pytest
 
 from app.client import PlenaryClient
+from app.config import Settings
+from app.migrate import upgrade
 from tests.browser import FLAGS, chromium_or_skip
 from tests.conftest import ADMIN_TOKEN
 from tests.factories import enrolled
@@ -49,6 +51,8 @@ The group invites the Summit to consider the proposals in this report.
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     path = tmp_path_factory.mktemp("meetings") / "meetings.db"
+    # Migrated here, so the server's start-up (bounded by live_server) has only to start.
+    upgrade(Settings(database_url=f"sqlite:///{path}"))
     with live_server(f"sqlite:///{path}") as running:
         yield running
 
@@ -292,6 +296,47 @@ def test_a_plenary_session_run_from_the_meetings_page(
         shows("#captions", "The Chair gives the floor to a participant.")
         ARTIFACTS.mkdir(exist_ok=True)
         public.screenshot(path=str(ARTIFACTS / "meetings-public-screen.png"))
+
+        # The floor queue: two amendments queued, called, one deferred and one taken off,
+        # each with its reason shown to the member live.
+        section = report.outline[0].id
+        with PlenaryClient(server.url, member.token) as api:
+            text = api.get_section(section).head.text  # type: ignore[union-attr]
+            first = api.propose(
+                section,
+                base_version=1,
+                kind="substantive",
+                text=text.replace("four times", "three times"),
+            )
+            second = api.propose(
+                section,
+                base_version=1,
+                kind="substantive",
+                text=text.replace("open to all", "open to every one of the"),
+            )
+        for amendment in (first, second):
+            chair_page.page.wait_for_selector(
+                f"#queue-pick option[value='{amendment.id}']", state="attached", timeout=WAIT
+            )
+            chair_page.page.select_option("#queue-pick", str(amendment.id))
+            chair_page.click("Queue it")
+            chair_page.see("#floor-queue", f"Amendment {amendment.id}")
+        chair_page.click("Next from the queue")
+        chair_page.see("#floor-now", f"On the floor: Amendment {first.id}")
+        member_page.see("#floor-now", f"On the floor: Amendment {first.id}")
+        chair_page.page.fill("#floor-reason", "Consultations continue")
+        chair_page.click("Defer it")
+        member_page.see("#floor-note", f"Amendment {first.id} was deferred: Consultations continue")
+        chair_page.see("#floor-queue li:last-child", f"Amendment {first.id}")
+        chair_page.see("#floor-queue li:last-child", "(deferred)")
+        chair_page.click("Next from the queue")
+        chair_page.see("#floor-now", f"On the floor: Amendment {second.id}")
+        chair_page.click("Project the amendment on the floor")
+        public.wait_for_function("document.body.dataset.projection === 'floor'", timeout=WAIT)
+        chair_page.click("Take it off the floor")
+        member_page.see("#floor-note", f"Amendment {second.id} was taken off the floor")
+        chair_page.see("#floor-now", "No amendment is on the floor.")
+        chair_page.no_problem()
 
         # The chair ends the session; the member can no longer ask.
         chair_page.click("End Plenary session: Morning")

@@ -30,6 +30,7 @@ const state = {
   sessionId: null,
   screen: null,
   floor: null,
+  floorEtag: null,
   attendance: null,
   loadedAt: 0,
   mine: new Set(),  // requests for the floor this browser made (an observer's list names nobody)
@@ -79,15 +80,21 @@ async function load(ctx) {
       ? ctx.api.get(`/v1/sessions/${state.sessionId}/attendance`).then((a) => a.data.items).catch(() => null)
       : null,
   ]);
+  // Taking the amendment off the floor names the version the chair sees (If-Match): a
+  // revision made meanwhile is refused, not decided on unseen.
+  const onFloor = floor.floor && floor.floor.amendment;
+  state.floorEtag = onFloor && isChair(ctx)
+    ? (await ctx.api.get(`/v1/amendments/${onFloor.id}`)).etag
+    : null;
   state.floor = floor;
   state.screen = screen;
   state.attendance = attendance;
   state.loadedAt = Date.now();
 }
 
-function act(ctx, container, what, path, body, done, clear = []) {
+function act(ctx, container, what, path, body, done, clear = [], ifMatch = undefined) {
   return ctx.run(what, async () => {
-    await ctx.api.post(path, body === undefined ? {} : body);
+    await ctx.api.post(path, body === undefined ? {} : body, ifMatch);
     for (const key of clear) state.cleared.add(key);
     if (done) announce(done);
     await load(ctx);
@@ -523,10 +530,10 @@ function floorPart(ctx, container) {
   const controls = [];
   if (onFloor) {
     controls.push(h("button", { type: "button", dataset: { key: "take-off" },
-      onclick: () => act(ctx, container, "Taking the amendment off the floor", `/v1/amendments/${onFloor.id}/take-off`, { reason: reason.value.trim() }, "The amendment is off the floor.", ["floor-reason"]) },
+      onclick: () => act(ctx, container, "Taking the amendment off the floor", `/v1/amendments/${onFloor.id}/take-off`, { reason: reason.value.trim() }, "The amendment is off the floor.", ["floor-reason"], state.floorEtag) },
     "Take it off the floor"));
     controls.push(h("button", { type: "button", dataset: { key: "defer" },
-      onclick: () => act(ctx, container, "Deferring the amendment", `/v1/amendments/${onFloor.id}/defer`, { reason: reason.value.trim() }, "The amendment is deferred.", ["floor-reason"]) },
+      onclick: () => act(ctx, container, "Deferring the amendment", `/v1/amendments/${onFloor.id}/defer`, { reason: reason.value.trim() }, "The amendment is deferred.", ["floor-reason"], state.floorEtag) },
     "Defer it"));
   }
   controls.push(h("button", { type: "button", dataset: { key: "floor-next" }, disabled: !queue.length || Boolean(onFloor),
