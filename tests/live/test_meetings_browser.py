@@ -83,7 +83,11 @@ def axe() -> str:
 class Person:
     """One participant in their own browser context, on the Meetings page."""
 
-    def __init__(self, browser: Any, server: LiveServer, label: str, token: str) -> None:
+    def __init__(
+        self, browser: Any, server: LiveServer, label: str, token: str, *, by_address: bool = False
+    ) -> None:
+        """`by_address`: open `/app/#/meetings` before signing in (the page comes up before
+        the report opens), instead of following the link after."""
         self.context = browser.new_context(viewport=VIEWPORT)
         self.page = self.context.new_page()
         self.label = label
@@ -97,14 +101,15 @@ class Person:
                 else None
             ),
         )
-        self.page.goto(f"{server.url}/app/")
+        self.page.goto(f"{server.url}/app/" + ("#/meetings" if by_address else ""))
         self.page.wait_for_function("document.body.dataset.booted === 'yes'", timeout=WAIT)
         self.page.fill("#api-base", server.url)
         self.page.fill("#token", token)
         self.page.click("button[type=submit]:has-text('Sign in')")
         self.page.wait_for_function("document.body.dataset.ready === 'yes'", timeout=WAIT)
         self.page.wait_for_function("document.body.dataset.stream === 'live'", timeout=WAIT)
-        self.page.click("#group-nav a:has-text('Meetings')")
+        if not by_address:
+            self.page.click("#group-nav a:has-text('Meetings')")
         self.page.wait_for_function("document.body.dataset.page === 'meetings'", timeout=WAIT)
         self.page.wait_for_function("Boolean(document.body.dataset.meetingsReady)", timeout=WAIT)
 
@@ -256,7 +261,7 @@ def test_a_plenary_session_run_from_the_meetings_page(
         )
 
         # The observer attends a plenary without the right to speak.
-        observer_page = Person(browser, server, "observer", observer.token)
+        observer_page = Person(browser, server, "observer", observer.token, by_address=True)
         people.append(observer_page)
         observer_page.see("#ask-why", "observers attend without the right to speak")
         assert observer_page.page.locator("#ask-for-floor").count() == 0

@@ -110,6 +110,17 @@ export const meetingsPage = {
   async render(ctx, container) {
     if (!ctx.reportId) {
       container.replaceChildren(h("p", {}, "Open a report in the room first: its meetings are shown here."));
+      // Signing in on this address shows the page before the last report opens: read its
+      // meetings once it has (bounded: a group with no report waits for nothing).
+      let tries = 0;
+      const wait = setInterval(() => {
+        tries += 1;
+        if (ctx.reportId && container.isConnected && document.body.dataset.page === "meetings") {
+          clearInterval(wait);
+          scheduleReload(ctx, container);
+          startTicker(container);
+        } else if (tries > 600) clearInterval(wait);
+      }, 100);
       return;
     }
     await load(ctx);
@@ -117,7 +128,8 @@ export const meetingsPage = {
     startTicker(container);
   },
   onEvent(ctx, event, container) {
-    if (!FOLLOWED.test(event.type) || document.body.dataset.page !== "meetings") return;
+    if (document.body.dataset.page !== "meetings") return;
+    if (!FOLLOWED.test(event.type) && state.reportId === ctx.reportId) return;
     scheduleReload(ctx, container);
   },
 };
