@@ -279,6 +279,10 @@ def test_a_plenary_session_run_from_the_meetings_page(
         sec_page.page.fill("#summary-editor", "The Chair opened the session.")
         sec_page.click("Save the summary")
         sec_page.see("#status", "The summary is saved.")
+        with sec_page.page.expect_download(timeout=WAIT) as downloaded:
+            sec_page.click("Download the summary")
+        document = Path(downloaded.value.path()).read_text(encoding="utf-8")
+        assert "The Chair opened the session." in document and "Ayesha Hassan" in document
         check_accessibility(sec_page, axe, "secretariat's page")
         sec_page.shot("attendance")
 

@@ -598,12 +598,29 @@ function attendancePart(ctx, container, s) {
   return part;
 }
 
+// The summary as a document of the meeting (Markdown, with who attended), saved as a file:
+// read with the token in its header, never through a link that would carry it.
+function downloadSummary(ctx, s) {
+  return ctx.run("Downloading the summary", async () => {
+    const response = await ctx.api.call("GET", `/v1/sessions/${s.id}/summary`, { raw: true });
+    const url = URL.createObjectURL(await response.blob());
+    const link = h("a", { href: url, download: `session-${s.id}-summary.md` });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  });
+}
+
 function summaryPart(ctx, container, s) {
   const part = h("section", { className: "card", "aria-labelledby": "summary-title" },
     h("h4", { id: "summary-title" }, "Summary"));
+  const download = s.summary ? h("button", { type: "button", className: "quiet", dataset: { key: "summary-download" },
+    onclick: () => downloadSummary(ctx, s) }, "Download the summary") : null;
   if (!keeps(ctx)) {
     part.append(s.summary ? h("p", { id: "summary-text", className: "summary" }, s.summary)
       : h("p", { className: "muted" }, "No summary has been published."));
+    if (download) part.append(h("div", { className: "actions" }, download));
     return part;
   }
   const text = h("textarea", { id: "summary-editor", rows: 6, dataset: { key: "summary-editor" } });
@@ -625,7 +642,8 @@ function summaryPart(ctx, container, s) {
     h("button", { type: "submit", dataset: { key: "summary-save" } }, "Save the summary"),
     isChair(ctx) && s.summary ? h("button", { type: "button", className: "quiet", dataset: { key: "summary-publish" },
       onclick: () => act(ctx, container, "Publishing the summary", `/v1/sessions/${s.id}/summary/publish`, undefined, "The summary is public.") },
-    "Publish the summary") : null)));
+    "Publish the summary") : null,
+    download)));
   return part;
 }
 
