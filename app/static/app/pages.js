@@ -4,9 +4,10 @@
 // Pages read everything through the public API, as the room does.
 
 import { h } from "./dom.js";
+import { meetingsPage } from "./meetings.js";
 import questionnaires from "./questionnaires.js";
 
-const PAGES = [questionnaires];
+const PAGES = [meetingsPage, questionnaires];
 
 const $ = (id) => document.getElementById(id);
 let current = null;
