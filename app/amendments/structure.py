@@ -132,7 +132,15 @@ def wording(operation: StructureOperation, built: Built) -> str:
 
 def _named_sections(built: Built) -> set[int]:
     found = {built.anchor_id, *(t["section_id"] for t in built.touched)}
-    for key in ("section_id", "parent_id", "after_id", "before_id", "first_id", "second_id"):
+    for key in (
+        "section_id",
+        "to_section_id",
+        "parent_id",
+        "after_id",
+        "before_id",
+        "first_id",
+        "second_id",
+    ):
         value = built.operands.get(key)
         if isinstance(value, int):
             found.add(value)

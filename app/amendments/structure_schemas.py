@@ -83,6 +83,23 @@ class RenameSection(_Structural):
     section_kind: SectionKind | None = None
 
 
+class MoveParagraphs(_Structural):
+    operation: Literal["move_paragraphs"]
+    section_id: Id = Field(description="The section the paragraphs are in")
+    base_version: Id | None = Field(default=None, description="Its version read (default: head)")
+    first: WholeInt = Field(ge=1, description="The report-wide number of the first moved")
+    last: WholeInt | None = Field(default=None, ge=1, description="Of the last (default: first)")
+    to_section_id: Id = Field(description="Where they go (this section or another)")
+    to_base_version: Id | None = Field(default=None, description="Its version read")
+    after_paragraph: WholeInt | None = Field(
+        default=None,
+        ge=1,
+        description="The report-wide number of the paragraph of `to_section_id` they follow "
+        "(null: its beginning, or its end with `at_end`)",
+    )
+    at_end: bool = Field(default=False, description="At the end of `to_section_id`")
+
+
 class SpanText(InputModel):
     section_id: Id
     base_version: WholeInt = Field(ge=1)
@@ -103,7 +120,8 @@ StructureCreate = Annotated[
     | SplitSection
     | MergeSections
     | RenameSection
-    | SpanChange,
+    | SpanChange
+    | MoveParagraphs,
     Field(discriminator="operation"),
 ]
 
