@@ -139,3 +139,24 @@ class StructureRead(ReadModel):
     result: dict[str, Any] | None = Field(
         description="Once adopted: the versions it made, sections added, removed, moved, renamed"
     )
+
+
+class MarkedOp(ReadModel):
+    op: Literal["equal", "insert", "delete", "move_from", "move_to"] = Field(
+        description="move_from / move_to: text that moves (from here, to here), not deleted "
+        "and inserted"
+    )
+    text: str
+
+
+class StructurePart(ReadModel):
+    """One section as a structural amendment leaves it, its text as tracked changes."""
+
+    section_id: int | None = Field(description="Null: a section the amendment adds")
+    label: str
+    heading: str
+    role: Literal["changed", "inserted", "deleted", "moved", "renamed"]
+    ops: list[MarkedOp]
+    after_id: int | None = Field(default=None, description="A new or moved section follows it")
+    parent_id: int | None = Field(default=None, description="... under this parent")
+    was: str | None = Field(default=None, description="A renamed section's former title")
