@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.amendments.structure_runs import move_paragraphs
 from app.amendments.structure_schemas import (
     DeleteSection,
     InsertSection,
@@ -30,8 +31,7 @@ from app.text.classify import suggest_kind
 from app.text.edits import compute_edits
 from app.text.edits import to_json as edits_json
 from app.text.outline import Placed
-from app.text.paragraphs import Block, blocks
-from app.text.structure_instructions import JOINT
+from app.text.paragraphs import blocks
 
 
 @dataclass
@@ -129,7 +129,10 @@ def build(session: Session, report: Report, body: StructureCreate, *, timeout: f
     if isinstance(body, RenameSection):
         return _rename(outline, body)
     if isinstance(body, MoveParagraphs):
-        return _move_paragraphs(outline, body)
+        moved = move_paragraphs(outline, body)
+        return Built(
+            body.section_id, moved.version, moved.operands, moved.touched, moved.instruction
+        )
     return _span(outline, body, timeout=timeout)
 
 
@@ -331,95 +334,4 @@ def _span(o: Outline, body: SpanChange, *, timeout: float) -> Built:
         ),
         suggested_kind="editorial" if kinds == {"editorial"} else "substantive",
         texts=[t.model_dump() for t in body.texts],
-    )
-
-
-def _numbered(o: Outline, section_id: int, version: int) -> tuple[str, list[Block], Placed]:
-    placed = o.get(section_id)
-    text = o.text(section_id, version)
-    return text, blocks(text), placed
-
-
-def _local(placed: Placed, found: list[Block], number: int, what: str) -> int:
-    """The index among the section's numbered paragraphs of report-wide paragraph `number`."""
-    numbered = [b for b in found if b.numbered]
-    local = number - placed.first_paragraph
-    if not 0 <= local < len(numbered):
-        span = (
-            f"paragraphs {placed.first_paragraph}-{placed.first_paragraph + len(numbered) - 1}"
-            if numbered
-            else "no paragraphs"
-        )
-        raise Unprocessable(
-            f"Paragraph {number} ({what}) is not a paragraph of section {placed.node.id} ({span})."
-        )
-    return found.index(numbered[local])
-
-
-def _move_paragraphs(o: Outline, body: MoveParagraphs) -> Built:
-    """A run of paragraphs cut from one place and put in another, recorded as two edits in
-    base coordinates: the run with the blank line that joins it to its neighbour removed,
-    and the run inserted at a point. Both are carried by recorded edits like any edit: a
-    change since that touches the run or the point is a conflict (the run voters read is
-    the run that moves)."""
-    last_number = body.first if body.last is None else body.last
-    if last_number < body.first:
-        raise Unprocessable("The last paragraph moved comes before the first.")
-    version = body.base_version or o.head(body.section_id)
-    text, found, placed = _numbered(o, body.section_id, version)
-    i0 = _local(placed, found, body.first, "the first moved")
-    i1 = _local(placed, found, last_number, "the last moved")
-    run = text[found[i0].start : found[i1].end]
-    if i0 > 0:  # with the blank line before it
-        remove = (found[i0 - 1].end, found[i1].end)
-    elif i1 + 1 < len(found):  # with the blank line after it
-        remove = (found[i0].start, found[i1 + 1].start)
-    else:  # the section's whole text
-        remove = (0, len(text))
-    same = body.to_section_id == body.section_id
-    to_version = version if same else (body.to_base_version or o.head(body.to_section_id))
-    to_text, to_found, to_placed = (
-        (text, found, placed) if same else _numbered(o, body.to_section_id, to_version)
-    )
-    to_numbered = [b for b in to_found if b.numbered]
-    if body.after_paragraph is not None:
-        point = to_found[_local(to_placed, to_found, body.after_paragraph, "the one followed")].end
-        inserted = JOINT + run
-    elif body.at_end or not to_numbered:
-        point = to_found[-1].end if to_found else len(to_text)
-        inserted = JOINT + run if to_found else run
-    else:
-        point, inserted = to_numbered[0].start, run + JOINT
-    if same and remove[0] <= point <= remove[1]:
-        raise Unprocessable("The paragraphs are already there: the move changes nothing.")
-    if not same and remove == (0, len(text)):
-        raise Unprocessable(
-            "Moving every paragraph of a section empties it: merge or delete the section."
-        )
-    touched = [{"section_id": body.section_id, "version": version}]
-    if not same:
-        touched.append({"section_id": body.to_section_id, "version": to_version})
-    return Built(
-        anchor_id=body.section_id,
-        anchor_version=version,
-        operands={
-            "section_id": body.section_id,
-            "to_section_id": body.to_section_id,
-            "first": body.first,
-            "last": last_number,
-            "after_paragraph": body.after_paragraph,
-            "at_end": body.at_end,
-            "remove": list(remove),
-            "at": point,
-            "run": run,
-            "text": inserted,
-        },
-        touched=touched,
-        instruction=say.move_paragraphs_instruction(
-            body.first,
-            last_number,
-            into=o.named(body.to_section_id),
-            after_paragraph=body.after_paragraph,
-            at_end=body.at_end,
-        ),
     )

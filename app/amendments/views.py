@@ -19,7 +19,7 @@ from app.amendments.schemas import (
     Preview,
     Tally,
 )
-from app.amendments.structure_preview import parts_html, structure_parts
+from app.amendments.structure_preview import structure_parts
 from app.amendments.structure_schemas import StructurePart
 from app.auth import Principal
 from app.errors import present
@@ -29,6 +29,7 @@ from app.reports.schemas import DiffOp, SectionDiff
 from app.signatures import round_id, wording_sha256
 from app.text import diffing
 from app.text.edits import apply_edits
+from app.text.structure_parts import parts_html
 from app.visibility import is_attributed, redacted
 
 
