@@ -25,6 +25,11 @@ class _Structural(InputModel):
     remind_before: Annotated[StrictFloat, Field(gt=0, le=366 * 86_400)] | None = Field(
         default=None, description="Remind pending voters this many seconds before the deadline"
     )
+    alternative_to: Id | None = Field(
+        default=None,
+        description="An open amendment (text or structural) acting on the same first section: "
+        "this one joins its group of alternatives, and adopting one supersedes the others",
+    )
 
 
 class _Place(InputModel):
