@@ -3,7 +3,7 @@ paragraph to another section from the room's web client, by the section's "Restr
 form; the list shows it by its instruction and its preview marks the moved text as moved;
 the chair puts it on the floor and the projection screen shows the run leaving one section
 and landing in the other (marked as moved, not as deleted and inserted). axe-core checks the
-room with the form open."""
+room with the form open and with the amendment on the floor."""
 
 from __future__ import annotations
 
@@ -72,15 +72,23 @@ def test_a_member_proposes_a_move_and_the_screen_shows_it_moved(
         assert RUN in card.locator(".structure-changes .move-to").first.inner_text()
         assert card.locator(".structure-changes del, .structure-changes ins").count() == 0
         person.no_problem()
+
+        with PlenaryClient(server.url, chair.token) as api:
+            (proposed,) = api.list_amendments(report.id)
+            assert proposed.structure is not None
+            assert proposed.structure.operation.value == "move_paragraphs"
+            api.put_on_floor(proposed.id)
+        # The room's floor shows it too, live: the instruction and the run marked as moved;
+        # no drafting box (its operands are not a wording to type over).
+        person.see("#floor-instruction", instruction)
+        landed = page.locator("#on-floor .structure-changes .move-to")
+        landed.first.wait_for(timeout=WAIT)
+        assert RUN in landed.first.inner_text()
+        assert page.locator("#on-floor .drafting").count() == 0
+        check_accessibility(person, axe, "a structural amendment on the floor")
         assert person.errors == []
     finally:
         person.close()
-
-    with PlenaryClient(server.url, chair.token) as api:
-        (proposed,) = api.list_amendments(report.id)
-        assert proposed.structure is not None
-        assert proposed.structure.operation.value == "move_paragraphs"
-        api.put_on_floor(proposed.id)
 
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
     try:
