@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from app.amendments.models import AmendmentStructure
 from app.amendments.structure_check import check
 from app.errors import AppError
-from app.reports.section_texts import SectionTexts
+from app.reports import service as reports
 from app.text.structure_parts import Part, parts
 
 
@@ -24,5 +24,5 @@ def structure_parts(
         except AppError:
             return None
     base = {t["section_id"]: t["version"] for t in structure.touched}
-    texts = SectionTexts(session, base=base, carried=carried)
+    texts = reports.SectionTexts(session, base=base, carried=carried)
     return parts(structure.operation.value, structure.operands, structure.touched, texts)

@@ -16,6 +16,10 @@ Label = Annotated[str, Field(max_length=50)]
 Heading = Annotated[str, Field(max_length=500)]
 
 
+# A report-wide paragraph number: a whole number bounded as an id is (the contract says so).
+Paragraph = Id
+
+
 class _Structural(InputModel):
     kind: AmendmentKind = Field(description="editorial or substantive, as for any amendment")
     rationale: str = Field(default="", max_length=20_000)
@@ -62,8 +66,7 @@ class SplitSection(_Structural):
     operation: Literal["split"]
     section_id: Id
     base_version: Id | None = Field(default=None, description="Default: the head")
-    paragraph: WholeInt = Field(
-        ge=1,
+    paragraph: Paragraph = Field(
         description="The report-wide number of the first paragraph of the new section (a "
         "paragraph of this section other than its first)",
     )
@@ -92,13 +95,12 @@ class MoveParagraphs(_Structural):
     operation: Literal["move_paragraphs"]
     section_id: Id = Field(description="The section the paragraphs are in")
     base_version: Id | None = Field(default=None, description="Its version read (default: head)")
-    first: WholeInt = Field(ge=1, description="The report-wide number of the first moved")
-    last: WholeInt | None = Field(default=None, ge=1, description="Of the last (default: first)")
+    first: Paragraph = Field(description="The report-wide number of the first moved")
+    last: Paragraph | None = Field(default=None, description="Of the last (default: first)")
     to_section_id: Id = Field(description="Where they go (this section or another)")
     to_base_version: Id | None = Field(default=None, description="Its version read")
-    after_paragraph: WholeInt | None = Field(
+    after_paragraph: Paragraph | None = Field(
         default=None,
-        ge=1,
         description="The report-wide number of the paragraph of `to_section_id` they follow "
         "(null: its beginning, or its end with `at_end`)",
     )

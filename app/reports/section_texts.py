@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from sqlalchemy.orm import Session
 
 from app.reports.models import Section
-from app.reports.service import get_version
+from app.reports.versions import get_version
 from app.text.edits import Edit
 
 

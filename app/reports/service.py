@@ -70,6 +70,7 @@ from app.reports.outline_ops import (
     siblings,
     subtree_ids,
 )
+from app.reports.section_texts import SectionTexts
 from app.reports.sections import add_section, move_section, remove_section, update_section
 from app.reports.stages import (
     STAGE_WORDS,
@@ -94,6 +95,7 @@ __all__ = [
     "STAGE_WORDS",
     "ParagraphAnchor",
     "PreparedEdits",
+    "SectionTexts",
     "add_milestone",
     "add_section",
     "append_version",

@@ -59,6 +59,7 @@ def test_a_prepared_analysis_numbered_from_a_moved_outline_is_made_again(
     room = make_room(client, members=1)
     _rid, sid = report_with_section(client, room)
     moved_outline = SimpleNamespace(
+        known_versions_of=reports_service.known_versions_of,
         get_version=reports_service.get_version,
         first_paragraph_of=lambda session, *, section: 40,
     )
