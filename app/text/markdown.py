@@ -96,11 +96,14 @@ def parse(markdown: str) -> ParsedDocument:
 
     Byte-faithful: each section keeps exactly the source between its heading line and the
     next heading, blank lines and final line break included, so `render.to_source` gives
-    the document back as it came. CRLF files are read as LF and remembered as CRLF."""
+    the document back as it came. CRLF files are read as LF and remembered as CRLF. A byte
+    order mark is kept in front of everything (it is no part of the first heading)."""
+    bom = "\ufeff" if markdown.startswith("\ufeff") else ""
+    markdown = markdown[len(bom) :]
     newline = "\r\n" if "\r\n" in markdown else "\n"
     lines = _LINE.findall(markdown.replace("\r\n", "\n"))
     metadata, skip = _front_matter([line.rstrip("\n") for line in lines])
-    front = "".join(lines[:skip])
+    front = bom + "".join(lines[:skip])
     roots: list[ParsedSection] = []
     stack: list[ParsedSection] = []
     bodies: list[tuple[ParsedSection | None, list[str]]] = [(None, [])]
@@ -134,9 +137,14 @@ def parse(markdown: str) -> ParsedDocument:
             owner.source_heading += text[:text_start]
             owner.text = text[text_start:]
         elif text.strip():
-            front += text[:text_start]
+            # Text before the first heading has no heading whose layout its leading blank
+            # lines could be: at the very start of the file they are the text's own (a
+            # document without headings is stored exactly as it came); after front
+            # matter they are its layout, as after a heading.
+            layout = text_start if skip else 0
+            front += text[:layout]
             preamble = ParsedSection(
-                level=1, kind="chapter", label="", heading="", text=text[text_start:]
+                level=1, kind="chapter", label="", heading="", text=text[layout:]
             )
             roots.insert(0, preamble)
         else:
@@ -171,7 +179,7 @@ def to_source(
             line = "#" * level + " " + join_heading(node.label, node.heading) + layout
         else:
             line = ""
-        if line and parts[-1] and not parts[-1].endswith("\n"):
+        if line and parts[-1].lstrip("\ufeff") and not parts[-1].endswith("\n"):
             parts.append("\n")  # a heading starts a line of its own
         if line and not line.endswith("\n") and (node.text or index + 1 < len(sections)):
             line += "\n"

@@ -3,12 +3,14 @@ comes back identical, and a change made in plenary comes back as exactly that ch
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from tests.amendments.helpers import accept_everywhere, adopt_report, head_text, propose
+from tests.cli_runner import InProcessCli
 from tests.factories import Room, make_room, ok
 from tests.wgig import history_markdown
 
@@ -82,3 +84,43 @@ def test_a_blank_line_can_be_deleted_by_amendment(client: TestClient) -> None:
     assert "line breaks and spacing only" in amendment["instruction"]
     accept_everywhere(client, room, amendment["id"])
     assert _source(client, room, report["id"]) == "# I. One\n\nFirst.\n\nSecond.\n"
+
+
+def test_a_document_starting_with_blank_lines_is_stored_as_it_came(client: TestClient) -> None:
+    """Blank lines at the very start are the text's own (no heading precedes them): the
+    stored text of a document without headings is the document, character for character,
+    and the trailing blank lines stay too."""
+    room = make_room(client, members=1)
+    source = "\n\nThe first paragraph.\n\nThe second one.\n\n\n"
+    report = _import(client, room, source)
+    assert head_text(client, room, report["outline"][0]["id"]) == source
+    assert _source(client, room, report["id"]) == source
+
+
+def test_a_byte_order_mark_is_kept_and_no_part_of_the_first_heading(client: TestClient) -> None:
+    room = make_room(client, members=1)
+    source = "\ufeff# I. Introduction\n\nText.\n\n# II. End\n\nMore.\n"
+    report = _import(client, room, source)
+    assert [(e["label"], e["heading"]) for e in report["outline"]] == [
+        ("I", "Introduction"),
+        ("II", "End"),
+    ]
+    assert head_text(client, room, report["outline"][0]["id"]) == "Text.\n\n"
+    assert _source(client, room, report["id"]).encode("utf-8") == source.encode("utf-8")
+
+
+def test_a_file_imported_with_the_cli_keeps_its_line_breaks(
+    client: TestClient, run_cli: InProcessCli, tmp_path: Path
+) -> None:
+    """`plenary import` sends the file's bytes as they are (text mode would turn CRLF into
+    LF), so the source export is the file."""
+    room = make_room(client, members=1)
+    data = b"\xef\xbb\xbf\r\n# I. One\r\n\r\nText one.\r\n\r\n# II. Two\r\n\r\nText two.\r\n"
+    path = tmp_path / "report.md"
+    path.write_bytes(data)
+    done = run_cli(
+        room.secretariat.token, "import", str(path), "--group", str(room.group_id), "--json"
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert _source(client, room, report["id"]).encode("utf-8") == data
