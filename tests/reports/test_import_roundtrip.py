@@ -124,3 +124,33 @@ def test_a_file_imported_with_the_cli_keeps_its_line_breaks(
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert _source(client, room, report["id"]).encode("utf-8") == data
+
+
+MIXED = (
+    "# I. One\r\n\r\nFirst line,\nsecond line.\r\n\r\nAnother paragraph.\n\n"
+    "# II. Two\n\nText two.\r\nStill two.\n"
+)
+
+
+def test_a_file_mixing_lf_and_crlf_comes_back_byte_for_byte(client: TestClient) -> None:
+    room = make_room(client, members=1)
+    report = _import(client, room, MIXED)
+    assert _source(client, room, report["id"]).encode("utf-8") == MIXED.encode("utf-8")
+    # The text engine reads LF only.
+    assert "\r" not in head_text(client, room, report["outline"][0]["id"])
+
+
+def test_a_change_to_a_mixed_file_keeps_every_other_line_break(client: TestClient) -> None:
+    """A reworded line keeps its break, a new line takes the file's usual kind (here LF,
+    which most lines use)."""
+    room = make_room(client, members=1)
+    report = _import(client, room, MIXED)
+    sid = report["outline"][0]["id"]
+    adopt_report(client, room, report["id"])
+    changed = "First line,\nsecond line, reworded.\n\nAnother paragraph.\nA new line.\n\n"
+    amendment = propose(client, room.members[0], sid, changed, kind="editorial")
+    accept_everywhere(client, room, amendment["id"])
+    assert _source(client, room, report["id"]).encode("utf-8") == (
+        b"# I. One\r\n\r\nFirst line,\nsecond line, reworded.\r\n\r\nAnother paragraph.\n"
+        b"A new line.\n\n# II. Two\n\nText two.\r\nStill two.\n"
+    )
