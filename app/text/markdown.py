@@ -13,11 +13,12 @@ from app.text.outline import Placed
 
 _HEADING = re.compile(r"^(#{1,3})[ \t]+(.+?)[ \t]*#*[ \t]*$")
 _FENCE = re.compile(r"^(```|~~~)")
+# "Annex 2: ...", "ANNEX II. ...", and "Annex: ..." with no number (an annex all the same).
 _LABELLED = re.compile(
-    r"^(?P<label>(?:Box|Annex|Appendix|Chapter)\s+[\w.\-]+|[IVXLCDM]+|[A-Z]|\d+(?:\.\d+)*)"
-    r"[.:)]\s+(?P<heading>\S.*)$"
+    r"^(?P<label>(?i:Box|Annex|Appendix|Chapter)\s+[\w.\-]+|(?i:Box|Annex|Appendix)"
+    r"|[IVXLCDM]+|[A-Z]|\d+(?:\.\d+)*)[.:)]\s+(?P<heading>\S.*)$"
 )
-_BARE_LABEL = re.compile(r"^(?P<label>(?:Box|Annex|Appendix)(?:\s+[\w.\-]+)?)$")
+_BARE_LABEL = re.compile(r"^(?P<label>(?i:Box|Annex|Appendix)(?:\s+[\w.\-]+)?)[.:]?$")
 LEVEL_KINDS = {1: "chapter", 2: "section", 3: "subsection"}
 
 
@@ -58,7 +59,7 @@ def split_heading(line: str) -> tuple[str, str]:
 
 
 def heading_kind(level: int, label: str, heading: str) -> str:
-    first = (label or heading).split(" ", 1)[0].lower()
+    first = (label or heading).split(" ", 1)[0].lower().rstrip(".:")
     if first == "box":
         return "box"
     if first in ("annex", "appendix"):

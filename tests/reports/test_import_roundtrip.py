@@ -154,3 +154,24 @@ def test_a_change_to_a_mixed_file_keeps_every_other_line_break(client: TestClien
         b"# I. One\r\n\r\nFirst line,\nsecond line, reworded.\r\n\r\nAnother paragraph.\n"
         b"A new line.\n\n# II. Two\n\nText two.\r\nStill two.\n"
     )
+
+
+def test_annex_headings_import_as_annexes(client: TestClient) -> None:
+    """An annex is named in many ways: with a number or a letter, in capitals, or with no
+    number at all ("Annex: ..."); each is an annex in the outline, not a chapter."""
+    room = make_room(client, members=1)
+    source = (
+        "# I. Introduction\n\nText.\n\n# Annex: Glossary of terms\n\nA term.\n\n"
+        "# Annex 1\n\nOne.\n\n# Annex A\n\nA.\n\n# ANNEX II. Members\n\nTwo.\n\n"
+        "# Appendix: Sources\n\nS.\n"
+    )
+    report = _import(client, room, source)
+    assert [(e["kind"], e["label"], e["heading"]) for e in report["outline"]] == [
+        ("chapter", "I", "Introduction"),
+        ("annex", "Annex", "Glossary of terms"),
+        ("annex", "Annex 1", ""),
+        ("annex", "Annex A", ""),
+        ("annex", "ANNEX II", "Members"),
+        ("annex", "Appendix", "Sources"),
+    ]
+    assert _source(client, room, report["id"]) == source
