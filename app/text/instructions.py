@@ -19,7 +19,13 @@ from app.text.paragraphs import Block, blocks
 
 _WORD = re.compile(r"\S+")
 _LONG = 200  # characters: longer insertions are given as a block on their own line
-_MAX_ANCHOR_WORDS = 40  # past this a quote is no longer an anchor a chair can read out
+# Past this many words of context a quote is no longer an anchor a chair can read out: the
+# place is named by its occurrence instead ("after the second occurrence of ...").
+_MAX_ANCHOR_WORDS = 6
+_OCCURRENCE_WORDS = 3
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+             "ninth", "tenth")  # fmt: skip
+_SENTENCE_MARKS = ".,;:!?"
 
 
 @dataclass(frozen=True)
@@ -116,7 +122,9 @@ class _Writer:
         place = _Place(inside[0], inside[-1])
         scope = self.text[self.numbered[place.first].start : self.numbered[place.last].end]
         offset = self.numbered[place.first].start
-        local = Hunk(hunk.start - offset, hunk.end - offset, hunk.deleted, hunk.inserted)
+        local = _whole_tokens(
+            Hunk(hunk.start - offset, hunk.end - offset, hunk.deleted, hunk.inserted), scope
+        )
         return f"In {self.span(place)}, {self.phrase(local, scope)}."
 
     def new_paragraphs(self, hunk: Hunk) -> str | None:
@@ -156,16 +164,30 @@ class _Writer:
     def phrase(self, hunk: Hunk, scope: str) -> str:
         """`hunk` in `scope`'s coordinates."""
         if _normal(hunk.deleted):
-            old, new = _unique_context(scope, hunk)
+            old, new, start = _unique_context(scope, hunk)
+            which = _which(scope, old, start)
             if not new.strip():
-                return f"delete {_quote(old)}"
-            return f"replace {_quote(old)} with {_block(new)}"
+                return f"delete {which}{_quote(old)}"
+            return f"replace {which}{_quote(old)} with {_block(new)}"
         anchor = _unique_words(scope, hunk.start, backwards=True)
         if anchor:
             return f'after "{anchor}" insert {_block(hunk.inserted)}'
         following = _unique_words(scope, hunk.end, backwards=False)
         if following:
             return f'before "{following}" insert {_block(hunk.inserted)}'
+        # No run of a few words there is unique (a paragraph repeating one sentence):
+        # the words just before, by their occurrence.
+        words = list(_WORD.finditer(scope[: hunk.start]))[-_OCCURRENCE_WORDS:]
+        if words:
+            anchor = scope[words[0].start() : words[-1].end()]
+            return f"after {_which(scope, anchor, words[0].start())}{_quote(anchor)} insert " + (
+                _block(hunk.inserted)
+            )
+        words = list(_WORD.finditer(scope[hunk.end :]))[:_OCCURRENCE_WORDS]
+        if words:
+            anchor = scope[hunk.end + words[0].start() : hunk.end + words[-1].end()]
+            where = _which(scope, anchor, hunk.end + words[0].start())
+            return f"before {where}{_quote(anchor)} insert {_block(hunk.inserted)}"
         return f"at the beginning, insert {_block(hunk.inserted)}"
 
 
@@ -213,21 +235,94 @@ def _unique_words(scope: str, offset: int, *, backwards: bool) -> str:
     return ""
 
 
-def _unique_context(scope: str, hunk: Hunk) -> tuple[str, str]:
+def _unique_context(scope: str, hunk: Hunk) -> tuple[str, str, int]:
     """The deleted text, widened by whole words on both sides until it occurs once in
-    `scope`; the inserted text widened the same way."""
+    `scope` (a few words at most); the inserted text widened the same way; and where the
+    quote starts in `scope` (to name its occurrence when it is not unique)."""
     left = _WORD.findall(scope[: hunk.start])
     right = _WORD.findall(scope[hunk.end :])
-    old, new = hunk.deleted, hunk.inserted
-    for widen in range(min(max(len(left), len(right)), _MAX_ANCHOR_WORDS) + 1):
-        lead = scope[: hunk.start]
-        trail = scope[hunk.end :]
+    lead = scope[: hunk.start]
+    trail = scope[hunk.end :]
+    widest = min(max(len(left), len(right)), _MAX_ANCHOR_WORDS // 2)
+    for widen in range(widest + 1):
         before = _tail_words(lead, widen)
         after = _head_words(trail, widen)
         candidate = before + hunk.deleted + after
         if _count(scope, candidate) == 1:
-            return candidate, before + hunk.inserted + after
-    return old, new
+            return candidate, before + hunk.inserted + after, hunk.start - len(before)
+    # Not unique with a few words around: the deleted words and one word each side, named
+    # by their occurrence.
+    before, after = _tail_words(lead, 1), _head_words(trail, 1)
+    return before + hunk.deleted + after, before + hunk.inserted + after, hunk.start - len(before)
+
+
+def _which(scope: str, quote: str, start: int) -> str:
+    """ "" for a quote that occurs once in `scope`, else "the second occurrence of " (the
+    one at `start`)."""
+    words = quote.split()
+    if not words or _count(scope, quote) < 2:
+        return ""
+    pattern = r"\s+".join(re.escape(word) for word in words)
+    if words[0][0].isalnum():
+        pattern = r"(?<!\w)" + pattern
+    if words[-1][-1].isalnum():
+        pattern += r"(?!\w)"
+    start += len(quote) - len(quote.lstrip())
+    found = [m.start() for m in re.finditer(f"(?=(?:{pattern}))", scope)]
+    index = found.index(start) if start in found else 0
+    ordinal = _ORDINALS[index] if index < len(_ORDINALS) else f"{index + 1}th"
+    return f"the {ordinal} occurrence of "
+
+
+def _whole_tokens(hunk: Hunk, scope: str) -> Hunk:
+    """A change glued to unchanged characters (no space between) quotes the whole token
+    it is part of: "replace "'...'" with "f'...'"", never "after "return" insert "f"",
+    which breaks the token when read aloud. Sentence punctuation after a word does not glue
+    ("today." stays "today")."""
+    old, new = hunk.deleted, hunk.inserted
+    lead = 0
+    while lead < min(len(old), len(new)) and old[lead] == new[lead] and old[lead].isspace():
+        lead += 1
+    trail = 0
+    while (
+        trail < min(len(old), len(new)) - lead
+        and old[-1 - trail] == new[-1 - trail]
+        and old[-1 - trail].isspace()
+    ):
+        trail += 1
+    old, new = old[lead : len(old) - trail], new[lead : len(new) - trail]
+    start, end = hunk.start + lead, hunk.end - trail
+    if not (old + new).strip():
+        return hunk
+    first, last = (old or new)[:1], (old or new)[-1:]
+    glued_left = start > 0 and _solid(scope[start - 1]) and _solid(first)
+    glued_left = glued_left and first not in _SENTENCE_MARKS  # ", the private sector"
+    glued_right = end < len(scope) and _solid(scope[end]) and _solid(last)
+    glued_right = glued_right and not _ends_sentence(scope, end)  # "today."
+    if glued_left:
+        while start > 0 and _solid(scope[start - 1]):
+            start -= 1
+    if glued_right:
+        while end < len(scope) and _solid(scope[end]) and not _ends_sentence(scope, end):
+            end += 1
+    if not (glued_left or glued_right):
+        return hunk
+    return Hunk(
+        start,
+        end,
+        scope[start:end],
+        scope[start : hunk.start] + hunk.inserted + scope[hunk.end : end],
+    )
+
+
+def _solid(char: str) -> bool:
+    return bool(char) and not char.isspace()
+
+
+def _ends_sentence(scope: str, at: int) -> bool:
+    """A punctuation mark at `at` that closes a word ("met." but not "3.2")."""
+    after = scope[at + 1 : at + 2]
+    return scope[at] in _SENTENCE_MARKS and (not after or after.isspace())
 
 
 def _tail_words(text: str, count: int) -> str:

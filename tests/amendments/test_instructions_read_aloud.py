@@ -1,0 +1,72 @@
+"""Instructions a chair can read out without stumbling (issue 36): proposed through the API,
+read back as the amendment's instruction and suggested kind."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.amendments.helpers import propose, report_with_section
+from tests.factories import make_room
+
+REPEATED = " ".join(["The group met."] * 6)
+
+
+def _proposed(client: TestClient, text: str, wording: str, kind: str = "substantive") -> dict:  # type: ignore[type-arg]
+    room = make_room(client, members=1)
+    _rid, sid = report_with_section(client, room, text=text)
+    return propose(client, room.members[0], sid, wording, kind=kind)
+
+
+def test_insertions_into_a_repeated_sentence_are_placed_by_occurrence(client: TestClient) -> None:
+    wording = REPEATED.replace("met.", "met today.", 5)
+    said = _proposed(client, REPEATED, wording)["instruction"]
+    assert said == "\n".join(
+        f'{n}. In paragraph 1, after the {nth} occurrence of "The group met" insert "today".'
+        for n, nth in enumerate(("first", "second", "third", "fourth", "fifth"), start=1)
+    )
+    assert "at the beginning" not in said
+
+
+def test_a_replacement_in_a_repeated_sentence_names_its_occurrence(client: TestClient) -> None:
+    words = REPEATED.split(" ")
+    words[-2] = "team"  # the sixth "group"
+    said = _proposed(client, REPEATED, " ".join(words))["instruction"]
+    assert said == (
+        'In paragraph 1, replace the sixth occurrence of "The group met." with "The team met.".'
+    )
+
+
+def test_a_quote_never_cuts_inside_a_token(client: TestClient) -> None:
+    """`'...'` -> `f'...'`: the whole token is quoted, not "insert "f" after "return""."""
+    text = "The function ends with return '...' as before."
+    said = _proposed(client, text, text.replace("'...'", "f'...'"))["instruction"]
+    assert said == "In paragraph 1, replace \"'...'\" with \"f'...'\"."
+
+
+def test_quotes_repeat_a_few_words_of_context_at_most(client: TestClient) -> None:
+    sentence = "The group met in the room and agreed on the text as drafted by the chair"
+    text = f"{sentence} first. {sentence} second. {sentence} first again."
+    said = _proposed(client, text, text.replace("chair first again", "chair, first again"))[
+        "instruction"
+    ]
+    quoted = said.split('"')[1]
+    assert len(quoted.split()) <= 6, said
+
+
+def test_removing_a_stray_article_is_suggested_editorial(client: TestClient) -> None:
+    text = "The matter is of a such importance that the the group met."
+    amendment = _proposed(client, text, text.replace("of a such", "of such"), kind="editorial")
+    assert amendment["suggested_kind"] == "editorial"
+    amendment = _proposed(client, text, text.replace("the the", "the"), kind="editorial")
+    assert amendment["suggested_kind"] == "editorial"
+    # An article that could stand stays a change of meaning.
+    amendment = _proposed(client, text, text.replace("The matter", "Matter"))
+    assert amendment["suggested_kind"] == "substantive"
+
+
+def test_a_comment_line_inside_code_is_no_heading(client: TestClient) -> None:
+    """A block of a fenced code block that starts with `# comment` is a paragraph like the
+    rest of the code, so later paragraphs keep their numbers."""
+    text = "Intro.\n\n```\nls\n\n# comment\nrm -rf build\n```\n\nThe last paragraph."
+    said = _proposed(client, text, text.replace("last", "final"))["instruction"]
+    assert said == 'In paragraph 4, replace "last" with "final".'
