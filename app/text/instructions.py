@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.text.edits import Edit
-from app.text.hunks import Hunk, hunks
+from app.text.hunks import Hunk, hunks, is_underline
 from app.text.paragraphs import Block, blocks
 
 _WORD = re.compile(r"\S+")
@@ -41,23 +41,68 @@ def instruction(before: str, edits: Sequence[Edit], *, first_paragraph: int = 1)
         return "No change."
     numbered = [b for b in blocks(before) if b.numbered]
     writer = _Writer(before, numbered, first_paragraph)
+    kinds = [_layout_kind(before, hunk) for hunk in found]
+    worded = [writer.place(h) for h, kind in zip(found, kinds, strict=True) if kind is None]
     items: list[str] = []
-    layout: list[_Place] = []
-    for hunk in found:
-        if hunk.layout_only:
+    places: list[_Place | None] = []  # each wording step's place
+    absorbed: list[tuple[_Place, str]] = []
+    layout: list[tuple[_Place, str]] = []
+    for hunk, kind in zip(found, kinds, strict=True):
+        if kind is not None:
             place = writer.place(hunk)
-            if layout and place.first <= layout[-1].last + 1:
-                layout[-1] = _Place(layout[-1].first, max(layout[-1].last, place.last))
+            if any(_overlap(place, other) for other in worded):
+                # Said with the step that rewords this paragraph, not as a step of its own.
+                absorbed.append((place, kind))
+            elif layout and layout[-1][1] == kind and place.first <= layout[-1][0].last + 1:
+                last = layout[-1][0]
+                layout[-1] = (_Place(last.first, max(last.last, place.last)), kind)
             else:
-                layout.append(place)
+                layout.append((place, kind))
             continue
         items.extend(writer.layout_items(layout))
+        places.extend(None for _ in layout)
         layout = []
         items.append(writer.item(hunk))
+        places.append(writer.place(hunk))
     items.extend(writer.layout_items(layout))
+    places.extend(None for _ in layout)
+    items = _with_absorbed(items, places, absorbed)
     if len(items) == 1:
         return items[0]
     return "\n".join(f"{n}. {item}" for n, item in enumerate(items, start=1))
+
+
+_LINE_BREAKS = "line breaks and spacing"
+_UNDERLINE = "the heading's underline"
+
+
+def _layout_kind(before: str, hunk: Hunk) -> str | None:
+    """What a change of layout alone changes, None for a change of wording."""
+    if hunk.layout_only:
+        return _LINE_BREAKS
+    if is_underline(before, hunk.start, hunk.end, hunk.inserted):
+        return _UNDERLINE
+    return None
+
+
+def _overlap(a: _Place, b: _Place) -> bool:
+    return a.first <= b.last and b.first <= a.last
+
+
+def _with_absorbed(
+    items: list[str], places: list[_Place | None], absorbed: list[tuple[_Place, str]]
+) -> list[str]:
+    """Each layout change of a reworded paragraph said at the end of the first step that
+    rewords it ("..., adjusting line breaks and spacing to match.")."""
+    notes: dict[int, list[str]] = {}
+    for place, kind in absorbed:
+        index = next(i for i, p in enumerate(places) if p is not None and _overlap(p, place))
+        if kind not in notes.setdefault(index, []):
+            notes[index].append(kind)
+    out = list(items)
+    for index, kinds in notes.items():
+        out[index] = out[index].removesuffix(".") + f", adjusting {' and '.join(kinds)} to match."
+    return out
 
 
 def _normal(text: str) -> str:
@@ -93,10 +138,9 @@ class _Writer:
         index = earlier[-1] if earlier else 0
         return _Place(index, min(index + 1, max(len(self.numbered) - 1, 0)))
 
-    def layout_items(self, places: list[_Place]) -> list[str]:
+    def layout_items(self, places: list[tuple[_Place, str]]) -> list[str]:
         return [
-            f"In {self.span(place)}, line breaks and spacing only (no change of wording)."
-            for place in places
+            f"In {self.span(place)}, {kind} only (no change of wording)." for place, kind in places
         ]
 
     def item(self, hunk: Hunk) -> str:

@@ -70,3 +70,26 @@ def test_a_comment_line_inside_code_is_no_heading(client: TestClient) -> None:
     text = "Intro.\n\n```\nls\n\n# comment\nrm -rf build\n```\n\nThe last paragraph."
     said = _proposed(client, text, text.replace("last", "final"))["instruction"]
     assert said == 'In paragraph 4, replace "last" with "final".'
+
+
+def test_a_heading_underline_is_no_word_of_the_heading(client: TestClient) -> None:
+    text = "Scope\n-----\n\nThe text."
+    said = _proposed(client, text, text.replace("Scope\n-----", "Scope of work\n-------------"))
+    assert said["instruction"] == (
+        'In paragraph 1, after "Scope" insert "of work", adjusting the heading\'s underline '
+        "to match."
+    )
+    assert "-" not in said["instruction"].split("insert")[1]
+
+
+def test_layout_in_a_reworded_paragraph_is_said_with_its_rewording(client: TestClient) -> None:
+    """No separate "line breaks and spacing only" step for a paragraph another step
+    rewords; a paragraph whose layout alone changes keeps its own step."""
+    text = "The group met in\nGeneva on Monday. It agreed.\n\nIt closed the\nmeeting."
+    wording = "The group met in Geneva\non Monday. It disagreed.\n\nIt closed the meeting."
+    said = _proposed(client, text, wording)["instruction"]
+    assert said == (
+        '1. In paragraph 1, replace "agreed" with "disagreed", adjusting line breaks and '
+        "spacing to match.\n"
+        "2. In paragraph 2, line breaks and spacing only (no change of wording)."
+    )
