@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from app.text import paragraph_steps
 from app.text.edits import Edit
 from app.text.hunks import Hunk, hunks, is_underline
 from app.text.paragraphs import Block, blocks
@@ -67,6 +68,9 @@ def instruction(before: str, edits: Sequence[Edit], *, first_paragraph: int = 1)
     items.extend(writer.layout_items(layout))
     places.extend(None for _ in layout)
     items = _with_absorbed(items, places, absorbed)
+    whole = paragraph_steps.whole_paragraphs(before, edits, numbered, first_paragraph, items)
+    if whole is not None:
+        return whole
     if len(items) == 1:
         return items[0]
     return "\n".join(f"{n}. {item}" for n, item in enumerate(items, start=1))
@@ -79,7 +83,8 @@ _UNDERLINE = "the heading's underline"
 def _layout_kind(before: str, hunk: Hunk) -> str | None:
     """What a change of layout alone changes, None for a change of wording."""
     if hunk.layout_only:
-        return _LINE_BREAKS
+        # A paragraph split or joined is a step of its own (the numbers change).
+        return None if paragraph_steps.paragraph_break(before, hunk) else _LINE_BREAKS
     if is_underline(before, hunk.start, hunk.end, hunk.inserted):
         return _UNDERLINE
     return None
@@ -144,6 +149,12 @@ class _Writer:
         ]
 
     def item(self, hunk: Hunk) -> str:
+        how = paragraph_steps.paragraph_break(self.text, hunk) if hunk.layout_only else None
+        if how is not None and self.numbered:
+            # Joined: the paragraph before the blank line removed; split: the one cut.
+            earlier = [i for i, b in enumerate(self.numbered) if b.end <= hunk.start]
+            index = (earlier[-1] if earlier else 0) if how == "join" else self.place(hunk).first
+            return paragraph_steps.break_step(self.text, hunk, how, self.number(index))
         if not self.numbered:
             return f"In the section, {self.phrase(hunk, self.text)}."
         new_paragraphs = self.new_paragraphs(hunk)
@@ -217,7 +228,10 @@ class _Writer:
         if anchor:
             return f'after "{anchor}" insert {_block(hunk.inserted)}'
         following = _unique_words(scope, hunk.end, backwards=False)
-        if following:
+        # Not 'before ". The group"' when the words before can name the place.
+        if following and (
+            following[0] not in _SENTENCE_MARKS or not _WORD.search(scope[: hunk.start])
+        ):
             return f'before "{following}" insert {_block(hunk.inserted)}'
         # No run of a few words there is unique (a paragraph repeating one sentence):
         # the words just before, by their occurrence.

@@ -17,9 +17,15 @@ def _proposed(client: TestClient, text: str, wording: str, kind: str = "substant
     return propose(client, room.members[0], sid, wording, kind=kind)
 
 
+TAIL = (
+    " Then it heard the delegations of every region, one by one, on the questions the chair"
+    " had put to them in writing before the session, and closed."
+)
+
+
 def test_insertions_into_a_repeated_sentence_are_placed_by_occurrence(client: TestClient) -> None:
-    wording = REPEATED.replace("met.", "met today.", 5)
-    said = _proposed(client, REPEATED, wording)["instruction"]
+    text = REPEATED + TAIL * 3  # long enough for five short steps to beat the whole paragraph
+    said = _proposed(client, text, text.replace("met.", "met today.", 5))["instruction"]
     assert said == "\n".join(
         f'{n}. In paragraph 1, after the {nth} occurrence of "The group met" insert "today".'
         for n, nth in enumerate(("first", "second", "third", "fourth", "fifth"), start=1)
@@ -93,3 +99,21 @@ def test_layout_in_a_reworded_paragraph_is_said_with_its_rewording(client: TestC
         "spacing to match.\n"
         "2. In paragraph 2, line breaks and spacing only (no change of wording)."
     )
+
+
+def test_many_small_steps_become_one_whole_paragraph_replacement(client: TestClient) -> None:
+    text = "\n\n".join(f"Paragraph {n} says a b c d." for n in range(1, 8))
+    wording = text.replace(" a ", " A ").replace(" c ", " C ")
+    said = _proposed(client, text, wording)["instruction"]
+    assert said == f'Replace paragraphs 1-7 with the following:\n"{wording}"'
+
+
+def test_a_page_break_made_a_blank_line_says_the_paragraph_splits(client: TestClient) -> None:
+    text = "First part of the text.\n\f\nSecond part goes on.\n\nOther."
+    said = _proposed(client, text, text.replace("\n\f\n", "\n\n"), kind="editorial")
+    assert said["instruction"] == (
+        'In paragraph 1, start a new paragraph at "Second part goes" (a page break becomes a '
+        "blank line)."
+    )
+    joined = _proposed(client, "One.\n\nTwo.\n\nThree.", "One.\nTwo.\n\nThree.", kind="editorial")
+    assert joined["instruction"] == "Join paragraphs 1 and 2 into one paragraph."
