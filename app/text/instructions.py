@@ -17,6 +17,7 @@ from app.text import paragraph_steps
 from app.text.edits import Edit
 from app.text.hunks import Hunk, hunks, is_underline
 from app.text.paragraphs import Block, blocks
+from app.text.tokens import SENTENCE_MARKS, merged, whole_tokens
 
 _WORD = re.compile(r"\S+")
 _LONG = 200  # characters: longer insertions are given as a block on their own line
@@ -26,7 +27,6 @@ _MAX_ANCHOR_WORDS = 6
 _OCCURRENCE_WORDS = 3
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
              "ninth", "tenth")  # fmt: skip
-_SENTENCE_MARKS = ".,;:!?"
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,8 @@ class _Place:
 
 def instruction(before: str, edits: Sequence[Edit], *, first_paragraph: int = 1) -> str:
     """`first_paragraph` is the report-wide number of the section's first paragraph."""
-    found = hunks(before, edits)
+    # Whole tokens, and places that then overlap as one: no step quotes what another changes.
+    found = merged(before, hunks(before, edits))
     if not found:
         return "No change."
     numbered = [b for b in blocks(before) if b.numbered]
@@ -177,7 +178,7 @@ class _Writer:
         place = _Place(inside[0], inside[-1])
         scope = self.text[self.numbered[place.first].start : self.numbered[place.last].end]
         offset = self.numbered[place.first].start
-        local = _whole_tokens(
+        local = whole_tokens(
             Hunk(hunk.start - offset, hunk.end - offset, hunk.deleted, hunk.inserted), scope
         )
         return f"In {self.span(place)}, {self.phrase(local, scope)}."
@@ -230,7 +231,7 @@ class _Writer:
         following = _unique_words(scope, hunk.end, backwards=False)
         # Not 'before ". The group"' when the words before can name the place.
         if following and (
-            following[0] not in _SENTENCE_MARKS or not _WORD.search(scope[: hunk.start])
+            following[0] not in SENTENCE_MARKS or not _WORD.search(scope[: hunk.start])
         ):
             return f'before "{following}" insert {_block(hunk.inserted)}'
         # No run of a few words there is unique (a paragraph repeating one sentence):
@@ -330,57 +331,6 @@ def _which(scope: str, quote: str, start: int) -> str:
     index = found.index(start) if start in found else 0
     ordinal = _ORDINALS[index] if index < len(_ORDINALS) else f"{index + 1}th"
     return f"the {ordinal} occurrence of "
-
-
-def _whole_tokens(hunk: Hunk, scope: str) -> Hunk:
-    """A change glued to unchanged characters (no space between) quotes the whole token
-    it is part of: "replace "'...'" with "f'...'"", never "after "return" insert "f"",
-    which breaks the token when read aloud. Sentence punctuation after a word does not glue
-    ("today." stays "today")."""
-    old, new = hunk.deleted, hunk.inserted
-    lead = 0
-    while lead < min(len(old), len(new)) and old[lead] == new[lead] and old[lead].isspace():
-        lead += 1
-    trail = 0
-    while (
-        trail < min(len(old), len(new)) - lead
-        and old[-1 - trail] == new[-1 - trail]
-        and old[-1 - trail].isspace()
-    ):
-        trail += 1
-    old, new = old[lead : len(old) - trail], new[lead : len(new) - trail]
-    start, end = hunk.start + lead, hunk.end - trail
-    if not (old + new).strip():
-        return hunk
-    first, last = (old or new)[:1], (old or new)[-1:]
-    glued_left = start > 0 and _solid(scope[start - 1]) and _solid(first)
-    glued_left = glued_left and first not in _SENTENCE_MARKS  # ", the private sector"
-    glued_right = end < len(scope) and _solid(scope[end]) and _solid(last)
-    glued_right = glued_right and not _ends_sentence(scope, end)  # "today."
-    if glued_left:
-        while start > 0 and _solid(scope[start - 1]):
-            start -= 1
-    if glued_right:
-        while end < len(scope) and _solid(scope[end]) and not _ends_sentence(scope, end):
-            end += 1
-    if not (glued_left or glued_right):
-        return hunk
-    return Hunk(
-        start,
-        end,
-        scope[start:end],
-        scope[start : hunk.start] + hunk.inserted + scope[hunk.end : end],
-    )
-
-
-def _solid(char: str) -> bool:
-    return bool(char) and not char.isspace()
-
-
-def _ends_sentence(scope: str, at: int) -> bool:
-    """A punctuation mark at `at` that closes a word ("met." but not "3.2")."""
-    after = scope[at + 1 : at + 2]
-    return scope[at] in _SENTENCE_MARKS and (not after or after.isspace())
 
 
 def _tail_words(text: str, count: int) -> str:

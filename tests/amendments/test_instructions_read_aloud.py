@@ -117,3 +117,14 @@ def test_a_page_break_made_a_blank_line_says_the_paragraph_splits(client: TestCl
     )
     joined = _proposed(client, "One.\n\nTwo.\n\nThree.", "One.\nTwo.\n\nThree.", kind="editorial")
     assert joined["instruction"] == "Join paragraphs 1 and 2 into one paragraph."
+
+
+def test_one_cross_reference_change_is_one_step(client: TestClient) -> None:
+    """Two edits inside one token (`ref` -> `doc` and the target) are one place: two
+    steps would both quote the token, the second quoting what the first removed."""
+    text = "See :ref:`topics-db-queries` for more."
+    wording = "See :doc:`/topics/db/queries` for more."
+    said = _proposed(client, text, wording)["instruction"]
+    assert said == (
+        'In paragraph 1, replace ":ref:`topics-db-queries`" with ":doc:`/topics/db/queries`".'
+    )
