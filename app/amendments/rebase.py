@@ -142,12 +142,22 @@ def rebase_many(
         return {}
     oldest = min(a.base_version for a in amendments)
     steps = chain(session, section_id=section.id, after=oldest, upto=section.head_version)
+    texts: dict[int, str] = {}
+
+    def text_before(number: int) -> str:
+        # Read only where two edits touch, to tell words edited side by side from a clash.
+        if number - 1 not in texts:
+            texts[number - 1] = reports.get_version(
+                session, section=section, number=number - 1
+            ).text
+        return texts[number - 1]
+
     out: dict[int, Rebased] = {}
     for amendment in amendments:
         own = text_edits.from_json(amendment.edits)
         mine = [step for step in steps if step[0] > amendment.base_version]
         try:
-            carried = carry(own, mine)
+            carried = carry(own, mine, text_before)
         except Conflict as conflict:
             out[amendment.id] = Rebased(
                 amendment.base_version, section.head_version, None, conflict.clashes

@@ -8,9 +8,11 @@ table.
 
 In: headings 1-3 become the outline (Markdown `#`..`###`, so the Markdown import's rules for
 labels, boxes and annexes apply), deeper headings stay in the text as `####` lines, other
-paragraphs become the text. A paragraph number that our own export wrote ("12.<tab>" in a
-Report Paragraph) is dropped: numbers are the report's, not the text's. Title, Subtitle and
-Disclaimer paragraphs give the report's title, symbol and disclaimer."""
+paragraphs become the text, tables Markdown tables and lists Markdown lists (`docx_blocks.py`:
+a table Markdown cannot hold is refused, naming it). A paragraph number that our own export
+wrote ("12.<tab>" in a Report Paragraph) is dropped: numbers are the report's, not the
+text's. Title, Subtitle and Disclaimer paragraphs give the report's title, symbol and
+disclaimer."""
 
 from __future__ import annotations
 
@@ -29,9 +31,10 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
+from docx.table import Table
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from app.outputs import revisions
+from app.outputs import docx_blocks, revisions
 from app.outputs.snapshot import (
     AmendmentEntry,
     AmendmentListSnapshot,
@@ -336,7 +339,14 @@ def docx_to_markdown(data: bytes) -> ImportedDocument:
         raise ValueError(f"not a Word (DOCX) document: {error}") from error
     title = symbol = disclaimer = None
     blocks: list[str] = []
-    for paragraph in document.paragraphs:
+    lists = docx_blocks.Lists(document)
+    tables = 0
+    for paragraph in document.iter_inner_content():
+        if isinstance(paragraph, Table):
+            tables += 1
+            lists.reset()
+            blocks.extend(filter(None, [docx_blocks.table_markdown(paragraph, tables)]))
+            continue
         style = paragraph.style.name if paragraph.style is not None else ""
         text = paragraph.text.strip()
         if not text:
@@ -356,7 +366,18 @@ def docx_to_markdown(data: bytes) -> ImportedDocument:
         if heading:
             level = int(heading[1])
             blocks.append("#" * min(level, 6) + " " + " ".join(text.split()))
+            lists.reset()
             continue
+        item = lists.item(paragraph, text)
+        if item is not None:
+            # One list is one block: its items line by line, as Markdown writes a list.
+            if blocks and lists.continued:
+                blocks[-1] += "\n" + item
+            else:
+                blocks.append(item)
+            lists.continued = True
+            continue
+        lists.reset()
         if style == PARAGRAPH_STYLE:
             text = _OUR_NUMBER.sub("", text, count=1)
         blocks.append(text)

@@ -55,7 +55,9 @@ def import_report(
                     client.import_docx(group, data, title=title, symbol=symbol, idempotency_key=key)
                 )
                 continue
-            text = file.read_text(encoding="utf-8")
+            # As bytes: reading in text mode would turn CRLF into LF, and the source
+            # export gives back the file as it came.
+            text = file.read_bytes().decode("utf-8")
             key = (
                 "import-"
                 + hashlib.sha256(f"{group}:{title}:{symbol}:{text}".encode()).hexdigest()[:32]

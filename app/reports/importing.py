@@ -36,8 +36,11 @@ def import_report(
         symbol=(symbol if symbol is not None else meta.get("symbol", ""))[:100],
         disclaimer=disclaimer if disclaimer is not None else meta.get("disclaimer"),
     )
+    others: dict[str, list[int]] = {}
+    count = _add_sections(session, report, document.sections, principal.participant_id, others)
     report.source_layout = {"front": document.front, "newline": document.newline}
-    count = _add_sections(session, report, document.sections, principal.participant_id)
+    if document.mixed:  # a file mixing LF and CRLF: where each text has the other kind
+        report.source_layout["mixed"] = others
     session.flush()
     record_event(
         session,
@@ -54,9 +57,11 @@ def _add_sections(
     report: Report,
     sections: list[markdown.ParsedSection],
     author_id: int | None,
+    others: dict[str, list[int]],
 ) -> int:
     """The parsed outline, level by level (one flush per level for the ids), each section
-    with its text as version 1; returns how many sections were added."""
+    with its text as version 1; returns how many sections were added. `others`: by section
+    id, the places of its text's line breaks of the kind the file uses less."""
     count = 0
     level: list[tuple[int | None, list[markdown.ParsedSection]]] = [(None, sections)]
     while level:
@@ -79,6 +84,8 @@ def _add_sections(
         session.flush()
         for section, parsed in created:
             session.add(new_version(section.id, 1, parsed.text, author_id, VersionSource.initial))
+            if parsed.breaks:
+                others[str(section.id)] = list(parsed.breaks)
             if parsed.children:
                 next_level.append((section.id, parsed.children))
             count += 1

@@ -78,8 +78,9 @@ class Report(Base):
     is_public: Mapped[bool] = mapped_column(Boolean, default=False)
     # For a report imported from Markdown, what its sections do not hold, so the source
     # export gives the file back byte for byte: {"front": front matter as written,
-    # "newline": "\n" or "\r\n"} (markdown.ParsedDocument).
-    source_layout: Mapped[dict[str, str] | None] = mapped_column(JSON, default=None)
+    # "newline": "\n" or "\r\n"} (markdown.ParsedDocument), and for a file mixing both
+    # "mixed": {section id: places of the breaks of the other kind} (text/line_breaks.py).
+    source_layout: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     adopted_at: Mapped[datetime | None] = mapped_column(default=None)
     editorial_window_ends_at: Mapped[datetime | None] = mapped_column(default=None)
     transmitted_at: Mapped[datetime | None] = mapped_column(default=None)

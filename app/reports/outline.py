@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.db import unit_of_work
 from app.reports.models import Report, Section, Version
+from app.text.markdown import MixedBreaks
 from app.text.outline import Node, Placed, order
 
 
@@ -107,3 +108,25 @@ def first_paragraph_of(session: Session, *, section: Section) -> int | None:
         if placed.node.id == section.id:
             return placed.first_paragraph
     return None
+
+
+def mixed_breaks(
+    session: Session, layout: dict[str, Any], placed: list[Placed]
+) -> MixedBreaks | None:
+    """For the source export of a file that mixed LF and CRLF (`text/line_breaks.py`):
+    where each text had the other kind, and the texts as imported (version 1) of the
+    sections changed since, to match their lines."""
+    mixed = layout.get("mixed")
+    if mixed is None:
+        return None
+    others = {int(key): places for key, places in mixed.items()}
+    changed = [p.node.id for p in placed if p.node.version != 1 and p.node.id in others]
+    imported: dict[int, str] = {}
+    if changed:
+        rows = session.execute(
+            select(Version.section_id, Version.text).where(
+                Version.section_id.in_(changed), Version.number == 1
+            )
+        ).all()
+        imported = {row.section_id: row.text for row in rows}
+    return MixedBreaks(others=others, imported=imported)

@@ -20,6 +20,7 @@ from app.reports import deriving, service
 from app.reports.certified import transmission_milestone_id
 from app.reports.footnotes import reservation_notes
 from app.reports.models import Milestone, Report, ReportStatus, Section, SectionKind, Version
+from app.reports.outline import mixed_breaks
 from app.reports.schemas import (
     PUBLIC_VIEWS,
     DiffOp,
@@ -302,6 +303,7 @@ def _rendered_text(
             layout.get("newline", "\n"),
             placed,
             service.source_headings(session, report_id=report.id),
+            mixed_breaks(session, layout, placed),
         )
     if format == "html":
         return render.iter_html(info, placed)

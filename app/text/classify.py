@@ -4,7 +4,8 @@ The rule, as a chair can say it: a change is editorial when it leaves the text s
 same thing, only more correctly. That is: layout (spaces, line breaks, blank lines),
 punctuation, capitalisation, list or clause numbering at the start of a line (`c)` -> `d)`,
 `3.2` -> `3.3`), the article "a"/"an" made to fit the sound of the next word ("an first" ->
-"a first"), and a spelling change that ends in a spelling the text already uses or a
+"a first"), a stray article removed where none can stand ("of a such" -> "of such", "the
+the" -> "the"), and a spelling change that ends in a spelling the text already uses or a
 recognised variant of it: a known variant of the same word ("recognised" -> "recognized"),
 or a word the rest of the text spells that way while it never spells it the old way
 ("goverments" -> "governments" where "governments" occurs elsewhere). A change that makes a
@@ -165,6 +166,25 @@ def _is_renumbering(old: str, new: str, prefix: str) -> bool:
     )
 
 
+_ARTICLES = ("a", "an", "the")
+# Words no article stands right before: "of a such" and "the the" have a stray article.
+_NO_ARTICLE_BEFORE = frozenset(
+    (*_ARTICLES, "such", "this", "that", "these", "those", "each", "every", "either",
+     "neither", "my", "your", "his", "her", "its", "our", "their", "whose", "which")
+)  # fmt: skip
+
+
+def _is_stray_article(old: str, new: str, previous: str, following: str) -> bool:
+    """An article deleted where none can stand: before "such", another article or a
+    possessive ("of a such" -> "of such"), or repeating the word before it ("the the")."""
+    if new.split() or len(old.split()) != 1:
+        return False
+    article = old.strip().casefold()
+    return article in _ARTICLES and (
+        following.casefold() in _NO_ARTICLE_BEFORE or previous.casefold() == article
+    )
+
+
 def suggest_kind(before: str, edits: Sequence[Edit]) -> str:
     """Each place is judged on its own (see `hunks.py`)."""
     for hunk in hunks(before, edits):
@@ -175,6 +195,11 @@ def suggest_kind(before: str, edits: Sequence[Edit]) -> str:
         found = _WORD.search(before, hunk.end)
         following = found.group() if found else ""
         if _word_by_word(hunk.deleted, hunk.inserted, elsewhere, following):
+            continue
+        earlier = _WORD.findall(prefix[-100:])
+        if _is_stray_article(
+            hunk.deleted, hunk.inserted, earlier[-1] if earlier else "", following
+        ):
             continue
         if _is_renumbering(hunk.deleted, hunk.inserted, prefix):
             continue

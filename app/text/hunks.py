@@ -49,5 +49,22 @@ def hunks(before: str, edits: Sequence[Edit]) -> list[Hunk]:
 
 
 def _layout(before: str, edit: Edit) -> bool:
-    # A layout edit (a re-wrapped line) next to a word edit is named on its own.
-    return not before[edit.start : edit.end].strip() and not edit.replacement.strip()
+    # A layout edit (a re-wrapped line, a heading's underline redrawn) next to a word edit
+    # is named on its own.
+    old, new = before[edit.start : edit.end], edit.replacement
+    return (not old.strip() and not new.strip()) or is_underline(before, edit.start, edit.end, new)
+
+
+# A heading's underline (reStructuredText, Markdown's setext headings): one mark repeated.
+_UNDERLINE = re.compile(r"[ \t]*([=\-~^*+#`'\".:_])\1{2,}[ \t]*")
+
+
+def is_underline(before: str, start: int, end: int, new: str) -> bool:
+    """Whether replacing `before[start:end]` with `new` only lengthens or shortens the
+    underline of a heading: its marks are no word of the heading."""
+    line_start = before.rfind("\n", 0, start) + 1
+    line_end = before.find("\n", end)
+    line = before[line_start : len(before) if line_end < 0 else line_end]
+    mark = _UNDERLINE.fullmatch(line)
+    changed = (before[start:end] + new).strip()
+    return mark is not None and bool(changed) and set(changed) == {mark[1]}

@@ -13,13 +13,20 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from app.text import paragraph_steps
 from app.text.edits import Edit
-from app.text.hunks import Hunk, hunks
+from app.text.hunks import Hunk, hunks, is_underline
 from app.text.paragraphs import Block, blocks
+from app.text.tokens import SENTENCE_MARKS, merged, whole_tokens
 
 _WORD = re.compile(r"\S+")
 _LONG = 200  # characters: longer insertions are given as a block on their own line
-_MAX_ANCHOR_WORDS = 40  # past this a quote is no longer an anchor a chair can read out
+# Past this many words of context a quote is no longer an anchor a chair can read out: the
+# place is named by its occurrence instead ("after the second occurrence of ...").
+_MAX_ANCHOR_WORDS = 6
+_OCCURRENCE_WORDS = 3
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+             "ninth", "tenth")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -30,28 +37,78 @@ class _Place:
 
 def instruction(before: str, edits: Sequence[Edit], *, first_paragraph: int = 1) -> str:
     """`first_paragraph` is the report-wide number of the section's first paragraph."""
-    found = hunks(before, edits)
+    # Whole tokens, and places that then overlap as one: no step quotes what another changes.
+    found = merged(before, hunks(before, edits))
     if not found:
         return "No change."
     numbered = [b for b in blocks(before) if b.numbered]
     writer = _Writer(before, numbered, first_paragraph)
+    kinds = [_layout_kind(before, hunk) for hunk in found]
+    worded = [writer.place(h) for h, kind in zip(found, kinds, strict=True) if kind is None]
     items: list[str] = []
-    layout: list[_Place] = []
-    for hunk in found:
-        if hunk.layout_only:
+    places: list[_Place | None] = []  # each wording step's place
+    absorbed: list[tuple[_Place, str]] = []
+    layout: list[tuple[_Place, str]] = []
+    for hunk, kind in zip(found, kinds, strict=True):
+        if kind is not None:
             place = writer.place(hunk)
-            if layout and place.first <= layout[-1].last + 1:
-                layout[-1] = _Place(layout[-1].first, max(layout[-1].last, place.last))
+            if any(_overlap(place, other) for other in worded):
+                # Said with the step that rewords this paragraph, not as a step of its own.
+                absorbed.append((place, kind))
+            elif layout and layout[-1][1] == kind and place.first <= layout[-1][0].last + 1:
+                last = layout[-1][0]
+                layout[-1] = (_Place(last.first, max(last.last, place.last)), kind)
             else:
-                layout.append(place)
+                layout.append((place, kind))
             continue
         items.extend(writer.layout_items(layout))
+        places.extend(None for _ in layout)
         layout = []
         items.append(writer.item(hunk))
+        places.append(writer.place(hunk))
     items.extend(writer.layout_items(layout))
+    places.extend(None for _ in layout)
+    items = _with_absorbed(items, places, absorbed)
+    whole = paragraph_steps.whole_paragraphs(before, edits, numbered, first_paragraph, items)
+    if whole is not None:
+        return whole
     if len(items) == 1:
         return items[0]
     return "\n".join(f"{n}. {item}" for n, item in enumerate(items, start=1))
+
+
+_LINE_BREAKS = "line breaks and spacing"
+_UNDERLINE = "the heading's underline"
+
+
+def _layout_kind(before: str, hunk: Hunk) -> str | None:
+    """What a change of layout alone changes, None for a change of wording."""
+    if hunk.layout_only:
+        # A paragraph split or joined is a step of its own (the numbers change).
+        return None if paragraph_steps.paragraph_break(before, hunk) else _LINE_BREAKS
+    if is_underline(before, hunk.start, hunk.end, hunk.inserted):
+        return _UNDERLINE
+    return None
+
+
+def _overlap(a: _Place, b: _Place) -> bool:
+    return a.first <= b.last and b.first <= a.last
+
+
+def _with_absorbed(
+    items: list[str], places: list[_Place | None], absorbed: list[tuple[_Place, str]]
+) -> list[str]:
+    """Each layout change of a reworded paragraph said at the end of the first step that
+    rewords it ("..., adjusting line breaks and spacing to match.")."""
+    notes: dict[int, list[str]] = {}
+    for place, kind in absorbed:
+        index = next(i for i, p in enumerate(places) if p is not None and _overlap(p, place))
+        if kind not in notes.setdefault(index, []):
+            notes[index].append(kind)
+    out = list(items)
+    for index, kinds in notes.items():
+        out[index] = out[index].removesuffix(".") + f", adjusting {' and '.join(kinds)} to match."
+    return out
 
 
 def _normal(text: str) -> str:
@@ -87,13 +144,18 @@ class _Writer:
         index = earlier[-1] if earlier else 0
         return _Place(index, min(index + 1, max(len(self.numbered) - 1, 0)))
 
-    def layout_items(self, places: list[_Place]) -> list[str]:
+    def layout_items(self, places: list[tuple[_Place, str]]) -> list[str]:
         return [
-            f"In {self.span(place)}, line breaks and spacing only (no change of wording)."
-            for place in places
+            f"In {self.span(place)}, {kind} only (no change of wording)." for place, kind in places
         ]
 
     def item(self, hunk: Hunk) -> str:
+        how = paragraph_steps.paragraph_break(self.text, hunk) if hunk.layout_only else None
+        if how is not None and self.numbered:
+            # Joined: the paragraph before the blank line removed; split: the one cut.
+            earlier = [i for i, b in enumerate(self.numbered) if b.end <= hunk.start]
+            index = (earlier[-1] if earlier else 0) if how == "join" else self.place(hunk).first
+            return paragraph_steps.break_step(self.text, hunk, how, self.number(index))
         if not self.numbered:
             return f"In the section, {self.phrase(hunk, self.text)}."
         new_paragraphs = self.new_paragraphs(hunk)
@@ -116,7 +178,9 @@ class _Writer:
         place = _Place(inside[0], inside[-1])
         scope = self.text[self.numbered[place.first].start : self.numbered[place.last].end]
         offset = self.numbered[place.first].start
-        local = Hunk(hunk.start - offset, hunk.end - offset, hunk.deleted, hunk.inserted)
+        local = whole_tokens(
+            Hunk(hunk.start - offset, hunk.end - offset, hunk.deleted, hunk.inserted), scope
+        )
         return f"In {self.span(place)}, {self.phrase(local, scope)}."
 
     def new_paragraphs(self, hunk: Hunk) -> str | None:
@@ -156,16 +220,33 @@ class _Writer:
     def phrase(self, hunk: Hunk, scope: str) -> str:
         """`hunk` in `scope`'s coordinates."""
         if _normal(hunk.deleted):
-            old, new = _unique_context(scope, hunk)
+            old, new, start = _unique_context(scope, hunk)
+            which = _which(scope, old, start)
             if not new.strip():
-                return f"delete {_quote(old)}"
-            return f"replace {_quote(old)} with {_block(new)}"
+                return f"delete {which}{_quote(old)}"
+            return f"replace {which}{_quote(old)} with {_block(new)}"
         anchor = _unique_words(scope, hunk.start, backwards=True)
         if anchor:
             return f'after "{anchor}" insert {_block(hunk.inserted)}'
         following = _unique_words(scope, hunk.end, backwards=False)
-        if following:
+        # Not 'before ". The group"' when the words before can name the place.
+        if following and (
+            following[0] not in SENTENCE_MARKS or not _WORD.search(scope[: hunk.start])
+        ):
             return f'before "{following}" insert {_block(hunk.inserted)}'
+        # No run of a few words there is unique (a paragraph repeating one sentence):
+        # the words just before, by their occurrence.
+        words = list(_WORD.finditer(scope[: hunk.start]))[-_OCCURRENCE_WORDS:]
+        if words:
+            anchor = scope[words[0].start() : words[-1].end()]
+            return f"after {_which(scope, anchor, words[0].start())}{_quote(anchor)} insert " + (
+                _block(hunk.inserted)
+            )
+        words = list(_WORD.finditer(scope[hunk.end :]))[:_OCCURRENCE_WORDS]
+        if words:
+            anchor = scope[hunk.end + words[0].start() : hunk.end + words[-1].end()]
+            where = _which(scope, anchor, hunk.end + words[0].start())
+            return f"before {where}{_quote(anchor)} insert {_block(hunk.inserted)}"
         return f"at the beginning, insert {_block(hunk.inserted)}"
 
 
@@ -213,21 +294,43 @@ def _unique_words(scope: str, offset: int, *, backwards: bool) -> str:
     return ""
 
 
-def _unique_context(scope: str, hunk: Hunk) -> tuple[str, str]:
+def _unique_context(scope: str, hunk: Hunk) -> tuple[str, str, int]:
     """The deleted text, widened by whole words on both sides until it occurs once in
-    `scope`; the inserted text widened the same way."""
+    `scope` (a few words at most); the inserted text widened the same way; and where the
+    quote starts in `scope` (to name its occurrence when it is not unique)."""
     left = _WORD.findall(scope[: hunk.start])
     right = _WORD.findall(scope[hunk.end :])
-    old, new = hunk.deleted, hunk.inserted
-    for widen in range(min(max(len(left), len(right)), _MAX_ANCHOR_WORDS) + 1):
-        lead = scope[: hunk.start]
-        trail = scope[hunk.end :]
+    lead = scope[: hunk.start]
+    trail = scope[hunk.end :]
+    widest = min(max(len(left), len(right)), _MAX_ANCHOR_WORDS // 2)
+    for widen in range(widest + 1):
         before = _tail_words(lead, widen)
         after = _head_words(trail, widen)
         candidate = before + hunk.deleted + after
         if _count(scope, candidate) == 1:
-            return candidate, before + hunk.inserted + after
-    return old, new
+            return candidate, before + hunk.inserted + after, hunk.start - len(before)
+    # Not unique with a few words around: the deleted words and one word each side, named
+    # by their occurrence.
+    before, after = _tail_words(lead, 1), _head_words(trail, 1)
+    return before + hunk.deleted + after, before + hunk.inserted + after, hunk.start - len(before)
+
+
+def _which(scope: str, quote: str, start: int) -> str:
+    """ "" for a quote that occurs once in `scope`, else "the second occurrence of " (the
+    one at `start`)."""
+    words = quote.split()
+    if not words or _count(scope, quote) < 2:
+        return ""
+    pattern = r"\s+".join(re.escape(word) for word in words)
+    if words[0][0].isalnum():
+        pattern = r"(?<!\w)" + pattern
+    if words[-1][-1].isalnum():
+        pattern += r"(?!\w)"
+    start += len(quote) - len(quote.lstrip())
+    found = [m.start() for m in re.finditer(f"(?=(?:{pattern}))", scope)]
+    index = found.index(start) if start in found else 0
+    ordinal = _ORDINALS[index] if index < len(_ORDINALS) else f"{index + 1}th"
+    return f"the {ordinal} occurrence of "
 
 
 def _tail_words(text: str, count: int) -> str:

@@ -8,15 +8,17 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from app.text import line_breaks
 from app.text.outline import Placed
 
 _HEADING = re.compile(r"^(#{1,3})[ \t]+(.+?)[ \t]*#*[ \t]*$")
 _FENCE = re.compile(r"^(```|~~~)")
+# "Annex 2: ...", "ANNEX II. ...", and "Annex: ..." with no number (an annex all the same).
 _LABELLED = re.compile(
-    r"^(?P<label>(?:Box|Annex|Appendix|Chapter)\s+[\w.\-]+|[IVXLCDM]+|[A-Z]|\d+(?:\.\d+)*)"
-    r"[.:)]\s+(?P<heading>\S.*)$"
+    r"^(?P<label>(?i:Box|Annex|Appendix|Chapter)\s+[\w.\-]+|(?i:Box|Annex|Appendix)"
+    r"|[IVXLCDM]+|[A-Z]|\d+(?:\.\d+)*)[.:)]\s+(?P<heading>\S.*)$"
 )
-_BARE_LABEL = re.compile(r"^(?P<label>(?:Box|Annex|Appendix)(?:\s+[\w.\-]+)?)$")
+_BARE_LABEL = re.compile(r"^(?P<label>(?i:Box|Annex|Appendix)(?:\s+[\w.\-]+)?)[.:]?$")
 LEVEL_KINDS = {1: "chapter", 2: "section", 3: "subsection"}
 
 
@@ -29,6 +31,8 @@ class ParsedSection:
     text: str  # exactly the source between the heading line and the next heading
     children: list[ParsedSection] = field(default_factory=list)
     source_heading: str = ""  # the heading line as written, with its line break
+    # A file mixing LF and CRLF: the places of the text's breaks not of its usual kind.
+    breaks: tuple[int, ...] = ()
 
 
 @dataclass
@@ -40,6 +44,7 @@ class ParsedDocument:
     # there is), and the line break the file used.
     front: str = ""
     newline: str = "\n"
+    mixed: bool = False  # front and heading lines are then as written, CRLF and LF alike
 
 
 def split_heading(line: str) -> tuple[str, str]:
@@ -54,7 +59,7 @@ def split_heading(line: str) -> tuple[str, str]:
 
 
 def heading_kind(level: int, label: str, heading: str) -> str:
-    first = (label or heading).split(" ", 1)[0].lower()
+    first = (label or heading).split(" ", 1)[0].lower().rstrip(".:")
     if first == "box":
         return "box"
     if first in ("annex", "appendix"):
@@ -66,9 +71,6 @@ def join_heading(label: str, heading: str) -> str:
     if label and heading:
         return f"{label}. {heading}"
     return label or heading
-
-
-_LINE = re.compile(r"[^\n]*\n|[^\n]+$")
 
 
 def _front_matter(lines: list[str]) -> tuple[dict[str, str], int]:
@@ -96,69 +98,118 @@ def parse(markdown: str) -> ParsedDocument:
 
     Byte-faithful: each section keeps exactly the source between its heading line and the
     next heading, blank lines and final line break included, so `render.to_source` gives
-    the document back as it came. CRLF files are read as LF and remembered as CRLF."""
-    newline = "\r\n" if "\r\n" in markdown else "\n"
-    lines = _LINE.findall(markdown.replace("\r\n", "\n"))
-    metadata, skip = _front_matter([line.rstrip("\n") for line in lines])
-    front = "".join(lines[:skip])
+    the document back as it came. Texts are read with LF; a file's CRLF is remembered (per
+    line when it mixes both, `line_breaks.py`). A byte order mark is kept in front of
+    everything (it is no part of the first heading)."""
+    bom = "\ufeff" if markdown.startswith("\ufeff") else ""
+    lines = line_breaks.split(markdown[len(bom) :])
+    metadata, skip = _front_matter([line.rstrip("\n") for line in lines.plain])
     roots: list[ParsedSection] = []
     stack: list[ParsedSection] = []
-    bodies: list[tuple[ParsedSection | None, list[str]]] = [(None, [])]
+    bodies: list[tuple[ParsedSection | None, list[int]]] = [(None, [])]
     in_fence = False
-    for line in lines[skip:]:
-        bare = line.rstrip("\n")
+    for index in range(skip, len(lines.plain)):
+        bare = lines.plain[index].rstrip("\n")
         if _FENCE.match(bare):
             in_fence = not in_fence
         match = None if in_fence else _HEADING.match(bare)
         if match is None:
-            bodies[-1][1].append(line)
+            bodies[-1][1].append(index)
             continue
         level = len(match[1])
         label, heading = split_heading(match[2])
-        kind = heading_kind(level, label, heading)
         section = ParsedSection(
-            level=level, kind=kind, label=label, heading=heading, text="", source_heading=line
+            level=level,
+            kind=heading_kind(level, label, heading),
+            label=label,
+            heading=heading,
+            text="",
+            source_heading=lines.written([index]),
         )
         while stack and stack[-1].level >= level:
             stack.pop()
         (stack[-1].children if stack else roots).append(section)
         stack.append(section)
         bodies.append((section, []))
+    front = bom + lines.written(range(skip)) + _place_bodies(lines, bodies, roots, bool(skip))
+    return ParsedDocument(
+        metadata=metadata,
+        sections=roots,
+        front=front,
+        newline=lines.newline,
+        mixed=lines.mixed,
+    )
+
+
+def _place_bodies(
+    lines: line_breaks.Lines,
+    bodies: list[tuple[ParsedSection | None, list[int]]],
+    roots: list[ParsedSection],
+    after_front_matter: bool,
+) -> str:
+    """Each section's text from its lines; returns what goes to the front."""
+    front = ""
     for owner, body in bodies:
-        text = "".join(body)
         # The blank lines right after a heading are its layout, not the section's text
         # (which a member would otherwise have to retype); the ones before the next
         # heading stay in the text, so a change that removes one can be proposed.
-        text_start = len(text) - len(text.lstrip("\n"))
+        blank = next((n for n, i in enumerate(body) if lines.plain[i] != "\n"), len(body))
         if owner is not None:
-            owner.source_heading += text[:text_start]
-            owner.text = text[text_start:]
-        elif text.strip():
-            front += text[:text_start]
+            owner.source_heading += lines.written(body[:blank])
+            owner.text = "".join(lines.plain[i] for i in body[blank:])
+            owner.breaks = lines.others(body[blank:])
+        elif blank < len(body) and "".join(lines.plain[i] for i in body).strip():
+            # Text before the first heading has no heading whose layout its leading blank
+            # lines could be: at the very start of the file they are the text's own (a
+            # document without headings is stored exactly as it came); after front
+            # matter they are its layout, as after a heading.
+            layout = blank if after_front_matter else 0
+            front += lines.written(body[:layout])
             preamble = ParsedSection(
-                level=1, kind="chapter", label="", heading="", text=text[text_start:]
+                level=1,
+                kind="chapter",
+                label="",
+                heading="",
+                text="".join(lines.plain[i] for i in body[layout:]),
+                breaks=lines.others(body[layout:]),
             )
             roots.insert(0, preamble)
         else:
-            front += text
-    return ParsedDocument(metadata=metadata, sections=roots, front=front, newline=newline)
+            front += lines.written(body)
+    return front
 
 
 def _names(line: str, level: int, label: str, heading: str) -> bool:
     """Whether a heading line as written still names this section at this level."""
-    match = _HEADING.match(line.rstrip("\n"))
+    match = _HEADING.match(line.rstrip("\r\n"))
     return (
         match is not None and len(match[1]) == level and split_heading(match[2]) == (label, heading)
     )
 
 
+@dataclass(frozen=True)
+class MixedBreaks:
+    """A file that mixed LF and CRLF (`line_breaks.py`): by section, the places of its
+    text's breaks not of the usual kind, and the text as imported when it has changed."""
+
+    others: Mapping[int, Sequence[int]]
+    imported: Mapping[int, str]
+
+
 def to_source(
-    front: str, newline: str, sections: Sequence[Placed], headings: Mapping[int, str]
+    front: str,
+    newline: str,
+    sections: Sequence[Placed],
+    headings: Mapping[int, str],
+    mixed: MixedBreaks | None = None,
 ) -> str:
     """The document as imported, with each section's current text: byte for byte what was
     imported while nothing changed. `headings`: each section's heading line as written;
     a section renamed, moved to another level or added since gets a heading written anew."""
     parts = [front]
+    # What this function adds itself: LF, made the file's kind at the end, except when the
+    # file mixed both (every other part then has its breaks as written).
+    brk = "\n" if mixed is None else newline
     for index, placed in enumerate(sections):
         node = placed.node
         level = min(placed.depth + 1, 3)
@@ -167,15 +218,20 @@ def to_source(
             line = written
         elif node.label or node.heading:
             # Renamed, moved or added: written anew, keeping the blank lines it had.
-            layout = "\n\n" if written is None else written[len(written.rstrip("\n")) :]
+            layout = brk * 2 if written is None else written[len(written.rstrip("\r\n")) :]
             line = "#" * level + " " + join_heading(node.label, node.heading) + layout
         else:
             line = ""
-        if line and parts[-1] and not parts[-1].endswith("\n"):
-            parts.append("\n")  # a heading starts a line of its own
+        if line and parts[-1].lstrip("\ufeff") and not parts[-1].endswith("\n"):
+            parts.append(brk)  # a heading starts a line of its own
         if line and not line.endswith("\n") and (node.text or index + 1 < len(sections)):
-            line += "\n"
+            line += brk
         parts.append(line)
-        parts.append(node.text or "")
+        text = node.text or ""
+        if mixed is not None and text:
+            text = line_breaks.restore(
+                text, newline, mixed.others.get(node.id, ()), mixed.imported.get(node.id)
+            )
+        parts.append(text)
     out = "".join(parts)
-    return out.replace("\n", newline) if newline != "\n" else out
+    return out.replace("\n", newline) if mixed is None and newline != "\n" else out

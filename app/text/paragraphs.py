@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _HEADING = re.compile(r"^#{1,6}\s")
+_FENCE = re.compile(r"^[ \t]*(?:```|~~~)", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -24,9 +25,11 @@ class Block:
 
 
 def blocks(text: str) -> list[Block]:
-    """Split text into blocks with their offsets in `text`."""
+    """Split text into blocks with their offsets in `text`. Inside a fenced code block a
+    line starting with `#` is code (a shell comment), not a heading."""
     found: list[Block] = []
     position = 0
+    in_fence = False
     for match in [*_BLANK_LINE.finditer(text), None]:
         end = len(text) if match is None else match.start()
         chunk = text[position:end]
@@ -39,9 +42,11 @@ def blocks(text: str) -> list[Block]:
                     start=start,
                     end=start + len(stripped),
                     text=stripped,
-                    numbered=not _HEADING.match(stripped),
+                    numbered=in_fence or not _HEADING.match(stripped),
                 )
             )
+            fences = len(_FENCE.findall(chunk))
+            in_fence = in_fence != (fences % 2 == 1)
         if match is not None:
             position = match.end()
     return found

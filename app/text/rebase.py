@@ -10,7 +10,7 @@ and the result does not depend on the order in which non-touching amendments wer
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from app.text.edits import Edit
@@ -47,15 +47,33 @@ def _touch(a: Edit, b: Edit) -> bool:
     return a.start <= b.end and b.start <= a.end
 
 
-def carry(edits: Sequence[Edit], chain: Sequence[tuple[int, Sequence[Edit]]]) -> list[Edit]:
+def _apart(ours: Edit, theirs: Edit, text: str) -> tuple[Edit, Edit] | None:
+    """Two edits that touch only through the spaces both own and both keep (recorded
+    edits own the spaces around them: "quick" -> "slow" and "brown" -> "red" in "the quick
+    brown fox" share the space between): each without those spaces, when both replace
+    words and something unchanged stays between them; None for a real clash."""
+    mine, other = ours.trimmed(text), theirs.trimmed(text)
+    if mine.start == mine.end or other.start == other.end or _touch(mine, other):
+        return None
+    return mine, other
+
+
+def carry(
+    edits: Sequence[Edit],
+    chain: Sequence[tuple[int, Sequence[Edit]]],
+    text_before: Callable[[int], str] | None = None,
+) -> list[Edit]:
     """Carry `edits` (sorted, in base coordinates) through `chain`: (version number, that
     version's edits against its parent), oldest first. Raises Conflict with every clash,
-    each given in the coordinates where it happened."""
+    each given in the coordinates where it happened. With `text_before(number)` (the text
+    of the version before `number`, read only where edits touch), edits that touch only
+    through spaces both keep are carried (see `_apart`)."""
     # Where each of our edits started, to report clashes in base coordinates.
     original = list(edits)
     current = list(edits)
     clashes: list[Clash] = []
-    for number, theirs in chain:
+    for number, recorded in chain:
+        theirs = list(recorded)
         moved: list[Edit] = []
         shift = 0
         j = 0
@@ -66,8 +84,19 @@ def carry(edits: Sequence[Edit], chain: Sequence[tuple[int, Sequence[Edit]]]) ->
             k = j
             while k < len(theirs) and theirs[k].start <= ours.end:
                 if _touch(ours, theirs[k]):
-                    clashes.append(Clash(original[index], theirs[k], number))
+                    apart = (
+                        None
+                        if text_before is None
+                        else _apart(ours, theirs[k], text_before(number))
+                    )
+                    if apart is None:
+                        clashes.append(Clash(original[index], theirs[k], number))
+                    else:
+                        ours, theirs[k] = apart
                 k += 1
+            while j < len(theirs) and theirs[j].end < ours.start:  # now apart, before ours
+                shift += theirs[j].delta
+                j += 1
             moved.append(Edit(ours.start + shift, ours.end + shift, ours.replacement))
         if clashes:
             raise Conflict(clashes)

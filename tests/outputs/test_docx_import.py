@@ -193,3 +193,63 @@ def test_a_bounded_task_past_its_time_stops_its_worker() -> None:
     with pytest.raises(offload.TookTooLong):
         asyncio.run(offload.run_bounded(time.sleep, 60, seconds=0.5))
     assert asyncio.run(offload.run_bounded(sum, [1, 2, 3], seconds=60)) == 6
+
+
+def _word_with(build: Any) -> bytes:
+    document = docx.Document()
+    build(document)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _section_text(client: TestClient, room: Room, report: dict[str, Any], index: int) -> str:
+    sid = report["outline"][index]["id"]
+    return str(ok(client.get(f"/v1/sections/{sid}", headers=room.chair.headers))["head"]["text"])
+
+
+def test_word_tables_and_lists_are_kept_as_markdown(client: TestClient) -> None:
+    """A table becomes a pipe table, bullets `- ` and numbers `1. `, nested by level; a
+    list is one block, as Markdown writes it."""
+
+    def build(document: Any) -> None:
+        document.add_paragraph("I. Introduction", style="Heading 1")
+        document.add_paragraph("The group agreed on these points:")
+        document.add_paragraph("Openness", style="List Bullet")
+        document.add_paragraph("Of meetings", style="List Bullet 2")
+        document.add_paragraph("Of documents", style="List Bullet 2")
+        document.add_paragraph("Inclusiveness", style="List Bullet")
+        document.add_paragraph("And these steps:")
+        document.add_paragraph("Consult", style="List Number")
+        document.add_paragraph("Decide", style="List Number")
+        table = document.add_table(rows=3, cols=2)
+        for r, row in enumerate([("Member", "Seats"), ("Governments | states", "40"), ("", "2")]):
+            for c, value in enumerate(row):
+                table.cell(r, c).text = value
+        document.add_paragraph("After the table.")
+
+    report = _import_docx(client, room := make_room(client, members=1), _word_with(build))
+    assert _section_text(client, room, report, 0) == (
+        "The group agreed on these points:\n\n"
+        "- Openness\n  - Of meetings\n  - Of documents\n- Inclusiveness\n\n"
+        "And these steps:\n\n"
+        "1. Consult\n2. Decide\n\n"
+        "| Member | Seats |\n| --- | --- |\n| Governments \\| states | 40 |\n|  | 2 |\n\n"
+        "After the table.\n"
+    )
+
+
+def test_a_word_table_with_merged_cells_is_refused_naming_it(client: TestClient) -> None:
+    def build(document: Any) -> None:
+        document.add_paragraph("I. Introduction", style="Heading 1")
+        document.add_table(rows=1, cols=1).cell(0, 0).text = "A simple table"
+        table = document.add_table(rows=2, cols=2)
+        table.cell(0, 0).text = "Budget lines"
+        table.cell(0, 0).merge(table.cell(0, 1))
+
+    room = make_room(client, members=1)
+    problem = _import_docx(client, room, _word_with(build), expect=422)
+    assert problem["type"].endswith("unprocessable")
+    assert 'Table 2 ("Budget lines")' in problem["detail"] and "merged cells" in problem["detail"]
+    reports = ok(client.get(f"/v1/groups/{room.group_id}/reports", headers=room.chair.headers))
+    assert reports["items"] == []

@@ -3,12 +3,14 @@ comes back identical, and a change made in plenary comes back as exactly that ch
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from tests.amendments.helpers import accept_everywhere, adopt_report, head_text, propose
+from tests.cli_runner import InProcessCli
 from tests.factories import Room, make_room, ok
 from tests.wgig import history_markdown
 
@@ -82,3 +84,94 @@ def test_a_blank_line_can_be_deleted_by_amendment(client: TestClient) -> None:
     assert "line breaks and spacing only" in amendment["instruction"]
     accept_everywhere(client, room, amendment["id"])
     assert _source(client, room, report["id"]) == "# I. One\n\nFirst.\n\nSecond.\n"
+
+
+def test_a_document_starting_with_blank_lines_is_stored_as_it_came(client: TestClient) -> None:
+    """Blank lines at the very start are the text's own (no heading precedes them): the
+    stored text of a document without headings is the document, character for character,
+    and the trailing blank lines stay too."""
+    room = make_room(client, members=1)
+    source = "\n\nThe first paragraph.\n\nThe second one.\n\n\n"
+    report = _import(client, room, source)
+    assert head_text(client, room, report["outline"][0]["id"]) == source
+    assert _source(client, room, report["id"]) == source
+
+
+def test_a_byte_order_mark_is_kept_and_no_part_of_the_first_heading(client: TestClient) -> None:
+    room = make_room(client, members=1)
+    source = "\ufeff# I. Introduction\n\nText.\n\n# II. End\n\nMore.\n"
+    report = _import(client, room, source)
+    assert [(e["label"], e["heading"]) for e in report["outline"]] == [
+        ("I", "Introduction"),
+        ("II", "End"),
+    ]
+    assert head_text(client, room, report["outline"][0]["id"]) == "Text.\n\n"
+    assert _source(client, room, report["id"]).encode("utf-8") == source.encode("utf-8")
+
+
+def test_a_file_imported_with_the_cli_keeps_its_line_breaks(
+    client: TestClient, run_cli: InProcessCli, tmp_path: Path
+) -> None:
+    """`plenary import` sends the file's bytes as they are (text mode would turn CRLF into
+    LF), so the source export is the file."""
+    room = make_room(client, members=1)
+    data = b"\xef\xbb\xbf\r\n# I. One\r\n\r\nText one.\r\n\r\n# II. Two\r\n\r\nText two.\r\n"
+    path = tmp_path / "report.md"
+    path.write_bytes(data)
+    done = run_cli(
+        room.secretariat.token, "import", str(path), "--group", str(room.group_id), "--json"
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert _source(client, room, report["id"]).encode("utf-8") == data
+
+
+MIXED = (
+    "# I. One\r\n\r\nFirst line,\nsecond line.\r\n\r\nAnother paragraph.\n\n"
+    "# II. Two\n\nText two.\r\nStill two.\n"
+)
+
+
+def test_a_file_mixing_lf_and_crlf_comes_back_byte_for_byte(client: TestClient) -> None:
+    room = make_room(client, members=1)
+    report = _import(client, room, MIXED)
+    assert _source(client, room, report["id"]).encode("utf-8") == MIXED.encode("utf-8")
+    # The text engine reads LF only.
+    assert "\r" not in head_text(client, room, report["outline"][0]["id"])
+
+
+def test_a_change_to_a_mixed_file_keeps_every_other_line_break(client: TestClient) -> None:
+    """A reworded line keeps its break, a new line takes the file's usual kind (here LF,
+    which most lines use)."""
+    room = make_room(client, members=1)
+    report = _import(client, room, MIXED)
+    sid = report["outline"][0]["id"]
+    adopt_report(client, room, report["id"])
+    changed = "First line,\nsecond line, reworded.\n\nAnother paragraph.\nA new line.\n\n"
+    amendment = propose(client, room.members[0], sid, changed, kind="editorial")
+    accept_everywhere(client, room, amendment["id"])
+    assert _source(client, room, report["id"]).encode("utf-8") == (
+        b"# I. One\r\n\r\nFirst line,\nsecond line, reworded.\r\n\r\nAnother paragraph.\n"
+        b"A new line.\n\n# II. Two\n\nText two.\r\nStill two.\n"
+    )
+
+
+def test_annex_headings_import_as_annexes(client: TestClient) -> None:
+    """An annex is named in many ways: with a number or a letter, in capitals, or with no
+    number at all ("Annex: ..."); each is an annex in the outline, not a chapter."""
+    room = make_room(client, members=1)
+    source = (
+        "# I. Introduction\n\nText.\n\n# Annex: Glossary of terms\n\nA term.\n\n"
+        "# Annex 1\n\nOne.\n\n# Annex A\n\nA.\n\n# ANNEX II. Members\n\nTwo.\n\n"
+        "# Appendix: Sources\n\nS.\n"
+    )
+    report = _import(client, room, source)
+    assert [(e["kind"], e["label"], e["heading"]) for e in report["outline"]] == [
+        ("chapter", "I", "Introduction"),
+        ("annex", "Annex", "Glossary of terms"),
+        ("annex", "Annex 1", ""),
+        ("annex", "Annex A", ""),
+        ("annex", "ANNEX II", "Members"),
+        ("annex", "Appendix", "Sources"),
+    ]
+    assert _source(client, room, report["id"]) == source

@@ -79,7 +79,7 @@ CASES = [
     ),
     (
         BASE.replace("- i) develop", "- ii) develop"),
-        'In paragraph 14, replace "i" with "ii".',
+        'In paragraph 14, replace "i)" with "ii)".',
         "editorial",
     ),
     (  # a new misspelling: a correct word made one the text never uses (issue 34)
