@@ -4,8 +4,17 @@
 // Pages read everything through the public API, as the room does.
 
 import { h } from "./dom.js";
+import threads from "./threads.js";
+import comments from "./comments.js";
+import drafting from "./drafting.js";
+import timeline from "./timeline.js";
 
-const PAGES = [];
+const PAGES = [
+  threads,
+  comments,
+  drafting,
+  timeline,
+];
 
 const $ = (id) => document.getElementById(id);
 let current = null;
@@ -33,7 +42,10 @@ async function show(ctx) {
   document.querySelector("#workspace .layout").hidden = !inRoom;
   $("group-page").hidden = inRoom;
   document.body.dataset.page = inRoom ? "room" : current.id;
-  if (inRoom) return;
+  if (inRoom) {
+    revealTarget();
+    return;
+  }
   $("group-page-title").textContent = current.title;
   const body = $("group-page-body");
   body.replaceChildren(h("p", { className: "muted" }, "Loading…"));
@@ -41,7 +53,19 @@ async function show(ctx) {
   $("group-page-title").focus();
 }
 
+// A page's link into the room ("#paragraph-12"): the room was hidden when the browser looked
+// for the target, so it is brought into view and focused here.
+function revealTarget() {
+  const id = decodeURIComponent(location.hash.slice(1));
+  const target = id && !id.startsWith("/") ? document.getElementById(id) : null;
+  if (!target) return;
+  if (!target.hasAttribute("tabindex")) target.tabIndex = -1;
+  target.scrollIntoView({ block: "center" });
+  target.focus({ preventScroll: true });
+}
+
 export function setUpPages(ctx) {
+  ctx.pageIds = new Set(PAGES.map((page) => page.id));
   ctx.showPage = () => show(ctx);
   // A page that follows live events re-reads what changed; the room refreshes itself.
   ctx.pageEvent = (event) => {
