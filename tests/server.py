@@ -63,8 +63,11 @@ def live_server(
     port: int | None = None,
     extra_env: dict[str, str] | None = None,
     log: Path | None = None,
+    ready_seconds: float = 30,
 ) -> Iterator[LiveServer]:
-    """`plenary serve` on 127.0.0.1, ready; its output goes to `log` (default: nowhere)."""
+    """`plenary serve` on 127.0.0.1, ready; its output goes to `log` (default: nowhere).
+    `ready_seconds` bounds the start-up (a bound, never a timing: raise it for a module
+    whose server starts while browsers load the machine)."""
     port = port or free_port()
     env = {
         **os.environ,
@@ -81,7 +84,7 @@ def live_server(
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + ready_seconds
         while True:
             try:
                 if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
