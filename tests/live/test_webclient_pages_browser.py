@@ -244,7 +244,10 @@ def test_a_public_comment_on_a_posted_paper_and_its_disposition(
         assert address is not None and "token" not in address
         # The public comments without an account, on paragraph 2, quoting words of it.
         public = cast.anonymous("public", f"{server.url}/app/{address}")
-        public.wait_for_function("document.body.dataset.ready === 'yes'", timeout=WAIT)
+        public.wait_for_function("document.body.dataset.booted === 'yes'", timeout=WAIT)
+        assert public.evaluate("document.body.dataset.ready") == "yes", public.inner_text(
+            "#problem"
+        )
         assert public.inner_text("#round-title") == "Draft working paper for comment"
         public.locator("#paragraph-2 .text").select_text()
         public.click("button:has-text('Comment on paragraph 2')")

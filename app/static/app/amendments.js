@@ -71,7 +71,7 @@ function renderAmendment(ctx, a) {
   const actions = actionsFor(ctx, a);
   if (actions.length) card.append(h("div", { className: "actions" }, actions));
   // Its discussion, beside it (threads on earlier wordings come along with a revision).
-  card.append(h("p", { className: "threads-link" }, threadsLink("Threads on this amendment", { amendment: a.id }, `Threads on amendment ${a.id}`)));
+  card.append(h("p", { className: "threads-link" }, threadsLink(`Threads on amendment ${a.id}`, { amendment: a.id })));
   return card;
 }
 
@@ -114,7 +114,7 @@ function renderTally(ctx, a) {
   const objections = t.answers.filter((answer) => answer.answer === "object");
   if (objections.length) {
     lines.push(h("ul", {}, objections.map((o) => h("li", {}, `Objection by ${ctx.nameOf(o.participant_id)}: ${o.reason}`,
-      o.id ? [" ", threadsLink("Discuss this objection", { objection: o.id, amendment: a.id }, `Discuss the objection by ${ctx.nameOf(o.participant_id)} to amendment ${a.id}`)] : null))));
+      o.id ? [" ", threadsLink("Discuss this objection", { objection: o.id, amendment: a.id }, `Discuss this objection (by ${ctx.nameOf(o.participant_id)}, to amendment ${a.id})`)] : null))));
   }
   const mine = t.answers.find((answer) => answer.participant_id === ctx.me.id);
   if (mine) lines.push(h("p", {}, `Your answer: ${answerName(mine.answer)}.`));

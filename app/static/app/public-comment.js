@@ -73,10 +73,15 @@ function renderText() {
       if (!block.numbered) return h("p", { className: "subhead" }, block.text.replace(/^#+\s*/, ""));
       const n = number;
       number += 1;
+      // The paragraph's number is its comment button: one small control per paragraph, and
+      // the page no taller than the text (a long paper has hundreds of paragraphs).
+      const control = open
+        ? h("button", { type: "button", className: "number quiet", title: `Comment on paragraph ${n}`, dataset: { key: `comment-on-${n}` }, onclick: () => chooseParagraph(section.section_id, n) },
+          h("span", { className: "visually-hidden" }, "Comment on paragraph "), `${n}.`)
+        : h("span", { className: "number", "aria-hidden": "true" }, `${n}.`);
       return h("div", { className: "paragraph", id: `paragraph-${n}`, dataset: { paragraph: n, section: section.section_id } },
-        h("span", { className: "number", "aria-hidden": "true" }, `${n}.`),
-        h("p", { className: "text" }, h("span", { className: "visually-hidden" }, `Paragraph ${n}: `), h("span", { className: "words" }, block.text)),
-        open ? h("button", { type: "button", className: "quiet", dataset: { key: `comment-on-${n}` }, onclick: () => chooseParagraph(section.section_id, n) }, `Comment on paragraph ${n}`) : null);
+        control,
+        h("p", { className: "text" }, h("span", { className: "visually-hidden" }, `Paragraph ${n}: `), h("span", { className: "words" }, block.text)));
     });
     return h("section", { className: "section", "aria-label": title || "Untitled section" }, title ? h("h3", {}, title) : null, items);
   });
@@ -213,4 +218,7 @@ function renderComment(c, all) {
     replies.length ? h("ul", { className: "replies" }, replies.map((r) => h("li", {}, `${r.commenter}: ${r.body}`))) : null);
 }
 
-run("Opening the comment page", load).finally(() => { document.body.dataset.booted = "yes"; });
+run("Opening the comment page", load).finally(() => {
+  document.body.dataset.booted = "yes";
+  if (document.body.dataset.ready !== "yes") document.body.dataset.ready = "failed";
+});

@@ -90,7 +90,8 @@ async function oneThread(ctx, threadId) {
       t.resolved ? ["Resolved ", localTime(t.resolved_at), "."] : "Open.",
       t.published ? " The chair published it: the public reads it, without names." : ""),
   ];
-  const revision = revisedInto(ctx, t.amendment_id);
+  const chain = await wordings(ctx, t.amendment_id);
+  const revision = chain.length > 1 ? chain[chain.length - 1] : null;
   if (revision) out.push(h("p", { className: "revision" }, "The amendment was revised since: ", roomLink(ctx, `amendment ${revision.id}`, { target: `amendment-${revision.id}` }), ` (${revision.instruction}).`));
   const top = t.messages.filter((m) => m.parent_id === null);
   out.push(h("ol", { className: "messages", "aria-label": "Messages" }, top.map((m) => h("li", {},
@@ -98,7 +99,7 @@ async function oneThread(ctx, threadId) {
     replies(ctx, t, m),
   ))));
   if (SPEAKING.includes(ctx.role) && !t.resolved) out.push(messageForm(ctx, t, null));
-  const actions = threadActions(ctx, t);
+  const actions = threadActions(ctx, t, chain);
   if (actions.length) out.push(h("div", { className: "actions" }, actions));
   return out;
 }
@@ -158,10 +159,10 @@ function messageForm(ctx, t, replyTo) {
   return details;
 }
 
-function threadActions(ctx, t) {
+function threadActions(ctx, t, chain) {
   const out = [];
   if (ctx.report.status === "transmitted") return out;
-  if (mayResolve(ctx, t)) {
+  if (mayResolve(ctx, t, chain)) {
     const verb = t.resolved ? "reopen" : "resolve";
     out.push(h("button", { type: "button", dataset: { key: `thread-${verb}` }, onclick: () =>
       ctx.run(t.resolved ? "Reopening the thread" : "Resolving the thread", async () => {
@@ -184,34 +185,24 @@ function threadActions(ctx, t) {
 
 // As the server decides (app/deliberation/threads.py): the opener, the chair, or whoever
 // proposed the thread's amendment or a wording revising it.
-function mayResolve(ctx, t) {
+function mayResolve(ctx, t, chain) {
   if (!SPEAKING.includes(ctx.role)) return false;
   if (ctx.can.chair() || (t.opener_id && t.opener_id === ctx.me.id)) return true;
-  const all = allAmendments(ctx);
+  return chain.some((a) => a.proposer_id === ctx.me.id);
+}
+
+// The thread's amendment and each later wording revising it, read from the API (the room's
+// list may not have caught up with a revision the page is told about).
+async function wordings(ctx, amendmentId) {
+  const chain = [];
   const seen = new Set();
-  for (let id = t.amendment_id; id && !seen.has(id); ) {
+  for (let id = amendmentId; id && !seen.has(id) && chain.length < 20; ) {
     seen.add(id);
-    const a = all.get(id);
-    if (!a) return false;
-    if (a.proposer_id === ctx.me.id) return true;
-    id = a.revised_by_id;
+    const { data } = await ctx.api.get(`/v1/amendments/${id}`);
+    chain.push(data);
+    id = data.revised_by_id;
   }
-  return false;
-}
-
-function allAmendments(ctx) {
-  return new Map((ctx.pending || ctx.amendments || []).concat(ctx.amendments || []).map((a) => [a.id, a]));
-}
-
-function revisedInto(ctx, amendmentId) {
-  const all = allAmendments(ctx);
-  let last = null;
-  const seen = new Set();
-  for (let a = all.get(amendmentId); a && a.revised_by_id && !seen.has(a.id); a = all.get(a.revised_by_id)) {
-    seen.add(a.id);
-    last = all.get(a.revised_by_id) || { id: a.revised_by_id, instruction: "a new wording" };
-  }
-  return last;
+  return chain;
 }
 
 // --- a new thread ------------------------------------------------------------------------------
@@ -309,7 +300,8 @@ function subjectLink(ctx, t) {
   }
 }
 
-// For the room: a link to the threads on an amendment or an objection.
+// For the room: a link to the threads on an amendment or an objection (a longer name for
+// screen readers starts with the words shown, as speech input says them).
 export function threadsLink(label, query, ariaLabel) {
   return h("a", { href: `#/threads?${new URLSearchParams(query)}`, className: "discuss", "aria-label": ariaLabel }, label);
 }
