@@ -317,6 +317,7 @@ def test_a_drafting_group_posts_a_chapter_and_the_chair_approves_it_in_session(
         chair.open(f"#/drafting/{drafting.id}")
         chair.see("#drafting-group-name", "Drafting group on the forum")
         chair.see(".drafting-members", "Ana Proposer (co-lead)")
+        assert "null" not in chair.page.inner_text("#group-page-body")
         chair.page.select_option("#assign-section", str(chapter.id))
         chair.page.click("button:has-text('Give it to the drafting group')")
         chair.see(f"#part-{chapter.id}", "with its drafting group")

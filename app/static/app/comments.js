@@ -49,7 +49,7 @@ export default {
       ? h("div", {}, rounds.map((round) => renderRound(ctx, round)))
       : h("p", {}, "No comment round on this report yet."));
     if (secretariat(ctx) && ctx.report.status === "drafting" && !wanted) out.push(openRoundForm(ctx));
-    keepFocus(container, () => container.replaceChildren(...out));
+    keepFocus(container, () => container.replaceChildren(...out.filter(Boolean)));
   },
   onEvent(ctx, event, container) {
     if (event.type.startsWith("comment.") || event.type.startsWith("consultation.")) this.render(ctx, container).catch(() => {});

@@ -34,7 +34,7 @@ export default {
   async render(ctx, container) {
     const id = Number(hashRoute().path[1]);
     const out = id ? await workspace(ctx, id) : await overview(ctx);
-    keepFocus(container, () => container.replaceChildren(...out));
+    keepFocus(container, () => container.replaceChildren(...out.filter(Boolean)));
   },
   onEvent(ctx, event, container) {
     if (/^(section\.(assigned|stage_changed|approved)|drafting_group\.|amendment\.|session\.|meeting\.)/.test(event.type)) {
@@ -124,11 +124,11 @@ async function workspace(ctx, id) {
   ];
   if (members.length) {
     out.push(h("h4", {}, "Who drafts"), h("ul", { className: "drafting-members" }, members.map((m) =>
-      h("li", {}, m.name, m.is_co_lead ? h("strong", {}, " (co-lead)") : "", h("span", { className: "muted" }, ` — ${m.stakeholder.replace(/_/g, " ")}, ${m.region}`)))));
+      h("li", {}, m.name, m.is_co_lead ? h("strong", {}, " (co-lead)") : "", h("span", { className: "muted" }, ` — ${[m.stakeholder.replace(/_/g, " "), m.region].filter(Boolean).join(", ")}`)))));
     if (group.composition) {
       const c = group.composition;
       out.push(h("p", { className: "muted" }, "Balance: ", Object.entries(c.stakeholders).map(([k, n]) => `${n} ${k.replace(/_/g, " ")}`).join(", "),
-        "; regions: ", Object.entries(c.regions).map(([k, n]) => `${n} ${k}`).join(", "), "."));
+        "; regions: ", Object.entries(c.regions).map(([k, n]) => `${n} ${k || "not given"}`).join(", "), "."));
     }
   }
   out.push(h("h4", {}, "Its parts"));

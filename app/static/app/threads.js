@@ -31,7 +31,7 @@ export default {
     const threadId = Number(path[1]);
     const body = threadId ? await oneThread(ctx, threadId) : await threadList(ctx, query);
     keepFocus(container, () => container.replaceChildren(
-      reportChooser(ctx, "threads-report", () => ctx.showPage()), ...body));
+      reportChooser(ctx, "threads-report", () => ctx.showPage()), ...body.filter(Boolean)));
   },
   onEvent(ctx, event, container) {
     if (!event.type.startsWith("thread.") && !event.type.startsWith("amendment.")) return;
@@ -60,7 +60,10 @@ async function threadList(ctx, query) {
   let found = await ctx.api.all(`/v1/reports/${ctx.reportId}/threads${suffix}`);
   if (subject && subject.objection_id) found = found.filter((t) => t.objection_id === subject.objection_id);
   if (subject && subject.paragraph) found = found.filter((t) => (t.current_paragraph ?? t.paragraph) === subject.paragraph);
-  const out = [h("p", {}, subject ? [describeSubject(ctx, subject), ". ", pageLink("All the threads of this report", "threads")] : "Every thread on this report, newest last.")];
+  const lead = subject && subject.amendment_id && !subject.objection_id
+    ? `Threads on amendment ${subject.amendment_id} and on the wordings it revises`
+    : subject ? `Threads on ${describeSubject(ctx, subject).replace(/^./, (c) => c.toLowerCase())}` : "";
+  const out = [h("p", {}, subject ? [lead, ". ", pageLink("All the threads of this report", "threads")] : "Every thread on this report, oldest first.")];
   out.push(found.length
     ? h("ol", { className: "cards threads" }, found.map((t) => h("li", {}, threadCard(ctx, t))))
     : h("p", {}, subject ? "No thread on this yet." : "No thread yet."));
@@ -74,7 +77,7 @@ function threadCard(ctx, t) {
     h("h3", { id: `thread-${t.id}-title` }, pageLink(t.title || describeThread(ctx, t), `threads/${t.id}`),
       h("span", { className: "badge" }, t.resolved ? "resolved" : "open"),
       t.published ? h("span", { className: "badge" }, "published") : null),
-    h("p", { className: "muted" }, describeThread(ctx, t), `; ${t.messages.length} message(s)`,
+    h("p", { className: "muted" }, t.title ? `${describeThread(ctx, t)}; ` : "", `${t.messages.length} message(s)`,
       last ? ["; last by ", who(ctx, last), ", ", localTime(last.created_at)] : null));
 }
 
