@@ -41,6 +41,7 @@ class ShiftedClock:
     def __init__(self) -> None:
         self._offset = timedelta(0)
         self._lock = threading.Lock()
+        self._set = False
 
     def now(self) -> datetime:
         return datetime.now(UTC) + self._offset
@@ -53,12 +54,18 @@ class ShiftedClock:
             raise ValueError("a clock only moves forward")
         with self._lock:
             self._offset += step
+            self._set = True
         return self.now()
 
     def move_to(self, moment: datetime) -> None:
-        """From now on the time is `moment` (and it runs on from there)."""
+        """From now on the time is `moment` (and it runs on from there). The first move may
+        go anywhere (a replay starts in its own year); after it, only forward."""
         with self._lock:
-            self._offset = moment - datetime.now(UTC)
+            offset = moment - datetime.now(UTC)
+            if self._set and offset < self._offset:
+                raise ValueError("a clock only moves forward")
+            self._offset = offset
+            self._set = True
 
 
 _clock: Clock = SystemClock()

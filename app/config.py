@@ -7,7 +7,7 @@ from fastapi import Request
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from app.webhooks.targets import parse_entry
+from app.allow_list import parse_entry
 
 
 def _migrations_dir() -> Path:

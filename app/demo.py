@@ -17,7 +17,6 @@ from app.amendments.models import AmendmentKind
 from app.auth import Principal
 from app.db import Database
 from app.errors import present
-from app.groups import invitations
 from app.groups import service as groups
 from app.groups.models import Participant, Role, Stakeholder
 from app.meetings import service as meetings
@@ -149,7 +148,7 @@ def seed(database: Database) -> DemoRoom:
             ids[name] = participant.id
             keys[name] = new_private_key()
             public_key = public_key_text(keys[name])
-            _token, tokens[name] = invitations.redeem(
+            _token, tokens[name] = groups.redeem_invitation(
                 session, code=code, label="demo", public_key=public_key
             )
         _token, tokens["site admin"] = groups.issue_token(session, participant=None, label="demo")

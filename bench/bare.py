@@ -14,14 +14,22 @@
 - `GET /bare/stream` and `POST /bare/publish`: the event stream's ceiling. Subscribers follow
   a plain StreamingResponse; a publish fans the bytes it was sent (one of plenary's own stream
   messages, captured by the bench) out to every subscriber, encoded once, with `created_at`
-  set to now: the least any fan-out of the same bytes to the same subscribers must do.
+  set to now: the least any fan-out of the same bytes to the same subscribers must do. A body
+  of several messages (the events one commit recorded) goes out in one write per subscriber,
+  as plenary sends a commit's events; `?channel=` keeps audiences apart (members get the
+  attributed bytes, the public its own).
+- `GET /bare/room/{what}/{id}`: the live room's read ceiling (`python -m bench.audience`). Each
+  reads, with one SQLAlchemy Core statement on the same database, the rows plenary's answer of
+  the same name is made of (the outline, every section's head text, one amendment, the
+  report's amendments, its consultations), then answers plenary's own bytes for that read
+  (files in PLENARY_BENCH_ROOM, written by the bench from plenary's answers): a bare read,
+  the least a client's read after an event must cost.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -31,10 +39,11 @@ from typing import Literal
 from fastapi import FastAPI, HTTPException, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text, create_engine, event
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, create_engine, event, text
 
 from app.main import tune_garbage_collector
 from app.signatures import answer_message, verifies, wording_sha256
+from bench.sse_bytes import stamped
 
 _body_file = os.environ.get("PLENARY_BENCH_BODY")
 BODY = (
@@ -125,21 +134,22 @@ def consent(body: SignedAnswer) -> dict[str, int]:
     return {"id": int(inserted.inserted_primary_key[0])}
 
 
-_subscribers: set[asyncio.Queue[bytes]] = set()
-_CREATED_AT = re.compile(rb'"created_at":"[^"]*"')
+_channels: dict[str, set[asyncio.Queue[bytes]]] = {}
 
 
 @app.get("/bare/stream")
-async def stream() -> StreamingResponse:
+async def stream(channel: str = "all") -> StreamingResponse:
+    subscribers = _channels.setdefault(channel, set())
+
     async def follow() -> AsyncIterator[bytes]:
         queue: asyncio.Queue[bytes] = asyncio.Queue()
-        _subscribers.add(queue)
+        subscribers.add(queue)
         try:
             yield b"retry: 1000\n: following\n\n"
             while True:
                 yield await queue.get()
         finally:
-            _subscribers.discard(queue)
+            subscribers.discard(queue)
 
     return StreamingResponse(
         follow(),
@@ -149,9 +159,37 @@ async def stream() -> StreamingResponse:
 
 
 @app.post("/bare/publish", status_code=204)
-async def publish(request: Request) -> Response:
-    stamp = datetime.now(UTC).isoformat().encode()
-    message = _CREATED_AT.sub(b'"created_at":"' + stamp + b'"', await request.body(), count=1)
-    for queue in _subscribers:
+async def publish(request: Request, channel: str = "all") -> Response:
+    message = stamped(await request.body(), datetime.now(UTC).isoformat().encode())
+    for queue in _channels.get(channel, ()):
         queue.put_nowait(message)
     return Response(status_code=204)
+
+
+# --- the live room's reads ------------------------------------------------------------------
+
+_room_dir = os.environ.get("PLENARY_BENCH_ROOM")
+ROOM: dict[str, bytes] = (
+    {f.stem: f.read_bytes() for f in Path(_room_dir).glob("*.json")} if _room_dir else {}
+)
+# The rows each of plenary's answers is made of, one statement each (`:id` is the report's,
+# or the amendment's for `amendment`).
+ROOM_READS = {
+    "report": "SELECT id, parent_id, kind, label, heading, position, head_version "
+    "FROM section WHERE report_id = :id AND removed_at IS NULL",
+    "floor": "SELECT s.id, s.kind, s.label, s.heading, v.text FROM section s "
+    "JOIN section_version v ON v.section_id = s.id AND v.number = s.head_version "
+    "WHERE s.report_id = :id AND s.removed_at IS NULL",
+    "amendment": "SELECT * FROM amendment WHERE id = :id",
+    "amendments": "SELECT * FROM amendment WHERE report_id = :id ORDER BY id LIMIT 500",
+    "consultations": "SELECT * FROM consultation WHERE report_id = :id ORDER BY id LIMIT 500",
+}
+
+
+@app.get("/bare/room/{what}/{row_id}")
+def room_read(what: str, row_id: int) -> Response:
+    if what not in ROOM or what not in ROOM_READS:
+        raise HTTPException(404, what)
+    with engine.connect() as connection:
+        connection.execute(text(ROOM_READS[what]), {"id": row_id}).fetchall()
+    return Response(ROOM[what], media_type="application/json")

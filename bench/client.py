@@ -219,29 +219,38 @@ async def subscribe(
     marker: str = "event: version.created\n",
     ticket_path: str | None = None,
     tokens: list[str] | None = None,
+    headers: dict[str, str] | None = None,
+    local_host: str | None = None,
+    wave: int = 100,
 ) -> dict[str, Any]:
     """`subscribers` SSE streams of `path`, each opened with a fresh stream ticket when
     `ticket_path` is given, until each has seen `events` messages with `marker`: their lags
-    (receipt minus the message's `created_at`), this process's CPU use and loop delays."""
+    (receipt minus the message's `created_at`), this process's CPU use and loop delays.
+    `headers` go with every request (e.g. Last-Event-ID); `local_host` is the address the
+    sockets connect from (another 127.x address: its own ephemeral ports, for thousands)."""
     host, port = base.removeprefix("http://").split(":")
     loop = asyncio.get_running_loop()
     run = _Run(subscribers, events, marker.encode(), ready)
     delays: list[float] = []
     prober = asyncio.create_task(_loop_delays(delays, run))
+    extra = "".join(f"{key}: {value}\r\n" for key, value in (headers or {}).items())
+    local = (local_host, 0) if local_host else None
 
     def request(ticket: str | None) -> bytes:
         target = path if ticket is None else f"{path}?ticket={ticket}"
         return (
-            f"GET {target} HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n\r\n"
+            f"GET {target} HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n{extra}\r\n"
         ).encode()
 
-    for start in range(0, subscribers, 100):  # in waves, so the listen backlog keeps up
-        wave = min(100, subscribers - start)
-        tickets: list[str | None] = [None] * wave
+    for start in range(0, subscribers, wave):  # in waves, so the listen backlog keeps up
+        size = min(wave, subscribers - start)
+        tickets: list[str | None] = [None] * size
         if ticket_path is not None:
-            tickets = list(await _tickets(base, ticket_path, tokens or [], wave))
+            tickets = list(await _tickets(base, ticket_path, tokens or [], size))
         for ticket in tickets:
-            await loop.create_connection(partial(_Follower, run, request(ticket)), host, int(port))
+            await loop.create_connection(
+                partial(_Follower, run, request(ticket)), host, int(port), local_addr=local
+            )
         await asyncio.sleep(0.1)
     while not run.done.done():  # until every stream is served, or none has moved for 15 s
         await asyncio.wait([run.done], timeout=1.0)
@@ -280,6 +289,10 @@ if __name__ == "__main__":
     mode, params = sys.argv[1], json.loads(sys.argv[2])
     # The load generator must not pause to collect garbage mid-measurement; it lives seconds.
     gc.disable()
+    if mode == "room":
+        from bench.room import room
+
+        MODES["room"] = room
     try:
         import uvloop
 

@@ -64,3 +64,27 @@ def test_no_pen_without_an_amendment_on_the_floor(client: TestClient) -> None:
     open_meeting(client, room, rid)
     state = floor(client, rid, room.observers[0])
     assert state["floor"] is None and state["pen_role"] is None and state["pen"] is None
+
+
+def test_the_floor_answer_is_its_declared_model_in_each_view(client: TestClient) -> None:
+    """The floor is encoded once by the model it was built as (every member's page reads it
+    after every event): the bytes are exactly FloorState's encoding, in the members' view
+    and in the public's, which names nobody."""
+    from app.meetings.schemas import FloorState
+
+    room = make_room(client)
+    rid, sid = report_with_section(client, room)
+    open_meeting(client, room, rid)
+    amendment = propose(client, room.members[0], sid, TEXT.replace("all", "every"))
+    act(client, room.chair, amendment["id"], "floor")
+    for who in (room.members[1], room.observers[0]):
+        answer = client.get(f"/v1/reports/{rid}/floor", headers=who.headers)
+        assert answer.status_code == 200
+        assert answer.headers["content-type"] == "application/json"
+        declared = FloorState.model_validate_json(answer.content)
+        assert declared.model_dump_json().encode() == answer.content
+        assert declared.floor is not None and declared.floor.amendment.id == amendment["id"]
+    public = FloorState.model_validate_json(
+        client.get(f"/v1/reports/{rid}/floor", headers=room.observers[0].headers).content
+    )
+    assert public.floor is not None and public.floor.amendment.proposer_id is None

@@ -13,7 +13,6 @@ from app.clock import utcnow
 from app.errors import InvalidState, Unprocessable
 from app.events.service import record_event
 from app.meetings.models import Meeting
-from app.reports import known_versions
 from app.reports import service as reports
 from app.reports.models import Report, Section, Version
 
@@ -166,6 +165,6 @@ def first_paragraph(session: Session, section: Section, base: Version) -> int:
     (`wording_of` then makes it again). The next prepare step starts from the base and the
     number read here (app/reports/known_versions.py)."""
     first = reports.first_paragraph_of(session, section=section) or 1
-    store = known_versions.of(session.get_bind())
+    store = reports.known_versions_of(session.get_bind())
     store.learn(section.id, base.number, base.text, base.sha256, first)
     return first

@@ -23,6 +23,7 @@ from app.cli_base import (
 
 if TYPE_CHECKING:
     from app.amendments.schemas import AmendmentRead
+    from app.client import PlenaryClient
 
 
 def _decide(
@@ -121,70 +122,82 @@ def draft(
     With --json, each answer is one JSON object per line (the amendment, or a problem)."""
     from app.client import ProblemError
 
-    marks = {"equal": "{}", "delete": "[-{}-]", "insert": "{{+{}+}}"}
-
-    def say(value: Any, human: str) -> None:
-        if as_json:
-            typer.echo(json.dumps(value, ensure_ascii=False))
-        else:
-            typer.echo(human)
-
     with connect(url, token) as client:
+        drafting = _Drafting(client, amendment, as_json)
         current = client.get_amendment(amendment)
-        say(
+        drafting.say(
             current.model_dump(mode="json"),
             f"amendment {current.id}, revision {current.draft_revision}: {current.instruction}",
         )
         if not as_json:
             typer.echo(DRAFT_HELP)
         for raw in sys.stdin:
-            line = raw.strip()
-            if not line:
-                continue
-            command, _, rest = line.partition(" ")
+            command, _, rest = raw.strip().partition(" ")
+            if command in ("quit", "exit"):
+                break
             try:
-                if command in ("quit", "exit"):
-                    break
-                if command == "show":
-                    shown = client.get_amendment(amendment)
-                    say(shown.model_dump(mode="json"), shown.proposed_text)
-                elif command == "diff":
-                    preview = client.preview(amendment)
-                    instruction = client.get_amendment(amendment).instruction
-                    say(
-                        preview.model_dump(mode="json") | {"instruction": instruction},
-                        instruction
-                        + "\n"
-                        + "".join(marks[o.op].format(o.text) for o in preview.ops),
-                    )
-                elif command in ("replace", "set"):
-                    wording = client.get_amendment(amendment).proposed_text
-                    if command == "set":
-                        new = Path(rest.strip()).read_text(encoding="utf-8")
-                    else:
-                        old, sep, replacement = rest.partition(" => ")
-                        if not sep or wording.count(old) != 1:
-                            detail = "OLD must occur exactly once in the wording"
-                            if as_json:
-                                say({"title": "Invalid command", "detail": detail}, "")
-                            else:
-                                typer.echo(f"error: {detail}", err=True)
-                            continue
-                        new = wording.replace(old, replacement, 1)
-                    current = client.revise_draft(amendment, text=new)
-                    say(
-                        current.model_dump(mode="json"),
-                        f"revision {current.draft_revision}: {current.instruction}",
-                    )
-                elif not as_json:
-                    typer.echo(DRAFT_HELP)
+                drafting.run(command, rest)
             except ProblemError as problem:
                 if problem.status == 0:
                     raise
-                if as_json:
-                    say(problem.problem, "")
-                elif problem.status == 412:
-                    typer.echo("someone revised first; now on the wall:", err=True)
-                    typer.echo(client.get_amendment(amendment).proposed_text, err=True)
+                drafting.refused(problem.status, problem.problem, str(problem))
+
+
+MARKS = {"equal": "{}", "delete": "[-{}-]", "insert": "{{+{}+}}"}
+
+
+class _Drafting:
+    """One terminal drafting session: each command answered in words, or in JSON lines."""
+
+    def __init__(self, client: PlenaryClient, amendment: int, as_json: bool) -> None:
+        self.client, self.amendment, self.as_json = client, amendment, as_json
+
+    def say(self, value: Any, human: str) -> None:
+        typer.echo(json.dumps(value, ensure_ascii=False) if self.as_json else human)
+
+    def run(self, command: str, rest: str) -> None:
+        if not command:
+            return
+        if command == "show":
+            shown = self.client.get_amendment(self.amendment)
+            self.say(shown.model_dump(mode="json"), shown.proposed_text)
+        elif command == "diff":
+            preview = self.client.preview(self.amendment)
+            instruction = self.client.get_amendment(self.amendment).instruction
+            self.say(
+                preview.model_dump(mode="json") | {"instruction": instruction},
+                instruction + "\n" + "".join(MARKS[o.op].format(o.text) for o in preview.ops),
+            )
+        elif command in ("replace", "set"):
+            self.revise(command, rest)
+        elif not self.as_json:
+            typer.echo(DRAFT_HELP)
+
+    def revise(self, command: str, rest: str) -> None:
+        wording = self.client.get_amendment(self.amendment).proposed_text
+        if command == "set":
+            new = Path(rest.strip()).read_text(encoding="utf-8")
+        else:
+            old, sep, replacement = rest.partition(" => ")
+            if not sep or wording.count(old) != 1:
+                detail = "OLD must occur exactly once in the wording"
+                if self.as_json:
+                    self.say({"title": "Invalid command", "detail": detail}, "")
                 else:
-                    typer.echo(f"error: {problem}", err=True)
+                    typer.echo(f"error: {detail}", err=True)
+                return
+            new = wording.replace(old, replacement, 1)
+        current = self.client.revise_draft(self.amendment, text=new)
+        self.say(
+            current.model_dump(mode="json"),
+            f"revision {current.draft_revision}: {current.instruction}",
+        )
+
+    def refused(self, status: int, problem: dict[str, Any], said: str) -> None:
+        if self.as_json:
+            self.say(problem, "")
+        elif status == 412:
+            typer.echo("someone revised first; now on the wall:", err=True)
+            typer.echo(self.client.get_amendment(self.amendment).proposed_text, err=True)
+        else:
+            typer.echo(f"error: {said}", err=True)

@@ -21,6 +21,7 @@ from app.cli_base import (
 )
 
 if TYPE_CHECKING:
+    from app.bulk import Entry
     from app.client import PlenaryClient
 
 
@@ -120,55 +121,19 @@ def amend_bulk(
     """File many amendments from one file. Each entry has its own idempotency key derived
     from the file, so re-running after a failure files nothing twice."""
     from app.bulk import EntryError, load
-    from app.client import ProblemError
 
     try:
         entries = load(file)
     except (EntryError, ValueError) as error:
         fail("invalid-file", "The amendments file cannot be read", str(error), code=2)
     results: list[dict[str, Any]] = []
-    failed = 0
     with (
         connect(url, token) as client,
         typer.progressbar(entries, label="filing amendments", file=sys.stderr) as progress,
     ):
         for entry in progress:
-            try:
-                number, text, patch = _resolve_change(
-                    client,
-                    section=entry.section,
-                    base=entry.base_version,
-                    text=entry.text,
-                    patch=entry.patch,
-                    replace=entry.replace,
-                    with_text=entry.with_text,
-                    paragraph=entry.paragraph,
-                )
-                amendment = client.propose(
-                    entry.section,
-                    base_version=number,
-                    kind=entry.kind,
-                    text=text,
-                    patch=patch,
-                    rationale=entry.rationale,
-                    idempotency_key=entry.key,
-                )
-                results.append(
-                    {
-                        "entry": entry.index,
-                        "amendment": amendment.id,
-                        "status": amendment.status.value,
-                        "instruction": amendment.instruction,
-                    }
-                )
-            except ProblemError as problem:
-                if problem.status == 0:
-                    raise
-                failed += 1
-                results.append({"entry": entry.index, "error": problem.problem})
-            except EntryError as error:
-                failed += 1
-                results.append({"entry": entry.index, "error": {"detail": str(error)}})
+            results.append(_file_entry(client, entry))
+    failed = sum(1 for row in results if "error" in row)
     if as_json:
         typer.echo(json.dumps(results, indent=2, ensure_ascii=False))
     else:
@@ -182,6 +147,46 @@ def amend_bulk(
                 )
     if failed:
         raise typer.Exit(4)
+
+
+def _file_entry(client: PlenaryClient, entry: Entry) -> dict[str, Any]:
+    """One entry of a bulk file: its amendment, or the problem that refused it (a lost
+    connection stops the run: re-running files nothing twice)."""
+    from app.bulk import EntryError
+    from app.client import ProblemError
+
+    try:
+        number, text, patch = _resolve_change(
+            client,
+            section=entry.section,
+            base=entry.base_version,
+            text=entry.text,
+            patch=entry.patch,
+            replace=entry.replace,
+            with_text=entry.with_text,
+            paragraph=entry.paragraph,
+        )
+        amendment = client.propose(
+            entry.section,
+            base_version=number,
+            kind=entry.kind,
+            text=text,
+            patch=patch,
+            rationale=entry.rationale,
+            idempotency_key=entry.key,
+        )
+    except ProblemError as problem:
+        if problem.status == 0:
+            raise
+        return {"entry": entry.index, "error": problem.problem}
+    except EntryError as error:
+        return {"entry": entry.index, "error": {"detail": str(error)}}
+    return {
+        "entry": entry.index,
+        "amendment": amendment.id,
+        "status": amendment.status.value,
+        "instruction": amendment.instruction,
+    }
 
 
 @cli.command()

@@ -20,7 +20,6 @@ from app.amendments.rebase import Prepared
 from app.amendments.schemas import AmendmentCreate, AmendmentRevise, DraftRevise, ProposalSketch
 from app.db import Database
 from app.idempotency import Prepare, prepared_body, prepared_path_id
-from app.reports import known_versions
 from app.reports import service as reports
 from app.reports.models import Section
 from app.text import offload
@@ -51,7 +50,7 @@ class _Wording:
 
 def _base(database: Database, section_id: int, number: int) -> tuple[str, str, int] | None:
     """(text, sha256, first paragraph) of a version: known to this process, or read."""
-    store = known_versions.of(database.engine)
+    store = reports.known_versions_of(database.engine)
     found = store.known(section_id, number)
     if found is not None:
         return found

@@ -20,8 +20,8 @@ from app.auth import Principal
 from app.clock import utcnow
 from app.errors import EditorialNotice, Forbidden, InvalidState, SignatureInvalid
 from app.events.service import record_event
-from app.groups.keys import require_current_key
 from app.groups.models import VOTING_ROLES, Participant, Role
+from app.groups.service import require_current_key
 from app.reports.models import Report
 from app.signatures import answer_message, round_id, verifies, wording_sha256
 

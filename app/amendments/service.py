@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from app.amendments.actions import EVENT_INSTRUCTION_CHARS, instruction_payload
 from app.amendments.brackets import adopt_as_brackets
+from app.amendments.deadlines import settle_before_request
 from app.amendments.drafting import revise_draft
 from app.amendments.floor import (
     DECIDERS_AFTER_ADOPTION,
@@ -91,6 +92,7 @@ __all__ = [
     "revise_amendment",
     "revise_draft",
     "round_states",
+    "settle_before_request",
     "settle_due",
     "structures_of",
     "take_off_floor",

@@ -7,8 +7,8 @@ from fastapi import APIRouter, Depends, Request, Response, status
 
 from app.amendments import service as amendments
 from app.amendments import views as amendment_views
-from app.amendments.deadlines import settle_before_request
 from app.amendments.schemas import AmendmentRead
+from app.amendments.service import settle_before_request
 from app.auth import CurrentPrincipal, OptionalPrincipal
 from app.clock import Now
 from app.consultations import views

@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
-from app.amendments.deadlines import settle_before_request
+from app.amendments.service import settle_before_request
 from app.auth import CurrentPrincipal, OptionalPrincipal
 from app.clock import Now
 from app.consultations import render, views

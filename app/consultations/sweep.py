@@ -13,9 +13,9 @@ from starlette.concurrency import run_in_threadpool
 
 from app.clock import rfc3339, utcnow
 from app.consultations.models import Comment, CommentVisibility, Consultation
-from app.consultations.service.consultations import lock_report_row
 from app.db import Database, WriteGate
 from app.events.service import record_event
+from app.reports import service as reports
 
 logger = logging.getLogger("plenary.consultations")
 
@@ -33,7 +33,7 @@ def record_closings(database: Database, now: datetime | None = None) -> int:
         )
     for consultation_id, report_id in due:
         with database.session() as session:
-            lock_report_row(session, report_id)
+            reports.lock_report_row(session, report_id=report_id)
             consultation = session.get(Consultation, consultation_id, populate_existing=True)
             if consultation is None or consultation.closed_recorded_at is not None:
                 continue  # another process got there first

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response, status
 
 from app.amendments import service as amendments
-from app.amendments.deadlines import settle_before_request
+from app.amendments.service import settle_before_request
 from app.auth import CurrentPrincipal, OptionalPrincipal
 from app.db import SessionDep
 from app.deliberation import reservations, views

@@ -14,7 +14,7 @@ from app.drafting_groups.models import DraftingGroup, DraftingMember, SectionSta
 from app.drafting_groups.schemas import Composition, DraftingGroupRead, DraftingMemberRead
 from app.errors import Conflict, InvalidState, NotFound
 from app.groups.models import Participant, Role
-from app.groups.roster import record_roster_event
+from app.groups.service import record_roster_event
 from app.pagination import page_query
 
 # Who may sit in a drafting group: those who vote (the secretariat helps every group anyway).

@@ -27,7 +27,6 @@ from app.drafting_groups.schemas import (
 from app.etags import IfMatch
 from app.idempotency import IdempotentRoute
 from app.pagination import DEFAULT_PAGE, After, Limit, link_next
-from app.reports import deriving
 from app.reports import service as reports
 from app.reports import views as report_views
 from app.reports.models import Report
@@ -174,7 +173,7 @@ def derive_report(
 ) -> ReportRead:
     """A new report of the group from chosen sections (with their subsections) of this one;
     each copy's version 1 cites its source section and version (see `.../lineage`)."""
-    derived = deriving.derive_report(
+    derived = reports.derive_report(
         session,
         report_id=report_id,
         principal=principal,
@@ -194,7 +193,7 @@ def section_lineage(
     a source in a report the caller may not read ends the list."""
     section = reports.get_section(session, section_id=section_id, principal=principal)
     steps = []
-    for r, s, v in deriving.lineage(session, section.id):
+    for r, s, v in reports.lineage(session, section.id):
         if not visibility.readable_by(r, principal):
             break
         steps.append(LineageStep(report_id=r.id, section_id=s.id, version=v))

@@ -34,6 +34,35 @@ class QuestionnaireLinkIssuedPayload(Payload):
     category: str | None = Field(description="The category the link fixes, if any")
 
 
+class QuestionnaireOpenLinkIssuedPayload(Payload):
+    questionnaire_id: int
+    max_replies: int = Field(description="At most this many respondents through it")
+
+
+class QuestionnaireQuestionsChangedPayload(Payload):
+    """The questions were added, changed, removed or reordered (before any reply was
+    submitted)."""
+
+    questionnaire_id: int
+    questions: int = Field(description="How many questions it has now")
+    added: int
+    changed: int
+    removed: int
+    drafts_changed: int = Field(description="Drafts that lost answers no longer fitting")
+
+
+class QuestionnaireQuestionRewordedPayload(Payload):
+    """A question's wording corrected, with its reason (after replies: a typo only)."""
+
+    questionnaire_id: int
+    question_id: int
+    number: int
+    before: str
+    after: str
+    note: str
+    submitted_replies: int = Field(description="Replies submitted before the correction")
+
+
 class QuestionnaireClosedPayload(Payload):
     questionnaire_id: int
     deadline: datetime
@@ -73,6 +102,9 @@ QUESTIONNAIRE_PAYLOADS: dict[str, type[Payload]] = {
     "questionnaire.unshared": QuestionnairePayload,
     "questionnaire.narrative": QuestionnaireNarrativePayload,
     "questionnaire.link_issued": QuestionnaireLinkIssuedPayload,
+    "questionnaire.open_link_issued": QuestionnaireOpenLinkIssuedPayload,
+    "questionnaire.questions_changed": QuestionnaireQuestionsChangedPayload,
+    "questionnaire.question_reworded": QuestionnaireQuestionRewordedPayload,
     "questionnaire.closed": QuestionnaireClosedPayload,
     "questionnaire.summary_imported": QuestionnaireSummaryImportedPayload,
     "reply.submitted": ReplySubmittedPayload,

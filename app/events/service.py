@@ -1,107 +1,16 @@
-"""Appending to a report's event log, and proving the log was not rewritten."""
+"""Events' public surface: recording.py (appending to a report's event log, proving the log
+was not rewritten)."""
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from app.clock import utcnow
-from app.db import unit_of_work
-from app.events.chain import (
-    GENESIS_HASH,
-    ChainCheck,
-    actor_commitment,
-    attribution_holds,
-    canonical_json,
-    digest_of,
-    new_salt,
-    person_keys_in,
-    verify_events,
+from app.events.recording import (
+    head_hash,
+    record_event,
+    verify_chain,
 )
-from app.events.models import Event
-from app.signatures import signature_commitment
 
-
-def record_event(
-    session: Session,
-    *,
-    report_id: int,
-    type: str,
-    actor_id: int | None,
-    payload: dict[str, Any],
-    signed: tuple[str, int] | None = None,
-) -> Event:
-    """Append one event. The caller holds the report's write lock, so within a report the
-    sequence, the chain and the commit order agree. `signed`: the signature of the answer
-    this event records and its key id, kept for members; the chain covers it through a
-    salted commitment in the payload (app/signatures.py)."""
-    if named := person_keys_in(payload):
-        # The payload is public and hashed in the clear: an id in it names its person.
-        raise ValueError(f"event {type!r} would publish participant ids: {sorted(set(named))}")
-    # The transaction's own latest event of this report, if any, is the chain's head; else
-    # the head read with the report's lock; else (a caller that did not lock) a read.
-    work = unit_of_work(session)
-    ours = [e for e in work.events if e.report_id == report_id]
-    locked = work.chain_heads.get(report_id)
-    if ours:
-        seq, prev_hash = ours[-1].seq + 1, ours[-1].hash
-    elif locked is not None:
-        seq, prev_hash = locked[0] + 1, locked[1] or GENESIS_HASH
-    else:
-        last = session.execute(
-            select(Event.seq, Event.hash)
-            .where(Event.report_id == report_id)
-            .order_by(Event.seq.desc())
-            .limit(1)
-        ).first()
-        seq, prev_hash = (1, GENESIS_HASH) if last is None else (last.seq + 1, last.hash)
-    salt = new_salt()
-    if signed is not None:
-        payload = {**payload, "signature_commitment": signature_commitment(salt, signed[0])}
-    # Round-trip through JSON so the stored payload and the hashed payload are the same value.
-    event = Event(
-        report_id=report_id,
-        seq=seq,
-        type=type,
-        actor_id=actor_id,
-        actor_salt=salt,
-        actor_commitment=actor_commitment(salt, actor_id),
-        payload=json.loads(canonical_json(payload)),
-        created_at=utcnow(),
-        prev_hash=prev_hash,
-        hash="",
-        signature=None if signed is None else signed[0],
-        signing_key_id=None if signed is None else signed[1],
-    )
-    event.hash = digest_of(event)
-    session.add(event)
-    unit_of_work(session).events.append(event)
-    return event
-
-
-def verify_chain(session: Session, *, report_id: int) -> ChainCheck:
-    """The public check (the chain over commitments), then the one only the server and
-    members can make: each stored actor still opens its event's commitment."""
-    events = list(
-        session.scalars(select(Event).where(Event.report_id == report_id).order_by(Event.seq))
-    )
-    check = verify_events(events)
-    if not check.ok:
-        return check
-    for event in events:
-        if not attribution_holds(
-            commitment=event.actor_commitment, salt=event.actor_salt, actor_id=event.actor_id
-        ):
-            reason = "the recorded actor does not match the event's commitment"
-            return ChainCheck(False, event.seq, event.prev_hash, event.id, event.seq, reason)
-    return check
-
-
-def head_hash(session: Session, *, report_id: int) -> str:
-    value = session.scalar(
-        select(Event.hash).where(Event.report_id == report_id).order_by(Event.seq.desc()).limit(1)
-    )
-    return value or GENESIS_HASH
+__all__ = [
+    "head_hash",
+    "record_event",
+    "verify_chain",
+]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import StreamingResponse
@@ -46,50 +46,58 @@ def _format(event: StoredEvent, *, attributed: bool) -> str:
     return f"id: {event.id}\nevent: {event.type}\ndata: {body}\n\n"
 
 
+LastEventIdHeader = Annotated[
+    str | None,
+    Header(
+        alias="Last-Event-ID",
+        max_length=40,
+        description="Resume after this event id: exactly the missed events follow",
+    ),
+]
+TicketQuery = Annotated[
+    str | None,
+    Query(
+        max_length=100,
+        description="A stream ticket (POST .../stream-tickets), for a browser's EventSource, "
+        "which cannot send Authorization. Never put a token in a URL.",
+    ),
+    StorableQuery,
+]
+LastEventIdQuery = Annotated[
+    str | None,
+    Query(
+        alias="last_event_id",
+        max_length=40,
+        description="As the Last-Event-ID header (which wins), for a page that reconnects "
+        "with a new EventSource and a fresh ticket",
+    ),
+    StorableQuery,
+]
+
+
+STREAM_ANSWERS: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "text/event-stream: `id:` event id, `event:` type, `data:` JSON",
+        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+    },
+    400: {"description": "Last-Event-ID is not an event of this report"},
+    401: {"description": "Unknown or revoked token; unknown, used or expired ticket"},
+}
+
+
 @router.get(
     "/reports/{report_id}/stream",
     dependencies=[Depends(bearer_scheme)],
     response_class=StreamingResponse,
-    responses={
-        200: {
-            "description": "text/event-stream: `id:` event id, `event:` type, `data:` JSON",
-            "content": {"text/event-stream": {"schema": {"type": "string"}}},
-        },
-        400: {"description": "Last-Event-ID is not an event of this report"},
-        401: {"description": "Unknown or revoked token; unknown, used or expired ticket"},
-    },
+    responses=STREAM_ANSWERS,
 )
 async def stream_report(
     report_id: IdPath,
     request: Request,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
-    last_event_id: Annotated[
-        str | None,
-        Header(
-            alias="Last-Event-ID",
-            max_length=40,
-            description="Resume after this event id: exactly the missed events follow",
-        ),
-    ] = None,
-    ticket: Annotated[
-        str | None,
-        Query(
-            max_length=100,
-            description="A stream ticket (POST .../stream-tickets), for a browser's EventSource, "
-            "which cannot send Authorization. Never put a token in a URL.",
-        ),
-        StorableQuery,
-    ] = None,
-    last_event_id_query: Annotated[
-        str | None,
-        Query(
-            alias="last_event_id",
-            max_length=40,
-            description="As the Last-Event-ID header (which wins), for a page that reconnects "
-            "with a new EventSource and a fresh ticket",
-        ),
-        StorableQuery,
-    ] = None,
+    last_event_id: LastEventIdHeader = None,
+    ticket: TicketQuery = None,
+    last_event_id_query: LastEventIdQuery = None,
 ) -> StreamingResponse:
     """Follow a report live. A stream may last hours, so it holds no database session: access
     is checked once, then events are read in short transactions as they are committed."""

@@ -232,6 +232,7 @@ def update_participant(
 def create_invitation(
     participant_id: IdPath,
     request: Request,
+    response: Response,
     session: SessionDep,
     principal: CurrentPrincipal,
     body: InvitationCreate | None = None,
@@ -247,6 +248,7 @@ def create_invitation(
         principal=principal,
         valid_for=_valid_for(request, None if body is None else body.expires_in_days),
     )
+    response.headers["Location"] = f"/v1/invitations/{invitation.id}"  # DELETE revokes it
     return _invitation_created(invitation, code)
 
 
@@ -283,7 +285,9 @@ def revoke_invitation(
     status_code=status.HTTP_201_CREATED,
     dependencies=[SecretAnswer],
 )
-def redeem_invitation(body: InvitationRedeem, session: SessionDep) -> TokenCreated:
+def redeem_invitation(
+    body: InvitationRedeem, response: Response, session: SessionDep
+) -> TokenCreated:
     """Exchange an invitation's code for your own token (no bearer token needed). Unknown
     code: 404 invitation-unknown; used: 409 invitation-used; expired: 409
     invitation-expired; revoked or replaced: 409 invitation-revoked. Send the public half of
@@ -291,6 +295,7 @@ def redeem_invitation(body: InvitationRedeem, session: SessionDep) -> TokenCreat
     token, secret = invitations.redeem(
         session, code=body.code, label=body.label, public_key=body.public_key
     )
+    response.headers["Location"] = f"/v1/tokens/{token.id}"  # DELETE revokes it
     return _token_created(token, secret)
 
 

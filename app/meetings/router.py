@@ -4,8 +4,8 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Request, Response, stat
 from sqlalchemy.orm import Session
 
 from app.amendments import service as amendments
-from app.amendments.deadlines import settle_before_request
 from app.amendments.schemas import PUBLIC_VIEWS, MeetingPage, MeetingRead, ReportAdopt
+from app.amendments.service import settle_before_request
 from app.auth import CurrentPrincipal, OptionalPrincipal, Principal
 from app.db import SessionDep
 from app.errors import NotFound
@@ -209,11 +209,15 @@ def set_visibility(
 @router.get("/reports/{report_id}/floor", response_model=FloorState)
 def get_floor(
     report_id: IdPath, request: Request, session: SessionDep, principal: OptionalPrincipal
-) -> FloorState:
+) -> Response:
     """What the wall shows: the text, the amendment on the floor as tracked changes, the
     meeting and the latest decisions."""
     report = reports.get_report(session, report_id=report_id, principal=principal)
-    return screen.floor_state(session, report, principal)
+    # Encoded once, by the model that was built: FastAPI would validate the whole text of
+    # the report against the response model again and encode it in two more passes, and
+    # every member's page reads this answer after every event of a live room.
+    state = screen.floor_state(session, report, principal)
+    return Response(state.model_dump_json(), media_type="application/json")
 
 
 @router.get("/reports/{report_id}/certificate", response_model=CertificateRead)

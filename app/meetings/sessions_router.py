@@ -7,8 +7,8 @@ from fastapi import APIRouter, Depends, Response, status
 from fastapi.responses import PlainTextResponse
 
 from app import visibility
-from app.amendments.deadlines import settle_before_request
 from app.amendments.schemas import MeetingRead
+from app.amendments.service import settle_before_request
 from app.auth import CurrentPrincipal, OptionalPrincipal
 from app.db import SessionDep
 from app.idempotency import IdempotentRoute

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, status
 
 from app import visibility
-from app.amendments.deadlines import settle_before_request
+from app.amendments.service import settle_before_request
 from app.auth import CurrentPrincipal, OptionalPrincipal
 from app.db import SessionDep
 from app.errors import NotFound

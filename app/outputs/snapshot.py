@@ -1,5 +1,5 @@
 """What every output renders: a report as it stood (today, at a milestone or at a time), and
-its amendments as the caller may see them. Plain data, filled in by `app.outputs.service`."""
+its amendments as the caller may see them. Plain data, filled in by `app.outputs.reading`."""
 
 from __future__ import annotations
 

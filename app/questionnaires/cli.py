@@ -106,6 +106,43 @@ def link(
     emit(made, as_json, lambda: typer.echo(f"{url.rstrip('/')}{made.path}"))
 
 
+@questionnaire_cli.command("open-link")
+def open_link(
+    questionnaire: Annotated[int, typer.Argument(help="Questionnaire id")],
+    max_replies: Annotated[int, typer.Option(help="At most this many respondents")] = 1000,
+    url: Url = DEFAULT_URL,
+    token: TokenOpt = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """One link many public respondents use, each reply its own (the answering page's
+    address, shown once)."""
+    with connect(url, token) as client:
+        made = client.issue_open_link(questionnaire, max_replies=max_replies)
+    emit(made, as_json, lambda: typer.echo(f"{url.rstrip('/')}{made.page}"))
+
+
+@questionnaire_cli.command("questions")
+def questions(
+    questionnaire: Annotated[int, typer.Argument(help="Questionnaire id")],
+    file: FileArg,
+    url: Url = DEFAULT_URL,
+    token: TokenOpt = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Replace the questions from a JSON list, in order (`id` keeps a question; the others
+    are removed): only until the first reply is submitted."""
+    listed = _read_json(file)
+    if not isinstance(listed, list):
+        fail("cli-bad-file", "The file is not a list of questions", f"{file}: not a list", code=2)
+    with connect(url, token) as client:
+        found = client.set_questions(questionnaire, listed)
+    emit(
+        found,
+        as_json,
+        lambda: typer.echo(f"questionnaire {found.id}: {len(found.questions)} questions"),
+    )
+
+
 def _cell(value: Any) -> str:
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)

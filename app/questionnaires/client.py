@@ -10,6 +10,8 @@ from pydantic import TypeAdapter
 from app.client_base import ClientBase
 from app.questionnaires.schemas import (
     LinkRead,
+    OpenLinkRead,
+    OpenReplyCreated,
     PublicForm,
     QuestionnairePublic,
     QuestionnaireRead,
@@ -55,6 +57,24 @@ class QuestionnaireCalls(ClientBase):
         if category is not None:
             body["category"] = category
         return self._post(LinkRead, f"/v1/questionnaires/{questionnaire_id}/links", body)
+
+    def issue_open_link(self, questionnaire_id: int, *, max_replies: int = 1000) -> OpenLinkRead:
+        """One link many public respondents use; its code is shown once."""
+        path = f"/v1/questionnaires/{questionnaire_id}/open-links"
+        return self._post(OpenLinkRead, path, {"max_replies": max_replies})
+
+    def set_questions(
+        self, questionnaire_id: int, questions: list[dict[str, Any]]
+    ) -> QuestionnaireRead:
+        """The whole list in its new order (`id` keeps a question); before any submission."""
+        path = f"/v1/questionnaires/{questionnaire_id}/questions"
+        response = self.request("PUT", path, json={"questions": questions})
+        return QuestionnaireRead.model_validate(response.json())
+
+    def correct_wording(self, question_id: int, prompt: str, note: str) -> QuestionnaireRead:
+        """A typo in a question's wording, its reason recorded."""
+        path = f"/v1/questions/{question_id}/wording"
+        return self._post(QuestionnaireRead, path, {"prompt": prompt, "note": note})
 
     def answer_questionnaire(
         self, questionnaire_id: int, answers: dict[str, Any], *, submit: bool = False
@@ -118,3 +138,7 @@ class QuestionnaireCalls(ClientBase):
     def public_reply(self, code: str, body: dict[str, Any]) -> ReplyRead:
         """The link's one reply: name, organisation, category, publish_name, answers, submit."""
         return self._post(ReplyRead, f"/v1/public-questionnaires/{code}/reply", body)
+
+    def open_reply(self, code: str, body: dict[str, Any]) -> OpenReplyCreated:
+        """A new reply through an open link, with its own secret (shown once)."""
+        return self._post(OpenReplyCreated, f"/v1/public-questionnaires/{code}/replies", body)

@@ -7,7 +7,16 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.clock import utcnow
@@ -93,11 +102,19 @@ class Question(Base):
     max_chars: Mapped[int | None] = mapped_column(Integer, default=None)
     scale_min: Mapped[int | None] = mapped_column(Integer, default=None)
     scale_max: Mapped[int | None] = mapped_column(Integer, default=None)
+    # A wording corrected after replies were submitted: when, and the wording they answered.
+    reworded_at: Mapped[datetime | None] = mapped_column(default=None)
+    answered_prompt: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class QuestionnaireLink(Base):
     """A public link (the code in it) for one public respondent: an invited stakeholder or
-    anyone the secretariat hands it to. One reply per link; only the code's hash is kept."""
+    anyone the secretariat hands it to. One reply per link; only the code's hash is kept.
+
+    An open link (`open`) is one many respondents use (the public questionnaire on the
+    website): it takes no reply itself; each respondent's first POST makes a respondent link
+    under it (`parent_id`), whose code is that respondent's reply secret, shown once, with
+    which it reads, changes and withdraws its reply as a personal link's holder does."""
 
     __tablename__ = "questionnaire_link"
 
@@ -109,6 +126,18 @@ class QuestionnaireLink(Base):
         enum_column(RespondentCategory, 30), default=None
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    open: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # An open link: at most this many respondents (each reply under it counts, withdrawn too).
+    max_replies: Mapped[int | None] = mapped_column(Integer, default=None)
+    # A respondent link: the open link it came from, and its maker's address hashed with
+    # the open link's id (the rate per address; the address itself is not kept).
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("questionnaire_link.id"), index=True, default=None
+    )
+    address_hash: Mapped[str | None] = mapped_column(String(64), default=None)
+    # The Idempotency-Key of the request that made it, hashed with the open link's id: a
+    # request sent again makes no second reply (the idempotency records need a token).
+    request_key_hash: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
 class Reply(Base):

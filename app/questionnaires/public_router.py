@@ -5,15 +5,25 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response, status
+from fastapi import APIRouter, Path, Request, Response, status
 
+from app.auth import CurrentPrincipal
 from app.clock import Now
 from app.db import SessionDep
-from app.idempotency import IdempotentRoute
+from app.idempotency import IdempotentRoute, SecretAnswer
 from app.questionnaires import views
 from app.questionnaires.router import CLOSED, json_answer
-from app.questionnaires.schemas import PublicForm, PublicReplyCreate, ReplyRead, ReplyUpdate
-from app.questionnaires.service import replies
+from app.questionnaires.schemas import (
+    OpenLinkCreate,
+    OpenLinkRead,
+    OpenReplyCreated,
+    PublicForm,
+    PublicReplyCreate,
+    ReplyRead,
+    ReplyUpdate,
+)
+from app.questionnaires.service import links, open_links, replies
+from app.schemas import IdPath
 
 router = APIRouter(prefix="/v1", route_class=IdempotentRoute, tags=["questionnaires"])
 Code = Annotated[str, Path(min_length=8, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")]
@@ -29,7 +39,74 @@ def open_public_link(code: Code, session: SessionDep, now: Now) -> PublicForm:
         organisation=link.organisation,
         category=link.category,
         reply=None if reply is None else views.own_view(session, reply),
+        open=link.open,
     )
+
+
+@router.post(
+    "/questionnaires/{questionnaire_id}/open-links",
+    response_model=OpenLinkRead,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[SecretAnswer],
+)
+def issue_open_link(
+    questionnaire_id: IdPath,
+    body: OpenLinkCreate,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    now: Now,
+) -> OpenLinkRead:
+    """One link many public respondents use (the website's questionnaire), each reply its
+    own; its code is shown once."""
+    link, code = open_links.issue_open_link(
+        session,
+        questionnaire_id=questionnaire_id,
+        principal=principal,
+        max_replies=body.max_replies,
+        now=now,
+    )
+    return OpenLinkRead(
+        id=link.id,
+        questionnaire_id=link.questionnaire_id,
+        max_replies=body.max_replies,
+        code=code,
+        path=links.link_path(code),
+        page=open_links.answer_page(code),
+    )
+
+
+@router.post(
+    "/public-questionnaires/{code}/replies",
+    response_model=OpenReplyCreated,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[SecretAnswer],
+    responses={
+        409: {"description": "Closed, or the link's cap is reached (open-link-full)"},
+        429: {"description": "Too many replies from this address (too-many-replies)"},
+    },
+)
+def create_open_reply(
+    code: Code, body: PublicReplyCreate, request: Request, session: SessionDep, now: Now
+) -> Response:
+    """A new respondent's reply through an open link (held until the secretariat publishes
+    it), with its own secret, shown once: the code with which it reads, changes and
+    withdraws that reply (`path`) until the deadline."""
+    address = request.client.host if request.client is not None else "unknown"
+    reply, secret = open_links.create_open_reply(
+        session,
+        code=code,
+        body=body,
+        address=address,
+        request_key=request.headers.get("idempotency-key"),
+        now=now,
+    )
+    made = OpenReplyCreated(
+        **views.own_view(session, reply).model_dump(),
+        secret=secret,
+        path=links.link_path(secret),
+        page=open_links.answer_page(secret),
+    )
+    return json_answer(made, 201)
 
 
 @router.post(

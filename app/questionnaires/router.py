@@ -23,6 +23,7 @@ from app.questionnaires.schemas import (
     QuestionnairePage,
     QuestionnairePublic,
     QuestionnaireRead,
+    QuestionsSet,
     ReplyCreate,
     ReplyModeration,
     ReplyPage,
@@ -32,8 +33,16 @@ from app.questionnaires.schemas import (
     Summary,
     SummaryImport,
     SummaryImported,
+    WordingFix,
 )
-from app.questionnaires.service import documents, links, questionnaires, replies, summary
+from app.questionnaires.service import (
+    documents,
+    editing,
+    links,
+    questionnaires,
+    replies,
+    summary,
+)
 from app.schemas import IdPath
 
 router = APIRouter(prefix="/v1", route_class=IdempotentRoute, tags=["questionnaires"])
@@ -114,6 +123,55 @@ def get_questionnaire(
     if questionnaires.in_group(found, principal):
         return json_answer(views.questionnaire_read(session, found, now))
     return json_answer(views.questionnaire_public(session, found, now))
+
+
+@router.put(
+    "/questionnaires/{questionnaire_id}/questions",
+    response_model=QuestionnaireRead,
+    responses={409: {"description": "Closed, or replies submitted (questionnaire-answered)"}},
+)
+def set_questions(
+    questionnaire_id: IdPath,
+    body: QuestionsSet,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    now: Now,
+) -> QuestionnaireRead:
+    """The chair or the secretariat adds, changes, removes and reorders questions: the whole
+    list in its new order (`id` keeps a question). Only until the first reply is submitted."""
+    found = editing.set_questions(
+        session,
+        questionnaire_id=questionnaire_id,
+        principal=principal,
+        questions=body.questions,
+        now=now,
+    )
+    return views.questionnaire_read(session, found, now)
+
+
+@router.post(
+    "/questions/{question_id}/wording",
+    response_model=QuestionnaireRead,
+    responses={409: {"description": "Closed, or more than a typo once answered"}},
+)
+def correct_question_wording(
+    question_id: IdPath,
+    body: WordingFix,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    now: Now,
+) -> QuestionnaireRead:
+    """Correct a question's wording, its reason recorded; once replies are submitted, a few
+    characters only (a typo), and the wording they answered is kept beside it."""
+    found = editing.correct_wording(
+        session,
+        question_id=question_id,
+        principal=principal,
+        prompt=body.prompt,
+        note=body.note,
+        now=now,
+    )
+    return views.questionnaire_read(session, found, now)
 
 
 @router.post("/questionnaires/{questionnaire_id}/share", response_model=QuestionnaireRead)

@@ -66,6 +66,29 @@ class QuestionCreate(InputModel):
         return self
 
 
+class QuestionEdit(QuestionCreate):
+    id: Id | None = Field(
+        default=None, description="A question of this questionnaire, changed in place; absent: new"
+    )
+
+
+class QuestionsSet(InputModel):
+    """The whole list, in its new order: listed questions kept (changed as given), new ones
+    added, the others removed. Only before the first reply is submitted."""
+
+    questions: Annotated[list[QuestionEdit], Field(min_length=1, max_length=100)]
+
+
+class WordingFix(InputModel):
+    """A question's wording corrected (a typo): after replies are submitted, a change of a
+    few characters only, its reason on the record."""
+
+    prompt: Annotated[str, Field(min_length=1, max_length=2_000)]
+    note: Annotated[str, Field(min_length=1, max_length=500)] = Field(
+        description="Why: what was wrong with the wording (recorded in the event)"
+    )
+
+
 class QuestionnaireCreate(InputModel):
     """An internal version (`internal_chapeau`, for the group's members), a public version
     (`public_chapeau`, answered through public links), or both: the same questions."""
@@ -96,6 +119,12 @@ class QuestionRead(ReadModel):
     max_chars: int | None
     scale_min: int | None
     scale_max: int | None
+    reworded_at: datetime | None = Field(
+        description="When its wording was last corrected after replies were submitted"
+    )
+    answered_prompt: str | None = Field(
+        description="The wording the first replies answered, when corrected since"
+    )
 
 
 class QuestionnaireRead(ReadModel):
@@ -143,6 +172,21 @@ class LinkRead(ReadModel):
     category: RespondentCategory | None
     code: str = Field(description="Shown once: the public link is `path`")
     path: str
+
+
+class OpenLinkCreate(InputModel):
+    max_replies: Annotated[int, Field(ge=1, le=10_000)] = Field(
+        default=1_000, description="At most this many respondents through this link"
+    )
+
+
+class OpenLinkRead(ReadModel):
+    id: int
+    questionnaire_id: int
+    max_replies: int
+    code: str = Field(description="Shown once: anyone with `page` (or `path`) may answer")
+    path: str
+    page: str = Field(description="The answering page in a browser (no account needed)")
 
 
 class ReplyCreate(InputModel):
@@ -220,6 +264,18 @@ class PublicForm(ReadModel):
     organisation: str
     category: RespondentCategory | None
     reply: ReplyRead | None
+    open: bool = Field(
+        default=False,
+        description="An open link: each respondent POSTs to `replies` and gets its own secret",
+    )
+
+
+class OpenReplyCreated(ReplyRead):
+    """A respondent's reply through an open link, with its secret: shown once."""
+
+    secret: str = Field(description="Your reply's own link code: keep it to change the reply")
+    path: str
+    page: str
 
 
 class OptionCount(ReadModel):

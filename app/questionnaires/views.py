@@ -62,6 +62,8 @@ def question_reads(questions: Sequence[Question]) -> list[QuestionRead]:
             max_chars=q.max_chars,
             scale_min=q.scale_min,
             scale_max=q.scale_max,
+            reworded_at=q.reworded_at,
+            answered_prompt=q.answered_prompt,
         )
         for q in questions
     ]

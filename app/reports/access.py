@@ -74,6 +74,16 @@ def lock_report(
     object written (one query, and that object is then read under the lock); `missing` is
     the 404's detail when nothing matches.
     """
+    report = lock_report_row(session, report_id=report_id, missing=missing)
+    principal.ensure_role(report.group_id, roles)
+    return report
+
+
+def lock_report_row(
+    session: Session, *, report_id: int | ScalarSelect[int], missing: str | None = None
+) -> Report:
+    """The report's write lock for a write with no role to check (a public comment, the
+    clock's sweep): the same lock and chain head as `lock_report`."""
     report = session.scalar(
         select(Report)
         .where(Report.id == report_id)
@@ -85,7 +95,6 @@ def lock_report(
     # The chain's head, kept on the row by the database: read under the lock, it is the head
     # the next event of this transaction follows (app/events/service.py, record_event).
     unit_of_work(session).chain_heads[report.id] = (report.event_seq, report.event_hash)
-    principal.ensure_role(report.group_id, roles)
     return report
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response, status
@@ -107,60 +107,68 @@ CERTIFIED = (
 )
 
 
+FormatQuery = Annotated[
+    ExportFormat,
+    Query(
+        description="`source`: an imported Markdown file as it came, byte for byte, with "
+        "today's text (while drafting, the disclaimer is in the `Plenary-Disclaimer` "
+        "header: the file has no place for it); `akn`: Akoma Ntoso 3.0 XML; `docx`: Word; "
+        "`pdf`: for printing"
+    ),
+]
+MilestoneQuery = Annotated[
+    int | None,
+    Query(
+        ge=1,
+        le=MAX_ID,
+        description="Export as at this milestone (not with `at`: 400). Default: the text "
+        "as it stands, and once the report is transmitted, its transmission milestone "
+        "(the certified text)",
+    ),
+]
+AtQuery = Annotated[
+    Moment | None,
+    Query(
+        description="Export as it stood at this past time (RFC 3339; a time to come, or "
+        "with `milestone`: 400)"
+    ),
+]
+
+
+EXPORT_ANSWERS: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The report rendered with numbered paragraphs",
+        "content": {
+            m.split(";")[0]: {
+                "schema": {"type": "string"}
+                if m.startswith("text/")
+                else {"type": "string", "format": "binary"}
+            }
+            for m in EXPORT_MEDIA.values()
+        },
+        "headers": {
+            CERTIFIED_HEADER: {
+                "description": CERTIFIED,
+                "schema": {"type": "string", "enum": ["true", "false"]},
+            }
+        },
+    },
+    400: {"description": "Both `milestone` and `at` given, or `at` still to come"},
+}
+
+
 @router.get(
     "/reports/{report_id}/export",
     response_class=Response,
-    responses={
-        200: {
-            "description": "The report rendered with numbered paragraphs",
-            "content": {
-                m.split(";")[0]: {
-                    "schema": {"type": "string"}
-                    if m.startswith("text/")
-                    else {"type": "string", "format": "binary"}
-                }
-                for m in EXPORT_MEDIA.values()
-            },
-            "headers": {
-                CERTIFIED_HEADER: {
-                    "description": CERTIFIED,
-                    "schema": {"type": "string", "enum": ["true", "false"]},
-                }
-            },
-        },
-        400: {"description": "Both `milestone` and `at` given, or `at` still to come"},
-    },
+    responses=EXPORT_ANSWERS,
 )
 def export_report(
     report_id: IdPath,
     session: SessionDep,
     principal: OptionalPrincipal,
-    format: Annotated[
-        ExportFormat,
-        Query(
-            description="`source`: an imported Markdown file as it came, byte for byte, with "
-            "today's text (while drafting, the disclaimer is in the `Plenary-Disclaimer` "
-            "header: the file has no place for it); `akn`: Akoma Ntoso 3.0 XML; `docx`: Word; "
-            "`pdf`: for printing"
-        ),
-    ] = "markdown",
-    milestone: Annotated[
-        int | None,
-        Query(
-            ge=1,
-            le=MAX_ID,
-            description="Export as at this milestone (not with `at`: 400). Default: the text "
-            "as it stands, and once the report is transmitted, its transmission milestone "
-            "(the certified text)",
-        ),
-    ] = None,
-    at: Annotated[
-        Moment | None,
-        Query(
-            description="Export as it stood at this past time (RFC 3339; a time to come, or "
-            "with `milestone`: 400)"
-        ),
-    ] = None,
+    format: FormatQuery = "markdown",
+    milestone: MilestoneQuery = None,
+    at: AtQuery = None,
     line_numbers: LineNumbers = False,
     changes_since: ChangesSince = None,
     lineage: Lineage = False,

@@ -17,7 +17,6 @@ from app.db import Database, SessionDep
 from app.errors import present
 from app.etags import IfMatch, not_modified
 from app.idempotency import IdempotentRoute, prepared_by
-from app.outputs import formats
 from app.pagination import DEFAULT_PAGE, After, Limit, link_next
 from app.reports import prepare, service, views
 from app.reports.checked_reads import CheckedReadCache, section_state
@@ -42,14 +41,6 @@ from app.reports.schemas import (
 from app.schemas import MAX_ID, IdPath, NumberPath
 
 router = APIRouter(prefix="/v1", route_class=IdempotentRoute, tags=["reports"])
-
-EXPORT_MEDIA = {
-    "markdown": "text/markdown; charset=utf-8",
-    "source": "text/markdown; charset=utf-8",
-    "html": "text/html; charset=utf-8",
-    "text": "text/plain; charset=utf-8",
-    **formats.MEDIA,
-}
 
 
 @router.post(

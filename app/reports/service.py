@@ -20,6 +20,7 @@ from app.reports.access import (
     get_report,
     get_section,
     lock_report,
+    lock_report_row,
     lock_section,
     report_etag,
     require_report_match,
@@ -33,8 +34,10 @@ from app.reports.anchoring import (
     paragraph_owners,
 )
 from app.reports.certified import sealed_formats, transmission_milestone_id
+from app.reports.deriving import derive_report, lineage
 from app.reports.history import nodes_at
 from app.reports.importing import import_report
+from app.reports.known_versions import of as known_versions_of
 from app.reports.lifecycle import (
     CONSENT_RULES,
     EDITABLE_AFTER_ADOPTION,
@@ -98,6 +101,7 @@ __all__ = [
     "create_report",
     "current_nodes",
     "current_paragraphs",
+    "derive_report",
     "ensure_consent_rules_kept",
     "ensure_drafting",
     "ensure_no_open_points",
@@ -116,11 +120,14 @@ __all__ = [
     "insert_section",
     "is_attributed",
     "keep_open_point",
+    "known_versions_of",
+    "lineage",
     "list_milestones",
     "list_open_points",
     "list_reports",
     "list_versions",
     "lock_report",
+    "lock_report_row",
     "lock_section",
     "milestone_nodes",
     "move_section",

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
+from app.allow_list import AllowList
 from app.auth import CurrentPrincipal
 from app.db import SessionDep
 from app.idempotency import IdempotentRoute, SecretAnswer
@@ -18,7 +19,6 @@ from app.webhooks.schemas import (
     WebhookPage,
     WebhookRead,
 )
-from app.webhooks.targets import AllowList
 
 router = APIRouter(prefix="/v1", tags=["webhooks"], route_class=IdempotentRoute)
 

@@ -1,223 +1,44 @@
-"""Webhooks: an outbox written with the events, delivered after commit by a worker."""
+"""Webhooks' public surface: registry.py (registering, reading, deactivating, deliveries)
+and delivery.py (the outbox written with the events, delivered after commit by a worker)."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
-import secrets
-from dataclasses import dataclass
-from datetime import timedelta
+from app.webhooks.delivery import (
+    LEASE,
+    MAX_ATTEMPTS,
+    SIGNATURE_HEADER,
+    Attempt,
+    anything_due,
+    body_of,
+    claim_due,
+    enqueue,
+    record_attempts,
+    sign,
+)
+from app.webhooks.registry import (
+    check_target,
+    deactivate,
+    deliveries,
+    get_webhook,
+    list_webhooks,
+    register,
+)
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
-
-from app.auth import Principal
-from app.clock import utcnow
-from app.db import unit_of_work
-from app.errors import NotFound, Unprocessable
-from app.events.models import Event
-from app.groups.models import DRAFTING_ROLES
-from app.pagination import page_query
-from app.reports.models import Report
-from app.webhooks.models import Delivery, DeliveryStatus, Webhook
-from app.webhooks.targets import AllowList, TargetRefused
-
-SIGNATURE_HEADER = "Plenary-Signature"
-MAX_ATTEMPTS = 8
-LEASE = timedelta(seconds=30)
-
-
-def sign(secret: str, timestamp: str, body: bytes) -> str:
-    """HMAC-SHA256 over `timestamp.body`; receivers recompute it and compare in constant time."""
-    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
-    return "sha256=" + mac.hexdigest()
-
-
-def check_target(url: str, allow_list: AllowList) -> None:
-    try:
-        allow_list.check_url(url)
-    except TargetRefused as refused:
-        raise Unprocessable(str(refused)) from None
-
-
-def register(
-    session: Session,
-    *,
-    group_id: int,
-    principal: Principal,
-    url: str,
-    event_types: list[str],
-    secret: str | None,
-    allow_list: AllowList,
-) -> Webhook:
-    principal.ensure_role(group_id, DRAFTING_ROLES)
-    check_target(url, allow_list)
-    webhook = Webhook(
-        group_id=group_id,
-        url=url,
-        secret=secret or secrets.token_urlsafe(32),
-        event_types=sorted(set(event_types)),
-        created_by_id=principal.participant_id,
-    )
-    session.add(webhook)
-    session.flush()
-    return webhook
-
-
-def get_webhook(session: Session, *, webhook_id: int, principal: Principal) -> Webhook:
-    webhook = session.get(Webhook, webhook_id)
-    if webhook is None:
-        raise NotFound(f"No webhook {webhook_id}.")
-    principal.ensure_role(webhook.group_id, DRAFTING_ROLES)
-    return webhook
-
-
-def list_webhooks(
-    session: Session, *, group_id: int, principal: Principal, after: int, limit: int
-) -> tuple[list[Webhook], int | None]:
-    principal.ensure_role(group_id, DRAFTING_ROLES)
-    query = select(Webhook).where(Webhook.group_id == group_id)
-    return page_query(session, query, Webhook.id, after=after, limit=limit)
-
-
-def deactivate(session: Session, *, webhook_id: int, principal: Principal) -> Webhook:
-    webhook = get_webhook(session, webhook_id=webhook_id, principal=principal)
-    webhook.active = False
-    session.flush()
-    return webhook
-
-
-def deliveries(
-    session: Session, *, webhook: Webhook, after: int, limit: int
-) -> tuple[list[Delivery], int | None]:
-    """Newest first: `after` is the last delivery id seen, the next page holds older ones."""
-    query = select(Delivery).where(Delivery.webhook_id == webhook.id)
-    return page_query(session, query, Delivery.id, after=after, limit=limit, newest_first=True)
-
-
-def enqueue(session: Session) -> None:
-    """before_commit: one delivery per matching active webhook for each new event, in the
-    same transaction as the events (nothing is lost, nothing is sent for a rollback)."""
-    events: list[Event] = unit_of_work(session).events
-    if not events:
-        return
-    report_ids = {e.report_id for e in events}
-    rows = session.execute(
-        select(Webhook, Report.id)
-        .join(Report, Report.group_id == Webhook.group_id)
-        .where(Report.id.in_(report_ids), Webhook.active.is_(True))
-    ).all()
-    if not rows:
-        return
-    session.flush()  # the events need their ids
-    for webhook, report_id in rows:
-        for event in events:
-            if event.report_id == report_id and (
-                not webhook.event_types or event.type in webhook.event_types
-            ):
-                session.add(Delivery(webhook_id=webhook.id, event_id=event.id))
-    session.flush()
-
-
-def anything_due(session: Session) -> bool:
-    due = select(Delivery.id).where(
-        Delivery.status == DeliveryStatus.pending, Delivery.next_attempt_at <= utcnow()
-    )
-    return session.scalar(due.limit(1)) is not None
-
-
-def claim_due(
-    session: Session, *, limit: int = 50, lease: timedelta = LEASE
-) -> list[tuple[Delivery, Webhook, Event]]:
-    """Take a lease on due deliveries, so several processes never send one twice at once.
-    The lease must outlast an attempt (the worker gives the HTTP timeout plus a margin).
-    Two statements whatever the number: the worker holds the write gate meanwhile."""
-    now = utcnow()
-    due = (
-        select(Delivery.id)
-        .where(Delivery.status == DeliveryStatus.pending, Delivery.next_attempt_at <= now)
-        .order_by(Delivery.id)
-        .limit(limit)
-    )
-    taken = session.scalars(
-        update(Delivery)
-        .where(
-            Delivery.id.in_(due.scalar_subquery()),
-            # Checked again by the UPDATE itself: another process may have leased some.
-            Delivery.status == DeliveryStatus.pending,
-            Delivery.next_attempt_at <= now,
-        )
-        .values(next_attempt_at=now + lease)
-        .returning(Delivery.id)
-        .execution_options(synchronize_session=False)
-    ).all()
-    if not taken:
-        return []
-    rows = session.execute(
-        select(Delivery, Webhook, Event)
-        .join(Webhook, Webhook.id == Delivery.webhook_id)
-        .join(Event, Event.id == Delivery.event_id)
-        .where(Delivery.id.in_(taken))
-        .order_by(Delivery.id)
-    ).all()
-    return [(delivery, webhook, event) for delivery, webhook, event in rows]
-
-
-def body_of(delivery: Delivery, event: Event) -> bytes:
-    return json.dumps(
-        {
-            "delivery_id": delivery.id,
-            "webhook_id": delivery.webhook_id,
-            "event": {
-                "id": event.id,
-                "seq": event.seq,
-                "report_id": event.report_id,
-                "type": event.type,
-                "actor_id": event.actor_id,
-                "payload": event.payload,
-                "created_at": event.created_at.isoformat(),
-                "hash": event.hash,
-            },
-        },
-        ensure_ascii=False,
-        separators=(",", ":"),
-    ).encode()
-
-
-@dataclass(frozen=True)
-class Attempt:
-    """What one delivery attempt came to. `final`: a failure that retrying cannot mend (the
-    target is no longer allowed)."""
-
-    delivery_id: int
-    status_code: int | None
-    error: str
-    final: bool = False
-
-
-def record_attempts(session: Session, attempts: list[Attempt], *, backoff_base: float) -> None:
-    deliveries = {
-        d.id: d
-        for d in session.scalars(
-            select(Delivery).where(Delivery.id.in_([a.delivery_id for a in attempts]))
-        )
-    }
-    now = utcnow()
-    for attempt in attempts:
-        delivery = deliveries.get(attempt.delivery_id)
-        if delivery is None:
-            continue
-        delivery.attempts += 1
-        delivery.last_status_code = attempt.status_code
-        delivery.last_error = attempt.error[:2000]
-        code = attempt.status_code
-        if code is not None and 200 <= code < 300:
-            delivery.status = DeliveryStatus.delivered
-            delivery.delivered_at = now
-        elif attempt.final or delivery.attempts >= MAX_ATTEMPTS:
-            delivery.status = DeliveryStatus.failed
-        else:
-            delay = min(backoff_base * 2 ** (delivery.attempts - 1), 600.0)
-            delivery.next_attempt_at = now + timedelta(seconds=delay)
-    session.flush()
+__all__ = [
+    "LEASE",
+    "MAX_ATTEMPTS",
+    "SIGNATURE_HEADER",
+    "Attempt",
+    "anything_due",
+    "body_of",
+    "check_target",
+    "claim_due",
+    "deactivate",
+    "deliveries",
+    "enqueue",
+    "get_webhook",
+    "list_webhooks",
+    "record_attempts",
+    "register",
+    "sign",
+]

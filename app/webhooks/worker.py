@@ -20,12 +20,12 @@ from datetime import timedelta
 import httpx
 from starlette.concurrency import run_in_threadpool
 
+from app.allow_list import AllowList, TargetRefused
 from app.clock import utcnow
 from app.config import Settings
 from app.db import Database, WriteGate
 from app.webhooks import service
 from app.webhooks.service import Attempt
-from app.webhooks.targets import AllowList, TargetRefused
 
 logger = logging.getLogger("plenary.webhooks")
 HURRY_FROM = 10  # a round that started this many deliveries is followed at once by another

@@ -47,10 +47,11 @@ def test_an_invitation_is_redeemed_once_for_the_participants_own_token(
     assert invitation["status"] == "pending" and invitation["invited_by_id"] == room.secretariat.id
     # the code is not a credential, and redeeming needs no token
     assert client.get("/v1/me", headers=bearer(invitation["code"])).status_code == 401
-    redeemed = ok(
-        client.post("/v1/invitations/redeem", json={"code": invitation["code"], "label": "laptop"}),
-        201,
+    answer = client.post(
+        "/v1/invitations/redeem", json={"code": invitation["code"], "label": "laptop"}
     )
+    redeemed = ok(answer, 201)
+    assert answer.headers["location"] == f"/v1/tokens/{redeemed['id']}"
     me = ok(client.get("/v1/me", headers=bearer(redeemed["token"])))
     assert me["participant"]["id"] == created["id"] and me["token_id"] == redeemed["id"]
     assert redeemed["invitation_id"] == invitation["id"] and redeemed["label"] == "laptop"
@@ -430,3 +431,15 @@ def test_secrets_are_not_kept_for_idempotent_replay(client: TestClient, app: Fas
     assert kept.count("secret-not-replayed") == 3
     for secret in (first["token"], added["invitation"]["code"], token):
         assert secret not in kept
+
+
+def test_a_new_invitation_names_where_it_can_be_revoked(client: TestClient) -> None:
+    room = make_room(client, members=1)
+    created = new_participant(client, room.group_id, by=room.secretariat.headers)
+    answer = client.post(
+        f"/v1/participants/{created['id']}/invitations", json={}, headers=room.secretariat.headers
+    )
+    invitation = ok(answer, 201)
+    assert answer.headers["location"] == f"/v1/invitations/{invitation['id']}"
+    revoked = ok(client.delete(answer.headers["location"], headers=room.secretariat.headers))
+    assert revoked["status"] == "revoked"

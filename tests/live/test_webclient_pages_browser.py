@@ -18,7 +18,7 @@ from app.client import PlenaryClient
 from tests.conftest import ADMIN_TOKEN
 from tests.factories import enrolled
 from tests.live.test_webclient_browser import AXE, WAIT, Person, check_accessibility
-from tests.server import LiveServer, live_server, unique
+from tests.server import LiveServer, module_server, unique
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -35,13 +35,7 @@ The group invites the Summit to consider the proposals in this report.
 """
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """One server for the module (module_server's, with a start-up bound that a machine busy
-    with browsers leaves room for)."""
-    path = tmp_path_factory.mktemp("webpages") / "webpages.db"
-    with live_server(f"sqlite:///{path}", ready_seconds=180) as running:
-        yield running
+server = module_server("webpages")
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,7 @@ from app.reports import service as reports
 from app.reports.models import Section, Version
 from app.text import anchors
 from app.text.edits import Edit, from_json
+from app.text.outline import Placed
 
 
 @dataclass(frozen=True)
@@ -80,22 +81,12 @@ def current_anchors(
     ]
     if not anchored:
         return {}
-    section_ids = {section_id for _c, section_id, _posted in anchored}
-    oldest: dict[int, int] = {}
-    for _c, section_id, posted in anchored:
-        oldest[section_id] = min(oldest.get(section_id, posted), posted)
-    chains: dict[int, list[tuple[int, list[Edit]]]] = defaultdict(list)
-    rows = session.execute(
-        select(Version.section_id, Version.number, Version.edits)
-        .where(Version.section_id.in_(section_ids))
-        .order_by(Version.section_id, Version.number)
-    ).all()
-    for section_id, number, edits in rows:
-        if number > oldest[section_id]:
-            chains[section_id].append((number, from_json(edits or [])))
+    chains = _edits_since(session, anchored)
     live = {
         s.id: s
-        for s in session.scalars(select(Section).where(Section.id.in_(section_ids)))
+        for s in session.scalars(
+            select(Section).where(Section.id.in_({section_id for _c, section_id, _p in anchored}))
+        )
         if s.removed_at is None
     }
     heads = {
@@ -117,30 +108,46 @@ def current_anchors(
                 outdated=True, version=None, paragraph=None, start=None, end=None
             )
             continue
-        version = placed.node.version
-        if c.scope != Scope.range or c.start is None or c.end is None:
-            found[c.id] = CurrentAnchor(
-                outdated=False,
-                version=version,
-                paragraph=None,  # the whole section: no one paragraph
-                start=None,
-                end=None,
-            )
-            continue
         chain = [edits for number, edits in chains[section_id] if number > posted]
-        span = anchors.carry_span(anchors.Span(c.start, c.end), chain)
-        if span is None:
-            found[c.id] = CurrentAnchor(
-                outdated=True, version=version, paragraph=None, start=None, end=None
-            )
-            continue
-        found[c.id] = CurrentAnchor(
-            outdated=False,
-            version=version,
-            paragraph=anchors.paragraph_of(
-                head_texts[section_id], span.start, first_paragraph=placed.first_paragraph
-            ),
-            start=span.start,
-            end=span.end,
-        )
+        found[c.id] = _carried(c, placed, chain, head_texts[section_id])
     return found
+
+
+def _edits_since(
+    session: Session, anchored: Sequence[tuple[Comment, int, int]]
+) -> dict[int, list[tuple[int, list[Edit]]]]:
+    """Each section's versions after the oldest posted one any comment read, with edits."""
+    oldest: dict[int, int] = {}
+    for _c, section_id, posted in anchored:
+        oldest[section_id] = min(oldest.get(section_id, posted), posted)
+    chains: dict[int, list[tuple[int, list[Edit]]]] = defaultdict(list)
+    rows = session.execute(
+        select(Version.section_id, Version.number, Version.edits)
+        .where(Version.section_id.in_(oldest))
+        .order_by(Version.section_id, Version.number)
+    ).all()
+    for section_id, number, edits in rows:
+        if number > oldest[section_id]:
+            chains[section_id].append((number, from_json(edits or [])))
+    return chains
+
+
+def _carried(
+    comment: Comment, placed: Placed, chain: list[list[Edit]], head_text: str
+) -> CurrentAnchor:
+    version = placed.node.version
+    if comment.scope != Scope.range or comment.start is None or comment.end is None:
+        # the whole section: no one paragraph
+        return CurrentAnchor(outdated=False, version=version, paragraph=None, start=None, end=None)
+    span = anchors.carry_span(anchors.Span(comment.start, comment.end), chain)
+    if span is None:
+        return CurrentAnchor(outdated=True, version=version, paragraph=None, start=None, end=None)
+    return CurrentAnchor(
+        outdated=False,
+        version=version,
+        paragraph=anchors.paragraph_of(
+            head_text, span.start, first_paragraph=placed.first_paragraph
+        ),
+        start=span.start,
+        end=span.end,
+    )

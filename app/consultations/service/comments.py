@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.auth import Principal
+from app.auth import Principal, hash_token
 from app.clock import rfc3339
 from app.consultations.errors import ConsultationClosed, ConsultationNotOpen
 from app.consultations.models import (
@@ -28,8 +28,6 @@ from app.consultations.service.consultations import (
     MEMBER_ROLES,
     audience_of,
     get_consultation,
-    hash_code,
-    lock_report_row,
     state_of,
 )
 from app.errors import Forbidden, InvalidState, NotFound, present
@@ -141,7 +139,7 @@ def submit_public_comment(
     if body.invite_code is not None:
         invite = session.scalar(
             select(ConsultationInvite).where(
-                ConsultationInvite.code_hash == hash_code(body.invite_code),
+                ConsultationInvite.code_hash == hash_token(body.invite_code),
                 ConsultationInvite.consultation_id == consultation.id,
             )
         )
@@ -151,7 +149,7 @@ def submit_public_comment(
         if Audience.invited.value in consultation.audiences:
             raise Forbidden("This consultation takes comments from invited stakeholders only.")
         raise NotFound(f"No consultation {consultation_id}.")  # not public: it does not exist
-    report = lock_report_row(session, consultation.report_id)
+    report = reports.lock_report_row(session, report_id=consultation.report_id)
     ensure_open(consultation, now)
     fixed = fix_anchor(session, consultation, body.anchor)
     comment = Comment(

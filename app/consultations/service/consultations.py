@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Sequence
 from datetime import datetime
@@ -11,7 +10,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.auth import Principal
+from app.auth import Principal, hash_token
 from app.clock import rfc3339
 from app.consultations.models import Audience, Category, Consultation, ConsultationInvite
 from app.errors import Forbidden, InvalidState, NotFound, Unprocessable, present
@@ -32,20 +31,6 @@ def state_of(consultation: Consultation, now: datetime) -> State:
     if now < consultation.opens_at:
         return "scheduled"
     return "open" if now < consultation.closes_at else "closed"
-
-
-def lock_report_row(session: Session, report_id: int) -> Report:
-    """The report's write lock, for writes whose caller has no role to check (the public
-    form): events of one report are appended one transaction at a time."""
-    report = session.scalar(
-        select(Report)
-        .where(Report.id == report_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if report is None:
-        raise NotFound(f"No report {report_id}.")
-    return report
 
 
 def open_consultation(
@@ -74,30 +59,9 @@ def open_consultation(
             opens_at=rfc3339(opens_at),
             closes_at=rfc3339(closes_at),
         )
-    if milestone_id is None:
-        milestone = reports.create_milestone(
-            session,
-            report=report,
-            name=f"Posted for comment: {title}"[:200],
-            kind=MilestoneKind.manual,
-            actor=principal,
-        )
-    else:
-        found = session.get(Milestone, milestone_id)
-        if found is None or found.report_id != report.id:
-            raise NotFound(f"No milestone {milestone_id} in report {report.id}.")
-        milestone = found
+    milestone = _posted_milestone(session, report, principal, title, milestone_id)
     if section_ids is not None:
-        posted = set(
-            session.scalars(
-                select(MilestoneEntry.section_id).where(MilestoneEntry.milestone_id == milestone.id)
-            )
-        )
-        missing = sorted(set(section_ids) - posted)
-        if missing:
-            raise Unprocessable(
-                f"Sections {missing} are not in the posted milestone.", section_ids=missing
-            )
+        _ensure_posted(session, milestone, section_ids)
     consultation = Consultation(
         report_id=report.id,
         milestone_id=milestone.id,
@@ -128,6 +92,37 @@ def open_consultation(
         },
     )
     return consultation
+
+
+def _posted_milestone(
+    session: Session, report: Report, principal: Principal, title: str, milestone_id: int | None
+) -> Milestone:
+    """The text posted for comment: a named milestone, or one taken now."""
+    if milestone_id is None:
+        return reports.create_milestone(
+            session,
+            report=report,
+            name=f"Posted for comment: {title}"[:200],
+            kind=MilestoneKind.manual,
+            actor=principal,
+        )
+    found = session.get(Milestone, milestone_id)
+    if found is None or found.report_id != report.id:
+        raise NotFound(f"No milestone {milestone_id} in report {report.id}.")
+    return found
+
+
+def _ensure_posted(session: Session, milestone: Milestone, section_ids: Sequence[int]) -> None:
+    posted = set(
+        session.scalars(
+            select(MilestoneEntry.section_id).where(MilestoneEntry.milestone_id == milestone.id)
+        )
+    )
+    missing = sorted(set(section_ids) - posted)
+    if missing:
+        raise Unprocessable(
+            f"Sections {missing} are not in the posted milestone.", section_ids=missing
+        )
 
 
 def is_public(consultation: Consultation) -> bool:
@@ -189,10 +184,6 @@ def posted_outline(session: Session, consultation: Consultation) -> list[Placed]
     return [p for p in placed if p.node.id in chosen]
 
 
-def hash_code(code: str) -> str:
-    return hashlib.sha256(code.encode()).hexdigest()
-
-
 def issue_invite(
     session: Session,
     *,
@@ -212,7 +203,7 @@ def issue_invite(
     code = INVITE_PREFIX + secrets.token_urlsafe(24)
     invite = ConsultationInvite(
         consultation_id=consultation.id,
-        code_hash=hash_code(code),
+        code_hash=hash_token(code),
         organisation=organisation,
         category=category,
     )

@@ -14,8 +14,7 @@ from app.auth import Principal
 from app.errors import Unprocessable
 from app.events.service import record_event
 from app.groups.models import Group
-from app.outputs import docx, pdf
-from app.outputs.snapshot import ReportSnapshot
+from app.outputs import service as outputs
 from app.questionnaires import render
 from app.questionnaires.models import Questionnaire
 from app.questionnaires.schemas import Summary, SummaryImport, SummaryImported
@@ -51,7 +50,7 @@ def export_summary(
     if format == "html":
         return to_html(info, sections).encode()
     group = session.get(Group, questionnaire.group_id)
-    snapshot = ReportSnapshot(
+    snapshot = outputs.ReportSnapshot(
         report_id=questionnaire.report_id or 0,
         group_name=group.name if group else "",
         info=info,
@@ -62,8 +61,8 @@ def export_summary(
         created=questionnaire.created_at,
     )
     if format == "docx":
-        return docx.report_to_docx(snapshot)
-    return pdf.report_to_pdf(snapshot)
+        return outputs.report_to_docx(snapshot)
+    return outputs.report_to_pdf(snapshot)
 
 
 def _add_tree(

@@ -4,22 +4,17 @@ shown once and kept as a hash. One reply per link."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.auth import Principal
+from app.auth import Principal, hash_token
 from app.errors import InvalidState, NotFound
 from app.questionnaires.models import QuestionnaireLink, RespondentCategory
 from app.questionnaires.service.questionnaires import ensure_staff, lock, record
 
 LINK_PREFIX = "qlink_"
-
-
-def hash_code(code: str) -> str:
-    return hashlib.sha256(code.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def link_path(code: str) -> str:
@@ -41,7 +36,7 @@ def issue_link(
     code = LINK_PREFIX + secrets.token_urlsafe(24)
     link = QuestionnaireLink(
         questionnaire_id=questionnaire.id,
-        code_hash=hash_code(code),
+        code_hash=hash_token(code),
         organisation=organisation.strip(),
         category=category,
     )
@@ -60,7 +55,7 @@ def issue_link(
 def link_of(session: Session, code: str) -> QuestionnaireLink:
     """The link a code opens; an unknown code opens nothing (404, as a wrong URL)."""
     link = session.scalar(
-        select(QuestionnaireLink).where(QuestionnaireLink.code_hash == hash_code(code))
+        select(QuestionnaireLink).where(QuestionnaireLink.code_hash == hash_token(code))
     )
     if link is None:
         raise NotFound("No questionnaire at this link.")

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from app.auth import Principal
 from app.errors import Forbidden, InvalidState, NotFound, Unprocessable
 from app.groups.models import DRAFTING_ROLES
-from app.questionnaires.errors import ReplyExists
+from app.questionnaires.errors import OpenLinkHasNoReply, ReplyExists
 from app.questionnaires.models import (
     Moderation,
     Questionnaire,
@@ -125,7 +125,7 @@ def counted_replies(session: Session, questionnaire: Questionnaire) -> list[Repl
     )
 
 
-def _apply(
+def apply_answers(
     session: Session,
     questionnaire: Questionnaire,
     reply: Reply,
@@ -200,7 +200,7 @@ def create_member_reply(
         answers={},
         created_at=now,
     )
-    return _apply(
+    return apply_answers(
         session,
         questionnaire,
         reply,
@@ -216,6 +216,7 @@ def create_public_reply(
 ) -> Reply:
     link = link_of(session, code)
     questionnaire = lock(session, link.questionnaire_id)
+    _ensure_personal(link)
     existing = session.scalar(select(Reply.id).where(Reply.link_id == link.id))
     if existing is not None:
         raise ReplyExists(
@@ -237,7 +238,7 @@ def create_public_reply(
         answers={},
         created_at=now,
     )
-    return _apply(
+    return apply_answers(
         session,
         questionnaire,
         reply,
@@ -261,9 +262,18 @@ def _own_reply(
     return questionnaire, reply
 
 
+def _ensure_personal(link: QuestionnaireLink) -> None:
+    if link.open:
+        raise OpenLinkHasNoReply(
+            "This link is open to many respondents: POST your reply to its `replies`; the "
+            "answer carries your reply's own secret, with which you change it."
+        )
+
+
 def link_reply(session: Session, code: str) -> tuple[Questionnaire, Reply]:
     link = link_of(session, code)
     questionnaire = lock(session, link.questionnaire_id)
+    _ensure_personal(link)
     reply = session.scalar(select(Reply).where(Reply.link_id == link.id))
     if reply is None:
         raise NotFound("This link has no reply yet: POST one.")
@@ -294,7 +304,7 @@ def update_reply(
         actor_id = principal.participant_id
     else:
         raise NotFound("No reply.")
-    return _apply(
+    return apply_answers(
         session, questionnaire, reply, answers=answers, submit=submit, actor_id=actor_id, now=now
     )
 

@@ -180,7 +180,7 @@ function openRoundForm(ctx) {
   closes.value = new Date(inTwoWeeks.getTime() - inTwoWeeks.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
   const boxes = Object.entries(AUDIENCES).map(([value, label]) => {
     const box = h("input", { type: "checkbox", id: `round-audience-${value}`, value, checked: value !== "invited" });
-    return h("span", { className: "choice" }, box, h("label", { for: box.id }, label));
+    return h("span", { className: "check" }, box, h("label", { for: box.id }, label));
   });
   const moderated = h("input", { type: "checkbox", id: "round-moderated" });
   return h("details", { className: "card open-round" },
@@ -200,6 +200,6 @@ function openRoundForm(ctx) {
     h("label", { for: title.id }, "Title of the round"), title,
     h("label", { for: closes.id }, "Comments close (your time)"), closes,
     h("fieldset", {}, h("legend", {}, "Who may comment"), boxes),
-    h("span", { className: "choice" }, moderated, h("label", { for: moderated.id }, "Hold public comments until published")),
+    h("span", { className: "check" }, moderated, h("label", { for: moderated.id }, "Hold public comments until published")),
     h("div", { className: "actions" }, h("button", { type: "submit" }, "Post for comment"))));
 }

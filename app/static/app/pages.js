@@ -4,12 +4,14 @@
 // Pages read everything through the public API, as the room does.
 
 import { h } from "./dom.js";
+import questionnaires from "./questionnaires.js";
 import threads from "./threads.js";
 import comments from "./comments.js";
 import drafting from "./drafting.js";
 import timeline from "./timeline.js";
 
 const PAGES = [
+  questionnaires,
   threads,
   comments,
   drafting,

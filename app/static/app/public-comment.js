@@ -144,7 +144,7 @@ function renderForm() {
     field("comment-name", "Your name", h("input", { type: "text", required: true, maxlength: 200, autocomplete: "name" })),
     field("comment-organisation", "Organisation (optional)", h("input", { type: "text", maxlength: 200, autocomplete: "organization" })),
     field("comment-category", "You comment as", category),
-    h("span", { className: "choice" }, publishName, h("label", { for: publishName.id }, "Publish my name with my comment (otherwise only the category and organisation are shown)")),
+    h("span", { className: "check" }, publishName, h("label", { for: publishName.id }, "Publish my name with my comment (otherwise only the category and organisation are shown)")),
     invited ? field("comment-code", round.audiences.includes("public") ? "Invitation code (if the secretariat gave you one)" : "Invitation code", code) : null,
     field("comment-body", "Your comment", h("textarea", { rows: 5, required: true, maxlength: 5000 })),
     anchor ? field("comment-suggestion", "Suggested wording for this paragraph (optional)", h("textarea", { rows: 3, maxlength: 5000 })) : null,
