@@ -71,6 +71,8 @@ class UnitOfWork:
     after_commit: list[AfterCommit] = field(default_factory=list)
     # Reports whose outline changed shape: their new shape is recorded before the commit.
     reshaped_reports: set[int] = field(default_factory=set)
+    # Sections a direct edit moved: the amendment on their floor is checked before the commit.
+    edited_sections: set[int] = field(default_factory=set)
     # Consent rounds read by the transaction, until its next flush (amendments/queries.py).
     round_states: dict[int, Any] = field(default_factory=dict)
     # When one process serves the database: tells when no consent round can be due.

@@ -121,7 +121,9 @@ def _after_sections_moved(
     sections it changed are rechecked, and so are the report's open structural rounds;
     amendments to sections it removed end as conflicted. One read finds them all."""
     touched = [s.id for s in sections] + removed
-    # Their texts are not needed: rebasing reads only recorded edits.
+    root = group_root(adopted)
+    # Their texts are not needed: rebasing reads only recorded edits. An alternative may
+    # act on a section the adopted one left unchanged (a move, a rename): found by its group.
     still_open = list(
         session.scalars(
             select(Amendment)
@@ -129,6 +131,8 @@ def _after_sections_moved(
                 or_(
                     Amendment.section_id.in_(touched),
                     and_(Amendment.report_id == report.id, Amendment.structure.is_not(None)),
+                    Amendment.alternative_to_id == root,
+                    Amendment.id == root,
                 ),
                 still_open_clause(),
                 Amendment.id != adopted.id,
@@ -137,7 +141,6 @@ def _after_sections_moved(
             .order_by(Amendment.id)
         )
     )
-    root = group_root(adopted)
     for other in still_open:
         if root in (other.id, other.alternative_to_id) or other.section_id in removed:
             gone = other.section_id in removed

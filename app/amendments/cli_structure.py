@@ -9,7 +9,7 @@ import typer
 
 from app.cli_base import DEFAULT_URL, JsonOpt, TokenOpt, Url, cli, connect, emit, fail
 
-OPERATIONS = ("insert", "delete", "move", "split", "merge", "rename", "span")
+OPERATIONS = ("insert", "delete", "move", "split", "merge", "rename", "span", "move_paragraphs")
 Section = Annotated[int | None, typer.Option("--section", help="The section it acts on")]
 
 
@@ -28,7 +28,7 @@ def _span_texts(client: Any, spans: list[str]) -> list[dict[str, Any]]:
 
 
 @cli.command()
-def restructure(  # long: one option per operand of the seven operations
+def restructure(  # long: one option per operand of the eight operations
     report: Annotated[int, typer.Argument(help="Report id")],
     operation: Annotated[str, typer.Argument(help=" | ".join(OPERATIONS))],
     section: Section = None,
@@ -38,6 +38,13 @@ def restructure(  # long: one option per operand of the seven operations
     first: Annotated[int | None, typer.Option(help="merge: the first section")] = None,
     second: Annotated[int | None, typer.Option(help="merge: its next sibling")] = None,
     paragraph: Annotated[int | None, typer.Option(help="split: first paragraph moved")] = None,
+    last: Annotated[
+        int | None, typer.Option(help="move_paragraphs: the last moved (--paragraph the first)")
+    ] = None,
+    to: Annotated[int | None, typer.Option(help="move_paragraphs: the section they go to")] = None,
+    after_paragraph: Annotated[
+        int | None, typer.Option(help="move_paragraphs: the paragraph they follow")
+    ] = None,
     label: Annotated[str | None, typer.Option(help="The (new) label")] = None,
     heading: Annotated[str | None, typer.Option(help="The (new) heading")] = None,
     section_kind: Annotated[str | None, typer.Option(help="chapter, section, box ...")] = None,
@@ -52,9 +59,11 @@ def restructure(  # long: one option per operand of the seven operations
     as_json: JsonOpt = False,
 ) -> None:
     """Propose a structural amendment: insert, delete, move, split, merge or rename
-    sections, or one text change across neighbouring sections (span)."""
+    sections, one text change across neighbouring sections (span), or move a run of
+    paragraphs (move_paragraphs --section S --paragraph 12 --last 14 --to T --at-end)."""
     if operation not in OPERATIONS:
         fail("cli-usage", "Invalid command line", f"operation: one of {OPERATIONS}", code=2)
+    runs = operation == "move_paragraphs"
     operands: dict[str, Any] = {
         "section_id": section,
         "parent_id": parent,
@@ -62,7 +71,11 @@ def restructure(  # long: one option per operand of the seven operations
         "at_end": at_end or None,
         "first_id": first,
         "second_id": second,
-        "paragraph": paragraph,
+        "paragraph": None if runs else paragraph,
+        "first": paragraph if runs else None,
+        "last": last,
+        "to_section_id": to,
+        "after_paragraph": after_paragraph,
         "label": label,
         "heading": heading,
         "section_kind": section_kind,

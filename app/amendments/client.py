@@ -59,9 +59,9 @@ class AmendmentCalls(ClientBase):
         idempotency_key: str | None = None,
         **operands: Any,
     ) -> AmendmentRead:
-        """A structural amendment (`operation`: insert, delete, move, split, merge, rename or
-        span) with its operands as the API names them (`section_id`, `after_id`, `texts` ...:
-        see `app/amendments/structure_schemas.py`)."""
+        """A structural amendment (`operation`: insert, delete, move, split, merge, rename,
+        span or move_paragraphs) with its operands as the API names them (`section_id`,
+        `after_id`, `texts` ...: see `app/amendments/structure_schemas.py`)."""
         body: dict[str, Any] = {"operation": operation, "kind": kind, "rationale": rationale}
         body.update({name: value for name, value in operands.items() if value is not None})
         if consent_deadline is not None:

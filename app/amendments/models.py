@@ -198,6 +198,7 @@ class StructureOperation(enum.StrEnum):
     merge = "merge"  # a section and its next sibling, into one
     rename = "rename"  # a heading, label (renumbering) or kind
     span = "span"  # one text change across two or more neighbouring sections
+    move_paragraphs = "move_paragraphs"  # a run of paragraphs, to another place in the text
 
 
 class AmendmentStructure(Base):

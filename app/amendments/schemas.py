@@ -6,7 +6,7 @@ from typing import Annotated, Self
 from pydantic import BaseModel, Field, StrictFloat, model_validator
 
 from app.amendments.models import AmendmentKind, AmendmentStatus, Answer
-from app.amendments.structure_schemas import StructureRead, TouchedRead
+from app.amendments.structure_schemas import StructurePart, StructureRead, TouchedRead
 from app.pagination import Page
 from app.reports.schemas import MAX_TEXT, DiffOp
 from app.schemas import MAX_ID, Id, InputModel, Moment, ReadModel, WholeInt
@@ -195,6 +195,11 @@ class Preview(ReadModel):
     ops: list[DiffOp] = Field(description="That text against the head")
     html: str
     conflicts: list[ConflictRead]
+    parts: list[StructurePart] = Field(
+        default_factory=list,
+        description="A structural amendment: each section it touches as it would leave it "
+        "(moved text marked as moved); `ops` and `text` are then empty",
+    )
 
 
 class Alternative(ReadModel):

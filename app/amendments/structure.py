@@ -21,19 +21,21 @@ from sqlalchemy.orm import Session
 
 from app.amendments.actions import check_deadline, ensure_window_open, instruction_payload, record
 from app.amendments.models import (
+    OPEN_STATUSES,
     Amendment,
     AmendmentKind,
     AmendmentStructure,
     StructureOperation,
 )
 from app.amendments.proposals import notice_end, reminder_time
+from app.amendments.queries import group_root
 from app.amendments.rounds import open_round
 from app.amendments.settling import settle_due
 from app.amendments.structure_check import check
 from app.amendments.structure_operands import Built, build
 from app.amendments.structure_schemas import StructureCreate
 from app.auth import Principal
-from app.errors import Forbidden
+from app.errors import Forbidden, InvalidState, NotFound, Unprocessable
 from app.groups.models import PROPOSING_ROLES
 from app.reports import service as reports
 from app.reports.models import Report, ReportStatus
@@ -55,6 +57,7 @@ def propose_structure(
     settle_due(session, report=report)
     _check_proposal(report, principal, body.kind, body)
     built = build(session, report, body, timeout=timeout)
+    root = _alternative_root(session, report, built.anchor_id, body.alternative_to)
     operation = StructureOperation(body.operation)
     amendment = Amendment(
         report_id=report.id,
@@ -64,6 +67,7 @@ def propose_structure(
         patch="",
         edits=[],
         structure=operation.value,
+        alternative_to_id=root,
         proposer_id=principal.participant_id,
         rationale=body.rationale,
         kind=body.kind,
@@ -132,7 +136,15 @@ def wording(operation: StructureOperation, built: Built) -> str:
 
 def _named_sections(built: Built) -> set[int]:
     found = {built.anchor_id, *(t["section_id"] for t in built.touched)}
-    for key in ("section_id", "parent_id", "after_id", "before_id", "first_id", "second_id"):
+    for key in (
+        "section_id",
+        "to_section_id",
+        "parent_id",
+        "after_id",
+        "before_id",
+        "first_id",
+        "second_id",
+    ):
         value = built.operands.get(key)
         if isinstance(value, int):
             found.add(value)
@@ -149,6 +161,26 @@ def _check_proposal(
     if report.status == ReportStatus.adopted and kind == AmendmentKind.editorial:
         ensure_window_open(report)
         notice_end(report)
+
+
+def _alternative_root(
+    session: Session, report: Report, anchor_id: int, alternative_to: int | None
+) -> int | None:
+    """An alternative joins the group of the open amendment it answers, which must act on
+    the same first section (as text alternatives amend the same section)."""
+    if alternative_to is None:
+        return None
+    target = session.get(Amendment, alternative_to)
+    if target is None or target.report_id != report.id:
+        raise NotFound(f"No amendment {alternative_to} in this report.")
+    if target.section_id != anchor_id:
+        raise Unprocessable(
+            f"An alternative must act on the same section: amendment {alternative_to} acts on "
+            f"section {target.section_id}, this one first on section {anchor_id}."
+        )
+    if target.status not in OPEN_STATUSES and not target.is_round_open:
+        raise InvalidState(f"Amendment {alternative_to} is already {target.status.value}.")
+    return group_root(target)
 
 
 def structures_of(session: Session, amendment_ids: list[int]) -> dict[int, AmendmentStructure]:

@@ -203,6 +203,24 @@ def _span(run: _Run, plan: Plan) -> None:
             run.new_text(section, plan.carried[section.id])
 
 
+def _move_paragraphs(run: _Run, plan: Plan) -> None:
+    """The run leaves its place and is inserted at the carried point (one version when it
+    moves within its section, else one in each)."""
+    source = run.section(run.ops["section_id"])
+    target = run.section(run.ops["to_section_id"])
+    inserted = run.ops["text"]
+    if source.id == target.id:
+        edits = [
+            Edit(e.start, e.end, inserted if e.start == e.end else "")
+            for e in plan.carried[source.id]
+        ]
+        run.new_text(source, edits)
+        return
+    run.new_text(source, plan.carried[source.id])
+    (point,) = plan.carried[target.id]
+    run.new_text(target, [Edit(point.start, point.end, inserted)])
+
+
 _APPLY: dict[Op, Callable[[_Run, Plan], None]] = {
     Op.insert: _insert,
     Op.delete: _delete,
@@ -211,4 +229,5 @@ _APPLY: dict[Op, Callable[[_Run, Plan], None]] = {
     Op.merge: _merge,
     Op.rename: _rename,
     Op.span: _span,
+    Op.move_paragraphs: _move_paragraphs,
 }

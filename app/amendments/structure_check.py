@@ -252,6 +252,20 @@ def _span(c: Checker) -> None:
         c.carry_text(section, entry["version"], text_edits.from_json(entry["edits"]))
 
 
+def _move_paragraphs(c: Checker) -> None:
+    ops = c.ops
+    source = c.section(ops["section_id"], "section the paragraphs leave")
+    target = c.section(ops["to_section_id"], "section the paragraphs go to")
+    start, end = ops["remove"]
+    cut, point = Edit(start, end, ""), Edit(ops["at"], ops["at"], "")
+    (base, *rest) = c.structure.touched
+    if source.id == target.id:
+        c.carry_text(source, base["version"], sorted([cut, point], key=lambda e: e.start))
+    else:
+        c.carry_text(source, base["version"], [cut])
+        c.carry_text(target, rest[0]["version"], [point])
+
+
 _CHECKS = {
     StructureOperation.insert: _insert,
     StructureOperation.delete: _delete,
@@ -260,4 +274,5 @@ _CHECKS = {
     StructureOperation.merge: _merge,
     StructureOperation.rename: _rename,
     StructureOperation.span: _span,
+    StructureOperation.move_paragraphs: _move_paragraphs,
 }

@@ -11,10 +11,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.amendments.structure_runs import move_paragraphs
 from app.amendments.structure_schemas import (
     DeleteSection,
     InsertSection,
     MergeSections,
+    MoveParagraphs,
     MoveSection,
     RenameSection,
     SpanChange,
@@ -126,6 +128,11 @@ def build(session: Session, report: Report, body: StructureCreate, *, timeout: f
         return _merge(outline, body)
     if isinstance(body, RenameSection):
         return _rename(outline, body)
+    if isinstance(body, MoveParagraphs):
+        moved = move_paragraphs(outline, body)
+        return Built(
+            body.section_id, moved.version, moved.operands, moved.touched, moved.instruction
+        )
     return _span(outline, body, timeout=timeout)
 
 

@@ -25,6 +25,11 @@ class _Structural(InputModel):
     remind_before: Annotated[StrictFloat, Field(gt=0, le=366 * 86_400)] | None = Field(
         default=None, description="Remind pending voters this many seconds before the deadline"
     )
+    alternative_to: Id | None = Field(
+        default=None,
+        description="An open amendment (text or structural) acting on the same first section: "
+        "this one joins its group of alternatives, and adopting one supersedes the others",
+    )
 
 
 class _Place(InputModel):
@@ -83,6 +88,23 @@ class RenameSection(_Structural):
     section_kind: SectionKind | None = None
 
 
+class MoveParagraphs(_Structural):
+    operation: Literal["move_paragraphs"]
+    section_id: Id = Field(description="The section the paragraphs are in")
+    base_version: Id | None = Field(default=None, description="Its version read (default: head)")
+    first: WholeInt = Field(ge=1, description="The report-wide number of the first moved")
+    last: WholeInt | None = Field(default=None, ge=1, description="Of the last (default: first)")
+    to_section_id: Id = Field(description="Where they go (this section or another)")
+    to_base_version: Id | None = Field(default=None, description="Its version read")
+    after_paragraph: WholeInt | None = Field(
+        default=None,
+        ge=1,
+        description="The report-wide number of the paragraph of `to_section_id` they follow "
+        "(null: its beginning, or its end with `at_end`)",
+    )
+    at_end: bool = Field(default=False, description="At the end of `to_section_id`")
+
+
 class SpanText(InputModel):
     section_id: Id
     base_version: WholeInt = Field(ge=1)
@@ -103,7 +125,8 @@ StructureCreate = Annotated[
     | SplitSection
     | MergeSections
     | RenameSection
-    | SpanChange,
+    | SpanChange
+    | MoveParagraphs,
     Field(discriminator="operation"),
 ]
 
@@ -121,3 +144,24 @@ class StructureRead(ReadModel):
     result: dict[str, Any] | None = Field(
         description="Once adopted: the versions it made, sections added, removed, moved, renamed"
     )
+
+
+class MarkedOp(ReadModel):
+    op: Literal["equal", "insert", "delete", "move_from", "move_to"] = Field(
+        description="move_from / move_to: text that moves (from here, to here), not deleted "
+        "and inserted"
+    )
+    text: str
+
+
+class StructurePart(ReadModel):
+    """One section as a structural amendment leaves it, its text as tracked changes."""
+
+    section_id: int | None = Field(description="Null: a section the amendment adds")
+    label: str
+    heading: str
+    role: Literal["changed", "inserted", "deleted", "moved", "renamed"]
+    ops: list[MarkedOp]
+    after_id: int | None = Field(default=None, description="A new or moved section follows it")
+    parent_id: int | None = Field(default=None, description="... under this parent")
+    was: str | None = Field(default=None, description="A renamed section's former title")

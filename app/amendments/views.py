@@ -19,6 +19,8 @@ from app.amendments.schemas import (
     Preview,
     Tally,
 )
+from app.amendments.structure_preview import structure_parts
+from app.amendments.structure_schemas import StructurePart
 from app.auth import Principal
 from app.errors import present
 from app.reports import service as reports
@@ -27,6 +29,7 @@ from app.reports.schemas import DiffOp, SectionDiff
 from app.signatures import round_id, wording_sha256
 from app.text import diffing
 from app.text.edits import apply_edits
+from app.text.structure_parts import parts_html
 from app.visibility import is_attributed, redacted
 
 
@@ -107,6 +110,8 @@ def write_answer(
 
 
 def preview(session: Session, amendment: Amendment) -> Preview:
+    if amendment.structure is not None:
+        return structure_preview(session, amendment)
     section = present(
         session.get(Section, amendment.section_id), f"No section {amendment.section_id}."
     )
@@ -133,6 +138,37 @@ def preview(session: Session, amendment: Amendment) -> Preview:
         ops=[DiffOp(op=op, text=chunk) for op, chunk in ops],
         html=diffing.to_html(ops, context=1) if ops else "",
         conflicts=conflicts,
+    )
+
+
+def structure_preview(session: Session, amendment: Amendment) -> Preview:
+    """A structural amendment's sections as it would leave them today; when it no longer
+    applies, as it was proposed (against its base) with `applies` false."""
+    structure = present(
+        service.structures_of(session, [amendment.id]).get(amendment.id),
+        f"Amendment {amendment.id} has no structure.",
+    )
+    parts = structure_parts(session, structure, current=True)
+    applies = parts is not None
+    if parts is None:
+        parts = structure_parts(session, structure, current=False) or []
+    section = session.get(Section, amendment.section_id)
+    head = amendment.base_version if section is None else section.head_version
+    return Preview(
+        amendment_id=amendment.id,
+        base_version=amendment.base_version,
+        head_version=head,
+        applies=applies,
+        text=None,
+        ops=[],
+        html=parts_html(parts),
+        conflicts=[],
+        parts=[
+            StructurePart.model_validate(
+                {**vars(part), "ops": [{"op": op, "text": text} for op, text in part.ops]}
+            )
+            for part in parts
+        ],
     )
 
 

@@ -44,6 +44,13 @@ class AgendaItemAddedPayload(Payload):
     title: str | None = Field(description="Null for a closed session (its agenda is not public)")
 
 
+class AgendaItemMovedPayload(Payload):
+    session_id: int
+    item_id: int
+    from_position: int
+    position: int = Field(description="Where it now stands (1 is the first); the others close up")
+
+
 class AgendaCurrentPayload(Payload):
     session_id: int
     item_id: int
@@ -105,6 +112,7 @@ MEETING_PAYLOADS: dict[str, type[Payload]] = {
     "session.summary_written": SummaryWrittenPayload,
     "session.summary_published": SessionIdPayload,
     "agenda.item_added": AgendaItemAddedPayload,
+    "agenda.item_moved": AgendaItemMovedPayload,
     "agenda.current": AgendaCurrentPayload,
     "speaker.requested": SpeakerRequestedPayload,
     "speaker.withdrawn": SpeakerPayload,

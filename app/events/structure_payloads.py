@@ -12,7 +12,9 @@ from app.events.payload import Payload
 class StructureProposedPayload(Payload):
     amendment_id: int
     section_id: int = Field(description="The first section it touches")
-    operation: str = Field(description="insert, delete, move, split, merge, rename or span")
+    operation: str = Field(
+        description="insert, delete, move, split, merge, rename, span or move_paragraphs"
+    )
     section_ids: list[int] = Field(description="Every section it names")
     outline_revision: int = Field(description="The outline revision it was proposed on")
     kind: str

@@ -127,3 +127,44 @@ def move_to(
         payload={"session_id": sitting.id, "item_id": item.id, "position": item.position},
     )
     return sitting
+
+
+def move_item(
+    session: Session, *, session_id: int, principal: Principal, item_id: int, position: int
+) -> AgendaItem:
+    """The chair or the secretariat moves an item to `position` (1 is the first); the others
+    close up around it, so positions stay 1..n. The current item stays current wherever it
+    lands."""
+    report, sitting = lock_session(
+        session, session_id=session_id, principal=principal, roles=AGENDA_WRITERS
+    )
+    if sitting.ended_at is not None:
+        raise InvalidState(f"Session {sitting.id} has ended; its agenda is the record.")
+    items = items_of(session, sitting)
+    item = next((i for i in items if i.id == item_id), None)
+    if item is None:
+        raise NotFound(f"No item {item_id} on the agenda of session {sitting.id}.")
+    if position > len(items):
+        raise Unprocessable(
+            f"The agenda of session {sitting.id} has {len(items)} items; "
+            f"position {position} is past its end."
+        )
+    was = items.index(item) + 1
+    items.remove(item)
+    items.insert(position - 1, item)
+    for number, each in enumerate(items, start=1):
+        each.position = number
+    session.flush()
+    record_event(
+        session,
+        report_id=report.id,
+        type="agenda.item_moved",
+        actor_id=principal.participant_id,
+        payload={
+            "session_id": sitting.id,
+            "item_id": item.id,
+            "from_position": was,
+            "position": position,
+        },
+    )
+    return item

@@ -123,6 +123,26 @@ def add_agenda_item(
     emit(item, as_json, lambda: typer.echo(f"item {item.position}: {item.title}"))
 
 
+@meeting_cli.command("move-item")
+def move_agenda_item(
+    session: SessionArg,
+    item: Annotated[int, typer.Argument(help="The agenda item's id")],
+    position: Annotated[int, typer.Argument(help="Where it goes (1 is the first)")],
+    url: Url = DEFAULT_URL,
+    token: TokenOpt = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Move an agenda item to a position (chair or secretariat); prints the agenda."""
+    with connect(url, token) as client:
+        items = client.move_agenda_item(session, item, position)
+
+    def human() -> None:
+        for each in items:
+            typer.echo(f"item {each.position}: {each.title}  (id {each.id})")
+
+    emit(items, as_json, human)
+
+
 @meeting_cli.command("next-item")
 def next_item(
     session: SessionArg,

@@ -105,6 +105,14 @@ class MeetingCalls(ClientBase):
     def agenda(self, session_id: int) -> list[AgendaItemRead]:
         return self._get(AgendaList, f"/v1/sessions/{session_id}/agenda").items
 
+    def move_agenda_item(
+        self, session_id: int, item_id: int, position: int
+    ) -> list[AgendaItemRead]:
+        """The chair or the secretariat moves an item to a position (1 is the first)."""
+        body = {"position": position}
+        path = f"/v1/sessions/{session_id}/agenda/{item_id}/move"
+        return self._post(AgendaList, path, body).items
+
     def take_up_item(self, session_id: int, item_id: int | None = None) -> SessionRead:
         """The chair takes up an agenda item, or the next one."""
         body = {"item_id": item_id}

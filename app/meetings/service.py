@@ -6,7 +6,7 @@ summaries (the exported document), adoption (adopt and transmit the report)."""
 from __future__ import annotations
 
 from app.meetings.adoption import adopt_report, transmit_report
-from app.meetings.agenda import add_item, items_of, move_to
+from app.meetings.agenda import add_item, items_of, move_item, move_to
 from app.meetings.attendance import attendance_of, check_in, leave, present_count
 from app.meetings.captions import (
     add_caption,
@@ -56,6 +56,7 @@ __all__ = [
     "leave",
     "list_meetings",
     "list_sessions",
+    "move_item",
     "move_to",
     "name_captioner",
     "open_meeting",

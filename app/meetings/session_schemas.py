@@ -65,6 +65,10 @@ class AgendaMove(InputModel):
     item_id: Id | None = Field(default=None, description="The item taken up; null: the next")
 
 
+class AgendaItemMove(InputModel):
+    position: int = Field(ge=1, le=10_000, description="Where the item goes (1 is the first)")
+
+
 class ProjectionSet(InputModel):
     view: View
     paragraph: int | None = Field(default=None, ge=1, le=1_000_000)

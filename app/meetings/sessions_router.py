@@ -15,6 +15,7 @@ from app.idempotency import IdempotentRoute
 from app.meetings import service
 from app.meetings.session_schemas import (
     AgendaItemCreate,
+    AgendaItemMove,
     AgendaItemRead,
     AgendaList,
     AgendaMove,
@@ -141,6 +142,28 @@ def add_agenda_item(
 def get_agenda(session_id: IdPath, session: SessionDep, principal: OptionalPrincipal) -> AgendaList:
     report, sitting = service.get_session(session, session_id=session_id, principal=principal)
     visibility.ensure_session_readable(report, sitting.kind, principal)
+    return AgendaList(
+        items=[AgendaItemRead.model_validate(i) for i in service.items_of(session, sitting)]
+    )
+
+
+@router.post("/sessions/{session_id}/agenda/{item_id}/move", response_model=AgendaList)
+def move_agenda_item(
+    session_id: IdPath,
+    item_id: IdPath,
+    body: AgendaItemMove,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+) -> AgendaList:
+    """The chair or the secretariat moves an item to a position; the answer is the agenda."""
+    service.move_item(
+        session,
+        session_id=session_id,
+        principal=principal,
+        item_id=item_id,
+        position=body.position,
+    )
+    _report, sitting = service.get_session(session, session_id=session_id, principal=principal)
     return AgendaList(
         items=[AgendaItemRead.model_validate(i) for i in service.items_of(session, sitting)]
     )

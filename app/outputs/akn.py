@@ -255,6 +255,11 @@ def _component_eid(amendment_id: int) -> str:
     return f"cmp_{amendment_id}"
 
 
+# Moved text is marked as moved (Akoma Ntoso has no inline move: a classed span), a
+# structural amendment's section titles as such.
+_MARKED = {"move_from": "movedFrom", "move_to": "movedTo", "title": "section"}
+
+
 def amendments_to_akn(snapshot: AmendmentListSnapshot) -> bytes:
     report = snapshot.report
     root = ET.Element("akomaNtoso", xmlns=NAMESPACE)
@@ -291,6 +296,8 @@ def amendments_to_akn(snapshot: AmendmentListSnapshot) -> bytes:
         _p(heading, f"Amendment {entry.id} ({entry.section_label})")
         content = _sub(amendment_body, "amendmentContent")
         _p(content, entry.instruction, **{"class": "instruction"})
+        if entry.operation is not None:
+            _p(content, entry.operation, **{"class": "operation"})
         change = _sub(content, "p", **{"class": "change"})
         last: ET.Element | None = None
         for op in entry.change:
@@ -300,6 +307,8 @@ def amendments_to_akn(snapshot: AmendmentListSnapshot) -> bytes:
                     change.text = (change.text or "") + text
                 else:
                     last.tail = (last.tail or "") + text
+            elif op.op in _MARKED:
+                last = _sub(change, "span", op.text, **{"class": _MARKED[op.op]})
             else:
                 last = _sub(change, "ins" if op.op == "insert" else "del", op.text)
         if entry.rationale:

@@ -239,7 +239,15 @@ def _cell_xml(*paragraphs: str) -> str:
     return "<w:tc>" + "".join(f"<w:p>{p}</w:p>" for p in paragraphs) + "</w:tc>"
 
 
-_CHANGE_FORMAT = {"insert": '<w:u w:val="single"/>', "delete": "<w:strike/>"}
+# Moved text as Word marks a move: double underline where it goes, double strike where it
+# leaves, in green (never read as a deletion and an insertion).
+_CHANGE_FORMAT = {
+    "insert": '<w:u w:val="single"/>',
+    "delete": "<w:strike/>",
+    "move_from": '<w:dstrike/><w:color w:val="008000"/>',
+    "move_to": '<w:color w:val="008000"/><w:u w:val="double"/>',
+    "title": "<w:b/>",
+}
 
 
 def _change_xml(entry: AmendmentEntry) -> str:

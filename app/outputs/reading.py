@@ -4,7 +4,7 @@ proposers are named to members only)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -12,7 +12,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from app import visibility
-from app.amendments.models import Amendment, AmendmentStatus
+from app.amendments.models import Amendment, AmendmentStatus, AmendmentStructure
 from app.auth import Principal
 from app.errors import NotFound
 from app.groups.models import Group, Participant
@@ -24,11 +24,13 @@ from app.outputs.snapshot import (
 )
 from app.reports import service as reports
 from app.reports.models import Milestone, Report, ReportStatus, Version
+from app.reports.section_texts import SectionTexts
 from app.text import diffing
 from app.text.edits import from_json
 from app.text.markdown import join_heading
 from app.text.outline import Node, Placed, order
 from app.text.render import DocumentInfo
+from app.text.structure_parts import parts
 
 PUBLIC_NAME = "a participant"
 # Unchanged text kept on each side of a change in an amendment's tracked change: enough to
@@ -129,6 +131,7 @@ def amendment_list(
         Amendment.alternative_to_id,
         Amendment.proposer_id,
         Amendment.created_at,
+        Amendment.structure,
     ).where(Amendment.report_id == report.id)
     if status is not None:
         query = query.where(Amendment.status == status)
@@ -159,12 +162,16 @@ def amendment_list(
             .tuples()
             .all()
         )
+    structural = structure_changes(session, [a.id for a in amendments if a.structure is not None])
     entries = [
         AmendmentEntry(
             id=a.id,
             section_label=labels.get(a.section_id, f"section {a.section_id} (removed)"),
             instruction=a.instruction,
-            change=tracked_change(bases.get((a.section_id, a.base_version), ""), a.edits),
+            change=structural[a.id]
+            if a.id in structural
+            else tracked_change(bases.get((a.section_id, a.base_version), ""), a.edits),
+            operation=a.structure,
             rationale=a.rationale,
             kind=a.kind.value,
             status=a.status.value,
@@ -185,10 +192,40 @@ def amendment_list(
     return AmendmentListSnapshot(report=snapshot, amendments=entries)
 
 
+def structure_changes(session: Session, amendment_ids: list[int]) -> dict[int, list[ChangeOp]]:
+    """Structural amendments as proposed (against their base, whatever happened since):
+    each section they touch, titled, as tracked changes with moved text marked as moved."""
+    out: dict[int, list[ChangeOp]] = {}
+    if not amendment_ids:
+        return out
+    structures = session.scalars(
+        select(AmendmentStructure).where(AmendmentStructure.amendment_id.in_(amendment_ids))
+    )
+    for structure in structures:
+        base = {t["section_id"]: t["version"] for t in structure.touched}
+        texts = SectionTexts(session, base=base)
+        change: list[ChangeOp] = []
+        for part in parts(structure.operation.value, structure.operands, structure.touched, texts):
+            title = " ".join(w for w in (part.label, part.heading) if w) or "untitled"
+            role = "" if part.role == "changed" else f" ({part.role})"
+            if part.was:
+                role = f" (was {part.was})"
+            if change:
+                change.append(ChangeOp(op="equal", text="\n"))
+            change.append(ChangeOp(op="title", text=f"{title}{role}: "))
+            change.extend(_collapsed(part.ops))
+        out[structure.amendment_id] = change
+    return out
+
+
 def tracked_change(base_text: str, edits: list[list[Any]]) -> list[ChangeOp]:
     """The amendment's own edits against its base (no re-diffing), each unchanged run cut to
     CONTEXT_CHARS on the sides that touch a change, with "…" for what is left out."""
     ops = diffing.from_edits(base_text, from_json(edits)) if base_text else []
+    return _collapsed(ops)
+
+
+def _collapsed(ops: Sequence[tuple[str, str]]) -> list[ChangeOp]:
     out: list[ChangeOp] = []
     last = len(ops) - 1
     for index, (op, text) in enumerate(ops):

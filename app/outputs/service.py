@@ -16,6 +16,7 @@ from app.outputs.reading import (
     amendment_list,
     baseline,
     report_snapshot,
+    structure_changes,
     tracked_change,
 )
 from app.outputs.snapshot import (
@@ -31,5 +32,6 @@ __all__ = [
     "report_snapshot",
     "report_to_docx",
     "report_to_pdf",
+    "structure_changes",
     "tracked_change",
 ]

@@ -67,7 +67,7 @@ def paragraphs(placed: Placed) -> Iterator[Paragraph]:
 
 @dataclass(frozen=True)
 class ChangeOp:
-    op: str  # "equal", "insert", "delete"
+    op: str  # "equal", "insert", "delete"; "move_from", "move_to", "title" (structural)
     text: str
 
 
@@ -83,6 +83,7 @@ class AmendmentEntry:
     alternative_to: int | None
     proposer: str  # a name for members, "a participant" for observers and the public
     proposed_at: datetime
+    operation: str | None = None  # a structural amendment's: insert, move_paragraphs ...
 
 
 @dataclass(frozen=True)

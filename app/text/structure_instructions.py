@@ -81,6 +81,28 @@ def move_instruction(
     return f"Move {section.name}{section.span} {where}."
 
 
+def paragraphs_words(first: int, last: int) -> str:
+    """ "paragraph 12", "paragraphs 12 and 13", "paragraphs 12 to 14"."""
+    if first == last:
+        return f"paragraph {first}"
+    joint = "and" if last == first + 1 else "to"
+    return f"paragraphs {first} {joint} {last}"
+
+
+def move_paragraphs_instruction(
+    first: int, last: int, *, into: Named, after_paragraph: int | None, at_end: bool
+) -> str:
+    """ "Move paragraphs 12 to 14 to the end of chapter III.", "Move paragraph 12 to follow
+    paragraph 30.", "Move paragraph 3 to the beginning of section II.B." """
+    if after_paragraph is not None:
+        where = f"to follow paragraph {after_paragraph}"
+    elif at_end:
+        where = f"to the end of {into.name}"
+    else:
+        where = f"to the beginning of {into.name}"
+    return f"Move {paragraphs_words(first, last)} {where}."
+
+
 def split_instruction(
     section: Named, *, at_paragraph: int, kind: str, label: str, heading: str
 ) -> str:

@@ -53,6 +53,13 @@ def test_restructure_from_the_command_line_and_the_client(
     assert span.returncode == 0, span.stderr
     assert json.loads(span.stdout)["instruction"].startswith("In paragraph")
 
+    run = run_cli(
+        delegate, "restructure", str(rid), "move_paragraphs", "--section", str(ids["A"]),
+        "--paragraph", "1", "--to", str(ids["D"]), "--at-end",
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert 'Move paragraph 1 to the end of section "D".' in run.stdout
+
     with run_cli.client(delegate) as client:
         moved = client.propose_structure(
             rid, "move", kind="substantive", section_id=ids["D"], after_id=None

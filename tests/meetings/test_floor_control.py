@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.amendments.helpers import TEXT, act, open_meeting, propose, report_with_section
+from tests.amendments.helpers import (
+    TEXT,
+    act,
+    event_types,
+    open_meeting,
+    propose,
+    report_with_section,
+)
 from tests.factories import make_room, ok
 
 
@@ -80,3 +87,50 @@ def test_one_session_at_a_time_and_what_each_kind_allows(client: TestClient) -> 
     assert give.status_code == 403
     skipped = ok(client.post(f"/v1/speakers/{asked['id']}/skip", headers=chair))
     assert skipped["status"] == "skipped"
+
+
+def test_a_direct_edit_that_overlaps_the_floor_sends_the_amendment_off_with_the_reason(
+    client: TestClient,
+) -> None:
+    """Adoptions recheck the floor; a direct write of the section must too."""
+    room = make_room(client)
+    rid, sid = report_with_section(client, room)
+    open_meeting(client, room, rid)
+    on_floor = propose(client, room.members[0], sid, TEXT.replace("Geneva", "Tunis"))
+    act(client, room.chair, on_floor["id"], "floor")
+    written = client.post(
+        f"/v1/sections/{sid}/versions",
+        json={"base_version": 1, "text": TEXT.replace("Geneva", "Geneva, Switzerland,")},
+        headers=room.secretariat.headers,
+    )
+    assert written.status_code == 201, written.text
+    wall = ok(client.get(f"/v1/reports/{rid}/floor", headers=room.chair.headers))
+    assert wall["floor"] is None
+    assert f"Amendment {on_floor['id']} left the floor, conflicted" in wall["meeting"]["floor_note"]
+    assert "Version 2 of the section overlaps" in wall["meeting"]["floor_note"]
+    now = ok(client.get(f"/v1/amendments/{on_floor['id']}", headers=room.chair.headers))
+    assert now["status"] == "conflicted"
+    assert event_types(client, room, rid)[-2:] == ["version.created", "amendment.conflicted"]
+
+
+def test_a_direct_edit_elsewhere_in_the_section_leaves_the_floor_alone(
+    client: TestClient,
+) -> None:
+    room = make_room(client)
+    rid, sid = report_with_section(client, room)
+    open_meeting(client, room, rid)
+    on_floor = propose(client, room.members[0], sid, TEXT.replace("Geneva", "Tunis"))
+    act(client, room.chair, on_floor["id"], "floor")
+    edited = TEXT.replace("open to all", "open to all interested")
+    written = client.post(
+        f"/v1/sections/{sid}/versions",
+        json={"base_version": 1, "text": edited},
+        headers=room.secretariat.headers,
+    )
+    assert written.status_code == 201, written.text
+    wall = ok(client.get(f"/v1/reports/{rid}/floor", headers=room.chair.headers))
+    assert wall["floor"]["amendment"]["id"] == on_floor["id"]
+    # Still adoptable on the floor: the edit carries over.
+    act(client, room.chair, on_floor["id"], "adopt")
+    head = ok(client.get(f"/v1/sections/{sid}", headers=room.chair.headers))["head"]["text"]
+    assert "Tunis" in head and "open to all interested" in head

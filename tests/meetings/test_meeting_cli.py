@@ -35,6 +35,12 @@ def test_a_session_from_the_command_line(run_cli: InProcessCli, tmp_path: Path) 
     )
     sid = meeting(chair, "session", str(opened["id"]), "plenary", "--start")["id"]
     meeting(secretariat, "agenda", str(sid), "text", "Opening of the meeting")
+    closing = meeting(secretariat, "agenda", str(sid), "text", "Closing")["id"]
+    moved = run_cli(chair, "meeting", "move-item", str(sid), str(closing), "1", "--json")
+    titles = [i["title"] for i in json.loads(moved.stdout)]
+    assert moved.returncode == 0 and titles == ["Closing", "Opening of the meeting"]
+    plain = run_cli(chair, "meeting", "move-item", str(sid), str(closing), "2")
+    assert plain.returncode == 0 and "item 2: Closing" in plain.stdout
     assert (
         meeting(chair, "next-item", str(sid))["current_item"]["title"] == "Opening of the meeting"
     )

@@ -7,6 +7,7 @@
 import { announce, h, keepFocus } from "./dom.js";
 import { deadline, editableSpan, paragraphChanges } from "./changes.js";
 import { signFor } from "./keys.js";
+import { structureChanges } from "./structure.js";
 import { threadsLink } from "./threads.js";
 
 export const STATUS_NAMES = {
@@ -286,6 +287,11 @@ function changeDetails(ctx, a) {
   const details = h("details", { className: "change-details", open: ctx.openChanges.has(a.id) },
     h("summary", { dataset: { key: `show-change-${a.id}` } }, `The change (amendment ${a.id})`), body);
   const fill = (preview) => {
+    if (a.structure) {
+      body.replaceChildren(...(preview.applies ? [] : [h("p", { className: "warning" }, "This amendment no longer applies as it stands; as proposed:")]),
+        structureChanges(preview, `Amendment ${a.id} as tracked changes`));
+      return;
+    }
     body.replaceChildren(preview.applies
       ? paragraphChanges(preview.ops, section ? section.first_paragraph : 1, `Amendment ${a.id} as tracked changes`)
       : h("p", { className: "warning" }, "This wording no longer applies to the current text."));

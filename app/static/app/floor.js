@@ -7,6 +7,7 @@
 import { act, describeChanges, STATUS_NAMES } from "./amendments.js";
 import { announce, clash, h, keepFocus, wordChanges } from "./dom.js";
 import { editableSpan, paragraphChanges, touchedByOps } from "./changes.js";
+import { structureChanges } from "./structure.js";
 
 export function renderFloor(ctx) {
   const box = document.getElementById("floor-body");
@@ -71,7 +72,11 @@ function renderOnFloor(ctx, floor, state) {
       state.pen_role ? `; ${state.pen_role} holds the pen` : "",
       state.pen ? ` (${state.pen})` : ""),
   );
-  if (floor.preview.applies) {
+  if (a.structure) {
+    // A structural amendment: each section it touches, moved text marked as moved.
+    if (!floor.preview.applies) out.append(h("p", { className: "warning" }, "This amendment no longer applies to the outline or texts as they stand; as proposed:"));
+    out.append(structureChanges(floor.preview, "The structural amendment on the floor"));
+  } else if (floor.preview.applies) {
     // Only the paragraphs it changes, numbered as in the text (highlighted there too).
     out.append(paragraphChanges(floor.preview.ops, section ? section.first_paragraph : 1,
       "The amendment on the floor as tracked changes"));
@@ -84,7 +89,8 @@ function renderOnFloor(ctx, floor, state) {
 }
 
 function holdsPen(ctx, a) {
-  return a.status === "on_floor" && ctx.report.status === "drafting"
+  // A structural amendment is not redrafted on the floor (its operands are not a wording).
+  return a.status === "on_floor" && ctx.report.status === "drafting" && !a.structure
     && (ctx.can.secretariat() || ctx.can.chair() || a.proposer_id === ctx.me.id);
 }
 

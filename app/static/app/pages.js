@@ -4,6 +4,7 @@
 // Pages read everything through the public API, as the room does.
 
 import { h } from "./dom.js";
+import { meetingsPage } from "./meetings.js";
 import questionnaires from "./questionnaires.js";
 import threads from "./threads.js";
 import comments from "./comments.js";
@@ -11,6 +12,7 @@ import drafting from "./drafting.js";
 import timeline from "./timeline.js";
 
 const PAGES = [
+  meetingsPage,
   questionnaires,
   threads,
   comments,

@@ -2,6 +2,7 @@
 // amendment by editing a paragraph in place (tracked change, instruction and suggested kind
 // shown before filing), each section's versions and diffs, and the chair's report actions.
 
+import { structureControls } from "./structure.js";
 import { announce, blocks, clash, h, keepFocus } from "./dom.js";
 import { alignParagraphs, deadline, paragraphChanges, paragraphsNamed, touchedByOps } from "./changes.js";
 import { renderSectionWriter } from "./secretariat.js";
@@ -34,7 +35,7 @@ export function renderReport(ctx) {
     const element = renderSection(ctx, section, heads.get(section.id), marks);
     // An open direct-write box keeps its typing and the version it edits; an open history
     // keeps the comparison being read.
-    for (const kind of ["writer", "history"]) {
+    for (const kind of ["writer", "history", "restructure"]) {
       const open = old && old.querySelector(`details.${kind}[open]`);
       const slot = element.querySelector(`details.${kind}`);
       if (open && slot) slot.replaceWith(open);
@@ -132,6 +133,8 @@ function renderSection(ctx, section, entry, marks) {
     number += 1;
   }
   wrapper.append(renderHistory(ctx, section, headVersion));
+  // Structural amendments (issue 32): insert after, delete, move, merge, move paragraphs, span.
+  if (canPropose(ctx)) wrapper.append(structureControls(ctx, section, entry) || "");
   // Direct writes are for a report being drafted; after adoption every change is an amendment.
   // A part the plenary approved changes only through amendments (409 part-approved).
   if (ctx.can.secretariat() && ctx.report.status === "drafting" && !(entry && entry.stage === "approved")) {
