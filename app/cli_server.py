@@ -134,7 +134,7 @@ def demo_lines(room: DemoRoom, base: str) -> list[str]:
     screen = f"{base}/reports/{room.report_id}/screen#token={room.tokens['Observer 1']}"
     lines += [
         f"Projection screen: {screen}",
-        f"Web client: {base}/app/ (sign in with one of the tokens above)",
+        f"Web client: {base}/app/?report={room.report_id} (sign in with one of the tokens above)",
     ]
     if "group" in ids:
         lines.append(

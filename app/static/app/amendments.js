@@ -8,6 +8,7 @@ import { announce, h, keepFocus } from "./dom.js";
 import { deadline, editableSpan, paragraphChanges } from "./changes.js";
 import { signFor } from "./keys.js";
 import { structureChanges } from "./structure.js";
+import { threadsLink } from "./threads.js";
 
 export const STATUS_NAMES = {
   proposed: "proposed", on_floor: "on the floor", consent_open: "consent round open",
@@ -70,6 +71,8 @@ function renderAmendment(ctx, a) {
   if (a.outcome_note) card.append(h("p", {}, `Note: ${a.outcome_note}`));
   const actions = actionsFor(ctx, a);
   if (actions.length) card.append(h("div", { className: "actions" }, actions));
+  // Its discussion, beside it (threads on earlier wordings come along with a revision).
+  card.append(h("p", { className: "threads-link" }, threadsLink(`Threads on amendment ${a.id}`, { amendment: a.id })));
   return card;
 }
 
@@ -111,7 +114,8 @@ function renderTally(ctx, a) {
     (t.withdrawn ? ` ${t.withdrawn} objection(s) withdrawn.` : ""))];
   const objections = t.answers.filter((answer) => answer.answer === "object");
   if (objections.length) {
-    lines.push(h("ul", {}, objections.map((o) => h("li", {}, `Objection by ${ctx.nameOf(o.participant_id)}: ${o.reason}`))));
+    lines.push(h("ul", {}, objections.map((o) => h("li", {}, `Objection by ${ctx.nameOf(o.participant_id)}: ${o.reason}`,
+      o.id ? [" ", threadsLink("Discuss this objection", { objection: o.id, amendment: a.id }, `Discuss this objection (by ${ctx.nameOf(o.participant_id)}, to amendment ${a.id})`)] : null))));
   }
   const mine = t.answers.find((answer) => answer.participant_id === ctx.me.id);
   if (mine) lines.push(h("p", {}, `Your answer: ${answerName(mine.answer)}.`));

@@ -162,7 +162,10 @@ async function start(base, token, made) {
   document.body.dataset.role = ctx.role;
   await loadReports();
   await setUpPages(ctx);
-  const chosen = Number(STORE.getItem("plenary.report")) || (ctx.reports[0] && ctx.reports[0].id);
+  // An address may name the report to open ("/app/?report=12": the demo's final night).
+  const named = Number(new URLSearchParams(location.search).get("report"));
+  const asked = ctx.reports.some((r) => r.id === named) ? named : null;
+  const chosen = Number(STORE.getItem("plenary.report")) || asked || (ctx.reports[0] && ctx.reports[0].id);
   if (chosen) await openReport(chosen);
   else {
     renderReportPicker(ctx);

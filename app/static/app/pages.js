@@ -6,8 +6,19 @@
 import { h } from "./dom.js";
 import { meetingsPage } from "./meetings.js";
 import questionnaires from "./questionnaires.js";
+import threads from "./threads.js";
+import comments from "./comments.js";
+import drafting from "./drafting.js";
+import timeline from "./timeline.js";
 
-const PAGES = [meetingsPage, questionnaires];
+const PAGES = [
+  meetingsPage,
+  questionnaires,
+  threads,
+  comments,
+  drafting,
+  timeline,
+];
 
 const $ = (id) => document.getElementById(id);
 let current = null;
@@ -35,7 +46,10 @@ async function show(ctx) {
   document.querySelector("#workspace .layout").hidden = !inRoom;
   $("group-page").hidden = inRoom;
   document.body.dataset.page = inRoom ? "room" : current.id;
-  if (inRoom) return;
+  if (inRoom) {
+    revealTarget();
+    return;
+  }
   $("group-page-title").textContent = current.title;
   const body = $("group-page-body");
   body.replaceChildren(h("p", { className: "muted" }, "Loading…"));
@@ -43,7 +57,19 @@ async function show(ctx) {
   $("group-page-title").focus();
 }
 
+// A page's link into the room ("#paragraph-12"): the room was hidden when the browser looked
+// for the target, so it is brought into view and focused here.
+function revealTarget() {
+  const id = decodeURIComponent(location.hash.slice(1));
+  const target = id && !id.startsWith("/") ? document.getElementById(id) : null;
+  if (!target) return;
+  if (!target.hasAttribute("tabindex")) target.tabIndex = -1;
+  target.scrollIntoView({ block: "center" });
+  target.focus({ preventScroll: true });
+}
+
 export function setUpPages(ctx) {
+  ctx.pageIds = new Set(PAGES.map((page) => page.id));
   ctx.showPage = () => show(ctx);
   // A page that follows live events re-reads what changed; the room refreshes itself.
   ctx.pageEvent = (event) => {

@@ -220,13 +220,19 @@ function activate(ctx, item, { keepTab = false } = {}) {
       if (target && target.openEditor) target.openEditor();
     });
   }
+  let discuss = document.getElementById("discuss-action");
+  if (!discuss) discuss = h("a", { className: "discuss", id: "discuss-action", dataset: { key: "discuss" } }, "Discuss");
   ctx.shownParagraph = number;
   action.setAttribute("aria-label", `Propose a change to paragraph ${number}`);
+  // Threads on this paragraph (app/static/app/threads.js), beside the proposal.
+  const section = item.closest(".section");
+  discuss.href = `#/threads?${new URLSearchParams({ section: section ? section.dataset.section : "", paragraph: number })}`;
+  discuss.setAttribute("aria-label", `Discuss paragraph ${number}`);
   const marks = item.querySelector(".marks");
   if (action.parentElement !== item) {
     const had = document.activeElement === action;
-    if (marks) marks.before(action);
-    else item.append(action);
+    if (marks) marks.before(action, discuss);
+    else item.append(action, discuss);
     if (had) action.focus();
   }
 }
