@@ -6,12 +6,15 @@ still the head and the text is the one diffed."""
 from __future__ import annotations
 
 from fastapi import Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.db import Database
-from app.idempotency import prepared_body, prepared_path_id
-from app.reports.models import Section
+from app.preparing import Entitlement, Owner, prepared_body, prepared_path_id
+from app.reports.models import Report, Section
 from app.reports.schemas import VersionCreate
 from app.reports.service import PreparedEdits, get_version
+from app.reports.stages import ANY_WRITER
 from app.text import offload
 from app.text.edits import compute_edits
 
@@ -21,6 +24,29 @@ PREPARED = "prepared_edits"
 def prepared(request: Request) -> PreparedEdits | None:
     found: PreparedEdits | None = getattr(request.state, PREPARED, None)
     return found
+
+
+def report_owner(session: Session, report_id: int) -> Owner | None:
+    """The group of a report, and whether it is public (for `Entitlement`)."""
+    row = session.execute(
+        select(Report.group_id, Report.is_public).where(Report.id == report_id)
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+def section_owner(session: Session, section_id: int) -> Owner | None:
+    """The group of a section's report, and whether it is public (for `Entitlement`)."""
+    row = session.execute(
+        select(Report.group_id, Report.is_public)
+        .join(Section, Section.report_id == Report.id)
+        .where(Section.id == section_id)
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+# A direct edit: the chair and the secretariat, or a drafting group's member (its part's
+# finer rule is the endpoint's, under the lock).
+VERSION_WRITERS = Entitlement("section_id", section_owner, ANY_WRITER)
 
 
 async def prepare_version_write(request: Request) -> None:

@@ -16,9 +16,10 @@ from app.config import diff_timeout
 from app.db import Database, SessionDep
 from app.errors import present
 from app.etags import IfMatch, not_modified
-from app.idempotency import IdempotentRoute, prepared_by
+from app.idempotency import IdempotentRoute
 from app.outputs import formats
 from app.pagination import DEFAULT_PAGE, After, Limit, link_next
+from app.preparing import prepared_by
 from app.reports import prepare, service, views
 from app.reports.checked_reads import CheckedReadCache, section_state
 from app.reports.models import Report
@@ -304,7 +305,7 @@ def remove_section(
     status_code=status.HTTP_201_CREATED,
     responses={409: {"description": "`base_version` is not the head; the head is in the body"}},
 )
-@prepared_by(prepare.prepare_version_write)
+@prepared_by(prepare.prepare_version_write, prepare.VERSION_WRITERS)
 def write_version(
     section_id: IdPath,
     body: VersionCreate,
