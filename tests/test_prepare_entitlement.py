@@ -20,6 +20,7 @@ from app.main import create_app
 from app.outputs import router as outputs_router
 from app.reports import prepare as version_prepare
 from tests.amendments.helpers import TEXT, propose, report_with_section
+from tests.amendments.structural_helpers import build_outline, structural
 from tests.factories import Room, make_room, ok
 from tests.outputs.test_docx_import import _word
 
@@ -57,6 +58,13 @@ def prepared(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return ran
 
 
+def word_import(room: Room, headers: dict[str, str]) -> tuple[str, dict[str, Any]]:
+    return f"/v1/groups/{room.group_id}/reports/import/docx", {
+        "content": _word(("Heading 1", "I. One"), ("Normal", "Text.")),
+        "headers": {**headers, "Content-Type": DOCX_MEDIA},
+    }
+
+
 @pytest.fixture
 def strict(settings: Settings, app: FastAPI) -> Iterator[TestClient]:
     tight = settings.model_copy(update={"write_rate_per_second": 0.01, "write_burst": 1})
@@ -83,6 +91,8 @@ def test_a_bad_token_gets_401_before_any_prepare_step(
     for url, body in writes(sid):
         refused = client.post(url, json=body, headers=BAD)
         assert refused.status_code == 401, refused.text
+    url, arguments = word_import(room, BAD)
+    assert client.post(url, **arguments).status_code == 401
     assert prepared == []
     # with a token that is known, the steps run
     member, secretariat = room.members[0].headers, room.secretariat.headers
@@ -118,22 +128,23 @@ def test_an_observer_gets_403_before_any_prepare_step(
 
 
 def writes_with_a_prepare_step(
-    room: Room, sid: int, amendment_id: int
+    room: Room, sid: int, amendment_id: int, who: dict[str, str]
 ) -> list[tuple[str, dict[str, Any]]]:
-    """Every write of `room`'s group that has a prepare step, as (path, request arguments)."""
+    """Every write into `room`'s group that has a prepare step, by `who`, as (path, request
+    arguments)."""
     wording = TEXT.replace("all stakeholders", "every stakeholder")
     return [
         (
             f"/v1/sections/{sid}/amendments",
-            {"json": {"base_version": 1, "text": wording, "kind": "substantive"}},
+            {"json": {"base_version": 1, "text": wording, "kind": "substantive"}, "headers": who},
         ),
-        (f"/v1/sections/{sid}/versions", {"json": {"base_version": 1, "text": wording}}),
-        (f"/v1/amendments/{amendment_id}/revise", {"json": {"text": wording}}),
-        (f"/v1/amendments/{amendment_id}/revisions", {"json": {"text": wording}}),
         (
-            f"/v1/groups/{room.group_id}/reports/import/docx",
-            {"content": _word(("Heading 1", "I. One"), ("Normal", "Text."))},
+            f"/v1/sections/{sid}/versions",
+            {"json": {"base_version": 1, "text": wording}, "headers": who},
         ),
+        (f"/v1/amendments/{amendment_id}/revise", {"json": {"text": wording}, "headers": who}),
+        (f"/v1/amendments/{amendment_id}/revisions", {"json": {"text": wording}, "headers": who}),
+        word_import(room, who),
     ]
 
 
@@ -158,25 +169,42 @@ def test_another_groups_participant_gets_its_404_before_any_prepare_step(
         )
     prepared.clear()
     for who in (other.members[0], other.chair, other.secretariat):
-        for path, arguments in writes_with_a_prepare_step(room, sid, amendment["id"]):
-            headers = (
-                {**who.headers, "Content-Type": DOCX_MEDIA}
-                if "content" in arguments
-                else who.headers
-            )
-            refused = client.post(path, headers=headers, **arguments)
+        for path, arguments in writes_with_a_prepare_step(room, sid, amendment["id"], who.headers):
+            refused = client.post(path, **arguments)
             assert refused.status_code == 404, (path, refused.text)
             assert refused.headers["content-type"].startswith("application/problem+json")
     assert prepared == []
     # the group's own chair has its revision and its Word file prepared
-    for path, arguments in writes_with_a_prepare_step(room, sid, amendment["id"])[-2:]:
-        headers = (
-            {**room.chair.headers, "Content-Type": DOCX_MEDIA}
-            if "content" in arguments
-            else room.chair.headers
-        )
-        client.post(path, headers=headers, **arguments)
+    for path, arguments in writes_with_a_prepare_step(
+        room, sid, amendment["id"], room.chair.headers
+    )[-2:]:
+        client.post(path, **arguments)
     assert "revision" in prepared and "docx" in prepared
+
+
+def test_another_groups_structural_amendment_is_refused_before_it_is_built(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A structural amendment has no prepare step: its operands are built under the report's
+    lock, after the role check, so another group's participant costs no analysis either."""
+    from app.amendments import structure
+
+    built: list[int] = []
+    build = structure.build
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        built.append(1)
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(structure, "build", counted)
+    room, other = make_room(client, members=1), make_room(client, members=1, observers=0)
+    outline = build_outline(client, room)
+    merge = {"operation": "merge", "first_id": outline["II.A"], "second_id": outline["II.B"]}
+    for who in (other.members[0], other.chair):
+        structural(client, who, outline.rid, expect=404, **merge)
+    assert built == []
+    structural(client, room.members[0], outline.rid, **merge)
+    assert built == [1]
 
 
 def test_a_sketch_is_prepared_for_whoever_may_read_the_section(
