@@ -222,3 +222,31 @@ def test_a_sketch_is_prepared_for_whoever_may_read_the_section(
     sketched = client.post(path, json=body, headers=room.observers[0].headers)
     assert sketched.status_code == 200, sketched.text
     assert prepared == ["proposal"]
+
+
+def test_a_markdown_import_is_parsed_before_the_write_gate_and_only_for_who_may_import(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An observer's, a member's or another group's chair's Markdown is never parsed (403,
+    404); the secretariat's is parsed once, in the prepare step, and that parse is the one
+    the import uses."""
+    from app.text import markdown
+
+    parsed: list[int] = []
+    parse = markdown.parse
+
+    def counted(source: str) -> markdown.ParsedDocument:
+        parsed.append(len(source))
+        return parse(source)
+
+    monkeypatch.setattr(markdown, "parse", counted)
+    room, other = make_room(client, members=1), make_room(client, members=1, observers=0)
+    path = f"/v1/groups/{room.group_id}/reports/import"
+    body = {"markdown": "# I. One\n\nText.\n\n# II. Two\n\nMore text.\n"}
+    for who, status in ((room.observers[0], 403), (room.members[0], 403), (other.chair, 404)):
+        refused = client.post(path, json=body, headers=who.headers)
+        assert refused.status_code == status, refused.text
+    assert parsed == []
+    report = ok(client.post(path, json=body, headers=room.secretariat.headers), 201)
+    assert [e["label"] for e in report["outline"]] == ["I", "II"]
+    assert parsed == [len(body["markdown"])]  # once, before the gate

@@ -7,7 +7,6 @@ from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
-from sqlalchemy.orm import Session
 
 from app.amendments.models import AmendmentStatus
 from app.auth import CurrentPrincipal, OptionalPrincipal
@@ -18,9 +17,10 @@ from app.idempotency import IdempotentRoute
 from app.outputs import formats
 from app.outputs import service as outputs
 from app.outputs.docx import ImportedDocument, TooLarge, docx_to_markdown
-from app.preparing import Entitlement, Owner, prepared_by
+from app.preparing import prepared_by
 from app.reports import service as reports
 from app.reports import views as report_views
+from app.reports.prepare import IMPORTERS
 from app.reports.schemas import MAX_TEXT, ReportRead
 from app.schemas import IdPath, StorableQuery
 from app.text import offload
@@ -89,20 +89,11 @@ async def _read_docx(request: Request, body: bytes) -> ImportedDocument:
     return imported
 
 
-def _group_owner(_session: Session, group_id: int) -> Owner:
-    """A group is its own owner (no read: another group's participant never matches it)."""
-    return group_id, False
-
-
-# Importing a report: the chair or the secretariat of the group (`_imported_docx`).
-IMPORTERS = Entitlement("group_id", _group_owner, DRAFTING_ROLES)
-
-
 async def prepare_docx(request: Request) -> None:
     """The prepare step of a Word import (`prepared_by`: before the write gate and the
     request's transaction, so no other write waits on the file): only for a caller who may
-    import into this group (`IMPORTERS`), then read in a process of its own, bounded in
-    time."""
+    import into this group (`reports.prepare.IMPORTERS`), then read in a process of its own,
+    bounded in time."""
     try:
         request.state.imported_docx = await _read_docx(request, await request.body())
     except AppError as refused:  # told after the request's own checks (its parameters)

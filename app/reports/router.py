@@ -83,9 +83,11 @@ def create_report(
     response_model=ReportRead,
     status_code=status.HTTP_201_CREATED,
 )
+@prepared_by(prepare.prepare_markdown_import, prepare.IMPORTERS)
 def import_report(
     group_id: IdPath,
     body: ReportImport,
+    request: Request,
     session: SessionDep,
     principal: CurrentPrincipal,
     response: Response,
@@ -100,6 +102,7 @@ def import_report(
         title=body.title,
         symbol=body.symbol,
         disclaimer=body.disclaimer,
+        parsed=prepare.parsed_import(request, body.markdown),
     )
     response.headers["ETag"] = service.report_etag(session, report)
     response.headers["Location"] = f"/v1/reports/{report.id}"
