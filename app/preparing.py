@@ -100,7 +100,10 @@ async def entitled_to_prepare(request: Request, entitlement: Entitlement) -> boo
     settings = request.app.state.settings
 
     def resolve() -> tuple[Principal, Owner] | None:
-        with database.session(write=False) as session:
+        # Two statements outside a transaction (on PostgreSQL no BEGIN and COMMIT round
+        # trips): each sees its own snapshot, which is enough for a check the endpoint makes
+        # again under the lock.
+        with database.session(write=False, one_statement=True) as session:
             principal = principal_from_header(session, authorization, settings)
             if principal is None:
                 return None
