@@ -572,11 +572,11 @@ def measure(
     load = os.getloadavg()[0]
     for n in range(rounds):
         extra: dict[str, Any] = {}
-        if row == "over-rate-proposals":  # spent again: it refills a little between rounds
-            extra["small_writes_spent"] = spend_write_rate(room)
         time.sleep(2.0)  # the last phase's failures leave the address's bucket
         print(f"  {row} {n + 1}/{rounds}: at rest ...", file=sys.stderr)
         at_rest, _ = phases.run(rest)
+        if row == "over-rate-proposals":  # spent again just before: it refills a little
+            extra["small_writes_spent"] = spend_write_rate(room)
         print(f"  {row} {n + 1}/{rounds}: under attack ...", file=sys.stderr)
         bound = 120.0 if row == "secretariat-docx" else window
         during, attacked = phases.run(bound, attack_of(room, row, window, flood))
