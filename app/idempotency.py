@@ -14,20 +14,19 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
 from datetime import datetime, timedelta
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request, Response
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, ValidationError
 from sqlalchemy import JSON, Integer, String, Text, UniqueConstraint, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from starlette.concurrency import run_in_threadpool
 from starlette.convertors import Convertor, register_url_convertor
 
-from app.auth import OptionalPrincipal, Principal, principal_from_header
+from app.auth import OptionalPrincipal, Principal
 from app.clock import utcnow
 from app.db import Base, SessionDep
 from app.errors import (
@@ -37,9 +36,8 @@ from app.errors import (
     InvalidIdempotencyKey,
     Unprocessable,
 )
-from app.groups.models import Role
-from app.ratelimit import limit_writes, take_write
-from app.schemas import MAX_ID
+from app.preparing import entitled_to_prepare, prepare_step
+from app.ratelimit import limit_writes
 
 REPLAYED_HEADER = "Idempotent-Replayed"
 REPLAYED_HEADERS = ("location", "etag")  # a replay carries them as the first answer did
@@ -242,71 +240,6 @@ def _complete(
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
-Prepare = Callable[[Request], Awaitable[None]]
-Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
-Body = TypeVar("Body", bound=BaseModel)
-_PREPARE = "__plenary_prepare__"
-
-
-def prepared_path_id(request: Request, name: str) -> int | None:
-    """An id from the path for a prepare step; None unless it is one the endpoint accepts
-    (the endpoint then answers 422 itself)."""
-    try:
-        value = int(request.path_params[name])
-    except (KeyError, ValueError):
-        return None
-    return value if 1 <= value <= MAX_ID else None
-
-
-async def prepared_body(request: Request, schema: type[Body]) -> Body | None:
-    """The body as the endpoint will see it, for a prepare step; None when it is invalid
-    (the endpoint refuses it). Parsed in a thread: a large body would hold up the event loop."""
-    raw = await request.body()
-
-    def parse() -> Body | None:
-        try:
-            return schema.model_validate_json(raw)
-        except ValidationError:
-            return None
-
-    return await run_in_threadpool(parse)
-
-
-def prepared_by(prepare: Prepare) -> Callable[[Endpoint], Endpoint]:
-    """Run `prepare(request)` before the request waits for the write gate: work whose cost
-    grows with the input (diffing a new text) is done there, outside every lock, and left
-    on `request.state` for the endpoint, which checks it still matches under the lock."""
-
-    def mark(endpoint: Endpoint) -> Endpoint:
-        setattr(endpoint, _PREPARE, prepare)
-        return endpoint
-
-    return mark
-
-
-async def entitled_to_prepare(request: Request) -> bool:
-    """Whether a prepare step may work for this request: its token is known (else 401), its
-    holder may write at all (observers and the site admin never propose or write text: 403)
-    and its write rate not spent (else 429), checked before any diff, so a caller the
-    endpoint would refuse costs a token lookup, never the analysis of its body. False: the
-    endpoint then refuses the request itself, having prepared nothing."""
-    authorization = request.headers.get("authorization")
-    if not authorization:
-        return False
-    database = request.app.state.database
-    settings = request.app.state.settings
-
-    def resolve() -> Principal | None:
-        with database.session(write=False, one_statement=True) as session:
-            return principal_from_header(session, authorization, settings)
-
-    principal = await run_in_threadpool(resolve)
-    if principal is None or principal.role in (None, Role.observer):
-        return False
-    take_write(request, principal)
-    request.state.preparing_for = principal  # for a step with a finer rule of its own
-    return True
-
 
 class _IdConvertor(Convertor[str]):
     """A path segment that can be an id: digits, perhaps signed. The text goes on to the
@@ -381,11 +314,11 @@ class IdempotentRoute(APIRoute):
             finally:
                 in_flight.discard(identity)
 
-        prepare: Prepare | None = getattr(self.endpoint, _PREPARE, None)
+        step = prepare_step(self.endpoint)
 
         async def run(request: Request) -> Response:
-            if prepare is not None and await entitled_to_prepare(request):
-                await prepare(request)
+            if step is not None and await entitled_to_prepare(request, step[1]):
+                await step[0](request)
             response = await handler(request)
             # Still inside the request's transaction: the session commits after this returns.
             record: IdempotencyRecord | None = getattr(request.state, "idempotency", None)

@@ -42,7 +42,7 @@ from app.meetings.router import router as meetings_router
 from app.meetings.screen import page_router
 from app.meetings.sessions_router import router as sessions_router
 from app.meetings.speakers_router import router as speakers_router
-from app.middleware import AuthFailureLimit, BodyLimits, ServerTiming
+from app.middleware import AuthFailureLimit, BodyLimits, ServerTiming, WriteRateLimit
 from app.openapi import install_openapi
 from app.outputs.router import router as outputs_router
 from app.problems import install_error_handlers
@@ -218,6 +218,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     if app.state.read_cache is not None:
         app.add_middleware(SectionReadCache, cache=app.state.read_cache)
+    # Outside the body limits too: a token over its write rate is answered before its body.
+    app.add_middleware(WriteRateLimit, limiter=app.state.write_limiter)
     # Outside the body limits: a blocked address is answered before its body is read.
     app.add_middleware(
         AuthFailureLimit,

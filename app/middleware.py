@@ -11,8 +11,8 @@ from collections.abc import Callable
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_PREFIX
-from app.ratelimit import FailureLimiter
+from app.errors import PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_PREFIX, render
+from app.ratelimit import FailureLimiter, WriteLimiter, too_many_writes, write_key
 
 
 class BodyLimits:
@@ -121,6 +121,32 @@ def _replay(messages: list[Message], receive: Receive) -> Receive:
         return await receive()
 
     return replayed
+
+
+class WriteRateLimit:
+    """A token over its write rate gets its 429 before its body is read (outside
+    `BodyLimits`): its bucket is named by its Authorization header (`ratelimit.write_key`:
+    a hash, no database read), and looking at it takes nothing, so a request that goes on
+    to fail (a bad body, an unknown target) costs none of the token's rate; the request's
+    own write is taken once its token is resolved (`ratelimit.take_write`). The unread body
+    is left to the server to discard; the connection stays open, so the client reads the
+    429 and its Retry-After."""
+
+    WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+    def __init__(self, app: ASGIApp, *, limiter: WriteLimiter) -> None:
+        self.app = app
+        self.limiter = limiter
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("method") in self.WRITES:
+            authorization = dict(scope.get("headers") or []).get(b"authorization")
+            key = None if authorization is None else write_key(authorization.decode("latin-1"))
+            wait = 0.0 if key is None else self.limiter.spent_for(key)
+            if wait > 0:
+                await render(too_many_writes(wait))(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 class ServerTiming:

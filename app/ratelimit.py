@@ -1,4 +1,9 @@
-"""Per-token rate limit on writes: a token bucket per caller, in this process."""
+"""Per-token rate limit on writes: a token bucket per caller, in this process.
+
+A token's bucket is named by the hash of its secret (`write_key`), so the ASGI layer finds it
+from the Authorization header alone (`middleware.WriteRateLimit`): a token over its rate gets
+its 429 before its body is read, and that check takes nothing from the bucket. The request's
+own write is taken once its token is resolved (`take_write`)."""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from dataclasses import dataclass
 
 from fastapi import Request
 
-from app.auth import OptionalPrincipal, Principal
+from app.auth import OptionalPrincipal, Principal, hash_token
 from app.errors import AppError
 
 
@@ -39,14 +44,29 @@ class WriteLimiter:
             bucket = self._buckets.get(key)
             if bucket is None:
                 bucket = self._buckets[key] = _Bucket(tokens=float(self.burst), updated=now)
-            bucket.tokens = min(
-                float(self.burst), bucket.tokens + (now - bucket.updated) * self.per_second
-            )
-            bucket.updated = now
+            self._refill(bucket, now)
             if bucket.tokens >= 1.0:
                 bucket.tokens -= 1.0
                 return 0.0
             return (1.0 - bucket.tokens) / self.per_second
+
+    def spent_for(self, key: str) -> float:
+        """As `take`, without taking: 0 when a write may go ahead (or the key has no bucket
+        yet), else the seconds until it may."""
+        if self.per_second <= 0:
+            return 0.0
+        with self._lock:
+            bucket = self._buckets.get(key)
+            if bucket is None:
+                return 0.0
+            self._refill(bucket, time.monotonic())
+            return 0.0 if bucket.tokens >= 1.0 else (1.0 - bucket.tokens) / self.per_second
+
+    def _refill(self, bucket: _Bucket, now: float) -> None:
+        bucket.tokens = min(
+            float(self.burst), bucket.tokens + (now - bucket.updated) * self.per_second
+        )
+        bucket.updated = now
 
 
 class FailureLimiter:
@@ -98,21 +118,37 @@ class FailureLimiter:
 _TAKEN = "write_rate_taken"
 
 
+def write_key(authorization: str | None) -> str | None:
+    """The bucket of the token an Authorization header carries (None: no bearer token). The
+    secret is read as `auth.principal_from_header` reads it, so no spelling of the header
+    gives one token a second bucket."""
+    if not authorization:
+        return None
+    scheme, _, secret = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        return None
+    return "token:" + hash_token(secret.strip())
+
+
+def too_many_writes(wait: float) -> TooManyRequests:
+    seconds = max(1, math.ceil(wait))
+    return TooManyRequests(
+        f"Too many writes with this token; retry in {seconds} s.",
+        headers={"Retry-After": str(seconds)},
+        retry_after=seconds,
+    )
+
+
 def take_write(request: Request, principal: Principal) -> None:
     """One write of `principal`'s rate, once per request (429 when its bucket is empty)."""
     if getattr(request.state, _TAKEN, False):
         return  # taken already, before the request's prepare step
     setattr(request.state, _TAKEN, True)
     limiter: WriteLimiter = request.app.state.write_limiter
-    key = f"token:{principal.token_id}" if principal.token_id is not None else "admin-setting"
+    key = write_key(request.headers.get("authorization")) or f"token-id:{principal.token_id}"
     wait = limiter.take(key)
     if wait > 0:
-        seconds = max(1, math.ceil(wait))
-        raise TooManyRequests(
-            f"Too many writes with this token; retry in {seconds} s.",
-            headers={"Retry-After": str(seconds)},
-            retry_after=seconds,
-        )
+        raise too_many_writes(wait)
 
 
 async def limit_writes(request: Request, principal: OptionalPrincipal) -> None:

@@ -1,17 +1,19 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from starlette.types import Message, Scope
 
 from app.client import PlenaryClient
 from app.config import Settings
 from app.main import create_app
 from tests.conftest import ADMIN_TOKEN
-from tests.factories import make_room
+from tests.factories import make_room, ok
 
 
 @pytest.fixture
@@ -75,3 +77,82 @@ def test_the_client_waits_out_a_429_and_every_write_lands(settings: Settings, ap
     assert len(set(groups)) == 6  # each write landed once, none lost to the 429s
     assert 429 in answers.statuses  # the limit was met, and the client retried past it
     assert answers.statuses.count(201) == 6
+
+
+def post_streamed(
+    client: TestClient, path: str, headers: dict[str, str], body: bytes
+) -> tuple[int, int, dict[str, str], bytes]:
+    """POST `body`, announced by Content-Length and handed to the app in 64 KB chunks only as
+    fast as it asks for them: (status, chunks the app asked for, headers, answer)."""
+    size = 65536
+    asked = 0
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        nonlocal asked
+        asked += 1
+        chunk = body[(asked - 1) * size : asked * size]
+        return {"type": "http.request", "body": chunk, "more_body": asked * size < len(body)}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    scope: Scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [
+            *((k.lower().encode(), v.encode()) for k, v in headers.items()),
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+        ],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+    assert client.portal is not None
+    client.portal.call(client.app, scope, receive, send)
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    answer = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    names = {k.decode(): v.decode() for k, v in start["headers"]}
+    return start["status"], asked, names, answer
+
+
+def test_a_token_over_its_write_rate_gets_429_before_its_body_is_read(
+    client: TestClient, settings: Settings
+) -> None:
+    """The 429 of a spent write rate comes before the body: a 1 MB write over the rate is
+    answered without the app asking for a byte of it (so it is never buffered, parsed or
+    diffed), with the same problem and Retry-After as any 429 of the rate."""
+    tight = settings.model_copy(update={"write_rate_per_second": 0.01, "write_burst": 1})
+    room = make_room(client, members=1, observers=0)  # built through the default limits
+    secretariat = room.secretariat.headers
+    rid = ok(
+        client.post(
+            f"/v1/groups/{room.group_id}/reports", json={"title": "x"}, headers=secretariat
+        ),
+        201,
+    )["id"]
+    path = f"/v1/reports/{rid}/sections"
+
+    def section(n: int) -> bytes:
+        text = f"Paragraph {n}. " + "word " * 199_000
+        return json.dumps(
+            {"kind": "chapter", "label": str(n), "heading": "H", "text": text}
+        ).encode()
+
+    with TestClient(create_app(tight), raise_server_exceptions=False) as strict:
+        status, asked, _, answer = post_streamed(strict, path, secretariat, section(1))
+        assert status == 201, answer  # within the rate: read whole, written
+        assert asked * 65536 >= len(section(1))
+        status, asked, headers, answer = post_streamed(strict, path, secretariat, section(2))
+    assert status == 429, answer
+    assert asked == 0  # not one chunk of the body was asked for
+    assert headers["content-type"] == "application/problem+json"
+    assert json.loads(answer)["type"] == "urn:plenary:problem:rate-limited"
+    assert int(headers["retry-after"]) >= 1

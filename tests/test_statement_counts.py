@@ -32,9 +32,10 @@ BUDGETS = {
         "last consent": (20, 20),  # applying now carries the section's open brackets
         # main's drafting merge reads the section's stage twice; the outline's revision is
         # read under the lock (a prepared analysis numbered from a moved outline is redone)
-        # and the token is read once before the prepare step (no diff for the unentitled)
-        "propose, base unknown": (21, 21),
-        "propose": (13, 13),
+        # and the token is read once before the prepare step, with the group of the section
+        # (no diff for the unentitled, another group's participant included)
+        "propose, base unknown": (22, 22),
+        "propose": (14, 14),
     },
     "postgresql": {
         # one statement, no transaction, sent from the event loop: the token and the section
@@ -42,8 +43,9 @@ BUDGETS = {
         # and the NOTIFY is sent by the trigger that inserts the event, not a statement
         "consent": (10, 12),
         "last consent": (21, 23),
-        "propose, base unknown": (16, 20),
-        "propose": (13, 15),
+        # the group of the section, read beside the token before the prepare step
+        "propose, base unknown": (17, 21),
+        "propose": (14, 16),
     },
 }
 

@@ -14,20 +14,42 @@ from dataclasses import dataclass
 import anyio.to_thread
 from fastapi import Request
 from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.amendments.models import Amendment
 from app.amendments.rebase import Prepared
 from app.amendments.schemas import AmendmentCreate, AmendmentRevise, DraftRevise, ProposalSketch
 from app.db import Database
-from app.idempotency import Prepare, prepared_body, prepared_path_id
+from app.groups.models import PROPOSING_ROLES
+from app.preparing import Entitlement, Owner, Prepare, prepared_body, prepared_path_id
 from app.reports import service as reports
-from app.reports.models import Section
+from app.reports.models import Report, Section
+from app.reports.prepare import section_owner
 from app.text import offload
 from app.text.analysis import Analysis, analyse
 from app.text.diffing import compact_ops
 from app.text.patches import PatchError, apply_exact
 
 PREPARED = "prepared_wording"
+
+
+def amendment_owner(session: Session, amendment_id: int) -> Owner | None:
+    """The group of an amendment's report, and whether it is public (for `Entitlement`)."""
+    row = session.execute(
+        select(Report.group_id, Report.is_public)
+        .join(Amendment, Amendment.report_id == Report.id)
+        .where(Amendment.id == amendment_id)
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+# Proposing, revising (the proposer or the chair) and live drafting: the roles that propose,
+# in the target's group (the finer rules are the endpoint's, under the lock).
+PROPOSERS = Entitlement("section_id", section_owner, PROPOSING_ROLES)
+REVISERS = Entitlement("amendment_id", amendment_owner, PROPOSING_ROLES)
+# A sketch writes nothing: whoever may read the section may have its wording analysed.
+SKETCHERS = Entitlement("section_id", section_owner, None)
 
 
 def prepared(request: Request) -> Prepared | None:

@@ -25,8 +25,9 @@ from app.auth import CurrentPrincipal, OptionalPrincipal
 from app.config import diff_timeout
 from app.db import SessionDep
 from app.etags import IfMatch, not_modified
-from app.idempotency import IdempotentRoute, prepared_by
+from app.idempotency import IdempotentRoute
 from app.pagination import DEFAULT_PAGE, After, Limit, cut, link_next, page_list
+from app.preparing import prepared_by
 from app.reports import service as reports
 from app.reports.schemas import SectionDiff
 from app.schemas import MAX_ID, IdPath, NumberPath
@@ -45,7 +46,7 @@ router = APIRouter(
     status_code=status.HTTP_201_CREATED,
     responses={409: {"description": "Conflicts with changes made since the base version"}},
 )
-@prepared_by(prepare.prepare_proposal)
+@prepared_by(prepare.prepare_proposal, prepare.PROPOSERS)
 def propose_amendment(
     section_id: IdPath,
     body: AmendmentCreate,
@@ -242,7 +243,7 @@ def escalate_amendment(
 
 
 @router.post("/amendments/{amendment_id}/revise", response_model=AmendmentRead, status_code=201)
-@prepared_by(prepare.prepare_amendment_revision)
+@prepared_by(prepare.prepare_amendment_revision, prepare.REVISERS)
 def revise_amendment(
     amendment_id: IdPath,
     body: AmendmentRevise,
@@ -276,7 +277,7 @@ def revise_amendment(
     status_code=201,
     responses={412: {"description": "Someone revised the draft since you read it"}},
 )
-@prepared_by(prepare.prepare_draft_revision)
+@prepared_by(prepare.prepare_draft_revision, prepare.REVISERS)
 def revise_draft(
     amendment_id: IdPath,
     body: DraftRevise,

@@ -20,7 +20,8 @@ from app.amendments.schemas import ProposalSketch, SketchRead
 from app.auth import CurrentPrincipal, Principal
 from app.config import diff_timeout
 from app.db import SessionDep
-from app.idempotency import IdempotentRoute, prepared_by
+from app.idempotency import IdempotentRoute
+from app.preparing import prepared_by
 from app.reports import service as reports
 from app.reports.schemas import DiffOp
 from app.schemas import IdPath
@@ -30,7 +31,7 @@ router = APIRouter(prefix="/v1", route_class=IdempotentRoute, tags=["amendments"
 
 
 @router.post("/sections/{section_id}/amendments/sketch", response_model=SketchRead)
-@prepared_by(prepare.new_wording_step(ProposalSketch))
+@prepared_by(prepare.new_wording_step(ProposalSketch), prepare.SKETCHERS)
 def sketch_amendment(
     section_id: IdPath,
     body: ProposalSketch,

@@ -6,17 +6,19 @@ attributed one, or the public one. Its participant may then be deactivated or de
 (roster events, which reach the stream like any other event) or its token revoked (which
 writes no event). So before a batch leaves, the stream asks what its token may see now: the
 token row (revoked?), its participant (active? which role, which group?) and the report
-(whose? public?), by the same rules as a request (`app/visibility.py`). When the answer
-differs from the view the stream was opened with, the stream ends before the batch: the
-client reconnects and is authorized afresh (a deactivated participant or a revoked token
-then gets 401, a demoted one the view of its new role).
+(whose? public?), by the same rules as a request (`app/visibility.py`). A stream opened
+without a token (the public, following a public report) asks the same of the report alone:
+is it still public? When the answer differs from the view the stream was opened with, the
+stream ends before the batch: the client reconnects and is authorized afresh (a deactivated
+participant or a revoked token then gets 401, a demoted one the view of its new role, the
+public 401 once the report is no longer public).
 
 Invariant: no event leaves in a view its reader was no longer entitled to when the event's
 batch was checked, and the check of a batch starts after every event in it was committed.
 One check serves every stream of the report in this process: it reads the rows of all their
 tokens in one transaction, and is reused by any stream whose batch ends at or before the
-last event the feed knew when the check began. A stream opened without a token (a public
-report) or with the settings' admin token has nothing to re-check.
+last event the feed knew when the check began. Only a stream opened with the settings'
+admin token has nothing to re-check (no roster change or revocation reaches it).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from app.groups.models import Participant, Token
 from app.reports.models import Report
 
 View = bool | None  # attributed (True), public (False), or nothing at all (None)
+Reader = int | None  # a stored token's id, or None: the public, without a token
 
 
 def view_of(report: Report, principal: Principal | None) -> View:
@@ -46,14 +49,17 @@ def view_of(report: Report, principal: Principal | None) -> View:
     return visibility.is_attributed(principal)
 
 
-def current_views(database: Database, report_id: int, token_ids: list[int]) -> dict[int, View]:
-    """What each token may see of the report now. A revoked token, or one whose participant
+def current_views(database: Database, report_id: int, readers: list[Reader]) -> dict[Reader, View]:
+    """What each reader may see of the report now. A revoked token, or one whose participant
     is deactivated, reads as the public does (nothing, unless the report is public)."""
+    token_ids = [reader for reader in readers if reader is not None]
     with database.session(write=False) as session:
         report = session.get(Report, report_id)
         if report is None:
-            return dict.fromkeys(token_ids)
-        views: dict[int, View] = dict.fromkeys(token_ids, view_of(report, None))
+            return dict.fromkeys(readers)
+        views: dict[Reader, View] = dict.fromkeys(readers, view_of(report, None))
+        if not token_ids:
+            return views  # the public alone: the report's row says it
         rows = session.execute(
             select(Token.id, Token.is_admin, Participant)
             .outerjoin(Participant, Participant.id == Token.participant_id)
@@ -71,46 +77,47 @@ def current_views(database: Database, report_id: int, token_ids: list[int]) -> d
 
 @dataclass
 class ReportStandings:
-    """The tokens following one report in this process, and the last check of them."""
+    """The readers following one report in this process, and the last check of them."""
 
     report_id: int
-    readers: Counter[int] = field(default_factory=Counter)
-    views: dict[int, View] = field(default_factory=dict)
+    readers: Counter[Reader] = field(default_factory=Counter)
+    views: dict[Reader, View] = field(default_factory=dict)
     checked_through: int = -1  # the feed's last event when the last check began
     checking: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
 class Standings:
-    """Per process: who follows which report with which token (see the module's docstring)."""
+    """Per process: who follows which report, with which token or none (see the module's
+    docstring)."""
 
     def __init__(self, database: Database) -> None:
         self.database = database
         self.reports: dict[int, ReportStandings] = {}
 
-    def join(self, report_id: int, token_id: int) -> ReportStandings:
+    def join(self, report_id: int, reader: Reader) -> ReportStandings:
         standings = self.reports.get(report_id)
         if standings is None:
             standings = self.reports[report_id] = ReportStandings(report_id)
-        standings.readers[token_id] += 1
+        standings.readers[reader] += 1
         return standings
 
-    def leave(self, standings: ReportStandings, token_id: int) -> None:
-        standings.readers[token_id] -= 1
-        if standings.readers[token_id] <= 0:
-            del standings.readers[token_id]
-            standings.views.pop(token_id, None)
+    def leave(self, standings: ReportStandings, reader: Reader) -> None:
+        standings.readers[reader] -= 1
+        if standings.readers[reader] <= 0:
+            del standings.readers[reader]
+            standings.views.pop(reader, None)
         if not standings.readers and self.reports.get(standings.report_id) is standings:
             del self.reports[standings.report_id]
 
     async def view(
-        self, standings: ReportStandings, token_id: int, *, through: int, known: int
+        self, standings: ReportStandings, reader: Reader, *, through: int, known: int
     ) -> View:
-        """What `token_id` may see now, for a batch that ends with event `through`; `known`
+        """What `reader` may see now, for a batch that ends with event `through`; `known`
         is the last event the feed knows of (committed, so a check begun now sees it)."""
         async with standings.checking:
-            if standings.checked_through < through or token_id not in standings.views:
+            if standings.checked_through < through or reader not in standings.views:
                 standings.views = await run_in_threadpool(
                     current_views, self.database, standings.report_id, list(standings.readers)
                 )
                 standings.checked_through = max(known, through)
-            return standings.views[token_id]
+            return standings.views[reader]

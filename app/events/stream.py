@@ -17,7 +17,7 @@ from app.clock import utcnow
 from app.errors import BadRequest
 from app.events.broker import Broker, Feed, StoredEvent
 from app.events.models import Event
-from app.events.standing import ReportStandings, Standings
+from app.events.standing import Reader, ReportStandings, Standings
 from app.events.tickets import redeem_ticket
 from app.events.views import event_fields
 from app.schemas import IdPath, StorableQuery
@@ -27,6 +27,13 @@ BACKLOG_PAGE = 500
 
 
 HEARTBEAT = b": heartbeat\n\n"
+
+
+class Unchecked:
+    """A stream whose standing nothing can change (the settings' admin token)."""
+
+
+UNCHECKED = Unchecked()
 # Sent before a stream ends because its reader's view changed (app/events/standing.py).
 VIEW_CHANGED = b": access changed: reconnect to be authorized afresh\n\n"
 
@@ -104,7 +111,7 @@ async def stream_report(
     broker: Broker = request.app.state.broker
     if ticket is not None and authorization:
         raise BadRequest("Send a token or a ticket, not both.")
-    start_seq, attributed, token_id = await run_in_threadpool(
+    start_seq, attributed, reader = await run_in_threadpool(
         _authorize,
         request,
         report_id,
@@ -119,7 +126,7 @@ async def stream_report(
             report_id,
             start_seq,
             heartbeat,
-            _Reader(request.app.state.stream_standings, token_id, attributed),
+            _Reader(request.app.state.stream_standings, reader, attributed),
         ),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
@@ -132,9 +139,10 @@ def _authorize(
     authorization: str | None,
     last_event_id: str | None,
     ticket: str | None,
-) -> tuple[int, bool, int | None]:
-    """Where the stream starts, whether it is attributed, and the stored token whose standing
-    it follows (None: no token, or the settings' admin token, which no roster change ends)."""
+) -> tuple[int, bool, Reader | Unchecked]:
+    """Where the stream starts, whether it is attributed, and whose standing it follows: a
+    stored token's, the public's (no token), or nobody's (the settings' admin token, which
+    no roster change ends)."""
     database = request.app.state.database
     # A ticket is spent on use: that is a write.
     with database.session(write=ticket is not None) as session:
@@ -157,8 +165,10 @@ def _authorize(
                     f"Last-Event-ID {value[:40]!r} is not an event of report {report.id}.",
                 )
             start_seq = seq or 0
-        token_id = None if principal is None else principal.token_id
-        return start_seq, visibility.is_attributed(principal), token_id
+        reader: Reader | Unchecked = UNCHECKED
+        if principal is None or principal.token_id is not None:
+            reader = None if principal is None else principal.token_id
+        return start_seq, visibility.is_attributed(principal), reader
 
 
 def _messages(events: list[StoredEvent], attributed: bool) -> bytes:
@@ -170,27 +180,27 @@ def _messages(events: list[StoredEvent], attributed: bool) -> bytes:
 class _Reader:
     """A stream's reader: the view it was opened with, and what it may see now."""
 
-    def __init__(self, standings: Standings, token_id: int | None, attributed: bool) -> None:
+    def __init__(self, standings: Standings, reader: Reader | Unchecked, attributed: bool) -> None:
         self.standings = standings
-        self.token_id = token_id
+        self.reader = reader
         self.attributed = attributed
         self.joined: ReportStandings | None = None
 
     def join(self, report_id: int) -> None:
-        if self.token_id is not None:
-            self.joined = self.standings.join(report_id, self.token_id)
+        if not isinstance(self.reader, Unchecked):
+            self.joined = self.standings.join(report_id, self.reader)
 
     def leave(self) -> None:
-        if self.joined is not None and self.token_id is not None:
-            self.standings.leave(self.joined, self.token_id)
+        if self.joined is not None and not isinstance(self.reader, Unchecked):
+            self.standings.leave(self.joined, self.reader)
             self.joined = None
 
     async def still_entitled(self, feed: Feed, events: list[StoredEvent]) -> bool:
         """May `events` still leave in this stream's view?"""
-        if self.joined is None or self.token_id is None:
+        if self.joined is None or isinstance(self.reader, Unchecked):
             return True
         view = await self.standings.view(
-            self.joined, self.token_id, through=events[-1].seq, known=feed.last_seq
+            self.joined, self.reader, through=events[-1].seq, known=feed.last_seq
         )
         return view == self.attributed
 

@@ -9,16 +9,18 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from app.amendments.models import AmendmentStatus
-from app.auth import CurrentPrincipal, OptionalPrincipal, Principal
+from app.auth import CurrentPrincipal, OptionalPrincipal
 from app.db import SessionDep
 from app.errors import AppError, PayloadTooLarge, Unprocessable
 from app.groups.models import DRAFTING_ROLES
-from app.idempotency import IdempotentRoute, prepared_by, prepared_path_id
+from app.idempotency import IdempotentRoute
 from app.outputs import formats
 from app.outputs import service as outputs
 from app.outputs.docx import ImportedDocument, TooLarge, docx_to_markdown
+from app.preparing import prepared_by
 from app.reports import service as reports
 from app.reports import views as report_views
+from app.reports.prepare import IMPORTERS
 from app.reports.schemas import MAX_TEXT, ReportRead
 from app.schemas import IdPath, StorableQuery
 from app.text import offload
@@ -90,15 +92,8 @@ async def _read_docx(request: Request, body: bytes) -> ImportedDocument:
 async def prepare_docx(request: Request) -> None:
     """The prepare step of a Word import (`prepared_by`: before the write gate and the
     request's transaction, so no other write waits on the file): only for a caller who may
-    import into this group, then read in a process of its own, bounded in time."""
-    principal: Principal | None = getattr(request.state, "preparing_for", None)
-    group_id = prepared_path_id(request, "group_id")
-    if principal is None or group_id is None:
-        return  # the endpoint refuses it
-    try:
-        principal.ensure_role(group_id, DRAFTING_ROLES)
-    except AppError:
-        return  # the endpoint refuses it, having read nothing
+    import into this group (`reports.prepare.IMPORTERS`), then read in a process of its own,
+    bounded in time."""
     try:
         request.state.imported_docx = await _read_docx(request, await request.body())
     except AppError as refused:  # told after the request's own checks (its parameters)
@@ -138,7 +133,7 @@ async def _imported_docx(
         }
     },
 )
-@prepared_by(prepare_docx)
+@prepared_by(prepare_docx, IMPORTERS)
 def import_docx_report(
     group_id: IdPath,
     imported: Annotated[ImportedDocument, Depends(_imported_docx)],

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from app.auth import Principal
 from app.events.service import record_event
+from app.groups.models import DRAFTING_ROLES
 from app.reports.lifecycle import create_report
 from app.reports.models import Report, Section, SectionKind, VersionSource
 from app.reports.versions import new_version
@@ -21,8 +22,11 @@ def import_report(
     title: str | None,
     symbol: str | None,
     disclaimer: str | None,
+    parsed: markdown.ParsedDocument | None = None,
 ) -> Report:
-    document = markdown.parse(source)
+    """`parsed`: the source as the request's prepare step parsed it (else parsed here)."""
+    principal.ensure_role(group_id, DRAFTING_ROLES)  # who first, then the document
+    document = parsed if parsed is not None else markdown.parse(source)
     meta = document.metadata
     if title is None:
         title = meta.get("title") or next(

@@ -16,8 +16,9 @@ from app.config import diff_timeout
 from app.db import Database, SessionDep
 from app.errors import present
 from app.etags import IfMatch, not_modified
-from app.idempotency import IdempotentRoute, prepared_by
+from app.idempotency import IdempotentRoute
 from app.pagination import DEFAULT_PAGE, After, Limit, link_next
+from app.preparing import prepared_by
 from app.reports import prepare, service, views
 from app.reports.checked_reads import CheckedReadCache, section_state
 from app.reports.models import Report
@@ -73,9 +74,11 @@ def create_report(
     response_model=ReportRead,
     status_code=status.HTTP_201_CREATED,
 )
+@prepared_by(prepare.prepare_markdown_import, prepare.IMPORTERS)
 def import_report(
     group_id: IdPath,
     body: ReportImport,
+    request: Request,
     session: SessionDep,
     principal: CurrentPrincipal,
     response: Response,
@@ -90,6 +93,7 @@ def import_report(
         title=body.title,
         symbol=body.symbol,
         disclaimer=body.disclaimer,
+        parsed=prepare.parsed_import(request, body.markdown),
     )
     response.headers["ETag"] = service.report_etag(session, report)
     response.headers["Location"] = f"/v1/reports/{report.id}"
@@ -295,7 +299,7 @@ def remove_section(
     status_code=status.HTTP_201_CREATED,
     responses={409: {"description": "`base_version` is not the head; the head is in the body"}},
 )
-@prepared_by(prepare.prepare_version_write)
+@prepared_by(prepare.prepare_version_write, prepare.VERSION_WRITERS)
 def write_version(
     section_id: IdPath,
     body: VersionCreate,

@@ -1,6 +1,7 @@
 """Streams follow the roster (issue 29): whether it was opened with a token or a ticket, a
 stream shows nothing attributed once its participant is deactivated or demoted or its token
-revoked; it ends, and the reader is authorized afresh when it reconnects."""
+revoked, and a stream opened without a token shows nothing once its report is no longer
+public; it ends, and the reader is authorized afresh when it reconnects."""
 
 from __future__ import annotations
 
@@ -176,3 +177,28 @@ def test_a_roster_change_leaves_the_streams_of_others_running(server: LiveServer
             after = until(stream, number)
         assert [m.event for m in after][-1] == "version.created"
         assert all(attributed(m) for m in after)
+
+
+def test_a_public_stream_ends_when_the_report_stops_being_public(server: LiveServer) -> None:
+    """A stream opened without a token follows a public report as the public does; once the
+    chair makes the report private it sends nothing more (not even that change) and ends,
+    and the public reconnecting is refused."""
+    room = make_room(server.url)
+    with PlenaryClient(room.url, room.chair) as chair:
+        chair.set_public(room.report_id)
+    with httpx.stream("GET", room.stream_url, timeout=10) as response:
+        assert response.status_code == 200
+        stream = messages(response)
+        take(stream, logged(room))  # what is already there
+        number = room.write()
+        public = until(stream, number)  # the stream runs on while the report is public
+        assert [m.event for m in public] == ["version.created"]
+        assert not any(attributed(m) for m in public)
+        with PlenaryClient(room.url, room.chair) as chair:
+            chair.set_public(room.report_id, False)
+        private = until(stream, room.write())  # or the end of the stream
+        ended = response.is_closed or next(stream, None) is None
+    assert [m.event for m in private] == []  # nothing after the report became private
+    assert ended
+    again = httpx.get(room.stream_url, headers={"Last-Event-ID": str(public[-1].id)}, timeout=10)
+    assert again.status_code == 401

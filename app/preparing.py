@@ -1,0 +1,123 @@
+"""A write's prepare step: work whose cost grows with the input (diffing a new wording,
+reading a Word file) done before the request waits for the write gate, outside every lock,
+and only for a caller the endpoint would not refuse outright (issue 29). The route class
+(`idempotency.IdempotentRoute`) runs it; the endpoint checks under the lock that what was
+prepared still matches."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from fastapi import Request
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from app.auth import Principal, principal_from_header
+from app.groups.models import Role
+from app.ratelimit import take_write
+from app.schemas import MAX_ID
+
+Prepare = Callable[[Request], Awaitable[None]]
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
+Body = TypeVar("Body", bound=BaseModel)
+_PREPARE = "__plenary_prepare__"
+
+
+def prepared_path_id(request: Request, name: str) -> int | None:
+    """An id from the path for a prepare step; None unless it is one the endpoint accepts
+    (the endpoint then answers 422 itself)."""
+    try:
+        value = int(request.path_params[name])
+    except (KeyError, ValueError):
+        return None
+    return value if 1 <= value <= MAX_ID else None
+
+
+async def prepared_body(request: Request, schema: type[Body]) -> Body | None:
+    """The body as the endpoint will see it, for a prepare step; None when it is invalid
+    (the endpoint refuses it). Parsed in a thread: a large body would hold up the event loop."""
+    raw = await request.body()
+
+    def parse() -> Body | None:
+        try:
+            return schema.model_validate_json(raw)
+        except ValidationError:
+            return None
+
+    return await run_in_threadpool(parse)
+
+
+Owner = tuple[int, bool]  # a write's target: its group, and whether its report is public
+
+
+@dataclass(frozen=True)
+class Entitlement:
+    """Who a prepare step may work for: a caller the endpoint would refuse costs a token
+    lookup and one read of the target's owner, never the analysis of its body. `path_id`
+    names the target in the path, `owner` reads its group (one indexed statement; None when
+    there is no such target), `roles` are the roles of that group the endpoint accepts at
+    most (None: whoever may read the target, for a dry run that writes nothing)."""
+
+    path_id: str
+    owner: Callable[[Session, int], Owner | None]
+    roles: frozenset[Role] | None
+
+    def admits(self, principal: Principal, owner: Owner) -> bool:
+        group_id, is_public = owner
+        if self.roles is None:
+            return principal.is_admin or principal.group_id == group_id or is_public
+        return principal.group_id == group_id and principal.role in self.roles
+
+
+def prepared_by(prepare: Prepare, entitlement: Entitlement) -> Callable[[Endpoint], Endpoint]:
+    """Run `prepare(request)` before the request waits for the write gate: work whose cost
+    grows with the input (diffing a new text, reading a Word file) is done there, outside
+    every lock, and left on `request.state` for the endpoint, which checks it still matches
+    under the lock. Only for a caller `entitlement` admits (`entitled_to_prepare`)."""
+
+    def mark(endpoint: Endpoint) -> Endpoint:
+        setattr(endpoint, _PREPARE, (prepare, entitlement))
+        return endpoint
+
+    return mark
+
+
+async def entitled_to_prepare(request: Request, entitlement: Entitlement) -> bool:
+    """Whether a prepare step may work for this request: its token is known (else 401), its
+    holder has a role the endpoint accepts in the target's group (another group's target is
+    a 404, an observer's write a 403) and its write rate is not spent (else 429), all
+    checked before the body is read, so a caller the endpoint would refuse costs a token
+    lookup and one read of the target's group, never the analysis of its body. False: the
+    endpoint then refuses the request itself, having prepared nothing."""
+    authorization = request.headers.get("authorization")
+    target = prepared_path_id(request, entitlement.path_id)
+    if not authorization or target is None:
+        return False
+    database = request.app.state.database
+    settings = request.app.state.settings
+
+    def resolve() -> tuple[Principal, Owner] | None:
+        # Two statements outside a transaction (on PostgreSQL no BEGIN and COMMIT round
+        # trips): each sees its own snapshot, which is enough for a check the endpoint makes
+        # again under the lock.
+        with database.session(write=False, one_statement=True) as session:
+            principal = principal_from_header(session, authorization, settings)
+            if principal is None:
+                return None
+            owner = entitlement.owner(session, target)
+            return None if owner is None else (principal, owner)
+
+    found = await run_in_threadpool(resolve)
+    if found is None or not entitlement.admits(*found):
+        return False
+    take_write(request, found[0])
+    return True
+
+
+def prepare_step(endpoint: Callable[..., Any]) -> tuple[Prepare, Entitlement] | None:
+    """The prepare step `prepared_by` gave `endpoint`, and whom it works for."""
+    step: tuple[Prepare, Entitlement] | None = getattr(endpoint, _PREPARE, None)
+    return step
