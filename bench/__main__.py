@@ -44,7 +44,7 @@ from app.signatures import (  # noqa: E402
     wording_sha256,
 )
 from app.wiring import open_database  # noqa: E402
-from bench import ceilings  # noqa: E402
+from bench import ceilings, growth  # noqa: E402
 from bench.seed import Seeded, seed, signed_answer  # noqa: E402
 
 
@@ -141,7 +141,17 @@ def server_ms(response: httpx.Response) -> float:
     return float(response.headers["server-timing"].split("dur=")[1])
 
 
-MEASUREMENTS = ("http", "miss", "propose", "history", "export", "consent", "fanout", "diff")
+MEASUREMENTS = (
+    "http",
+    "miss",
+    "propose",
+    "history",
+    "export",
+    "consent",
+    "fanout",
+    "diff",
+    "growth",
+)
 
 
 def main() -> None:
@@ -260,6 +270,16 @@ def main() -> None:
                 rows += fan_out(options, base, bare, data, (plenary.pid, ceiling.pid))
             if "diff" in chosen:
                 rows += worst_case_diff(base, data)
+            if "growth" in chosen:
+                # Built last, beside the rest (new groups and reports: no answer kept so far
+                # names them), so that the rows above are measured on the usual database.
+                started = time.perf_counter()
+                scales = [
+                    growth.build(database, f, events_per_x=10_000 if options.quick else 100_000)
+                    for f in (1, 10)
+                ]
+                print(f"growth fixtures in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+                rows += growth.rows(base, scales[0], scales[1], options.quick)
     database.dispose()
     report(rows, options, url)
     shutil.rmtree(workdir, ignore_errors=True)
