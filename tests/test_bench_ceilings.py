@@ -19,7 +19,7 @@ from sqlalchemy import Engine, select
 from app.config import Settings
 from app.main import create_app
 from app.reports.checked_reads import CheckedReadCache
-from app.signatures import answer_message, sign, wording_sha256
+from app.signatures import answer_message, public_key_text, sign, wording_sha256
 from bench import ceilings
 from bench.statements import Counted, StatementCounter
 from tests.amendments.helpers import TEXT, adopt_report, propose, report_with_section
@@ -158,11 +158,10 @@ def test_the_consent_ceiling_does_the_last_consents_own_work(quiet_client: TestC
     applied = ok(client.get(f"/v1/sections/{sid}", headers=room.chair.headers))["head"]["text"]
     assert applied == amendment["proposed_text"]
 
-    # The ceiling's round holds what plenary's did: the voter's key, the wording, the text.
+    # The ceiling's round holds what plenary's did: the voter's own key, the wording, the text.
     engine = _engine(client)
     key = KEYS[voters[-1].token]
-    from app.signatures import public_key_text  # the voter's own key, as plenary holds it
-
+    ceilings.metadata.drop_all(engine)  # the ceiling's own tables, fresh for this test
     round_id = ceilings.prepare_round(
         engine,
         report_id=rid,
@@ -197,3 +196,4 @@ def test_the_consent_ceiling_does_the_last_consents_own_work(quiet_client: TestC
     assert kept == applied  # the same text applied
     # the signature is checked: a forged one writes nothing
     assert ceilings.consent(engine, round_id, sign(key, b"something else")) is None
+    ceilings.metadata.drop_all(engine)  # nothing of the bench's left in the test database
