@@ -6,11 +6,13 @@
 - `POST /bare/write`: validates the same request body as a proposal (Pydantic) and inserts
   one row holding its text with SQLAlchemy Core in one transaction, on the same database
   (PLENARY_DATABASE_URL): the least any write of a 20 KB amendment must do.
-- `POST /bare/consent`: the same as `/bare/write`, and first the check plenary makes of every
-  answer in a consent round or a notice: the answer message over the SHA-256 of the wording
-  (`app/signatures.py`, the same bytes) verified with the voter's Ed25519 public key. The
-  ceiling of a signed answer: plenary reads the key from its table, the ceiling takes it (and
-  the report, amendment and round the message names) from the body.
+- `POST /bare/consent/{round}`: the last signed consent's own work (`bench/ceilings.py`): a
+  body of one signature, one row read, the Ed25519 check over the same answer message, one
+  answer inserted and the ~1 KB text applied as a version row, in one transaction.
+- `GET /bare/section/{id}`: a read that misses every cache, by SQLAlchemy Core on the same
+  database (`bench/ceilings.py`); first paragraphs from the file PLENARY_BENCH_FIRST.
+- `GET /v1/sections/{id}` (when PLENARY_BENCH_FAST names a section, a reader and an ETag):
+  plenary's own kept-answer path for it, in front of everything else here.
 - `GET /bare/stream` and `POST /bare/publish`: the event stream's ceiling. Subscribers follow
   a plain StreamingResponse; a publish fans the bytes it was sent (one of plenary's own stream
   messages, captured by the bench) out to every subscriber, encoded once, with `created_at`
@@ -29,20 +31,22 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import FastAPI, HTTPException, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, create_engine, event, text
+from starlette.types import ASGIApp
 
 from app.main import tune_garbage_collector
-from app.signatures import answer_message, verifies, wording_sha256
+from bench import ceilings
 from bench.sse_bytes import stamped
 
 _body_file = os.environ.get("PLENARY_BENCH_BODY")
@@ -85,14 +89,6 @@ class Proposal(BaseModel):
     rationale: str = Field(default="", max_length=20_000)
 
 
-class SignedAnswer(Proposal):
-    report_id: int
-    amendment_id: int
-    round: str = Field(max_length=40)
-    public_key: str = Field(max_length=100)
-    signature: str = Field(max_length=200)
-
-
 @asynccontextmanager
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     # The process is tuned as plenary's is (its garbage collector paused 2,000 streams for
@@ -101,43 +97,57 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     yield
 
 
-app = FastAPI(lifespan=lifespan)
+api = FastAPI(lifespan=lifespan)
 
 
-@app.get("/bare")
+@api.get("/bare")
 async def bare() -> Response:
     return Response(BODY, media_type="application/json")
 
 
-@app.post("/bare/write", status_code=201)
+@api.post("/bare/write", status_code=201)
 def write(body: Proposal) -> dict[str, int]:
     with engine.begin() as connection:
         inserted = connection.execute(ceiling_write.insert().values(**body.model_dump()))
     return {"id": int(inserted.inserted_primary_key[0])}
 
 
-@app.post("/bare/consent", status_code=201)
-def consent(body: SignedAnswer) -> dict[str, int]:
-    message = answer_message(
-        report_id=body.report_id,
-        amendment_id=body.amendment_id,
-        round=body.round,
-        wording_sha256=wording_sha256(body.text),
-        answer="consent",
-        reason="",
-    )
-    if not verifies(body.public_key, body.signature, message):
+class Signature(BaseModel):
+    signature: str = Field(max_length=200)
+
+
+@api.post("/bare/consent/{round_id}")
+def consent(round_id: int, body: Signature) -> dict[str, Any]:
+    answered = ceilings.consent(engine, round_id, body.signature)
+    if answered is None:
         raise HTTPException(422, "signature-invalid")
-    row = body.model_dump(include={"base_version", "kind", "rationale", "text"})
-    with engine.begin() as connection:
-        inserted = connection.execute(ceiling_write.insert().values(**row))
-    return {"id": int(inserted.inserted_primary_key[0])}
+    return answered
+
+
+_FIRST: dict[int, int | None] = {}  # section id -> its first paragraph (plenary's answers)
+if os.environ.get("PLENARY_BENCH_FIRST"):
+    _FIRST = {
+        int(k): v
+        for k, v in json.loads(Path(os.environ["PLENARY_BENCH_FIRST"]).read_text()).items()
+    }
+
+
+@api.get("/bare/section/{section_id}")
+def read_section(section_id: int, request: Request) -> Response:
+    status, body, tag = ceilings.read_section(
+        engine, section_id, request.headers.get("authorization", ""), _FIRST.get(section_id)
+    )
+    if status != 200:
+        return Response(status_code=status)
+    if request.headers.get("if-none-match") == tag:
+        return Response(status_code=304, headers={"ETag": tag})
+    return Response(body, media_type="application/json", headers={"ETag": tag})
 
 
 _channels: dict[str, set[asyncio.Queue[bytes]]] = {}
 
 
-@app.get("/bare/stream")
+@api.get("/bare/stream")
 async def stream(channel: str = "all") -> StreamingResponse:
     subscribers = _channels.setdefault(channel, set())
 
@@ -158,7 +168,7 @@ async def stream(channel: str = "all") -> StreamingResponse:
     )
 
 
-@app.post("/bare/publish", status_code=204)
+@api.post("/bare/publish", status_code=204)
 async def publish(request: Request, channel: str = "all") -> Response:
     message = stamped(await request.body(), datetime.now(UTC).isoformat().encode())
     for queue in _channels.get(channel, ()):
@@ -186,10 +196,26 @@ ROOM_READS = {
 }
 
 
-@app.get("/bare/room/{what}/{row_id}")
+@api.get("/bare/room/{what}/{row_id}")
 def room_read(what: str, row_id: int) -> Response:
     if what not in ROOM or what not in ROOM_READS:
         raise HTTPException(404, what)
     with engine.connect() as connection:
         connection.execute(text(ROOM_READS[what]), {"id": row_id}).fetchall()
     return Response(ROOM[what], media_type="application/json")
+
+
+app: ASGIApp = api
+if os.environ.get("PLENARY_BENCH_FAST"):
+    # The kept-answer ceiling: plenary's own fast path for the section it reads, in front of
+    # this app (so `GET /v1/sections/{id}` is answered here as plenary's cache answers it).
+    _fast = json.loads(os.environ["PLENARY_BENCH_FAST"])
+    app, _cache = ceilings.fast_path(
+        engine,
+        _url,
+        section_id=int(_fast["section_id"]),
+        authorization=_fast["authorization"],
+        body=BODY,
+        etag_value=_fast["etag"],
+        inner=api,
+    )

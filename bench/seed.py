@@ -90,11 +90,18 @@ def report_markdown(sections: int = 200, target_bytes: int = 200_000) -> str:
 
 
 def seed(
-    database: Database, *, voters: int = 40, observers: int = 20, deep: int = 10_000
+    database: Database,
+    *,
+    voters: int = 40,
+    observers: int = 20,
+    deep: int = 10_000,
+    sections: int = 200,
+    name: str = "Benchmark group",
 ) -> Seeded:
+    """`sections` of ~1 KB each (200: the 65-page report); `name`: the group's (unique)."""
     admin = Principal(token_id=None, participant=None)
     with database.session() as session:
-        group = groups.create_group(session, name="Benchmark group", description="")
+        group = groups.create_group(session, name=name, description="")
         _t, admin_token = groups.issue_token(session, participant=None, label="bench")
         tokens: dict[str, str] = {}
         ids: dict[str, int] = {}
@@ -124,7 +131,7 @@ def seed(
             session,
             group_id=group_id,
             principal=secretariat,
-            source=report_markdown(),
+            source=report_markdown(sections, target_bytes=1_000 * sections),
             title="Benchmark report",
             symbol="BENCH/1",
             disclaimer=None,

@@ -1,72 +1,199 @@
-"""The fan-out ceilings of `python -m bench.audience` (bench/bare.py) send, for each event, the
-bytes plenary's stream sends for it: same messages, same length, only `created_at` restamped
-so that the client measures both lags alike. A ceiling that sent fewer bytes would flatter
-itself."""
+"""Each bench ceiling does the work of the request it divides (never timed).
+
+`python -m bench` prints plenary's figure over a ceiling's, measured in the same run; a
+ceiling that did less (other bytes, fewer rows, another database) would flatter nobody but
+make the ratio a lie. Each test runs the request through plenary and its ceiling
+(`bench/ceilings.py`) once, on the same database, and compares what both answered and read.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from collections.abc import Iterator
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
 
-from app.events.broker import read_events
-from app.events.stream import sse_message
-from bench.sse_bytes import stamped
-from tests.amendments.helpers import report_with_section
-from tests.factories import make_room, matched, ok
+from app.config import Settings
+from app.main import create_app
+from app.reports.checked_reads import CheckedReadCache
+from app.signatures import answer_message, public_key_text, sign, wording_sha256
+from bench import ceilings
+from bench.statements import Counted, StatementCounter
+from tests.amendments.helpers import TEXT, adopt_report, propose, report_with_section
+from tests.factories import KEYS, Room, make_room, ok, signed, write_version
+
+_TABLE = re.compile(r"\b(?:FROM|JOIN)\s+\"?(\w+)\"?", re.IGNORECASE)
 
 
-def without_created_at(message: bytes) -> bytes:
-    start = message.index(b'"created_at":"') + len(b'"created_at":"')
-    return message[:start] + message[message.index(b'"', start) :]
+def _tables(counted: Counted) -> set[str]:
+    return {name for statement in counted.statements for name in _TABLE.findall(statement)}
 
 
-def test_the_ceiling_sends_each_event_in_as_many_bytes_as_the_stream(
-    client: TestClient, app: FastAPI
-) -> None:
+def _engine(client: TestClient) -> Engine:
+    return client.app.state.database.engine  # type: ignore[attr-defined,no-any-return]
+
+
+@pytest.fixture
+def quiet_client(app: FastAPI, settings: Settings) -> Iterator[TestClient]:
+    """An app whose background loops stay asleep while statements are counted."""
+    quiet = settings.model_copy(
+        update={"deadline_sweep_seconds": 3600.0, "webhook_poll_seconds": 3600.0}
+    )
+    application = create_app(quiet)
+    with TestClient(application, raise_server_exceptions=False) as client:
+        yield client
+    application.state.database.dispose()
+
+
+def _counted(client: TestClient, call: object) -> tuple[object, Counted]:
+    counter = StatementCounter(_engine(client))
+    cache = client.app.state.read_cache  # type: ignore[attr-defined]
+    loop = cache.statements if isinstance(cache, CheckedReadCache) else None
+    with counter.counting(loop_statements=loop) as counted:
+        response = call()  # type: ignore[operator]
+    return response, counted
+
+
+def _room_and_section(client: TestClient) -> tuple[Room, int]:
     room = make_room(client)
-    rid, _sid = report_with_section(client, room)
-    headers = matched(client, f"/v1/reports/{rid}", room.chair.headers)
-    ok(client.post(f"/v1/reports/{rid}/visibility", json={"public": True}, headers=headers))
-    meeting = ok(
-        client.post(
-            f"/v1/reports/{rid}/meetings",
-            json={"first_session": "open_consultation"},
-            headers=room.chair.headers,
-        ),
-        201,
+    _rid, sid = report_with_section(client, room)
+    return room, sid
+
+
+def test_the_kept_answer_ceiling_answers_the_same_bytes_checked_the_same_way(
+    quiet_client: TestClient, database_url: str
+) -> None:
+    client = quiet_client
+    room, sid = _room_and_section(client)
+    reader = room.members[0]
+    first = client.get(f"/v1/sections/{sid}", headers=reader.headers)  # fills plenary's cache
+    ours, plenary_counted = _counted(
+        client, lambda: client.get(f"/v1/sections/{sid}", headers=reader.headers)
     )
-    sitting = ok(client.get(f"/v1/meetings/{meeting['id']}/sessions"))["items"][0]
-    ok(
-        client.post(
-            f"/v1/meetings/{meeting['id']}/captioners",
-            json={"participant_id": room.secretariat.id, "captioner": True},
-            headers=room.chair.headers,
-        )
+    assert ours.content == first.content  # type: ignore[attr-defined]
+    tag = first.headers["etag"]
+    ceiling_app, cache = ceilings.fast_path(
+        _engine(client),
+        database_url,
+        section_id=sid,
+        authorization=f"Bearer {reader.token}",
+        body=first.content,
+        etag_value=tag,
     )
-    for n in range(2):
-        ok(
-            client.post(
-                f"/v1/sessions/{sitting['id']}/captions",
-                json={"text": f"Line {n}: the floor is given to civil society."},
-                headers=room.secretariat.headers,
-            ),
-            201,
+    counter = StatementCounter(_engine(client))
+    loop = cache.statements if isinstance(cache, CheckedReadCache) else None
+    with TestClient(ceiling_app) as bare:
+        with counter.counting(loop_statements=loop) as bare_counted:
+            theirs = bare.get(f"/v1/sections/{sid}", headers=reader.headers)
+        assert theirs.status_code == 200
+        assert theirs.content == first.content
+        assert theirs.headers["etag"] == tag
+        # the same statements as plenary's kept answer (none on SQLite, the check on PG)
+        assert len(bare_counted) == len(plenary_counted), bare_counted.describe()
+        assert bare_counted.round_trips == plenary_counted.round_trips
+        # checked as plenary checks: If-None-Match, and a token it does not know goes on
+        # to the app behind it
+        assert (
+            bare.get(
+                f"/v1/sections/{sid}", headers={**reader.headers, "If-None-Match": tag}
+            ).status_code
+            == 304
         )
-    # The events as the stream encodes them (its own function, on what the feed holds).
-    events = read_events(app.state.database, rid, 0, 100)
-    captions = [e for e in events if e.type == "caption.added"]
-    assert len(captions) == 2
-    stamp = datetime.now(UTC).replace(microsecond=123456).isoformat().encode()
-    for attributed in (False, True):
-        one = sse_message(captions[0], attributed=attributed)
-        batch = b"".join(sse_message(e, attributed=attributed) for e in captions)
-        for sent in (one, batch):
-            restamped = stamped(sent, stamp)
-            assert len(restamped) == len(sent)
-            assert restamped.count(stamp) == sent.count(b"\nevent: ")
-            parts = zip(restamped.split(b"\n\n"), sent.split(b"\n\n"), strict=True)
-            for ours, theirs in parts:
-                if theirs:
-                    assert without_created_at(ours) == without_created_at(theirs)
+        assert (
+            bare.get(f"/v1/sections/{sid}", headers={"Authorization": "Bearer nope"}).status_code
+            == 404
+        )
+        if isinstance(cache, CheckedReadCache):
+            bare.portal.call(cache.statements.close)  # type: ignore[union-attr]
+
+
+def test_the_missed_read_ceiling_reads_the_same_rows_for_the_same_bytes(
+    quiet_client: TestClient,
+) -> None:
+    client = quiet_client
+    room, sid = _room_and_section(client)
+    for reader in (room.members[0], room.observers[0]):
+        # the section changed since its last read: plenary's kept answer is no longer valid
+        head = ok(client.get(f"/v1/sections/{sid}", headers=room.chair.headers))
+        write_version(client, room, sid, head["head_version"], head["head"]["text"] + " More.")
+        ours, plenary_counted = _counted(
+            client, lambda r=reader: client.get(f"/v1/sections/{sid}", headers=r.headers)
+        )
+        answer = ok(ours)
+        status, body, tag = ceilings.read_section(
+            _engine(client), sid, f"Bearer {reader.token}", answer["first_paragraph"]
+        )
+        assert status == 200
+        assert body == ours.content  # type: ignore[attr-defined]
+        assert tag == ours.headers["etag"]  # type: ignore[attr-defined]
+        counter = StatementCounter(_engine(client))
+        with counter.counting() as bare_counted:
+            ceilings.read_section(_engine(client), sid, f"Bearer {reader.token}", 1)
+        # every row the ceiling reads, plenary reads too: the token, the person, the section,
+        # its head version and its report
+        essential = {"token", "participant", "section", "section_version", "report"}
+        assert _tables(bare_counted) == essential, bare_counted.describe()
+        assert essential <= _tables(plenary_counted), plenary_counted.describe()
+    assert ceilings.read_section(_engine(client), sid, "Bearer unknown", 1)[0] == 401
+
+
+def test_the_consent_ceiling_does_the_last_consents_own_work(quiet_client: TestClient) -> None:
+    client = quiet_client
+    room, sid = _room_and_section(client)
+    rid = ok(client.get(f"/v1/sections/{sid}", headers=room.chair.headers))["report_id"]
+    adopt_report(client, room, rid)
+    amendment = propose(client, room.members[0], sid, TEXT + " More words.")
+    path = f"/v1/amendments/{amendment['id']}/consent"
+    voters = room.voters
+    bodies = [signed(client, voter, amendment["id"], "consent") for voter in voters]
+    for voter, body in zip(voters[:-1], bodies, strict=False):
+        ok(client.post(path, json=body, headers=voter.headers))
+    last, plenary_counted = _counted(
+        client, lambda: client.post(path, json=bodies[-1], headers=voters[-1].headers)
+    )
+    assert ok(last)["status"] == "adopted"
+    applied = ok(client.get(f"/v1/sections/{sid}", headers=room.chair.headers))["head"]["text"]
+    assert applied == amendment["proposed_text"]
+
+    # The ceiling's round holds what plenary's did: the voter's own key, the wording, the text.
+    engine = _engine(client)
+    key = KEYS[voters[-1].token]
+    ceilings.metadata.drop_all(engine)  # the ceiling's own tables, fresh for this test
+    round_id = ceilings.prepare_round(
+        engine,
+        report_id=rid,
+        round=amendment["round"] or "",
+        public_key=public_key_text(key),
+        text=applied,
+    )
+    message = answer_message(
+        report_id=rid,
+        amendment_id=round_id,
+        round=amendment["round"] or "",
+        wording_sha256=wording_sha256(applied),
+        answer="consent",
+        reason="",
+    )
+    counter = StatementCounter(engine)
+    with counter.counting() as bare_counted:
+        assert ceilings.consent(engine, round_id, sign(key, message)) is not None
+    reads = [s for s in bare_counted.statements if s.lstrip().upper().startswith("SELECT")]
+    inserts = [s for s in bare_counted.statements if s.lstrip().upper().startswith("INSERT")]
+    assert len(reads) == 1 and len(inserts) == 2, bare_counted.describe()
+    # plenary does at least as much: it also reads, inserts the answer and applies the text
+    plenary_inserts = [s for s in plenary_counted.statements if "INSERT INTO" in s.upper()]
+    assert any("section_version" in s for s in plenary_inserts), plenary_counted.describe()
+    assert len(bare_counted) <= len(plenary_counted)
+    with engine.connect() as connection:
+        kept = connection.execute(
+            select(ceilings.ceiling_version.c.text).where(
+                ceilings.ceiling_version.c.round_id == round_id
+            )
+        ).scalar_one()
+    assert kept == applied  # the same text applied
+    # the signature is checked: a forged one writes nothing
+    assert ceilings.consent(engine, round_id, sign(key, b"something else")) is None
+    ceilings.metadata.drop_all(engine)  # nothing of the bench's left in the test database

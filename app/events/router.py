@@ -3,15 +3,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
-from sqlalchemy import select
 
 from app import visibility
 from app.auth import CurrentPrincipal, OptionalPrincipal
 from app.clock import utcnow
 from app.db import SessionDep
-from app.events.models import Event
 from app.events.schemas import ChainReport, EventPage, EventRead, StreamTicketCreated
-from app.events.service import head_hash, verify_chain
+from app.events.service import events_after, head_hash, verify_chain
 from app.events.tickets import issue_ticket
 from app.events.views import event_fields
 from app.idempotency import IdempotentRoute, SecretAnswer
@@ -39,14 +37,7 @@ def list_events(
 ) -> EventPage:
     """The report's event log, oldest first, in commit order."""
     report = visibility.get_report(session, report_id=report_id, principal=principal)
-    rows = list(
-        session.scalars(
-            select(Event)
-            .where(Event.report_id == report.id, Event.id > after)
-            .order_by(Event.seq)
-            .limit(limit + 1)
-        )
-    )
+    rows = events_after(session, report_id=report.id, after=after, limit=limit + 1)
     rows, next_cursor = cut(rows, limit, lambda e: e.id)
     link_next(request, response, next_cursor)
     attributed = visibility.is_attributed(principal)
