@@ -25,7 +25,6 @@ from app.groups.models import PROPOSING_ROLES
 from app.preparing import Entitlement, Owner, Prepare, prepared_body, prepared_path_id
 from app.reports import service as reports
 from app.reports.models import Report, Section
-from app.reports.prepare import section_owner
 from app.text import offload
 from app.text.analysis import Analysis, analyse
 from app.text.diffing import compact_ops
@@ -46,10 +45,10 @@ def amendment_owner(session: Session, amendment_id: int) -> Owner | None:
 
 # Proposing, revising (the proposer or the chair) and live drafting: the roles that propose,
 # in the target's group (the finer rules are the endpoint's, under the lock).
-PROPOSERS = Entitlement("section_id", section_owner, PROPOSING_ROLES)
+PROPOSERS = Entitlement("section_id", reports.section_owner, PROPOSING_ROLES)
 REVISERS = Entitlement("amendment_id", amendment_owner, PROPOSING_ROLES)
 # A sketch writes nothing: whoever may read the section may have its wording analysed.
-SKETCHERS = Entitlement("section_id", section_owner, None)
+SKETCHERS = Entitlement("section_id", reports.section_owner, None)
 
 
 def prepared(request: Request) -> Prepared | None:

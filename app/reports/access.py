@@ -15,6 +15,7 @@ from app.errors import InvalidState, NotFound, ReportTransmitted, present
 from app.etags import etag, require_match
 from app.events.models import Event
 from app.groups.models import Role
+from app.preparing import Owner
 from app.reports.models import Report, ReportStatus, Section
 from app.reports.outline import first_paragraph_of
 from app.visibility import ensure_readable as ensure_readable
@@ -141,3 +142,13 @@ def get_section(session: Session, *, section_id: int, principal: Principal | Non
     report = present(session.get(Report, section.report_id), f"No report {section.report_id}.")
     ensure_section_readable(session, report, section.id, principal)
     return section
+
+
+def section_owner(session: Session, section_id: int) -> Owner | None:
+    """The group of a section's report, and whether it is public (for `Entitlement`)."""
+    row = session.execute(
+        select(Report.group_id, Report.is_public)
+        .join(Section, Section.report_id == Report.id)
+        .where(Section.id == section_id)
+    ).first()
+    return None if row is None else (row[0], row[1])

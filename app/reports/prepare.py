@@ -17,7 +17,7 @@ from app.groups.models import DRAFTING_ROLES
 from app.preparing import Entitlement, Owner, prepared_body, prepared_path_id
 from app.reports.models import Report, Section
 from app.reports.schemas import ReportImport, VersionCreate
-from app.reports.service import PreparedEdits, get_version
+from app.reports.service import PreparedEdits, get_version, section_owner
 from app.reports.stages import ANY_WRITER
 from app.text import markdown, offload
 from app.text.edits import compute_edits
@@ -35,16 +35,6 @@ def report_owner(session: Session, report_id: int) -> Owner | None:
     """The group of a report, and whether it is public (for `Entitlement`)."""
     row = session.execute(
         select(Report.group_id, Report.is_public).where(Report.id == report_id)
-    ).first()
-    return None if row is None else (row[0], row[1])
-
-
-def section_owner(session: Session, section_id: int) -> Owner | None:
-    """The group of a section's report, and whether it is public (for `Entitlement`)."""
-    row = session.execute(
-        select(Report.group_id, Report.is_public)
-        .join(Section, Section.report_id == Report.id)
-        .where(Section.id == section_id)
     ).first()
     return None if row is None else (row[0], row[1])
 

@@ -26,6 +26,7 @@ from app.reports.access import (
     require_report_match,
     require_section_match,
     section_etag,
+    section_owner,
 )
 from app.reports.anchoring import (
     ParagraphAnchor,
@@ -147,6 +148,7 @@ __all__ = [
     "require_section_match",
     "sealed_formats",
     "section_etag",
+    "section_owner",
     "set_public",
     "sha256_text",
     "siblings",
