@@ -5,7 +5,7 @@ today's text, carried through the versions' recorded edits (`app/text/anchors.py
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -62,6 +62,14 @@ def _chains(
     oldest: dict[int, int] = {}
     for a in found:
         oldest[a.section_id] = min(oldest.get(a.section_id, a.version), a.version)
+    return edits_after(session, oldest)
+
+
+def edits_after(
+    session: Session, oldest: Mapping[int, int]
+) -> dict[int, list[tuple[int, list[Edit]]]]:
+    """Each section's recorded edits after the version named for it (section id -> version),
+    version by version: what carries an anchor read there to today's text."""
     chains: dict[int, list[tuple[int, list[Edit]]]] = defaultdict(list)
     rows = session.execute(
         select(Version.section_id, Version.number, Version.edits)

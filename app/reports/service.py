@@ -31,6 +31,7 @@ from app.reports.access import (
 from app.reports.anchoring import (
     ParagraphAnchor,
     current_paragraphs,
+    edits_after,
     fix_paragraph,
     paragraph_owners,
 )
@@ -105,6 +106,7 @@ __all__ = [
     "current_nodes",
     "current_paragraphs",
     "derive_report",
+    "edits_after",
     "ensure_consent_rules_kept",
     "ensure_drafting",
     "ensure_no_open_points",

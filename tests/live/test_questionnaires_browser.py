@@ -310,6 +310,13 @@ def test_a_questionnaire_answered_moderated_and_shared_in_browsers(
         results = "#q-results .result[data-question='1'] tr"
         sec.see(f"{results}[data-option='yes'][data-count='2']", "yes")
         sec.see(f"{results}[data-option='no'][data-count='1']", "no")
+        # Drawn from the data as SVG: the most frequent answer fills the bar, one half of it
+        # half the bar.
+        widths = [
+            sec.page.locator(f"{results}[data-option='{o}'] svg.bar rect").get_attribute("width")
+            for o in ("yes", "no")
+        ]
+        assert widths == ["256", "128"]
         sec.see("#q-counts", "2 member replies and 1 published public replies")
         sec.page.locator("#q-results-title").evaluate("e => e.scrollIntoView()")
         sec.shot("results")

@@ -3,7 +3,6 @@ text through the versions' recorded edits (the pure rules are in `text/anchors.p
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,7 +16,7 @@ from app.errors import Unprocessable
 from app.reports import service as reports
 from app.reports.models import Section, Version
 from app.text import anchors
-from app.text.edits import Edit, from_json
+from app.text.edits import Edit
 from app.text.outline import Placed
 
 
@@ -120,16 +119,7 @@ def _edits_since(
     oldest: dict[int, int] = {}
     for _c, section_id, posted in anchored:
         oldest[section_id] = min(oldest.get(section_id, posted), posted)
-    chains: dict[int, list[tuple[int, list[Edit]]]] = defaultdict(list)
-    rows = session.execute(
-        select(Version.section_id, Version.number, Version.edits)
-        .where(Version.section_id.in_(oldest))
-        .order_by(Version.section_id, Version.number)
-    ).all()
-    for section_id, number, edits in rows:
-        if number > oldest[section_id]:
-            chains[section_id].append((number, from_json(edits or [])))
-    return chains
+    return reports.edits_after(session, oldest)
 
 
 def _carried(

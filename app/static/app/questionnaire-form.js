@@ -150,7 +150,7 @@ export function answerText(question, value) {
 }
 
 // Counts as horizontal bars: a table (the numbers are text a screen reader reads), each
-// row with a bar drawn by CSS beside its count, hidden from assistive technology.
+// row with a bar drawn as SVG beside its count, hidden from assistive technology.
 export function barTable(caption, rows, { label = "Option", value = "Replies" } = {}) {
   const most = Math.max(1, ...rows.map((row) => row.count));
   return h("table", { className: "bars" },
@@ -159,11 +159,25 @@ export function barTable(caption, rows, { label = "Option", value = "Replies" } 
     h("tbody", {}, rows.map((row) => h("tr", { dataset: { option: row.option, count: String(row.count) } },
       h("th", { scope: "row" }, row.option),
       h("td", {}, String(row.count)),
-      h("td", { className: "bar-cell", style: "width:17rem" }, h("span", {
-        "aria-hidden": "true",
-        className: "bar",
-        style: `display:inline-block;height:1em;min-width:2px;background:#1d4f91;width:${((row.count / most) * 16).toFixed(2)}rem`,
-      }))))));
+      h("td", { className: "bar-cell" }, bar(row.count / most))))));
+}
+
+// A bar drawn from the data as plain SVG (no chart service); the count beside it is the
+// text screen readers read, so the drawing is hidden from them.
+const SVG = "http://www.w3.org/2000/svg";
+const BAR_WIDTH = 256;
+
+function bar(fraction) {
+  const drawing = document.createElementNS(SVG, "svg");
+  for (const [name, value] of [["width", BAR_WIDTH], ["height", 16], ["aria-hidden", "true"], ["focusable", "false"], ["class", "bar"]]) {
+    drawing.setAttribute(name, String(value));
+  }
+  const rect = document.createElementNS(SVG, "rect");
+  rect.setAttribute("width", String(Math.max(2, Math.round(fraction * BAR_WIDTH))));
+  rect.setAttribute("height", "16");
+  rect.setAttribute("fill", "#1d4f91");
+  drawing.append(rect);
+  return drawing;
 }
 
 export const CATEGORIES = [
