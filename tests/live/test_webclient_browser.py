@@ -827,6 +827,12 @@ def test_keyboard_proposal_live_markers_withdrawal_and_consent(
 
         chair_page = person("chair", chair.token)
         chair_page.see(".pending-voters", "Pia Proposer")
+        # Live, and the refresh that going live asks for has run: a click is never split
+        # between a card and the same card drawn again.
+        chair_page.page.wait_for_function(
+            "document.body.dataset.stream === 'live' && document.body.dataset.settled === 'yes'",
+            timeout=WAIT,
+        )
         chair_page.page.click("button:has-text('Remind those yet to answer')")
         chair_page.see("#status", "A reminder went to the 2 voter(s)")
         chair_page.no_problem()

@@ -278,13 +278,22 @@ async function refresh() {
   renderAll();
 }
 
+// Reads of the list may overlap (a filter changed twice, a live refresh): only the latest
+// one asked for is kept, so an older answer never paints over a newer filter.
+let listReads = 0;
+
 async function loadAmendments() {
+  const serial = ++listReads;
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries(ctx.filters)) if (value) query.set(key === "section" ? "section_id" : key, value);
   const suffix = query.toString() ? `?${query}` : "";
-  ctx.amendments = await ctx.api.all(`/v1/reports/${ctx.reportId}/amendments${suffix}`);
+  const amendments = await ctx.api.all(`/v1/reports/${ctx.reportId}/amendments${suffix}`);
   // The text's margin marks every open amendment, whatever the list's filter shows.
-  ctx.pending = suffix ? await ctx.api.all(`/v1/reports/${ctx.reportId}/amendments`) : ctx.amendments;
+  const pending = suffix ? await ctx.api.all(`/v1/reports/${ctx.reportId}/amendments`) : amendments;
+  if (serial !== listReads) return false;
+  ctx.amendments = amendments;
+  ctx.pending = pending;
+  return true;
 }
 
 function renderAll() {
@@ -303,6 +312,7 @@ function scheduleRefresh() {
     again = true;
     return refreshing;
   }
+  document.body.dataset.settled = "no";  // "yes" once every refresh asked for has run
   refreshing = (async () => {
     try {
       do {
@@ -313,14 +323,14 @@ function scheduleRefresh() {
       report(error, "Updating the page");
     } finally {
       refreshing = null;
+      document.body.dataset.settled = "yes";
     }
   })();
   return refreshing;
 }
 ctx.refresh = () => scheduleRefresh();
 ctx.reloadAmendments = () => ctx.run("Filtering the amendments", async () => {
-  await loadAmendments();
-  renderAmendments(ctx);
+  if (await loadAmendments()) renderAmendments(ctx);
 });
 
 function onEvent(event) {

@@ -39,6 +39,7 @@ function renderNav() {
 }
 
 async function show(ctx) {
+  const fromPage = current !== null;
   current = pageFromHash();
   renderNav();
   const inRoom = current === null;
@@ -47,7 +48,9 @@ async function show(ctx) {
   $("group-page").hidden = inRoom;
   document.body.dataset.page = inRoom ? "room" : current.id;
   if (inRoom) {
-    revealTarget();
+    // Within the room the browser follows a link to a target itself (a skip link, the
+    // outline); focusing it again here, a moment later, would take a keyboard user back.
+    if (fromPage) revealTarget();
     return;
   }
   $("group-page-title").textContent = current.title;

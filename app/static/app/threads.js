@@ -306,5 +306,7 @@ function subjectLink(ctx, t) {
 // For the room: a link to the threads on an amendment or an objection (a longer name for
 // screen readers starts with the words shown, as speech input says them).
 export function threadsLink(label, query, ariaLabel) {
-  return h("a", { href: `#/threads?${new URLSearchParams(query)}`, className: "discuss", "aria-label": ariaLabel }, label);
+  // Keyed, so a live re-render gives a keyboard user's focus back to the same link.
+  const search = new URLSearchParams(query).toString();
+  return h("a", { href: `#/threads?${search}`, className: "discuss", "aria-label": ariaLabel, dataset: { key: `threads?${search}` } }, label);
 }
