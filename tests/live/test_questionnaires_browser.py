@@ -13,7 +13,6 @@ serious or critical violations. Screenshots (1280x800) go to `test-artifacts/`.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ import pytest
 from app.client import PlenaryClient
 from app.config import Settings
 from app.migrate import upgrade
-from tests.browser import FLAGS, chromium_or_skip
+from tests.browser import axe_script, chromium_browser
 from tests.conftest import ADMIN_TOKEN
 from tests.factories import enrolled
 from tests.server import LiveServer, live_server
@@ -47,25 +46,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    executable = chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=FLAGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    yield from chromium_browser()
 
 
 @pytest.fixture(scope="module")
 def axe() -> str:
-    if AXE.exists():
-        return AXE.read_text(encoding="utf-8")
-    why = f"axe-core is not at {AXE} (npm install --prefix .ci/node axe-core, as .ci/run does)"
-    if os.environ.get("PLENARY_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"PLENARY_REQUIRE_BROWSER=1 but {why}")
-    pytest.skip(why)
+    return axe_script()
 
 
 class Browser:

@@ -16,7 +16,6 @@ Screenshots go to `test-artifacts/`.
 from __future__ import annotations
 
 import functools
-import os
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -29,7 +28,7 @@ import pytest
 from app import signatures
 from app.client import PlenaryClient
 from app.webclient import client_directory
-from tests.browser import FLAGS, chromium_or_skip
+from tests.browser import axe_script, chromium_browser
 from tests.conftest import ADMIN_TOKEN
 from tests.factories import enrolled
 from tests.server import LiveServer, free_port, live_server
@@ -87,27 +86,12 @@ def server(other_origin: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    chromium = chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium, args=FLAGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    yield from chromium_browser()
 
 
 @pytest.fixture(scope="module")
 def axe() -> str:
-    if AXE.exists():
-        return AXE.read_text(encoding="utf-8")
-    why = (
-        f"axe-core is not at {AXE} (npm install --prefix .ci/node axe-core@4.14.1, as .ci/run does)"
-    )
-    if os.environ.get("PLENARY_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"PLENARY_REQUIRE_BROWSER=1 but {why}")
-    pytest.skip(why)
+    return axe_script()
 
 
 class Person:

@@ -18,7 +18,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.live.test_webclient_browser import AXE, WAIT, Person, check_accessibility
+from tests.browser import axe_script, chromium_browser
+from tests.live.test_webclient_browser import WAIT, Person, check_accessibility
 from tests.server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,27 +70,12 @@ def _exports(path: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from tests.browser import FLAGS, chromium_or_skip
-
-    chromium = chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium, args=FLAGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    yield from chromium_browser()
 
 
 @pytest.fixture(scope="module")
 def axe() -> str:
-    if AXE.exists():
-        return AXE.read_text(encoding="utf-8")
-    why = f"axe-core is not at {AXE} (npm install --prefix .ci/node axe-core, as .ci/run does)"
-    if os.environ.get("PLENARY_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"PLENARY_REQUIRE_BROWSER=1 but {why}")
-    pytest.skip(why)
+    return axe_script()
 
 
 # What the year left on its timeline, one phrase per stage (app/demo_year/, app/events/timeline.py).

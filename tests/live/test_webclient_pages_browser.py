@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 
 from app.client import PlenaryClient
+from tests.browser import axe_script, chromium_browser
 from tests.conftest import ADMIN_TOKEN
 from tests.factories import enrolled
-from tests.live.test_webclient_browser import AXE, WAIT, Person, check_accessibility
+from tests.live.test_webclient_browser import WAIT, Person, check_accessibility
 from tests.server import LiveServer, module_server, unique
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,29 +41,12 @@ server = module_server("webpages")
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from tests.browser import FLAGS, chromium_or_skip
-
-    chromium = chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium, args=FLAGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    yield from chromium_browser()
 
 
 @pytest.fixture(scope="module")
 def axe() -> str:
-    import os
-
-    if AXE.exists():
-        return AXE.read_text(encoding="utf-8")
-    why = f"axe-core is not at {AXE} (npm install --prefix .ci/node axe-core, as .ci/run does)"
-    if os.environ.get("PLENARY_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"PLENARY_REQUIRE_BROWSER=1 but {why}")
-    pytest.skip(why)
+    return axe_script()
 
 
 class Role(Person):
