@@ -54,6 +54,12 @@ def test_a_member_proposes_a_move_and_the_screen_shows_it_moved(
     try:
         person.sign_in(member.token)
         page = person.page
+        # Live, and the refresh going live asks for has run: it would redraw the form being
+        # filled in.
+        page.wait_for_function(
+            "document.body.dataset.stream === 'live' && document.body.dataset.settled === 'yes'",
+            timeout=30_000,
+        )
         page.click(f"[data-key='restructure-open-{first.id}']")
         page.select_option(f"#restructure-operation-{first.id}", "move_paragraphs")
         page.fill(f"#restructure-first-{first.id}", "2")
