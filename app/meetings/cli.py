@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
@@ -18,9 +18,6 @@ from app.cli_base import (
     fail,
     print_json,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 @cli.command("verify-certificate")
@@ -46,7 +43,7 @@ def verify_certificate(
     as_json: JsonOpt = False,
 ) -> None:
     """Check an adoption certificate against the server and against an exported copy."""
-    import hashlib
+    from app.meetings.verify import export_checks, server_checks
 
     try:
         kept = json.loads(file.read_text(encoding="utf-8"))
@@ -65,39 +62,11 @@ def verify_certificate(
         if not ok:
             failures.append(what)
 
-    def digest(text: str) -> str:
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
     with connect(url, token) as client:
-        served = client.certificate(report_id)
-        for field in ("report_sha256", "sections", "event_chain", "transmitted_at", "adopted_at"):
-            check(served.get(field) == certificate.get(field), f"server certificate: {field}")
-        text = client.export(report_id, format="markdown", milestone=certificate["milestone_id"])
-        check(digest(text) == certificate["report_sha256"], "server export matches report_sha256")
-        milestone = client._get(
-            MilestoneReadModel(), f"/v1/milestones/{certificate['milestone_id']}"
-        )
-        versions = {e.section_id: e.version_number for e in milestone.entries}
-        for section in certificate["sections"]:
-            version = client.get_version(section["section_id"], versions[section["section_id"]])
-            check(
-                digest(version.text) == section["sha256"],
-                f"section {section['section_id']} ({section['label'] or section['heading']})",
-            )
-        chain = certificate["event_chain"]
-        here = client.recompute_chain(report_id, up_to_seq=chain["seq"])
-        check(
-            here.ok and here.events == chain["seq"] and here.head_hash == chain["head_hash"],
-            "event chain head at transmission (recomputed here)",
-        )
-        check(client.verify_chain(report_id).ok, "event chain verifies (server)")
-        served_exports = client.certificate_exports(report_id)
-        check(served_exports is not None, "exports sealed on the record (certificate.sealed)")
-        if exports is not None:
-            check(exports == served_exports, "sealed exports: the kept file's match the server's")
+        served_checks, served_exports = server_checks(client, certificate, exports)
+    for ok, what in served_checks:
+        check(ok, what)
     if export_file is not None:
-        from app.meetings.verify import export_checks
-
         for ok, what in export_checks(
             export_file, certificate, exports or served_exports, export_format
         ):
@@ -111,9 +80,3 @@ def verify_certificate(
         typer.echo(f"certificate NOT verified: {len(failures)} check(s) failed", err=True)
         raise typer.Exit(1)
     typer.echo("certificate verified")
-
-
-def MilestoneReadModel() -> Any:
-    from app.reports.schemas import MilestoneRead
-
-    return MilestoneRead
