@@ -136,32 +136,14 @@ def amendment_list(
     if status is not None:
         query = query.where(Amendment.status == status)
     amendments = session.execute(query.order_by(Amendment.id)).all()
-    bases = (
-        {
-            (row.section_id, row.number): row.text
-            for row in session.execute(
-                select(Version.section_id, Version.number, Version.text).where(
-                    tuple_(Version.section_id, Version.number).in_(
-                        {(a.section_id, a.base_version) for a in amendments}
-                    )
-                )
-            )
-        }
-        if amendments
-        else {}
-    )
+    bases = _base_texts(session, {(a.section_id, a.base_version) for a in amendments})
     labels = {
         n.id: join_heading(n.label, n.heading)
         for n in reports.current_nodes(session, report_id=report.id, with_text=False)
     }
     names: dict[int, str] = {}
     if visibility.is_attributed(principal):
-        ids = {a.proposer_id for a in amendments}
-        names = dict(
-            session.execute(select(Participant.id, Participant.name).where(Participant.id.in_(ids)))
-            .tuples()
-            .all()
-        )
+        names = _names(session, {a.proposer_id for a in amendments})
     structural = structure_changes(session, [a.id for a in amendments if a.structure is not None])
     entries = [
         AmendmentEntry(
@@ -181,15 +163,25 @@ def amendment_list(
         )
         for a in amendments
     ]
-    snapshot = _snapshot(
-        session,
-        report,
-        [],
-        caption=None,
-        date=report.updated_at,
-        version=f"r{report.revision}",
-    )
+    version = f"r{report.revision}"
+    snapshot = _snapshot(session, report, [], caption=None, date=report.updated_at, version=version)
     return AmendmentListSnapshot(report=snapshot, amendments=entries)
+
+
+def _base_texts(session: Session, bases: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    if not bases:
+        return {}
+    rows = session.execute(
+        select(Version.section_id, Version.number, Version.text).where(
+            tuple_(Version.section_id, Version.number).in_(bases)
+        )
+    )
+    return {(row.section_id, row.number): row.text for row in rows}
+
+
+def _names(session: Session, ids: set[int]) -> dict[int, str]:
+    rows = session.execute(select(Participant.id, Participant.name).where(Participant.id.in_(ids)))
+    return dict(rows.tuples().all())
 
 
 def structure_changes(session: Session, amendment_ids: list[int]) -> dict[int, list[ChangeOp]]:
