@@ -183,9 +183,17 @@ class AuthFailureLimit:
     unless its token is a valid one (`verify`: one indexed lookup, before the body is read
     or anything is prepared). So others' failures at a shared address (a NAT, a proxy)
     never refuse a valid token, and a blocked address's bad tokens cost a lookup each;
-    a token's secrecy rests on its 256 random bits, not on this limit. Requests without
+    a token's secrecy rests on its 256 random bits, not on this limit. A write that may carry
+    a large body has its token checked before the body is read, limited or not: a bad token's
+    401 costs a lookup, not its megabyte. Requests without
     credentials (public reads) pass. The address is the one the server sees: behind a
     proxy, run the server with its proxy headers trusted."""
+
+    WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+    # A write whose body may be longer than this has its token checked before the body is
+    # read: a bad token then costs one indexed lookup, never the reading of its body. Smaller
+    # writes are checked by the route as usual (the lookup would add one read to each).
+    CHECKED_BODY_BYTES = 64 * 1024
 
     def __init__(
         self,
@@ -199,15 +207,15 @@ class AuthFailureLimit:
         self.verify = verify
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or self.limiter.per_second <= 0:
-            await self.app(scope, receive, send)
-            return
-        if not any(name == b"authorization" for name, _ in scope.get("headers") or []):
+        if scope["type"] != "http" or not any(
+            name == b"authorization" for name, _ in scope.get("headers") or []
+        ):
             await self.app(scope, receive, send)
             return
         client = scope.get("client")
         address = client[0] if client else "unknown"
-        wait = self.limiter.blocked_for(address)
+        limited = self.limiter.per_second > 0
+        wait = self.limiter.blocked_for(address) if limited else 0.0
         if wait > 0 and not await self._valid(scope):
             seconds = max(1, math.ceil(wait))
             await _refuse(
@@ -221,6 +229,21 @@ class AuthFailureLimit:
                 close=False,
             )
             return
+        if wait <= 0 and self._large_write(scope) and not await self._valid(scope):
+            if limited:
+                self.limiter.record_failure(address)
+            await _refuse(
+                send,
+                status=401,
+                slug="unauthorized",
+                title="Authentication required",
+                detail="The token is unknown or revoked, or its participant is deactivated.",
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
+            return
+        if not limited:
+            await self.app(scope, receive, send)
+            return
 
         async def counting_send(message: Message) -> None:
             if message["type"] == "http.response.start" and message["status"] == 401:
@@ -228,6 +251,18 @@ class AuthFailureLimit:
             await send(message)
 
         await self.app(scope, receive, counting_send)
+
+    def _large_write(self, scope: Scope) -> bool:
+        if scope.get("method") not in self.WRITES:
+            return False
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length")
+        if length is None:  # chunked: its length is not known before it is read
+            return b"transfer-encoding" in headers
+        try:
+            return int(length) > self.CHECKED_BODY_BYTES
+        except ValueError:
+            return True
 
     async def _valid(self, scope: Scope) -> bool:
         headers = dict(scope.get("headers") or [])

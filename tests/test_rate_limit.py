@@ -156,3 +156,37 @@ def test_a_token_over_its_write_rate_gets_429_before_its_body_is_read(
     assert headers["content-type"] == "application/problem+json"
     assert json.loads(answer)["type"] == "urn:plenary:problem:rate-limited"
     assert int(headers["retry-after"]) >= 1
+
+
+def test_a_bad_token_gets_its_401_before_a_large_body_is_read(
+    client: TestClient, settings: Settings
+) -> None:
+    """A bad token is refused before a large body is read, whether or not its address is
+    limited: a 1 MB write with an unknown token costs one indexed lookup, not the reading of
+    its megabyte; a valid token's large write is read and written as usual."""
+    room = make_room(client, members=1, observers=0)
+    secretariat = room.secretariat.headers
+    rid = ok(
+        client.post(
+            f"/v1/groups/{room.group_id}/reports", json={"title": "x"}, headers=secretariat
+        ),
+        201,
+    )["id"]
+    path = f"/v1/reports/{rid}/sections"
+    text = "Paragraph. " + "word " * 199_000
+    body = json.dumps({"kind": "chapter", "label": "1", "heading": "H", "text": text}).encode()
+    for limit in (settings.auth_failure_rate_per_second, 0.0):  # limited, and not limited
+        loose = settings.model_copy(update={"auth_failure_rate_per_second": limit})
+        with TestClient(create_app(loose), raise_server_exceptions=False) as app:
+            bad = {"Authorization": "Bearer not-a-token"}
+            status, asked, headers, answer = post_streamed(app, path, bad, body)
+            assert status == 401, answer
+            assert asked == 0  # not one chunk of the body was asked for
+            assert headers["content-type"] == "application/problem+json"
+            assert headers["www-authenticate"] == 'Bearer error="invalid_token"'
+            assert json.loads(answer)["type"] == "urn:plenary:problem:unauthorized"
+            status, asked, _, answer = post_streamed(app, path, secretariat, body)
+            assert status == 201, answer
+            assert asked * 65536 >= len(body)
+    outline = ok(client.get(f"/v1/reports/{rid}", headers=secretariat), 200)["outline"]
+    assert len(outline) == 2  # the valid token's two writes, nothing from the bad one
