@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from fastapi import Request
 from pydantic import BaseModel, ValidationError
@@ -16,9 +16,11 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.auth import Principal, principal_from_header
+from app.drafting_groups.models import Stage
 from app.groups.models import Role
 from app.ratelimit import take_write
 from app.schemas import MAX_ID
+from app.visibility import drafting_groups_of, part_hidden
 
 Prepare = Callable[[Request], Awaitable[None]]
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
@@ -50,7 +52,21 @@ async def prepared_body(request: Request, schema: type[Body]) -> Body | None:
     return await run_in_threadpool(parse)
 
 
-Owner = tuple[int, bool]  # a write's target: its group, and whether its report is public
+class Part(NamedTuple):
+    """The target section of a staged report (`visibility.part_hidden`): its stage (None: no
+    stage row) and the drafting group holding it."""
+
+    stage: Stage | None
+    drafting_group_id: int | None
+
+
+class Owner(NamedTuple):
+    """A write's target: its group, whether its report is public, and its part when the
+    target is a section of a staged report (whose parts are not all read by everyone)."""
+
+    group_id: int
+    is_public: bool
+    part: Part | None = None
 
 
 @dataclass(frozen=True)
@@ -66,7 +82,7 @@ class Entitlement:
     roles: frozenset[Role] | None
 
     def admits(self, principal: Principal, owner: Owner) -> bool:
-        group_id, is_public = owner
+        group_id, is_public, _ = owner
         if self.roles is None:
             return principal.is_admin or principal.group_id == group_id or is_public
         return principal.group_id == group_id and principal.role in self.roles
@@ -108,13 +124,29 @@ async def entitled_to_prepare(request: Request, entitlement: Entitlement) -> boo
             if principal is None:
                 return None
             owner = entitlement.owner(session, target)
-            return None if owner is None else (principal, owner)
+            if owner is None or _part_hidden(session, principal, owner):
+                return None
+            return principal, owner
 
     found = await run_in_threadpool(resolve)
     if found is None or not entitlement.admits(*found):
         return False
     take_write(request, found[0])
     return True
+
+
+def _part_hidden(session: Session, principal: Principal, owner: Owner) -> bool:
+    """A part of a staged report the caller may not read is a 404 to the endpoint: nothing
+    is prepared for it (the caller's drafting groups are read only for a plain member)."""
+    if owner.part is None:
+        return False
+    return part_hidden(
+        principal,
+        group_id=owner.group_id,
+        stage=owner.part.stage,
+        drafting_group_id=owner.part.drafting_group_id,
+        drafting_groups=lambda: drafting_groups_of(session, principal.participant_id),
+    )
 
 
 def prepare_step(endpoint: Callable[..., Any]) -> tuple[Prepare, Entitlement] | None:

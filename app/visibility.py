@@ -23,7 +23,7 @@ paragraph numbers stay those of the whole report, so numbers never shift between
 from __future__ import annotations
 
 import types
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar, Union, get_args, get_origin
 
@@ -37,6 +37,7 @@ from app.drafting_groups.models import (
     WIP_STAGES,
     DraftingMember,
     SectionStage,
+    Stage,
 )
 from app.errors import NotFound, Unauthorized
 from app.groups.models import Participant, Role, Stakeholder
@@ -229,22 +230,54 @@ def hidden_sections(
         stages = stages_of(session, report.id)
     if not stages:
         return set()
-    member = principal is not None and (principal.is_admin or principal.group_id == report.group_id)
-    if principal is not None and member:
-        if principal.is_admin or principal.role in SEES_ALL_PARTS:
-            return set()
-        mine = drafting_groups_of(session, principal.participant_id)
-        return {
-            section_id
-            for section_id, row in stages.items()
-            if row.stage in WIP_STAGES and row.drafting_group_id not in mine
-        }
-    every = session.scalars(select(Section.id).where(Section.report_id == report.id))
+    mine: set[int] | None = None
+
+    def drafting_groups() -> set[int]:
+        nonlocal mine
+        if mine is None:
+            mine = drafting_groups_of(session, principal.participant_id if principal else None)
+        return mine
+
+    if _reads_as_member(principal, report.group_id):
+        candidates = list(stages)  # an unstaged part of a staged report is the group's
+    else:
+        candidates = list(session.scalars(select(Section.id).where(Section.report_id == report.id)))
     return {
         section_id
-        for section_id in every
-        if section_id not in stages or stages[section_id].stage not in PUBLIC_STAGES
+        for section_id in candidates
+        if part_hidden(
+            principal,
+            group_id=report.group_id,
+            stage=stages[section_id].stage if section_id in stages else None,
+            drafting_group_id=stages[section_id].drafting_group_id
+            if section_id in stages
+            else None,
+            drafting_groups=drafting_groups,
+        )
     }
+
+
+def _reads_as_member(principal: Principal | None, group_id: int) -> bool:
+    return principal is not None and (principal.is_admin or principal.group_id == group_id)
+
+
+def part_hidden(
+    principal: Principal | None,
+    *,
+    group_id: int,
+    stage: Stage | None,
+    drafting_group_id: int | None,
+    drafting_groups: Callable[[], set[int]],
+) -> bool:
+    """Whether one part of a staged report is hidden from `principal` (the module's
+    docstring): a drafting group's work in progress from the group's other members, and
+    every part not yet public from everyone outside the group. `stage` None: a part with no
+    stage row. `drafting_groups()` reads the caller's drafting groups, only when needed."""
+    if principal is not None and (principal.is_admin or principal.group_id == group_id):
+        if principal.is_admin or principal.role in SEES_ALL_PARTS:
+            return False
+        return stage in WIP_STAGES and drafting_group_id not in drafting_groups()
+    return stage is None or stage not in PUBLIC_STAGES
 
 
 def ensure_section_readable(

@@ -250,3 +250,49 @@ def test_a_markdown_import_is_parsed_before_the_write_gate_and_only_for_who_may_
     report = ok(client.post(path, json=body, headers=room.secretariat.headers), 201)
     assert [e["label"] for e in report["outline"]] == ["I", "II"]
     assert parsed == [len(body["markdown"])]  # once, before the gate
+
+
+def test_a_part_the_caller_may_not_read_gets_its_404_before_any_prepare_step(
+    client: TestClient, prepared: list[str]
+) -> None:
+    """Inside its own group, a member outside the drafting group holding a part gets the
+    endpoint's 404 for a write to that part (it does not exist for it) without its wording
+    analysed; the drafting group's member gets its write prepared as usual, and so does a
+    reviser of an amendment to a part it may read."""
+    from tests.drafting_groups.helpers import (
+        add_chapter,
+        assign,
+        balanced_room,
+        create_drafting_group,
+        new_report,
+    )
+
+    room, teams = balanced_room(client, 1)
+    outsider = room.members[-1]
+    rid = new_report(client, room, "Final Report")
+    sid = add_chapter(client, room, rid, "I", "Introduction", TEXT)
+    drafters = create_drafting_group(client, room, "DG", teams[0])
+    assign(client, room, drafters.id, sid)
+    wording = TEXT + " Longer."
+    proposal = {"base_version": 1, "text": wording, "kind": "substantive"}
+    for path, body in (
+        (f"/v1/sections/{sid}/amendments", proposal),
+        (f"/v1/sections/{sid}/amendments/sketch", {"base_version": 1, "text": wording}),
+        (f"/v1/sections/{sid}/versions", {"base_version": 1, "text": wording}),
+    ):
+        refused = client.post(path, json=body, headers=outsider.headers)
+        assert refused.status_code == 404, (path, refused.text)
+    assert prepared == []
+    amendment = client.post(
+        f"/v1/sections/{sid}/amendments", json=proposal, headers=drafters.member.headers
+    )
+    assert amendment.status_code == 201, amendment.text
+    assert prepared == ["proposal"]
+    prepared.clear()
+    revision = client.post(
+        f"/v1/amendments/{amendment.json()['id']}/revisions",
+        json={"text": TEXT + " Shorter."},
+        headers={**outsider.headers, "If-Match": amendment.headers["etag"]},
+    )
+    assert revision.status_code == 404, revision.text
+    assert prepared == []

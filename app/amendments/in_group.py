@@ -16,7 +16,6 @@ from app.drafting_groups.models import DraftingMember, SectionStage, Stage
 from app.errors import Forbidden, InvalidState
 from app.groups.models import Role
 from app.reports import service as reports
-from app.visibility import ensure_section_readable
 
 GROUP_NOTE = "Not accepted by the drafting group's co-leads."
 
@@ -37,7 +36,6 @@ def decide_in_group(
         roles=[Role.chair, Role.member],
         if_match=if_match,
     )
-    ensure_section_readable(session, report, amendment.section_id, principal)
     reports.ensure_drafting(report, "Deciding an amendment in a drafting group")
     stage = session.get(SectionStage, amendment.section_id)
     if stage is None or stage.drafting_group_id is None or stage.stage != Stage.in_drafting_group:

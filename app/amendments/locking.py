@@ -1,5 +1,6 @@
 """How every amendment write begins: the report's row lock, deadlines settled, the
-caller's role and If-Match checked (so decisions on one report are serialised)."""
+caller's role, the part's readability and If-Match checked (so decisions on one report are
+serialised)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,13 @@ from app.amendments.models import Amendment
 from app.amendments.queries import amendment_etag
 from app.amendments.settling import settle_due
 from app.auth import Principal
-from app.errors import present
+from app.drafting_groups.models import SectionStage
+from app.errors import NotFound, present
 from app.etags import require_match
 from app.groups.models import Role
 from app.reports import service as reports
 from app.reports.models import Report
+from app.visibility import SEES_ALL_PARTS, drafting_groups_of, part_hidden
 
 NO_PRECONDITION = object()
 
@@ -40,7 +43,7 @@ def lock_amendment(
     )
     settle_due(session, report=report)
     # Read under the lock (or already loaded, and maybe changed, by settle_due just now).
-    amendment = present(session.get(Amendment, amendment_id), f"No amendment {amendment_id}.")
+    amendment = _read_checked(session, report, amendment_id, principal)
     reports.ensure_not_transmitted(report)
     if if_match is not NO_PRECONDITION:
         require_match(
@@ -54,3 +57,32 @@ def lock_amendment(
             },
         )
     return report, amendment
+
+
+def _read_checked(
+    session: Session, report: Report, amendment_id: int, principal: Principal
+) -> Amendment:
+    """The amendment, or 404 when it is to a part of a staged report the caller may not read
+    (it does not exist for the caller: refused before any state or precondition is
+    disclosed). The lock admitted only the report's group, so only a plain member can be
+    refused: its part's stage row is read with the amendment, in the same statement."""
+    missing = f"No amendment {amendment_id}."
+    if principal.is_admin or principal.role in SEES_ALL_PARTS:
+        return present(session.get(Amendment, amendment_id), missing)
+    row = session.execute(
+        select(Amendment, SectionStage)
+        .outerjoin(SectionStage, SectionStage.section_id == Amendment.section_id)
+        .where(Amendment.id == amendment_id)
+    ).first()
+    if row is None:
+        raise NotFound(missing)
+    amendment, stage = row
+    if stage is not None and part_hidden(
+        principal,
+        group_id=report.group_id,
+        stage=stage.stage,
+        drafting_group_id=stage.drafting_group_id,
+        drafting_groups=lambda: drafting_groups_of(session, principal.participant_id),
+    ):
+        raise NotFound(missing)
+    return amendment

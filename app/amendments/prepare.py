@@ -14,7 +14,6 @@ from dataclasses import dataclass
 import anyio.to_thread
 from fastapi import Request
 from pydantic import ValidationError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.amendments.models import Amendment
@@ -24,7 +23,7 @@ from app.db import Database
 from app.groups.models import PROPOSING_ROLES
 from app.preparing import Entitlement, Owner, Prepare, prepared_body, prepared_path_id
 from app.reports import service as reports
-from app.reports.models import Report, Section
+from app.reports.models import Section
 from app.text import offload
 from app.text.analysis import Analysis, analyse
 from app.text.diffing import compact_ops
@@ -34,13 +33,9 @@ PREPARED = "prepared_wording"
 
 
 def amendment_owner(session: Session, amendment_id: int) -> Owner | None:
-    """The group of an amendment's report, and whether it is public (for `Entitlement`)."""
-    row = session.execute(
-        select(Report.group_id, Report.is_public)
-        .join(Amendment, Amendment.report_id == Report.id)
-        .where(Amendment.id == amendment_id)
-    ).first()
-    return None if row is None else (row[0], row[1])
+    """The group of an amendment's report, whether it is public, and its section's part when
+    the report is staged (for `Entitlement`)."""
+    return reports.section_owner_where(session, Amendment.id == amendment_id, join=Amendment)
 
 
 # Proposing, revising (the proposer or the chair) and live drafting: the roles that propose,

@@ -5,17 +5,19 @@ sections."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import ScalarSelect, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, ScalarSelect, func, select
+from sqlalchemy.orm import Session, aliased
 
 from app.auth import Principal
 from app.db import unit_of_work
+from app.drafting_groups.models import SectionStage
 from app.errors import InvalidState, NotFound, ReportTransmitted, present
 from app.etags import etag, require_match
 from app.events.models import Event
 from app.groups.models import Role
-from app.preparing import Owner
+from app.preparing import Owner, Part
 from app.reports.models import Report, ReportStatus, Section
 from app.reports.outline import first_paragraph_of
 from app.visibility import ensure_readable as ensure_readable
@@ -145,10 +147,36 @@ def get_section(session: Session, *, section_id: int, principal: Principal | Non
 
 
 def section_owner(session: Session, section_id: int) -> Owner | None:
-    """The group of a section's report, and whether it is public (for `Entitlement`)."""
+    """The group of a section's report, whether it is public, and the section's part when
+    the report is staged (for `Entitlement`): one statement."""
+    return section_owner_where(session, Section.id == section_id, join=None)
+
+
+def section_owner_where(
+    session: Session, where: ColumnElement[bool], *, join: Any | None
+) -> Owner | None:
+    """`section_owner` for the section a statement's `where` finds (`join`: a table the
+    condition names, joined to the section by its `section_id`)."""
+    any_stage = aliased(SectionStage)
+    staged = select(any_stage.section_id).where(any_stage.report_id == Report.id).exists()
+    query = select(
+        Report.group_id,
+        Report.is_public,
+        staged,
+        SectionStage.stage,
+        SectionStage.drafting_group_id,
+    )
+    if join is not None:
+        query = query.select_from(join).join(Section, Section.id == join.section_id)
+    else:
+        query = query.select_from(Section)
     row = session.execute(
-        select(Report.group_id, Report.is_public)
-        .join(Section, Section.report_id == Report.id)
-        .where(Section.id == section_id)
+        query.join(Report, Report.id == Section.report_id)
+        .outerjoin(SectionStage, SectionStage.section_id == Section.id)
+        .where(where)
     ).first()
-    return None if row is None else (row[0], row[1])
+    if row is None:
+        return None
+    group_id, is_public, is_staged, stage, drafting_group_id = row
+    part = Part(stage, drafting_group_id) if is_staged else None
+    return Owner(group_id, is_public, part)

@@ -36,12 +36,12 @@ def report_owner(session: Session, report_id: int) -> Owner | None:
     row = session.execute(
         select(Report.group_id, Report.is_public).where(Report.id == report_id)
     ).first()
-    return None if row is None else (row[0], row[1])
+    return None if row is None else Owner(row[0], row[1])
 
 
 def group_owner(_session: Session, group_id: int) -> Owner:
     """A group is its own owner (no read: another group's participant never matches it)."""
-    return group_id, False
+    return Owner(group_id, False)
 
 
 # Creating a report from a document (Markdown or Word): the chair or the secretariat.

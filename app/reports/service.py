@@ -27,6 +27,7 @@ from app.reports.access import (
     require_section_match,
     section_etag,
     section_owner,
+    section_owner_where,
 )
 from app.reports.anchoring import (
     ParagraphAnchor,
@@ -151,6 +152,7 @@ __all__ = [
     "sealed_formats",
     "section_etag",
     "section_owner",
+    "section_owner_where",
     "set_public",
     "sha256_text",
     "siblings",

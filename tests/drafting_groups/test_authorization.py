@@ -309,3 +309,33 @@ def test_a_roster_names_people_of_the_group_who_can_draft(client: TestClient) ->
         headers=room.chair.headers,
     )
     assert refused.status_code == 409 and refused.json()["participant_ids"] == [observer]
+
+
+def test_an_amendment_to_a_part_the_member_may_not_read_does_not_exist_for_it(
+    client: TestClient,
+) -> None:
+    """A member outside the drafting group gets 404 for any write to an amendment of the
+    group's part, before a precondition or a state could tell it the amendment exists (a
+    412 carries the amendment's status and instruction); the group's own member gets the
+    usual 412 and the chair the usual answer."""
+    room, teams = balanced_room(client, 1)
+    outsider = room.members[-1]
+    rid = new_report(client, room, "Final Report")
+    sid = add_chapter(client, room, rid, "I", "Introduction", "Work in progress.")
+    drafters = create_drafting_group(client, room, "DG", teams[0])
+    assign(client, room, drafters.id, sid)
+    amendment = propose(client, drafters.member, sid, "Work in progress, secretly.")
+    path = f"/v1/amendments/{amendment['id']}"
+    stale = {"If-Match": '"not-the-etag"'}
+    bodies = {"revise": {"text": "Rewritten."}}
+    for action in ("withdraw", "escalate", "revise"):
+        body = bodies.get(action, {})
+        refused = client.post(f"{path}/{action}", json=body, headers={**outsider.headers, **stale})
+        assert refused.status_code == 404, (action, refused.text)
+        assert "secretly" not in refused.text and "proposed" not in refused.text
+    insider = client.post(f"{path}/withdraw", json={}, headers={**drafters.member.headers, **stale})
+    assert insider.status_code == 412, insider.text
+    withdrawn = client.post(
+        f"{path}/withdraw", json={}, headers=matched(client, path, drafters.member.headers)
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
