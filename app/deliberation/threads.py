@@ -7,7 +7,7 @@ publishes a thread to the public (which then reads it without names)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app import visibility
@@ -41,7 +41,31 @@ def _lock_thread(
     thread = present(
         session.get(Thread, thread_id, populate_existing=True), f"No thread {thread_id}."
     )
+    _ensure_part_readable(session, report, thread, principal)
     return report, thread
+
+
+def _part_of(session: Session, thread: Thread) -> int | None:
+    """The section a thread is about: its own, or its amendment's (an objection's too)."""
+    if thread.section_id is not None:
+        return thread.section_id
+    if thread.amendment_id is not None:
+        return session.scalar(
+            select(Amendment.section_id).where(Amendment.id == thread.amendment_id)
+        )
+    return None
+
+
+def _ensure_part_readable(
+    session: Session, report: Report, thread: Thread, principal: Principal | None
+) -> None:
+    """A thread about a part of a staged report the caller may not read does not exist for
+    it (a drafting group's discussion of its work in progress stays in the group)."""
+    section_id = _part_of(session, thread)
+    if section_id is not None and section_id in visibility.hidden_sections(
+        session, report, principal
+    ):
+        raise NotFound(f"No thread {thread.id}.")
 
 
 def _subject(session: Session, report: Report, body: ThreadCreate) -> Thread:
@@ -49,13 +73,13 @@ def _subject(session: Session, report: Report, body: ThreadCreate) -> Thread:
     if body.amendment_id is not None:
         amendment = session.get(Amendment, body.amendment_id)
         if amendment is None or amendment.report_id != report.id:
-            raise NotFound(f"No amendment {body.amendment_id} in report {report.id}.")
+            raise NotFound(_no_such_subject(report, body))
         return Thread(subject=Subject.amendment, amendment_id=amendment.id)
     if body.objection_id is not None:
         consent = session.get(Consent, body.objection_id)
         amendment = None if consent is None else session.get(Amendment, consent.amendment_id)
         if consent is None or amendment is None or amendment.report_id != report.id:
-            raise NotFound(f"No objection {body.objection_id} in report {report.id}.")
+            raise NotFound(_no_such_subject(report, body))
         if consent.answer != Answer.object:
             raise InvalidState(f"Answer {consent.id} is not an objection.")
         return Thread(subject=Subject.objection, amendment_id=amendment.id, consent_id=consent.id)
@@ -63,7 +87,7 @@ def _subject(session: Session, report: Report, body: ThreadCreate) -> Thread:
         return _question_subject(session, report, body.question_id)
     section = session.get(Section, body.section_id)
     if section is None or section.report_id != report.id or section.removed_at is not None:
-        raise NotFound(f"No section {body.section_id} in report {report.id}.")
+        raise NotFound(_no_such_subject(report, body))
     if body.paragraph is None:
         return Thread(subject=Subject.section, section_id=section.id)
     anchor = reports.fix_paragraph(session, section=section, paragraph=body.paragraph)
@@ -74,6 +98,16 @@ def _subject(session: Session, report: Report, body: ThreadCreate) -> Thread:
         anchor_version=anchor.version,
         anchor_start=anchor.start,
     )
+
+
+def _no_such_subject(report: Report, body: ThreadCreate) -> str:
+    """The 404 `_subject` gives a subject that does not exist (a part the caller may not
+    read gets the same)."""
+    if body.amendment_id is not None:
+        return f"No amendment {body.amendment_id} in report {report.id}."
+    if body.objection_id is not None:
+        return f"No objection {body.objection_id} in report {report.id}."
+    return f"No section {body.section_id} in report {report.id}."
 
 
 def _question_subject(session: Session, report: Report, question_id: int) -> Thread:
@@ -94,6 +128,10 @@ def open_thread(
     )
     reports.ensure_not_transmitted(report)
     thread = _subject(session, report, body)
+    try:
+        _ensure_part_readable(session, report, thread, principal)
+    except NotFound:
+        raise NotFound(_no_such_subject(report, body)) from None
     author_id = principal.acting().id  # the admin holds no speaking role
     thread.report_id = report.id
     thread.title = body.title
@@ -230,6 +268,7 @@ def get_thread(session: Session, *, thread_id: int, principal: Principal | None)
     report = reports.get_report(session, report_id=thread.report_id, principal=principal)
     if not thread.published and not visibility.reads_unpublished(report, principal):
         raise NotFound(f"No thread {thread_id}.")
+    _ensure_part_readable(session, report, thread, principal)
     return thread
 
 
@@ -264,4 +303,11 @@ def list_threads(
         query = query.where(Thread.section_id == section_id)
     if question_id is not None:
         query = query.where(Thread.question_id == question_id)
+    hidden = visibility.hidden_sections(session, report, principal)
+    if hidden:
+        hidden_amendments = select(Amendment.id).where(Amendment.section_id.in_(hidden))
+        query = query.where(
+            or_(Thread.section_id.is_(None), Thread.section_id.not_in(hidden)),
+            or_(Thread.amendment_id.is_(None), Thread.amendment_id.not_in(hidden_amendments)),
+        )
     return page_query(session, query, Thread.id, after=after, limit=limit)

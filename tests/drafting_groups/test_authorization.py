@@ -339,3 +339,47 @@ def test_an_amendment_to_a_part_the_member_may_not_read_does_not_exist_for_it(
         f"{path}/withdraw", json={}, headers=matched(client, path, drafters.member.headers)
     )
     assert withdrawn.status_code == 200, withdrawn.text
+
+
+def test_a_drafting_groups_threads_on_its_part_stay_in_the_group(client: TestClient) -> None:
+    """Threads about a part the member may not read (on the section, a paragraph of it, or
+    an amendment to it) are neither listed to it nor readable, writable or openable by it:
+    404 as for a part that does not exist; the drafting group and the chair read them."""
+    from tests.deliberation.helpers import open_thread, write
+
+    room, teams = balanced_room(client, 1)
+    outsider = room.members[-1]
+    rid = new_report(client, room, "Final Report")
+    sid = add_chapter(client, room, rid, "I", "Introduction", "Work in progress.")
+    other = add_chapter(client, room, rid, "II", "Secretariat text", "Posted as written.")
+    drafters = create_drafting_group(client, room, "DG", teams[0])
+    assign(client, room, drafters.id, sid)
+    amendment = propose(client, drafters.member, sid, "Work in progress, secretly.")
+    on_part = open_thread(client, drafters.member, rid, section_id=sid, title="T", body="Ours.")
+    on_amendment = open_thread(
+        client, drafters.member, rid, amendment_id=amendment["id"], title="A", body="Ours too."
+    )
+    public_one = open_thread(client, outsider, rid, section_id=other, title="P", body="Open.")
+    listed = ok(client.get(f"/v1/reports/{rid}/threads", headers=outsider.headers))["items"]
+    assert [t["id"] for t in listed] == [public_one["id"]]
+    for reader in (drafters.member, room.chair):
+        listed = ok(client.get(f"/v1/reports/{rid}/threads", headers=reader.headers))["items"]
+        assert {t["id"] for t in listed} == {on_part["id"], on_amendment["id"], public_one["id"]}
+    for thread in (on_part, on_amendment):
+        path = f"/v1/threads/{thread['id']}"
+        assert client.get(path, headers=outsider.headers).status_code == 404
+        written = client.post(f"{path}/messages", json={"body": "x"}, headers=outsider.headers)
+        assert written.status_code == 404, written.text
+        assert client.post(f"{path}/resolve", headers=outsider.headers).status_code == 404
+        write(client, drafters.member, thread["id"], "Still ours.")
+    for subject in (
+        {"section_id": sid},
+        {"section_id": sid, "paragraph": 1},
+        {"amendment_id": amendment["id"]},
+    ):
+        opened = client.post(
+            f"/v1/reports/{rid}/threads",
+            json={**subject, "title": "Peek", "body": "?"},
+            headers=outsider.headers,
+        )
+        assert opened.status_code == 404, opened.text
