@@ -123,6 +123,16 @@ def post_streamed(
     return start["status"], asked, names, answer
 
 
+def empty_report(client: TestClient) -> tuple[dict[str, str], str]:
+    """A new group's secretariat and the path that adds sections to its new, empty report."""
+    room = make_room(client, members=1, observers=0)
+    secretariat = room.secretariat.headers
+    created = client.post(
+        f"/v1/groups/{room.group_id}/reports", json={"title": "x"}, headers=secretariat
+    )
+    return secretariat, f"/v1/reports/{ok(created, 201)['id']}/sections"
+
+
 def test_a_token_over_its_write_rate_gets_429_before_its_body_is_read(
     client: TestClient, settings: Settings
 ) -> None:
@@ -130,15 +140,7 @@ def test_a_token_over_its_write_rate_gets_429_before_its_body_is_read(
     answered without the app asking for a byte of it (so it is never buffered, parsed or
     diffed), with the same problem and Retry-After as any 429 of the rate."""
     tight = settings.model_copy(update={"write_rate_per_second": 0.01, "write_burst": 1})
-    room = make_room(client, members=1, observers=0)  # built through the default limits
-    secretariat = room.secretariat.headers
-    rid = ok(
-        client.post(
-            f"/v1/groups/{room.group_id}/reports", json={"title": "x"}, headers=secretariat
-        ),
-        201,
-    )["id"]
-    path = f"/v1/reports/{rid}/sections"
+    secretariat, path = empty_report(client)  # built through the default limits
 
     def section(n: int) -> bytes:
         text = f"Paragraph {n}. " + "word " * 199_000
@@ -164,15 +166,7 @@ def test_a_bad_token_gets_its_401_before_a_large_body_is_read(
     """A bad token is refused before a large body is read, whether or not its address is
     limited: a 1 MB write with an unknown token costs one indexed lookup, not the reading of
     its megabyte; a valid token's large write is read and written as usual."""
-    room = make_room(client, members=1, observers=0)
-    secretariat = room.secretariat.headers
-    rid = ok(
-        client.post(
-            f"/v1/groups/{room.group_id}/reports", json={"title": "x"}, headers=secretariat
-        ),
-        201,
-    )["id"]
-    path = f"/v1/reports/{rid}/sections"
+    secretariat, path = empty_report(client)
     text = "Paragraph. " + "word " * 199_000
     body = json.dumps({"kind": "chapter", "label": "1", "heading": "H", "text": text}).encode()
     for limit in (settings.auth_failure_rate_per_second, 0.0):  # limited, and not limited
@@ -188,5 +182,6 @@ def test_a_bad_token_gets_its_401_before_a_large_body_is_read(
             status, asked, _, answer = post_streamed(app, path, secretariat, body)
             assert status == 201, answer
             assert asked * 65536 >= len(body)
-    outline = ok(client.get(f"/v1/reports/{rid}", headers=secretariat), 200)["outline"]
+    report = path.removesuffix("/sections")
+    outline = ok(client.get(report, headers=secretariat), 200)["outline"]
     assert len(outline) == 2  # the valid token's two writes, nothing from the bad one
