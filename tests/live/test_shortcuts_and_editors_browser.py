@@ -141,7 +141,9 @@ def test_a_member_consents_by_keyboard_through_the_shortcut_and_the_form(
     ben.press("?")
     ben.see("#shortcuts-help", "Keyboard shortcuts")
     assert ben.page.evaluate("document.getElementById('shortcuts-help').open")
-    assert ben.page.evaluate("document.getElementById('shortcuts-help').contains(document.activeElement)")
+    assert ben.page.evaluate(
+        "document.getElementById('shortcuts-help').contains(document.activeElement)"
+    )
     for _ in range(3):
         ben.press("Tab")
         assert ben.page.evaluate(
@@ -275,7 +277,9 @@ def test_the_chair_decides_the_floor_by_shortcut_with_confirmation(
     with PlenaryClient(server.url, people["chair"].token) as api:
         statuses = [api.get_amendment(a.id).status.value for a in (first, second, third)]
         assert statuses == ["adopted", "rejected", "proposed"]
-        assert api.get_amendment(second.id).outcome_note == "The text says all stakeholders already."
+        assert (
+            api.get_amendment(second.id).outcome_note == "The text says all stakeholders already."
+        )
 
 
 def test_the_secretariat_edits_questions_then_only_fixes_a_wording(
@@ -292,8 +296,17 @@ def test_the_secretariat_edits_questions_then_only_fixes_a_wording(
                 "deadline": (datetime.now(UTC) + timedelta(days=7)).isoformat(),
                 "questions": [
                     {"kind": "text", "prompt": "Anything else?"},
-                    {"kind": "single", "prompt": "Shuold a forum be created?", "options": ["yes", "no"]},
-                    {"kind": "scale", "prompt": "How urgent is it?", "scale_min": 1, "scale_max": 5},
+                    {
+                        "kind": "single",
+                        "prompt": "Shuold a forum be created?",
+                        "options": ["yes", "no"],
+                    },
+                    {
+                        "kind": "scale",
+                        "prompt": "How urgent is it?",
+                        "scale_min": 1,
+                        "scale_max": 5,
+                    },
                 ],
             },
         )
@@ -401,3 +414,43 @@ def test_lineage_between_reports_links_both_ways(
     )
     assert ana.page.evaluate("window.plenary.reportId") == paper.id
     ana.no_problem()
+
+
+def test_the_chair_names_a_captioner_who_captions_from_the_meetings_page(
+    server: LiveServer, people: dict[str, Any], axe: str
+) -> None:
+    with PlenaryClient(server.url, people["sec"].token) as api:
+        report = api.import_report(people["group"], MARKDOWN, title="Report")
+    with PlenaryClient(server.url, people["chair"].token) as api:
+        meeting = api.open_meeting(report.id, title="Second meeting")  # a plenary starts
+    chair = people["sign_in"]("chair", people["chair"].token)
+    ben = people["sign_in"]("captioner", people["ben"].token)
+    for someone in (chair, ben):
+        someone.page.click("#group-nav a:has-text('Meetings')")
+        someone.see("#captions-title", "Captions")
+    assert ben.page.locator("#caption-line").count() == 0
+    chair.see("#captioners", "Nobody is named to caption this meeting.")
+    chair.page.select_option("#captioner-choice", label="Ben Member")
+    chair.page.click("button:has-text('Name as captioner')")
+    chair.see("#captioners", "Ben Member")
+    chair.no_problem()
+    # The captioner's page offers the field live; a line typed there is on every screen.
+    ben.see("label[for='caption-line']", "you caption this meeting")
+    ben.page.focus("#caption-line")
+    ben.page.keyboard.type("The Chair opens the second meeting.")
+    ben.press("Enter")
+    ben.see("#caption-lines", "The Chair opens the second meeting.")
+    assert ben.page.input_value("#caption-line") == ""
+    assert ben.focused() == "caption-line"
+    ben.no_problem()
+    check_accessibility(ben, axe, "the captioner's meetings page")
+    ben.shot("captioning")
+    chair.see("#caption-lines", "The Chair opens the second meeting.")
+    check_accessibility(chair, axe, "the chair's captioners")
+    chair.shot("captioners")
+    with PlenaryClient(server.url, people["chair"].token) as api:
+        assert [c.name for c in api.captioners(meeting.id)] == ["Ben Member"]
+    # Un-named: the field goes away.
+    chair.page.click("button:has-text('Stop')")
+    chair.see("#captioners", "Nobody is named")
+    ben.page.locator("#caption-line").wait_for(state="detached", timeout=WAIT)
