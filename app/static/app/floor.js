@@ -98,6 +98,10 @@ function holdsPen(ctx, a) {
 
 function chairDecision(ctx, a) {
   const reason = h("input", { id: "reject-reason", type: "text", dataset: { key: "reject-reason" } });
+  // A reason being typed survives the live refreshes (another revision, a new answer...).
+  ctx.floorReason = ctx.floorReason && ctx.floorReason.id === a.id ? ctx.floorReason : { id: a.id, text: "" };
+  reason.value = ctx.floorReason.text;
+  reason.addEventListener("input", () => { ctx.floorReason.text = reason.value; });
   const why = () => reason.value.trim();
   return h("div", { className: "decide" },
     ctx.deciding() ? h("button", { type: "button", dataset: { key: "adopt-floor" }, "aria-keyshortcuts": "A", onclick: async () => {
