@@ -4,7 +4,7 @@
 // comments, so a live refresh of the room stays one short read.
 
 import { h, keepFocus } from "./dom.js";
-import { pageLink } from "./links.js";
+import { localTime, pageLink } from "./links.js";
 
 export async function loadConsultations(ctx) {
   try {
@@ -21,7 +21,7 @@ export function renderConsultations(ctx) {
   const body = document.getElementById("consultation-list");
   box.hidden = !ctx.consultations.length;
   keepFocus(body, () => body.replaceChildren(h("ul", {}, ctx.consultations.map((c) => h("li", { className: "consultation" },
-    h("strong", {}, c.title), `: ${STATES[c.state] || c.state}; closes ${new Date(c.closes_at).toLocaleString()}. `,
+    h("strong", {}, c.title), `: ${STATES[c.state] || c.state}; closes `, localTime(c.closes_at), ". ",
     pageLink(c.state === "open" ? `Read and comment on “${c.title}”` : `Read the comments on “${c.title}”`,
       `comments?consultation=${c.id}`, { dataset: { key: `round-link-${c.id}` } }))))));
 }
