@@ -15,9 +15,11 @@ from app.clock import utcnow
 from app.errors import Forbidden, InvalidState, NotFound
 from app.events.service import record_event
 from app.groups.models import Participant, Role
+from app.meetings.meetings import get_meeting
 from app.meetings.models import Captioner, CaptionLine, Meeting, MeetingSession, SessionKind
 from app.meetings.sessions import EVERY_ROLE, ensure_in_progress, lock_session
 from app.reports import service as reports
+from app.visibility import is_attributed
 
 CAPTIONED_KINDS = frozenset({SessionKind.open_consultation, SessionKind.plenary})
 SUMMARY_WRITERS = [Role.chair, Role.secretariat]
@@ -53,6 +55,27 @@ def name_captioner(
         payload={"meeting_id": meeting.id},
     )
     return meeting
+
+
+def captioners_of(
+    session: Session, *, meeting_id: int, principal: Principal | None
+) -> list[tuple[int, str]]:
+    """Who captions the meeting, (participant id, name) by name. Who captions is a person:
+    the members of the group see every captioner; any other reader (an observer, the
+    public) sees only themselves, if named, so that a captioner's page knows to offer the
+    caption field without naming anyone to whoever may not see names."""
+    meeting = get_meeting(session, meeting_id=meeting_id, principal=principal)
+    rows = session.execute(
+        select(Captioner.participant_id, Participant.name)
+        .join(Participant, Participant.id == Captioner.participant_id)
+        .where(Captioner.meeting_id == meeting.id)
+        .order_by(Participant.name, Participant.id)
+    ).all()
+    found = [(row.participant_id, row.name) for row in rows]
+    if is_attributed(principal):
+        return found
+    me = principal.participant_id if principal is not None else None
+    return [(who, name) for who, name in found if me is not None and who == me]
 
 
 def add_caption(

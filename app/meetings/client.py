@@ -15,6 +15,8 @@ from app.meetings.session_schemas import (
     AgendaList,
     AttendanceList,
     AttendanceRead,
+    CaptionerList,
+    CaptionerRead,
     CaptionList,
     CaptionRead,
     SessionList,
@@ -163,6 +165,9 @@ class MeetingCalls(ClientBase):
     def name_captioner(self, meeting_id: int, participant_id: int, on: bool = True) -> MeetingRead:
         body = {"participant_id": participant_id, "captioner": on}
         return self._post(MeetingRead, f"/v1/meetings/{meeting_id}/captioners", body)
+
+    def captioners(self, meeting_id: int) -> list[CaptionerRead]:
+        return self._get(CaptionerList, f"/v1/meetings/{meeting_id}/captioners").items
 
     def caption(self, session_id: int, text: str) -> CaptionRead:
         return self._post(CaptionRead, f"/v1/sessions/{session_id}/captions", {"text": text})

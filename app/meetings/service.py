@@ -10,6 +10,7 @@ from app.meetings.agenda import add_item, items_of, move_item, move_to
 from app.meetings.attendance import attendance_of, check_in, leave, present_count
 from app.meetings.captions import (
     add_caption,
+    captioners_of,
     captions_of,
     latest_captions,
     name_captioner,
@@ -43,6 +44,7 @@ __all__ = [
     "adopt_report",
     "ask_for_the_floor",
     "attendance_of",
+    "captioners_of",
     "captions_of",
     "check_in",
     "close_meeting",

@@ -185,6 +185,18 @@ class CaptionList(BaseModel):
     items: list[CaptionRead]
 
 
+class CaptionerRead(ReadModel):
+    participant_id: int
+    name: str
+
+
+class CaptionerList(BaseModel):
+    """The meeting's captioners: every one for the members of the group; for any other
+    reader, only the reader, if named."""
+
+    items: list[CaptionerRead]
+
+
 class CaptionerSet(InputModel):
     participant_id: Id
     captioner: Flag = True

@@ -19,6 +19,8 @@ from app.meetings.session_schemas import (
     AgendaItemRead,
     AgendaList,
     AgendaMove,
+    CaptionerList,
+    CaptionerRead,
     CaptionerSet,
     ProjectionSet,
     SessionCreate,
@@ -239,3 +241,13 @@ def set_captioner(
         on=body.captioner,
     )
     return MeetingRead.model_validate(meeting)
+
+
+@router.get("/meetings/{meeting_id}/captioners", response_model=CaptionerList)
+def list_captioners(
+    meeting_id: IdPath, session: SessionDep, principal: OptionalPrincipal
+) -> CaptionerList:
+    """Who the chair named to caption the meeting's public sessions (the members of the
+    group see them all; anyone else sees only themselves, if named)."""
+    rows = service.captioners_of(session, meeting_id=meeting_id, principal=principal)
+    return CaptionerList(items=[CaptionerRead(participant_id=who, name=name) for who, name in rows])

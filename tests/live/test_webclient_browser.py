@@ -288,7 +288,10 @@ def test_the_room_drafts_adopts_and_consents_in_browsers(
         member.shot("revised-live")
 
         # The chair adopts the wording on the wall; everyone sees the new version.
+        # Adopting is confirmed in a dialog that reads the wording once more.
         chair_page.page.click("button:has-text('Adopt this wording (revision 2)')")
+        chair_page.see("#confirm-adopt", "The group adopts this wording (revision 2)")
+        chair_page.page.click("#confirm-adopt button:has-text('Adopt revision 2')")
         for someone in (chair_page, member, sec):
             someone.see("#paragraph-2", "on an equal and open footing.")
             someone.see(".decisions", "adopted")
@@ -511,13 +514,21 @@ def test_a_member_comments_on_an_open_consultation(
                 },
             )
         reader.see("#consultations", "open for comments")  # live, from the stream
+        # The room lists the round; it is read and commented on its Comment rounds page.
+        reader.page.click("#consultations a:has-text('Read and comment on')")
+        reader.see("#group-page-title", "Comment rounds")
         reader.page.fill("input[id$='-paragraph']", "2")
         reader.page.fill("textarea[id$='-body']", "Say who the stakeholders are.")
         reader.page.click("button:has-text('Send the comment')")
-        reader.see(".comment", "on paragraph 2: Say who the stakeholders are.")
+        reader.see(".comment", "Say who the stakeholders are.")
+        reader.see(".comment", "paragraph 2 as posted")
         reader.no_problem()
         check_accessibility(reader, axe, "consultation")
         reader.shot("consultation")
+        # Back in the room, the notice links to the round again; no second list of comments.
+        reader.page.go_back()
+        reader.see("#consultations", "Read and comment on")
+        assert reader.page.locator("#consultations .comment-form").count() == 0
         assert reader.errors == []
     finally:
         reader.close()

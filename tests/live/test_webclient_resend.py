@@ -48,10 +48,12 @@ def test_a_comment_whose_answer_was_lost_is_sent_again_and_made_once(
     try:
         reader.page.route("**/v1/consultations/*/comments", lose_the_first_answer)
         reader.sign_in(member.token)
+        reader.page.click("#consultations a:has-text('Read and comment on')")
         reader.page.fill("input[id$='-paragraph']", "2")
         reader.page.fill("textarea[id$='-body']", "Say who the stakeholders are.")
         reader.page.click("button:has-text('Send the comment')")
-        reader.see(".comment", "on paragraph 2: Say who the stakeholders are.")
+        reader.see(".comment", "Say who the stakeholders are.")
+        reader.see(".comment", "paragraph 2 as posted")
         reader.no_problem()
         assert reader.errors == []
     finally:

@@ -1,8 +1,10 @@
 // Comment rounds (issue 34): the report's consultations with every comment, where it points
 // (the paragraph as posted and as numbered today, a link into the room), its commenter as
-// the API shows this reader, and its disposition. The chair and the secretariat publish or
-// reject held public comments, set each disposition with a response, turn a suggestion into
-// an amendment, and post the report for comment. The public form (no account) is
+// the API shows this reader, and its disposition. This page is the one place for them: the
+// room only lists the rounds and links here (consultations.js). Whoever the round lets
+// comment writes here, on a paragraph or the whole text; the chair and the secretariat publish
+// or reject held public comments, set each disposition with a response, turn a suggestion
+// into an amendment, and post the report for comment. The public form (no account) is
 // comment.html, linked from each round that takes public comments.
 
 import { announce, h, keepFocus } from "./dom.js";
@@ -22,7 +24,8 @@ const CATEGORIES = {
   technical_academic: "the technical and academic community", intergovernmental: "an intergovernmental organisation", individual: "an individual",
 };
 
-const drafts = new Map();  // a response being written survives the live re-reads
+const drafts = new Map();  // a response or a comment being written survives the live re-reads
+let redraw = async () => {};  // the page drawn again in place (the focus kept), after a write
 
 function secretariat(ctx) {
   return ctx.can.chair() || ctx.can.secretariat();
@@ -36,6 +39,7 @@ export default {
       container.replaceChildren(h("p", {}, "No report yet: a comment round posts a report's text for comment."));
       return;
     }
+    redraw = () => this.render(ctx, container);
     const wanted = Number(hashRoute().query.get("consultation")) || null;
     let rounds = await ctx.api.all(`/v1/reports/${ctx.reportId}/consultations`);
     if (wanted) rounds = rounds.filter((c) => c.id === wanted);
@@ -71,6 +75,8 @@ function renderRound(ctx, round) {
     top.length
       ? h("ol", { className: "comments" }, top.map((c) => h("li", {}, renderComment(ctx, round, c))))
       : h("p", {}, "No comment yet."),
+    // Who may comment is the round's rule: the server says so in a sentence if this reader may not.
+    round.state === "open" && ctx.report.status !== "transmitted" ? commentForm(ctx, round) : null,
   );
 }
 
@@ -170,6 +176,38 @@ function dispositionForm(ctx, c) {
       : null));
   return h("details", { className: "set-disposition", open: drafts.has(key) },
     h("summary", { dataset: { key: `${key}-open` } }, c.disposition ? `Change the disposition of comment ${c.id}` : `Set the disposition of comment ${c.id}`), form);
+}
+
+// A comment on the round's text: on a paragraph (numbered as in the room) or on the whole text.
+function commentForm(ctx, round) {
+  const key = `round-${round.id}-comment`;
+  const kept = drafts.get(key) || { paragraph: "", body: "" };
+  const paragraph = h("input", { id: `${key}-paragraph`, type: "number", min: 1, max: ctx.report.paragraph_total, dataset: { key: `${key}-paragraph` } });
+  paragraph.value = kept.paragraph;
+  const body = h("textarea", { id: `${key}-body`, rows: 3, dataset: { key: `${key}-body` } });
+  body.value = kept.body;
+  const keep = () => drafts.set(key, { paragraph: paragraph.value, body: body.value });
+  paragraph.addEventListener("input", keep);
+  body.addEventListener("input", keep);
+  return h("form", { className: "comment-form card", "aria-labelledby": `${key}-title`, onsubmit: (event) => {
+    event.preventDefault();
+    ctx.run("Sending the comment", async () => {
+      const payload = { body: body.value };
+      const number = Number(paragraph.value);
+      if (number) {
+        const entry = ctx.report.outline.find((s) => number >= s.first_paragraph && number < s.first_paragraph + s.paragraph_count);
+        payload.anchor = { section_id: entry ? entry.id : null, paragraph: number };
+      }
+      await ctx.api.post(`/v1/consultations/${round.id}/comments`, payload);
+      drafts.delete(key);
+      announce("Your comment was sent.");
+      await redraw();
+    });
+  } },
+  h("h4", { id: `${key}-title` }, `Comment on “${round.title}”`),
+  h("label", { for: paragraph.id }, "Paragraph (leave empty for the whole text)"), paragraph,
+  h("label", { for: body.id }, "Your comment"), body,
+  h("div", { className: "actions" }, h("button", { type: "submit", dataset: { key: `${key}-send` } }, "Send the comment")));
 }
 
 // The chair or the secretariat posts the report (a milestone of it) for comment.

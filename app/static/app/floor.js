@@ -8,6 +8,7 @@ import { act, describeChanges, STATUS_NAMES } from "./amendments.js";
 import { announce, clash, h, keepFocus, wordChanges } from "./dom.js";
 import { editableSpan, paragraphChanges, touchedByOps } from "./changes.js";
 import { structureChanges } from "./structure.js";
+import { confirmDecision } from "./dialog.js";
 
 export function renderFloor(ctx) {
   const box = document.getElementById("floor-body");
@@ -23,6 +24,7 @@ export function renderFloor(ctx) {
     parts.push(renderOnFloor(ctx, floor, state));
   } else if (meeting) {
     parts.push(h("p", {}, "Nothing is on the floor."));
+    if (ctx.can.chair() && ctx.report.status === "drafting") parts.push(callNext(ctx, meeting, state.floor_queue || []));
   }
   if (state.decisions && state.decisions.length) {
     parts.push(h("h3", {}, "Latest decisions"), h("ul", { className: "decisions" }, state.decisions.map((d) =>
@@ -96,20 +98,37 @@ function holdsPen(ctx, a) {
 
 function chairDecision(ctx, a) {
   const reason = h("input", { id: "reject-reason", type: "text", dataset: { key: "reject-reason" } });
+  // A reason being typed survives the live refreshes (another revision, a new answer...).
+  ctx.floorReason = ctx.floorReason && ctx.floorReason.id === a.id ? ctx.floorReason : { id: a.id, text: "" };
+  reason.value = ctx.floorReason.text;
+  reason.addEventListener("input", () => { ctx.floorReason.text = reason.value; });
   const why = () => reason.value.trim();
   return h("div", { className: "decide" },
-    ctx.deciding() ? h("button", { type: "button", dataset: { key: "adopt-floor" }, onclick: () =>
-      act(ctx, a, "Adopting the amendment", (etag) => ctx.api.post(`/v1/amendments/${a.id}/adopt`, undefined, etag),
-        `Amendment ${a.id} adopted as revision ${a.draft_revision}.`) },
+    ctx.deciding() ? h("button", { type: "button", dataset: { key: "adopt-floor" }, "aria-keyshortcuts": "A", onclick: async () => {
+      // Adopting is final: the wording is read once more, in a dialog, before it is decided.
+      const sure = await confirmDecision({
+        id: "confirm-adopt", title: `Adopt amendment ${a.id}?`, confirm: `Adopt revision ${a.draft_revision}`,
+        body: [h("p", {}, `The group adopts this wording (revision ${a.draft_revision}) of amendment ${a.id}:`),
+          h("p", { className: "instruction" }, a.instruction)],
+      });
+      if (sure) await act(ctx, a, "Adopting the amendment", (etag) => ctx.api.post(`/v1/amendments/${a.id}/adopt`, undefined, etag),
+        `Amendment ${a.id} adopted as revision ${a.draft_revision}.`);
+    } },
     `Adopt this wording (revision ${a.draft_revision})`)
       : h("p", { className: "muted" }, "Adopting it is a decision taken in a plenary or closed session in progress: none is."),
     h("label", { for: "reject-reason" }, "Reason (optional)"), reason,
-    h("button", { type: "button", className: "danger", dataset: { key: "reject-floor" }, onclick: () =>
-      act(ctx, a, "Rejecting the amendment", (etag) => ctx.api.post(`/v1/amendments/${a.id}/reject`, { reason: reason.value }, etag),
-        `Amendment ${a.id} rejected.`) }, "Reject"),
+    h("button", { type: "button", className: "danger", dataset: { key: "reject-floor" }, "aria-keyshortcuts": "R", onclick: async () => {
+      const sure = await confirmDecision({
+        id: "confirm-reject", title: `Reject amendment ${a.id}?`, confirm: `Reject amendment ${a.id}`, danger: true,
+        body: [h("p", { className: "instruction" }, a.instruction),
+          h("p", {}, why() ? ["With the reason: ", h("q", {}, why())] : "No reason is given (type one in “Reason” beside the button first, if there is one).")],
+      });
+      if (sure) await act(ctx, a, "Rejecting the amendment", (etag) => ctx.api.post(`/v1/amendments/${a.id}/reject`, { reason: reason.value }, etag),
+        `Amendment ${a.id} rejected.`);
+    } }, "Reject"),
     // Undecided: back to proposed (it may come back), or to the end of the floor queue.
     h("div", { className: "actions" },
-      h("button", { type: "button", className: "quiet", dataset: { key: "take-off-floor" }, onclick: () =>
+      h("button", { type: "button", className: "quiet", dataset: { key: "take-off-floor" }, "aria-keyshortcuts": "T", onclick: () =>
         act(ctx, a, "Taking the amendment off the floor", (etag) => ctx.api.post(`/v1/amendments/${a.id}/take-off`, { reason: why() }, etag),
           `Amendment ${a.id} is off the floor, undecided.`) }, "Take off the floor"),
       h("button", { type: "button", className: "quiet", dataset: { key: "defer-floor" }, onclick: () =>
@@ -117,6 +136,17 @@ function chairDecision(ctx, a) {
           `Amendment ${a.id} is deferred: last in the floor queue.`) }, "Defer")),
     h("p", { className: "muted" }, "The reason, if given, goes with a rejection, a take-off or a deferral."),
   );
+}
+
+// Nothing on the floor: the chair calls the next amendment queued for it.
+function callNext(ctx, meeting, queue) {
+  return h("div", { className: "actions" },
+    h("button", { type: "button", dataset: { key: "call-next" }, "aria-keyshortcuts": "Q", disabled: !queue.length, onclick: () =>
+      ctx.run("Calling the next amendment", async () => {
+        await ctx.api.post(`/v1/meetings/${meeting.id}/floor/next`);
+        announce("The next amendment on the queue is on the floor.");
+        await ctx.refresh();
+      }) }, queue.length ? `Call the next on the queue (${queue.length} queued)` : "Nothing is queued for the floor"));
 }
 
 // --- live drafting ----------------------------------------------------------------------------

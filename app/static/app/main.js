@@ -14,6 +14,7 @@ import { loadConsultations, renderConsultations } from "./consultations.js";
 import { keyForRedeem, onKeyEvent, setUpSigning } from "./keys.js";
 import { forgetKey } from "./signing.js";
 import { setUpPages } from "./pages.js";
+import { setUpShortcuts } from "./shortcuts.js";
 
 const STORE = window.sessionStorage;  // gone when the tab closes; never in the address bar
 const ctx = {
@@ -162,6 +163,7 @@ async function start(base, token, made) {
   document.body.dataset.role = ctx.role;
   await loadReports();
   await setUpPages(ctx);
+  setUpShortcuts(ctx);
   // An address may name the report to open ("/app/?report=12": the demo's final night).
   const named = Number(new URLSearchParams(location.search).get("report"));
   const asked = ctx.reports.some((r) => r.id === named) ? named : null;

@@ -83,11 +83,66 @@ export function summaryPart(ctx, container, s) {
   return part;
 }
 
-export function captionsPart(screen) {
+// The caption lines; the chair names who captions (any participant of the group), and a
+// named captioner adds lines here while a public session is in progress.
+export function captionsPart(ctx, container, s, screen) {
   const lines = screen.captions || [];
-  return h("section", { className: "card", "aria-labelledby": "captions-title" },
+  const part = h("section", { className: "card", "aria-labelledby": "captions-title" },
     h("h4", { id: "captions-title" }, "Captions"),
     lines.length
       ? h("div", { role: "log", "aria-label": "Caption lines" }, h("ol", { id: "caption-lines" }, lines.map((c) => h("li", {}, c.text))))
       : h("p", { className: "muted" }, "No caption line yet."));
+  const mine = state.captioners.some((c) => c.participant_id === ctx.me.id);
+  if (mine && s.status === "in_progress") part.append(captionForm(ctx, container, s));
+  else if (mine) part.append(h("p", { className: "muted" }, "You caption this meeting: the caption field is here while a public session is in progress."));
+  if (isChair(ctx)) part.append(captionersForm(ctx, container));
+  else if (state.captioners.length && ctx.role !== "observer") {
+    part.append(h("p", { id: "captioners" }, `Captioning: ${state.captioners.map((c) => c.name).join(", ")}.`));
+  }
+  return part;
+}
+
+function captionForm(ctx, container, s) {
+  const line = h("input", { id: "caption-line", type: "text", maxlength: 2000, dataset: { key: "caption-line" } });
+  return h("form", { className: "caption-form", onsubmit: (event) => {
+    event.preventDefault();
+    if (!line.value.trim()) {
+      ctx.fail(new Error("Type the caption line first."), "Adding the caption line");
+      line.focus();
+      return;
+    }
+    ctx.run("Adding the caption line", async () => {
+      await ctx.api.post(`/v1/sessions/${s.id}/captions`, { text: line.value.trim() });
+      state.cleared.add("caption-line");
+      announce("The caption line is on the screen.");
+      await refresh(ctx, container);
+      const again = document.getElementById("caption-line");
+      if (again) again.focus();  // the next line follows at once
+    });
+  } },
+  h("label", { for: line.id }, "Caption line (you caption this meeting)"), line,
+  h("div", { className: "actions" }, h("button", { type: "submit", dataset: { key: "caption-send" } }, "Add the line")));
+}
+
+// The chair names and un-names captioners of the meeting (a narrow grant: caption lines only).
+function captionersForm(ctx, container) {
+  const named = new Set(state.captioners.map((c) => c.participant_id));
+  const choice = h("select", { id: "captioner-choice", dataset: { key: "captioner-choice" } },
+    [...ctx.names.entries()].filter(([id]) => !named.has(id)).map(([id, name]) => h("option", { value: String(id) }, name)));
+  const set = (participantId, on, name) => act(ctx, container, on ? "Naming a captioner" : "Un-naming the captioner",
+    `/v1/meetings/${state.meetingId}/captioners`, { participant_id: participantId, captioner: on },
+    on ? `${name} captions this meeting.` : `${name} no longer captions this meeting.`);
+  return h("div", { className: "captioners" },
+    h("h5", {}, "Who captions"),
+    state.captioners.length
+      ? h("ul", { id: "captioners" }, state.captioners.map((c) => h("li", {}, c.name, " ",
+        h("button", { type: "button", className: "quiet", dataset: { key: `uncaption-${c.participant_id}` }, onclick: () => set(c.participant_id, false, c.name) },
+          "Stop", h("span", { className: "visually-hidden" }, ` ${c.name} captioning`)))))
+      : h("p", { className: "muted", id: "captioners" }, "Nobody is named to caption this meeting."),
+    choice.childElementCount ? h("form", { className: "row", onsubmit: (event) => {
+      event.preventDefault();
+      set(Number(choice.value), true, ctx.names.get(Number(choice.value)));
+    } },
+    h("label", { for: choice.id }, "Name a captioner"), choice,
+    h("button", { type: "submit", dataset: { key: "captioner-add" } }, "Name as captioner")) : null);
 }

@@ -28,6 +28,7 @@ export const state = {
   floor: null,
   floorEtag: null,
   attendance: null,
+  captioners: [],  // who the chair named to caption (members see all; anyone else, only themselves)
   loadedAt: 0,
   mine: new Set(),  // requests for the floor this browser made (an observer's list names nobody)
   ticker: null,
@@ -73,7 +74,7 @@ export async function load(ctx) {
     const last = state.sessions[state.sessions.length - 1];
     state.sessionId = running ? running.id : last ? last.id : null;
   }
-  const [floor, screen, attendance] = await Promise.all([
+  const [floor, screen, attendance, captioners] = await Promise.all([
     ctx.api.get(`/v1/reports/${ctx.reportId}/floor`).then((a) => a.data),
     state.sessionId
       ? ctx.api.get(`/v1/sessions/${state.sessionId}/screen`).then((a) => a.data).catch(() => null)
@@ -82,6 +83,10 @@ export async function load(ctx) {
     state.sessionId && ctx.role !== "observer"
       ? ctx.api.get(`/v1/sessions/${state.sessionId}/attendance`).then((a) => a.data.items).catch(() => null)
       : null,
+    // A server without the list (older): nobody is known to caption, the field is not offered.
+    state.meetingId
+      ? ctx.api.get(`/v1/meetings/${state.meetingId}/captioners`).then((a) => a.data.items).catch(() => [])
+      : [],
   ]);
   // Taking the amendment off the floor names the version the chair sees (If-Match): a
   // revision made meanwhile is refused, not decided on unseen.
@@ -92,6 +97,7 @@ export async function load(ctx) {
   state.floor = floor;
   state.screen = screen;
   state.attendance = attendance;
+  state.captioners = captioners;
   state.loadedAt = Date.now();
 }
 

@@ -241,5 +241,5 @@ function sessionPart(ctx, container, s) {
     floorPart(ctx, container),
     ...(state.attendance ? [attendancePart(ctx, container, s)] : []),
     summaryPart(ctx, container, s),
-    ...(s.kind !== "closed" ? [captionsPart(screen)] : [])];
+    ...(s.kind !== "closed" ? [captionsPart(ctx, container, s, screen)] : [])];
 }

@@ -10,6 +10,7 @@ import threads from "./threads.js";
 import comments from "./comments.js";
 import drafting from "./drafting.js";
 import timeline from "./timeline.js";
+import lineage from "./lineage.js";
 
 const PAGES = [
   meetingsPage,
@@ -18,6 +19,7 @@ const PAGES = [
   comments,
   drafting,
   timeline,
+  lineage,
 ];
 
 const $ = (id) => document.getElementById(id);

@@ -7,6 +7,7 @@
 
 import { announce, h, keepFocus, when } from "./dom.js";
 import { CATEGORIES, answerText, barTable, questionFields } from "./questionnaire-form.js";
+import { questionList, questionsEditor } from "./questionnaire-editor.js";
 
 const state = {
   list: [],
@@ -17,6 +18,7 @@ const state = {
   form: null,       // the answer form's fields (kept across live updates)
   createBox: null,  // the creation form, kept while the page redraws around it
   refreshing: null,
+  refusal: null,    // why the questions could not be saved (the API's 409), shown beside the form
 };
 
 const staff = (ctx) => ["chair", "secretariat"].includes(ctx.role);
@@ -92,59 +94,8 @@ function listSection(ctx, container) {
 
 // --- creating (the chair and the secretariat) ------------------------------------------------
 
-const KINDS = [["single", "One choice"], ["multiple", "Several choices"], ["scale", "A scale"], ["ranking", "A ranking"], ["text", "Free text"]];
-
-function questionEditor(index, remove) {
-  const id = `q-new-${index}`;
-  const kind = h("select", { id: `${id}-kind`, dataset: { key: `${id}-kind` } }, KINDS.map(([value, label]) => h("option", { value }, label)));
-  const prompt = h("input", { id: `${id}-prompt`, type: "text", dataset: { key: `${id}-prompt` } });
-  const required = h("input", { id: `${id}-required`, type: "checkbox" });
-  const options = h("textarea", { id: `${id}-options`, rows: 3, "aria-describedby": `${id}-options-hint` });
-  const low = h("input", { id: `${id}-min`, type: "number", value: "1" });
-  const high = h("input", { id: `${id}-max`, type: "number", value: "5" });
-  const limit = h("input", { id: `${id}-chars`, type: "number", min: 1, max: 20000, value: "1000" });
-  const choiceBox = h("div", {}, h("label", { for: options.id }, "Options"), options, h("p", { className: "muted", id: `${id}-options-hint` }, "One option a line."));
-  const scaleBox = h("div", { className: "row" }, h("label", { for: low.id }, "From"), low, h("label", { for: high.id }, "to"), high);
-  const textBox = h("div", {}, h("label", { for: limit.id }, "Longest answer (characters)"), limit);
-  const show = () => {
-    choiceBox.hidden = !["single", "multiple", "ranking"].includes(kind.value);
-    scaleBox.hidden = kind.value !== "scale";
-    textBox.hidden = kind.value !== "text";
-  };
-  kind.addEventListener("change", show);
-  show();
-  const element = h("fieldset", { className: "card question-editor" },
-    h("legend", {}, `Question ${index + 1}`),
-    h("label", { for: kind.id }, "Kind"), kind,
-    h("label", { for: prompt.id }, "Question"), prompt,
-    h("div", { className: "row choice", style: "flex-wrap:nowrap" }, required, " ", h("label", { for: required.id }, "Required")),
-    choiceBox, scaleBox, textBox,
-    h("button", { type: "button", className: "quiet", onclick: remove }, `Remove question ${index + 1}`));
-  const value = () => {
-    const out = { kind: kind.value, prompt: prompt.value.trim(), required: required.checked };
-    if (!choiceBox.hidden) out.options = options.value.split("\n").map((line) => line.trim()).filter(Boolean);
-    if (!scaleBox.hidden) Object.assign(out, { scale_min: Number(low.value), scale_max: Number(high.value) });
-    if (!textBox.hidden && limit.value) out.max_chars = Number(limit.value);
-    return out;
-  };
-  return { element, value };
-}
-
 function createSection(ctx, container) {
-  const editors = [];
-  const holder = h("div", {});
-  const redraw = () => holder.replaceChildren(...editors.map((e) => e.element));
-  const add = () => {
-    const index = editors.length;
-    const editor = questionEditor(index, () => {
-      editors.splice(editors.indexOf(editor), 1);
-      redraw();
-    });
-    editors.push(editor);
-    redraw();
-    return editor;
-  };
-  add();
+  const list = questionList([null]);
   const title = h("input", { id: "q-create-title", type: "text" });
   const internal = h("textarea", { id: "q-create-internal", rows: 3 });
   const publicChapeau = h("textarea", { id: "q-create-public", rows: 3 });
@@ -161,7 +112,7 @@ function createSection(ctx, container) {
       const body = {
         title: title.value.trim(),
         deadline: new Date(deadline.value).toISOString(),
-        questions: editors.map((e) => e.value()),
+        questions: list.values(),
       };
       if (internal.value.trim()) body.internal_chapeau = internal.value.trim();
       if (publicChapeau.value.trim()) body.public_chapeau = publicChapeau.value.trim();
@@ -185,9 +136,9 @@ function createSection(ctx, container) {
       h("label", { for: publicChapeau.id }, "Chapeau on the public page (leave empty: no public version)"), publicChapeau,
       h("label", { for: deadline.id }, "Deadline (your local time)"), deadline,
       h("label", { for: report.id }, "Tie it to a report (its events, live)"), report,
-      holder,
+      list.element,
       h("div", { className: "actions" },
-        h("button", { type: "button", className: "quiet", onclick: () => { const e = add(); e.element.querySelector("select").focus(); } }, "Add a question"),
+        h("button", { type: "button", className: "quiet", onclick: () => { const e = list.add(null); e.element.querySelector("select").focus(); } }, "Add a question"),
         h("button", { type: "submit" }, "Create the questionnaire"))));
 }
 
@@ -254,6 +205,24 @@ function staffSection(ctx, container) {
     announce(message);
   };
   const parts = [h("h4", { id: "q-staff-title" }, "For the secretariat")];
+  if (q.state === "open") {
+    const submitted = state.replies.filter((r) => r.status === "submitted").length;
+    parts.push(questionsEditor(ctx, q, {
+      submitted,
+      refusal: state.refusal && state.refusal.id === q.id ? state.refusal.text : null,
+      done: async (saved, refusal) => {
+        state.refusal = refusal ? { id: q.id, text: refusal } : null;
+        await loadSelected(ctx, q.id);
+        state.form = null;
+        draw(ctx, container);
+        const back = document.getElementById(refusal ? "q-edit-refused" : "q-title");
+        if (back) {
+          back.tabIndex = -1;
+          back.focus();
+        }
+      },
+    }));
+  }
   if (q.internal_chapeau !== null) {
     parts.push(h("div", { className: "actions" }, h("button", {
       type: "button", dataset: { key: "q-share" },
