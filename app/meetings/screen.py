@@ -127,7 +127,14 @@ def _session_on_screen(
     return SessionScreen(session=read, agenda=[], speakers=[], captions=[])
 
 
-def floor_state(session: Session, report: Report, principal: Principal | None) -> FloorState:
+def floor_state(
+    session: Session,
+    report: Report,
+    principal: Principal | None,
+    *,
+    hidden: set[int] | None = None,
+) -> FloorState:
+    """`hidden`: `visibility.hidden_sections` for `principal`, when the caller has read it."""
     meeting = session.scalar(
         select(Meeting)
         .where(Meeting.report_id == report.id)
@@ -149,7 +156,8 @@ def floor_state(session: Session, report: Report, principal: Principal | None) -
             if visibility.is_attributed(principal) and on_floor.draft_revision > 1 and author:
                 pen = author.name
     # Parts the caller may not read (a drafting group's work in progress) are not on the wall.
-    hidden = visibility.hidden_sections(session, report, principal)
+    if hidden is None:
+        hidden = visibility.hidden_sections(session, report, principal)
     decided = list(
         session.scalars(
             select(Amendment)
