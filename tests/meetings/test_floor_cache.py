@@ -23,6 +23,7 @@ from tests.drafting_groups.helpers import (
     new_report,
 )
 from tests.factories import ADMIN, Person, make_room, matched, ok
+from tests.meetings.helpers import meeting_day, post, session
 
 
 def floor(client: TestClient, rid: int, who: Person | None) -> Any:
@@ -205,3 +206,20 @@ def test_a_write_committed_during_a_build_never_leaves_a_stale_answer(
     for reader in (room.members[1], room.members[2]):
         now = floor(client, rid, reader)
         assert "Tunis" in texts(now)[0] and now["floor"] is None
+
+
+def test_a_closed_session_is_inside_only_for_those_it_admits(client: TestClient) -> None:
+    """Two observers see no names; only the intergovernmental one sits in a closed session
+    (its agenda on the wall): two views of one report."""
+    day = meeting_day(client)
+    sitting = session(client, day, "closed", title="Closed session")["id"]
+    item = {"kind": "text", "title": "Working methods"}
+    post(client, f"/v1/sessions/{sitting}/agenda", day.room.secretariat, item, 201)
+    for _ in range(2):
+        inside = floor(client, day.rid, day.igo)["session"]
+        outside = floor(client, day.rid, day.civil_society)["session"]
+        public = floor(client, day.rid, None)["session"]
+        assert [a["title"] for a in inside["agenda"]] == ["Working methods"]
+        assert outside["agenda"] == [] and public["agenda"] == []
+        assert inside["session"]["projection"] is not None
+        assert outside["session"]["projection"] is None
