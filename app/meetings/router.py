@@ -240,7 +240,7 @@ def _floor_response(request: Request, report_id: int) -> Response:
         )
         report = reports.get_report(session, report_id=report_id, principal=principal)
         answer = floor_cache.floor_answer(session, report, principal, answers, generation)
-    headers = {"ETag": answer.etag, "Cache-Control": "no-cache"}
+    headers = {"ETag": answer.etag, "Cache-Control": "private, no-cache"}
     if not_modified(request, Response(), answer.etag):
         return Response(status_code=304, headers=headers)
     return Response(answer.body, media_type="application/json", headers=headers)

@@ -127,6 +127,21 @@ def _session_on_screen(
     return SessionScreen(session=read, agenda=[], speakers=[], captions=[])
 
 
+def _latest_decisions(session: Session, report: Report, hidden: set[int]) -> list[Amendment]:
+    return list(
+        session.scalars(
+            select(Amendment)
+            .where(
+                Amendment.report_id == report.id,
+                Amendment.status.in_(DECIDED),
+                Amendment.section_id.not_in(hidden),
+            )
+            .order_by(Amendment.decided_at.desc(), Amendment.id.desc())
+            .limit(8)
+        )
+    )
+
+
 def floor_state(
     session: Session,
     report: Report,
@@ -158,18 +173,7 @@ def floor_state(
     # Parts the caller may not read (a drafting group's work in progress) are not on the wall.
     if hidden is None:
         hidden = visibility.hidden_sections(session, report, principal)
-    decided = list(
-        session.scalars(
-            select(Amendment)
-            .where(
-                Amendment.report_id == report.id,
-                Amendment.status.in_(DECIDED),
-                Amendment.section_id.not_in(hidden),
-            )
-            .order_by(Amendment.decided_at.desc(), Amendment.id.desc())
-            .limit(8)
-        )
-    )
+    decided = _latest_decisions(session, report, hidden)
     meeting_read = None if meeting is None else MeetingRead.model_validate(meeting)
     if meeting_read is not None and not visibility.is_attributed(principal):
         meeting_read = visibility.redacted(meeting_read, PUBLIC_VIEWS)
