@@ -12,6 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.clock import ShiftedClock
+from app.config import Settings
+from app.main import create_app
 from app.meetings import floor_cache
 from tests.amendments.helpers import TEXT, act, open_meeting, propose, report_with_section
 from tests.drafting_groups.helpers import (
@@ -223,3 +225,50 @@ def test_a_closed_session_is_inside_only_for_those_it_admits(client: TestClient)
         assert outside["agenda"] == [] and public["agenda"] == []
         assert inside["session"]["projection"] is not None
         assert outside["session"]["projection"] is None
+
+
+def test_readers_with_one_view_share_one_build_per_commit(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the cache is for: the members' pages after an event cost one build, not one each
+    (and the observer's view one more)."""
+    room = make_room(client)
+    rid, sid = report_with_section(client, room)
+    open_meeting(client, room, rid)
+    build = floor_cache.floor_state
+    builds: list[int] = []
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        builds.append(1)
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(floor_cache, "floor_state", counted)
+    for _ in range(2):
+        for reader in (room.chair, *room.members, room.observers[0]):
+            floor(client, rid, reader)
+    assert len(builds) == 2
+    propose(client, room.members[0], sid, TEXT.replace("Geneva", "Tunis"))
+    for reader in (room.chair, *room.members):
+        assert floor(client, rid, reader)["last_event_id"] is not None
+    assert len(builds) == 3
+
+
+def test_the_read_cache_setting_switches_it_off(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    application = create_app(settings.model_copy(update={"read_cache": False}))
+    build = floor_cache.floor_state
+    builds: list[int] = []
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        builds.append(1)
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(floor_cache, "floor_state", counted)
+    with TestClient(application, raise_server_exceptions=False) as client:
+        room = make_room(client)
+        rid, _sid = report_with_section(client, room)
+        first = floor(client, rid, room.members[0])
+        assert floor(client, rid, room.members[1]) == first
+    application.state.database.dispose()
+    assert len(builds) == 2
