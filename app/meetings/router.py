@@ -2,18 +2,26 @@ from __future__ import annotations
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Request, Response, status
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.amendments import service as amendments
 from app.amendments.schemas import PUBLIC_VIEWS, MeetingPage, MeetingRead, ReportAdopt
 from app.amendments.service import settle_before_request
-from app.auth import CurrentPrincipal, OptionalPrincipal, Principal
-from app.db import SessionDep
+from app.auth import (
+    CurrentPrincipal,
+    OptionalPrincipal,
+    Principal,
+    bearer_scheme,
+    principal_from_header,
+)
+from app.db import Database, SessionDep
 from app.errors import NotFound
-from app.etags import IfMatch
+from app.etags import IfMatch, not_modified
 from app.groups.models import Role
 from app.idempotency import IdempotentRoute
-from app.meetings import screen, sealing, service
+from app.meetings import floor_cache, screen, sealing, service
 from app.meetings.certificate import public_view
+from app.meetings.floor_cache import FloorAnswers
 from app.meetings.schemas import CertificateRead, FloorState, Visibility
 from app.meetings.session_schemas import MeetingOpen
 from app.pagination import DEFAULT_PAGE, After, Limit, link_next
@@ -206,18 +214,36 @@ def set_visibility(
     return report_views.report_read(session, report)
 
 
-@router.get("/reports/{report_id}/floor", response_model=FloorState)
-def get_floor(
-    report_id: IdPath, request: Request, session: SessionDep, principal: OptionalPrincipal
-) -> Response:
+@router.get(
+    "/reports/{report_id}/floor",
+    response_model=FloorState,
+    dependencies=[Depends(bearer_scheme)],
+    responses={304: {"description": "The answer named by If-None-Match is still the floor"}},
+)
+async def get_floor(report_id: IdPath, request: Request) -> Response:
     """What the wall shows: the text, the amendment on the floor as tracked changes, the
     meeting and the latest decisions."""
-    report = reports.get_report(session, report_id=report_id, principal=principal)
-    # Encoded once, by the model that was built: FastAPI would validate the whole text of
-    # the report against the response model again and encode it in two more passes, and
-    # every member's page reads this answer after every event of a live room.
-    state = screen.floor_state(session, report, principal)
-    return Response(state.model_dump_json(), media_type="application/json")
+    # Every member's page reads this after every event of a live room: one trip to a worker
+    # thread, and one answer per view and commit shared by every reader of that view
+    # (app/meetings/floor_cache.py), encoded once by the model that was built (FastAPI
+    # would validate the whole text against the response model again).
+    return await run_in_threadpool(_floor_response, request, report_id)
+
+
+def _floor_response(request: Request, report_id: int) -> Response:
+    database: Database = request.app.state.database
+    answers: FloorAnswers | None = request.app.state.floor_answers
+    generation = 0 if answers is None else answers.generation  # noted before reading
+    with database.session(write=False) as session:
+        principal = principal_from_header(
+            session, request.headers.get("authorization"), request.app.state.settings
+        )
+        report = reports.get_report(session, report_id=report_id, principal=principal)
+        answer = floor_cache.floor_answer(session, report, principal, answers, generation)
+    headers = {"ETag": answer.etag, "Cache-Control": "private, no-cache"}
+    if not_modified(request, Response(), answer.etag):
+        return Response(status_code=304, headers=headers)
+    return Response(answer.body, media_type="application/json", headers=headers)
 
 
 @router.get("/reports/{report_id}/certificate", response_model=CertificateRead)

@@ -127,7 +127,29 @@ def _session_on_screen(
     return SessionScreen(session=read, agenda=[], speakers=[], captions=[])
 
 
-def floor_state(session: Session, report: Report, principal: Principal | None) -> FloorState:
+def _latest_decisions(session: Session, report: Report, hidden: set[int]) -> list[Amendment]:
+    return list(
+        session.scalars(
+            select(Amendment)
+            .where(
+                Amendment.report_id == report.id,
+                Amendment.status.in_(DECIDED),
+                Amendment.section_id.not_in(hidden),
+            )
+            .order_by(Amendment.decided_at.desc(), Amendment.id.desc())
+            .limit(8)
+        )
+    )
+
+
+def floor_state(
+    session: Session,
+    report: Report,
+    principal: Principal | None,
+    *,
+    hidden: set[int] | None = None,
+) -> FloorState:
+    """`hidden`: `visibility.hidden_sections` for `principal`, when the caller has read it."""
     meeting = session.scalar(
         select(Meeting)
         .where(Meeting.report_id == report.id)
@@ -149,19 +171,9 @@ def floor_state(session: Session, report: Report, principal: Principal | None) -
             if visibility.is_attributed(principal) and on_floor.draft_revision > 1 and author:
                 pen = author.name
     # Parts the caller may not read (a drafting group's work in progress) are not on the wall.
-    hidden = visibility.hidden_sections(session, report, principal)
-    decided = list(
-        session.scalars(
-            select(Amendment)
-            .where(
-                Amendment.report_id == report.id,
-                Amendment.status.in_(DECIDED),
-                Amendment.section_id.not_in(hidden),
-            )
-            .order_by(Amendment.decided_at.desc(), Amendment.id.desc())
-            .limit(8)
-        )
-    )
+    if hidden is None:
+        hidden = visibility.hidden_sections(session, report, principal)
+    decided = _latest_decisions(session, report, hidden)
     meeting_read = None if meeting is None else MeetingRead.model_validate(meeting)
     if meeting_read is not None and not visibility.is_attributed(principal):
         meeting_read = visibility.redacted(meeting_read, PUBLIC_VIEWS)

@@ -21,7 +21,7 @@ from app.preparing import Owner, Part
 from app.reports.models import Report, ReportStatus, Section
 from app.reports.outline import first_paragraph_of
 from app.visibility import ensure_readable as ensure_readable
-from app.visibility import ensure_section_readable
+from app.visibility import ensure_section_readable, hidden_sections, stages_of
 from app.visibility import get_report as get_report
 
 
@@ -138,12 +138,23 @@ def ensure_drafting(report: Report, action: str) -> None:
 
 
 def get_section(session: Session, *, section_id: int, principal: Principal | None) -> Section:
+    return readable_section(session, section_id=section_id, principal=principal)[0]
+
+
+def readable_section(
+    session: Session, *, section_id: int, principal: Principal | None
+) -> tuple[Section, Report, dict[int, SectionStage]]:
+    """The section, its report and the report's stage rows (empty: not staged), each read
+    once, for a caller that also decides by them (the section read keeps no staged answer)."""
     section = session.get(Section, section_id)
     if section is None:
         raise NotFound(f"No section {section_id}.")
     report = present(session.get(Report, section.report_id), f"No report {section.report_id}.")
-    ensure_section_readable(session, report, section.id, principal)
-    return section
+    ensure_readable(report, principal)
+    stages = stages_of(session, report.id)
+    if section.id in hidden_sections(session, report, principal, stages=stages):
+        raise NotFound(f"No section {section_id}.")
+    return section, report, stages
 
 
 def section_owner(session: Session, section_id: int) -> Owner | None:

@@ -56,17 +56,25 @@ _OUTLINES: OrderedDict[tuple[int, str, int], list[Placed]] = OrderedDict()
 _OUTLINE_CACHE_SIZE = 256
 
 
-def outline(session: Session, *, report_id: int) -> list[Placed]:
+def outline(session: Session, *, report_id: int, report: Report | None = None) -> list[Placed]:
     """The placed outline (order, depth, paragraph numbers), cached per report state.
 
     Every change to a section (text, heading, place, removal) bumps its revision, and every
     write to a section row bumps its report's `outline_revision` (a trigger in the database),
     so with the report's creation time that counter names one exact outline, in this process
-    or any other, and stays put while only amendments and consents move."""
-    state = session.execute(
-        select(Report.created_at, Report.outline_revision).where(Report.id == report_id)
-    ).one()
-    key = (report_id, str(state.created_at), int(state.outline_revision))
+    or any other, and stays put while only amendments and consents move. `report`: the
+    report's row, when the caller read it in this transaction."""
+    work = unit_of_work(session)
+    if report is not None and report.id == report_id and work.snapshot_read:
+        # A read transaction sees one snapshot, in which the row it read is current; a
+        # writer's row may predate the trigger's bump by its own flush: it reads the counter.
+        created, revision = report.created_at, report.outline_revision
+    else:
+        state = session.execute(
+            select(Report.created_at, Report.outline_revision).where(Report.id == report_id)
+        ).one()
+        created, revision = state.created_at, state.outline_revision
+    key = (report_id, str(created), int(revision))
     clean = not session.new and not session.dirty and not session.deleted
     cached = _OUTLINES.get(key)
     if cached is not None and clean:
@@ -77,7 +85,6 @@ def outline(session: Session, *, report_id: int) -> list[Placed]:
     # would bump the counter to the same value: a writer keeps its outline once it commits,
     # and only when it holds the report's lock (no other writer moved the outline between
     # the key and the nodes, two statements in READ COMMITTED). A read keeps it at once.
-    work = unit_of_work(session)
     if work.snapshot_read:
         _keep(key, placed)
     elif report_id in work.chain_heads:  # locked by this transaction (reports/access.py)
@@ -101,10 +108,13 @@ def source_headings(session: Session, *, report_id: int) -> dict[int, str]:
     return {row.id: row.source_heading for row in rows}
 
 
-def first_paragraph_of(session: Session, *, section: Section) -> int | None:
+def first_paragraph_of(
+    session: Session, *, section: Section, report: Report | None = None
+) -> int | None:
+    """`report`: the section's report, when the caller read it in this transaction."""
     if section.removed_at is not None:
         return None
-    for placed in outline(session, report_id=section.report_id):
+    for placed in outline(session, report_id=section.report_id, report=report):
         if placed.node.id == section.id:
             return placed.first_paragraph
     return None

@@ -14,14 +14,12 @@ from app.auth import (
 )
 from app.config import diff_timeout
 from app.db import Database, SessionDep
-from app.errors import present
 from app.etags import IfMatch, not_modified
 from app.idempotency import IdempotentRoute
 from app.pagination import DEFAULT_PAGE, After, Limit, link_next
 from app.preparing import prepared_by
 from app.reports import prepare, service, views
 from app.reports.checked_reads import CheckedReadCache, section_state
-from app.reports.models import Report
 from app.reports.read_cache import CachedSection, ReadCache, token_key
 from app.reports.schemas import (
     ReportCreate,
@@ -203,23 +201,22 @@ def _section_response(request: Request, section_id: int) -> Response:
             admin = cache.is_admin_hash(token_hash)
             state = section_state(session, section_id, token_hash, admin=admin)
         principal = principal_from_header(session, authorization, request.app.state.settings)
-        section = service.get_section(session, section_id=section_id, principal=principal)
-        first = service.first_paragraph_of(session, section=section)
+        section, report, stages = service.readable_section(
+            session, section_id=section_id, principal=principal
+        )
+        first = service.first_paragraph_of(session, section=section, report=report)
         tag = service.section_etag(session, section, first=first)
         if not_modified(request, Response(), tag):
             return Response(status_code=304, headers={"ETag": tag})
         read = views.section_read(session, section, principal, first_paragraph=first)
         body = read.model_dump_json().encode()
         # Parts of a staged report are read by stage, finer than the cache's grant: never kept.
-        if cache is not None and not visibility.stages_of(session, section.report_id):
+        if cache is not None and not stages:
             attributed = visibility.is_attributed(principal)
             if isinstance(cache, CheckedReadCache):
                 if state is not None:
                     cache.keep(state, etag=tag, attributed=attributed, body=body)
             else:
-                report = present(
-                    session.get(Report, section.report_id), f"No report {section.report_id}."
-                )
                 cache.keep(
                     generation,
                     authorization=authorization,
