@@ -545,7 +545,6 @@ def room_rows(
         plenary_paths = {
             "report": f"/v1/reports/{night.report_id}",
             "floor": f"/v1/reports/{night.report_id}/floor",
-            "amendment": "/v1/amendments/{id}",
             "amendments": f"/v1/reports/{night.report_id}/amendments",
             "consultations": f"/v1/reports/{night.report_id}/consultations",
         }
@@ -607,7 +606,6 @@ def room_rows(
             paths={
                 "report": f"/bare/room/report/{room_id}",
                 "floor": f"/bare/room/floor/{room_id}",
-                "amendment": "/bare/room/amendment/{id}",
                 "amendments": f"/bare/room/amendments/{room_id}",
                 "consultations": f"/bare/room/consultations/{room_id}",
             },
@@ -745,7 +743,6 @@ def capture_room(base: str, data: Seeded, night: Night, directory: Path) -> dict
         reads = {
             "report": f"/v1/reports/{night.report_id}",
             "floor": f"/v1/reports/{night.report_id}/floor",
-            "amendment": f"/v1/amendments/{night.amendments[0]}",
             "amendments": f"/v1/reports/{night.report_id}/amendments?after=0&limit=500",
             "consultations": f"/v1/reports/{night.report_id}/consultations?after=0&limit=500",
         }

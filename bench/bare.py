@@ -182,15 +182,13 @@ _room_dir = os.environ.get("PLENARY_BENCH_ROOM")
 ROOM: dict[str, bytes] = (
     {f.stem: f.read_bytes() for f in Path(_room_dir).glob("*.json")} if _room_dir else {}
 )
-# The rows each of plenary's answers is made of, one statement each (`:id` is the report's,
-# or the amendment's for `amendment`).
+# The rows each of plenary's answers is made of, one statement each (`:id` is the report's).
 ROOM_READS = {
     "report": "SELECT id, parent_id, kind, label, heading, position, head_version "
     "FROM section WHERE report_id = :id AND removed_at IS NULL",
     "floor": "SELECT s.id, s.kind, s.label, s.heading, v.text FROM section s "
     "JOIN section_version v ON v.section_id = s.id AND v.number = s.head_version "
     "WHERE s.report_id = :id AND s.removed_at IS NULL",
-    "amendment": "SELECT * FROM amendment WHERE id = :id",
     "amendments": "SELECT * FROM amendment WHERE report_id = :id ORDER BY id LIMIT 500",
     "consultations": "SELECT * FROM consultation WHERE report_id = :id ORDER BY id LIMIT 500",
 }

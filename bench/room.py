@@ -2,7 +2,10 @@
 
 Members follow the report's stream and, on each event, read what changed as the web client
 does (`app/static/app/main.js`, `refresh()` and `scheduleRefresh()`): the report and the floor
-at once; the amendment on the floor, if any; then the amendment list and the consultations.
+at once (the floor answer carries the ETag of the amendment on it); then the amendment list,
+and the consultations only on the first refresh and after a consultation's or a comment's
+event (the page also reads them when a round is due to open or close by the clock: none is,
+here).
 Events that arrive during a refresh ask for one more refresh after it, however many they are,
 as the page does. Public viewers only follow the stream. Everything is callbacks and plain
 HTTP/1.1 on raw sockets (keep-alive, two connections per member as a browser's two parallel
@@ -29,7 +32,6 @@ from typing import Any
 from bench.client import _Follower, _Run, percentile
 
 _CREATED_AT = b'"created_at":"'
-_ON_FLOOR = re.compile(rb'"floor":\{"amendment":\{"id":(\d+)')
 _NEXT = re.compile(rb'"next":(null|\d+)\}\s*$')
 
 
@@ -85,7 +87,7 @@ class Adoption:
 
 @dataclass
 class Room:
-    paths: dict[str, str]  # report, floor, amendment (with {id}), amendments, consultations
+    paths: dict[str, str]  # report, floor, amendments, consultations
     marks: dict[int, str]  # amendment id -> the word its adoption brings (empty: no check)
     adoptions: int  # how many each member awaits
     lags: dict[int, list[float]] = field(default_factory=dict)  # adoption -> each member's
@@ -113,10 +115,13 @@ class Member:
         self.adopted = 0
         self.refreshing: asyncio.Task[None] | None = None
         self.again = False
+        self.consultations_stale = True
 
     # --- the page's onEvent and scheduleRefresh ------------------------------------------
 
     def on_event(self, kind: bytes, message: bytes, now: float) -> None:
+        if kind.startswith((b"consultation.", b"comment.")):
+            self.consultations_stale = True
         if kind == b"amendment.adopted":
             data = json.loads(message[message.find(b"\ndata: ") + 7 :])
             created = datetime.fromisoformat(data["created_at"]).timestamp()
@@ -168,16 +173,13 @@ class Member:
         room, one, two = self.room, self.connections[0], self.connections[1]
         paths = room.paths
         _report, floor = await asyncio.gather(one.get(paths["report"]), two.get(paths["floor"]))
-        reads = 2
-        on_floor = _ON_FLOOR.search(floor, 0, 4096)
-        if on_floor is not None:
-            await one.get(paths["amendment"].format(id=int(on_floor.group(1))))
-            reads += 1
-        counted = await asyncio.gather(
-            self._all(one, paths["amendments"]), self._all(two, paths["consultations"])
-        )
+        lists = [self._all(one, paths["amendments"])]
+        if self.consultations_stale:
+            self.consultations_stale = False
+            lists.append(self._all(two, paths["consultations"]))
+        counted = await asyncio.gather(*lists)
         room.refreshes += 1
-        room.reads += reads + sum(counted)
+        room.reads += 2 + sum(counted)
         return floor
 
     @staticmethod

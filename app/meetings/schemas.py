@@ -32,6 +32,10 @@ class ScreenSection(ReadModel):
 class FloorAmendment(ReadModel):
     amendment: AmendmentRead
     preview: Preview
+    etag: str = Field(
+        description="The amendment's ETag, as `GET /v1/amendments/{id}` gives it: name it in "
+        "If-Match to revise or decide the amendment on the floor without reading it again"
+    )
 
 
 class QueuedAmendment(ReadModel):

@@ -165,6 +165,7 @@ def floor_state(
             floor = FloorAmendment(
                 amendment=amendment_read(session, on_floor, principal),
                 preview=preview(session, on_floor),
+                etag=amendments.amendment_etag(session, on_floor),
             )
             author = _latest_author(session, on_floor)
             pen_role = pen_role_of(on_floor, author)

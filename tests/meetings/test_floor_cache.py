@@ -272,3 +272,25 @@ def test_the_read_cache_setting_switches_it_off(
         assert floor(client, rid, room.members[1]) == first
     application.state.database.dispose()
     assert len(builds) == 2
+
+
+def test_the_floor_carries_the_etag_of_the_amendment_on_it(client: TestClient) -> None:
+    """A page revises or decides the amendment on the floor with the ETag the floor answer
+    carries (no read of the amendment after every event): it is the amendment's own, it
+    moves with each revision, and If-Match with it is accepted."""
+    room = make_room(client)
+    rid, sid = report_with_section(client, room)
+    open_meeting(client, room, rid)
+    amendment = propose(client, room.members[0], sid, TEXT.replace("Geneva", "Geneva, CH"))
+    act(client, room.chair, amendment["id"], "floor")
+    path = f"/v1/amendments/{amendment['id']}"
+    for wording in ("Geneva (CH)", "Geneva, Switzerland"):
+        on_floor = floor(client, rid, room.members[1])["floor"]
+        assert on_floor["etag"] == client.get(path, headers=room.members[1].headers).headers["etag"]
+        revised = client.post(
+            f"{path}/revisions",
+            json={"text": TEXT.replace("Geneva", wording)},
+            headers={**room.members[0].headers, "If-Match": on_floor["etag"]},
+        )
+        assert revised.status_code == 201, revised.text
+        assert floor(client, rid, room.members[1])["floor"]["etag"] != on_floor["etag"]

@@ -14,6 +14,23 @@ export async function loadConsultations(ctx) {
   }
 }
 
+// What makes the list read again: a consultation's or a comment's event, or a round due to
+// open or close by the clock (a closing is recorded as an event, an opening is not).
+export function consultationsChangedBy(event) {
+  return event.type.startsWith("consultation.") || event.type.startsWith("comment.");
+}
+
+export function consultationsDue(ctx) {
+  const now = Date.now();
+  return (ctx.consultations || []).some((c) =>
+    (c.state === "scheduled" && instant(c.opens_at) <= now) || (c.state === "open" && instant(c.closes_at) <= now));
+}
+
+// Every time in plenary is UTC, with or without its suffix.
+function instant(text) {
+  return new Date(/(Z|[+-]\d\d:?\d\d)$/.test(text) ? text : `${text}Z`).getTime();
+}
+
 const STATES = { scheduled: "not open yet", open: "open for comments", closed: "closed" };
 
 export function renderConsultations(ctx) {

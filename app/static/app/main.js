@@ -10,7 +10,7 @@ import { renderReport } from "./report.js";
 import { renderAmendments } from "./amendments.js";
 import { conflictList, renderFloor } from "./floor.js";
 import { renderReportPicker } from "./secretariat.js";
-import { loadConsultations, renderConsultations } from "./consultations.js";
+import { consultationsChangedBy, consultationsDue, loadConsultations, renderConsultations } from "./consultations.js";
 import { keyForRedeem, onKeyEvent, setUpSigning } from "./keys.js";
 import { forgetKey } from "./signing.js";
 import { setUpPages } from "./pages.js";
@@ -240,6 +240,7 @@ async function openReport(reportId) {
   ctx.draft = null;
   STORE.setItem("plenary.report", String(reportId));
   ctx.reportId = reportId;
+  consultationsStale = true;
   await refresh();
   renderReportPicker(ctx);
   ctx.stream = new ReportStream(ctx.api, reportId, {
@@ -249,7 +250,10 @@ async function openReport(reportId) {
     onState: (state) => {
       $("live").textContent = { live: "Live", connecting: "Connecting…", reconnecting: "Reconnecting…" }[state];
       document.body.dataset.stream = state;
-      if (state === "live") scheduleRefresh();  // whatever happened while away
+      if (state === "live") {  // whatever happened while away
+        consultationsStale = true;
+        scheduleRefresh();
+      }
     },
   });
   ctx.stream.start();
@@ -267,18 +271,18 @@ async function refresh() {
   ctx.report = reportAnswer.data;
   ctx.reportEtag = reportAnswer.etag;
   ctx.floor = floorAnswer.data;
-  ctx.floorEtag = null;
-  const onFloor = ctx.floor.floor && ctx.floor.floor.amendment;
-  if (onFloor) {
-    // The ETag a typist's revision names must be the one of the wording on screen: if a
-    // revision landed between the two reads, read both again rather than pair them wrongly.
-    const { data, etag } = await ctx.api.get(`/v1/amendments/${onFloor.id}`);
-    if (data.draft_revision === onFloor.draft_revision && data.status === onFloor.status) ctx.floorEtag = etag;
-    else again = true;
-  }
-  await Promise.all([loadAmendments(), loadConsultations(ctx)]);
+  // The ETag a typist's revision names is the one of the wording on screen: the floor
+  // answer carries it, read in the same snapshot.
+  ctx.floorEtag = ctx.floor.floor ? ctx.floor.floor.etag : null;
+  const consultations = consultationsStale || consultationsDue(ctx);
+  consultationsStale = false;
+  await Promise.all([loadAmendments(), consultations ? loadConsultations(ctx) : null]);
   renderAll();
 }
+
+// The consultations change with their own events and comments' (and by the clock, which
+// `consultationsDue` watches): other events do not read them again.
+let consultationsStale = true;
 
 // Reads of the list may overlap (a filter changed twice, a live refresh): only the latest
 // one asked for is kept, so an older answer never paints over a newer filter.
@@ -342,6 +346,7 @@ function onEvent(event) {
   else if (event.type === "amendment.adopted") announce("An amendment was adopted.");
   else if (event.type === "floor.changed") announce("The floor changed.");
   else if (event.type === "key.registered") onKeyEvent(ctx, event).catch((error) => report(error, "Reading the signing keys"));
+  if (consultationsChangedBy(event)) consultationsStale = true;
   scheduleRefresh();
 }
 
