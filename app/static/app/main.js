@@ -6,7 +6,7 @@
 import { Api, ApiError } from "./api.js";
 import { announce, clearProblem, h, placeNote, setOrigin, showProblem } from "./dom.js";
 import { ReportStream } from "./stream.js";
-import { renderReport } from "./report.js";
+import { loadNotes, renderReport } from "./report.js";
 import { renderAmendments } from "./amendments.js";
 import { conflictList, renderFloor } from "./floor.js";
 import { renderReportPicker } from "./secretariat.js";
@@ -274,7 +274,7 @@ async function refresh() {
     if (data.draft_revision === onFloor.draft_revision && data.status === onFloor.status) ctx.floorEtag = etag;
     else again = true;
   }
-  await Promise.all([loadAmendments(), loadConsultations(ctx)]);
+  await Promise.all([loadAmendments(), loadConsultations(ctx), loadNotes(ctx)]);
   renderAll();
 }
 
