@@ -55,7 +55,9 @@ class Room:
             self.ana = enrolled(
                 admin, self.group.id, make_key=False, name="Ana Member", role="member"
             )
-            self.bo = enrolled(admin, self.group.id, make_key=False, name="Bo Member", role="member")
+            self.bo = enrolled(
+                admin, self.group.id, make_key=False, name="Bo Member", role="member"
+            )
             self.olga = enrolled(
                 admin, self.group.id, make_key=False, name="Olga Observer", role="observer"
             )
@@ -335,3 +337,61 @@ def test_the_floor_a_bracket_and_a_reservation_are_drawn_in_the_text(
     finally:
         for someone in people:
             someone.close()
+
+
+def test_a_form_filled_before_the_room_goes_live_keeps_its_typing_through_the_redraw(
+    server: LiveServer, browser: Any
+) -> None:
+    """What CI caught (tests/live/test_structural_browser.py): the Restructure form filled
+    before the stream is live, and the refresh going live brings a change to the same
+    section (an amendment filed meanwhile), so the section is drawn again: the open form,
+    every field typed in, and the focus are all still there afterwards."""
+    room = Room(server, "Going live")
+    held: list[Any] = []
+    person = Person(browser, f"{server.url}/app/", server.url, "ana", "inline")
+    try:
+        page = person.page
+        # The stream's ticket waits until the form is filled: the room is not live yet.
+        page.route("**/stream-tickets", lambda route: held.append(route))
+        person.sign_in(room.ana.token)
+        page.wait_for_function("document.body.dataset.stream === 'connecting'", timeout=WAIT)
+        section = room.first.id
+        page.click(f"[data-key='restructure-open-{section}']")
+        page.select_option(f"#restructure-operation-{section}", "insert")
+        page.fill(f"#restructure-label-{section}", "III")
+        page.fill(f"#restructure-heading-{section}", "Outcomes")
+        page.fill(f"#restructure-rationale-{section}", "A chapter for what we agreed")
+        page.click(f"#restructure-text-{section}")
+        page.keyboard.type("The group agreed")
+        with PlenaryClient(server.url, room.bo.token) as api:
+            filed = api.propose(
+                section,
+                base_version=1,
+                kind="substantive",
+                text=room.text.replace("four times", "five times"),
+            )
+        assert held, "the client asked for a stream ticket"
+        for route in held:
+            route.continue_()
+        knows(person, filed.id)
+        person.see(f"#card-{filed.id}", "proposed by Bo Member")  # section I was drawn again
+        assert page.evaluate(
+            f"document.querySelector('[data-key=\"restructure-open-{section}\"]').parentElement.open"
+        )
+        assert page.input_value(f"#restructure-operation-{section}") == "insert"
+        assert page.input_value(f"#restructure-label-{section}") == "III"
+        assert page.input_value(f"#restructure-heading-{section}") == "Outcomes"
+        assert page.input_value(f"#restructure-rationale-{section}") == (
+            "A chapter for what we agreed"
+        )
+        assert page.evaluate("document.activeElement.id") == f"restructure-text-{section}"
+        page.keyboard.type(" on five points.")
+        assert page.input_value(f"#restructure-text-{section}") == (
+            "The group agreed on five points."
+        )
+        page.click(f"[data-key='restructure-file-{section}']")
+        person.see("#amendment-list", "Outcomes")
+        person.no_problem()
+        assert person.errors == []
+    finally:
+        person.close()

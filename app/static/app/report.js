@@ -26,7 +26,10 @@ export function renderReport(ctx) {
   const body = document.getElementById("report-body");
   const heads = new Map(report.outline.map((entry) => [entry.id, entry]));
   const kept = new Map([...body.children].filter((c) => c.dataset.section).map((child) => [Number(child.dataset.section), child]));
-  const marks = { suggest: suggestions(ctx), floor: floorMarks(ctx), notes: notesByParagraph(ctx) };
+  const marks = {
+    suggest: suggestions(ctx), floor: floorMarks(ctx), notes: notesByParagraph(ctx),
+    outlineKey: hashOf(JSON.stringify(report.outline.map((e) => [e.id, e.label, e.heading, e.parent_id]))),
+  };
   const proposing = canPropose(ctx);
   if (proposing && !ctx.activeParagraph) ctx.activeParagraph = 1;
   // Where the person is (the field being typed in, its selection), read before anything
@@ -69,6 +72,13 @@ export function renderReport(ctx) {
   }
 }
 
+// A short stand-in for a long string (the outline, in every section's signature).
+function hashOf(text) {
+  let hash = 5381;
+  for (let i = 0; i < text.length; i += 1) hash = ((hash * 33) ^ text.charCodeAt(i)) >>> 0;
+  return `${text.length}:${hash}`;
+}
+
 // What a section's rendering depends on: when it is the same as last time, the section's
 // elements are kept (with everything a person is doing in them).
 function sectionSignature(ctx, section, entry, marks) {
@@ -77,7 +87,7 @@ function sectionSignature(ctx, section, entry, marks) {
   return JSON.stringify([
     section.text, section.label, section.heading, section.depth, section.first_paragraph, entry || null,
     // The restructure form lists the outline and holds the next section's text.
-    ctx.report.outline.map((e) => [e.id, e.label, e.heading, e.parent_id]),
+    marks.outlineKey,
     ctx.report.outline[ctx.report.outline.indexOf(entry) + 1] || null,
     ctx.role, ctx.report.status, ctx.me && ctx.me.id, ctx.names.size,
     numbers.map((n) => [n, marks.suggest.get(n) || null, marks.floor.numbers.has(n) ? marks.floor.amendment.id : null,
@@ -117,19 +127,19 @@ function suggestions(ctx) {
         if (run.numbers.length && run.numbers.length === run.before.length && run.numbers.length === run.after.length) {
           // Paragraph for paragraph: each one shows its own words changed.
           run.numbers.forEach((n, k) => {
-            slot(n).inline.push({ id: a.id, before: run.before[k], after: run.after[k] });
+            slot(n).inline.push({ id: a.id, status: a.status, before: run.before[k], after: run.after[k] });
             touch(n);
           });
         } else if (run.numbers.length) {
           const [n, ...rest] = run.numbers;
-          slot(n).inline.push({ id: a.id, before: run.before.join("\n\n"), after: run.after.join("\n\n"), joins: rest });
+          slot(n).inline.push({ id: a.id, status: a.status, before: run.before.join("\n\n"), after: run.after.join("\n\n"), joins: rest });
           touch(n);
           for (const other of rest) slot(other).markers.push({ id: a.id, words: `amendment ${a.id} changes it together with paragraph ${n}` });
         } else if (run.after.length) {
           // New paragraphs only: shown after the paragraph they follow (or before the first).
           const before = run.follows < section.first_paragraph;
           const n = before ? section.first_paragraph : Math.min(run.follows, last);
-          slot(n).inline.push({ id: a.id, before: "", after: run.after.join("\n\n"), added: before ? "before" : "after" });
+          slot(n).inline.push({ id: a.id, status: a.status, before: "", after: run.after.join("\n\n"), added: before ? "before" : "after" });
           touch(n);
         }
       }
@@ -194,6 +204,9 @@ function renderSection(ctx, section, entry, marks) {
     "aria-labelledby": `section-title-${section.id}`,
   });
   wrapper.append(h(`h${level}`, { id: `section-title-${section.id}` }, title || "(untitled section)"));
+  // A form sent from the section (a restructuring, a direct write): drawn afresh next time,
+  // not kept with what was sent in it.
+  wrapper.addEventListener("submit", () => { wrapper.signature = null; });
   let number = section.first_paragraph;
   for (const block of blocks(section.text)) {
     if (!block.numbered) {
@@ -254,8 +267,7 @@ function renderParagraph(ctx, section, headVersion, block, number, marks) {
       onFloor ? h("p", { className: "floor-label" }, h("a", { href: "#on-floor" }, `On the floor: amendment ${marks.floor.amendment.id}`)) : null,
       newParagraphs("before"), text, newParagraphs("after"),
       choices.length ? suggestionSwitch(ctx, number, choices, shownId) : null,
-      here.markers.length ? h("p", { className: "marks" }, "Also pending here: ", here.markers.map((m, index) => [
-        index ? "; " : "", h("a", { href: `#card-${m.id}` }, m.words)])) : null,
+      pendingLine(here, onFloor ? marks.floor.amendment.id : null),
       notes.length ? reservationNote(ctx, number, notes) : null),
   );
   if (here.cards.length) item.append(h("div", { className: "margin", role: "complementary", "aria-label": `Amendments on paragraph ${number}` },
@@ -285,6 +297,23 @@ function renderParagraph(ctx, section, headVersion, block, number, marks) {
   }
   return item;
 }
+
+// Every amendment pending on the paragraph, in words, each a link to its card (the one on the
+// floor is said above).
+function pendingLine(here, floorId) {
+  const listed = [];
+  const seen = new Set();
+  for (const s of here.inline) {
+    if (seen.has(s.id) || s.id === floorId) continue;
+    seen.add(s.id);
+    listed.push({ id: s.id, words: `amendment ${s.id} (${STATUS_WORDS[s.status] || s.status})` });
+  }
+  for (const m of here.markers) if (m.id !== floorId) listed.push(m);
+  if (!listed.length) return null;
+  return h("p", { className: "marks" }, "Pending: ", listed.map((m, index) => [index ? "; " : "", h("a", { href: `#card-${m.id}` }, m.words)]));
+}
+
+const STATUS_WORDS = { proposed: "proposed", on_floor: "on the floor", consent_open: "consent round", blocked: "blocked" };
 
 // Which amendment the paragraph shows as a tracked change (or its text as it stands): one at
 // a time, every one named (a toggle: the pressed button is the one shown).
@@ -443,6 +472,9 @@ function activate(ctx, item, { keepTab = false } = {}) {
 
 function openEditor(ctx, item, section, headVersion, block, number) {
   ctx.editing = { sectionId: section.id, paragraph: number };
+  // The section is no longer as drawn: the next redraw after the editor closes draws it.
+  const drawn = item.closest(".section");
+  if (drawn) drawn.signature = null;
   const id = `edit-${number}`;
   const textarea = h("textarea", { id, rows: 5, dataset: { key: id } });
   textarea.value = block.text;
