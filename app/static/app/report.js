@@ -54,8 +54,8 @@ export function renderReport(ctx) {
   const hint = proposing ? h("p", { id: "paragraph-hint", className: "visually-hidden" },
     "Up and down arrows: the previous or next paragraph. Enter: propose a change to this paragraph.") : null;
   const onAction = document.activeElement && document.activeElement.id === "propose-action";
-  const same = fresh.length === body.querySelectorAll(":scope > .section").length
-    && fresh.every((element, index) => body.querySelectorAll(":scope > .section")[index] === element);
+  const before = body.querySelectorAll(":scope > .section");
+  const same = fresh.length === before.length && fresh.every((element, index) => before[index] === element);
   if (!same) body.replaceChildren(...(hint ? [hint] : []), ...fresh);
   else if (hint && !document.getElementById("paragraph-hint")) body.prepend(hint);
   backToFocus(place, body);
