@@ -3,9 +3,8 @@
 Members follow the report's stream and, on each event, read what changed as the web client
 does (`app/static/app/main.js`, `refresh()` and `scheduleRefresh()`): the report and the floor
 at once (the floor answer carries the ETag of the amendment on it); then the amendment list,
-and the consultations only on the first refresh and after a consultation's or a comment's
-event (the page also reads them when a round is due to open or close by the clock: none is,
-here).
+and the consultations only after a consultation's or a comment's event (the page also reads
+them when a round is due to open or close by the clock: none is, here).
 Events that arrive during a refresh ask for one more refresh after it, however many they are,
 as the page does. Public viewers only follow the stream. Everything is callbacks and plain
 HTTP/1.1 on raw sockets (keep-alive, two connections per member as a browser's two parallel
@@ -115,13 +114,19 @@ class Member:
         self.adopted = 0
         self.refreshing: asyncio.Task[None] | None = None
         self.again = False
-        self.consultations_stale = True
+        # The page read the consultations and the notes (reservations, open points) when it
+        # opened the report, before the room began; the report has no notes, so they are not
+        # read again (the page reads them after every event only while there are some).
+        self.consultations_stale = False
 
     # --- the page's onEvent and scheduleRefresh ------------------------------------------
 
     def on_event(self, kind: bytes, message: bytes, now: float) -> None:
         if kind.startswith((b"consultation.", b"comment.")):
-            self.consultations_stale = True
+            # The page read the consultations and the notes (reservations, open points) when it
+        # opened the report, before the room began; the report has no notes, so they are not
+        # read again (the page reads them after every event only while there are some).
+        self.consultations_stale = False
         if kind == b"amendment.adopted":
             data = json.loads(message[message.find(b"\ndata: ") + 7 :])
             created = datetime.fromisoformat(data["created_at"]).timestamp()

@@ -4,7 +4,8 @@
 // a proposer withdraws. After adoption an editorial change waits out its notice: voting
 // members accept it now or call it substance; the chair or the secretariat may reject it.
 
-import { announce, h, keepFocus } from "./dom.js";
+import { announce, backToFocus, carryOver, h, whereFocus } from "./dom.js";
+import { renderReport } from "./report.js";
 import { deadline, editableSpan, paragraphChanges } from "./changes.js";
 import { signFor } from "./keys.js";
 import { structureChanges } from "./structure.js";
@@ -19,13 +20,53 @@ export const STATUS_NAMES = {
 export function renderAmendments(ctx) {
   renderFilters(ctx);
   const list = document.getElementById("amendment-list");
-  keepFocus(list, () => {
-    if (!ctx.amendments.length) {
-      list.replaceChildren(h("p", {}, "No amendment matches."));
-      return;
-    }
-    list.replaceChildren(h("ol", { className: "cards" }, ctx.amendments.map((a) => h("li", {}, renderAmendment(ctx, a)))));
+  const shown = ctx.amendments.filter((a) => shownBy(ctx, a));
+  const place = whereFocus();
+  // A card whose rendering would be the same is kept as it is (a click or a form in it
+  // survives a refresh that changed nothing on it); the others are drawn again, carrying
+  // over what was typed or opened in them.
+  const kept = new Map([...list.querySelectorAll(":scope > ol > li[data-amendment]")].map((li) => [Number(li.dataset.amendment), li]));
+  const items = shown.map((a) => {
+    const signature = cardSignature(ctx, a);
+    const old = kept.get(a.id);
+    if (old && old.signature === signature) return old;
+    const li = h("li", { dataset: { amendment: a.id } }, renderAmendment(ctx, a));
+    li.signature = signature;
+    if (old) carryOver(old, li);
+    return li;
   });
+  if (!shown.length) {
+    const none = ctx.amendments.length ? `No amendment is ${SHOW_WORDS[ctx.show] || "shown"}.` : "No amendment matches.";
+    list.replaceChildren(h("p", {}, none));
+  } else {
+    const ol = list.querySelector(":scope > ol.cards") || h("ol", { className: "cards" });
+    const same = ol.children.length === items.length && items.every((li, index) => ol.children[index] === li);
+    if (!same) ol.replaceChildren(...items);
+    if (ol.parentElement !== list || list.childElementCount !== 1) list.replaceChildren(ol);
+  }
+  backToFocus(place, list);
+}
+
+function cardSignature(ctx, a) {
+  const meeting = ctx.floor && ctx.floor.meeting;
+  const entry = ctx.report.outline.find((e) => e.id === a.section_id);
+  return JSON.stringify([a, ctx.role, ctx.me && ctx.me.id, ctx.report.status, Boolean(meeting && !meeting.closed_at),
+    Boolean(ctx.signer), ctx.names.size, entry ? entry.head_version : null, ctx.answers]);
+}
+
+// What the reader asks to see, in the list and in the margin of the text: every amendment,
+// only mine, the one on the floor, those in a consent round, those in conflict with the text.
+// Kept in `ctx.show` (never in a redrawn element), so a redraw never resets it.
+export const SHOWS = [["all", "All"], ["mine", "Mine"], ["floor", "On the floor"], ["consent", "In consent"], ["conflicted", "Conflicted"]];
+const SHOW_WORDS = { mine: "yours", floor: "on the floor", consent: "in a consent round", conflicted: "in conflict with the text" };
+
+export function shownBy(ctx, a) {
+  const show = ctx.show || "all";
+  if (show === "mine") return Boolean(ctx.me) && a.proposer_id === ctx.me.id;
+  if (show === "floor") return a.status === "on_floor";
+  if (show === "consent") return a.status === "consent_open" || (a.status === "blocked" && Boolean(a.tally && a.tally.round_open));
+  if (show === "conflicted") return a.status === "conflicted";
+  return true;
 }
 
 function renderFilters(ctx) {
@@ -42,7 +83,23 @@ function renderFilters(ctx) {
   };
   status.addEventListener("change", apply);
   kind.addEventListener("change", apply);
+  // One radio group: one tab stop, arrows choose; the text's margin follows at once.
+  ctx.show = ctx.show || "all";
+  const choices = SHOWS.filter(([value]) => value !== "mine" || ctx.can.propose());
+  const show = h("fieldset", { className: "show-filter", id: "show-filter" }, h("legend", {}, "Show"),
+    choices.map(([value, label]) => h("span", { className: "check" },
+      h("input", { type: "radio", name: "show", id: `show-${value}`, value, checked: ctx.show === value, dataset: { key: `show-${value}` },
+        onchange: (event) => {
+          if (!event.target.checked) return;
+          ctx.show = value;
+          renderAmendments(ctx);
+          renderReport(ctx);
+          document.body.dataset.show = value;
+        } }),
+      h("label", { for: `show-${value}` }, label))));
+  document.body.dataset.show = ctx.show;
   box.replaceChildren(
+    show,
     h("label", { for: "filter-status" }, "Status"), status,
     h("label", { for: "filter-kind" }, "Kind"), kind,
   );

@@ -230,3 +230,126 @@ setInterval(() => {
     element.textContent = countdownText(new Date(element.dataset.deadline));
   }
 }, 30_000);
+
+// --- an amendment's wording at its place in the text (the inline suggestions) -------------
+
+// The runs of paragraphs an amendment changes, against the text as it is: for each run, the
+// numbers of the paragraphs it replaces (in `before`), their texts, and the texts that take
+// their place; a run of new paragraphs only names the paragraph it follows (`after`, or
+// `first - 1` when it comes first). Headings (unnumbered blocks) count as text, unnumbered.
+export function paragraphRuns(before, after, first = 1) {
+  const a = blocks(before);
+  const b = blocks(after);
+  const table = Array.from({ length: a.length + 1 }, () => new Uint16Array(b.length + 1));
+  for (let i = a.length - 1; i >= 0; i -= 1) {
+    for (let j = b.length - 1; j >= 0; j -= 1) {
+      table[i][j] = a[i].text === b[j].text ? table[i + 1][j + 1] + 1 : Math.max(table[i + 1][j], table[i][j + 1]);
+    }
+  }
+  const numbers = [];
+  let number = first;
+  for (const block of a) {
+    numbers.push(block.numbered ? number : null);
+    if (block.numbered) number += 1;
+  }
+  const runs = [];
+  let gone = [];
+  let added = [];
+  const flush = (i) => {
+    if (gone.length || added.length) {
+      let follows = first - 1;
+      for (let k = i - gone.length - 1; k >= 0; k -= 1) if (numbers[k] !== null) { follows = numbers[k]; break; }
+      runs.push({
+        numbers: gone.map((k) => numbers[k]).filter((n) => n !== null),
+        before: gone.map((k) => a[k].text),
+        after: added.map((k) => b[k].text),
+        follows,
+      });
+    }
+    gone = [];
+    added = [];
+  };
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (i < a.length && j < b.length && a[i].text === b[j].text) {
+      flush(i);
+      i += 1;
+      j += 1;
+    } else if (j < b.length && (i === a.length || table[i][j + 1] >= table[i + 1][j])) {
+      added.push(j);
+      j += 1;
+    } else {
+      gone.push(i);
+      i += 1;
+    }
+  }
+  flush(i);
+  return runs;
+}
+
+// Word-level tracked change of one wording against another, in an inline element: deleted
+// words struck, inserted words underlined, and a space between a deleted and an inserted
+// word (never glued). Paragraph breaks inside a run stay visible as line breaks.
+export function inlineChange(before, after) {
+  const a = before.match(/\s+|[^\s]+/g) || [];
+  const b = after.match(/\s+|[^\s]+/g) || [];
+  const out = [];
+  const push = (op, text) => {
+    const last = out[out.length - 1];
+    if (last && last.op === op) last.text += text;
+    else out.push({ op, text });
+  };
+  if (a.length * b.length > 1_000_000) {
+    push("delete", before);
+    push("insert", after);
+  } else {
+    const table = Array.from({ length: a.length + 1 }, () => new Uint32Array(b.length + 1));
+    for (let i = a.length - 1; i >= 0; i -= 1) {
+      for (let j = b.length - 1; j >= 0; j -= 1) {
+        table[i][j] = a[i] === b[j] ? table[i + 1][j + 1] + 1 : Math.max(table[i + 1][j], table[i][j + 1]);
+      }
+    }
+    let i = 0;
+    let j = 0;
+    while (i < a.length || j < b.length) {
+      if (i < a.length && j < b.length && a[i] === b[j]) {
+        push("equal", a[i]);
+        i += 1;
+        j += 1;
+      } else if (i < a.length && (j === b.length || table[i + 1][j] >= table[i][j + 1])) {
+        push("delete", a[i]);
+        i += 1;
+      } else {
+        push("insert", b[j]);
+        j += 1;
+      }
+    }
+  }
+  // Changes parted only by a space read as one ("all stakeholders" -> "every stakeholder"):
+  // all its deleted words, then all its inserted ones, with a space between the two.
+  const nodes = [];
+  let del = "";
+  let ins = "";
+  const flush = () => {
+    if (del) nodes.push(h("del", {}, del));
+    if (del && ins) nodes.push(gap());
+    if (ins) nodes.push(h("ins", {}, ins));
+    del = "";
+    ins = "";
+  };
+  out.forEach(({ op, text }, index) => {
+    const following = out[index + 1];
+    if (op === "delete") del += text;
+    else if (op === "insert") ins += text;
+    else if ((del || ins) && /^[ \t]+$/.test(text) && following && following.op !== "equal") {
+      if (del || following.op === "delete") del += text;
+      if (ins || following.op === "insert") ins += text;
+    } else {
+      flush();
+      nodes.push(text);
+    }
+  });
+  flush();
+  return nodes;
+}

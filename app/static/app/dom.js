@@ -202,3 +202,72 @@ export function when(text) {
   const moment = new Date(utc);
   return Number.isNaN(moment.getTime()) ? String(text) : moment.toLocaleString();
 }
+
+// --- a redraw keeps what a person is doing ---------------------------------------------------
+
+// Where the focus is (the element, its key, a text field's selection), read before a redraw
+// moves or replaces anything: moving a focused field out of its old place blurs it.
+export function whereFocus() {
+  const element = document.activeElement;
+  if (!element || element === document.body) return null;
+  const place = { element, key: element.dataset ? element.dataset.key : undefined, id: element.id };
+  try {
+    if (typeof element.selectionStart === "number") place.selection = [element.selectionStart, element.selectionEnd, element.selectionDirection];
+  } catch {
+    // a field without a text selection (a number input)
+  }
+  return place;
+}
+
+// After the redraw: the same element if it is still in the page (kept or carried over), else
+// its twin by key or id inside `container`; the selection as it was.
+export function backToFocus(place, container) {
+  if (!place) return;
+  let target = place.element.isConnected ? place.element : null;
+  if (!target && place.key) target = container.querySelector(`[data-key="${CSS.escape(place.key)}"]`);
+  if (!target && place.id) target = container.querySelector(`#${CSS.escape(place.id)}`);
+  if (!target || target.closest("[hidden]")) return;
+  if (document.activeElement !== target) target.focus({ preventScroll: true });
+  if (place.selection && typeof target.setSelectionRange === "function") {
+    try {
+      target.setSelectionRange(...place.selection);
+    } catch {
+      // the field no longer takes a selection
+    }
+  }
+}
+
+function detailsKey(details) {
+  const summary = details.querySelector(":scope > summary");
+  if (details.dataset.key) return `key:${details.dataset.key}`;
+  if (summary && summary.dataset.key) return `key:${summary.dataset.key}`;
+  return details.className ? `class:${details.className}` : null;
+}
+
+function changed(field) {
+  if (field.type === "checkbox" || field.type === "radio") return field.checked !== field.defaultChecked;
+  if (field.tagName === "SELECT") return [...field.options].some((o) => o.selected !== o.defaultSelected);
+  return field.value !== field.defaultValue;
+}
+
+// What a person was doing in `old` goes over to `fresh`, its new rendering: every open
+// <details> (a form, a history being read) is moved across whole, with its typing, its
+// listeners and the version it edits; any other field typed in is copied to its twin (same
+// id) and told so ("input"/"change"), so what depends on it follows.
+export function carryOver(old, fresh) {
+  for (const open of [...old.querySelectorAll("details[open]")]) {
+    if (!old.contains(open)) continue;  // moved already, inside an outer one
+    const key = detailsKey(open);
+    if (!key) continue;
+    const slot = [...fresh.querySelectorAll("details")].find((d) => d !== open && !open.contains(d) && detailsKey(d) === key);
+    if (slot) slot.replaceWith(open);
+  }
+  for (const field of old.querySelectorAll("input[id], textarea[id], select[id]")) {
+    if (!changed(field)) continue;
+    const twin = fresh.querySelector(`#${CSS.escape(field.id)}`);
+    if (!twin || twin === field || twin.tagName !== field.tagName || twin.type !== field.type) continue;
+    if (field.type === "checkbox" || field.type === "radio") twin.checked = field.checked;
+    else twin.value = field.value;
+    twin.dispatchEvent(new Event(field.tagName === "SELECT" ? "change" : "input", { bubbles: true }));
+  }
+}

@@ -6,7 +6,7 @@
 import { Api, ApiError } from "./api.js";
 import { announce, clearProblem, h, placeNote, setOrigin, showProblem } from "./dom.js";
 import { ReportStream } from "./stream.js";
-import { renderReport } from "./report.js";
+import { loadNotes, renderReport } from "./report.js";
 import { renderAmendments } from "./amendments.js";
 import { conflictList, renderFloor } from "./floor.js";
 import { renderReportPicker } from "./secretariat.js";
@@ -240,7 +240,8 @@ async function openReport(reportId) {
   ctx.draft = null;
   STORE.setItem("plenary.report", String(reportId));
   ctx.reportId = reportId;
-  consultationsStale = true;
+  consultationsStale = notesStale = true;
+  ctx.notes = null;
   await refresh();
   renderReportPicker(ctx);
   ctx.stream = new ReportStream(ctx.api, reportId, {
@@ -251,7 +252,7 @@ async function openReport(reportId) {
       $("live").textContent = { live: "Live", connecting: "Connecting…", reconnecting: "Reconnecting…" }[state];
       document.body.dataset.stream = state;
       if (state === "live") {  // whatever happened while away
-        consultationsStale = true;
+        consultationsStale = notesStale = true;
         scheduleRefresh();
       }
     },
@@ -275,14 +276,22 @@ async function refresh() {
   // answer carries it, read in the same snapshot.
   ctx.floorEtag = ctx.floor.floor ? ctx.floor.floor.etag : null;
   const consultations = consultationsStale || consultationsDue(ctx);
-  consultationsStale = false;
-  await Promise.all([loadAmendments(), consultations ? loadConsultations(ctx) : null]);
+  const notes = notesStale || hasNotes(ctx);  // a change of text moves their paragraphs
+  consultationsStale = notesStale = false;
+  await Promise.all([loadAmendments(), consultations ? loadConsultations(ctx) : null, notes ? loadNotes(ctx) : null]);
   renderAll();
 }
 
 // The consultations change with their own events and comments' (and by the clock, which
-// `consultationsDue` watches): other events do not read them again.
+// `consultationsDue` watches), reservations and open points with theirs: other events do not
+// read them again (unless there are notes, whose paragraphs follow the text).
 let consultationsStale = true;
+let notesStale = true;
+const NOTE_EVENTS = ["reservation.", "open_point."];
+
+function hasNotes(ctx) {
+  return Boolean(ctx.notes && (ctx.notes.reservations.length || ctx.notes.brackets.length));
+}
 
 // Reads of the list may overlap (a filter changed twice, a live refresh): only the latest
 // one asked for is kept, so an older answer never paints over a newer filter.
@@ -347,6 +356,7 @@ function onEvent(event) {
   else if (event.type === "floor.changed") announce("The floor changed.");
   else if (event.type === "key.registered") onKeyEvent(ctx, event).catch((error) => report(error, "Reading the signing keys"));
   if (consultationsChangedBy(event)) consultationsStale = true;
+  if (NOTE_EVENTS.some((prefix) => event.type.startsWith(prefix))) notesStale = true;
   scheduleRefresh();
 }
 
