@@ -123,10 +123,7 @@ class Member:
 
     def on_event(self, kind: bytes, message: bytes, now: float) -> None:
         if kind.startswith((b"consultation.", b"comment.")):
-            # The page read the consultations and the notes (reservations, open points) when it
-        # opened the report, before the room began; the report has no notes, so they are not
-        # read again (the page reads them after every event only while there are some).
-        self.consultations_stale = False
+            self.consultations_stale = True
         if kind == b"amendment.adopted":
             data = json.loads(message[message.find(b"\ndata: ") + 7 :])
             created = datetime.fromisoformat(data["created_at"]).timestamp()
