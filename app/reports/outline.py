@@ -54,6 +54,7 @@ def current_nodes(session: Session, *, report_id: int, with_text: bool) -> list[
 
 _OUTLINES: OrderedDict[tuple[int, str, int], list[Placed]] = OrderedDict()
 _OUTLINE_CACHE_SIZE = 256
+enabled = True  # setting `outline_cache` (create_app sets it)
 
 
 def outline(session: Session, *, report_id: int) -> list[Placed]:
@@ -69,7 +70,7 @@ def outline(session: Session, *, report_id: int) -> list[Placed]:
     key = (report_id, str(state.created_at), int(state.outline_revision))
     clean = not session.new and not session.dirty and not session.deleted
     cached = _OUTLINES.get(key)
-    if cached is not None and clean:
+    if cached is not None and clean and enabled:
         _OUTLINES.move_to_end(key)
         return cached
     placed = order(current_nodes(session, report_id=report_id, with_text=False))
