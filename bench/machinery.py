@@ -135,12 +135,14 @@ def proposals(database: Database, data: Seeded) -> Plan:
 
 
 def concurrent_proposals(database: Database, data: Seeded) -> Plan:
-    """The write gate's row: every member proposes on one section at the same moment."""
-    version, body = _heads(database, [data.big_section])[data.big_section]
+    """The write gate's row: every member proposes on one ~1 KB section at the same moment
+    (the bodies travel to the client process in its arguments)."""
+    section_id = data.sections[5]
+    version, body = _heads(database, [section_id])[section_id]
     steps = [
         Step(
             "POST",
-            f"/v1/sections/{data.big_section}/amendments",
+            f"/v1/sections/{section_id}/amendments",
             token,
             {"base_version": version, "text": f"{body} Together {n}.", "kind": "substantive"},
             201,
@@ -225,7 +227,7 @@ SWITCHES = [
     Switch("prepare_writes", "propose, one-word edit of 20 KB (p50)", "ms", proposals),
     Switch("deadline_watch", "propose, one-word edit of 20 KB (p50)", "ms", proposals,
            sqlite_only=True),
-    Switch("write_gate", "39 concurrent proposals on one section: slowest", "ms",
+    Switch("write_gate", "39 concurrent proposals, 1 KB section: slowest", "ms",
            concurrent_proposals),
     Switch("text_worker", "GET p99 during a worst-case diff (200 KB)", "ms",
            reads_during_a_long_diff),
@@ -495,14 +497,21 @@ def measure(url: str | None, workdir: Path, only: list[str] | None = None) -> li
                 template.dispose()
             figures, logs = [], []
             for value in ("true", "false"):
+                began = time.perf_counter()
                 fresh = copies.fresh()
                 env = {f"PLENARY_{switch.setting.upper()}": value}
                 with plenary(fresh, env) as (base, pid):
+                    started = time.perf_counter()
                     figure, log = drive(base, plan, pid)
                 copies.drop(fresh)
                 figures.append(figure)
                 logs.append(log)
-                print(f"  {switch.setting}={value}: {figure:,.2f} {switch.unit}", file=sys.stderr)
+                print(
+                    f"  {switch.setting}={value}: {figure:,.2f} {switch.unit} "
+                    f"(started in {started - began:.1f}s, "
+                    f"ran {time.perf_counter() - started:.1f}s)",
+                    file=sys.stderr,
+                )
             same = logs[0] == logs[1] and all(
                 status == step.expect
                 for (_m, _p, _b, status), step in zip(logs[0], plan.steps, strict=False)
