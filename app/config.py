@@ -52,6 +52,40 @@ class Settings(BaseSettings):
         "query (one process per database file; `plenary serve --workers N` turns it off); "
         "on PostgreSQL after one statement that checks the token and the section's state",
     )
+    # Each piece of machinery below can be switched off: the code then takes the plain path
+    # (correct, only slower where the piece earns its place). `python -m bench --only
+    # machinery` measures each on and off (ARCHITECTURE.md, "Caches and their invariants").
+    outline_cache: bool = Field(
+        default=True,
+        description="Keep each report's placed outline per process, keyed by its revision",
+    )
+    known_versions: bool = Field(
+        default=True,
+        description="Keep version texts in memory for the prepare step of a proposal",
+    )
+    deadline_watch: bool = Field(
+        default=True,
+        description="Skip settling consent deadlines until the earliest can fall due "
+        "(SQLite with the read cache on: one process)",
+    )
+    write_gate: bool = Field(
+        default=True,
+        description="Queue write requests on the event loop (SQLite: one at a time; "
+        "PostgreSQL: `write_concurrency`) instead of in threads blocked on the lock",
+    )
+    text_worker: bool = Field(
+        default=True,
+        description="Diff long texts in a worker process, off the server's GIL",
+    )
+    prepare_writes: bool = Field(
+        default=True,
+        description="Diff a proposal's wording before the write gate and the lock",
+    )
+    stream_standings: bool = Field(
+        default=True,
+        description="One check per report and batch of what every stream's token may see, "
+        "shared by the report's streams (off: each stream checks its own token)",
+    )
     write_concurrency: int = Field(
         default=8,
         ge=1,

@@ -184,6 +184,11 @@ class Database:
         self.engine.dispose()
 
 
+# A gate this wide admits every write at once (setting `write_gate` off): each waits for the
+# lock in its own thread, the path the gate exists to avoid.
+UNGATED = 1_000_000
+
+
 class WriteGate:
     """Admits a bounded number of write requests per process; the rest wait on the event loop.
 

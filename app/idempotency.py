@@ -317,7 +317,8 @@ class IdempotentRoute(APIRoute):
         step = prepare_step(self.endpoint)
 
         async def run(request: Request) -> Response:
-            if step is not None and await entitled_to_prepare(request, step[1]):
+            prepare = step is not None and request.app.state.settings.prepare_writes
+            if prepare and step is not None and await entitled_to_prepare(request, step[1]):
                 await step[0](request)
             response = await handler(request)
             # Still inside the request's transaction: the session commits after this returns.

@@ -24,7 +24,7 @@ from app.config import Settings, get_settings
 from app.consultations.comments_router import router as comments_router
 from app.consultations.router import router as consultations_router
 from app.consultations.sweep import close_forever
-from app.db import WriteGate
+from app.db import UNGATED, WriteGate
 from app.dblock import ServingMark
 from app.deliberation.notes_router import router as notes_router
 from app.deliberation.router import router as threads_router
@@ -51,6 +51,7 @@ from app.questionnaires.public_router import router as public_questionnaires_rou
 from app.questionnaires.router import router as questionnaires_router
 from app.questionnaires.sweep import close_forever as close_questionnaires_forever
 from app.ratelimit import FailureLimiter, WriteLimiter
+from app.reports import known_versions, outline
 from app.reports.checked_reads import CheckedReadCache
 from app.reports.read_cache import ReadCache, SectionReadCache
 from app.reports.records_router import router as records_router
@@ -168,7 +169,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.database = database
     app.state.broker = broker
-    app.state.stream_standings = Standings(database)
+    app.state.stream_standings = Standings(database, shared=settings.stream_standings)
     app.state.write_limiter = WriteLimiter(
         per_second=settings.write_rate_per_second, burst=settings.write_burst
     )
@@ -176,7 +177,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         per_second=settings.auth_failure_rate_per_second, burst=settings.auth_failure_burst
     )
     app.state.idempotency_in_flight = set()  # (token hash, route, key) of running POSTs
-    app.state.write_gate = WriteGate(1 if database.is_sqlite else settings.write_concurrency)
+    app.state.write_gate = WriteGate(
+        (1 if database.is_sqlite else settings.write_concurrency)
+        if settings.write_gate
+        else UNGATED  # every write goes straight to its thread and waits there on the lock
+    )
+    # Module-level machinery, switched by settings (the last app created decides).
+    offload.enabled = settings.text_worker
+    known_versions.enabled = settings.known_versions
+    outline.enabled = settings.outline_cache
     app.state.read_cache = None
     app.state.floor_answers = None
     app.state.deadline_watch = None
@@ -185,7 +194,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         database.commit_listeners.append(app.state.read_cache.invalidate)
         app.state.floor_answers = FloorAnswers(checked=False)
         database.commit_listeners.append(app.state.floor_answers.invalidate)
-        app.state.deadline_watch = database.deadline_watch = DeadlineWatch(database)
+        if settings.deadline_watch:
+            app.state.deadline_watch = database.deadline_watch = DeadlineWatch(database)
     elif settings.read_cache:  # PostgreSQL: every answer checked against the database
         app.state.read_cache = CheckedReadCache(settings.database_url, settings.admin_token)
         broker.notice_listeners.append(app.state.read_cache.forget_report)

@@ -44,8 +44,8 @@ from app.signatures import (  # noqa: E402
     wording_sha256,
 )
 from app.wiring import open_database  # noqa: E402
-from bench import ceilings, growth  # noqa: E402
-from bench.seed import Seeded, seed, signed_answer  # noqa: E402
+from bench import ceilings, growth, machinery  # noqa: E402
+from bench.seed import Seeded, seed, seeding, signed_answer  # noqa: E402
 
 
 @dataclass
@@ -63,6 +63,10 @@ class Row:
         if not self.ceiling:
             return "-"
         return f"{self.plenary / self.ceiling:.2f}x"
+
+
+def load_average() -> str:
+    return " ".join(f"{v:.2f}" for v in os.getloadavg())
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -151,7 +155,12 @@ MEASUREMENTS = (
     "fanout",
     "diff",
     "growth",
+    "machinery",
 )
+# What `python -m bench` runs without --only: everything but the machinery table, which
+# starts plenary sixteen times and is run on its own (`--only machinery`) to keep a whole
+# run within five minutes.
+DEFAULT = tuple(m for m in MEASUREMENTS if m != "machinery")
 
 
 def main() -> None:
@@ -163,7 +172,14 @@ def main() -> None:
         "--only",
         nargs="*",
         choices=sorted(MEASUREMENTS),
-        help="run only these measurements (default: all)",
+        help="run only these measurements (default: all but machinery)",
+    )
+    parser.add_argument(
+        "--growth-events",
+        type=int,
+        default=10_000,
+        help="events in the growth table's 1x log (10x: ten times as many); the README's "
+        "1,000,000-event figure is `python -m bench.growth` (100,000 at 1x)",
     )
     parser.add_argument(
         "--workers",
@@ -197,13 +213,14 @@ def main() -> None:
     url = options.database or f"sqlite:///{workdir / 'bench.db'}"
     settings = Settings(database_url=url)
     upgrade(settings)
-    print(f"seeding {url} ...", file=sys.stderr)
+    print(f"seeding {url} ... (load average {load_average()})", file=sys.stderr)
     database = open_database(url)
     started = time.perf_counter()
-    chosen = set(options.only or MEASUREMENTS)
+    chosen = set(options.only or DEFAULT)
     # Only the history and consent measurements read the deep section's 10,000 versions.
     deep = 2_000 if options.quick else 10_000
-    data = seed(database, deep=deep if chosen & {"history", "consent"} else 10)
+    with seeding(database):
+        data = seed(database, deep=deep if chosen & {"history", "consent"} else 10)
     print(f"seeded in {time.perf_counter() - started:.1f}s", file=sys.stderr)
 
     rows: list[Row] = []
@@ -274,13 +291,26 @@ def main() -> None:
                 # Built last, beside the rest (new groups and reports: no answer kept so far
                 # names them), so that the rows above are measured on the usual database.
                 started = time.perf_counter()
-                scales = [
-                    growth.build(database, f, events_per_x=10_000 if options.quick else 100_000)
-                    for f in (1, 10)
-                ]
+                events = (
+                    min(options.growth_events, 2_000) if options.quick else options.growth_events
+                )
+                with seeding(database):
+                    scales = [growth.build(database, f, events_per_x=events) for f in (1, 10)]
                 print(f"growth fixtures in {time.perf_counter() - started:.1f}s", file=sys.stderr)
                 rows += growth.rows(base, scales[0], scales[1], options.quick)
     database.dispose()
+    if "machinery" in chosen:
+        # Its own database (seeded once, copied fresh for each run of plenary), after
+        # everything else: each row starts plenary twice, with a setting on and off.
+        started = time.perf_counter()
+        try:
+            measured = machinery.measure(options.database, workdir)
+        except (RuntimeError, OSError, httpx.HTTPError) as error:  # the rows above still count
+            print(f"machinery stopped: {error}", file=sys.stderr)
+            measured = []
+        print(machinery.table(measured), file=sys.stderr)
+        print(f"machinery in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+        rows += machinery.rows(measured)
     report(rows, options, url)
     shutil.rmtree(workdir, ignore_errors=True)
 

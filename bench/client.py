@@ -72,6 +72,7 @@ async def burst(
         "max_ms": max(r[0] for r in results),
         "ok": sum(1 for r in results if r[1] == 200),
         "adopted": sum(1 for r in results if r[2] == "adopted"),
+        "statuses": [r[1] for r in results],
     }
 
 

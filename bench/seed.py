@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import select
+from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.auth import Principal
@@ -18,10 +20,12 @@ from app.groups import invitations
 from app.groups import service as groups
 from app.groups.models import Participant, Role, Stakeholder
 from app.reports import service as reports
-from app.reports.models import Section, SectionKind, VersionSource
+from app.reports.models import Section, SectionKind, Version, VersionSource
+from app.reports.versions import sha256_text
 from app.signatures import answer_message, new_private_key, public_key_text, sign, wording_sha256
 from app.text.edits import compute_edits
 from app.text.edits import to_json as edits_json
+from app.text.paragraphs import paragraph_count
 
 
 @dataclass
@@ -68,6 +72,66 @@ def redeem_with_key(session: Session, code: str) -> tuple[str, Ed25519PrivateKey
         session, code=code, label="bench", public_key=public_key_text(key)
     )
     return secret, key
+
+
+@contextmanager
+def seeding(database: Database) -> Iterator[None]:
+    """While the bench seeds: on SQLite, its own connections skip the fsync of each commit
+    (`synchronous=OFF`; a crash would lose a seed, never a measured row). Its pool is emptied
+    afterwards, so every connection after that is made afresh with plenary's own pragmas
+    (app/db.py) before anything is measured."""
+    if not database.is_sqlite:
+        yield
+        return
+
+    def unsynced(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute("PRAGMA synchronous=OFF")
+
+    database.engine.dispose()
+    event.listen(database.engine, "connect", unsynced)
+    try:
+        yield
+    finally:
+        event.remove(database.engine, "connect", unsynced)
+        database.engine.dispose()
+
+
+def _history(database: Database, section_id: int, count: int, *, author_id: int) -> None:
+    """Brings a section from its first version to `count`: the same rows `append_version`
+    writes (text, sha256, paragraph count, the exact edits from the parent, numbered on), in
+    one Core executemany, then the head moved once. Nothing else moves: the section has no
+    open points to carry, and a direct version records no event."""
+    with database.session() as session:
+        section = session.get(Section, section_id)
+        if section is None or section.head_version != 1:
+            raise RuntimeError("a history is written on a fresh section")
+        previous = reports.get_version(session, section=section, number=1).text
+        now = datetime.now(UTC)
+        rows = []
+        for number in range(2, count + 1):
+            text = f"Text at version {number}."
+            rows.append(
+                {
+                    "section_id": section_id,
+                    "number": number,
+                    "text": text,
+                    "sha256": sha256_text(text),
+                    "paragraph_count": paragraph_count(text),
+                    "source": VersionSource.edit,
+                    "author_id": author_id,
+                    "created_at": now,
+                    "edits": edits_json(compute_edits(previous, text)),
+                }
+            )
+            previous = text
+        if rows:
+            session.execute(insert(Version), rows)
+            session.execute(
+                update(Section)
+                .where(Section.id == section_id, Section.head_version == 1)
+                .values(head_version=count, revision=Section.revision + len(rows))
+                .execution_options(synchronize_session=False)
+            )
 
 
 def report_markdown(sections: int = 200, target_bytes: int = 200_000) -> str:
@@ -164,25 +228,7 @@ def seed(
         )
         big, deep_id, ten = extra_ids
     for section_id, count in ((ten, 10), (deep_id, deep)):
-        done = 1
-        while done < count:
-            with database.session() as session:
-                section = session.get(Section, section_id)
-                assert section is not None
-                head = reports.get_version(session, section=section, number=section.head_version)
-                previous = head.text
-                for _ in range(min(2000, count - done)):
-                    done += 1
-                    text = f"Text at version {done}."
-                    reports.append_version(
-                        session,
-                        section=section,
-                        text=text,
-                        author_id=ids["secretariat"],
-                        source=VersionSource.edit,
-                        edits=edits_json(compute_edits(previous, text)),
-                    )
-                    previous = text
+        _history(database, section_id, count, author_id=ids["secretariat"])
     return Seeded(
         group_id=group_id,
         report_id=report_id,

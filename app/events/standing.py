@@ -90,9 +90,12 @@ class Standings:
     """Per process: who follows which report, with which token or none (see the module's
     docstring)."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, *, shared: bool = True) -> None:
         self.database = database
         self.reports: dict[int, ReportStandings] = {}
+        # Setting `stream_standings`: off, each stream reads its own token's view for each
+        # batch (one read per stream and batch instead of one per report and batch).
+        self.shared = shared
 
     def join(self, report_id: int, reader: Reader) -> ReportStandings:
         standings = self.reports.get(report_id)
@@ -114,6 +117,11 @@ class Standings:
     ) -> View:
         """What `reader` may see now, for a batch that ends with event `through`; `known`
         is the last event the feed knows of (committed, so a check begun now sees it)."""
+        if not self.shared:
+            views = await run_in_threadpool(
+                current_views, self.database, standings.report_id, [reader]
+            )
+            return views[reader]
         async with standings.checking:
             if standings.checked_through < through or reader not in standings.views:
                 standings.views = await run_in_threadpool(

@@ -54,6 +54,7 @@ def current_nodes(session: Session, *, report_id: int, with_text: bool) -> list[
 
 _OUTLINES: OrderedDict[tuple[int, str, int], list[Placed]] = OrderedDict()
 _OUTLINE_CACHE_SIZE = 256
+enabled = True  # setting `outline_cache` (create_app sets it)
 
 
 def outline(session: Session, *, report_id: int, report: Report | None = None) -> list[Placed]:
@@ -77,7 +78,7 @@ def outline(session: Session, *, report_id: int, report: Report | None = None) -
     key = (report_id, str(created), int(revision))
     clean = not session.new and not session.dirty and not session.deleted
     cached = _OUTLINES.get(key)
-    if cached is not None and clean:
+    if cached is not None and clean and enabled:
         _OUTLINES.move_to_end(key)
         return cached
     placed = order(current_nodes(session, report_id=report_id, with_text=False))

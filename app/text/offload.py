@@ -22,6 +22,8 @@ T = TypeVar("T")
 OFFLOAD_CHARS = 50_000
 
 _pool: ProcessPoolExecutor | None = None
+# Setting `text_worker` (create_app sets it): off, long inputs run where they are called too.
+enabled = True
 _pool_lock = threading.Lock()
 
 
@@ -44,14 +46,14 @@ def _worker() -> ProcessPoolExecutor:
 
 def run(fn: Callable[..., T], *args: Any, size: int, **kwargs: Any) -> T:
     """`fn(*args, **kwargs)`, in the worker process when `size` (characters) is large."""
-    if size < OFFLOAD_CHARS:
+    if size < OFFLOAD_CHARS or not enabled:
         return fn(*args, **kwargs)
     return _worker().submit(fn, *args, **kwargs).result()
 
 
 async def run_async(fn: Callable[..., T], *args: Any, size: int, **kwargs: Any) -> T:
     """`run` for the event loop: small inputs in a thread, large ones in the worker."""
-    if size < OFFLOAD_CHARS:
+    if size < OFFLOAD_CHARS or not enabled:
         return await anyio.to_thread.run_sync(lambda: fn(*args, **kwargs))
     # The first submit starts the worker process (and multiprocessing's resource tracker):
     # tens of milliseconds of blocking calls that must not stall the event loop.

@@ -1,0 +1,75 @@
+"""The machinery rows of `python -m bench` compare like with like (never timed).
+
+Each row runs plenary twice, with a piece of machinery on and off, each time on a fresh copy
+of one seeded database, and sends both runs one plan made before either (bench/machinery.py).
+Here every plan is replayed in process through the app with the setting on and with it off,
+each on its own copy: both must send the same requests (paths, tokens, bytes), get the
+statuses the plan expects, and read the same texts. A plan that depended on what an earlier
+run left behind, or a switch whose plain path answered otherwise, would fail here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.config import Settings
+from app.main import create_app
+from app.reports import known_versions, outline
+from app.text import offload
+from bench import machinery
+from bench.seed import Seeded
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[machinery.Copies, Seeded]:
+    copies = machinery.Copies(None, tmp_path_factory.mktemp("machinery"))
+    return copies, copies.seed(voters=8, observers=4, sections=40)
+
+
+def _replay(url: str, setting: str, on: bool, plan: machinery.Plan) -> list[Any]:
+    settings = Settings(
+        database_url=url,
+        write_rate_per_second=100_000,
+        write_burst=100_000,
+        deadline_sweep_seconds=3600.0,
+        webhook_poll_seconds=3600.0,
+        **{setting: on},
+    )
+    application = create_app(settings)
+    seen: list[Any] = []
+    try:
+        with TestClient(application, raise_server_exceptions=False) as client:
+            for step in plan.steps:
+                response = machinery._send(client, step)
+                read = None
+                if (
+                    step.method == "GET"
+                    and response.status_code == 200
+                    and "/diff" not in step.path
+                ):
+                    read = response.json()["head"]["text"]
+                seen.append((machinery._log(step, response.status_code), read))
+    finally:
+        application.state.database.dispose()
+        offload.enabled = known_versions.enabled = outline.enabled = True
+    return seen
+
+
+@pytest.mark.parametrize("switch", machinery.SWITCHES, ids=lambda s: s.setting)
+def test_each_machinery_row_sends_the_same_requests_and_gets_the_same_answers(
+    seeded: tuple[machinery.Copies, Seeded], switch: machinery.Switch
+) -> None:
+    copies, data = seeded
+    template = machinery.open_database(copies.template)
+    try:
+        plan = switch.plan(template, data)
+    finally:
+        template.dispose()
+    assert any(step.timed for step in plan.steps)
+    runs = [_replay(copies.fresh(), switch.setting, on, plan) for on in (True, False)]
+    assert runs[0] == runs[1]
+    statuses = [logged[3] for logged, _read in runs[0]]
+    assert statuses == [step.expect for step in plan.steps]
