@@ -167,8 +167,9 @@ def _follow_the_tally(
         if amendment.status == AmendmentStatus.blocked:
             resume_round(session, report, amendment, actor_id)
         if not state.pending:  # this answer was the last one missing: it applies
-            apply_amendment(session, report=report, amendment=amendment, actor_id=None)
+            # Noted first, so that the amendment's row is written once (with its status).
             amendment.outcome_note = _unanimity_note(state)
+            apply_amendment(session, report=report, amendment=amendment, actor_id=None)
     session.flush()
     remember_round(session, amendment.id, state)
 
@@ -278,7 +279,7 @@ def _record_answer(
     row.answer = answer
     row.reason = reason
     row.signature, row.signing_key_id = signed
-    session.flush()
+    # Not flushed here: the row and its event are written by the tally's one flush.
     _record_signed(
         session,
         report,
