@@ -32,12 +32,13 @@ BUDGETS = {
         # applying carries the section's open brackets; it writes the version and the
         # amendment's row once each, in one flush, with no read of the head on its own base
         "last consent": (16, 16),
-        # main's drafting merge reads the section's stage twice; the outline's revision is
-        # read under the lock (a prepared analysis numbered from a moved outline is redone)
-        # and the token is read once before the prepare step, with the group of the section
-        # (no diff for the unentitled, another group's participant included)
-        "propose, base unknown": (22, 22),
-        "propose": (14, 14),
+        # the section's stage is read once, with the lock (it decides who may read the part
+        # and what the event says); the outline's revision is read under the lock (a
+        # prepared analysis numbered from a moved outline is redone) and the token is read
+        # once before the prepare step, with the group of the section (no diff for the
+        # unentitled, another group's participant included)
+        "propose, base unknown": (21, 21),
+        "propose": (13, 13),
     },
     "postgresql": {
         # one statement, no transaction, sent from the event loop: the token and the section
@@ -46,8 +47,8 @@ BUDGETS = {
         "consent": (10, 12),
         "last consent": (17, 19),
         # the group of the section, read beside the token before the prepare step
-        "propose, base unknown": (17, 21),
-        "propose": (14, 16),
+        "propose, base unknown": (16, 20),
+        "propose": (13, 15),
     },
 }
 
