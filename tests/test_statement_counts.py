@@ -32,13 +32,16 @@ BUDGETS = {
         # the event chain's head comes with the report's lock (a trigger keeps it on the row),
         # and a round's voters come with their answers; the voter's signing key is one more
         "consent": (9, 9),
-        "last consent": (20, 20),  # applying now carries the section's open brackets
-        # main's drafting merge reads the section's stage twice; the outline's revision is
-        # read under the lock (a prepared analysis numbered from a moved outline is redone)
-        # and the token is read once before the prepare step, with the group of the section
-        # (no diff for the unentitled, another group's participant included)
-        "propose, base unknown": (22, 22),
-        "propose": (14, 14),
+        # applying carries the section's open brackets; it writes the version and the
+        # amendment's row once each, in one flush, with no read of the head on its own base
+        "last consent": (16, 16),
+        # the section's stage is read once, with the lock (it decides who may read the part
+        # and what the event says); the outline's revision is read under the lock (a
+        # prepared analysis numbered from a moved outline is redone) and the token is read
+        # once before the prepare step, with the group of the section (no diff for the
+        # unentitled, another group's participant included)
+        "propose, base unknown": (21, 21),
+        "propose": (13, 13),
     },
     "postgresql": {
         # one statement, no transaction, sent from the event loop: the token and the section
@@ -48,10 +51,10 @@ BUDGETS = {
         "missed read": (8, 10),
         # and the NOTIFY is sent by the trigger that inserts the event, not a statement
         "consent": (10, 12),
-        "last consent": (21, 23),
+        "last consent": (17, 19),
         # the group of the section, read beside the token before the prepare step
-        "propose, base unknown": (17, 21),
-        "propose": (14, 16),
+        "propose, base unknown": (16, 20),
+        "propose": (13, 15),
     },
 }
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, inspect, or_, select
 from sqlalchemy.orm import Session, defer
 
 from app.amendments.actions import clear_floor, close, record
@@ -25,7 +25,7 @@ from app.errors import MergeConflict, present
 from app.meetings.models import Meeting
 from app.reports import service as reports
 from app.reports.models import Report, Section, Version, VersionSource
-from app.text.edits import apply_edits
+from app.text.edits import Edit, apply_edits
 from app.text.edits import to_json as edits_json
 
 
@@ -38,28 +38,44 @@ def apply_amendment(
     amendment makes its outline change and the versions it implies (none for a move)."""
     if amendment.structure is not None:
         return _apply_structural(session, report=report, amendment=amendment, actor_id=actor_id)
+    # Reads and writes in a known order: nothing read here depends on what this function has
+    # written, so one flush (append_version's, which the version chain read below needs)
+    # writes them together, rather than one flush set off by each small read.
+    with session.no_autoflush:
+        return _apply_text(session, report=report, amendment=amendment, actor_id=actor_id)
+
+
+def _apply_text(
+    session: Session, *, report: Report, amendment: Amendment, actor_id: int | None
+) -> Version:
+    on_floor = amendment.status == AmendmentStatus.on_floor
     section = present(
         session.get(Section, amendment.section_id), f"No section {amendment.section_id}."
     )
     rebased = rebase(session, amendment, section=section)
     if rebased.edits is None:
         raise conflict_error(session, amendment.id, rebased, section=section)
-    head = reports.get_version(session, section=section, number=section.head_version)
+    text = _adopted_text(session, amendment, section, rebased.edits)
+    # Adopted before the version is appended, so that append_version's flush writes the
+    # amendment's row once, with the version (its number: the next one, or StaleBase).
+    amendment.resulting_version = section.head_version + 1
+    amendment.status = AmendmentStatus.adopted
+    amendment.decided_at = utcnow()
     version = reports.append_version(
         session,
         section=section,
-        text=apply_edits(head.text, rebased.edits),
+        text=text,
         author_id=amendment.proposer_id,
         source=VersionSource.amendment,
         amendment_id=amendment.id,
+        amendment_revision=amendment.draft_revision,
         edits=edits_json(rebased.edits),
     )
-    version.amendment_revision = amendment.draft_revision
-    amendment.resulting_version = version.number
-    amendment.status = AmendmentStatus.adopted
-    amendment.decided_at = utcnow()
-    clear_floor(session, amendment)
-    session.flush()
+    if on_floor:
+        # Only an amendment on the floor is a meeting's floor amendment (put_on_floor takes
+        # it from proposed; every way off the floor clears it): one in a consent round or
+        # a notice never was.
+        clear_floor(session, amendment)
     record(
         session,
         report,
@@ -70,8 +86,25 @@ def apply_amendment(
         version=version.number,
         sha256=version.sha256,
     )
-    _after_the_section_moved(session, report=report, adopted=amendment, actor_id=actor_id)
+    _after_sections_moved(
+        session, report=report, adopted=amendment, sections=[section], removed=[], actor_id=actor_id
+    )
     return version
+
+
+def _adopted_text(
+    session: Session, amendment: Amendment, section: Section, edits: list[Edit]
+) -> str:
+    """The section's next text: the amendment's own wording when its base is still the head
+    (its recorded edits are exactly base -> wording: `record_wording`), with no read of the
+    head; else the head with the carried edits applied."""
+    if (
+        amendment.base_version == section.head_version
+        and "proposed_text" not in inspect(amendment).unloaded
+    ):
+        return amendment.proposed_text
+    head = reports.get_version(session, section=section, number=section.head_version)
+    return apply_edits(head.text, edits)
 
 
 def _apply_structural(

@@ -112,9 +112,9 @@ def adopt_as_brackets(
         author_id=principal.participant_id,
         source=VersionSource.amendment,
         amendment_id=chosen[0].id,
+        amendment_revision=chosen[0].draft_revision,
         edits=edits_json(compute_edits(head.text, bracketed.text)),
     )
-    version.amendment_revision = chosen[0].draft_revision
     point = reports.record_open_point(
         session,
         section=section,

@@ -35,7 +35,7 @@ from app.amendments.rounds import open_round
 from app.amendments.settling import settle_due
 from app.auth import Principal
 from app.clock import utcnow
-from app.drafting_groups.models import WIP_STAGES
+from app.drafting_groups.models import WIP_STAGES, SectionStage
 from app.errors import EditorialNotice, Forbidden, InvalidState, NotFound, Unprocessable, present
 from app.groups.models import PROPOSING_ROLES, VOTING_ROLES, Role
 from app.reports import service as reports
@@ -62,7 +62,7 @@ def propose_amendment(
 ) -> Amendment:
     """`prepared`: the wording analysed before the transaction (prepare.py; else analysed
     here, under the lock). `remind_before`: when the round's pending voters are reminded."""
-    report, section = reports.lock_section(
+    report, section, stage = reports.lock_staged_section(
         session, section_id=section_id, principal=principal, roles=PROPOSING_ROLES
     )
     settle_due(session, report=report)
@@ -99,7 +99,7 @@ def propose_amendment(
     session.add(amendment)
     session.flush()
     _ensure_carries_onto_head(session, amendment, section)
-    _record_proposal(session, report, amendment, principal)
+    _record_proposal(session, report, amendment, principal, stage)
     if report.status == ReportStatus.adopted:
         _open_after_adoption(session, report, amendment)
     return amendment
@@ -152,11 +152,13 @@ def _ensure_carries_onto_head(session: Session, amendment: Amendment, section: S
 
 
 def _record_proposal(
-    session: Session, report: Report, amendment: Amendment, principal: Principal
+    session: Session,
+    report: Report,
+    amendment: Amendment,
+    principal: Principal,
+    stage: SectionStage | None,  # read with the lock (stages change under it too)
 ) -> None:
-    # Every reader of the report reads its event log; the wording of an amendment to a
-    # drafting group's work in progress is for those who read that part (they fetch it).
-    stage = reports.stage_of(session, amendment.section_id)
+    # All readers read the log; a drafting group's work in progress is worded for its readers.
     wording = instruction_payload(amendment.instruction)
     if stage is not None and stage.stage in WIP_STAGES:
         wording = {"instruction": None}

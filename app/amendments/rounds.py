@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.amendments.actions import block_round, record, resume_round
@@ -49,7 +49,11 @@ def open_round(
     )
     if not voters:
         raise InvalidState("The group has no voting members to consent.")
-    session.add_all(ConsentVoter(amendment_id=amendment.id, participant_id=v) for v in voters)
+    # One INSERT of plain rows: nothing reads the voters back as objects (round_states
+    # reads them with the answers), so forty mapped objects would cost a flush for nothing.
+    session.execute(
+        insert(ConsentVoter), [{"amendment_id": amendment.id, "participant_id": v} for v in voters]
+    )
     opened = utcnow()
     amendment.status = AmendmentStatus.consent_open
     amendment.round_opened_at = opened
@@ -167,8 +171,9 @@ def _follow_the_tally(
         if amendment.status == AmendmentStatus.blocked:
             resume_round(session, report, amendment, actor_id)
         if not state.pending:  # this answer was the last one missing: it applies
-            apply_amendment(session, report=report, amendment=amendment, actor_id=None)
+            # Noted first, so that the amendment's row is written once (with its status).
             amendment.outcome_note = _unanimity_note(state)
+            apply_amendment(session, report=report, amendment=amendment, actor_id=None)
     session.flush()
     remember_round(session, amendment.id, state)
 
@@ -278,7 +283,7 @@ def _record_answer(
     row.answer = answer
     row.reason = reason
     row.signature, row.signing_key_id = signed
-    session.flush()
+    # Not flushed here: the row and its event are written by the tally's one flush.
     _record_signed(
         session,
         report,

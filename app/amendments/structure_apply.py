@@ -62,11 +62,10 @@ class _Run:
             edits=edits_json(edits),
             # A version names at most one amendment and an amendment one version: the first.
             amendment_id=self.amendment.id if first else None,
+            amendment_revision=self.amendment.draft_revision if first else None,
         )
-        if first:
-            version.amendment_revision = self.amendment.draft_revision
-            if section.id == self.amendment.section_id:
-                self.amendment.resulting_version = version.number
+        if first and section.id == self.amendment.section_id:
+            self.amendment.resulting_version = version.number
         self.applied.versions.append((section.id, version.number, version.sha256))
         self.applied.changed.append(section)
 

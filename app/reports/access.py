@@ -21,8 +21,8 @@ from app.preparing import Owner, Part
 from app.reports.models import Report, ReportStatus, Section
 from app.reports.outline import first_paragraph_of
 from app.visibility import ensure_readable as ensure_readable
-from app.visibility import ensure_section_readable, hidden_sections, stages_of
 from app.visibility import get_report as get_report
+from app.visibility import hidden_sections, stages_of
 
 
 def report_etag(session: Session, report: Report) -> str:
@@ -105,6 +105,17 @@ def lock_section(
     session: Session, *, section_id: int, principal: Principal, roles: Iterable[Role]
 ) -> tuple[Report, Section]:
     """The section's report locked as above, and the section as it stands under that lock."""
+    report, section, _stage = lock_staged_section(
+        session, section_id=section_id, principal=principal, roles=roles
+    )
+    return report, section
+
+
+def lock_staged_section(
+    session: Session, *, section_id: int, principal: Principal, roles: Iterable[Role]
+) -> tuple[Report, Section, SectionStage | None]:
+    """`lock_section`, and the section's stage row (None: the default stage) from the same
+    read of the report's stages that decided whether the caller may read it."""
     report = lock_report(
         session,
         report_id=select(Section.report_id).where(Section.id == section_id).scalar_subquery(),
@@ -115,8 +126,11 @@ def lock_section(
     section = present(
         session.get(Section, section_id, populate_existing=True), f"No section {section_id}."
     )
-    ensure_section_readable(session, report, section.id, principal)
-    return report, section
+    ensure_readable(report, principal)
+    stages = stages_of(session, report.id)
+    if section.id in hidden_sections(session, report, principal, stages=stages):
+        raise NotFound(f"No section {section.id}.")
+    return report, section, stages.get(section.id)
 
 
 def ensure_not_transmitted(report: Report) -> None:

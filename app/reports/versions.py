@@ -56,12 +56,15 @@ def append_version(
     source: VersionSource,
     edits: list[list[Any]],
     amendment_id: int | None = None,
+    amendment_revision: int | None = None,
 ) -> Version:
     """The one way a section gets a new version; the caller holds the report lock.
-    `edits`: exactly what changed from the head (see Version.edits)."""
+    `edits`: exactly what changed from the head (see Version.edits). `amendment_revision`:
+    the adopted amendment's draft revision, written with the row (not updated after it)."""
     number = section.head_version + 1
     version = new_version(section.id, number, text, author_id, source)
     version.amendment_id = amendment_id
+    version.amendment_revision = amendment_revision
     version.edits = edits
     session.add(version)
     # Compare-and-set on the head: a writer that somehow missed the report lock still
