@@ -55,8 +55,21 @@ function choices(ctx, entry) {
 
 const titleOf = (e) => `${e.label} ${e.heading}`.trim() || `section ${e.id}`;
 
+// The form is built when its box is first opened: built for every section at once, its two
+// lists of every section and its two copies of the text made the 200-section room's first
+// render several seconds long (about 80,000 options laid out for nothing).
 export function structureControls(ctx, section, entry) {
   if (!entry) return null;
+  const id = (name) => `restructure-${name}-${section.id}`;
+  const details = h("details", { className: "restructure" },
+    h("summary", { dataset: { key: id("open") } }, `Restructure: ${titleOf(entry)}`));
+  details.addEventListener("toggle", () => {
+    if (details.open && !details.querySelector("form")) details.append(restructureForm(ctx, section, entry, details));
+  });
+  return details;
+}
+
+function restructureForm(ctx, section, entry, details) {
   const id = (name) => `restructure-${name}-${section.id}`;
   const { previous, next, operations } = choices(ctx, entry);
   const operation = h("select", { id: id("operation"), dataset: { key: id("operation") } },
@@ -124,7 +137,5 @@ export function structureControls(ctx, section, entry) {
   h("label", { for: kind.id }, "Kind"), kind,
   h("label", { for: rationale.id }, "Rationale (optional)"), rationale,
   h("div", { className: "actions" }, h("button", { type: "submit", dataset: { key: id("file") } }, "File the structural amendment")));
-  const details = h("details", { className: "restructure" },
-    h("summary", { dataset: { key: id("open") } }, `Restructure: ${titleOf(entry)}`), form);
-  return details;
+  return form;
 }
