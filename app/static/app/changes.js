@@ -3,7 +3,7 @@
 // paragraphs an amendment touches (for the margin markers and the floor's highlight), and
 // the part of a wording a typist edits (the changed paragraphs, not the whole section).
 
-import { blocks, h } from "./dom.js";
+import { blocks, commonRuns, h } from "./dom.js";
 
 const BREAK = /\n[ \t]*\n/;
 
@@ -116,24 +116,26 @@ export function spaceOut(box) {
   return box;
 }
 
-// Paragraph blocks of two texts, aligned: the indexes (in `after`) of the first and last
-// block that differ from `before`, and the numbers (in `before`) of the paragraphs changed.
-// A longest common subsequence of whole paragraphs; cheap for hundreds of paragraphs.
-export function alignParagraphs(before, after, first = 1) {
+// The paragraph blocks of two texts, the table aligning them (whole paragraphs compared: a
+// longest common subsequence, cheap for hundreds of paragraphs) and each block of `before`'s
+// paragraph number (null for a heading).
+function alignedBlocks(before, after, first) {
   const a = blocks(before);
   const b = blocks(after);
-  const table = Array.from({ length: a.length + 1 }, () => new Uint16Array(b.length + 1));
-  for (let i = a.length - 1; i >= 0; i -= 1) {
-    for (let j = b.length - 1; j >= 0; j -= 1) {
-      table[i][j] = a[i].text === b[j].text ? table[i + 1][j + 1] + 1 : Math.max(table[i + 1][j], table[i][j + 1]);
-    }
-  }
+  const table = commonRuns(a.map((block) => block.text), b.map((block) => block.text));
   const numbers = [];
   let number = first;
   for (const block of a) {
     numbers.push(block.numbered ? number : null);
     if (block.numbered) number += 1;
   }
+  return { a, b, table, numbers };
+}
+
+// Paragraph blocks of two texts, aligned: the indexes (in `after`) of the first and last
+// block that differ from `before`, and the numbers (in `before`) of the paragraphs changed.
+export function alignParagraphs(before, after, first = 1) {
+  const { a, b, table, numbers } = alignedBlocks(before, after, first);
   const touched = new Set();
   const changedAfter = [];
   // Runs between matching paragraphs: the ones gone (numbered in `before`) and the ones new.
@@ -238,20 +240,7 @@ setInterval(() => {
 // their place; a run of new paragraphs only names the paragraph it follows (`after`, or
 // `first - 1` when it comes first). Headings (unnumbered blocks) count as text, unnumbered.
 export function paragraphRuns(before, after, first = 1) {
-  const a = blocks(before);
-  const b = blocks(after);
-  const table = Array.from({ length: a.length + 1 }, () => new Uint16Array(b.length + 1));
-  for (let i = a.length - 1; i >= 0; i -= 1) {
-    for (let j = b.length - 1; j >= 0; j -= 1) {
-      table[i][j] = a[i].text === b[j].text ? table[i + 1][j + 1] + 1 : Math.max(table[i + 1][j], table[i][j + 1]);
-    }
-  }
-  const numbers = [];
-  let number = first;
-  for (const block of a) {
-    numbers.push(block.numbered ? number : null);
-    if (block.numbered) number += 1;
-  }
+  const { a, b, table, numbers } = alignedBlocks(before, after, first);
   const runs = [];
   let gone = [];
   let added = [];
@@ -304,12 +293,7 @@ export function inlineChange(before, after) {
     push("delete", before);
     push("insert", after);
   } else {
-    const table = Array.from({ length: a.length + 1 }, () => new Uint32Array(b.length + 1));
-    for (let i = a.length - 1; i >= 0; i -= 1) {
-      for (let j = b.length - 1; j >= 0; j -= 1) {
-        table[i][j] = a[i] === b[j] ? table[i + 1][j + 1] + 1 : Math.max(table[i + 1][j], table[i][j + 1]);
-      }
-    }
+    const table = commonRuns(a, b);
     let i = 0;
     let j = 0;
     while (i < a.length || j < b.length) {

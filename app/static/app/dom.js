@@ -170,12 +170,7 @@ export function wordChanges(theirs, mine, label) {
     box.append(spot.before, h("del", {}, spot.theirs), h("span", { className: "gap" }, " "), h("ins", {}, spot.mine));
     return box;
   }
-  const table = Array.from({ length: a.length + 1 }, () => new Uint32Array(b.length + 1));
-  for (let i = a.length - 1; i >= 0; i -= 1) {
-    for (let j = b.length - 1; j >= 0; j -= 1) {
-      table[i][j] = a[i] === b[j] ? table[i + 1][j + 1] + 1 : Math.max(table[i + 1][j], table[i][j + 1]);
-    }
-  }
+  const table = commonRuns(a, b);
   let i = 0;
   let j = 0;
   while (i < a.length || j < b.length) {
@@ -270,4 +265,17 @@ export function carryOver(old, fresh) {
     else twin.value = field.value;
     twin.dispatchEvent(new Event(field.tagName === "SELECT" ? "change" : "input", { bubbles: true }));
   }
+}
+
+// Lengths of the longest common subsequence of every pair of suffixes of two lists of
+// strings (`table[i][j]` for `a[i:]` and `b[j:]`): the tracked changes' word and paragraph
+// alignments walk it from [0][0].
+export function commonRuns(a, b) {
+  const table = Array.from({ length: a.length + 1 }, () => new Uint32Array(b.length + 1));
+  for (let i = a.length - 1; i >= 0; i -= 1) {
+    for (let j = b.length - 1; j >= 0; j -= 1) {
+      table[i][j] = a[i] === b[j] ? table[i + 1][j + 1] + 1 : Math.max(table[i + 1][j], table[i][j + 1]);
+    }
+  }
+  return table;
 }
