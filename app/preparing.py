@@ -20,7 +20,7 @@ from app.drafting_groups.models import Stage
 from app.groups.models import Role
 from app.ratelimit import take_write
 from app.schemas import MAX_ID
-from app.visibility import drafting_groups_of, part_hidden
+from app.visibility import stage_hides
 
 Prepare = Callable[[Request], Awaitable[None]]
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
@@ -140,12 +140,8 @@ def _part_hidden(session: Session, principal: Principal, owner: Owner) -> bool:
     is prepared for it (the caller's drafting groups are read only for a plain member)."""
     if owner.part is None:
         return False
-    return part_hidden(
-        principal,
-        group_id=owner.group_id,
-        stage=owner.part.stage,
-        drafting_group_id=owner.part.drafting_group_id,
-        drafting_groups=lambda: drafting_groups_of(session, principal.participant_id),
+    return stage_hides(
+        session, principal, owner.group_id, owner.part.stage, owner.part.drafting_group_id
     )
 
 

@@ -280,6 +280,25 @@ def part_hidden(
     return stage is None or stage not in PUBLIC_STAGES
 
 
+def stage_hides(
+    session: Session,
+    principal: Principal,
+    group_id: int,
+    stage: Stage | None,
+    drafting_group_id: int | None,
+) -> bool:
+    """`part_hidden` for one stage row of a part in `group_id`, the caller's drafting groups
+    read from `session` only when the rule needs them (a write's checks: the lock or the
+    prepare step's entitlement)."""
+    return part_hidden(
+        principal,
+        group_id=group_id,
+        stage=stage,
+        drafting_group_id=drafting_group_id,
+        drafting_groups=lambda: drafting_groups_of(session, principal.participant_id),
+    )
+
+
 def ensure_section_readable(
     session: Session, report: Report, section_id: int, principal: Principal | None
 ) -> None:

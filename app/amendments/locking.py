@@ -19,7 +19,7 @@ from app.etags import require_match
 from app.groups.models import Role
 from app.reports import service as reports
 from app.reports.models import Report
-from app.visibility import SEES_ALL_PARTS, drafting_groups_of, part_hidden
+from app.visibility import SEES_ALL_PARTS, stage_hides
 
 NO_PRECONDITION = object()
 
@@ -77,12 +77,8 @@ def _read_checked(
     if row is None:
         raise NotFound(missing)
     amendment, stage = row
-    if stage is not None and part_hidden(
-        principal,
-        group_id=report.group_id,
-        stage=stage.stage,
-        drafting_group_id=stage.drafting_group_id,
-        drafting_groups=lambda: drafting_groups_of(session, principal.participant_id),
+    if stage is not None and stage_hides(
+        session, principal, report.group_id, stage.stage, stage.drafting_group_id
     ):
         raise NotFound(missing)
     return amendment
