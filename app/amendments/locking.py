@@ -34,16 +34,18 @@ def lock_amendment(
 ) -> tuple[Report, Amendment]:
     """Lock the amendment's report, settle deadlines, then check the caller's If-Match
     (`NO_PRECONDITION`: the write takes none, as an answer in a consent round)."""
-    report = reports.lock_report(
+    report = reports.lock_report_row(
         session,
         report_id=select(Amendment.report_id).where(Amendment.id == amendment_id).scalar_subquery(),
-        principal=principal,
-        roles=roles,
         missing=f"No amendment {amendment_id}.",
     )
+    principal.ensure_in_group(report.group_id)
     settle_due(session, report=report)
     # Read under the lock (or already loaded, and maybe changed, by settle_due just now).
     amendment = _read_checked(session, report, amendment_id, principal)
+    # After the part's check: an amendment to a part the caller may not read is a 404 for
+    # every role (an observer's 403 would tell it the amendment is there).
+    principal.ensure_role(report.group_id, roles)
     reports.ensure_not_transmitted(report)
     if if_match is not NO_PRECONDITION:
         require_match(

@@ -30,18 +30,20 @@ SPEAKING_ROLES = frozenset({Role.chair, Role.member, Role.secretariat})
 def _lock_thread(
     session: Session, *, thread_id: int, principal: Principal, roles: frozenset[Role]
 ) -> tuple[Report, Thread]:
-    report = reports.lock_report(
+    report = reports.lock_report_row(
         session,
         report_id=select(Thread.report_id).where(Thread.id == thread_id).scalar_subquery(),
-        principal=principal,
-        roles=roles,
         missing=f"No thread {thread_id}.",
     )
-    reports.ensure_not_transmitted(report)
+    principal.ensure_in_group(report.group_id)
     thread = present(
         session.get(Thread, thread_id, populate_existing=True), f"No thread {thread_id}."
     )
+    # A thread on a part the caller may not read does not exist for it: 404 before the role
+    # is checked (an observer's 403 would tell it the thread is there).
     _ensure_part_readable(session, report, thread, principal)
+    principal.ensure_role(report.group_id, roles)
+    reports.ensure_not_transmitted(report)
     return report, thread
 
 

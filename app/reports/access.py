@@ -115,14 +115,15 @@ def lock_staged_section(
     session: Session, *, section_id: int, principal: Principal, roles: Iterable[Role]
 ) -> tuple[Report, Section, SectionStage | None]:
     """`lock_section`, and the section's stage row (None: the default stage) from the same
-    read of the report's stages that decided whether the caller may read it."""
-    report = lock_report(
+    read of the report's stages that decided whether the caller may read it. A part the
+    caller may not read does not exist for it: 404 before its role is checked (an observer's
+    403 would tell it the part is there)."""
+    report = lock_report_row(
         session,
         report_id=select(Section.report_id).where(Section.id == section_id).scalar_subquery(),
-        principal=principal,
-        roles=roles,
         missing=f"No section {section_id}.",
     )
+    principal.ensure_in_group(report.group_id)
     section = present(
         session.get(Section, section_id, populate_existing=True), f"No section {section_id}."
     )
@@ -130,6 +131,7 @@ def lock_staged_section(
     stages = stages_of(session, report.id)
     if section.id in hidden_sections(session, report, principal, stages=stages):
         raise NotFound(f"No section {section.id}.")
+    principal.ensure_role(report.group_id, roles)
     return report, section, stages.get(section.id)
 
 

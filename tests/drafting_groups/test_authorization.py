@@ -383,3 +383,62 @@ def test_a_drafting_groups_threads_on_its_part_stay_in_the_group(client: TestCli
             headers=outsider.headers,
         )
         assert opened.status_code == 404, opened.text
+
+
+def test_an_observer_and_the_public_never_see_threads_on_a_drafting_groups_part(
+    client: TestClient,
+) -> None:
+    """The thread rule from the other sides of the room: an observer (reads threads without
+    names) and, on a public report, the public (reads published threads) get nothing about a
+    part still with its drafting group, even when the chair publishes the thread, while a
+    thread on a posted part published the same way is theirs to read."""
+    from tests.deliberation.helpers import open_thread
+
+    room, teams = balanced_room(client, 1)
+    observer = room.observers[0]
+    rid = new_report(client, room, "Final Report")
+    sid = add_chapter(client, room, rid, "I", "Introduction", "Work in progress.")
+    other = add_chapter(client, room, rid, "II", "Posted", "Posted publicly.")
+    drafters = create_drafting_group(client, room, "DG", teams[0])
+    assign(client, room, drafters.id, sid)
+    assign(client, room, drafters.id, other)
+    stage(client, drafters.co_leads[0], other, "agreed_in_drafting_group")
+    stage(client, room.chair, other, "posted_to_group")
+    stage(client, room.chair, other, "posted_publicly")
+    amendment = propose(client, drafters.member, sid, "Work in progress, secretly.")
+    on_part = open_thread(client, drafters.member, rid, section_id=sid, title="T", body="Ours.")
+    on_amendment = open_thread(
+        client, drafters.member, rid, amendment_id=amendment["id"], title="A", body="Ours too."
+    )
+    open_one = open_thread(client, room.members[-1], rid, section_id=other, title="P", body="Open.")
+    make_public(client, room, rid)
+    for thread in (on_part, on_amendment, open_one):
+        ok(client.post(f"/v1/threads/{thread['id']}/publish", headers=room.chair.headers))
+    for headers in (observer.headers, {}):
+        listed = ok(client.get(f"/v1/reports/{rid}/threads", headers=headers))["items"]
+        assert [t["id"] for t in listed] == [open_one["id"]], headers
+        for thread in (on_part, on_amendment):
+            answer = client.get(f"/v1/threads/{thread['id']}", headers=headers)
+            assert answer.status_code == 404, (headers, answer.text)
+            assert "Ours" not in answer.text
+        assert ok(client.get(f"/v1/threads/{open_one['id']}", headers=headers))["published"]
+    # An observer never speaks, but its write to a hidden thread is answered as one to a
+    # thread that does not exist: a 403 would tell it the thread is there.
+    written, nowhere = (
+        client.post(f"/v1/threads/{tid}/messages", json={"body": "x"}, headers=observer.headers)
+        for tid in (on_part["id"], 999_999)
+    )
+    assert written.status_code == nowhere.status_code == 404, written.text
+    # ... and so is its write to the hidden part itself and to an amendment of it.
+    peek = {"base_version": 1, "text": "Peek.", "kind": "editorial", "rationale": "?"}
+    for hidden, missing, body in (
+        (f"/v1/sections/{sid}/amendments", "/v1/sections/999999/amendments", peek),
+        (f"/v1/amendments/{amendment['id']}/withdraw", "/v1/amendments/999999/withdraw", {}),
+    ):
+        refused = client.post(hidden, json=body, headers=observer.headers)
+        absent = client.post(missing, json=body, headers=observer.headers)
+        assert refused.status_code == absent.status_code == 404, (hidden, refused.text)
+        assert "secretly" not in refused.text and "progress" not in refused.text
+    # The rule is about parts, not roles: a posted part still refuses the observer's write.
+    posted = client.post(f"/v1/sections/{other}/amendments", json=peek, headers=observer.headers)
+    assert posted.status_code == 403, posted.text
