@@ -24,9 +24,9 @@ import pytest
 from app.client import PlenaryClient
 from app.config import Settings
 from app.migrate import upgrade
-from tests.browser import axe_script, chromium_browser
 from tests.conftest import ADMIN_TOKEN
 from tests.factories import enrolled
+from tests.live.test_webclient_browser import MARKDOWN
 from tests.server import LiveServer, live_server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,17 +34,6 @@ ARTIFACTS = ROOT / "test-artifacts"
 AXE = ROOT / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
 WAIT = 30_000  # ms; generous for 2 shared cores, never a measured time
 VIEWPORT = {"width": 1280, "height": 800}
-
-MARKDOWN = """# I. Introduction
-
-The Working Group on Internet Governance met four times in Geneva.
-
-The forum should be open to all stakeholders.
-
-# II. Follow-up
-
-The group invites the Summit to consider the proposals in this report.
-"""
 
 
 @pytest.fixture(scope="module")
@@ -54,16 +43,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     upgrade(Settings(database_url=f"sqlite:///{path}"))
     with live_server(f"sqlite:///{path}") as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    yield from chromium_browser()
-
-
-@pytest.fixture(scope="module")
-def axe() -> str:
-    return axe_script()
 
 
 class Person:

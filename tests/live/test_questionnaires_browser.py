@@ -22,7 +22,6 @@ import pytest
 from app.client import PlenaryClient
 from app.config import Settings
 from app.migrate import upgrade
-from tests.browser import axe_script, chromium_browser
 from tests.conftest import ADMIN_TOKEN
 from tests.factories import enrolled
 from tests.server import LiveServer, live_server
@@ -42,16 +41,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     upgrade(Settings(database_url=url, admin_token=ADMIN_TOKEN))
     with live_server(url) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    yield from chromium_browser()
-
-
-@pytest.fixture(scope="module")
-def axe() -> str:
-    return axe_script()
 
 
 class Browser:
@@ -159,7 +148,7 @@ def _create(sec: Browser) -> None:
 
 def test_a_questionnaire_answered_moderated_and_shared_in_browsers(
     server: LiveServer,
-    chromium: Any,
+    browser: Any,
     axe: str,
 ) -> None:
     # long: one scenario across four browsers, read top to bottom
@@ -184,7 +173,7 @@ def test_a_questionnaire_answered_moderated_and_shared_in_browsers(
     people: list[Browser] = []
 
     def person(label: str, url: str = app_url) -> Browser:
-        people.append(Browser(chromium, url, label))
+        people.append(Browser(browser, url, label))
         return people[-1]
 
     try:

@@ -7,9 +7,6 @@ Screenshots go to `test-artifacts/`."""
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,33 +18,8 @@ from tests.conftest import ADMIN_TOKEN
 from tests.factories import enrol, enrolled
 from tests.server import LiveServer, live_server
 
-CHROMIUM = "/usr/bin/chromium"
-_MISSING = [
-    why
-    for why, missing in (
-        ("Playwright for Python is not installed", importlib.util.find_spec("playwright") is None),
-        (f"Debian's Chromium is not at {CHROMIUM}", shutil.which(CHROMIUM) is None),
-    )
-    if missing
-]
-if _MISSING and os.environ.get("PLENARY_REQUIRE_BROWSER") != "1":
-    pytest.skip(
-        "; ".join(_MISSING) + " (set PLENARY_REQUIRE_BROWSER=1 to make this a failure)",
-        allow_module_level=True,
-    )
-
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 WIDTH, HEIGHT = 1920, 1080
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-dev-shm-usage",
-]
 WAIT = 15_000  # ms; generous for 2 shared cores, never a measured time
 
 FILLER = [
@@ -129,16 +101,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     database = tmp_path_factory.mktemp("screen") / "screen.db"
     with live_server(f"sqlite:///{database}") as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield launched
-        launched.close()
 
 
 def wall(browser: Any, server: LiveServer, report_id: int, token: str | None) -> Any:

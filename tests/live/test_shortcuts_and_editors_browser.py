@@ -25,37 +25,15 @@ from typing import Any
 import pytest
 
 from app.client import PlenaryClient
-from tests.browser import axe_script, chromium_browser
 from tests.conftest import ADMIN_TOKEN
 from tests.factories import enrolled
-from tests.live.test_webclient_browser import WAIT, Person, check_accessibility
+from tests.live.test_webclient_browser import MARKDOWN, WAIT, Person, check_accessibility
 from tests.server import LiveServer, module_server, unique
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 
-MARKDOWN = """# I. Introduction
-
-The Working Group on Internet Governance met four times in Geneva.
-
-The forum should be open to all stakeholders.
-
-# II. Follow-up
-
-The group invites the Summit to consider the proposals in this report.
-"""
-
 server = module_server("shortcuts")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    yield from chromium_browser()
-
-
-@pytest.fixture(scope="module")
-def axe() -> str:
-    return axe_script()
 
 
 class Someone(Person):

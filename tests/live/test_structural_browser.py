@@ -20,13 +20,9 @@ from tests.live.test_webclient_browser import (
     MARKDOWN,
     WAIT,
     Person,
-    axe,
-    browser,
     check_accessibility,
 )
 from tests.server import LiveServer, live_server
-
-__all__ = ["axe", "browser"]  # fixtures shared with the room's browser tests
 
 RUN = "The forum should be open to all stakeholders."
 

@@ -28,7 +28,6 @@ import pytest
 from app import signatures
 from app.client import PlenaryClient
 from app.webclient import client_directory
-from tests.browser import axe_script, chromium_browser
 from tests.conftest import ADMIN_TOKEN
 from tests.factories import enrolled
 from tests.server import LiveServer, free_port, live_server
@@ -82,16 +81,6 @@ def server(other_origin: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
         f"sqlite:///{path}", extra_env={"PLENARY_CORS_ORIGINS": other_origin}
     ) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    yield from chromium_browser()
-
-
-@pytest.fixture(scope="module")
-def axe() -> str:
-    return axe_script()
 
 
 class Person:

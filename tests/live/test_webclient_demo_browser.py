@@ -18,7 +18,6 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.browser import axe_script, chromium_browser
 from tests.live.test_webclient_browser import WAIT, Person, check_accessibility
 from tests.server import free_port
 
@@ -66,16 +65,6 @@ def _exports(path: Path) -> dict[str, str]:
             name, _, value = line.removeprefix("export ").partition("=")
             found[name] = value
     return found
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    yield from chromium_browser()
-
-
-@pytest.fixture(scope="module")
-def axe() -> str:
-    return axe_script()
 
 
 # What the year left on its timeline, one phrase per stage (app/demo_year/, app/events/timeline.py).

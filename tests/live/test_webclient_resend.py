@@ -10,11 +10,11 @@ from typing import Any
 from app.client import PlenaryClient
 from tests.conftest import ADMIN_TOKEN
 from tests.factories import enrolled
-from tests.live.test_webclient_browser import MARKDOWN, Person, browser
+from tests.live.test_webclient_browser import MARKDOWN, Person
 from tests.server import LiveServer, module_server
 
 server = module_server("webclient-resend")
-__all__ = ["browser", "server"]  # fixtures of this module
+__all__ = ["server"]  # a fixture of this module
 
 
 def test_a_comment_whose_answer_was_lost_is_sent_again_and_made_once(
