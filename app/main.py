@@ -182,10 +182,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.write_gate
         else UNGATED  # every write goes straight to its thread and waits there on the lock
     )
-    # Module-level machinery, switched by settings (the last app created decides).
+    # The text worker is one process per server process (the last app created decides); the
+    # known versions and the outlines are kept, and switched, per database.
     offload.enabled = settings.text_worker
-    known_versions.enabled = settings.known_versions
-    outline.enabled = settings.outline_cache
+    known_versions.switch(database.engine, settings.known_versions)
+    outline.switch(database.engine, settings.outline_cache)
     app.state.read_cache = None
     app.state.floor_answers = None
     app.state.deadline_watch = None

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.clock import ShiftedClock, utcnow
@@ -37,9 +38,32 @@ def switched(settings: Settings) -> Iterator[Callable[..., object]]:
             application.state.database.dispose()
 
     yield make
-    # The module-level switches follow the last app made; later tests' apps set them again,
-    # but leave them as the default here too.
-    offload.enabled = known_versions.enabled = outline.enabled = True
+    # The text worker's switch is the process's (the last app made decides); later tests'
+    # apps set it again, but leave it as the default here too.
+    offload.enabled = True
+
+
+def test_a_second_app_switched_off_leaves_the_first_ones_machinery_on(
+    app: FastAPI, client: TestClient, switched: Callable[..., object]
+) -> None:
+    """Known versions and outlines are kept and switched per database: an app made later with
+    them off (tests and `bench.machinery` make several in one process) neither switches off
+    nor shares the stores of an app made before it, even on the same URL."""
+    room = make_room(client, members=1)
+    rid, _sid = report_with_section(client, room)
+    with switched(known_versions=False, outline_cache=False) as off:  # type: ignore[attr-defined]
+        on_engine = app.state.database.engine
+        off_engine = off.app.state.database.engine
+        assert known_versions.of(on_engine) is known_versions.of(on_engine)
+        assert known_versions.of(off_engine) is not known_versions.of(off_engine)
+        ok(client.get(f"/v1/reports/{rid}", headers=room.members[0].headers))
+        kept = outline._OUTLINES.of(on_engine)
+        assert kept is not None and any(key[0] == rid for key in kept)
+        assert outline._OUTLINES.of(off_engine) is None
+        off_room = make_room(off, members=1)
+        off_rid, _ = report_with_section(off, off_room)
+        ok(off.get(f"/v1/reports/{off_rid}", headers=off_room.members[0].headers))
+        assert outline._OUTLINES.of(off_engine) is None
 
 
 def test_with_the_read_cache_off_a_read_after_a_write_gives_the_new_text(

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.pool import Pool
+
+from app.per_database import PerDatabase
 
 KEPT_CHARACTERS = 8_000_000
 KEPT_SECTIONS = 100_000
@@ -69,21 +69,18 @@ class KnownVersions:
             self._first_paragraphs.popitem(last=False)
 
 
-# Setting `known_versions` (create_app sets it): off, every prepare step reads its base.
-enabled = True
-_stores: WeakKeyDictionary[Pool, KnownVersions] = WeakKeyDictionary()
-_stores_lock = threading.Lock()
+_stores: PerDatabase[KnownVersions] = PerDatabase(KnownVersions)
+
+
+def switch(bind: Engine | Connection, on: bool) -> None:
+    """Setting `known_versions` for the database `bind` reaches (create_app): off, every
+    prepare step reads its base."""
+    _stores.switch(bind, on)
 
 
 def of(bind: Engine | Connection) -> KnownVersions:
-    """The store of the database `bind` reaches (every engine of a `Database` shares its
-    pool; a test's fresh database, even at the same URL, starts empty). Switched off: an
-    empty store each time, which knows nothing and keeps nothing."""
-    if not enabled:
-        return KnownVersions()
-    pool = bind.engine.pool
-    with _stores_lock:
-        store = _stores.get(pool)
-        if store is None:
-            store = _stores[pool] = KnownVersions()
-        return store
+    """The store of the database `bind` reaches (a test's fresh database, even at the same
+    URL, starts empty). Switched off: an empty store each time, which knows nothing and
+    keeps nothing."""
+    store = _stores.of(bind)
+    return KnownVersions() if store is None else store

@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import Connection, Engine, and_, select
 from sqlalchemy.orm import Session
 
 from app.db import unit_of_work
+from app.per_database import PerDatabase
 from app.reports.models import Report, Section, Version
 from app.text.markdown import MixedBreaks
 from app.text.outline import Node, Placed, order
@@ -52,9 +53,14 @@ def current_nodes(session: Session, *, report_id: int, with_text: bool) -> list[
     ]
 
 
-_OUTLINES: OrderedDict[tuple[int, str, int], list[Placed]] = OrderedDict()
+Kept = OrderedDict[tuple[int, str, int], list[Placed]]
+_OUTLINES: PerDatabase[Kept] = PerDatabase(OrderedDict)
 _OUTLINE_CACHE_SIZE = 256
-enabled = True  # setting `outline_cache` (create_app sets it)
+
+
+def switch(bind: Engine | Connection, on: bool) -> None:
+    """Setting `outline_cache` for the database `bind` reaches (create_app)."""
+    _OUTLINES.switch(bind, on)
 
 
 def outline(session: Session, *, report_id: int, report: Report | None = None) -> list[Placed]:
@@ -77,26 +83,27 @@ def outline(session: Session, *, report_id: int, report: Report | None = None) -
         created, revision = state.created_at, state.outline_revision
     key = (report_id, str(created), int(revision))
     clean = not session.new and not session.dirty and not session.deleted
-    cached = _OUTLINES.get(key)
-    if cached is not None and clean and enabled:
-        _OUTLINES.move_to_end(key)
+    kept = _OUTLINES.of(session.get_bind())
+    cached = None if kept is None else kept.get(key)
+    if cached is not None and kept is not None and clean:
+        kept.move_to_end(key)
         return cached
     placed = order(current_nodes(session, report_id=report_id, with_text=False))
     # A writer's key may name its own uncommitted change, and after a rollback another change
     # would bump the counter to the same value: a writer keeps its outline once it commits,
     # and only when it holds the report's lock (no other writer moved the outline between
     # the key and the nodes, two statements in READ COMMITTED). A read keeps it at once.
-    if work.snapshot_read:
-        _keep(key, placed)
-    elif report_id in work.chain_heads:  # locked by this transaction (reports/access.py)
-        work.after_commit.append(lambda: _keep(key, placed))
+    if kept is not None and work.snapshot_read:
+        _keep(kept, key, placed)
+    elif kept is not None and report_id in work.chain_heads:  # locked here (reports/access.py)
+        work.after_commit.append(lambda: _keep(kept, key, placed))
     return placed
 
 
-def _keep(key: tuple[int, str, int], placed: list[Placed]) -> None:
-    _OUTLINES[key] = placed
-    while len(_OUTLINES) > _OUTLINE_CACHE_SIZE:
-        _OUTLINES.popitem(last=False)
+def _keep(kept: Kept, key: tuple[int, str, int], placed: list[Placed]) -> None:
+    kept[key] = placed
+    while len(kept) > _OUTLINE_CACHE_SIZE:
+        kept.popitem(last=False)
 
 
 def source_headings(session: Session, *, report_id: int) -> dict[int, str]:
