@@ -351,3 +351,34 @@ def test_a_write_through_another_process_is_seen(
             assert [e["id"] for e in read()[0]["outline"]] == [sid, added]
     finally:
         other_app.state.database.dispose()
+
+
+def test_a_reminder_sent_to_nobody_is_seen_though_it_records_no_event(
+    client: TestClient, clock: ShiftedClock
+) -> None:
+    """Every voter has answered a blocked round when its reminder falls due: the sweep marks
+    it sent (`reminded_at`) and records no event, and the next read of the list shows it."""
+    room = make_room(client)
+    rid, sid = report_with_section(client, room)
+    adopt_report(client, room, rid)
+    change = propose(
+        client,
+        room.members[0],
+        sid,
+        TEXT.replace("Geneva", "Tunis"),
+        consent_deadline=soon(600),
+        remind_before=300,
+    )
+    for voter in room.voters[:-1]:
+        act(client, voter, change["id"], "consent")
+    act(client, room.voters[-1], change["id"], "object", reason="Not the venue of record.")
+    before = listed(client, rid, room.members[1])[change["id"]]
+    assert before["status"] == "blocked" and before["tally"]["pending"] == 0
+    assert before["reminded_at"] is None
+    events = ok(client.get(f"/v1/reports/{rid}/events?limit=1000", headers=room.chair.headers))
+    clock.advance(seconds=301)
+    after = listed(client, rid, room.members[2])[change["id"]]
+    assert after["reminded_at"] is not None and after["status"] == "blocked"
+    assert listed(client, rid, room.members[1])[change["id"]] == after
+    again = ok(client.get(f"/v1/reports/{rid}/events?limit=1000", headers=room.chair.headers))
+    assert again["items"] == events["items"]  # no event: only the amendment row moved
