@@ -30,22 +30,25 @@ speaker's seconds on the floor move with the clock).
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi import Request, Response
 from sqlalchemy import func, literal, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.auth import hash_token
 from app.clock import utcnow
-from app.etags import not_modified
 from app.groups.models import Participant
 from app.pagination import link_next
 from app.reports.models import Report
+from app.schemas import MAX_ID
 
 Key = tuple[Any, ...]
 
@@ -56,6 +59,19 @@ class KeptAnswer:
     etag: str | None = None  # None: the route answers without one
     expires: datetime | None = None  # None: good until the database changes
     next: int | None = None  # a page's cursor (its Link header is made per request)
+
+
+@dataclass(frozen=True)
+class Served:
+    """A response as a route sent it: the answer and the headers it adds."""
+
+    answer: KeptAnswer
+    headers: tuple[tuple[str, str], ...]
+
+
+# A request as asked: the token's hash (None: no token), the path and the raw query string.
+Asked = tuple[str | None, str, bytes]
+SERVED_LIMIT = 50_000
 
 
 @dataclass
@@ -111,12 +127,16 @@ class KeptAnswers:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _kept: dict[Key, _Kept] = field(default_factory=dict)
     _bytes: int = 0
+    # SQLite: the response each request (token, path and query, as sent) got since the last
+    # commit, served before routing (`KeptAnswerFront`); bodies are shared with `_kept`.
+    _served: dict[Asked, Served] = field(default_factory=dict)
 
     def invalidate(self) -> None:
         """After any write commits (SQLite: the text, roster, stages all live in the db)."""
         with self._lock:
             self.generation += 1
             self._kept.clear()
+            self._served.clear()
             self._bytes = 0
 
     def forget_report(self, report_id: int) -> None:
@@ -149,6 +169,25 @@ class KeptAnswers:
                 self._bytes -= len(previous.answer.body)
             self._kept[key] = _Kept(answer, report_id)
             self._bytes += size
+
+    def remember(self, generation: int, asked: Asked | None, served: Served) -> None:
+        """SQLite: `asked` was answered `served` from the state of `generation` (noted before
+        the request's transaction began): the same request gets it until the next commit."""
+        if self.checked or asked is None:
+            return
+        with self._lock:
+            if generation != self.generation:
+                return
+            if len(self._served) >= SERVED_LIMIT:
+                self._served.clear()
+            self._served[asked] = served
+
+    def served(self, asked: Asked, now: datetime) -> Served | None:
+        found = self._served.get(asked)
+        if found is None:
+            return None
+        expires = found.answer.expires
+        return found if expires is None or now < expires else None
 
     def __len__(self) -> int:
         return len(self._kept)
@@ -184,17 +223,94 @@ def kept_or_built(
 
 
 def kept_response(
-    request: Request, answer: KeptAnswer, headers: dict[str, str] | None = None
+    request: Request,
+    answer: KeptAnswer,
+    answers: KeptAnswers | None,
+    generation: int,
+    headers: dict[str, str] | None = None,
 ) -> Response:
     """The answer as its route sends it: 304 when the caller holds its ETag already, the
-    `Link` of a page's next cursor made from this request's own URL."""
+    `Link` of a page's next cursor made from this request's own URL. Remembered (SQLite) for
+    the same request until the next commit."""
     headers = dict(headers or {})
-    if answer.etag is not None:
-        headers["ETag"] = answer.etag
-        if not_modified(request, Response(), answer.etag):
-            return Response(status_code=304, headers=headers)
     if answer.next is not None:
         linked = Response()
         link_next(request, linked, answer.next)
         headers["Link"] = linked.headers["Link"]
+    served = Served(answer, tuple(headers.items()))
+    if answers is not None:
+        answers.remember(generation, asked_of(request.scope), served)
+    return respond(served, request.headers.get("if-none-match"))
+
+
+def respond(served: Served, if_none_match: str | None) -> Response:
+    answer, headers = served.answer, dict(served.headers)
+    if answer.etag is not None:
+        headers["ETag"] = answer.etag
+        if if_none_match is not None and _offered(if_none_match, answer.etag):
+            return Response(status_code=304, headers=headers)
     return Response(answer.body, media_type="application/json", headers=headers)
+
+
+def _offered(if_none_match: str, etag: str) -> bool:
+    """`not_modified`'s rule."""
+    tags = [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
+    return etag in tags or if_none_match == "*"
+
+
+def asked_of(scope: Scope) -> Asked | None:
+    """The request as the store remembers it; None: a header no route reads as a token."""
+    token = None
+    for name, value in scope["headers"]:
+        if name == b"authorization":  # the first, as the routes read it
+            scheme, _, secret = value.decode("latin-1").partition(" ")
+            if scheme.lower() != "bearer" or not secret.strip():
+                return None
+            token = hash_token(secret.strip())
+            break
+    return (token, scope["path"], scope["query_string"])
+
+
+# The reads every member's page makes after every event (the report, its floor, its list).
+FRONT_PATH = re.compile(r"/v1/reports/([1-9][0-9]{0,9})(|/floor|/amendments)")
+
+
+class KeptAnswerFront:
+    """ASGI (SQLite): answers a request the store remembers from since the last commit before
+    routing, dependencies and the threadpool; anything else goes on to the app (which fills
+    the store). The amendment list settles passed deadlines before it reads
+    (`settle_before_request`): it is answered here only while the deadline watch knows that
+    nothing is due."""
+
+    def __init__(self, app: ASGIApp, answers: KeptAnswers, watch: Watch | None) -> None:
+        self.app = app
+        self.answers = answers
+        self.watch = watch
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET":
+            match = FRONT_PATH.fullmatch(scope["path"])
+            if match is not None and int(match[1]) <= MAX_ID:
+                served = self._served(scope, listing=match[2] == "/amendments")
+                if served is not None:
+                    if_none_match = None
+                    for name, value in scope["headers"]:
+                        if name == b"if-none-match":
+                            if_none_match = value.decode("latin-1")
+                            break
+                    await respond(served, if_none_match)(scope, receive, send)
+                    return
+        await self.app(scope, receive, send)
+
+    def _served(self, scope: Scope, *, listing: bool) -> Served | None:
+        now = utcnow()
+        if listing and (self.watch is None or not self.watch.nothing_due(now)):
+            return None
+        asked = asked_of(scope)
+        return None if asked is None else self.answers.served(asked, now)
+
+
+class Watch(Protocol):
+    """The deadline watch (app/amendments/deadlines.py), as this module reads it."""
+
+    def nothing_due(self, now: datetime) -> bool: ...

@@ -38,7 +38,7 @@ from app.events.timeline_router import router as timeline_router
 from app.groups.router import router as groups_router
 from app.health import router as health_router
 from app.idempotency import REPLAYED_HEADER
-from app.kept_answers import KeptAnswers
+from app.kept_answers import KeptAnswerFront, KeptAnswers
 from app.meetings.router import router as meetings_router
 from app.meetings.screen import page_router
 from app.meetings.sessions_router import router as sessions_router
@@ -234,6 +234,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     if app.state.read_cache is not None:
         app.add_middleware(SectionReadCache, cache=app.state.read_cache)
+    kept = app.state.kept_answers
+    if kept is not None and not kept.checked and settings.kept_answer_front:
+        app.add_middleware(KeptAnswerFront, answers=kept, watch=app.state.deadline_watch)
     # Outside the body limits too: a token over its write rate is answered before its body.
     app.add_middleware(WriteRateLimit, limiter=app.state.write_limiter)
     # Outside the body limits: a blocked address is answered before its body is read.

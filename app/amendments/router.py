@@ -109,7 +109,7 @@ def _list_response(request: Request, report_id: int, query: list_answer.Query) -
         )
         report = reports.get_report(session, report_id=report_id, principal=principal)
         answer = list_answer.list_answer(session, report, principal, query, answers, generation)
-    return kept_response(request, answer)
+    return kept_response(request, answer, answers, generation)
 
 
 @router.get("/amendments/{amendment_id}", response_model=AmendmentRead)

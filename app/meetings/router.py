@@ -240,7 +240,8 @@ def _floor_response(request: Request, report_id: int) -> Response:
         )
         report = reports.get_report(session, report_id=report_id, principal=principal)
         answer = floor_cache.floor_answer(session, report, principal, answers, generation)
-    return kept_response(request, answer, {"Cache-Control": "private, no-cache"})
+    headers = {"Cache-Control": "private, no-cache"}
+    return kept_response(request, answer, answers, generation, headers)
 
 
 @router.get("/reports/{report_id}/certificate", response_model=CertificateRead)

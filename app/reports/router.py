@@ -137,7 +137,7 @@ def _report_response(request: Request, report_id: int) -> Response:
         )
         report = service.get_report(session, report_id=report_id, principal=principal)
         answer = report_answer(session, report, principal, answers, generation)
-    return kept_response(request, answer)
+    return kept_response(request, answer, answers, generation)
 
 
 @router.patch("/reports/{report_id}", response_model=ReportRead)

@@ -9,20 +9,29 @@ they show is that the key names the committed state, whenever the NOTIFY would a
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from app.amendments import list_answer
 from app.clock import ShiftedClock, utcnow
 from app.config import Settings
 from app.main import create_app
 from app.reports import report_answer
-from tests.amendments.helpers import TEXT, act, adopt_report, propose, report_with_section
+from tests.amendments.helpers import (
+    TEXT,
+    act,
+    adopt_report,
+    open_meeting,
+    propose,
+    report_with_section,
+)
 from tests.drafting_groups.helpers import (
     add_chapter,
     assign,
@@ -382,3 +391,100 @@ def test_a_reminder_sent_to_nobody_is_seen_though_it_records_no_event(
     assert listed(client, rid, room.members[1])[change["id"]] == after
     again = ok(client.get(f"/v1/reports/{rid}/events?limit=1000", headers=room.chair.headers))
     assert again["items"] == events["items"]  # no event: only the amendment row moved
+
+
+# --- the same request again before any write: answered before routing (SQLite) -----------
+
+
+def statements_of(app: FastAPI) -> tuple[list[str], Callable[[], None]]:
+    """The statements the app runs that read a token, a report or its sections (the
+    background pollers read other tables)."""
+    seen: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if re.search(r"\b(token|report|section|participant)\b", statement):
+            seen.append(statement)
+
+    engine = app.state.database.engine
+    event.listen(engine, "before_cursor_execute", count)
+    return seen, lambda: event.remove(engine, "before_cursor_execute", count)
+
+
+def test_the_same_request_again_before_any_write_reads_nothing(
+    client: TestClient, app: FastAPI
+) -> None:
+    """The page's three reads, asked again by the same reader before any write: the same
+    bytes and headers, with no token resolved and nothing read; a write, and they are read
+    again (and hold it)."""
+    if app.state.kept_answers is None or app.state.kept_answers.checked:
+        pytest.skip("SQLite: one process sees every commit (PostgreSQL checks each answer)")
+    room = make_room(client)
+    rid, sid = report_with_section(client, room)
+    make_public(client, room, rid)
+    open_meeting(client, room, rid)
+    propose(client, room.members[0], sid, TEXT.replace("Geneva", "Tunis"))
+    paths = [f"/v1/reports/{rid}", f"/v1/reports/{rid}/floor", f"/v1/reports/{rid}/amendments"]
+    paths.append(f"/v1/reports/{rid}/amendments?limit=1&kind=substantive")
+    readers = [room.members[1].headers, room.observers[0].headers, {}]
+    first = {(p, i): client.get(p, headers=h) for p in paths for i, h in enumerate(readers)}
+    seen, stop = statements_of(app)
+    try:
+        for (path, i), answer in first.items():
+            again = client.get(path, headers=readers[i])
+            assert (again.status_code, again.content) == (200, answer.content)
+            for name in ("ETag", "Link", "Cache-Control"):
+                assert again.headers.get(name) == answer.headers.get(name)
+            if "ETag" in answer.headers:
+                tagged = {**readers[i], "If-None-Match": answer.headers["ETag"]}
+                assert client.get(path, headers=tagged).status_code == 304
+    finally:
+        stop()
+    assert seen == []
+    assert ok(first[(paths[2], 0)])["items"][0]["proposer_id"] == room.members[0].id
+    assert ok(first[(paths[2], 1)])["items"][0]["proposer_id"] is None
+    propose(client, room.members[1], sid, TEXT.replace("Geneva", "Geneva, CH"))
+    assert len(amendments(client, rid, room.members[1])) == 2
+
+
+def test_with_the_front_off_every_request_is_routed(settings: Settings) -> None:
+    application = create_app(settings.model_copy(update={"kept_answer_front": False}))
+    try:
+        with TestClient(application, raise_server_exceptions=False) as client:
+            room = make_room(client)
+            rid, _sid = report_with_section(client, room)
+            path = f"/v1/reports/{rid}"
+            first = client.get(path, headers=room.members[0].headers)
+            seen, stop = statements_of(application)
+            try:
+                again = client.get(path, headers=room.members[0].headers)
+            finally:
+                stop()
+            assert again.content == first.content
+            assert any("token" in statement for statement in seen)
+    finally:
+        application.state.database.dispose()
+
+
+def test_a_remembered_floor_still_moves_with_the_clock(
+    client: TestClient, clock: ShiftedClock
+) -> None:
+    """The same reader asks for the same floor again, with no write between: the running
+    speaker's seconds have moved on, and so has its answer."""
+    room = make_room(client)
+    rid, _sid = report_with_section(client, room)
+    open_meeting(client, room, rid)
+    path = f"/v1/reports/{rid}/floor"
+    sitting = ok(client.get(path, headers=room.chair.headers))["session"]["session"]["id"]
+    ok(
+        client.post(f"/v1/sessions/{sitting}/speakers", json={}, headers=room.members[0].headers),
+        201,
+    )
+    ok(client.post(f"/v1/sessions/{sitting}/speakers/give", json={}, headers=room.chair.headers))
+
+    def spoken() -> int:
+        state = ok(client.get(path, headers=room.members[1].headers))
+        return int(state["session"]["speakers"][0]["spoken_seconds"])
+
+    first = spoken()
+    clock.advance(seconds=30)
+    assert spoken() >= first + 30
