@@ -278,9 +278,9 @@ FRONT_PATH = re.compile(r"/v1/reports/([1-9][0-9]{0,9})(|/floor|/amendments)")
 class KeptAnswerFront:
     """ASGI (SQLite): answers a request the store remembers from since the last commit before
     routing, dependencies and the threadpool; anything else goes on to the app (which fills
-    the store). The amendment list settles passed deadlines before it reads
-    (`settle_before_request`): it is answered here only while the deadline watch knows that
-    nothing is due."""
+    the store). The floor's and the list's routes settle passed deadlines before they read
+    (`settle_before_request`): they are answered here only while the deadline watch knows
+    that nothing is due (and so is the report, whose text such a settling changes)."""
 
     def __init__(self, app: ASGIApp, answers: KeptAnswers, watch: Watch | None) -> None:
         self.app = app
@@ -291,7 +291,7 @@ class KeptAnswerFront:
         if scope["type"] == "http" and scope["method"] == "GET":
             match = FRONT_PATH.fullmatch(scope["path"])
             if match is not None and int(match[1]) <= MAX_ID:
-                served = self._served(scope, listing=match[2] == "/amendments")
+                served = self._served(scope)
                 if served is not None:
                     if_none_match = None
                     for name, value in scope["headers"]:
@@ -302,9 +302,9 @@ class KeptAnswerFront:
                     return
         await self.app(scope, receive, send)
 
-    def _served(self, scope: Scope, *, listing: bool) -> Served | None:
+    def _served(self, scope: Scope) -> Served | None:
         now = utcnow()
-        if listing and (self.watch is None or not self.watch.nothing_due(now)):
+        if self.watch is None or not self.watch.nothing_due(now):
             return None
         asked = asked_of(scope)
         return None if asked is None else self.answers.served(asked, now)

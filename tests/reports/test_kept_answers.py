@@ -488,3 +488,26 @@ def test_a_remembered_floor_still_moves_with_the_clock(
     first = spoken()
     clock.advance(seconds=30)
     assert spoken() >= first + 30
+
+
+def test_a_deadline_passed_since_the_same_request_is_settled_first(
+    client: TestClient, clock: ShiftedClock
+) -> None:
+    """No write between two reads of the same reader, but a round's deadline passed: under
+    the silence procedure the amendment is adopted by the first read, which shows it."""
+    room = make_room(client)
+    rid, sid = report_with_section(client, room, silence_procedure=True)
+    adopt_report(client, room, rid)  # in a meeting's session
+    wording = TEXT.replace("Geneva", "Tunis")
+    change = propose(client, room.members[0], sid, wording, consent_deadline=soon(60))
+    floor_path = f"/v1/reports/{rid}/floor"
+    reader = room.members[1]
+    before = ok(client.get(floor_path, headers=reader.headers))
+    assert [s["text"] for s in before["sections"]] == [TEXT]
+    head = report(client, rid, reader)["outline"][0]["head_version"]
+    assert listed(client, rid, reader)[change["id"]]["status"] == "consent_open"
+    clock.advance(seconds=61)
+    after = ok(client.get(floor_path, headers=reader.headers))
+    assert [s["text"] for s in after["sections"]] == [wording]
+    assert report(client, rid, reader)["outline"][0]["head_version"] == head + 1
+    assert listed(client, rid, reader)[change["id"]]["status"] == "adopted"
