@@ -74,6 +74,16 @@ Asked = tuple[str | None, str, bytes]
 SERVED_LIMIT = 50_000
 
 
+FLIGHT_WAIT = 30.0  # seconds a reader waits for another's build before reading it itself
+
+
+@dataclass
+class _Flight:
+    done: threading.Event = field(default_factory=threading.Event)
+    answer: KeptAnswer | None = None
+    waiting: int = 0  # readers that came while it was built
+
+
 @dataclass
 class _Kept:
     answer: KeptAnswer
@@ -130,6 +140,7 @@ class KeptAnswers:
     # SQLite: the response each request (token, path and query, as sent) got since the last
     # commit, served before routing (`KeptAnswerFront`); bodies are shared with `_kept`.
     _served: dict[Asked, Served] = field(default_factory=dict)
+    _flights: dict[Key, _Flight] = field(default_factory=dict)  # answers being built
 
     def invalidate(self) -> None:
         """After any write commits (SQLite: the text, roster, stages all live in the db)."""
@@ -189,6 +200,29 @@ class KeptAnswers:
         expires = found.answer.expires
         return found if expires is None or now < expires else None
 
+    def board(self, key: Key) -> tuple[_Flight, bool]:
+        """The build of `key` under way, and whether the caller leads it (builds it)."""
+        with self._lock:
+            flight = self._flights.get(key)
+            if flight is None:
+                flight = self._flights[key] = _Flight()
+                return flight, True
+            flight.waiting += 1
+            return flight, False
+
+    def land(self, key: Key, flight: _Flight, answer: KeptAnswer | None) -> None:
+        """The build of `key` ended (`answer` None: it failed): its waiters take it."""
+        with self._lock:
+            flight.answer = answer
+            if self._flights.get(key) is flight:
+                del self._flights[key]
+        flight.done.set()
+
+    def waiting(self) -> int:
+        """Readers waiting for another's build now."""
+        with self._lock:
+            return sum(flight.waiting for flight in self._flights.values())
+
     def __len__(self) -> int:
         return len(self._kept)
 
@@ -217,9 +251,24 @@ def kept_or_built(
     found = answers.get(key, utcnow())
     if found is not None:
         return found
-    answer = build()
-    answers.keep(generation, key, report.id, answer)
-    return answer
+    # One build per answer at a time: after an event the whole room asks at once, and the
+    # readers that come while it is built wait for it. On SQLite only readers that noted the
+    # same generation share one (a reader that began after a commit reads after it).
+    flight_key = key if answers.checked else (*key, generation)
+    flight, leads = answers.board(flight_key)
+    if not leads:
+        flight.done.wait(FLIGHT_WAIT)
+        shared = flight.answer
+        if shared is not None and (shared.expires is None or utcnow() < shared.expires):
+            return shared
+        return build()  # its build failed or is slow: read it here
+    answer = None
+    try:
+        answer = build()
+        answers.keep(generation, key, report.id, answer)
+        return answer
+    finally:
+        answers.land(flight_key, flight, answer)
 
 
 def kept_response(

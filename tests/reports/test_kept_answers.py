@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -511,3 +513,32 @@ def test_a_deadline_passed_since_the_same_request_is_settled_first(
     assert [s["text"] for s in after["sections"]] == [wording]
     assert report(client, rid, reader)["outline"][0]["head_version"] == head + 1
     assert listed(client, rid, reader)[change["id"]]["status"] == "adopted"
+
+
+def test_readers_who_come_while_an_answer_is_built_wait_for_it(
+    client: TestClient, app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an event the whole room asks at once: the readers that come while the first
+    builds the answer take its answer instead of building their own."""
+    room = make_room(client, members=5)
+    rid, sid = report_with_section(client, room)
+    propose(client, room.members[0], sid, TEXT.replace("Geneva", "Tunis"))
+    answers = app.state.kept_answers
+    build = list_answer.build
+    builds: list[int] = []
+    others = len(room.members) - 1
+
+    def first_waits_for_the_others(*args: Any, **kwargs: Any) -> Any:
+        builds.append(1)
+        if len(builds) == 1:  # bounded: a broken share lets the others build, and this go on
+            arrived = threading.Event()
+            for _ in range(1000):
+                if answers.waiting() == others or arrived.wait(0.01):
+                    break
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(list_answer, "build", first_waits_for_the_others)
+    with ThreadPoolExecutor(len(room.members)) as pool:
+        pages = list(pool.map(lambda who: amendments(client, rid, who), room.members))
+    assert builds == [1]
+    assert all(page == pages[0] for page in pages) and len(pages[0]) == 1
