@@ -26,6 +26,12 @@ give at that moment to that caller. Two halves make it hold:
 
 An answer may also carry a moment after which it no longer holds (`expires`: a running
 speaker's seconds on the floor move with the clock).
+
+After an event the whole room asks at once: one reader builds an answer and the readers
+with the same key that come meanwhile wait for it (`board`, `land`). And on SQLite the
+response each request got is answered again before routing until the next commit
+(`KeptAnswerFront`, setting `kept_answer_front`): the same request, the same token, the same
+state.
 """
 
 from __future__ import annotations
