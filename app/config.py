@@ -63,6 +63,12 @@ class Settings(BaseSettings):
         default=True,
         description="Keep version texts in memory for the prepare step of a proposal",
     )
+    kept_answer_front: bool = Field(
+        default=True,
+        description="Answer a request for a report, its floor or its amendment list that was "
+        "answered since the last write from memory before routing (SQLite with the read "
+        "cache on: one process)",
+    )
     deadline_watch: bool = Field(
         default=True,
         description="Skip settling consent deadlines until the earliest can fall due "

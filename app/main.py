@@ -38,7 +38,7 @@ from app.events.timeline_router import router as timeline_router
 from app.groups.router import router as groups_router
 from app.health import router as health_router
 from app.idempotency import REPLAYED_HEADER
-from app.meetings.floor_cache import FloorAnswers
+from app.kept_answers import KeptAnswerFront, KeptAnswers
 from app.meetings.router import router as meetings_router
 from app.meetings.screen import page_router
 from app.meetings.sessions_router import router as sessions_router
@@ -188,20 +188,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     known_versions.switch(database.engine, settings.known_versions)
     outline.switch(database.engine, settings.outline_cache)
     app.state.read_cache = None
-    app.state.floor_answers = None
+    app.state.kept_answers = None
     app.state.deadline_watch = None
     if database.is_sqlite and settings.read_cache:  # one process serves the database
         app.state.read_cache = ReadCache()
         database.commit_listeners.append(app.state.read_cache.invalidate)
-        app.state.floor_answers = FloorAnswers(checked=False)
-        database.commit_listeners.append(app.state.floor_answers.invalidate)
+        app.state.kept_answers = KeptAnswers(checked=False)
+        database.commit_listeners.append(app.state.kept_answers.invalidate)
         if settings.deadline_watch:
             app.state.deadline_watch = database.deadline_watch = DeadlineWatch(database)
     elif settings.read_cache:  # PostgreSQL: every answer checked against the database
         app.state.read_cache = CheckedReadCache(settings.database_url, settings.admin_token)
         broker.notice_listeners.append(app.state.read_cache.forget_report)
-        app.state.floor_answers = FloorAnswers(checked=True)
-        broker.notice_listeners.append(app.state.floor_answers.forget_report)
+        app.state.kept_answers = KeptAnswers(checked=True)
+        broker.notice_listeners.append(app.state.kept_answers.forget_report)
     install_error_handlers(app)
     install_openapi(app)
     app.include_router(health_router)
@@ -235,6 +235,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     if app.state.read_cache is not None:
         app.add_middleware(SectionReadCache, cache=app.state.read_cache)
+    kept = app.state.kept_answers
+    if kept is not None and not kept.checked and settings.kept_answer_front:
+        app.add_middleware(KeptAnswerFront, answers=kept, watch=app.state.deadline_watch)
     # Outside the body limits too: a token over its write rate is answered before its body.
     app.add_middleware(WriteRateLimit, limiter=app.state.write_limiter)
     # Outside the body limits: a blocked address is answered before its body is read.

@@ -4,9 +4,9 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
+from starlette.concurrency import run_in_threadpool
 
-from app import visibility
-from app.amendments import prepare, service, views
+from app.amendments import list_answer, prepare, service, views
 from app.amendments.deadlines import settle_before_request
 from app.amendments.models import AmendmentKind, AmendmentStatus
 from app.amendments.schemas import (
@@ -21,12 +21,13 @@ from app.amendments.schemas import (
     Preview,
     Reason,
 )
-from app.auth import CurrentPrincipal, OptionalPrincipal
+from app.auth import CurrentPrincipal, OptionalPrincipal, bearer_scheme, principal_from_header
 from app.config import diff_timeout
-from app.db import SessionDep
+from app.db import Database, SessionDep
 from app.etags import IfMatch, not_modified
 from app.idempotency import IdempotentRoute
-from app.pagination import DEFAULT_PAGE, After, Limit, cut, link_next, page_list
+from app.kept_answers import KeptAnswers, kept_response
+from app.pagination import DEFAULT_PAGE, After, Limit, link_next, page_list
 from app.preparing import prepared_by
 from app.reports import service as reports
 from app.reports.schemas import SectionDiff
@@ -75,37 +76,40 @@ def propose_amendment(
     return views.write_answer(session, amendment, principal, response)
 
 
-@router.get("/reports/{report_id}/amendments", response_model=AmendmentPage)
-def list_amendments(
+@router.get(
+    "/reports/{report_id}/amendments",
+    response_model=AmendmentPage,
+    dependencies=[Depends(bearer_scheme)],
+)
+async def list_amendments(
     report_id: IdPath,
     request: Request,
-    response: Response,
-    session: SessionDep,
-    principal: OptionalPrincipal,
     status: AmendmentStatus | None = None,
     section_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     kind: AmendmentKind | None = None,
     proposer_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     after: After = 0,
     limit: Limit = DEFAULT_PAGE,
-) -> AmendmentPage:
-    report = reports.get_report(session, report_id=report_id, principal=principal)
-    if not visibility.is_attributed(principal):
-        proposer_id = None
-    found = service.list_amendments(
-        session,
-        report=report,
-        status=status,
-        section_id=section_id,
-        kind=kind,
-        proposer_id=proposer_id,
-        after=after,
-        limit=limit + 1,  # one more: is there a next page?
-        hidden_sections=visibility.hidden_sections(session, report, principal),
-    )
-    found, next_cursor = cut(found, limit, lambda a: a.id)
-    link_next(request, response, next_cursor)
-    return AmendmentPage(items=views.amendment_reads(session, found, principal), next=next_cursor)
+) -> Response:
+    # Every member's page reads every page of this after every event of a live room: one
+    # trip to a worker thread, and one answer per query, view and commit shared by every
+    # reader of that view (app/amendments/list_answer.py). The router's dependency has
+    # settled every passed deadline before this.
+    query = list_answer.Query(status, section_id, kind, proposer_id, after, limit)
+    return await run_in_threadpool(_list_response, request, report_id, query)
+
+
+def _list_response(request: Request, report_id: int, query: list_answer.Query) -> Response:
+    database: Database = request.app.state.database
+    answers: KeptAnswers | None = request.app.state.kept_answers
+    generation = 0 if answers is None else answers.generation  # noted before reading
+    with database.session(write=False) as session:
+        principal = principal_from_header(
+            session, request.headers.get("authorization"), request.app.state.settings
+        )
+        report = reports.get_report(session, report_id=report_id, principal=principal)
+        answer = list_answer.list_answer(session, report, principal, query, answers, generation)
+    return kept_response(request, answer, answers, generation)
 
 
 @router.get("/amendments/{amendment_id}", response_model=AmendmentRead)

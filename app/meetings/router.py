@@ -16,12 +16,12 @@ from app.auth import (
 )
 from app.db import Database, SessionDep
 from app.errors import NotFound
-from app.etags import IfMatch, not_modified
+from app.etags import IfMatch
 from app.groups.models import Role
 from app.idempotency import IdempotentRoute
+from app.kept_answers import KeptAnswers, kept_response
 from app.meetings import floor_cache, screen, sealing, service
 from app.meetings.certificate import public_view
-from app.meetings.floor_cache import FloorAnswers
 from app.meetings.schemas import CertificateRead, FloorState, Visibility
 from app.meetings.session_schemas import MeetingOpen
 from app.pagination import DEFAULT_PAGE, After, Limit, link_next
@@ -232,7 +232,7 @@ async def get_floor(report_id: IdPath, request: Request) -> Response:
 
 def _floor_response(request: Request, report_id: int) -> Response:
     database: Database = request.app.state.database
-    answers: FloorAnswers | None = request.app.state.floor_answers
+    answers: KeptAnswers | None = request.app.state.kept_answers
     generation = 0 if answers is None else answers.generation  # noted before reading
     with database.session(write=False) as session:
         principal = principal_from_header(
@@ -240,10 +240,8 @@ def _floor_response(request: Request, report_id: int) -> Response:
         )
         report = reports.get_report(session, report_id=report_id, principal=principal)
         answer = floor_cache.floor_answer(session, report, principal, answers, generation)
-    headers = {"ETag": answer.etag, "Cache-Control": "private, no-cache"}
-    if not_modified(request, Response(), answer.etag):
-        return Response(status_code=304, headers=headers)
-    return Response(answer.body, media_type="application/json", headers=headers)
+    headers = {"Cache-Control": "private, no-cache"}
+    return kept_response(request, answer, answers, generation, headers)
 
 
 @router.get("/reports/{report_id}/certificate", response_model=CertificateRead)

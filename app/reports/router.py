@@ -16,11 +16,13 @@ from app.config import diff_timeout
 from app.db import Database, SessionDep
 from app.etags import IfMatch, not_modified
 from app.idempotency import IdempotentRoute
+from app.kept_answers import KeptAnswers, kept_response
 from app.pagination import DEFAULT_PAGE, After, Limit, link_next
 from app.preparing import prepared_by
 from app.reports import prepare, service, views
 from app.reports.checked_reads import CheckedReadCache, section_state
 from app.reports.read_cache import CachedSection, ReadCache, token_key
+from app.reports.report_answer import report_answer
 from app.reports.schemas import (
     ReportCreate,
     ReportImport,
@@ -115,18 +117,27 @@ def list_reports(
     return ReportPage(items=[ReportSummary.model_validate(r) for r in found], next=next_cursor)
 
 
-@router.get("/reports/{report_id}", response_model=ReportRead)
-def get_report(
-    report_id: IdPath,
-    request: Request,
-    session: SessionDep,
-    principal: OptionalPrincipal,
-    response: Response,
-) -> ReportRead | Response:
-    report = service.get_report(session, report_id=report_id, principal=principal)
-    if not_modified(request, response, service.report_etag(session, report)):
-        return Response(status_code=304, headers={"ETag": response.headers["ETag"]})
-    return views.report_read(session, report, principal, whole=False)
+@router.get(
+    "/reports/{report_id}", response_model=ReportRead, dependencies=[Depends(bearer_scheme)]
+)
+async def get_report(report_id: IdPath, request: Request) -> Response:
+    # Every member's page reads this after every event of a live room: one trip to a worker
+    # thread, and one answer per view and commit shared by every reader of that view
+    # (app/reports/report_answer.py), encoded once by the model that was built.
+    return await run_in_threadpool(_report_response, request, report_id)
+
+
+def _report_response(request: Request, report_id: int) -> Response:
+    database: Database = request.app.state.database
+    answers: KeptAnswers | None = request.app.state.kept_answers
+    generation = 0 if answers is None else answers.generation  # noted before reading
+    with database.session(write=False) as session:
+        principal = principal_from_header(
+            session, request.headers.get("authorization"), request.app.state.settings
+        )
+        report = service.get_report(session, report_id=report_id, principal=principal)
+        answer = report_answer(session, report, principal, answers, generation)
+    return kept_response(request, answer, answers, generation)
 
 
 @router.patch("/reports/{report_id}", response_model=ReportRead)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import Literal, TypeVar
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app import visibility
 from app.auth import Principal
-from app.drafting_groups.models import DEFAULT_STAGE, Stage
+from app.drafting_groups.models import DEFAULT_STAGE, SectionStage, Stage
 from app.errors import BadRequest
 from app.outputs import formats
 from app.outputs import service as outputs
@@ -41,14 +41,15 @@ from app.text.outline import Node, Placed, order
 
 
 def report_read(
-    session: Session, report: Report, principal: Principal | None = None, *, whole: bool = True
+    session: Session,
+    report: Report,
+    hidden: Collection[int] = frozenset(),
+    rows: Mapping[int, SectionStage] | None = None,
 ) -> ReportRead:
-    """The report with its outline and, in a staged report, each part's stage. Unless
-    `whole` (answers to the writers who changed it: the chair and the secretariat read every
-    part), the parts `principal` may not read are left out; the others keep the paragraph
-    numbers of the whole report."""
-    rows = visibility.stages_of(session, report.id)
-    hidden = set() if whole else visibility.hidden_sections(session, report, principal, stages=rows)
+    """The report with its outline and, in a staged report, each part's stage (`rows`: its
+    stage rows, if read), without the `hidden` parts (a reader's; the writers who changed it,
+    chair and secretariat, read every part); the others keep the whole report's numbers."""
+    rows = visibility.stages_of(session, report.id) if rows is None else rows
     placed = [p for p in service.outline(session, report_id=report.id) if p.node.id not in hidden]
     stages = (
         {p.node.id: rows[p.node.id].stage if p.node.id in rows else DEFAULT_STAGE for p in placed}

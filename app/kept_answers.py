@@ -1,0 +1,371 @@
+"""Answers of a report's hot reads kept per report, view and committed state, built once and
+served to every reader with the same view (setting `read_cache`, like the section cache).
+
+In a live room every member's page reads the report, the floor and the amendment list after
+every event: the same bytes for every reader with the same view. Each of those routes builds
+its answer once per commit and view, keeps it here, and serves it to the others.
+
+The promise is the section cache's: an answer from here is exactly what the database would
+give at that moment to that caller. Two halves make it hold:
+
+- **The view**: everything the answer reads of the caller, computed by the route for each
+  request from the request's own rows (whether it sees names, the parts of a staged report
+  hidden from it, ...). Two callers with the same view get the same answer by construction:
+  the answer's builder reads nothing else of the caller. Each route says what its view is.
+- **The committed state.** On SQLite (one process) every committed write empties the store
+  (a commit listener) and a reader keeps its answer only if no write committed since before
+  its transaction began (`generation`, noted before the request's first read). On
+  PostgreSQL (several processes, whose writes no process sees as they happen) the key also
+  holds the report's state read in the request's own repeatable-read snapshot
+  (`report_state`): the report row's creation time, revision and last update, its event head
+  (every write that changes a report, its outline, stages, amendments, consents or
+  meetings records an event on the report), its outline revision (kept by a trigger), and
+  what a route adds of its own (`roster_digest`: names and roles change with no event on
+  the report). A kept answer is served only when the snapshot a request reads names it; a
+  NOTIFY (`forget_report`) only frees memory.
+
+An answer may also carry a moment after which it no longer holds (`expires`: a running
+speaker's seconds on the floor move with the clock).
+
+After an event the whole room asks at once: one reader builds an answer and the readers
+with the same key that come meanwhile wait for it (`board`, `land`). And on SQLite the
+response each request got is answered again before routing until the next commit
+(`KeptAnswerFront`, setting `kept_answer_front`): the same request, the same token, the same
+state.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from fastapi import Request, Response
+from sqlalchemy import func, literal, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.orm import Session
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.auth import hash_token
+from app.clock import utcnow
+from app.groups.models import Participant
+from app.pagination import link_next
+from app.reports.models import Report
+from app.schemas import MAX_ID
+
+Key = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class KeptAnswer:
+    body: bytes
+    etag: str | None = None  # None: the route answers without one
+    expires: datetime | None = None  # None: good until the database changes
+    next: int | None = None  # a page's cursor (its Link header is made per request)
+
+
+@dataclass(frozen=True)
+class Served:
+    """A response as a route sent it: the answer and the headers it adds."""
+
+    answer: KeptAnswer
+    headers: tuple[tuple[str, str], ...]
+
+
+# A request as asked: the token's hash (None: no token), the path and the raw query string.
+Asked = tuple[str | None, str, bytes]
+SERVED_LIMIT = 50_000
+
+
+FLIGHT_WAIT = 30.0  # seconds a reader waits for another's build before reading it itself
+
+
+@dataclass
+class _Flight:
+    done: threading.Event = field(default_factory=threading.Event)
+    answer: KeptAnswer | None = None
+    waiting: int = 0  # readers that came while it was built
+
+
+@dataclass
+class _Kept:
+    answer: KeptAnswer
+    report_id: int
+
+
+def report_state(session: Session, report: Report) -> Key:
+    """What names the report's committed state in the request's snapshot (PostgreSQL): read
+    from the report row, which the request has read in it already (no statement)."""
+    return (
+        report.created_at.astimezone(UTC).isoformat(),
+        report.revision,
+        report.updated_at.astimezone(UTC).isoformat(),
+        report.event_seq,
+        report.outline_revision,
+    )
+
+
+def roster_digest(session: Session, group_id: int) -> str | None:
+    """A digest of the group's participants as an answer naming them reads them (one
+    statement, PostgreSQL): a new name or role records no event on the report."""
+    return session.scalar(
+        select(
+            func.md5(
+                func.coalesce(
+                    func.string_agg(
+                        func.concat_ws(
+                            "|",
+                            Participant.id,
+                            Participant.name,
+                            Participant.role,
+                            Participant.active,
+                            Participant.stakeholder,
+                        ),
+                        aggregate_order_by(literal(","), Participant.id),
+                    ),
+                    "",
+                )
+            )
+        ).where(Participant.group_id == group_id)
+    )
+
+
+@dataclass
+class KeptAnswers:
+    """Kept answers of every kind; `checked`: PostgreSQL (keys hold the report's state)."""
+
+    checked: bool
+    budget_bytes: int = 64 * 1024 * 1024
+    generation: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _kept: dict[Key, _Kept] = field(default_factory=dict)
+    _bytes: int = 0
+    # SQLite: the response each request (token, path and query, as sent) got since the last
+    # commit, served before routing (`KeptAnswerFront`); bodies are shared with `_kept`.
+    _served: dict[Asked, Served] = field(default_factory=dict)
+    _flights: dict[Key, _Flight] = field(default_factory=dict)  # answers being built
+
+    def invalidate(self) -> None:
+        """After any write commits (SQLite: the text, roster, stages all live in the db)."""
+        with self._lock:
+            self.generation += 1
+            self._kept.clear()
+            self._served.clear()
+            self._bytes = 0
+
+    def forget_report(self, report_id: int) -> None:
+        """A process wrote to `report_id` (its NOTIFY): its kept answers can no longer match."""
+        with self._lock:
+            for key in [k for k, kept in self._kept.items() if kept.report_id == report_id]:
+                self._bytes -= len(self._kept.pop(key).answer.body)
+
+    def get(self, key: Key, now: datetime) -> KeptAnswer | None:
+        kept = self._kept.get(key)
+        if kept is None:
+            return None
+        expires = kept.answer.expires
+        return kept.answer if expires is None or now < expires else None
+
+    def keep(self, generation: int, key: Key, report_id: int, answer: KeptAnswer) -> None:
+        """`generation`: noted before the request's transaction began (SQLite); `key` read in
+        the snapshot the answer was built from (PostgreSQL)."""
+        with self._lock:
+            if not self.checked and generation != self.generation:
+                return  # a write committed while this answer was read: it may be stale
+            size = len(answer.body)
+            if size > self.budget_bytes:
+                return
+            if self._bytes + size > self.budget_bytes:
+                self._kept.clear()
+                self._bytes = 0
+            previous = self._kept.pop(key, None)
+            if previous is not None:
+                self._bytes -= len(previous.answer.body)
+            self._kept[key] = _Kept(answer, report_id)
+            self._bytes += size
+
+    def remember(self, generation: int, asked: Asked | None, served: Served) -> None:
+        """SQLite: `asked` was answered `served` from the state of `generation` (noted before
+        the request's transaction began): the same request gets it until the next commit."""
+        if self.checked or asked is None:
+            return
+        with self._lock:
+            if generation != self.generation:
+                return
+            if len(self._served) >= SERVED_LIMIT:
+                self._served.clear()
+            self._served[asked] = served
+
+    def served(self, asked: Asked, now: datetime) -> Served | None:
+        found = self._served.get(asked)
+        if found is None:
+            return None
+        expires = found.answer.expires
+        return found if expires is None or now < expires else None
+
+    def board(self, key: Key) -> tuple[_Flight, bool]:
+        """The build of `key` under way, and whether the caller leads it (builds it)."""
+        with self._lock:
+            flight = self._flights.get(key)
+            if flight is None:
+                flight = self._flights[key] = _Flight()
+                return flight, True
+            flight.waiting += 1
+            return flight, False
+
+    def land(self, key: Key, flight: _Flight, answer: KeptAnswer | None) -> None:
+        """The build of `key` ended (`answer` None: it failed): its waiters take it."""
+        with self._lock:
+            flight.answer = answer
+            if self._flights.get(key) is flight:
+                del self._flights[key]
+        flight.done.set()
+
+    def waiting(self) -> int:
+        """Readers waiting for another's build now."""
+        with self._lock:
+            return sum(flight.waiting for flight in self._flights.values())
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+
+def kept_or_built(
+    answers: KeptAnswers | None,
+    generation: int,
+    session: Session,
+    report: Report,
+    key: Key,
+    build: Callable[[], KeptAnswer],
+    *,
+    more: Callable[[], Key] | None = None,
+) -> KeptAnswer:
+    """The answer `key` names (its kind, the report and the caller's view): kept, or built by
+    `build` (and kept for the next reader with the same view). `report` has passed
+    `ensure_readable` in `session`; `generation`: `answers.generation` noted before the
+    session's first read; `more`: what else of the committed state the answer reads that
+    records no event on the report (PostgreSQL only: read in the request's snapshot)."""
+    if answers is None:
+        return build()
+    if answers.checked:
+        key += report_state(session, report)
+        if more is not None:
+            key += more()
+    found = answers.get(key, utcnow())
+    if found is not None:
+        return found
+    # One build per answer at a time: after an event the whole room asks at once, and the
+    # readers that come while it is built wait for it. On SQLite only readers that noted the
+    # same generation share one (a reader that began after a commit reads after it).
+    flight_key = key if answers.checked else (*key, generation)
+    flight, leads = answers.board(flight_key)
+    if not leads:
+        flight.done.wait(FLIGHT_WAIT)
+        shared = flight.answer
+        if shared is not None and (shared.expires is None or utcnow() < shared.expires):
+            return shared
+        return build()  # its build failed or is slow: read it here
+    answer = None
+    try:
+        answer = build()
+        answers.keep(generation, key, report.id, answer)
+        return answer
+    finally:
+        answers.land(flight_key, flight, answer)
+
+
+def kept_response(
+    request: Request,
+    answer: KeptAnswer,
+    answers: KeptAnswers | None,
+    generation: int,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """The answer as its route sends it: 304 when the caller holds its ETag already, the
+    `Link` of a page's next cursor made from this request's own URL. Remembered (SQLite) for
+    the same request until the next commit."""
+    headers = dict(headers or {})
+    if answer.next is not None:
+        linked = Response()
+        link_next(request, linked, answer.next)
+        headers["Link"] = linked.headers["Link"]
+    served = Served(answer, tuple(headers.items()))
+    if answers is not None:
+        answers.remember(generation, asked_of(request.scope), served)
+    return respond(served, request.headers.get("if-none-match"))
+
+
+def respond(served: Served, if_none_match: str | None) -> Response:
+    answer, headers = served.answer, dict(served.headers)
+    if answer.etag is not None:
+        headers["ETag"] = answer.etag
+        if if_none_match is not None and _offered(if_none_match, answer.etag):
+            return Response(status_code=304, headers=headers)
+    return Response(answer.body, media_type="application/json", headers=headers)
+
+
+def _offered(if_none_match: str, etag: str) -> bool:
+    """`not_modified`'s rule."""
+    tags = [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
+    return etag in tags or if_none_match == "*"
+
+
+def asked_of(scope: Scope) -> Asked | None:
+    """The request as the store remembers it; None: a header no route reads as a token."""
+    token = None
+    for name, value in scope["headers"]:
+        if name == b"authorization":  # the first, as the routes read it
+            scheme, _, secret = value.decode("latin-1").partition(" ")
+            if scheme.lower() != "bearer" or not secret.strip():
+                return None
+            token = hash_token(secret.strip())
+            break
+    return (token, scope["path"], scope["query_string"])
+
+
+# The reads every member's page makes after every event (the report, its floor, its list).
+FRONT_PATH = re.compile(r"/v1/reports/([1-9][0-9]{0,9})(|/floor|/amendments)")
+
+
+class KeptAnswerFront:
+    """ASGI (SQLite): answers a request the store remembers from since the last commit before
+    routing, dependencies and the threadpool; anything else goes on to the app (which fills
+    the store). The floor's and the list's routes settle passed deadlines before they read
+    (`settle_before_request`): they are answered here only while the deadline watch knows
+    that nothing is due (and so is the report, whose text such a settling changes)."""
+
+    def __init__(self, app: ASGIApp, answers: KeptAnswers, watch: Watch | None) -> None:
+        self.app = app
+        self.answers = answers
+        self.watch = watch
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET":
+            match = FRONT_PATH.fullmatch(scope["path"])
+            if match is not None and int(match[1]) <= MAX_ID:
+                served = self._served(scope)
+                if served is not None:
+                    if_none_match = None
+                    for name, value in scope["headers"]:
+                        if name == b"if-none-match":
+                            if_none_match = value.decode("latin-1")
+                            break
+                    await respond(served, if_none_match)(scope, receive, send)
+                    return
+        await self.app(scope, receive, send)
+
+    def _served(self, scope: Scope) -> Served | None:
+        now = utcnow()
+        if self.watch is None or not self.watch.nothing_due(now):
+            return None
+        asked = asked_of(scope)
+        return None if asked is None else self.answers.served(asked, now)
+
+
+class Watch(Protocol):
+    """The deadline watch (app/amendments/deadlines.py), as this module reads it."""
+
+    def nothing_due(self, now: datetime) -> bool: ...
