@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.amendments.actions import block_round, record, resume_round
@@ -159,9 +159,8 @@ def withdraw_objection(
     signed = _check_signature(session, report, amendment, voter, "withdraw", reason, signature)
     withdrawn = replace(row, withdrawn_at=utcnow(), revision=row.revision + 1)
     session.execute(
-        update(CONSENT)
-        .where(CONSENT.c.id == row.id)
-        .values(withdrawn_at=withdrawn.withdrawn_at, revision=withdrawn.revision)
+        _UPDATE_ANSWER,
+        {"row_id": row.id, "withdrawn_at": withdrawn.withdrawn_at, "revision": withdrawn.revision},
     )
     _record_signed(session, report, amendment, "consent.withdrawn", voter, signed, reason=reason)
     _follow_the_tally(session, report, amendment, state.with_row(withdrawn), voter)
@@ -299,18 +298,17 @@ def _record_answer(
     changed = {name: getattr(given, name) for name in _CHANGED}
     if row is None:
         made = session.execute(
-            insert(CONSENT)
-            .values(
-                amendment_id=amendment.id,
-                participant_id=voter,
-                created_at=given.created_at,
+            _INSERT_ANSWER,
+            {
+                "amendment_id": amendment.id,
+                "participant_id": voter,
+                "created_at": given.created_at,
                 **changed,
-            )
-            .returning(CONSENT.c.id)
+            },
         ).scalar_one()
         given = replace(given, id=made)
     else:
-        session.execute(update(CONSENT).where(CONSENT.c.id == row.id).values(**changed))
+        session.execute(_UPDATE_ANSWER, {"row_id": row.id, **changed})
     _record_signed(
         session,
         report,
@@ -324,6 +322,9 @@ def _record_answer(
     return given
 
 
+# Built once (an answer runs one of them): the values come with each execution.
+_INSERT_ANSWER = insert(CONSENT).returning(CONSENT.c.id)
+_UPDATE_ANSWER = update(CONSENT).where(CONSENT.c.id == bindparam("row_id"))
 # What an answer sets on its voter's row (the rest is set once, when the row is made).
 _CHANGED = (
     "answer",
