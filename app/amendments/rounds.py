@@ -171,7 +171,10 @@ def _follow_the_tally(
     session: Session, report: Report, amendment: Amendment, state: RoundState, actor_id: int
 ) -> None:
     """The status the answers now call for: blocked while an objection stands, open again
-    when none does, applied when every voter consents or stands aside."""
+    when none does, applied when every voter consents or stands aside. `state`: the tally
+    with the answer just written by a Core statement, which no flush announces: remembered
+    at once, so that nothing in this transaction reads the tally from before it."""
+    remember_round(session, amendment.id, state)
     if state.objected:  # one objection blocks
         if amendment.status == AmendmentStatus.consent_open:
             block_round(session, report, amendment, actor_id)
