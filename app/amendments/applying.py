@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import and_, inspect, or_, select
+from sqlalchemy import BindParameter, Select, bindparam, inspect, or_, select, union_all
 from sqlalchemy.orm import Session, defer
 
 from app.amendments.actions import clear_floor, close, record
@@ -14,6 +14,7 @@ from app.amendments.models import (
     Amendment,
     AmendmentStatus,
     AmendmentStructure,
+    round_open_clause,
     still_open_clause,
 )
 from app.amendments.queries import LONG_TEXTS, group_root
@@ -153,25 +154,18 @@ def _after_sections_moved(
     """The other wordings of the adopted one's group are superseded; the open rounds of the
     sections it changed are rechecked, and so are the report's open structural rounds;
     amendments to sections it removed end as conflicted. One read finds them all."""
-    touched = [s.id for s in sections] + removed
+    touched = [s.id for s in sections]
     root = group_root(adopted)
-    # Their texts are not needed: rebasing reads only recorded edits. An alternative may
-    # act on a section the adopted one left unchanged (a move, a rename): found by its group.
     still_open = list(
         session.scalars(
-            select(Amendment)
-            .where(
-                or_(
-                    Amendment.section_id.in_(touched),
-                    and_(Amendment.report_id == report.id, Amendment.structure.is_not(None)),
-                    Amendment.alternative_to_id == root,
-                    Amendment.id == root,
-                ),
-                still_open_clause(),
-                Amendment.id != adopted.id,
-            )
-            .options(*(defer(column) for column in LONG_TEXTS))
-            .order_by(Amendment.id)
+            _MOVED_WITH_IT[bool(removed)],
+            {
+                "touched": touched,
+                "report_id": report.id,
+                "root": root,
+                "adopted": adopted.id,
+                **({"removed": removed} if removed else {}),
+            },
         )
     )
     for other in still_open:
@@ -192,6 +186,49 @@ def _after_sections_moved(
         mine = [a for a in texts if a.section_id == section.id]
         recheck_open_rounds(session, report=report, section=section, candidates=mine)
     recheck_structural_rounds(session, report=report, candidates=still_open)
+
+
+def _moved_with_it(*, removing: bool) -> Select[Amendment]:
+    """What an adoption may end or must recheck, other than the adopted amendment: the still
+    open wordings of its group (superseded), every still open amendment to a section it
+    removed (conflicted; `removing`: the adoption removed sections), the rounds and the floor
+    amendment of the sections it changed, and the report's structural rounds (rechecked). A
+    proposed amendment elsewhere is not touched: it is rebased when it is decided.
+
+    Each branch of the UNION is a range of an index of its own, so the read does not grow
+    with the report's other open amendments: the structural rounds are found through
+    `amendment_structure`'s report index (reading every amendment of the report for its
+    `structure` column grew with them; and as branches of one OR, the subquery made
+    PostgreSQL scan the whole table). Their texts are not needed: rebasing reads only
+    recorded edits. Built once: every adoption runs it."""
+    root: BindParameter[int] = bindparam("root")
+    branches = [
+        select(Amendment.id).where(Amendment.id == root, still_open_clause()),
+        select(Amendment.id).where(Amendment.alternative_to_id == root, still_open_clause()),
+        select(Amendment.id).where(
+            Amendment.section_id.in_(bindparam("touched", expanding=True)),
+            or_(Amendment.status == AmendmentStatus.on_floor, round_open_clause()),
+        ),
+        select(AmendmentStructure.amendment_id)
+        .join(Amendment, Amendment.id == AmendmentStructure.amendment_id)
+        .where(AmendmentStructure.report_id == bindparam("report_id"), round_open_clause()),
+    ]
+    if removing:
+        branches.append(
+            select(Amendment.id).where(
+                Amendment.section_id.in_(bindparam("removed", expanding=True)),
+                still_open_clause(),
+            )
+        )
+    return (
+        select(Amendment)
+        .where(Amendment.id.in_(union_all(*branches)), Amendment.id != bindparam("adopted"))
+        .options(*(defer(column) for column in LONG_TEXTS))
+        .order_by(Amendment.id)
+    )
+
+
+_MOVED_WITH_IT = {removing: _moved_with_it(removing=removing) for removing in (False, True)}
 
 
 def recheck_structural_rounds(

@@ -6,16 +6,23 @@ What the chair and secretariat do to a round: steering.py. Deadlines: settling.p
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.amendments.actions import block_round, record, resume_round
 from app.amendments.applying import apply_amendment
 from app.amendments.locking import NO_PRECONDITION, lock_amendment
-from app.amendments.models import Amendment, AmendmentStatus, Answer, Consent, ConsentVoter
-from app.amendments.queries import RoundState, remember_round, round_states
+from app.amendments.models import Amendment, AmendmentStatus, Answer, ConsentVoter
+from app.amendments.queries import (
+    CONSENT,
+    AnswerRow,
+    RoundState,
+    remember_round,
+    round_states,
+)
 from app.auth import Principal
 from app.clock import utcnow
 from app.errors import EditorialNotice, Forbidden, InvalidState, SignatureInvalid
@@ -124,9 +131,8 @@ def answer_round(
         and (row.answer, row.reason) == (answer, reason)
     ):
         return amendment  # a retry of the answer already standing
-    consent = _record_answer(session, report, amendment, row, principal, answer, reason, signed)
-    rows = state.rows if row is not None else [*state.rows, consent]
-    _follow_the_tally(session, report, amendment, RoundState(state.voters, rows), voter)
+    written = _record_answer(session, report, amendment, row, principal, answer, reason, signed)
+    _follow_the_tally(session, report, amendment, state.with_row(written), voter)
     return amendment
 
 
@@ -151,11 +157,13 @@ def withdraw_objection(
     if row is None or row.withdrawn_at is not None or row.answer != Answer.object:
         raise InvalidState("You have no objection standing in this consent round.")
     signed = _check_signature(session, report, amendment, voter, "withdraw", reason, signature)
-    row.withdrawn_at = utcnow()
-    row.revision += 1
-    session.flush()
+    withdrawn = replace(row, withdrawn_at=utcnow(), revision=row.revision + 1)
+    session.execute(
+        _UPDATE_ANSWER,
+        {"row_id": row.id, "withdrawn_at": withdrawn.withdrawn_at, "revision": withdrawn.revision},
+    )
     _record_signed(session, report, amendment, "consent.withdrawn", voter, signed, reason=reason)
-    _follow_the_tally(session, report, amendment, state, voter)
+    _follow_the_tally(session, report, amendment, state.with_row(withdrawn), voter)
     return amendment
 
 
@@ -163,7 +171,10 @@ def _follow_the_tally(
     session: Session, report: Report, amendment: Amendment, state: RoundState, actor_id: int
 ) -> None:
     """The status the answers now call for: blocked while an objection stands, open again
-    when none does, applied when every voter consents or stands aside."""
+    when none does, applied when every voter consents or stands aside. `state`: the tally
+    with the answer just written by a Core statement, which no flush announces: remembered
+    at once, so that nothing in this transaction reads the tally from before it."""
+    remember_round(session, amendment.id, state)
     if state.objected:  # one objection blocks
         if amendment.status == AmendmentStatus.consent_open:
             block_round(session, report, amendment, actor_id)
@@ -260,30 +271,47 @@ def _record_answer(
     session: Session,
     report: Report,
     amendment: Amendment,
-    row: Consent | None,
+    row: AnswerRow | None,
     principal: Principal,
     answer: Answer,
     reason: str,
     signed: tuple[str, int],
-) -> Consent:
-    """The voter's row, created or changed in place; the event keeps what it replaced."""
+) -> AnswerRow:
+    """The voter's row, created or changed in place by one Core statement (no mapped object:
+    the round's rows are plain values, `AnswerRow`); the event keeps what it replaced."""
     voter = principal.participant_id
     if voter is None:  # _voter let only participants through
         raise Forbidden("Only a voting member answers a consent round.")
     previous = None if row is None or row.withdrawn_at is not None else row.answer.value
-    if row is None:
-        row = Consent(amendment_id=amendment.id, participant_id=voter, revision=1)
-        session.add(row)
-    else:
-        row.revision += 1
-        row.changed_at = utcnow()
-        row.withdrawn_at = None
+    now = utcnow()
     # The token is recorded too: if a credential was misused, its answers can be traced.
-    row.token_id = principal.token_id
-    row.answer = answer
-    row.reason = reason
-    row.signature, row.signing_key_id = signed
-    # Not flushed here: the row and its event are written by the tally's one flush.
+    given = AnswerRow(
+        id=0 if row is None else row.id,
+        participant_id=voter,
+        answer=answer,
+        reason=reason,
+        token_id=principal.token_id,
+        signature=signed[0],
+        signing_key_id=signed[1],
+        created_at=now if row is None else row.created_at,
+        changed_at=None if row is None else now,
+        withdrawn_at=None,
+        revision=1 if row is None else row.revision + 1,
+    )
+    changed = {name: getattr(given, name) for name in _CHANGED}
+    if row is None:
+        made = session.execute(
+            _INSERT_ANSWER,
+            {
+                "amendment_id": amendment.id,
+                "participant_id": voter,
+                "created_at": given.created_at,
+                **changed,
+            },
+        ).scalar_one()
+        given = replace(given, id=made)
+    else:
+        session.execute(_UPDATE_ANSWER, {"row_id": row.id, **changed})
     _record_signed(
         session,
         report,
@@ -294,4 +322,20 @@ def _record_answer(
         reason=reason if answer != Answer.consent else "",
         changed_from=previous,
     )
-    return row
+    return given
+
+
+# Built once (an answer runs one of them): the values come with each execution.
+_INSERT_ANSWER = insert(CONSENT).returning(CONSENT.c.id)
+_UPDATE_ANSWER = update(CONSENT).where(CONSENT.c.id == bindparam("row_id"))
+# What an answer sets on its voter's row (the rest is set once, when the row is made).
+_CHANGED = (
+    "answer",
+    "reason",
+    "token_id",
+    "signature",
+    "signing_key_id",
+    "changed_at",
+    "withdrawn_at",
+    "revision",
+)

@@ -13,11 +13,9 @@ from app.amendments.schemas import (
     Alternative,
     AmendmentRead,
     ConflictRead,
-    ConsentAnswer,
     DraftRevisionRead,
     DraftRevisionSummary,
     Preview,
-    Tally,
 )
 from app.amendments.structure_preview import structure_parts
 from app.amendments.structure_schemas import StructurePart
@@ -55,31 +53,33 @@ def amendment_reads(
     return out
 
 
-def _tally(amendment: Amendment, state: service.RoundState) -> Tally:
-    return Tally(
-        voters=len(state.voters),
-        consented=state.consented,
-        stood_aside=state.stood_aside,
-        objected=state.objected,
-        withdrawn=state.withdrawn,
-        pending=len(state.pending),
-        round_open=amendment.is_round_open,
-        answers=[
-            ConsentAnswer(
-                id=a.id,
-                participant_id=a.participant_id,
-                token_id=a.token_id,
-                answer=a.answer,
-                reason=a.reason,
-                answered_at=a.answered_at,
-                changed=a.revision > 1,
-                signature=a.signature,
-                signing_key_id=a.signing_key_id,
-            )
+def _tally(amendment: Amendment, state: service.RoundState) -> dict[str, object]:
+    """A `Tally`, as the values it is validated from with the amendment's read (one pass of
+    validation over every voter's answer, not a model made per answer first)."""
+    return {
+        "voters": len(state.voters),
+        "consented": state.consented,
+        "stood_aside": state.stood_aside,
+        "objected": state.objected,
+        "withdrawn": state.withdrawn,
+        "pending": len(state.pending),
+        "round_open": amendment.is_round_open,
+        "answers": [
+            {
+                "id": a.id,
+                "participant_id": a.participant_id,
+                "token_id": a.token_id,
+                "answer": a.answer,
+                "reason": a.reason,
+                "answered_at": a.answered_at,
+                "changed": a.revision > 1,
+                "signature": a.signature,
+                "signing_key_id": a.signing_key_id,
+            }
             for a in state.answers
         ],
-        pending_participant_ids=state.pending,
-    )
+        "pending_participant_ids": state.pending,
+    }
 
 
 def _columns(session: Session, amendment: Amendment) -> dict[str, object]:

@@ -13,7 +13,7 @@ kept on purpose (the WGIG's four models), which are printed as brackets and do n
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.auth import Principal
@@ -68,12 +68,17 @@ def record_open_point(
     return point
 
 
+# Built once: every new version of every section runs it (building a statement cost more
+# than running it).
+_STANDING = select(OpenPoint).where(
+    OpenPoint.section_id == bindparam("section_id"), OpenPoint.status.in_(STANDING)
+)
+
+
 def carry_open_points(session: Session, *, section: Section, version: Version) -> None:
     """`version` was just appended to `section`: move its standing brackets along, and
     resolve each one its edits reached into."""
-    standing = session.scalars(
-        select(OpenPoint).where(OpenPoint.section_id == section.id, OpenPoint.status.in_(STANDING))
-    ).all()
+    standing = session.scalars(_STANDING, {"section_id": section.id}).all()
     edits = from_json(version.edits or [])
     for point in standing:
         if point.version != version.number - 1:  # recorded by this very version

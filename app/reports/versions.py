@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -47,6 +47,17 @@ def new_version(
     )
 
 
+# Compare-and-set on the head, on the table (no ORM bulk update: the section's object is
+# set below from what the row returns). Built once: every new version runs it.
+_SECTION = cast(Table, Section.__table__)
+_MOVE_HEAD = (
+    update(_SECTION)
+    .where(_SECTION.c.id == bindparam("section_id"), _SECTION.c.head_version == bindparam("head"))
+    .values(head_version=bindparam("number"), revision=_SECTION.c.revision + 1)
+    .returning(_SECTION.c.revision)
+)
+
+
 def append_version(
     session: Session,
     *,
@@ -70,11 +81,7 @@ def append_version(
     # Compare-and-set on the head: a writer that somehow missed the report lock still
     # cannot produce two versions with one number (the unique key backs this up).
     moved = session.execute(
-        update(Section)
-        .where(Section.id == section.id, Section.head_version == number - 1)
-        .values(head_version=number, revision=Section.revision + 1)
-        .returning(Section.revision)
-        .execution_options(synchronize_session=False)
+        _MOVE_HEAD, {"section_id": section.id, "head": number - 1, "number": number}
     ).first()
     if moved is None:
         raise StaleBase(f"Section {section.id} moved on while this write was in flight.")

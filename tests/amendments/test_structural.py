@@ -371,6 +371,29 @@ def test_an_open_round_that_no_longer_applies_ends_conflicted(
     )
 
 
+def test_a_round_on_another_section_that_no_longer_applies_ends_conflicted(
+    client: TestClient, room: Room, outline: Outline
+) -> None:
+    """The merge names II.A; the change adopted is to II.B, which the merge also touches:
+    the adoption finds the merge's round among the report's structural rounds, not by the
+    section it changed."""
+    o = outline
+    adopt_report(client, room, o.rid)
+    merge = structural(client, room.members[0], o.rid, **bodies(o)["merge"])
+    assert merge["section_id"] == o["II.A"] and merge["status"] == "consent_open"
+    change = propose(
+        client, room.members[1], o["II.B"], TEXTS["II.B"].replace("Civil", "Organised civil")
+    )
+    for voter in room.voters:
+        act(client, voter, change["id"], "consent")
+    assert (
+        ok(client.get(f"/v1/amendments/{change['id']}", headers=room.chair.headers))["status"]
+        == "adopted"
+    )
+    ended = ok(client.get(f"/v1/amendments/{merge['id']}", headers=room.chair.headers))
+    assert ended["status"] == "conflicted", ended
+
+
 def test_amendments_to_a_deleted_section_end_conflicted(
     client: TestClient, room: Room, outline: Outline
 ) -> None:
