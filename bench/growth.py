@@ -370,6 +370,10 @@ def measure(base: str, scaled: Scaled, quick: bool, out: dict[str, float]) -> No
 GROWS = {
     "export (HTML)": "the document is 10x longer: 10x the text to render",
     "verify the chain": "every event's hash is recomputed: 10x the events",
+    # The answer is the amendment with its tally, which lists every voter's signed answer so
+    # that any member can check it (10.8 KB at 40 voters, 106.5 KB at 400): read, checked
+    # and sent once per voter. Everything else the request does is flat (consent41).
+    "last consent (applies)": "the answer lists every voter's signed answer: 10x the voters",
 }
 
 
