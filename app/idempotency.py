@@ -36,7 +36,7 @@ from app.errors import (
     InvalidIdempotencyKey,
     Unprocessable,
 )
-from app.preparing import entitled_to_prepare, prepare_step
+from app.preparing import prepare_step
 from app.ratelimit import limit_writes
 
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -317,9 +317,8 @@ class IdempotentRoute(APIRoute):
         step = prepare_step(self.endpoint)
 
         async def run(request: Request) -> Response:
-            prepare = step is not None and request.app.state.settings.prepare_writes
-            if prepare and step is not None and await entitled_to_prepare(request, step[1]):
-                await step[0](request)
+            if step is not None and request.app.state.settings.prepare_writes:
+                await step[0](request, step[1])  # checks its caller first
             response = await handler(request)
             # Still inside the request's transaction: the session commits after this returns.
             record: IdempotencyRecord | None = getattr(request.state, "idempotency", None)

@@ -46,7 +46,7 @@ router = APIRouter(
     status_code=status.HTTP_201_CREATED,
     responses={409: {"description": "Conflicts with changes made since the base version"}},
 )
-@prepared_by(prepare.prepare_proposal, prepare.PROPOSERS)
+@prepared_by(prepare.prepare_proposal, prepare.PROPOSERS, checks_itself=True)
 def propose_amendment(
     section_id: IdPath,
     body: AmendmentCreate,
@@ -54,7 +54,7 @@ def propose_amendment(
     session: SessionDep,
     principal: CurrentPrincipal,
     response: Response,
-) -> AmendmentRead:
+) -> Response:
     """Propose a change against `base_version`, as the whole new text or as a patch."""
     amendment = service.propose_amendment(
         session,
@@ -72,7 +72,8 @@ def propose_amendment(
         prepared=prepare.prepared(request),
     )
     response.headers["Location"] = f"/v1/amendments/{amendment.id}"
-    return views.write_answer(session, amendment, principal, response)
+    read = views.write_answer(session, amendment, principal, response)
+    return views.encoded(read, response, status_code=status.HTTP_201_CREATED)
 
 
 @router.get("/reports/{report_id}/amendments", response_model=AmendmentPage)
