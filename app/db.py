@@ -300,6 +300,7 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     transaction = database.session(write=request.method not in ("GET", "HEAD", "OPTIONS"))
     session = transaction.__enter__()
     request.state.session = session
+    request.state.transaction = transaction
     failure: BaseException | None = None
     try:
         yield session
@@ -307,13 +308,25 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         failure = exc
         raise
     finally:
-        with anyio.CancelScope(shield=True):
-            await run_in_threadpool(
-                transaction.__exit__,
-                None if failure is None else type(failure),
-                failure,
-                None if failure is None else failure.__traceback__,
-            )
+        if request.state.transaction is not None:  # else ended by `end_transaction`
+            request.state.transaction = None
+            with anyio.CancelScope(shield=True):
+                await run_in_threadpool(
+                    transaction.__exit__,
+                    None if failure is None else type(failure),
+                    failure,
+                    None if failure is None else failure.__traceback__,
+                )
+
+
+def end_transaction(request: Request) -> None:
+    """Commit the request's transaction now, in the calling thread (a sync endpoint's, as
+    its last step), rather than in one more thread hop when the session dependency ends;
+    that dependency then has nothing left to end. A failed commit raises here, and the
+    transaction is over either way (`Database.session` closes the session)."""
+    transaction = request.state.transaction
+    request.state.transaction = None
+    transaction.__exit__(None, None, None)
 
 
 # scope="function": the transaction commits before the response is sent, so a client

@@ -25,7 +25,7 @@ from app.auth import CurrentPrincipal, OptionalPrincipal
 from app.config import diff_timeout
 from app.db import SessionDep
 from app.etags import IfMatch, not_modified
-from app.idempotency import IdempotentRoute
+from app.idempotency import IdempotentRoute, answered
 from app.pagination import DEFAULT_PAGE, After, Limit, cut, link_next, page_list
 from app.preparing import prepared_by
 from app.reports import service as reports
@@ -73,7 +73,7 @@ def propose_amendment(
     )
     response.headers["Location"] = f"/v1/amendments/{amendment.id}"
     read = views.write_answer(session, amendment, principal, response)
-    return views.encoded(read, response, status_code=status.HTTP_201_CREATED)
+    return answered(request, views.encoded(read, response, status_code=status.HTTP_201_CREATED))
 
 
 @router.get("/reports/{report_id}/amendments", response_model=AmendmentPage)

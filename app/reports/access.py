@@ -120,6 +120,17 @@ def _lock_by_section_query() -> Select[Report]:
     return _locking(Report.id == section.scalar_subquery())
 
 
+@cache
+def _section_query() -> Select[Section]:
+    # The section as it stands under the lock (`populate_existing`: not as this session
+    # last saw it), by a statement built once.
+    return (
+        select(Section)
+        .where(Section.id == bindparam("section_id"))
+        .execution_options(populate_existing=True)
+    )
+
+
 def _locking(where: ColumnElement[bool]) -> Select[Report]:
     # Built once each: building a statement costs about as much as running it.
     return select(Report).where(where).with_for_update().execution_options(populate_existing=True)
@@ -146,7 +157,7 @@ def lock_staged_section(
     _note_chain_head(session, report)
     principal.ensure_role(report.group_id, roles)
     section = present(
-        session.get(Section, section_id, populate_existing=True), f"No section {section_id}."
+        session.scalar(_section_query(), {"section_id": section_id}), f"No section {section_id}."
     )
     ensure_readable(report, principal)
     stages = stages_of(session, report.id)
