@@ -8,13 +8,14 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from typing import Annotated, Any, ClassVar, Protocol
 
 import anyio
 from fastapi import Depends, Request
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, insert, inspect
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached, sessionmaker
 from sqlalchemy.types import TypeDecorator
 from starlette.concurrency import run_in_threadpool
 
@@ -225,6 +226,48 @@ class WriteGate:
             leave()
 
 
+def insert_now(session: Session, obj: Any) -> None:
+    """Insert `obj`'s row at once with one Core statement and keep `obj` in the session as if
+    a flush had written it: the unit of work's bookkeeping for a flush of one new row costs
+    more than the insert. Its columns' Python-side defaults are filled in here, as a flush
+    would. Only for a row with no relationship to cascade and no database-side default, and
+    whose insert no flush listener must see (`after_flush` listeners see later flushes)."""
+    state = inspect(obj)
+    if state.key is not None or state.session_id is not None:
+        raise TypeError("insert_now takes a new object")
+    values: dict[str, Any] = {}
+    for prop in state.mapper.column_attrs:
+        column = prop.columns[0]
+        if column.server_default is not None:
+            raise TypeError(f"{column} has a database-side default: flush it instead")
+        if prop.key in state.dict:
+            values[column.key] = state.dict[prop.key]
+        elif not column.primary_key:  # as a flush would: its default, else NULL
+            default: Any = column.default
+            value = (
+                None
+                if default is None
+                else default.arg(None)
+                if default.is_callable
+                else default.arg
+            )
+            setattr(obj, prop.key, value)
+            values[column.key] = value
+    inserted = session.connection().execute(_insert_of(state.mapper.local_table), values)
+    written = inserted.inserted_primary_key
+    if written is None:
+        raise RuntimeError(f"no primary key for the new {type(obj).__name__}")
+    (key,) = state.mapper.primary_key
+    setattr(obj, state.mapper.get_property_by_column(key).key, written[0])
+    make_transient_to_detached(obj)
+    session.add(obj)
+
+
+@cache
+def _insert_of(table: Any) -> Any:
+    return insert(table)
+
+
 def after_commit(session: Session, callback: AfterCommit) -> None:
     """Run `callback` once the session's transaction has committed; dropped on rollback."""
     unit_of_work(session).after_commit.append(callback)
@@ -257,6 +300,7 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     transaction = database.session(write=request.method not in ("GET", "HEAD", "OPTIONS"))
     session = transaction.__enter__()
     request.state.session = session
+    request.state.transaction = transaction
     failure: BaseException | None = None
     try:
         yield session
@@ -264,13 +308,25 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         failure = exc
         raise
     finally:
-        with anyio.CancelScope(shield=True):
-            await run_in_threadpool(
-                transaction.__exit__,
-                None if failure is None else type(failure),
-                failure,
-                None if failure is None else failure.__traceback__,
-            )
+        if request.state.transaction is not None:  # else ended by `end_transaction`
+            request.state.transaction = None
+            with anyio.CancelScope(shield=True):
+                await run_in_threadpool(
+                    transaction.__exit__,
+                    None if failure is None else type(failure),
+                    failure,
+                    None if failure is None else failure.__traceback__,
+                )
+
+
+def end_transaction(request: Request) -> None:
+    """Commit the request's transaction now, in the calling thread (a sync endpoint's, as
+    its last step), rather than in one more thread hop when the session dependency ends;
+    that dependency then has nothing left to end. A failed commit raises here, and the
+    transaction is over either way (`Database.session` closes the session)."""
+    transaction = request.state.transaction
+    request.state.transaction = None
+    transaction.__exit__(None, None, None)
 
 
 # scope="function": the transaction commits before the response is sent, so a client

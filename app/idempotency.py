@@ -28,7 +28,7 @@ from starlette.convertors import Convertor, register_url_convertor
 
 from app.auth import OptionalPrincipal, Principal
 from app.clock import utcnow
-from app.db import Base, SessionDep
+from app.db import Base, SessionDep, end_transaction
 from app.errors import (
     PROBLEM_MEDIA_TYPE,
     PROBLEM_TYPE_PREFIX,
@@ -36,7 +36,7 @@ from app.errors import (
     InvalidIdempotencyKey,
     Unprocessable,
 )
-from app.preparing import entitled_to_prepare, prepare_step
+from app.preparing import prepare_step
 from app.ratelimit import limit_writes
 
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -166,7 +166,6 @@ async def claim_key(
     request: Request,
     session: SessionDep,
     principal: OptionalPrincipal,
-    body_hash: Annotated[str, Depends(_body_hash)],
     idempotency_key: Annotated[
         str | None,
         Header(
@@ -179,7 +178,8 @@ async def claim_key(
     ] = None,
 ) -> None:
     if idempotency_key is None or principal is None:
-        return  # without a key, no hop to the threadpool
+        return  # without a key, no hop to the threadpool (and the body is not hashed)
+    body_hash = await _body_hash(request)
     await run_in_threadpool(_claim, request, session, principal, body_hash, idempotency_key)
 
 
@@ -236,6 +236,20 @@ def _complete(
     else:
         session.delete(record)
     session.flush()
+
+
+def answered(request: Request, response: Response) -> Response:
+    """A sync write endpoint's last step, in its own thread, once its answer is made: the
+    Idempotency-Key's record takes the answer and the transaction commits here, instead of
+    in two more thread hops after the endpoint returns (the route class then has nothing to
+    complete). Only for an endpoint that returns a `Response` it made itself."""
+    record: IdempotencyRecord | None = getattr(request.state, "idempotency", None)
+    if record is not None:
+        secret = bool(getattr(request.state, "answer_has_secret", False))
+        _complete(request.state.session, record, response, secret=secret)
+        request.state.idempotency = None
+    end_transaction(request)
+    return response
 
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -317,9 +331,8 @@ class IdempotentRoute(APIRoute):
         step = prepare_step(self.endpoint)
 
         async def run(request: Request) -> Response:
-            prepare = step is not None and request.app.state.settings.prepare_writes
-            if prepare and step is not None and await entitled_to_prepare(request, step[1]):
-                await step[0](request)
+            if step is not None and request.app.state.settings.prepare_writes:
+                await step[0](request, step[1])  # checks its caller first
             response = await handler(request)
             # Still inside the request's transaction: the session commits after this returns.
             record: IdempotencyRecord | None = getattr(request.state, "idempotency", None)

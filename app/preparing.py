@@ -25,6 +25,7 @@ from app.visibility import stage_hides
 Prepare = Callable[[Request], Awaitable[None]]
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
 Body = TypeVar("Body", bound=BaseModel)
+Done = TypeVar("Done")
 _PREPARE = "__plenary_prepare__"
 
 
@@ -88,30 +89,51 @@ class Entitlement:
         return principal.group_id == group_id and principal.role in self.roles
 
 
-def prepared_by(prepare: Prepare, entitlement: Entitlement) -> Callable[[Endpoint], Endpoint]:
+# A step that checks its caller itself (`entitled_to_prepare` with its own work), so that
+# the check and the work share one thread hop.
+CheckedPrepare = Callable[[Request, "Entitlement"], Awaitable[None]]
+
+
+def prepared_by(
+    prepare: Prepare | CheckedPrepare, entitlement: Entitlement, *, checks_itself: bool = False
+) -> Callable[[Endpoint], Endpoint]:
     """Run `prepare(request)` before the request waits for the write gate: work whose cost
     grows with the input (diffing a new text, reading a Word file) is done there, outside
     every lock, and left on `request.state` for the endpoint, which checks it still matches
-    under the lock. Only for a caller `entitlement` admits (`entitled_to_prepare`)."""
+    under the lock. Only for a caller `entitlement` admits (`entitled_to_prepare`).
+    `checks_itself`: `prepare(request, entitlement)` calls `entitled_to_prepare` with its
+    own work, run in the same thread as the check."""
 
     def mark(endpoint: Endpoint) -> Endpoint:
-        setattr(endpoint, _PREPARE, (prepare, entitlement))
+        step = prepare if checks_itself else _after_the_check(prepare)  # type: ignore[arg-type]
+        setattr(endpoint, _PREPARE, (step, entitlement))
         return endpoint
 
     return mark
 
 
-async def entitled_to_prepare(request: Request, entitlement: Entitlement) -> bool:
-    """Whether a prepare step may work for this request: its token is known (else 401), its
-    holder has a role the endpoint accepts in the target's group (another group's target is
-    a 404, an observer's write a 403) and its write rate is not spent (else 429), all
-    checked before the body is read, so a caller the endpoint would refuse costs a token
-    lookup and one read of the target's group, never the analysis of its body. False: the
-    endpoint then refuses the request itself, having prepared nothing."""
+def _after_the_check(prepare: Prepare) -> CheckedPrepare:
+    async def checked(request: Request, entitlement: Entitlement) -> None:
+        if await entitled_to_prepare(request, entitlement, lambda: True):
+            await prepare(request)
+
+    return checked
+
+
+async def entitled_to_prepare(
+    request: Request, entitlement: Entitlement, work: Callable[[], Done]
+) -> Done | None:
+    """`work()` if a prepare step may work for this request, else None: its token is known
+    (else 401), its holder has a role the endpoint accepts in the target's group (another
+    group's target is a 404, an observer's write a 403) and its write rate is not spent
+    (else 429), all checked before the body is looked at, so a caller the endpoint would
+    refuse costs a token lookup and one read of the target's group, never the analysis of
+    its body; the endpoint then refuses the request itself, having been given nothing.
+    `work` runs in the thread that checked, right after the check (one hop for both)."""
     authorization = request.headers.get("authorization")
     target = prepared_path_id(request, entitlement.path_id)
     if not authorization or target is None:
-        return False
+        return None
     database = request.app.state.database
     settings = request.app.state.settings
 
@@ -128,11 +150,14 @@ async def entitled_to_prepare(request: Request, entitlement: Entitlement) -> boo
                 return None
             return principal, owner
 
-    found = await run_in_threadpool(resolve)
-    if found is None or not entitlement.admits(*found):
-        return False
-    take_write(request, found[0])
-    return True
+    def check_then_work() -> Done | None:
+        found = resolve()
+        if found is None or not entitlement.admits(*found):
+            return None
+        take_write(request, found[0])
+        return work()
+
+    return await run_in_threadpool(check_then_work)
 
 
 def _part_hidden(session: Session, principal: Principal, owner: Owner) -> bool:
@@ -145,7 +170,7 @@ def _part_hidden(session: Session, principal: Principal, owner: Owner) -> bool:
     )
 
 
-def prepare_step(endpoint: Callable[..., Any]) -> tuple[Prepare, Entitlement] | None:
+def prepare_step(endpoint: Callable[..., Any]) -> tuple[CheckedPrepare, Entitlement] | None:
     """The prepare step `prepared_by` gave `endpoint`, and whom it works for."""
-    step: tuple[Prepare, Entitlement] | None = getattr(endpoint, _PREPARE, None)
+    step: tuple[CheckedPrepare, Entitlement] | None = getattr(endpoint, _PREPARE, None)
     return step

@@ -25,11 +25,12 @@ from __future__ import annotations
 import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from app.drafting_groups.models import (
@@ -201,8 +202,14 @@ SEES_ALL_PARTS = frozenset({Role.chair, Role.secretariat})
 
 def stages_of(session: Session, report_id: int) -> dict[int, SectionStage]:
     """The stage rows of a report's sections; empty for a report that is not staged."""
-    rows = session.scalars(select(SectionStage).where(SectionStage.report_id == report_id))
+    rows = session.scalars(_stages_query(), {"report_id": report_id})
     return {row.section_id: row for row in rows}
+
+
+@cache
+def _stages_query() -> Select[SectionStage]:
+    # Built once: every write to a section reads it, and building it costs as much as running it.
+    return select(SectionStage).where(SectionStage.report_id == bindparam("report_id"))
 
 
 def drafting_groups_of(session: Session, participant_id: int | None) -> set[int]:

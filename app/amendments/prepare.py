@@ -21,7 +21,14 @@ from app.amendments.rebase import Prepared
 from app.amendments.schemas import AmendmentCreate, AmendmentRevise, DraftRevise, ProposalSketch
 from app.db import Database
 from app.groups.models import PROPOSING_ROLES
-from app.preparing import Entitlement, Owner, Prepare, prepared_body, prepared_path_id
+from app.preparing import (
+    CheckedPrepare,
+    Entitlement,
+    Owner,
+    entitled_to_prepare,
+    prepared_body,
+    prepared_path_id,
+)
 from app.reports import service as reports
 from app.reports.models import Section
 from app.text import offload
@@ -35,7 +42,7 @@ PREPARED = "prepared_wording"
 def amendment_owner(session: Session, amendment_id: int) -> Owner | None:
     """The group of an amendment's report, whether it is public, and its section's part when
     the report is staged (for `Entitlement`)."""
-    return reports.section_owner_where(session, Amendment.id == amendment_id, join=Amendment)
+    return reports.section_owner_where(session, amendment_id, join=Amendment)
 
 
 # Proposing, revising (the proposer or the chair) and live drafting: the roles that propose,
@@ -162,16 +169,17 @@ async def analyse_wording(
     await _keep(request, wording, previous)
 
 
-def new_wording_step(schema: type[AmendmentCreate | ProposalSketch]) -> Prepare:
+def new_wording_step(schema: type[AmendmentCreate | ProposalSketch]) -> CheckedPrepare:
     """The prepare step of a new wording against a base (a proposal, or its sketch): the
-    body is parsed, the base read (unless known) and a short wording analysed in one thread
-    hop, since each hop is a turn of the event loop and a wake-up of a worker thread."""
+    caller checked, the body parsed, the base read (unless known) and a short wording
+    analysed in one thread hop, since each hop is a turn of the event loop and a wake-up of
+    a worker thread (`prepared_by(..., checks_itself=True)`)."""
 
-    async def prepare_new_wording(request: Request) -> None:
+    async def prepare_new_wording(request: Request, entitlement: Entitlement) -> None:
         section_id = prepared_path_id(request, "section_id")
         if section_id is None or "authorization" not in request.headers:
             return
-        raw = await request.body()
+        raw = await request.body()  # already read by the body limits: no parsing yet
         database: Database = request.app.state.database
         timeout = float(request.app.state.settings.diff_timeout_seconds)
 
@@ -190,7 +198,9 @@ def new_wording_step(schema: type[AmendmentCreate | ProposalSketch]) -> Prepare:
                 timeout=timeout,
             )
 
-        await _keep(request, await anyio.to_thread.run_sync(parse_and_analyse), None)
+        await _keep(
+            request, await entitled_to_prepare(request, entitlement, parse_and_analyse), None
+        )
 
     return prepare_new_wording
 

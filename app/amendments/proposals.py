@@ -35,6 +35,7 @@ from app.amendments.rounds import open_round
 from app.amendments.settling import settle_due
 from app.auth import Principal
 from app.clock import utcnow
+from app.db import insert_now
 from app.drafting_groups.models import WIP_STAGES, SectionStage
 from app.errors import EditorialNotice, Forbidden, InvalidState, NotFound, Unprocessable, present
 from app.groups.models import PROPOSING_ROLES, VOTING_ROLES, Role
@@ -96,8 +97,7 @@ def propose_amendment(
     record_wording(amendment, proposed, analysis)
     if patch is not None:
         amendment.patch = patch  # the proposer's own patch, as sent
-    session.add(amendment)
-    session.flush()
+    insert_now(session, amendment)  # its id names it in the event
     _ensure_carries_onto_head(session, amendment, section)
     _record_proposal(session, report, amendment, principal, stage)
     if report.status == ReportStatus.adopted:

@@ -25,7 +25,7 @@ from app.auth import CurrentPrincipal, OptionalPrincipal, bearer_scheme, princip
 from app.config import diff_timeout
 from app.db import Database, SessionDep
 from app.etags import IfMatch, not_modified
-from app.idempotency import IdempotentRoute
+from app.idempotency import IdempotentRoute, answered
 from app.kept_answers import KeptAnswers, kept_response
 from app.pagination import DEFAULT_PAGE, After, Limit, link_next, page_list
 from app.preparing import prepared_by
@@ -47,7 +47,7 @@ router = APIRouter(
     status_code=status.HTTP_201_CREATED,
     responses={409: {"description": "Conflicts with changes made since the base version"}},
 )
-@prepared_by(prepare.prepare_proposal, prepare.PROPOSERS)
+@prepared_by(prepare.prepare_proposal, prepare.PROPOSERS, checks_itself=True)
 def propose_amendment(
     section_id: IdPath,
     body: AmendmentCreate,
@@ -55,7 +55,7 @@ def propose_amendment(
     session: SessionDep,
     principal: CurrentPrincipal,
     response: Response,
-) -> AmendmentRead:
+) -> Response:
     """Propose a change against `base_version`, as the whole new text or as a patch."""
     amendment = service.propose_amendment(
         session,
@@ -73,7 +73,8 @@ def propose_amendment(
         prepared=prepare.prepared(request),
     )
     response.headers["Location"] = f"/v1/amendments/{amendment.id}"
-    return views.write_answer(session, amendment, principal, response)
+    read = views.write_answer(session, amendment, principal, response)
+    return answered(request, views.encoded(read, response, status_code=status.HTTP_201_CREATED))
 
 
 @router.get(

@@ -31,7 +31,7 @@ router = APIRouter(prefix="/v1", route_class=IdempotentRoute, tags=["amendments"
 
 
 @router.post("/sections/{section_id}/amendments/sketch", response_model=SketchRead)
-@prepared_by(prepare.new_wording_step(ProposalSketch), prepare.SKETCHERS)
+@prepared_by(prepare.new_wording_step(ProposalSketch), prepare.SKETCHERS, checks_itself=True)
 def sketch_amendment(
     section_id: IdPath,
     body: ProposalSketch,

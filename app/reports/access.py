@@ -5,14 +5,15 @@ sections."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, func, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, bindparam, func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.auth import Principal
 from app.db import unit_of_work
-from app.drafting_groups.models import SectionStage
+from app.drafting_groups.models import SectionStage, Stage
 from app.errors import InvalidState, NotFound, ReportTransmitted, present
 from app.etags import etag, require_match
 from app.events.models import Event
@@ -87,18 +88,52 @@ def lock_report_row(
 ) -> Report:
     """The report's write lock for a write with no role to check (a public comment, the
     clock's sweep): the same lock and chain head as `lock_report`."""
-    report = session.scalar(
-        select(Report)
-        .where(Report.id == report_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    if isinstance(report_id, int):
+        report = session.scalar(_lock_query(), {"report_id": report_id})
+    else:
+        report = session.scalar(
+            select(Report)
+            .where(Report.id == report_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
     if report is None:
         raise NotFound(missing or f"No report {report_id}.")
+    _note_chain_head(session, report)
+    return report
+
+
+def _note_chain_head(session: Session, report: Report) -> None:
     # The chain's head, kept on the row by the database: read under the lock, it is the head
     # the next event of this transaction follows (app/events/service.py, record_event).
     unit_of_work(session).chain_heads[report.id] = (report.event_seq, report.event_hash)
-    return report
+
+
+@cache
+def _lock_query() -> Select[Report]:
+    return _locking(Report.id == bindparam("report_id"))
+
+
+@cache
+def _lock_by_section_query() -> Select[Report]:
+    section = select(Section.report_id).where(Section.id == bindparam("section_id"))
+    return _locking(Report.id == section.scalar_subquery())
+
+
+@cache
+def _section_query() -> Select[Section]:
+    # The section as it stands under the lock (`populate_existing`: not as this session
+    # last saw it), by a statement built once.
+    return (
+        select(Section)
+        .where(Section.id == bindparam("section_id"))
+        .execution_options(populate_existing=True)
+    )
+
+
+def _locking(where: ColumnElement[bool]) -> Select[Report]:
+    # Built once each: building a statement costs about as much as running it.
+    return select(Report).where(where).with_for_update().execution_options(populate_existing=True)
 
 
 def lock_section(
@@ -118,14 +153,13 @@ def lock_staged_section(
     read of the report's stages that decided whether the caller may read it. A part the
     caller may not read does not exist for it: 404 before its role is checked (an observer's
     403 would tell it the part is there)."""
-    report = lock_report_row(
-        session,
-        report_id=select(Section.report_id).where(Section.id == section_id).scalar_subquery(),
-        missing=f"No section {section_id}.",
-    )
+    report = session.scalar(_lock_by_section_query(), {"section_id": section_id})
+    if report is None:
+        raise NotFound(f"No section {section_id}.")
+    _note_chain_head(session, report)
     principal.ensure_in_group(report.group_id)
     section = present(
-        session.get(Section, section_id, populate_existing=True), f"No section {section_id}."
+        session.scalar(_section_query(), {"section_id": section_id}), f"No section {section_id}."
     )
     ensure_readable(report, principal)
     stages = stages_of(session, report.id)
@@ -173,17 +207,40 @@ def readable_section(
     return section, report, stages
 
 
+# (group, public, staged, the part's stage, its drafting group)
+_OwnerQuery = Select[int, bool, bool, Stage, int | None]
+
+
 def section_owner(session: Session, section_id: int) -> Owner | None:
     """The group of a section's report, whether it is public, and the section's part when
     the report is staged (for `Entitlement`): one statement."""
-    return section_owner_where(session, Section.id == section_id, join=None)
+    return _owner(session, _section_owner_query(), section_id)
 
 
-def section_owner_where(
-    session: Session, where: ColumnElement[bool], *, join: Any | None
-) -> Owner | None:
-    """`section_owner` for the section a statement's `where` finds (`join`: a table the
-    condition names, joined to the section by its `section_id`)."""
+def section_owner_where(session: Session, target: int, *, join: Any) -> Owner | None:
+    """`section_owner` for the section of row `target` of `join`, a table with an `id` and
+    a `section_id` (an amendment's section, for revising it)."""
+    return _owner(session, _owner_query_through(join), target)
+
+
+@cache
+def _section_owner_query() -> _OwnerQuery:
+    # Built once: building it (an aliased table and its columns) cost more than running it.
+    return _owner_query(select_from=Section, where=Section.id == bindparam("target"))
+
+
+@cache
+def _owner_query_through(join: Any) -> _OwnerQuery:
+    return _owner_query(
+        select_from=join,
+        where=join.id == bindparam("target"),
+        join_section=Section.id == join.section_id,
+    )
+
+
+def _owner_query(
+    *, select_from: Any, where: ColumnElement[bool], join_section: Any | None = None
+) -> _OwnerQuery:
     any_stage = aliased(SectionStage)
     staged = select(any_stage.section_id).where(any_stage.report_id == Report.id).exists()
     query = select(
@@ -192,16 +249,18 @@ def section_owner_where(
         staged,
         SectionStage.stage,
         SectionStage.drafting_group_id,
-    )
-    if join is not None:
-        query = query.select_from(join).join(Section, Section.id == join.section_id)
-    else:
-        query = query.select_from(Section)
-    row = session.execute(
+    ).select_from(select_from)
+    if join_section is not None:
+        query = query.join(Section, join_section)
+    return (
         query.join(Report, Report.id == Section.report_id)
         .outerjoin(SectionStage, SectionStage.section_id == Section.id)
         .where(where)
-    ).first()
+    )
+
+
+def _owner(session: Session, query: _OwnerQuery, target: int) -> Owner | None:
+    row = session.execute(query, {"target": target}).first()
     if row is None:
         return None
     group_id, is_public, is_staged, stage, drafting_group_id = row

@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, select
+from sqlalchemy import Connection, Engine, Select, and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from app.db import unit_of_work
@@ -77,9 +79,7 @@ def outline(session: Session, *, report_id: int, report: Report | None = None) -
         # writer's row may predate the trigger's bump by its own flush: it reads the counter.
         created, revision = report.created_at, report.outline_revision
     else:
-        state = session.execute(
-            select(Report.created_at, Report.outline_revision).where(Report.id == report_id)
-        ).one()
+        state = session.execute(_outline_key_query(), {"report_id": report_id}).one()
         created, revision = state.created_at, state.outline_revision
     key = (report_id, str(created), int(revision))
     clean = not session.new and not session.dirty and not session.deleted
@@ -104,6 +104,14 @@ def _keep(kept: Kept, key: tuple[int, str, int], placed: list[Placed]) -> None:
     kept[key] = placed
     while len(kept) > _OUTLINE_CACHE_SIZE:
         kept.popitem(last=False)
+
+
+@cache
+def _outline_key_query() -> Select[datetime, int]:
+    # Built once: every write that numbers paragraphs reads it.
+    return select(Report.created_at, Report.outline_revision).where(
+        Report.id == bindparam("report_id")
+    )
 
 
 def source_headings(session: Session, *, report_id: int) -> dict[int, str]:

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Select, Table, bindparam, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -164,12 +165,18 @@ class PreparedEdits:
 
 
 def get_version(session: Session, *, section: Section, number: int) -> Version:
-    version = session.scalar(
-        select(Version).where(Version.section_id == section.id, Version.number == number)
-    )
+    version = session.scalar(_version_query(), {"section_id": section.id, "number": number})
     if version is None:
         raise NotFound(f"Section {section.id} has no version {number}.")
     return version
+
+
+@cache
+def _version_query() -> Select[Version]:
+    # Built once: every proposal and write reads its base (building costs as much as running).
+    return select(Version).where(
+        Version.section_id == bindparam("section_id"), Version.number == bindparam("number")
+    )
 
 
 def list_versions(

@@ -8,8 +8,9 @@ import hmac
 import json
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from app.clock import utcnow
@@ -36,11 +37,7 @@ def enqueue(session: Session) -> None:
     if not events:
         return
     report_ids = {e.report_id for e in events}
-    rows = session.execute(
-        select(Webhook, Report.id)
-        .join(Report, Report.group_id == Webhook.group_id)
-        .where(Report.id.in_(report_ids), Webhook.active.is_(True))
-    ).all()
+    rows = session.execute(_webhooks_query(), {"report_ids": list(report_ids)}).all()
     if not rows:
         return
     session.flush()  # the events need their ids
@@ -51,6 +48,16 @@ def enqueue(session: Session) -> None:
             ):
                 session.add(Delivery(webhook_id=webhook.id, event_id=event.id))
     session.flush()
+
+
+@cache
+def _webhooks_query() -> Select[Webhook, int]:
+    # Built once: every write that records an event runs it before its commit.
+    return (
+        select(Webhook, Report.id)
+        .join(Report, Report.group_id == Webhook.group_id)
+        .where(Report.id.in_(bindparam("report_ids", expanding=True)), Webhook.active.is_(True))
+    )
 
 
 def anything_due(session: Session) -> bool:
