@@ -17,14 +17,19 @@ Invariant: no event leaves in a view its reader was no longer entitled to when t
 batch was checked, and the check of a batch starts after every event in it was committed.
 One check serves every stream of the report in this process: it reads the rows of all their
 tokens in one transaction, and is reused by any stream whose batch ends at or before the
-last event the feed knew when the check began. Only a stream opened with the settings'
-admin token has nothing to re-check (no roster change or revocation reaches it).
+last event the feed knew when the check began. The broker runs that check as its gate, when
+new events reach the report's feed and before it wakes the streams (app/events/broker.py):
+each stream then finds its answer ready, without waiting or waking twice. A stream whose
+answer is not ready (its reader joined after the check began, or its batch was read from
+the log) runs or joins a check itself. Only a stream opened with the settings' admin token
+has nothing to re-check (no roster change or revocation reaches it).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -38,6 +43,13 @@ from app.reports.models import Report
 
 View = bool | None  # attributed (True), public (False), or nothing at all (None)
 Reader = int | None  # a stored token's id, or None: the public, without a token
+
+
+class Unknown:
+    """No check answers yet what a reader may see for a batch."""
+
+
+UNKNOWN = Unknown()
 
 
 def view_of(report: Report, principal: Principal | None) -> View:
@@ -112,6 +124,22 @@ class Standings:
         if not standings.readers and self.reports.get(standings.report_id) is standings:
             del self.reports[standings.report_id]
 
+    def known(self, standings: ReportStandings, reader: Reader, *, through: int) -> View | Unknown:
+        """What `reader` may see for a batch that ends with event `through`, if a check begun
+        after that event's commit says so already (no waiting)."""
+        if self.shared and standings.checked_through >= through and reader in standings.views:
+            return standings.views[reader]
+        return UNKNOWN
+
+    def gate(self, report_id: int, through: int) -> Awaitable[None] | None:
+        """The broker's gate (app/events/broker.py): the check of every stream of the report,
+        for the events through `through`, before the streams wake for them. None: nothing to
+        check (no stream follows with a checked standing, or each checks its own)."""
+        standings = self.reports.get(report_id)
+        if not self.shared or standings is None or self._covers(standings, through):
+            return None
+        return self._check(standings, through)
+
     async def view(
         self, standings: ReportStandings, reader: Reader, *, through: int, known: int
     ) -> View:
@@ -122,10 +150,33 @@ class Standings:
                 current_views, self.database, standings.report_id, [reader]
             )
             return views[reader]
+        view = self.known(standings, reader, through=through)
+        if isinstance(view, Unknown):
+            await self._check(standings, max(known, through), reader)
+            view = standings.views[reader]
+        return view
+
+    @staticmethod
+    def _covers(
+        standings: ReportStandings, through: int, reader: Reader | Unknown = UNKNOWN
+    ) -> bool:
+        """Does the last check answer for the batch through `through`, for `reader` (or for
+        every reader following now)?"""
+        if standings.checked_through < through:
+            return False
+        if isinstance(reader, Unknown):
+            return standings.readers.keys() <= standings.views.keys()
+        return reader in standings.views
+
+    async def _check(
+        self, standings: ReportStandings, through: int, reader: Reader | Unknown = UNKNOWN
+    ) -> None:
+        """One read of every reader's view, begun after event `through` was committed. Checks
+        of a report run one at a time, so the views kept are always the latest begun."""
         async with standings.checking:
-            if standings.checked_through < through or reader not in standings.views:
-                standings.views = await run_in_threadpool(
-                    current_views, self.database, standings.report_id, list(standings.readers)
-                )
-                standings.checked_through = max(known, through)
-            return standings.views[reader]
+            if self._covers(standings, through, reader):  # a check begun meanwhile answers
+                return
+            standings.views = await run_in_threadpool(
+                current_views, self.database, standings.report_id, list(standings.readers)
+            )
+            standings.checked_through = max(standings.checked_through, through)
