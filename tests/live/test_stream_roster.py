@@ -267,3 +267,27 @@ def test_each_stream_of_a_followed_report_gets_each_event_in_its_readers_view_no
         number = room.write()
         sent = until(following["late other member"], number)
     assert [m.event for m in sent] == ["version.created"] and attributed(sent[0])
+
+
+def test_another_groups_member_follows_a_public_report_as_the_public_until_it_is_private(
+    server: LiveServer,
+) -> None:
+    """A member of another group reads a public report as the public does (Chatham House):
+    its stream goes on without names while the report is public, and ends once it is not."""
+    room = make_room(server.url)
+    with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
+        elsewhere = admin.create_group(unique("Another group"))
+        outsider = enrol(admin, elsewhere.id, name="Outsider", role="member")
+    with PlenaryClient(room.url, room.chair) as chair:
+        chair.set_public(room.report_id)
+    with httpx.stream("GET", room.ticket_url(outsider), timeout=10) as response:
+        assert response.status_code == 200
+        stream = messages(response)
+        take(stream, logged(room))
+        public = until(stream, room.write())
+        assert [m.event for m in public] == ["version.created"]
+        assert not any(attributed(m) for m in public)
+        with PlenaryClient(room.url, room.chair) as chair:
+            chair.set_public(room.report_id, False)
+        private = until(stream, room.write())
+    assert [m.event for m in private] == []
