@@ -4,25 +4,25 @@ batch of events it sends, not only when it opens.
 A stream opened with a token (in the header, or through a ticket) was given a view: the
 attributed one, or the public one. Its participant may then be deactivated or demoted
 (roster events, which reach the stream like any other event) or its token revoked (whose
-event a transmitted report's log does not get). So before a batch leaves, the stream asks what its token may see now: the
-token row (revoked?), its participant (active? which role, which group?) and the report
-(whose? public?), by the same rules as a request (`app/visibility.py`). A stream opened
-without a token (the public, following a public report) asks the same of the report alone:
-is it still public? When the answer differs from the view the stream was opened with, the
-stream ends before the batch: the client reconnects and is authorized afresh (a deactivated
-participant or a revoked token then gets 401, a demoted one the view of its new role, the
-public 401 once the report is no longer public).
+event a transmitted report's log does not get). So before a batch leaves, the stream asks
+what its token may see now: the token row (revoked?), its participant (active? which role,
+which group?) and the report (whose? public?), by the same rules as a request
+(`app/visibility.py`). A stream opened without a token (the public, following a public
+report) asks the same of the report alone: is it still public? When the answer differs from
+the view the stream was opened with, the stream ends before the batch: the client reconnects
+and is authorized afresh (a deactivated participant or a revoked token then gets 401, a
+demoted one the view of its new role, the public 401 once the report is no longer public).
 
 Invariant: no event leaves in a view its reader was no longer entitled to when the event's
 batch was checked, and the check of a batch starts after every event in it was committed.
 One check serves every stream of the report in this process: it reads the report's row and
-the rows of all their tokens in one statement, and is reused by any stream whose batch ends at or before the
-last event the feed knew when the check began. The broker runs that check as its gate, when
-new events reach the report's feed and before it wakes the streams (app/events/broker.py):
-each stream then finds its answer ready, without waiting or waking twice. A stream whose
-answer is not ready (its reader joined after the check began, or its batch was read from
-the log) runs or joins a check itself. Only a stream opened with the settings' admin token
-has nothing to re-check (no roster change or revocation reaches it).
+the rows of all their tokens in one statement, and is reused by any stream whose batch ends
+at or before the last event the feed knew when the check began. The broker runs that check
+as its gate, when new events reach the report's feed and before it wakes the streams
+(app/events/broker.py): each stream then finds its answer ready, without waiting or waking
+twice. A stream whose answer is not ready (its reader joined after the check began, or its
+batch was read from the log) runs or joins a check itself. Only a stream opened with the
+settings' admin token has nothing to re-check (no roster change or revocation reaches it).
 """
 
 from __future__ import annotations
