@@ -114,7 +114,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
 
     sa_event.listen(database.write_sessions, "before_commit", enqueue_webhooks)
-    broker = Broker(database)
+    # The streams' standings check what each reader may still see, once per report and batch,
+    # as the broker's gate before the streams wake (app/events/standing.py).
+    stream_standings = Standings(database, shared=settings.stream_standings)
+    broker = Broker(database, gate=stream_standings.gate)
     database.event_listeners.append(broker.on_commit)
 
     @asynccontextmanager
@@ -169,7 +172,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.database = database
     app.state.broker = broker
-    app.state.stream_standings = Standings(database, shared=settings.stream_standings)
+    app.state.stream_standings = stream_standings
     app.state.write_limiter = WriteLimiter(
         per_second=settings.write_rate_per_second, burst=settings.write_burst
     )

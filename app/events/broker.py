@@ -8,6 +8,11 @@ not seen yet. A feed only ever appends the event after its last one: a hand-over
 leave a gap (commits handed over out of order) reads the log instead. So subscribers get
 events in commit order with no gap and no duplicate, however the wake-ups are ordered,
 repeated or merged.
+
+Before the subscribers wake for new events, the broker's gate (the streams' standings,
+app/events/standing.py) checks once, for all of them, what their readers may still see: a
+subscriber then finds its answer ready and wakes once per event, instead of waking to find a
+check under way and waking again when it ends.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import asyncio
 import logging
 import threading
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +33,9 @@ from app.events.models import Event
 
 logger = logging.getLogger("plenary.broker")
 FEED_LIMIT = 2000  # events kept in memory per report; older ones are read from the database
+# Called with a report id and its feed's last event before the feed's subscribers wake for the
+# events up to it; what it returns is awaited first (None: nothing to wait for).
+Gate = Callable[[int, int], Awaitable[None] | None]
 
 
 @dataclass(frozen=True)
@@ -95,12 +103,14 @@ def last_seq(database: Database, report_id: int) -> int:
 class Feed:
     report_id: int
     last_seq: int
+    cleared_seq: int  # the last event subscribers may take: held, and passed by the gate
     events: list[StoredEvent] = field(default_factory=list)
     refreshing: asyncio.Lock = field(default_factory=asyncio.Lock)
     subscribers: int = 0
     dirty: bool = False
     beats: int = 0  # heartbeat ticks: one timer per feed, not one per subscriber
     ticker: asyncio.Task[None] | None = None
+    clearing: asyncio.Task[None] | None = None  # the gate's pass under way, if any
     # One future per waiting subscriber, all resolved in one pass when news arrives: they
     # wake in the same loop iteration (a Condition would hand its lock to them one by one),
     # each by one callback (a shared future needs a shield per waiter, three callbacks), and
@@ -114,13 +124,16 @@ class Feed:
         return waiter
 
     def held_after(self, seq: int) -> list[StoredEvent] | None:
-        """The events after `seq` if memory holds them all (None: read the log)."""
+        """The cleared events after `seq` if memory holds them all (None: read the log)."""
         events = self.events
         if not events or events[0].seq > seq + 1:
             return None
-        if events[-1].seq == seq + 1:  # a subscriber keeping up: just the newest
-            return events[-1:]
-        return events[bisect_right(events, seq, key=_seq) :]
+        end = len(events)
+        if events[-1].seq > self.cleared_seq:  # the newest wait for the gate
+            end = bisect_right(events, self.cleared_seq, key=_seq)
+        if end and events[end - 1].seq == seq + 1:  # a subscriber keeping up: just the newest
+            return events[end - 1 : end]
+        return events[bisect_right(events, seq, key=_seq) : end]
 
     def notify(self) -> None:
         waiters, self._waiters = self._waiters, []
@@ -130,8 +143,9 @@ class Feed:
 
 
 class Broker:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, gate: Gate | None = None) -> None:
         self.database = database
+        self.gate = gate
         self.feeds: dict[int, Feed] = {}
         self.loop: asyncio.AbstractEventLoop | None = None
         self._listener: threading.Thread | None = None
@@ -174,7 +188,7 @@ class Broker:
             self._schedule_refresh(report_id, fresh[-1].seq)
             return
         self._append(feed, fresh)
-        feed.notify()
+        self._release(feed)
 
     def _schedule_refresh(self, report_id: int, seq: int | None = None) -> None:
         feed = self.feeds.get(report_id)
@@ -196,7 +210,45 @@ class Broker:
                     self._append(feed, fresh)
                     if len(fresh) == FEED_LIMIT:
                         feed.dirty = True
+                self._release(feed)
+
+    def _release(self, feed: Feed) -> None:
+        """Wake the feed's subscribers for what it holds, once the gate has passed it."""
+        if feed.clearing is None:  # else the pass under way goes on to what arrived meanwhile
+            through, passing = self._pass(feed)
+            if passing is not None:
+                feed.clearing = asyncio.ensure_future(self._clear(feed, through, passing))
+
+    def _pass(self, feed: Feed) -> tuple[int, Awaitable[None] | None]:
+        """The gate's pass over the events the feed holds now; without one to wait for, the
+        subscribers are woken at once."""
+        through = feed.last_seq
+        passing = None
+        if self.gate is not None and through > feed.cleared_seq:
+            passing = self.gate(feed.report_id, through)
+        if passing is None:
+            feed.cleared_seq = max(feed.cleared_seq, through)
+            feed.notify()
+        return through, passing
+
+    async def _clear(self, feed: Feed, through: int, passing: Awaitable[None] | None) -> None:
+        """Wake the subscribers for the events a pass began with when it ends, then pass what
+        arrived meanwhile, until nothing is left."""
+        try:
+            while passing is not None:
+                try:
+                    await passing
+                except Exception:
+                    # The gate only readies what each stream checks for itself before it
+                    # sends: the streams still check, and fail, on their own.
+                    logger.exception("stream gate failed for report %s", feed.report_id)
+                feed.cleared_seq = max(feed.cleared_seq, through)
                 feed.notify()
+                through, passing = self._pass(feed)
+        finally:
+            feed.clearing = None
+            if isinstance(passing, Coroutine):  # cancelled (the feed's last subscriber left)
+                passing.close()
 
     @staticmethod
     def _append(feed: Feed, fresh: list[StoredEvent]) -> None:
@@ -215,7 +267,9 @@ class Broker:
             seq = await run_in_threadpool(last_seq, self.database, report_id)
             feed = self.feeds.get(report_id)
             if feed is None:
-                feed = self.feeds[report_id] = Feed(report_id=report_id, last_seq=seq)
+                feed = self.feeds[report_id] = Feed(
+                    report_id=report_id, last_seq=seq, cleared_seq=seq
+                )
                 # Commits between that read and now found no feed to hand their events to.
                 self._schedule_refresh(report_id)
         if feed.ticker is None:
@@ -229,6 +283,8 @@ class Broker:
             del self.feeds[feed.report_id]
             if feed.ticker is not None:
                 feed.ticker.cancel()
+            if feed.clearing is not None:
+                feed.clearing.cancel()
 
     @staticmethod
     async def _beat(feed: Feed, interval: float) -> None:
@@ -257,7 +313,7 @@ class Broker:
                             if e.seq <= feed.last_seq and (first is None or e.seq < first)
                         ]
                         self._append(feed, recent)
-                        feed.notify()
+                        self._release(feed)
                     return recent[:limit]
         return feed.events[bisect_right(feed.events, seq, key=_seq) :][:limit]
 

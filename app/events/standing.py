@@ -3,76 +3,99 @@ batch of events it sends, not only when it opens.
 
 A stream opened with a token (in the header, or through a ticket) was given a view: the
 attributed one, or the public one. Its participant may then be deactivated or demoted
-(roster events, which reach the stream like any other event) or its token revoked (which
-writes no event). So before a batch leaves, the stream asks what its token may see now: the
-token row (revoked?), its participant (active? which role, which group?) and the report
-(whose? public?), by the same rules as a request (`app/visibility.py`). A stream opened
-without a token (the public, following a public report) asks the same of the report alone:
-is it still public? When the answer differs from the view the stream was opened with, the
-stream ends before the batch: the client reconnects and is authorized afresh (a deactivated
-participant or a revoked token then gets 401, a demoted one the view of its new role, the
-public 401 once the report is no longer public).
+(roster events, which reach the stream like any other event) or its token revoked (whose
+event a transmitted report's log does not get). So before a batch leaves, the stream asks
+what its token may see now: the token row (revoked?), its participant (active? which role,
+which group?) and the report (whose? public?), by the same rules as a request
+(`app/visibility.py`). A stream opened without a token (the public, following a public
+report) asks the same of the report alone: is it still public? When the answer differs from
+the view the stream was opened with, the stream ends before the batch: the client reconnects
+and is authorized afresh (a deactivated participant or a revoked token then gets 401, a
+demoted one the view of its new role, the public 401 once the report is no longer public).
 
 Invariant: no event leaves in a view its reader was no longer entitled to when the event's
 batch was checked, and the check of a batch starts after every event in it was committed.
-One check serves every stream of the report in this process: it reads the rows of all their
-tokens in one transaction, and is reused by any stream whose batch ends at or before the
-last event the feed knew when the check began. Only a stream opened with the settings'
-admin token has nothing to re-check (no roster change or revocation reaches it).
+One check serves every stream of the report in this process: it reads the report's row and
+the rows of all their tokens in one statement, and is reused by any stream whose batch ends
+at or before the last event the feed knew when the check began. The broker runs that check
+as its gate, when new events reach the report's feed and before it wakes the streams
+(app/events/broker.py): each stream then finds its answer ready, without waiting or waking
+twice. A stream whose answer is not ready (its reader joined after the check began, or its
+batch was read from the log) runs or joins a check itself. Only a stream opened with the
+settings' admin token has nothing to re-check (no roster change or revocation reaches it).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from starlette.concurrency import run_in_threadpool
 
 from app import visibility
-from app.auth import Principal
 from app.db import Database
 from app.groups.models import Participant, Token
 from app.reports.models import Report
+from app.visibility import Grant
 
 View = bool | None  # attributed (True), public (False), or nothing at all (None)
 Reader = int | None  # a stored token's id, or None: the public, without a token
 
 
-def view_of(report: Report, principal: Principal | None) -> View:
-    """What `principal` reads of `report` now: the rules of `ensure_readable` and
-    `is_attributed`, as a value."""
-    if not visibility.readable_by(report, principal):
-        return None
-    visibility.ensure_readable(report, principal)  # notes a public read: unattributed
-    return visibility.is_attributed(principal)
+class Unknown:
+    """No check answers yet what a reader may see for a batch."""
+
+
+UNKNOWN = Unknown()
 
 
 def current_views(database: Database, report_id: int, readers: list[Reader]) -> dict[Reader, View]:
-    """What each reader may see of the report now. A revoked token, or one whose participant
-    is deactivated, reads as the public does (nothing, unless the report is public)."""
+    """What each reader may see of the report now, in one statement: the report's row and
+    the rows of the readers' tokens, by the rules of a request as the read cache applies
+    them to rows (`visibility.grant_for`, `may_read`, `sees_attributed`). A revoked token,
+    or one whose participant is deactivated, reads as the public does (nothing, unless the
+    report is public)."""
     token_ids = [reader for reader in readers if reader is not None]
-    with database.session(write=False) as session:
-        report = session.get(Report, report_id)
-        if report is None:
-            return dict.fromkeys(readers)
-        views: dict[Reader, View] = dict.fromkeys(readers, view_of(report, None))
-        if not token_ids:
-            return views  # the public alone: the report's row says it
+    with database.session(write=False, one_statement=True) as session:
         rows = session.execute(
-            select(Token.id, Token.is_admin, Participant)
+            select(
+                Report.group_id,
+                Report.is_public,
+                Token.id,
+                Token.is_admin,
+                Participant.group_id,
+                Participant.role,
+                Participant.active,
+            )
+            .select_from(Report)
+            .outerjoin(Token, and_(Token.id.in_(token_ids), Token.revoked_at.is_(None)))
             .outerjoin(Participant, Participant.id == Token.participant_id)
-            .where(Token.id.in_(token_ids), Token.revoked_at.is_(None))
-        )
-        for token_id, is_admin, participant in rows:
-            if is_admin:
-                views[token_id] = view_of(report, Principal(token_id=token_id, participant=None))
-            elif participant is not None and participant.active:
-                views[token_id] = view_of(
-                    report, Principal(token_id=token_id, participant=participant)
-                )
-        return views
+            .where(Report.id == report_id)
+        ).all()
+    if not rows:
+        return dict.fromkeys(readers)
+    group_id, is_public = rows[0][0], rows[0][1]
+    views: dict[Reader, View] = dict.fromkeys(readers, _view(None, group_id, is_public))
+    for _group, _public, token_id, is_admin, member_of, role, active in rows:
+        if token_id is None:
+            continue
+        grant: Grant | None = None
+        if is_admin:
+            grant = visibility.grant_for(is_admin=True, group_id=None, role=None)
+        elif member_of is not None and active:
+            grant = visibility.grant_for(is_admin=False, group_id=member_of, role=role)
+        views[token_id] = _view(grant, group_id, is_public)
+    return views
+
+
+def _view(grant: Grant | None, group_id: int, is_public: bool) -> View:
+    """`ensure_readable` and `is_attributed` as a value, for a grant (None: the public)."""
+    if not visibility.may_read(grant, group_id=group_id, is_public=is_public):
+        return None
+    return visibility.sees_attributed(grant, group_id)
 
 
 @dataclass
@@ -112,6 +135,22 @@ class Standings:
         if not standings.readers and self.reports.get(standings.report_id) is standings:
             del self.reports[standings.report_id]
 
+    def known(self, standings: ReportStandings, reader: Reader, *, through: int) -> View | Unknown:
+        """What `reader` may see for a batch that ends with event `through`, if a check begun
+        after that event's commit says so already (no waiting)."""
+        if self.shared and standings.checked_through >= through and reader in standings.views:
+            return standings.views[reader]
+        return UNKNOWN
+
+    def gate(self, report_id: int, through: int) -> Awaitable[None] | None:
+        """The broker's gate (app/events/broker.py): the check of every stream of the report,
+        for the events through `through`, before the streams wake for them. None: nothing to
+        check (no stream follows with a checked standing, or each checks its own)."""
+        standings = self.reports.get(report_id)
+        if not self.shared or standings is None or self._covers(standings, through):
+            return None
+        return self._check(standings, through)
+
     async def view(
         self, standings: ReportStandings, reader: Reader, *, through: int, known: int
     ) -> View:
@@ -122,10 +161,33 @@ class Standings:
                 current_views, self.database, standings.report_id, [reader]
             )
             return views[reader]
+        view = self.known(standings, reader, through=through)
+        if isinstance(view, Unknown):
+            await self._check(standings, max(known, through), reader)
+            view = standings.views[reader]
+        return view
+
+    @staticmethod
+    def _covers(
+        standings: ReportStandings, through: int, reader: Reader | Unknown = UNKNOWN
+    ) -> bool:
+        """Does the last check answer for the batch through `through`, for `reader` (or for
+        every reader following now)?"""
+        if standings.checked_through < through:
+            return False
+        if isinstance(reader, Unknown):
+            return standings.readers.keys() <= standings.views.keys()
+        return reader in standings.views
+
+    async def _check(
+        self, standings: ReportStandings, through: int, reader: Reader | Unknown = UNKNOWN
+    ) -> None:
+        """One read of every reader's view, begun after event `through` was committed. Checks
+        of a report run one at a time, so the views kept are always the latest begun."""
         async with standings.checking:
-            if standings.checked_through < through or reader not in standings.views:
-                standings.views = await run_in_threadpool(
-                    current_views, self.database, standings.report_id, list(standings.readers)
-                )
-                standings.checked_through = max(known, through)
-            return standings.views[reader]
+            if self._covers(standings, through, reader):  # a check begun meanwhile answers
+                return
+            standings.views = await run_in_threadpool(
+                current_views, self.database, standings.report_id, list(standings.readers)
+            )
+            standings.checked_through = max(standings.checked_through, through)

@@ -17,7 +17,7 @@ from app.clock import utcnow
 from app.errors import BadRequest
 from app.events.broker import Broker, Feed, StoredEvent
 from app.events.models import Event
-from app.events.standing import Reader, ReportStandings, Standings
+from app.events.standing import Reader, ReportStandings, Standings, Unknown
 from app.events.tickets import redeem_ticket
 from app.events.views import event_fields
 from app.schemas import IdPath, StorableQuery
@@ -195,8 +195,19 @@ class _Reader:
             self.standings.leave(self.joined, self.reader)
             self.joined = None
 
+    def entitled_now(self, events: list[StoredEvent]) -> bool | None:
+        """May `events` still leave in this stream's view, if a check says so already (None:
+        not yet known). The live case: the broker's gate checked before the stream woke."""
+        if self.joined is None or isinstance(self.reader, Unchecked):
+            return True
+        view = self.standings.known(self.joined, self.reader, through=events[-1].seq)
+        return None if isinstance(view, Unknown) else view == self.attributed
+
     async def still_entitled(self, feed: Feed, events: list[StoredEvent]) -> bool:
-        """May `events` still leave in this stream's view?"""
+        """May `events` still leave in this stream's view? Checks if no check says yet."""
+        entitled = self.entitled_now(events)
+        if entitled is not None:
+            return entitled
         if self.joined is None or isinstance(self.reader, Unchecked):
             return True
         view = await self.standings.view(
@@ -224,7 +235,7 @@ async def _follow(
                 break
         beats = feed.beats
         while True:  # then live
-            if feed.last_seq <= seq:  # nothing new
+            if feed.cleared_seq <= seq:  # nothing new (that the broker's gate has passed)
                 if feed.beats != beats:
                     beats = feed.beats
                     yield HEARTBEAT
@@ -238,7 +249,10 @@ async def _follow(
                     await feed.waiter()
                     continue
             # A roster change or a revoked token since the stream opened ends it here.
-            if not await reader.still_entitled(feed, fresh):
+            entitled = reader.entitled_now(fresh)  # the gate's check, in the live case
+            if entitled is None:
+                entitled = await reader.still_entitled(feed, fresh)
+            if not entitled:
                 yield VIEW_CHANGED
                 return
             # A subscriber that fell behind gets everything pending in one write.

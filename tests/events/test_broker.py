@@ -188,3 +188,106 @@ def test_a_feed_opened_while_a_commit_ends_still_gets_its_events(
         broker.detach(feed)
 
     asyncio.run(scenario())
+
+
+class Gate:
+    """The broker's gate (the streams' standings in the server): each pass is a future the
+    test ends, and the passes asked for are kept."""
+
+    def __init__(self) -> None:
+        self.passes: list[tuple[int, asyncio.Future[None]]] = []
+
+    def __call__(self, report_id: int, through: int) -> asyncio.Future[None]:
+        assert report_id == REPORT
+        passing = asyncio.get_running_loop().create_future()
+        self.passes.append((through, passing))
+        return passing
+
+
+def test_subscribers_wake_for_new_events_only_once_the_gate_has_passed_them(log: Log) -> None:
+    """The gate runs the streams' shared check before they wake: a subscriber that woke
+    before it would find no answer ready and wait again."""
+
+    async def scenario() -> None:
+        gate = Gate()
+        broker = Broker(database=None, gate=gate)  # type: ignore[arg-type]
+        feed = await attached(broker)
+        waiter = feed.waiter()
+        from_another_thread(broker.on_commit, [log.commit(3)])
+        await settle()
+        assert [through for through, _ in gate.passes] == [3]
+        assert not waiter.done() and feed.cleared_seq == 2 and feed.last_seq == 3
+        assert feed.held_after(2) == []  # held, not yet to be taken
+        gate.passes[0][1].set_result(None)
+        await settle()
+        assert waiter.done() and feed.cleared_seq == 3
+        assert [e.seq for e in feed.held_after(2) or []] == [3]
+        broker.detach(feed)
+
+    asyncio.run(scenario())
+
+
+def test_events_that_arrive_during_a_pass_are_passed_next_in_one_pass(log: Log) -> None:
+    async def scenario() -> None:
+        gate = Gate()
+        broker = Broker(database=None, gate=gate)  # type: ignore[arg-type]
+        feed = await attached(broker)
+        from_another_thread(broker.on_commit, [log.commit(3)])
+        await settle()
+        from_another_thread(broker.on_commit, [log.commit(4)])
+        from_another_thread(broker.on_commit, [log.commit(5)])
+        await settle()
+        assert [through for through, _ in gate.passes] == [3]  # one pass at a time
+        waiter = feed.waiter()
+        gate.passes[0][1].set_result(None)
+        await settle()
+        # The first pass's events leave; the two that came during it are passed together.
+        assert waiter.done() and feed.cleared_seq == 3
+        assert [through for through, _ in gate.passes] == [3, 5]
+        assert [e.seq for e in feed.held_after(2) or []] == [3]
+        gate.passes[1][1].set_result(None)
+        await settle()
+        assert feed.cleared_seq == 5 and [e.seq for e in feed.held_after(3) or []] == [4, 5]
+        broker.detach(feed)
+
+    asyncio.run(scenario())
+
+
+def test_a_failing_gate_still_lets_the_events_go_to_the_streams_own_checks(
+    log: Log, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The gate only readies answers: a stream whose answer is not ready checks for itself
+    before it sends (app/events/stream.py), so a failed pass must not hold events back."""
+
+    async def scenario() -> None:
+        gate = Gate()
+        broker = Broker(database=None, gate=gate)  # type: ignore[arg-type]
+        feed = await attached(broker)
+        waiter = feed.waiter()
+        from_another_thread(broker.on_commit, [log.commit(3)])
+        await settle()
+        gate.passes[0][1].set_exception(RuntimeError("database gone"))
+        await settle()
+        assert waiter.done() and feed.cleared_seq == 3
+        assert "stream gate failed" in caplog.text
+        broker.detach(feed)
+
+    asyncio.run(scenario())
+
+
+def test_a_gate_with_nothing_to_check_wakes_the_subscribers_at_once(log: Log) -> None:
+    async def scenario() -> None:
+        asked: list[int] = []
+
+        def nothing_to_check(_report_id: int, through: int) -> None:
+            asked.append(through)
+
+        broker = Broker(database=None, gate=nothing_to_check)  # type: ignore[arg-type]
+        feed = await attached(broker)
+        waiter = feed.waiter()
+        from_another_thread(broker.on_commit, [log.commit(3)])
+        await settle()
+        assert asked == [3] and waiter.done() and feed.cleared_seq == 3
+        broker.detach(feed)
+
+    asyncio.run(scenario())

@@ -6,6 +6,7 @@ public; it ends, and the reader is authorized afresh when it reconnects."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 import httpx
@@ -202,3 +203,91 @@ def test_a_public_stream_ends_when_the_report_stops_being_public(server: LiveSer
     assert ended
     again = httpx.get(room.stream_url, headers={"Last-Event-ID": str(public[-1].id)}, timeout=10)
     assert again.status_code == 401
+
+
+def test_each_stream_of_a_followed_report_gets_each_event_in_its_readers_view_now(
+    server: LiveServer,
+) -> None:
+    """One report followed by readers of every kind at once: a member by token and by ticket,
+    another member, an observer, the chair, the public. Their standings are checked once for
+    all of them before each event goes out: each stream still gets each event in its own
+    reader's view, the revoked member's streams get nothing after the revocation while the
+    others go on, and a stream opened among them gets the events after it in its own view."""
+    with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
+        group = admin.create_group(unique("Followed report"))
+        chair = enrol(admin, group.id, name="Chair", role="chair")
+        secretariat = enrol(admin, group.id, name="Secretariat", role="secretariat")
+        member = enrolled(admin, group.id, name="Member", role="member")
+        other = enrol(admin, group.id, name="Other member", role="member")
+        observer = enrol(admin, group.id, name="Observer", role="observer")
+    with PlenaryClient(server.url, secretariat) as client:
+        report = client.import_report(group.id, "# I. Text\n\nVersion 1.")
+    with PlenaryClient(server.url, chair) as client:
+        client.set_public(report.id)
+    room = Room(server.url, chair, secretariat, member.token, member.id, report.id, 0)
+    room.section_id = report.outline[0].id
+    names = {"member": True, "member by ticket": True, "other member": True, "chair": True}
+    names |= {"observer": False, "public": False}
+    opened = {
+        "member": (room.stream_url, bearer(member.token)),
+        "member by ticket": (room.ticket_url(member.token), {}),
+        "other member": (room.ticket_url(other), {}),
+        "observer": (room.stream_url, bearer(observer)),
+        "chair": (room.ticket_url(chair), {}),
+        "public": (room.stream_url, {}),
+    }
+    with ExitStack() as streams:
+        following: dict[str, Iterator[Message | str]] = {}
+        for who, (url, headers) in opened.items():
+            response = streams.enter_context(httpx.stream("GET", url, headers=headers, timeout=10))
+            assert response.status_code == 200, who
+            following[who] = messages(response)
+            take(following[who], logged(room))  # what is already there
+        number = room.write()
+        for who, stream in following.items():
+            sent = until(stream, number)
+            assert [m.event for m in sent] == ["version.created"], who
+            assert attributed(sent[0]) == names[who], who
+
+        room.change("revoked")
+        number = room.write()
+        for who, stream in following.items():
+            sent = until(stream, number)
+            if who.startswith("member"):
+                assert sent == [], f"{who}: {[m.event for m in sent]} after the revocation"
+            else:  # the revocation's own event, then the version
+                assert [m.event for m in sent] == ["token.revoked", "version.created"], who
+                assert all(attributed(m) == names[who] for m in sent), who
+
+        late = streams.enter_context(
+            httpx.stream("GET", room.stream_url, headers=bearer(other), timeout=10)
+        )
+        following = {"late other member": messages(late)}
+        take(following["late other member"], logged(room))
+        number = room.write()
+        sent = until(following["late other member"], number)
+    assert [m.event for m in sent] == ["version.created"] and attributed(sent[0])
+
+
+def test_another_groups_member_follows_a_public_report_as_the_public_until_it_is_private(
+    server: LiveServer,
+) -> None:
+    """A member of another group reads a public report as the public does (Chatham House):
+    its stream goes on without names while the report is public, and ends once it is not."""
+    room = make_room(server.url)
+    with PlenaryClient(server.url, ADMIN_TOKEN) as admin:
+        elsewhere = admin.create_group(unique("Another group"))
+        outsider = enrol(admin, elsewhere.id, name="Outsider", role="member")
+    with PlenaryClient(room.url, room.chair) as chair:
+        chair.set_public(room.report_id)
+    with httpx.stream("GET", room.ticket_url(outsider), timeout=10) as response:
+        assert response.status_code == 200
+        stream = messages(response)
+        take(stream, logged(room))
+        public = until(stream, room.write())
+        assert [m.event for m in public] == ["version.created"]
+        assert not any(attributed(m) for m in public)
+        with PlenaryClient(room.url, room.chair) as chair:
+            chair.set_public(room.report_id, False)
+        private = until(stream, room.write())
+    assert [m.event for m in private] == []

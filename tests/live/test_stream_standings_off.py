@@ -9,6 +9,7 @@ from tests.live.test_stream_roster import (
     test_a_public_stream_ends_when_the_report_stops_being_public,
     test_a_roster_change_leaves_the_streams_of_others_running,
     test_an_open_stream_shows_nothing_attributed_after_its_readers_standing_changes,
+    test_each_stream_of_a_followed_report_gets_each_event_in_its_readers_view_now,
 )
 from tests.server import module_server
 
@@ -23,4 +24,5 @@ __all__ = [
     "test_a_public_stream_ends_when_the_report_stops_being_public",
     "test_a_roster_change_leaves_the_streams_of_others_running",
     "test_an_open_stream_shows_nothing_attributed_after_its_readers_standing_changes",
+    "test_each_stream_of_a_followed_report_gets_each_event_in_its_readers_view_now",
 ]
