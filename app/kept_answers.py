@@ -49,12 +49,14 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.auth import hash_token
+from app.auth import Principal, hash_token, principal_from_header
 from app.clock import utcnow
+from app.db import Database
 from app.groups.models import Participant
 from app.pagination import link_next
 from app.reports.models import Report
 from app.schemas import MAX_ID
+from app.visibility import get_report
 
 Key = tuple[Any, ...]
 
@@ -275,6 +277,28 @@ def kept_or_built(
         return answer
     finally:
         answers.land(flight_key, flight, answer)
+
+
+Build = Callable[[Session, Report, "Principal | None", "KeptAnswers | None", int], KeptAnswer]
+
+
+def serve_kept(
+    request: Request, report_id: int, build: Build, headers: dict[str, str] | None = None
+) -> Response:
+    """A route's kept answer, in a worker thread: the store's generation noted before the
+    request's first read (SQLite), the caller and the report read in one read transaction,
+    then `build(session, report, principal, answers, generation)` finds or builds the answer
+    for the caller's view."""
+    database: Database = request.app.state.database
+    answers: KeptAnswers | None = request.app.state.kept_answers
+    generation = 0 if answers is None else answers.generation
+    with database.session(write=False) as session:
+        principal = principal_from_header(
+            session, request.headers.get("authorization"), request.app.state.settings
+        )
+        report = get_report(session, report_id=report_id, principal=principal)
+        answer = build(session, report, principal, answers, generation)
+    return kept_response(request, answer, answers, generation, headers)
 
 
 def kept_response(

@@ -48,9 +48,10 @@ def list_answer(
     session: Session,
     report: Report,
     principal: Principal | None,
-    query: Query,
     answers: KeptAnswers | None,
     generation: int,
+    *,
+    query: Query,
 ) -> KeptAnswer:
     """One page of the report's amendments as `principal` reads it (kept, or built and kept).
     `report` has passed `ensure_readable` in `session`; `generation`: noted before the

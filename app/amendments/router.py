@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
@@ -21,15 +22,14 @@ from app.amendments.schemas import (
     Preview,
     Reason,
 )
-from app.auth import CurrentPrincipal, OptionalPrincipal, bearer_scheme, principal_from_header
+from app.auth import CurrentPrincipal, OptionalPrincipal, bearer_scheme
 from app.config import diff_timeout
-from app.db import Database, SessionDep
+from app.db import SessionDep
 from app.etags import IfMatch, not_modified
 from app.idempotency import IdempotentRoute, answered
-from app.kept_answers import KeptAnswers, kept_response
+from app.kept_answers import serve_kept
 from app.pagination import DEFAULT_PAGE, After, Limit, link_next, page_list
 from app.preparing import prepared_by
-from app.reports import service as reports
 from app.reports.schemas import SectionDiff
 from app.schemas import MAX_ID, IdPath, NumberPath
 
@@ -97,20 +97,9 @@ async def list_amendments(
     # reader of that view (app/amendments/list_answer.py). The router's dependency has
     # settled every passed deadline before this.
     query = list_answer.Query(status, section_id, kind, proposer_id, after, limit)
-    return await run_in_threadpool(_list_response, request, report_id, query)
-
-
-def _list_response(request: Request, report_id: int, query: list_answer.Query) -> Response:
-    database: Database = request.app.state.database
-    answers: KeptAnswers | None = request.app.state.kept_answers
-    generation = 0 if answers is None else answers.generation  # noted before reading
-    with database.session(write=False) as session:
-        principal = principal_from_header(
-            session, request.headers.get("authorization"), request.app.state.settings
-        )
-        report = reports.get_report(session, report_id=report_id, principal=principal)
-        answer = list_answer.list_answer(session, report, principal, query, answers, generation)
-    return kept_response(request, answer, answers, generation)
+    return await run_in_threadpool(
+        serve_kept, request, report_id, partial(list_answer.list_answer, query=query)
+    )
 
 
 @router.get("/amendments/{amendment_id}", response_model=AmendmentRead)

@@ -12,14 +12,13 @@ from app.auth import (
     OptionalPrincipal,
     Principal,
     bearer_scheme,
-    principal_from_header,
 )
-from app.db import Database, SessionDep
+from app.db import SessionDep
 from app.errors import NotFound
 from app.etags import IfMatch
 from app.groups.models import Role
 from app.idempotency import IdempotentRoute
-from app.kept_answers import KeptAnswers, kept_response
+from app.kept_answers import serve_kept
 from app.meetings import floor_cache, screen, sealing, service
 from app.meetings.certificate import public_view
 from app.meetings.schemas import CertificateRead, FloorState, Visibility
@@ -227,21 +226,12 @@ async def get_floor(report_id: IdPath, request: Request) -> Response:
     # thread, and one answer per view and commit shared by every reader of that view
     # (app/meetings/floor_cache.py), encoded once by the model that was built (FastAPI
     # would validate the whole text against the response model again).
-    return await run_in_threadpool(_floor_response, request, report_id)
+    return await run_in_threadpool(
+        serve_kept, request, report_id, floor_cache.floor_answer, _FLOOR_HEADERS
+    )
 
 
-def _floor_response(request: Request, report_id: int) -> Response:
-    database: Database = request.app.state.database
-    answers: KeptAnswers | None = request.app.state.kept_answers
-    generation = 0 if answers is None else answers.generation  # noted before reading
-    with database.session(write=False) as session:
-        principal = principal_from_header(
-            session, request.headers.get("authorization"), request.app.state.settings
-        )
-        report = reports.get_report(session, report_id=report_id, principal=principal)
-        answer = floor_cache.floor_answer(session, report, principal, answers, generation)
-    headers = {"Cache-Control": "private, no-cache"}
-    return kept_response(request, answer, answers, generation, headers)
+_FLOOR_HEADERS = {"Cache-Control": "private, no-cache"}
 
 
 @router.get("/reports/{report_id}/certificate", response_model=CertificateRead)

@@ -16,7 +16,7 @@ from app.config import diff_timeout
 from app.db import Database, SessionDep
 from app.etags import IfMatch, not_modified
 from app.idempotency import IdempotentRoute
-from app.kept_answers import KeptAnswers, kept_response
+from app.kept_answers import serve_kept
 from app.pagination import DEFAULT_PAGE, After, Limit, link_next
 from app.preparing import prepared_by
 from app.reports import prepare, service, views
@@ -124,20 +124,7 @@ async def get_report(report_id: IdPath, request: Request) -> Response:
     # Every member's page reads this after every event of a live room: one trip to a worker
     # thread, and one answer per view and commit shared by every reader of that view
     # (app/reports/report_answer.py), encoded once by the model that was built.
-    return await run_in_threadpool(_report_response, request, report_id)
-
-
-def _report_response(request: Request, report_id: int) -> Response:
-    database: Database = request.app.state.database
-    answers: KeptAnswers | None = request.app.state.kept_answers
-    generation = 0 if answers is None else answers.generation  # noted before reading
-    with database.session(write=False) as session:
-        principal = principal_from_header(
-            session, request.headers.get("authorization"), request.app.state.settings
-        )
-        report = service.get_report(session, report_id=report_id, principal=principal)
-        answer = report_answer(session, report, principal, answers, generation)
-    return kept_response(request, answer, answers, generation)
+    return await run_in_threadpool(serve_kept, request, report_id, report_answer)
 
 
 @router.patch("/reports/{report_id}", response_model=ReportRead)
