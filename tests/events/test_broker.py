@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -71,6 +71,14 @@ async def settle() -> None:
     """Lets the loop run the hand-overs and refreshes scheduled so far (threadpool reads too)."""
     for _ in range(20):
         await asyncio.sleep(0.01)
+
+
+async def until(check: Callable[[], bool], seconds: float = 10) -> None:
+    """Waits for a state the test expects (the loop keeps running), never for a time."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not check():
+        assert asyncio.get_running_loop().time() < deadline, "the expected state never came"
+        await asyncio.sleep(0.005)
 
 
 async def attached(broker: Broker) -> Feed:
@@ -214,13 +222,13 @@ def test_subscribers_wake_for_new_events_only_once_the_gate_has_passed_them(log:
         feed = await attached(broker)
         waiter = feed.waiter()
         from_another_thread(broker.on_commit, [log.commit(3)])
-        await settle()
+        await until(lambda: len(gate.passes) == 1)
         assert [through for through, _ in gate.passes] == [3]
         assert not waiter.done() and feed.cleared_seq == 2 and feed.last_seq == 3
         assert feed.held_after(2) == []  # held, not yet to be taken
         gate.passes[0][1].set_result(None)
-        await settle()
-        assert waiter.done() and feed.cleared_seq == 3
+        await until(waiter.done)
+        assert feed.cleared_seq == 3
         assert [e.seq for e in feed.held_after(2) or []] == [3]
         broker.detach(feed)
 
@@ -233,20 +241,20 @@ def test_events_that_arrive_during_a_pass_are_passed_next_in_one_pass(log: Log) 
         broker = Broker(database=None, gate=gate)  # type: ignore[arg-type]
         feed = await attached(broker)
         from_another_thread(broker.on_commit, [log.commit(3)])
-        await settle()
+        await until(lambda: len(gate.passes) == 1)
         from_another_thread(broker.on_commit, [log.commit(4)])
         from_another_thread(broker.on_commit, [log.commit(5)])
-        await settle()
+        await until(lambda: feed.last_seq == 5)
         assert [through for through, _ in gate.passes] == [3]  # one pass at a time
         waiter = feed.waiter()
         gate.passes[0][1].set_result(None)
-        await settle()
+        await until(lambda: waiter.done() and len(gate.passes) == 2)
         # The first pass's events leave; the two that came during it are passed together.
-        assert waiter.done() and feed.cleared_seq == 3
+        assert feed.cleared_seq == 3
         assert [through for through, _ in gate.passes] == [3, 5]
         assert [e.seq for e in feed.held_after(2) or []] == [3]
         gate.passes[1][1].set_result(None)
-        await settle()
+        await until(lambda: feed.cleared_seq == 5)
         assert feed.cleared_seq == 5 and [e.seq for e in feed.held_after(3) or []] == [4, 5]
         broker.detach(feed)
 
@@ -265,10 +273,10 @@ def test_a_failing_gate_still_lets_the_events_go_to_the_streams_own_checks(
         feed = await attached(broker)
         waiter = feed.waiter()
         from_another_thread(broker.on_commit, [log.commit(3)])
-        await settle()
+        await until(lambda: len(gate.passes) == 1)
         gate.passes[0][1].set_exception(RuntimeError("database gone"))
-        await settle()
-        assert waiter.done() and feed.cleared_seq == 3
+        await until(waiter.done)
+        assert feed.cleared_seq == 3
         assert "stream gate failed" in caplog.text
         broker.detach(feed)
 
@@ -286,8 +294,8 @@ def test_a_gate_with_nothing_to_check_wakes_the_subscribers_at_once(log: Log) ->
         feed = await attached(broker)
         waiter = feed.waiter()
         from_another_thread(broker.on_commit, [log.commit(3)])
-        await settle()
-        assert asked == [3] and waiter.done() and feed.cleared_seq == 3
+        await until(waiter.done)
+        assert asked == [3] and feed.cleared_seq == 3
         broker.detach(feed)
 
     asyncio.run(scenario())
