@@ -22,14 +22,20 @@ def etag(kind: str, id: int, revision: int) -> str:
     return f'"{kind}{id}-{revision}"'
 
 
+def matches(header: str, current: str) -> bool:
+    """Whether an If-Match or If-None-Match header names `current` (a list of tags, weak
+    ones compared as strong, or `*`)."""
+    offered = [tag.strip().removeprefix("W/") for tag in header.split(",")]
+    return current in offered or "*" in offered
+
+
 def require_match(if_match: str | None, current: str, *, state: dict[str, Any]) -> None:
     """Raise unless `if_match` names the current ETag. Call with the report lock held."""
     if if_match is None:
         raise PreconditionRequired(
             "This write needs If-Match with the ETag you last read.", etag=current, current=state
         )
-    offered = [tag.strip().removeprefix("W/") for tag in if_match.split(",")]
-    if "*" not in offered and current not in offered:
+    if not matches(if_match, current):
         raise PreconditionFailed(
             f"The resource changed since you read it; it is now {current}.",
             etag=current,
@@ -44,4 +50,4 @@ def not_modified(request: Request, response: Response, current: str) -> bool:
     offered = request.headers.get("if-none-match")
     if offered is None:
         return False
-    return current in [t.strip().removeprefix("W/") for t in offered.split(",")] or offered == "*"
+    return matches(offered, current)

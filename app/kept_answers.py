@@ -52,6 +52,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from app.auth import Principal, hash_token, principal_from_header
 from app.clock import utcnow
 from app.db import Database
+from app.etags import matches
 from app.groups.models import Participant
 from app.pagination import link_next
 from app.reports.models import Report
@@ -326,15 +327,9 @@ def respond(served: Served, if_none_match: str | None) -> Response:
     answer, headers = served.answer, dict(served.headers)
     if answer.etag is not None:
         headers["ETag"] = answer.etag
-        if if_none_match is not None and _offered(if_none_match, answer.etag):
+        if if_none_match is not None and matches(if_none_match, answer.etag):
             return Response(status_code=304, headers=headers)
     return Response(answer.body, media_type="application/json", headers=headers)
-
-
-def _offered(if_none_match: str, etag: str) -> bool:
-    """`not_modified`'s rule."""
-    tags = [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
-    return etag in tags or if_none_match == "*"
 
 
 def asked_of(scope: Scope) -> Asked | None:

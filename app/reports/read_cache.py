@@ -32,6 +32,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app import visibility
 from app.auth import hash_token
+from app.etags import matches
 from app.schemas import MAX_ID
 from app.visibility import Grant
 
@@ -118,7 +119,7 @@ class ReadCache:
 
 
 def respond(body: bytes, etag: str, if_none_match: str | None) -> Response:
-    if if_none_match is not None and {etag, "*"} & set(_offered(if_none_match)):
+    if if_none_match is not None and matches(if_none_match, etag):
         return Response(status_code=304, headers={"ETag": etag})
     return Response(body, media_type="application/json", headers={"ETag": etag})
 
@@ -129,12 +130,6 @@ def token_key(authorization: str) -> str | None:
     if scheme.lower() != "bearer" or not secret:
         return None
     return hash_token(secret)
-
-
-def _offered(if_none_match: str) -> list[str]:
-    if if_none_match.strip() == "*":
-        return ["*"]
-    return [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
 
 
 SECTION_PATH = re.compile(r"/v1/sections/([1-9][0-9]{0,9})")
