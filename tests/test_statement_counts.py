@@ -39,9 +39,10 @@ BUDGETS = {
         # and what the event says); the outline's revision is read under the lock (a
         # prepared analysis numbered from a moved outline is redone) and the token is read
         # once before the prepare step, with the group of the section (no diff for the
-        # unentitled, another group's participant included)
-        "propose, base unknown": (21, 21),
-        "propose": (13, 13),
+        # unentitled, another group's participant included); the outline's revision comes
+        # with the report's lock when no deadline was settled under it
+        "propose, base unknown": (20, 20),
+        "propose": (12, 12),
     },
     "postgresql": {
         # one statement, no transaction, sent from the event loop: the token and the section
@@ -52,9 +53,10 @@ BUDGETS = {
         # and the NOTIFY is sent by the trigger that inserts the event, not a statement
         "consent": (10, 12),
         "last consent": (17, 19),
-        # the group of the section, read beside the token before the prepare step
-        "propose, base unknown": (16, 20),
-        "propose": (13, 15),
+        # the group of the section, read beside the token before the prepare step; no settling
+        # of every report before it (its own is settled under its lock)
+        "propose, base unknown": (14, 18),
+        "propose": (11, 13),
     },
 }
 

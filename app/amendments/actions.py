@@ -159,12 +159,21 @@ def ensure_window_open(report: Report) -> None:
         )
 
 
-def first_paragraph(session: Session, section: Section, base: Version) -> int:
+def first_paragraph(
+    session: Session, section: Section, base: Version, *, locked_report: Report | None = None
+) -> int:
     """The section's first paragraph number, for the instruction ("In paragraph 12, ..."),
     read under the lock: the outline may have moved since a prepared analysis was made
     (`wording_of` then makes it again). The next prepare step starts from the base and the
-    number read here (app/reports/known_versions.py)."""
-    first = reports.first_paragraph_of(session, section=section) or 1
+    number read here (app/reports/known_versions.py). `locked_report`: the section's report
+    as read with its lock, when this transaction has written nothing since (its outline's
+    revision is then the row's, not read again)."""
+    first = (
+        reports.first_paragraph_of(
+            session, section=section, report=locked_report, current=locked_report is not None
+        )
+        or 1
+    )
     store = reports.known_versions_of(session.get_bind())
     store.learn(section.id, base.number, base.text, base.sha256, first)
     return first

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
 from app.amendments import list_answer, prepare, service, views
-from app.amendments.deadlines import settle_before_request
+from app.amendments.deadlines import settle_before_request, settles_its_report
 from app.amendments.models import AmendmentKind, AmendmentStatus
 from app.amendments.schemas import (
     AlternativePage,
@@ -48,6 +48,7 @@ router = APIRouter(
     responses={409: {"description": "Conflicts with changes made since the base version"}},
 )
 @prepared_by(prepare.prepare_proposal, prepare.PROPOSERS, checks_itself=True)
+@settles_its_report
 def propose_amendment(
     section_id: IdPath,
     body: AmendmentCreate,

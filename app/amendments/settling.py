@@ -21,14 +21,17 @@ from app.errors import MergeConflict
 from app.reports.models import Report
 
 
-def settle_due(session: Session, *, report: Report, now: datetime | None = None) -> None:
+def settle_due(session: Session, *, report: Report, now: datetime | None = None) -> bool:
     """Close the consent rounds of `report` whose deadline has passed, and send the
-    reminders that are due. Caller holds the lock."""
+    reminders that are due. Caller holds the lock. Whether anything was due (False: nothing
+    was written, so the report's row as the lock read it is still current)."""
     now = now or utcnow()
     watch = unit_of_work(session).deadline_watch
     if watch is not None and watch.nothing_due(now):
-        return
+        return False
+    settled = False
     for amendment in due_rounds(session, report_id=report.id, now=now):
+        settled = True
         state = round_states(session, [amendment.id]).get(amendment.id)
         deadline = amendment.consent_deadline
         if deadline is not None and deadline <= now:
@@ -36,6 +39,7 @@ def settle_due(session: Session, *, report: Report, now: datetime | None = None)
         elif state is not None:
             amendment.reminded_at = now
             send_reminder(session, report, amendment, state, actor_id=None, scheduled=True)
+    return settled
 
 
 def _end_at_deadline(

@@ -65,18 +65,22 @@ def switch(bind: Engine | Connection, on: bool) -> None:
     _OUTLINES.switch(bind, on)
 
 
-def outline(session: Session, *, report_id: int, report: Report | None = None) -> list[Placed]:
+def outline(
+    session: Session, *, report_id: int, report: Report | None = None, current: bool = False
+) -> list[Placed]:
     """The placed outline (order, depth, paragraph numbers), cached per report state.
 
     Every change to a section (text, heading, place, removal) bumps its revision, and every
     write to a section row bumps its report's `outline_revision` (a trigger in the database),
     so with the report's creation time that counter names one exact outline, in this process
     or any other, and stays put while only amendments and consents move. `report`: the
-    report's row, when the caller read it in this transaction."""
+    report's row, when the caller read it in this transaction; `current`: a writer's word
+    that it read that row with the report's lock and has written nothing since."""
     work = unit_of_work(session)
-    if report is not None and report.id == report_id and work.snapshot_read:
+    if report is not None and report.id == report_id and (work.snapshot_read or current):
         # A read transaction sees one snapshot, in which the row it read is current; a
-        # writer's row may predate the trigger's bump by its own flush: it reads the counter.
+        # writer's row may predate the trigger's bump by its own flush: it reads the counter,
+        # unless it vouches that it wrote nothing since it read the row under the lock.
         created, revision = report.created_at, report.outline_revision
     else:
         state = session.execute(_outline_key_query(), {"report_id": report_id}).one()
@@ -125,12 +129,13 @@ def source_headings(session: Session, *, report_id: int) -> dict[int, str]:
 
 
 def first_paragraph_of(
-    session: Session, *, section: Section, report: Report | None = None
+    session: Session, *, section: Section, report: Report | None = None, current: bool = False
 ) -> int | None:
-    """`report`: the section's report, when the caller read it in this transaction."""
+    """`report`: the section's report, when the caller read it in this transaction
+    (`current`: as `outline`'s)."""
     if section.removed_at is not None:
         return None
-    for placed in outline(session, report_id=section.report_id, report=report):
+    for placed in outline(session, report_id=section.report_id, report=report, current=current):
         if placed.node.id == section.id:
             return placed.first_paragraph
     return None
