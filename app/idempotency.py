@@ -36,7 +36,7 @@ from app.errors import (
     InvalidIdempotencyKey,
     Unprocessable,
 )
-from app.preparing import prepare_step
+from app.preparing import DeferredCaller, defers_caller, prepare_step
 from app.ratelimit import limit_writes
 
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -162,25 +162,44 @@ def _in_flight_identity(request: Request) -> tuple[str, str, str] | None:
     return token, f"{request.method} {request.url.path}", key
 
 
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=200,
+        description="Retry-safe POST: the same key and body replay the first answer "
+        "(printable ASCII, else 400 invalid-idempotency-key)",
+        json_schema_extra={"pattern": KEY_PATTERN},
+    ),
+]
+
+
 async def claim_key(
     request: Request,
     session: SessionDep,
     principal: OptionalPrincipal,
-    idempotency_key: Annotated[
-        str | None,
-        Header(
-            alias="Idempotency-Key",
-            max_length=200,
-            description="Retry-safe POST: the same key and body replay the first answer "
-            "(printable ASCII, else 400 invalid-idempotency-key)",
-            json_schema_extra={"pattern": KEY_PATTERN},
-        ),
-    ] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> None:
     if idempotency_key is None or principal is None:
         return  # without a key, no hop to the threadpool (and the body is not hashed)
     body_hash = await _body_hash(request)
     await run_in_threadpool(_claim, request, session, principal, body_hash, idempotency_key)
+
+
+async def claim_key_for_deferred(
+    request: Request, caller: DeferredCaller, idempotency_key: IdempotencyKey = None
+) -> None:
+    """`claim_key` for an endpoint that resolves its caller itself: with a key, the caller is
+    resolved (and its write taken) in the claim's thread, before the claim, as the rate
+    limit comes before the claim on other routes."""
+    if idempotency_key is None:
+        return
+    body_hash = await _body_hash(request)
+
+    def claim(key: str) -> None:
+        _claim(request, caller.session, caller.resolve(), body_hash, key)
+
+    await run_in_threadpool(claim, idempotency_key)
 
 
 def _claim(
@@ -293,15 +312,19 @@ class IdempotentRoute(APIRoute):
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         path = _ID_SEGMENT.sub(r"{\1:id}", path)
         methods = {m.upper() for m in kwargs.get("methods") or []}
+        # An endpoint that resolves its caller itself takes its write from the rate there
+        # (`preparing.Caller`): no dependency asks for the caller in a thread hop of its own.
+        deferred = defers_caller(endpoint)
         extra = []
         if methods & WRITE_METHODS:
             # First of all dependencies, so it is entered before the session is opened and
             # left after it commits; the body is parsed before dependencies are solved, so a
             # large body is never parsed while the gate is held.
             extra.append(Depends(hold_write_gate, scope="function"))
-            extra.append(Depends(limit_writes))
+            if not deferred:
+                extra.append(Depends(limit_writes))
         if "POST" in methods:
-            extra.append(Depends(claim_key))
+            extra.append(Depends(claim_key_for_deferred if deferred else claim_key))
         if extra:
             kwargs["dependencies"] = [*(kwargs.get("dependencies") or []), *extra]
         super().__init__(path, endpoint, **kwargs)

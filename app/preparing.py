@@ -8,15 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, NamedTuple, TypeVar
+from typing import Annotated, Any, NamedTuple, TypeVar
 
-from fastapi import Request
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from app.auth import Principal, principal_from_header
+from app.auth import Principal, bearer_scheme, principal_from_header, resolve_token
+from app.db import SessionDep
 from app.drafting_groups.models import Stage
+from app.errors import Unauthorized
 from app.groups.models import Role
 from app.ratelimit import take_write
 from app.schemas import MAX_ID
@@ -27,6 +30,10 @@ Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
 Body = TypeVar("Body", bound=BaseModel)
 Done = TypeVar("Done")
 _PREPARE = "__plenary_prepare__"
+_DEFERS_CALLER = "__plenary_defers_caller__"
+# Set on the request once its prepare step has found its token (a known one: an unknown
+# token is refused there, 401).
+_TOKEN_CHECKED = "prepare_checked_token"
 
 
 def prepared_path_id(request: Request, name: str) -> int | None:
@@ -95,18 +102,25 @@ CheckedPrepare = Callable[[Request, "Entitlement"], Awaitable[None]]
 
 
 def prepared_by(
-    prepare: Prepare | CheckedPrepare, entitlement: Entitlement, *, checks_itself: bool = False
+    prepare: Prepare | CheckedPrepare,
+    entitlement: Entitlement,
+    *,
+    checks_itself: bool = False,
+    defers_caller: bool = False,
 ) -> Callable[[Endpoint], Endpoint]:
     """Run `prepare(request)` before the request waits for the write gate: work whose cost
     grows with the input (diffing a new text, reading a Word file) is done there, outside
     every lock, and left on `request.state` for the endpoint, which checks it still matches
     under the lock. Only for a caller `entitlement` admits (`entitled_to_prepare`).
     `checks_itself`: `prepare(request, entitlement)` calls `entitled_to_prepare` with its
-    own work, run in the same thread as the check."""
+    own work, run in the same thread as the check. `defers_caller`: the endpoint takes a
+    `DeferredCaller` and resolves it itself, first of all, in its own thread."""
 
     def mark(endpoint: Endpoint) -> Endpoint:
         step = prepare if checks_itself else _after_the_check(prepare)  # type: ignore[arg-type]
         setattr(endpoint, _PREPARE, (step, entitlement))
+        if defers_caller:
+            setattr(endpoint, _DEFERS_CALLER, True)
         return endpoint
 
     return mark
@@ -145,6 +159,7 @@ async def entitled_to_prepare(
             principal = principal_from_header(session, authorization, settings)
             if principal is None:
                 return None
+            setattr(request.state, _TOKEN_CHECKED, True)
             owner = entitlement.owner(session, target)
             if owner is None or _part_hidden(session, principal, owner):
                 return None
@@ -174,3 +189,58 @@ def prepare_step(endpoint: Callable[..., Any]) -> tuple[CheckedPrepare, Entitlem
     """The prepare step `prepared_by` gave `endpoint`, and whom it works for."""
     step: tuple[CheckedPrepare, Entitlement] | None = getattr(endpoint, _PREPARE, None)
     return step
+
+
+def defers_caller(endpoint: Callable[..., Any]) -> bool:
+    """Whether `endpoint` resolves its caller itself (`prepared_by(..., defers_caller=True)`):
+    the route then asks no dependency for the caller before it (`idempotency.IdempotentRoute`)."""
+    return bool(getattr(endpoint, _DEFERS_CALLER, False))
+
+
+class Caller:
+    """A prepared write's caller, resolved once, in the thread that first needs it: the
+    endpoint's own, as its first step, or the Idempotency-Key's claim before it. A caller is
+    resolved in the request's transaction (a token revoked or a participant deactivated since
+    the prepare step is refused, 401), and its write is taken from its rate then (429), as
+    the route's rate-limit dependency would, before anything else of the endpoint's."""
+
+    def __init__(self, request: Request, session: Session, secret: str) -> None:
+        self.request = request
+        self.session = session
+        self._secret = secret
+        self._principal: Principal | None = None
+
+    def resolve(self) -> Principal:
+        if self._principal is None:
+            settings = self.request.app.state.settings
+            principal = resolve_token(self.session, self._secret, settings)
+            if principal is None:
+                raise Unauthorized(
+                    "The token is unknown or revoked.",
+                    headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+                )
+            take_write(self.request, principal)
+            self._principal = principal
+        return self._principal
+
+
+async def deferred_caller(
+    request: Request,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+) -> Caller:
+    """The caller of an endpoint that resolves it itself. Its own thread hop is saved only
+    when the prepare step has found the token already: otherwise it is resolved here, so a
+    request is refused (401, 429) before its body is (422), as with `CurrentPrincipal`."""
+    if credentials is None:
+        raise Unauthorized(
+            "Send a token as 'Authorization: Bearer <token>'.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    caller = Caller(request, session, credentials.credentials)
+    if not getattr(request.state, _TOKEN_CHECKED, False):
+        await run_in_threadpool(caller.resolve)
+    return caller
+
+
+DeferredCaller = Annotated[Caller, Depends(deferred_caller)]

@@ -29,7 +29,7 @@ from app.etags import IfMatch, not_modified
 from app.idempotency import IdempotentRoute, answered
 from app.kept_answers import serve_kept
 from app.pagination import DEFAULT_PAGE, After, Limit, link_next, page_list
-from app.preparing import prepared_by
+from app.preparing import DeferredCaller, prepared_by
 from app.reports.schemas import SectionDiff
 from app.schemas import MAX_ID, IdPath, NumberPath
 
@@ -47,17 +47,18 @@ router = APIRouter(
     status_code=status.HTTP_201_CREATED,
     responses={409: {"description": "Conflicts with changes made since the base version"}},
 )
-@prepared_by(prepare.prepare_proposal, prepare.PROPOSERS, checks_itself=True)
+@prepared_by(prepare.prepare_proposal, prepare.PROPOSERS, checks_itself=True, defers_caller=True)
 @settles_its_report
 def propose_amendment(
     section_id: IdPath,
     body: AmendmentCreate,
     request: Request,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    caller: DeferredCaller,
     response: Response,
 ) -> Response:
     """Propose a change against `base_version`, as the whole new text or as a patch."""
+    principal = caller.resolve()  # in this thread: no hop of its own (app/preparing.py)
     amendment = service.propose_amendment(
         session,
         section_id=section_id,
