@@ -66,7 +66,7 @@ def propose_amendment(
     report, section, stage = reports.lock_staged_section(
         session, section_id=section_id, principal=principal, roles=PROPOSING_ROLES
     )
-    settled = settle_due(session, report=report)
+    current = None if settle_due(session, report=report) else report  # row still current
     _check_proposal(report, section, principal, base_version, kind, consent_deadline)
     base = reports.get_version(session, section=section, number=base_version)
     proposed = _proposed_text(base.text, text=text, patch=patch)
@@ -76,10 +76,7 @@ def propose_amendment(
     analysis = wording_of(
         base,
         proposed,
-        # Nothing settled, nothing written: the row the lock read names the outline.
-        first_paragraph=first_paragraph(
-            session, section, base, locked_report=None if settled else report
-        ),
+        first_paragraph=first_paragraph(session, section, base, locked_report=current),
         timeout=timeout,
         prepared=prepared,
     )
