@@ -40,9 +40,10 @@ BUDGETS = {
         # prepared analysis numbered from a moved outline is redone) and the token is read
         # once before the prepare step, with the group of the section (no diff for the
         # unentitled, another group's participant included); the outline's revision comes
-        # with the report's lock when no deadline was settled under it
-        "propose, base unknown": (20, 20),
-        "propose": (12, 12),
+        # with the report's lock when no deadline was settled under it, and whether the report
+        # is staged with its section (no read of its stages when it is not)
+        "propose, base unknown": (19, 19),
+        "propose": (11, 11),
     },
     "postgresql": {
         # one statement, no transaction, sent from the event loop: the token and the section
@@ -55,8 +56,8 @@ BUDGETS = {
         "last consent": (17, 19),
         # the group of the section, read beside the token before the prepare step; no settling
         # of every report before it (its own is settled under its lock)
-        "propose, base unknown": (14, 18),
-        "propose": (11, 13),
+        "propose, base unknown": (13, 17),
+        "propose": (10, 12),
     },
 }
 

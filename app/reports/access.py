@@ -121,11 +121,13 @@ def _lock_by_section_query() -> Select[Report]:
 
 
 @cache
-def _section_query() -> Select[Section]:
+def _section_query() -> Select[Section, bool]:
     # The section as it stands under the lock (`populate_existing`: not as this session
-    # last saw it), by a statement built once.
+    # last saw it), and whether its report has stage rows (stages change under the lock
+    # too): an unstaged report's stages need no statement of their own. Built once.
+    staged = select(SectionStage.section_id).where(SectionStage.report_id == Section.report_id)
     return (
-        select(Section)
+        select(Section, staged.exists())
         .where(Section.id == bindparam("section_id"))
         .execution_options(populate_existing=True)
     )
@@ -158,11 +160,12 @@ def lock_staged_section(
         raise NotFound(f"No section {section_id}.")
     _note_chain_head(session, report)
     principal.ensure_in_group(report.group_id)
-    section = present(
-        session.scalar(_section_query(), {"section_id": section_id}), f"No section {section_id}."
-    )
+    found = session.execute(_section_query(), {"section_id": section_id}).first()
+    if found is None:
+        raise NotFound(f"No section {section_id}.")
+    section, staged = found
     ensure_readable(report, principal)
-    stages = stages_of(session, report.id)
+    stages = stages_of(session, report.id) if staged else {}
     if section.id in hidden_sections(session, report, principal, stages=stages):
         raise NotFound(f"No section {section.id}.")
     principal.ensure_role(report.group_id, roles)
