@@ -126,9 +126,11 @@ class Database:
         # instead of waiting for the busy timeout.
         self.write_engine = self.engine.execution_options(plenary_write=True)
         # One statement needs no transaction: on PostgreSQL that saves its BEGIN and COMMIT,
-        # two of its three round trips (psycopg switches autocommit without any I/O).
+        # two of its three round trips (psycopg switches autocommit without any I/O); on
+        # SQLite its BEGIN (the driver runs in autocommit, `_configure_sqlite`, so the
+        # statement is its own read transaction and the COMMIT finds none to end).
         self.autocommit_engine = (
-            self.engine
+            self.engine.execution_options(plenary_no_begin=True)
             if self.is_sqlite
             else self.engine.execution_options(isolation_level="AUTOCOMMIT")
         )
@@ -288,8 +290,10 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        write = connection.get_execution_options().get("plenary_write", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        options = connection.get_execution_options()
+        if options.get("plenary_no_begin", False):
+            return  # one statement (`Database.autocommit_engine`)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get("plenary_write") else "BEGIN")
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:

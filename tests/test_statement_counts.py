@@ -41,9 +41,10 @@ BUDGETS = {
         # once before the prepare step, with the group of the section (no diff for the
         # unentitled, another group's participant included); the outline's revision comes
         # with the report's lock when no deadline was settled under it, and whether the report
-        # is staged with its section (no read of its stages when it is not)
-        "propose, base unknown": (19, 19),
-        "propose": (11, 11),
+        # is staged with its section (no read of its stages when it is not); the token and
+        # the section's group before the prepare step need no BEGIN (one statement each)
+        "propose, base unknown": (18, 18),
+        "propose": (10, 10),
     },
     "postgresql": {
         # one statement, no transaction, sent from the event loop: the token and the section
