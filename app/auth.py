@@ -87,15 +87,30 @@ def resolve_token(session: Session, secret: str, settings: Settings) -> Principa
     """The caller of `secret`; None if unknown or revoked. A deactivated participant's tokens
     are refused here, for reads and writes alike (ParticipantInactive, 401): deactivation
     takes effect on the next request, and reactivation gives the same tokens back."""
-    if settings.admin_token and hmac.compare_digest(
-        hash_token(secret), hash_token(settings.admin_token)
-    ):
+    if is_admin_setting(secret, settings):
         return Principal(token_id=None, participant=None)
     # One query for the token and its participant: this runs on every request.
     row = session.execute(_token_query(), {"token_hash": hash_token(secret)}).first()
     if row is None:
         return None
-    token_id, is_admin, participant = row
+    return principal_of_row(row[0], row[1], row[2])
+
+
+def is_admin_setting(secret: str, settings: Settings) -> bool:
+    """Whether `secret` is the site-admin token of the settings (no row to read)."""
+    admin = settings.admin_token
+    return (
+        bool(admin)
+        and admin is not None
+        and hmac.compare_digest(hash_token(secret), hash_token(admin))
+    )
+
+
+def principal_of_row(
+    token_id: int, is_admin: bool, participant: Participant | None
+) -> Principal | None:
+    """The caller of a token row read by `token_statement()` (its first three columns), by
+    `resolve_token`'s rules."""
     if is_admin:
         return Principal(token_id=token_id, participant=None)
     if participant is None:
@@ -107,6 +122,11 @@ def resolve_token(session: Session, secret: str, settings: Settings) -> Principa
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
         )
     return Principal(token_id=token_id, participant=participant)
+
+
+def token_statement() -> Select[int, bool, Participant]:
+    """The token's statement (bound by `token_hash`), for a caller reading more beside it."""
+    return _token_query()
 
 
 @cache

@@ -42,9 +42,9 @@ BUDGETS = {
         # unentitled, another group's participant included); the outline's revision comes
         # with the report's lock when no deadline was settled under it, and whether the report
         # is staged with its section (no read of its stages when it is not); the token and
-        # the section's group before the prepare step need no BEGIN (one statement each)
-        "propose, base unknown": (18, 18),
-        "propose": (10, 10),
+        # the section's group before the prepare step are one statement, with no BEGIN
+        "propose, base unknown": (17, 17),
+        "propose": (9, 9),
     },
     "postgresql": {
         # one statement, no transaction, sent from the event loop: the token and the section
@@ -55,10 +55,10 @@ BUDGETS = {
         # and the NOTIFY is sent by the trigger that inserts the event, not a statement
         "consent": (10, 12),
         "last consent": (17, 19),
-        # the group of the section, read beside the token before the prepare step; no settling
-        # of every report before it (its own is settled under its lock)
-        "propose, base unknown": (13, 17),
-        "propose": (10, 12),
+        # the group of the section, read with the token before the prepare step (one
+        # statement); no settling of every report before it (its own is settled under its lock)
+        "propose, base unknown": (12, 16),
+        "propose": (9, 11),
     },
 }
 

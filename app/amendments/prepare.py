@@ -47,7 +47,13 @@ def amendment_owner(session: Session, amendment_id: int) -> Owner | None:
 
 # Proposing, revising (the proposer or the chair) and live drafting: the roles that propose,
 # in the target's group (the finer rules are the endpoint's, under the lock).
-PROPOSERS = Entitlement("section_id", reports.section_owner, PROPOSING_ROLES)
+PROPOSERS = Entitlement(
+    "section_id",
+    reports.section_owner,
+    PROPOSING_ROLES,
+    owner_statement=reports.section_owner_statement,
+    owner_row=reports.owner_of_row,
+)
 REVISERS = Entitlement("amendment_id", amendment_owner, PROPOSING_ROLES)
 # A sketch writes nothing: whoever may read the section may have its wording analysed.
 SKETCHERS = Entitlement("section_id", reports.section_owner, None)

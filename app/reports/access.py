@@ -262,10 +262,26 @@ def _owner_query(
     )
 
 
-def _owner(session: Session, query: _OwnerQuery, target: int) -> Owner | None:
-    row = session.execute(query, {"target": target}).first()
-    if row is None:
+def section_owner_statement() -> _OwnerQuery:
+    """`section_owner`'s statement (bound by `target`), for a caller reading more beside
+    it; `owner_of_row` reads its columns."""
+    return _section_owner_query()
+
+
+def owner_of_row(
+    group_id: int | None,
+    is_public: bool | None,
+    is_staged: bool | None,
+    stage: Stage | None,
+    drafting_group_id: int | None,
+) -> Owner | None:
+    """The owner of a row of an owner statement (all None: no such target)."""
+    if group_id is None or is_public is None:
         return None
-    group_id, is_public, is_staged, stage, drafting_group_id = row
     part = Part(stage, drafting_group_id) if is_staged else None
     return Owner(group_id, is_public, part)
+
+
+def _owner(session: Session, query: _OwnerQuery, target: int) -> Owner | None:
+    row = session.execute(query, {"target": target}).first()
+    return None if row is None else owner_of_row(*row)
