@@ -33,7 +33,6 @@ from app.meetings.session_views import session_read, session_screen
 from app.reports import service as reports
 from app.reports.models import Report, SectionKind
 from app.reports.schemas import ReportSummary
-from app.text.outline import order
 
 DECIDED = [
     AmendmentStatus.adopted,
@@ -78,20 +77,33 @@ def pen_role_of(amendment: Amendment, author: Participant | None) -> PenRole | N
     return None
 
 
-def _wall_sections(session: Session, report: Report, hidden: set[int]) -> list[ScreenSection]:
-    return [
-        ScreenSection(
-            id=p.node.id,
-            kind=SectionKind(p.node.kind),
-            label=p.node.label,
-            heading=p.node.heading,
-            depth=p.depth,
-            first_paragraph=p.first_paragraph,
-            text=p.node.text or "",
+def _wall_sections(
+    session: Session, report: Report, hidden: set[int], texts_after: int | None
+) -> tuple[list[ScreenSection], int | None]:
+    """The visible sections in order, and the newest of their head versions (row id): the
+    `texts_through` a reader sends back as `texts_after` to get only the texts changed
+    since. With `texts_after`, a text whose head is not newer is null. Hidden sections are
+    left out before either is computed: the watermark moves only with what the caller reads."""
+    heads = reports.head_texts_after(session, report_id=report.id, after=texts_after or 0)
+    sections = []
+    through = None
+    for p in reports.outline(session, report_id=report.id, report=report):
+        if p.node.id in hidden or p.node.id not in heads:
+            continue
+        version_id, text = heads[p.node.id]
+        through = version_id if through is None else max(through, version_id)
+        sections.append(
+            ScreenSection(
+                id=p.node.id,
+                kind=SectionKind(p.node.kind),
+                label=p.node.label,
+                heading=p.node.heading,
+                depth=p.depth,
+                first_paragraph=p.first_paragraph,
+                text=text if texts_after is not None else (text or ""),
+            )
         )
-        for p in order(reports.current_nodes(session, report_id=report.id, with_text=True))
-        if p.node.id not in hidden
-    ]
+    return sections, through
 
 
 def _progress_between_items(
@@ -148,8 +160,11 @@ def floor_state(
     principal: Principal | None,
     *,
     hidden: set[int] | None = None,
+    texts_after: int | None = None,
 ) -> FloorState:
-    """`hidden`: `visibility.hidden_sections` for `principal`, when the caller has read it."""
+    """`hidden`: `visibility.hidden_sections` for `principal`, when the caller has read it;
+    `texts_after`: the `texts_through` of the answer the caller holds (a delta: texts of
+    sections whose head is not newer are null)."""
     meeting = session.scalar(
         select(Meeting)
         .where(Meeting.report_id == report.id)
@@ -175,6 +190,7 @@ def floor_state(
     if hidden is None:
         hidden = visibility.hidden_sections(session, report, principal)
     decided = _latest_decisions(session, report, hidden)
+    sections, texts_through = _wall_sections(session, report, hidden, texts_after)
     meeting_read = None if meeting is None else MeetingRead.model_validate(meeting)
     if meeting_read is not None and not visibility.is_attributed(principal):
         meeting_read = visibility.redacted(meeting_read, PUBLIC_VIEWS)
@@ -193,7 +209,8 @@ def floor_state(
         floor=floor,
         pen=pen,
         pen_role=pen_role,
-        sections=_wall_sections(session, report, hidden),
+        sections=sections,
+        texts_through=texts_through,
         decisions=amendment_reads(session, decided, principal),
         progress=_progress_between_items(session, report, principal, floor is None),
         last_event_id=session.scalar(

@@ -66,7 +66,13 @@ from app.reports.open_points import (
     list_open_points,
     record_open_point,
 )
-from app.reports.outline import current_nodes, first_paragraph_of, outline, source_headings
+from app.reports.outline import (
+    current_nodes,
+    first_paragraph_of,
+    head_texts_after,
+    outline,
+    source_headings,
+)
 from app.reports.outline_ops import (
     insert_section,
     place_section,
@@ -124,6 +130,7 @@ __all__ = [
     "get_section",
     "get_version",
     "grant_of",
+    "head_texts_after",
     "import_report",
     "insert_section",
     "is_attributed",
