@@ -94,8 +94,9 @@ def test_a_hidden_part_never_comes_through_a_delta(client: TestClient) -> None:
             raw = json.dumps(delta)
             assert wip not in texts(delta) and "secret wording" not in raw
         # Its watermark does not move with what it may not read: the change does not show.
-        assert floor(client, rid, reader, held["texts_through"])["texts_through"] == (
-            held["texts_through"]
+        assert (
+            floor(client, rid, reader, held["texts_through"])["texts_through"]
+            == (held["texts_through"])
         )
     # The group's own member reads it, in a delta too.
     member_view = floor(client, rid, drafters.member, before[id(outsider)]["texts_through"])
