@@ -6,6 +6,9 @@ part hidden from the reader, and a 304 only when the answer it holds is still th
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -19,6 +22,7 @@ from tests.drafting_groups.helpers import (
     new_report,
 )
 from tests.factories import Person, make_room, ok, write_version
+from tests.meetings.helpers import meeting_day, post, session
 
 
 def floor(client: TestClient, rid: int, who: Person | None, after: int | None = None) -> Any:
@@ -155,3 +159,78 @@ def test_a_watermark_out_of_range_is_a_problem(client: TestClient) -> None:
         assert answer.status_code == 422
         assert answer.headers["content-type"].startswith("application/problem+json")
         assert answer.json()["type"].endswith(":validation-error")
+
+
+# --- the web client's rule: which events leave the report and the list as they were ---------
+
+MAIN_JS = Path(__file__).parents[2] / "app" / "static" / "app" / "main.js"
+
+
+def _quoted(name: str, source: str) -> list[str]:
+    found = re.search(rf"const {name} = \[(.*?)\];", source, re.S)
+    assert found is not None, name
+    return re.findall(r'"([a-z_.]+)"', found.group(1))
+
+
+def page_rules() -> tuple[Callable[[str], bool], Callable[[str], bool]]:
+    """main.js's REPORT_QUIET and LIST_QUIET, read from the page itself."""
+    source = MAIN_JS.read_text(encoding="utf-8")
+    room_only = _quoted("ROOM_ONLY", source)
+    report_quiet = [*room_only, *_quoted("REPORT_QUIET", source)]
+    assert 'type.startsWith("amendment.") && type !== "amendment.adopted"' in source
+    assert "const LIST_QUIET = ROOM_ONLY;" in source
+
+    def report(kind: str) -> bool:
+        amendment = kind.startswith("amendment.") and kind != "amendment.adopted"
+        return amendment or kind.startswith(tuple(report_quiet))
+
+    return report, lambda kind: kind.startswith(tuple(room_only))
+
+
+def test_the_events_the_page_reads_nothing_after_leave_those_answers_unchanged(
+    client: TestClient,
+) -> None:
+    """The page skips the report (or the list) after events its rule calls quiet: along a
+    meeting day, every step whose events are all quiet leaves that answer's bytes as they
+    were (the report's ETag names its last event, so the body is compared)."""
+    report_quiet, list_quiet = page_rules()
+    day = meeting_day(client)
+    room, rid, chapter = day.room, day.rid, day.chapters[0]
+    reader = room.members[1].headers
+
+    def answers() -> tuple[bytes, bytes]:
+        report = client.get(f"/v1/reports/{rid}", headers=reader)
+        listed = client.get(f"/v1/reports/{rid}/amendments", headers=reader)
+        return report.content, listed.content
+
+    def last() -> int:
+        return int(ok(client.get(f"/v1/reports/{rid}/floor", headers=reader))["last_event_id"])
+
+    checked: dict[str, set[str]] = {"report": set(), "list": set()}
+
+    def step(action: Callable[[], Any]) -> Any:
+        before, mark = answers(), last()
+        done = action()
+        page = ok(client.get(f"/v1/reports/{rid}/events?after={mark}", headers=reader))
+        kinds = {e["type"] for e in page["items"]}
+        assert kinds, "each step records an event"
+        after = answers()
+        if all(report_quiet(k) for k in kinds):
+            assert after[0] == before[0], kinds
+            checked["report"] |= kinds
+        if all(list_quiet(k) for k in kinds):
+            assert after[1] == before[1], kinds
+            checked["list"] |= kinds
+        return done
+
+    sitting = step(lambda: session(client, day, "plenary"))["id"]
+    step(lambda: post(client, f"/v1/sessions/{sitting}/speakers", room.members[0], {}, 201))
+    step(lambda: post(client, f"/v1/sessions/{sitting}/speakers/give", room.chair, {}))
+    amendment = step(
+        lambda: propose(client, room.members[0], chapter, "The group met in Tunis.", base=1)
+    )
+    step(lambda: act(client, room.chair, amendment["id"], "floor"))
+    step(lambda: act(client, room.chair, amendment["id"], "adopt"))
+    # The rule was held to account for the kinds a live room sends most.
+    assert {"amendment.proposed", "floor.changed", "speaker.given"} <= checked["report"]
+    assert {"session.started", "speaker.requested"} <= checked["list"]
