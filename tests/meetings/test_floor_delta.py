@@ -6,9 +6,7 @@ part hidden from the reader, and a 304 only when the answer it holds is still th
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -22,7 +20,7 @@ from tests.drafting_groups.helpers import (
     new_report,
 )
 from tests.factories import Person, make_room, ok, write_version
-from tests.meetings.helpers import meeting_day, post, session
+from tests.meetings.helpers import meeting_day, page_event_rule, post, session
 
 
 def floor(client: TestClient, rid: int, who: Person | None, after: int | None = None) -> Any:
@@ -163,22 +161,10 @@ def test_a_watermark_out_of_range_is_a_problem(client: TestClient) -> None:
 
 # --- the web client's rule: which events leave the report and the list as they were ---------
 
-MAIN_JS = Path(__file__).parents[2] / "app" / "static" / "app" / "main.js"
-
-
-def _quoted(name: str, source: str) -> list[str]:
-    found = re.search(rf"const {name} = \[(.*?)\];", source, re.S)
-    assert found is not None, name
-    return re.findall(r'"([a-z_.]+)"', found.group(1))
-
 
 def page_rules() -> tuple[Callable[[str], bool], Callable[[str], bool]]:
     """main.js's REPORT_QUIET and LIST_QUIET, read from the page itself."""
-    source = MAIN_JS.read_text(encoding="utf-8")
-    room_only = _quoted("ROOM_ONLY", source)
-    report_quiet = [*room_only, *_quoted("REPORT_QUIET", source)]
-    assert 'type.startsWith("amendment.") && type !== "amendment.adopted"' in source
-    assert "const LIST_QUIET = ROOM_ONLY;" in source
+    room_only, report_quiet = page_event_rule()
 
     def report(kind: str) -> bool:
         amendment = kind.startswith("amendment.") and kind != "amendment.adopted"
