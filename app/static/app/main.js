@@ -283,6 +283,15 @@ const REPORT_QUIET = [...ROOM_ONLY, "floor.", "consent.", "meeting."];
 const REPORT_QUIET_AMENDMENT = (type) => type.startsWith("amendment.") && type !== "amendment.adopted";
 const LIST_QUIET = ROOM_ONLY;
 
+// The report's ETag names its last event too, and the page reads the report only after an
+// event that can change it: a write naming the report (adopt, transmit) takes the tag of the
+// report as it is now when that is the report on screen, else the tag it was read with (the
+// server then refuses the write as changed since it was read, as it always did).
+ctx.reportTag = async () => {
+  const { data, etag } = await ctx.api.getKept(`/v1/reports/${ctx.reportId}`);
+  return JSON.stringify(data) === JSON.stringify(ctx.report) ? etag : ctx.reportEtag;
+};
+
 function readEverything() {
   reportStale = listStale = true;
   heldTexts = null;
