@@ -154,6 +154,28 @@ def _latest_decisions(session: Session, report: Report, hidden: set[int]) -> lis
     )
 
 
+def _on_floor(
+    session: Session, meeting: Meeting | None, principal: Principal | None
+) -> tuple[FloorAmendment | None, str | None, PenRole | None]:
+    """The amendment on the floor of an open meeting, who typed its wording (members' view)
+    and the pen's function."""
+    if meeting is None or meeting.closed_at is not None or not meeting.floor_amendment_id:
+        return None, None, None
+    on_floor = session.get(Amendment, meeting.floor_amendment_id)
+    if on_floor is None:
+        return None, None, None
+    floor = FloorAmendment(
+        amendment=amendment_read(session, on_floor, principal),
+        preview=preview(session, on_floor),
+        etag=amendments.amendment_etag(session, on_floor),
+    )
+    author = _latest_author(session, on_floor)
+    pen = None
+    if visibility.is_attributed(principal) and on_floor.draft_revision > 1 and author:
+        pen = author.name
+    return floor, pen, pen_role_of(on_floor, author)
+
+
 def floor_state(
     session: Session,
     report: Report,
@@ -171,21 +193,7 @@ def floor_state(
         .order_by(Meeting.closed_at.is_(None).desc(), Meeting.id.desc())
         .limit(1)
     )
-    floor = None
-    pen = None
-    pen_role = None
-    if meeting is not None and meeting.closed_at is None and meeting.floor_amendment_id:
-        on_floor = session.get(Amendment, meeting.floor_amendment_id)
-        if on_floor is not None:
-            floor = FloorAmendment(
-                amendment=amendment_read(session, on_floor, principal),
-                preview=preview(session, on_floor),
-                etag=amendments.amendment_etag(session, on_floor),
-            )
-            author = _latest_author(session, on_floor)
-            pen_role = pen_role_of(on_floor, author)
-            if visibility.is_attributed(principal) and on_floor.draft_revision > 1 and author:
-                pen = author.name
+    floor, pen, pen_role = _on_floor(session, meeting, principal)
     # Parts the caller may not read (a drafting group's work in progress) are not on the wall.
     if hidden is None:
         hidden = visibility.hidden_sections(session, report, principal)
