@@ -1,7 +1,7 @@
 """The live room's clients, in one process (`python -m bench.client room JSON`).
 
 Members follow the report's stream and, on each event, read what changed as the web client
-does (`app/static/app/main.js`: `refresh()`, `readFloor()`, `noteEvent()`,
+does (`app/static/app/main.js`: `refresh()`, `readFloor()`, `noteEvent()`, `refreshSoon()`,
 `scheduleRefresh()`; `app/static/app/api.js`: `getKept`, `allKept`): the report only after an
 event that can change it (`REPORT_QUIET`), the floor at once with `texts_after` (the texts
 changed since the ones held, merged in; a section whose text was never held reads the whole
@@ -9,10 +9,11 @@ floor), then the amendment list only after an event that can change it (`LIST_QU
 consultations only after a consultation's or a comment's event (the page also reads them
 when a round is due to open or close by the clock: none is, here). Every read names the
 answer held for its path (If-None-Match): a 304 is that answer again.
-Events that arrive during a refresh ask for one more refresh after it, however many they are,
-as the page does. Public viewers only follow the stream. Everything is callbacks and plain
-HTTP/1.1 on raw sockets (keep-alive, two connections per member as a browser's two parallel
-reads): the client must cost less than the server it measures.
+The events of one piece of the stream (one commit's) ask for one refresh, begun once they are
+all in; events that arrive during a refresh ask for one more refresh after it, however many
+they are, as the page does. Public viewers only follow the stream. Everything is callbacks
+and plain HTTP/1.1 on raw sockets (keep-alive, two connections per member as a browser's two
+parallel reads): the client must cost less than the server it measures.
 
 What is measured, per member and adoption: from the adoption's `created_at` (recorded in its
 transaction, just before the commit) to the end of the first refresh that began after the
@@ -160,6 +161,7 @@ class Member:
         self.held = 0
         self.adopted = 0
         self.refreshing: asyncio.Task[None] | None = None
+        self.soon: asyncio.Handle | None = None
         self.again = False
         # The page read the consultations and the notes (reservations, open points) when it
         # opened the report, before the room began; the report has no notes, so they are not
@@ -187,11 +189,19 @@ class Member:
             self.adopted += 1
             amendment = int(data["payload"]["amendment_id"])
             self.pending.append(Adoption(self.adopted, amendment, created, now))
+        # main.js refreshSoon(): during a refresh, one more after it; else a refresh once the
+        # events of this piece of the stream (one commit's) are all in (the page's timer of 0).
         if self.refreshing is not None:
             self.again = True
             return
-        # The page's async function runs up to its first await at once: an event that comes
-        # after this one asks for another refresh.
+        if self.soon is None:
+            self.soon = asyncio.get_running_loop().call_soon(self._start)
+
+    def _start(self) -> None:
+        self.soon = None
+        if self.refreshing is not None:
+            self.again = True
+            return
         self.again = False
         self.refreshing = asyncio.ensure_future(self._refresh_loop())
 

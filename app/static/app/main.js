@@ -437,7 +437,24 @@ function onEvent(event) {
   if (consultationsChangedBy(event)) consultationsStale = true;
   if (NOTE_EVENTS.some((prefix) => event.type.startsWith(prefix))) notesStale = true;
   noteEvent(event.type);
-  scheduleRefresh();
+  refreshSoon();
+}
+
+// The events one commit recorded come in one piece of the stream, dispatched one after
+// another in the same task: the refresh starts once they are all in (a timer of 0), so a
+// commit asks for one refresh, not one more for each of its events after the first.
+let soon = null;
+function refreshSoon() {
+  if (refreshing) {
+    again = true;
+    return;
+  }
+  if (soon) return;
+  document.body.dataset.settled = "no";
+  soon = setTimeout(() => {
+    soon = null;
+    scheduleRefresh();
+  }, 0);
 }
 
 // --- start -----------------------------------------------------------------------------------
