@@ -3,16 +3,16 @@
 Members follow the report's stream and, on each event, read what changed as the web client
 does (`app/static/app/main.js`: `refresh()`, `readFloor()`, `noteEvent()`, `refreshSoon()`,
 `scheduleRefresh()`; `app/static/app/api.js`: `getKept`, `allKept`): the report only after an
-event that can change it (`REPORT_QUIET`), the floor at once with `texts_after` (the texts
-changed since the ones held, merged in; a section whose text was never held reads the whole
-floor), then the amendment list only after an event that can change it (`LIST_QUIET`), and the
+event that can change it (`REPORT_QUIET`), the floor with `texts_after` (the texts changed
+since the ones held, merged in; a section whose text was never held reads the whole floor),
+the amendment list only after an event that can change it (`LIST_QUIET`), all at once, and the
 consultations only after a consultation's or a comment's event (the page also reads them
 when a round is due to open or close by the clock: none is, here). Every read names the
 answer held for its path (If-None-Match): a 304 is that answer again.
 The events of one piece of the stream (one commit's) ask for one refresh, begun once they are
 all in; events that arrive during a refresh ask for one more refresh after it, however many
 they are, as the page does. Public viewers only follow the stream. Everything is callbacks
-and plain HTTP/1.1 on raw sockets (keep-alive, two connections per member as a browser's two
+and plain HTTP/1.1 on raw sockets (keep-alive, three connections per member as a browser's
 parallel reads): the client must cost less than the server it measures.
 
 What is measured, per member and adoption: from the adoption's `created_at` (recorded in its
@@ -156,7 +156,7 @@ class Member:
     def __init__(self, room: Room, host: str, port: int, token: str | None) -> None:
         auth = f"Authorization: Bearer {token}\r\n".encode() if token else b""
         self.room = room
-        self.connections = [Connection(host, port, auth), Connection(host, port, auth)]
+        self.connections = [Connection(host, port, auth) for _ in range(3)]
         self.pending: list[Adoption] = []
         self.held = 0
         self.adopted = 0
@@ -250,19 +250,25 @@ class Member:
         return body
 
     async def refresh(self) -> None:
-        room, one, two = self.room, self.connections[0], self.connections[1]
+        """main.js refresh(): every read at once, one connection each (the report's carries
+        the consultations after it when they are read)."""
+        room, (one, two, three) = self.room, self.connections
         paths = room.paths
         read_report, read_list = self.report_stale, self.list_stale
         self.report_stale = self.list_stale = False
-        reads: list[Any] = [self._floor(two)]
-        if read_report:
-            reads.append(self._get(one, paths["report"]))
+        consultations = self.consultations_stale
+        self.consultations_stale = False
+
+        async def first() -> None:
+            if read_report:
+                await self._get(one, paths["report"])
+            if consultations:
+                await self._all(one, paths["consultations"])
+
+        reads: list[Any] = [first(), self._floor(two)]
+        if read_list:
+            reads.append(self._all(three, paths["amendments"]))
         await asyncio.gather(*reads)
-        lists = [self._all(one, paths["amendments"])] if read_list else []
-        if self.consultations_stale:
-            self.consultations_stale = False
-            lists.append(self._all(two, paths["consultations"]))
-        await asyncio.gather(*lists)
         room.refreshes += 1
 
     async def _floor(self, connection: Connection) -> None:

@@ -307,10 +307,17 @@ async function refresh() {
   const readReport = reportStale || !ctx.report;
   const readList = listStale;
   reportStale = listStale = false;
+  const consultations = consultationsStale || consultationsDue(ctx);
+  const notes = notesStale || hasNotes(ctx);  // a change of text moves their paragraphs
+  consultationsStale = notesStale = false;
   try {
+    // All at once: none of these reads needs another's answer.
     const [reportAnswer, floorState] = await Promise.all([
       readReport ? ctx.api.getKept(`/v1/reports/${ctx.reportId}`) : null,
       readFloor(),
+      readList ? loadAmendments() : null,
+      consultations ? loadConsultations(ctx) : null,
+      notes ? loadNotes(ctx) : null,
     ]);
     if (reportAnswer) {
       ctx.report = reportAnswer.data;
@@ -320,10 +327,6 @@ async function refresh() {
     // The ETag a typist's revision names is the one of the wording on screen: the floor
     // answer carries it, read in the same snapshot.
     ctx.floorEtag = ctx.floor.floor ? ctx.floor.floor.etag : null;
-    const consultations = consultationsStale || consultationsDue(ctx);
-    const notes = notesStale || hasNotes(ctx);  // a change of text moves their paragraphs
-    consultationsStale = notesStale = false;
-    await Promise.all([readList ? loadAmendments() : null, consultations ? loadConsultations(ctx) : null, notes ? loadNotes(ctx) : null]);
   } catch (error) {
     if (readReport) reportStale = true;
     if (readList) listStale = true;
