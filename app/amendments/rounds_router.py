@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response
+from sqlalchemy.orm import Session
 
 from app.amendments import service, views
 from app.amendments.deadlines import settle_before_request
-from app.amendments.models import Answer
+from app.amendments.models import Amendment, Answer
 from app.amendments.schemas import (
     AmendmentRead,
     Objection,
@@ -19,10 +20,10 @@ from app.amendments.schemas import (
     SignedReason,
     StandAside,
 )
-from app.auth import CurrentPrincipal
+from app.auth import CurrentPrincipal, Principal
 from app.db import SessionDep
 from app.etags import IfMatch
-from app.idempotency import IdempotentRoute
+from app.idempotency import IdempotentRoute, answered
 from app.schemas import IdPath
 
 router = APIRouter(
@@ -37,6 +38,21 @@ ROUND_CLOSED: dict[int | str, dict[str, Any]] = {
 }
 
 
+def _answer(
+    request: Request,
+    session: Session,
+    amendment: Amendment,
+    principal: Principal,
+    response: Response,
+) -> Response:
+    """Every round route's answer: the amendment as the caller sees it, encoded and
+    committed in the endpoint's own thread (as a proposal's is), rather than in two more
+    thread hops after it returns (FastAPI's check of the return value, then the session
+    dependency's commit). The commit still comes before the answer is sent."""
+    read = views.write_answer(session, amendment, principal, response)
+    return answered(request, views.encoded(read, response, status_code=200))
+
+
 @router.post(
     "/amendments/{amendment_id}/consent", response_model=AmendmentRead, responses=ROUND_CLOSED
 )
@@ -45,8 +61,9 @@ def consent_amendment(
     body: Signed,
     session: SessionDep,
     principal: CurrentPrincipal,
+    request: Request,
     response: Response,
-) -> AmendmentRead:
+) -> Response:
     """Consent (or change your answer to consent; on an editorial notice: accept it now).
     The answer that completes unanimity adopts and applies the amendment in this request.
     Signed with your own key (`signature`; 422 signature-invalid, 409 signing-key-missing)."""
@@ -58,7 +75,7 @@ def consent_amendment(
         reason="",
         signature=body.signature,
     )
-    return views.write_answer(session, amendment, principal, response)
+    return _answer(request, session, amendment, principal, response)
 
 
 @router.post(
@@ -69,8 +86,9 @@ def stand_aside_amendment(
     body: StandAside,
     session: SessionDep,
     principal: CurrentPrincipal,
+    request: Request,
     response: Response,
-) -> AmendmentRead:
+) -> Response:
     """ "I can live with it": no objection, counted apart from consents. Like a consent, it
     may complete unanimity and apply the amendment."""
     amendment = service.answer_round(
@@ -81,7 +99,7 @@ def stand_aside_amendment(
         reason=body.reason,
         signature=body.signature,
     )
-    return views.write_answer(session, amendment, principal, response)
+    return _answer(request, session, amendment, principal, response)
 
 
 @router.post(
@@ -92,8 +110,9 @@ def object_amendment(
     body: Objection,
     session: SessionDep,
     principal: CurrentPrincipal,
+    request: Request,
     response: Response,
-) -> AmendmentRead:
+) -> Response:
     """One objection blocks the amendment at once. The round stays open until its deadline
     (unless the chair closes it): the objection may be withdrawn or the answer changed. On an
     editorial notice there is nothing to object to: escalate it (409 editorial-notice)."""
@@ -105,7 +124,7 @@ def object_amendment(
         reason=body.reason,
         signature=body.signature,
     )
-    return views.write_answer(session, amendment, principal, response)
+    return _answer(request, session, amendment, principal, response)
 
 
 @router.post(
@@ -118,8 +137,9 @@ def withdraw_objection(
     body: SignedReason,
     session: SessionDep,
     principal: CurrentPrincipal,
+    request: Request,
     response: Response,
-) -> AmendmentRead:
+) -> Response:
     """Withdraw your objection (you are pending again), signed as answer `withdraw`. When no
     objection stands any more, a blocked amendment goes back to consent_open with its answers
     kept."""
@@ -130,7 +150,7 @@ def withdraw_objection(
         reason=body.reason,
         signature=body.signature,
     )
-    return views.write_answer(session, amendment, principal, response)
+    return _answer(request, session, amendment, principal, response)
 
 
 @router.post("/amendments/{amendment_id}/cancel-round", response_model=AmendmentRead)
@@ -139,9 +159,10 @@ def cancel_round(
     body: Reason,
     session: SessionDep,
     principal: CurrentPrincipal,
+    request: Request,
     response: Response,
     if_match: IfMatch = None,
-) -> AmendmentRead:
+) -> Response:
     amendment = service.cancel_round(
         session,
         amendment_id=amendment_id,
@@ -149,7 +170,7 @@ def cancel_round(
         reason=body.reason,
         if_match=if_match,
     )
-    return views.write_answer(session, amendment, principal, response)
+    return _answer(request, session, amendment, principal, response)
 
 
 @router.post(
@@ -160,9 +181,10 @@ def close_blocked(
     body: Reason,
     session: SessionDep,
     principal: CurrentPrincipal,
+    request: Request,
     response: Response,
     if_match: IfMatch = None,
-) -> AmendmentRead:
+) -> Response:
     """The chair ends an open round as blocked, for good (`consent.closed`)."""
     amendment = service.close_blocked(
         session,
@@ -171,7 +193,7 @@ def close_blocked(
         reason=body.reason,
         if_match=if_match,
     )
-    return views.write_answer(session, amendment, principal, response)
+    return _answer(request, session, amendment, principal, response)
 
 
 @router.post(
@@ -183,9 +205,10 @@ def remind_voters(
     amendment_id: IdPath,
     session: SessionDep,
     principal: CurrentPrincipal,
+    request: Request,
     response: Response,
-) -> AmendmentRead:
+) -> Response:
     """Chair or secretariat: a `consent.reminder` event and webhook now, to the voters who
     have not answered (who they are: the tally's `pending_participant_ids`)."""
     amendment = service.remind_voters(session, amendment_id=amendment_id, principal=principal)
-    return views.write_answer(session, amendment, principal, response)
+    return _answer(request, session, amendment, principal, response)
