@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.amendments.models import Amendment
@@ -23,6 +23,15 @@ from app.visibility import SEES_ALL_PARTS, stage_hides
 
 NO_PRECONDITION = object()
 
+# Built once (every amendment write runs them): building a statement costs about as much as
+# running it.
+_REPORT = reports.ReportOf(Amendment.report_id, Amendment.id)
+_WITH_STAGE = (
+    select(Amendment, SectionStage)
+    .outerjoin(SectionStage, SectionStage.section_id == Amendment.section_id)
+    .where(Amendment.id == bindparam("amendment_id"))
+)
+
 
 def lock_amendment(
     session: Session,
@@ -35,9 +44,7 @@ def lock_amendment(
     """Lock the amendment's report, settle deadlines, then check the caller's If-Match
     (`NO_PRECONDITION`: the write takes none, as an answer in a consent round)."""
     report = reports.lock_report_row(
-        session,
-        report_id=select(Amendment.report_id).where(Amendment.id == amendment_id).scalar_subquery(),
-        missing=f"No amendment {amendment_id}.",
+        session, report_id=_REPORT(amendment_id), missing=f"No amendment {amendment_id}."
     )
     principal.ensure_in_group(report.group_id)
     settle_due(session, report=report)
@@ -71,11 +78,7 @@ def _read_checked(
     missing = f"No amendment {amendment_id}."
     if principal.is_admin or principal.role in SEES_ALL_PARTS:
         return present(session.get(Amendment, amendment_id), missing)
-    row = session.execute(
-        select(Amendment, SectionStage)
-        .outerjoin(SectionStage, SectionStage.section_id == Amendment.section_id)
-        .where(Amendment.id == amendment_id)
-    ).first()
+    row = session.execute(_WITH_STAGE, {"amendment_id": amendment_id}).first()
     if row is None:
         raise NotFound(missing)
     amendment, stage = row
