@@ -278,6 +278,17 @@ _DUE_ROUNDS = (
 )
 
 
+# Whether any round of a report is due, as a column of another read: the amendment read
+# under the report's lock carries it (locking.py), so that settling costs no statement of
+# its own when nothing is due. Its own FROM, never correlated with that read's amendment.
+ANY_DUE = (
+    select(Amendment.id)
+    .where(Amendment.report_id == bindparam("report_id"), _due(bindparam("now")))
+    .exists()
+    .correlate(None)
+)
+
+
 def reports_with_due_rounds(session: Session, *, now: datetime | None = None) -> list[int]:
     return list(
         session.scalars(select(Amendment.report_id).where(_due(now or utcnow())).distinct())
