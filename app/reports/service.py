@@ -14,6 +14,7 @@ Who sees names: app/visibility.py.
 from __future__ import annotations
 
 from app.reports.access import (
+    ReportOf,
     ensure_drafting,
     ensure_not_transmitted,
     ensure_readable,
@@ -106,6 +107,7 @@ __all__ = [
     "STAGE_WORDS",
     "ParagraphAnchor",
     "PreparedEdits",
+    "ReportOf",
     "SectionTexts",
     "add_milestone",
     "add_section",
