@@ -39,9 +39,8 @@ FEED_LIMIT = 2000  # events kept in memory per report; older ones are read from 
 # Called with a report id and its feed's last event before the feed's subscribers wake for the
 # events up to it; what it returns is awaited first (None: nothing to wait for).
 Gate = Callable[[int, int], Awaitable[None] | None]
-# Called in the committing thread just after a commit, with a report id and the last event the
-# commit recorded for it: the gate's work done there, before the hand-over. What it returns
-# is called on the loop before the gate is asked (None: nothing done, the gate does it all).
+# Called in the committing thread just after a commit (a report id, the commit's last event for
+# it): the gate's work done there. What it returns runs on the loop before the gate is asked.
 Ahead = Callable[[int, int], Callable[[], None] | None]
 
 
@@ -194,19 +193,11 @@ class Broker:
                 feed.handing = max(feed.handing, fresh[-1].seq)
             ready = None
             try:
-                ready = self._ahead(report_id, fresh[-1].seq)
-            finally:  # the events are committed: they are handed over whatever happened
-                loop.call_soon_threadsafe(self._hand_over, report_id, fresh, ready)
-
-    def _ahead(self, report_id: int, through: int) -> Callable[[], None] | None:
-        if self.ahead is None:
-            return None
-        try:
-            return self.ahead(report_id, through)
-        except Exception:
-            # Only an answer readied early: the gate, then each stream, still check.
-            logger.exception("stream check ahead failed for report %s", report_id)
-            return None
+                ready = None if self.ahead is None else self.ahead(report_id, fresh[-1].seq)
+            except Exception:  # only an answer readied early: the gate, then the streams, check
+                logger.exception("stream check ahead failed for report %s", report_id)
+            # The events are committed: they are handed over whatever happened above.
+            loop.call_soon_threadsafe(self._hand_over, report_id, fresh, ready)
 
     def _hand_over(
         self, report_id: int, fresh: list[StoredEvent], ready: Callable[[], None] | None = None
