@@ -117,7 +117,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # The streams' standings check what each reader may still see, once per report and batch,
     # as the broker's gate before the streams wake (app/events/standing.py).
     stream_standings = Standings(database, shared=settings.stream_standings)
-    broker = Broker(database, gate=stream_standings.gate)
+    broker = Broker(database, gate=stream_standings.gate, ahead=stream_standings.ahead)
     database.event_listeners.append(broker.on_commit)
 
     @asynccontextmanager

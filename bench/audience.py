@@ -16,11 +16,12 @@ ceiling measured in the same run.
   1,000 public viewers follow the 200-section report; the chair adopts the amendment on the
   floor and puts the next one there, one adoption every 2 s (a real night: every 30-60 s,
   compressed) and again every 0.2 s (10x that). Each member's client reads what changed on
-  each event as the web client does (`bench/room.py`). Measured: from the adoption's
-  `created_at` to the last member holding the new text. The ceiling: the bare fan-out of
-  the same message bytes (members' and public's) plus bare reads (`/bare/room/...`: one Core
-  statement on the same database each, then plenary's own answer bytes), read by the same
-  client with the same refresh logic.
+  each event as the web client does (`bench/room.py`: what changed, the floor's texts as a
+  delta, conditional reads). Measured: from the adoption's `created_at` to the last member
+  holding the new text. The ceiling: the bare fan-out of the same message bytes (members' and
+  public's) plus bare reads (`/bare/room/...`: one Core statement on the same database each,
+  then plenary's own answer bytes, the floor's delta included; never a 304), read by the
+  same client with the same refresh logic.
 
 Everything runs on 127.0.0.1; loads are bounded in count and time; the subscribers' clients
 run in their own processes (`bench/client.py`, callbacks on raw sockets), each connecting
@@ -736,7 +737,8 @@ def room_table(
 def capture_room(base: str, data: Seeded, night: Night, directory: Path) -> dict[str, list[bytes]]:
     """One adoption and the next amendment put on the floor, as plenary's streams sent them
     (members' and public bytes, each commit's events apart), and a member's answers to the
-    reads a refresh makes, written for the bare reads."""
+    reads a refresh makes (the floor whole, and its delta after the adoption), written for
+    the bare reads."""
     directory.mkdir(parents=True, exist_ok=True)
     member = auth(data.members[0])
     with httpx.Client(base_url=base, timeout=60) as client:
@@ -750,8 +752,13 @@ def capture_room(base: str, data: Seeded, night: Night, directory: Path) -> dict
             answer = client.get(path, headers=member)
             answer.raise_for_status()
             (directory / f"{name}.json").write_bytes(answer.content)
+        through = json.loads((directory / "floor.json").read_bytes())["texts_through"]
         ids = [last_event_id(client, night.report_id)]
         floor_action(client, night.amendments[0], "adopt", data.chair)
+        # What a member reads after an adoption: the floor's delta since the texts it held.
+        delta = client.get(f"{reads['floor']}?texts_after={through}", headers=member)
+        delta.raise_for_status()
+        (directory / "floor_delta.json").write_bytes(delta.content)
         ids.append(last_event_id(client, night.report_id))
         floor_action(client, night.amendments[1], "floor", data.chair)
         ids.append(last_event_id(client, night.report_id))

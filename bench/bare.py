@@ -23,9 +23,10 @@
 - `GET /bare/room/{what}/{id}`: the live room's read ceiling (`python -m bench.audience`). Each
   reads, with one SQLAlchemy Core statement on the same database, the rows plenary's answer of
   the same name is made of (the outline, every section's head text, one amendment, the
-  report's amendments, its consultations), then answers plenary's own bytes for that read
+  report's amendments, its consultations; a floor read with `texts_after` reads the floor
+  delta's rows: `ceilings.ROOM_READS`), then answers plenary's own bytes for that read
   (files in PLENARY_BENCH_ROOM, written by the bench from plenary's answers): a bare read,
-  the least a client's read after an event must cost.
+  the least a client's read after an event must cost. Never a 304.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from typing import Any, Literal
 from fastapi import FastAPI, HTTPException, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text, create_engine, event, text
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, create_engine, event
 from starlette.types import ASGIApp
 
 from app.main import tune_garbage_collector
@@ -182,24 +183,18 @@ _room_dir = os.environ.get("PLENARY_BENCH_ROOM")
 ROOM: dict[str, bytes] = (
     {f.stem: f.read_bytes() for f in Path(_room_dir).glob("*.json")} if _room_dir else {}
 )
-# The rows each of plenary's answers is made of, one statement each (`:id` is the report's).
-ROOM_READS = {
-    "report": "SELECT id, parent_id, kind, label, heading, position, head_version "
-    "FROM section WHERE report_id = :id AND removed_at IS NULL",
-    "floor": "SELECT s.id, s.kind, s.label, s.heading, v.text FROM section s "
-    "JOIN section_version v ON v.section_id = s.id AND v.number = s.head_version "
-    "WHERE s.report_id = :id AND s.removed_at IS NULL",
-    "amendments": "SELECT * FROM amendment WHERE report_id = :id ORDER BY id LIMIT 500",
-    "consultations": "SELECT * FROM consultation WHERE report_id = :id ORDER BY id LIMIT 500",
-}
 
 
 @api.get("/bare/room/{what}/{row_id}")
-def room_read(what: str, row_id: int) -> Response:
-    if what not in ROOM or what not in ROOM_READS:
+def room_read(what: str, row_id: int, texts_after: int | None = None) -> Response:
+    # A floor read with a watermark is the delta: its own rows and plenary's delta bytes.
+    if what == "floor" and texts_after is not None:
+        what = "floor_delta"
+    if what not in ROOM or what not in ceilings.ROOM_READS:
         raise HTTPException(404, what)
-    with engine.connect() as connection:
-        connection.execute(text(ROOM_READS[what]), {"id": row_id}).fetchall()
+    ceilings.room_read(engine, what, row_id, texts_after or 0)
+    # No ETag: every read answers the bytes in full (plenary answers 304 where nothing
+    # changed, so the ceiling never does less than plenary).
     return Response(ROOM[what], media_type="application/json")
 
 

@@ -18,6 +18,11 @@ answered and read.
   signature, one row read (the round: the voter's key, the wording, the text it applies),
   the Ed25519 check over the same answer message, the answer's row inserted and the ~1 KB
   text applied as a new version row, in one transaction.
+- `room_read`: the live room's reads after an event (`bench/room.py`), one Core statement
+  each reading the rows plenary's answer of the same name is made of: the outline, every
+  section's head text (a whole floor), each section's head version with its text only where
+  it is newer than the reader's watermark (a floor delta, `texts_after`), the report's
+  amendments, its consultations.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     select,
+    text,
 )
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -262,3 +268,28 @@ def consent(engine: Engine, round_id: int, signature: str) -> dict[str, Any] | N
             )
         )
     return {"id": round_id, "status": "adopted", "at": datetime.now(UTC).isoformat()}
+
+
+# The rows each of plenary's room answers is made of, one statement each (`:id`: the report's;
+# `:after`: a floor delta's watermark).
+ROOM_READS = {
+    "report": "SELECT id, parent_id, kind, label, heading, position, head_version "
+    "FROM section WHERE report_id = :id AND removed_at IS NULL",
+    "floor": "SELECT s.id, s.kind, s.label, s.heading, v.text FROM section s "
+    "JOIN section_version v ON v.section_id = s.id AND v.number = s.head_version "
+    "WHERE s.report_id = :id AND s.removed_at IS NULL",
+    "floor_delta": "SELECT s.id, s.kind, s.label, s.heading, v.id AS version_id, "
+    "CASE WHEN v.id > :after THEN v.text END AS text FROM section s "
+    "JOIN section_version v ON v.section_id = s.id AND v.number = s.head_version "
+    "WHERE s.report_id = :id AND s.removed_at IS NULL",
+    "amendments": "SELECT * FROM amendment WHERE report_id = :id ORDER BY id LIMIT 500",
+    "consultations": "SELECT * FROM consultation WHERE report_id = :id ORDER BY id LIMIT 500",
+}
+
+
+def room_read(engine: Engine, what: str, report_id: int, after: int = 0) -> list[Any]:
+    """The rows of the room read `what` (a key of ROOM_READS), in one statement."""
+    with engine.connect() as connection:
+        return list(
+            connection.execute(text(ROOM_READS[what]), {"id": report_id, "after": after}).all()
+        )

@@ -1,20 +1,26 @@
 """The live room's clients, in one process (`python -m bench.client room JSON`).
 
 Members follow the report's stream and, on each event, read what changed as the web client
-does (`app/static/app/main.js`, `refresh()` and `scheduleRefresh()`): the report and the floor
-at once (the floor answer carries the ETag of the amendment on it); then the amendment list,
-and the consultations only after a consultation's or a comment's event (the page also reads
-them when a round is due to open or close by the clock: none is, here).
-Events that arrive during a refresh ask for one more refresh after it, however many they are,
-as the page does. Public viewers only follow the stream. Everything is callbacks and plain
-HTTP/1.1 on raw sockets (keep-alive, two connections per member as a browser's two parallel
-reads): the client must cost less than the server it measures.
+does (`app/static/app/main.js`: `refresh()`, `readFloor()`, `noteEvent()`, `refreshSoon()`,
+`scheduleRefresh()`; `app/static/app/api.js`: `getKept`, `allKept`): the report only after an
+event that can change it (`REPORT_QUIET`), the floor with `texts_after` (the texts changed
+since the ones held, merged in; a section whose text was never held reads the whole floor),
+the amendment list only after an event that can change it (`LIST_QUIET`), all at once, and the
+consultations only after a consultation's or a comment's event (the page also reads them
+when a round is due to open or close by the clock: none is, here). Every read names the
+answer held for its path (If-None-Match): a 304 is that answer again.
+The events of one piece of the stream (one commit's) ask for one refresh, begun once they are
+all in; events that arrive during a refresh ask for one more refresh after it, however many
+they are, as the page does. Public viewers only follow the stream. Everything is callbacks
+and plain HTTP/1.1 on raw sockets (keep-alive, three connections per member as a browser's
+parallel reads): the client must cost less than the server it measures.
 
 What is measured, per member and adoption: from the adoption's `created_at` (recorded in its
 transaction, just before the commit) to the end of the first refresh that began after the
-member received the adoption's event, the refresh whose floor answer holds the new text
-(checked when `marks` are given: each adopted amendment's unique word must be in the floor's
-sections; a refresh that does not hold it yet does not count, the next one is awaited).
+member received the adoption's event, the refresh after which the texts the member holds
+contain the new text (checked when `marks` are given: each adopted amendment's unique word
+must be in a section's text; a refresh that does not hold it yet does not count, the next one
+is awaited).
 """
 
 from __future__ import annotations
@@ -33,6 +39,36 @@ from bench.client import _Follower, _Run, percentile
 _CREATED_AT = b'"created_at":"'
 _NEXT = re.compile(rb'"next":(null|\d+)\}\s*$')
 
+# main.js's rule (tests/test_bench_ceilings.py checks they are the same): events after which
+# the report, or the amendment list, is still the one held.
+ROOM_ONLY = (
+    "caption.",
+    "speaker.",
+    "attendance.",
+    "projection.",
+    "agenda.",
+    "session.",
+    "comment.",
+    "consultation.",
+    "key.",
+    "reply.",
+    "questionnaire.",
+    "reservation.",
+    "thread.",
+)
+REPORT_QUIET = (*ROOM_ONLY, "floor.", "consent.", "meeting.")
+LIST_QUIET = ROOM_ONLY
+
+
+def report_quiet(kind: str) -> bool:
+    if kind.startswith("amendment.") and kind != "amendment.adopted":
+        return True
+    return kind.startswith(REPORT_QUIET)
+
+
+def list_quiet(kind: str) -> bool:
+    return kind.startswith(LIST_QUIET)
+
 
 class Connection:
     """One keep-alive HTTP/1.1 connection: GETs one after another."""
@@ -42,18 +78,26 @@ class Connection:
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
-    async def get(self, path: str) -> bytes:
+    async def get(self, path: str, held: tuple[bytes, bytes] | None = None) -> tuple[bytes, bytes]:
+        """(body, ETag) of `path`; `held`: the (body, ETag) held for it, named in
+        If-None-Match and given back on a 304."""
         if self.writer is None or self.writer.is_closing():
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         assert self.reader is not None
+        condition = b"If-None-Match: " + held[1] + b"\r\n" if held and held[1] else b""
         self.writer.write(
-            f"GET {path} HTTP/1.1\r\nHost: {self.host}\r\n".encode() + self.auth + b"\r\n"
+            f"GET {path} HTTP/1.1\r\nHost: {self.host}\r\n".encode()
+            + self.auth
+            + condition
+            + b"\r\n"
         )
         head = await self.reader.readuntil(b"\r\n\r\n")
         status = int(head[9:12])
         lower = head.lower()
         at = lower.find(b"content-length:")
-        if at >= 0:
+        if status == 304:
+            body = b""
+        elif at >= 0:
             length = int(lower[at + 15 : lower.find(b"\r\n", at)])
             body = await self.reader.readexactly(length)
         else:  # chunked
@@ -67,9 +111,13 @@ class Connection:
         if b"connection: close" in lower:
             self.writer.close()
             self.writer = None
+        if status == 304 and held is not None:
+            return held
         if status != 200:
             raise RuntimeError(f"GET {path}: {status} {body[:200]!r}")
-        return body
+        at = lower.find(b"\r\netag:")
+        etag = head[at + 8 : head.find(b"\r\n", at + 2)].strip() if at >= 0 else b""
+        return body, etag
 
     def close(self) -> None:
         if self.writer is not None:
@@ -108,33 +156,52 @@ class Member:
     def __init__(self, room: Room, host: str, port: int, token: str | None) -> None:
         auth = f"Authorization: Bearer {token}\r\n".encode() if token else b""
         self.room = room
-        self.connections = [Connection(host, port, auth), Connection(host, port, auth)]
+        self.connections = [Connection(host, port, auth) for _ in range(3)]
         self.pending: list[Adoption] = []
         self.held = 0
         self.adopted = 0
         self.refreshing: asyncio.Task[None] | None = None
+        self.soon: asyncio.Handle | None = None
         self.again = False
         # The page read the consultations and the notes (reservations, open points) when it
         # opened the report, before the room began; the report has no notes, so they are not
         # read again (the page reads them after every event only while there are some).
         self.consultations_stale = False
+        # main.js: readEverything() when the page opens the report.
+        self.report_stale = self.list_stale = True
+        self.texts: dict[int, str] | None = None  # heldTexts
+        self.through: int | None = None
+        self.answers: dict[str, tuple[bytes, bytes]] = {}  # api.js `held`: path -> (body, ETag)
 
     # --- the page's onEvent and scheduleRefresh ------------------------------------------
 
     def on_event(self, kind: bytes, message: bytes, now: float) -> None:
         if kind.startswith((b"consultation.", b"comment.")):
             self.consultations_stale = True
+        name = kind.decode()
+        if not report_quiet(name):
+            self.report_stale = True
+        if not list_quiet(name):
+            self.list_stale = True
         if kind == b"amendment.adopted":
             data = json.loads(message[message.find(b"\ndata: ") + 7 :])
             created = datetime.fromisoformat(data["created_at"]).timestamp()
             self.adopted += 1
             amendment = int(data["payload"]["amendment_id"])
             self.pending.append(Adoption(self.adopted, amendment, created, now))
+        # main.js refreshSoon(): during a refresh, one more after it; else a refresh once the
+        # events of this piece of the stream (one commit's) are all in (the page's timer of 0).
         if self.refreshing is not None:
             self.again = True
             return
-        # The page's async function runs up to its first await at once: an event that comes
-        # after this one asks for another refresh.
+        if self.soon is None:
+            self.soon = asyncio.get_running_loop().call_soon(self._start)
+
+    def _start(self) -> None:
+        self.soon = None
+        if self.refreshing is not None:
+            self.again = True
+            return
         self.again = False
         self.refreshing = asyncio.ensure_future(self._refresh_loop())
 
@@ -146,23 +213,23 @@ class Member:
                     self.again = False
                 first = False
                 began = time.time()
-                floor = await self.refresh()
+                await self.refresh()
                 ended = time.time()
-                self._settle(floor, began, ended)
+                self._settle(began, ended)
         except Exception as error:  # a failed read: counted, the run goes on
             self.room.failed.append(repr(error)[:300])
         finally:
             self.refreshing = None
 
-    def _settle(self, floor: bytes, began: float, ended: float) -> None:
+    def _settle(self, began: float, ended: float) -> None:
         room = self.room
         waiting = [a for a in self.pending if a.received <= began]
         if not waiting:
             return
-        sections = floor[floor.find(b'"sections":[') : floor.find(b'"decisions":[')]
+        texts = (self.texts or {}).values()
         for adoption in waiting:
             mark = room.marks.get(adoption.amendment_id)
-            if mark is not None and mark.encode() not in sections:
+            if mark is not None and not any(mark in text for text in texts):
                 room.stale += 1
                 continue
             self.pending.remove(adoption)
@@ -171,30 +238,73 @@ class Member:
             if self.held == room.adoptions:
                 room.member_finished()
 
-    async def refresh(self) -> bytes:
-        room, one, two = self.room, self.connections[0], self.connections[1]
-        paths = room.paths
-        _report, floor = await asyncio.gather(one.get(paths["report"]), two.get(paths["floor"]))
-        lists = [self._all(one, paths["amendments"])]
-        if self.consultations_stale:
-            self.consultations_stale = False
-            lists.append(self._all(two, paths["consultations"]))
-        counted = await asyncio.gather(*lists)
-        room.refreshes += 1
-        room.reads += 2 + sum(counted)
-        return floor
+    async def _get(self, connection: Connection, path: str) -> bytes:
+        """api.getKept: names the answer held for `path`; a 304 is that answer."""
+        self.room.reads += 1
+        body, etag = await connection.get(path, self.answers.get(path))
+        self.answers.pop(path, None)
+        if etag:
+            self.answers[path] = (body, etag)
+            if len(self.answers) > 64:
+                del self.answers[next(iter(self.answers))]
+        return body
 
-    @staticmethod
-    async def _all(connection: Connection, path: str) -> int:
-        """Every page of a list (`api.all`), as the page reads it; returns the reads made."""
-        after, reads = 0, 0
+    async def refresh(self) -> None:
+        """main.js refresh(): every read at once, one connection each (the report's carries
+        the consultations after it when they are read)."""
+        room, (one, two, three) = self.room, self.connections
+        paths = room.paths
+        read_report, read_list = self.report_stale, self.list_stale
+        self.report_stale = self.list_stale = False
+        consultations = self.consultations_stale
+        self.consultations_stale = False
+
+        async def first() -> None:
+            if read_report:
+                await self._get(one, paths["report"])
+            if consultations:
+                await self._all(one, paths["consultations"])
+
+        reads: list[Any] = [first(), self._floor(two)]
+        if read_list:
+            reads.append(self._all(three, paths["amendments"]))
+        await asyncio.gather(*reads)
+        room.refreshes += 1
+
+    async def _floor(self, connection: Connection) -> None:
+        """main.js readFloor(): the delta merged into the texts held, else the whole floor."""
+        path = self.room.paths["floor"]
+        if self.texts is not None:
+            body = await self._get(connection, f"{path}?texts_after={self.through}")
+            if self._merge(body):
+                return
+        self.texts = None
+        self._merge(await self._get(connection, path))
+
+    def _merge(self, body: bytes) -> bool:
+        state = json.loads(body)
+        held = self.texts or {}
+        texts = {}
+        for section in state["sections"]:
+            text = section["text"]
+            if text is None:
+                text = held.get(section["id"])
+                if text is None:
+                    return False
+            texts[section["id"]] = text
+        through = state.get("texts_through")
+        self.texts, self.through = (None, None) if through is None else (texts, through)
+        return True
+
+    async def _all(self, connection: Connection, path: str) -> None:
+        """Every page of a list (`api.allKept`), as the page reads it."""
+        after = 0
         glue = "&" if "?" in path else "?"
         while True:
-            body = await connection.get(f"{path}{glue}after={after}&limit=500")
-            reads += 1
+            body = await self._get(connection, f"{path}{glue}after={after}&limit=500")
             found = _NEXT.search(body, max(0, len(body) - 64))
             if found is None or found.group(1) == b"null":
-                return reads
+                return
             after = int(found.group(1))
 
 

@@ -21,9 +21,18 @@ from app.main import create_app
 from app.reports.checked_reads import CheckedReadCache
 from app.signatures import answer_message, public_key_text, sign, wording_sha256
 from bench import ceilings
+from bench import room as room_client
 from bench.statements import Counted, StatementCounter
-from tests.amendments.helpers import TEXT, adopt_report, propose, report_with_section
+from tests.amendments.helpers import (
+    TEXT,
+    act,
+    adopt_report,
+    open_meeting,
+    propose,
+    report_with_section,
+)
 from tests.factories import KEYS, Room, make_room, ok, signed, write_version
+from tests.meetings.helpers import page_event_rule
 
 _TABLE = re.compile(r"\b(?:FROM|JOIN)\s+\"?(\w+)\"?", re.IGNORECASE)
 
@@ -197,3 +206,54 @@ def test_the_consent_ceiling_does_the_last_consents_own_work(quiet_client: TestC
     # the signature is checked: a forged one writes nothing
     assert ceilings.consent(engine, round_id, sign(key, b"something else")) is None
     ceilings.metadata.drop_all(engine)  # nothing of the bench's left in the test database
+
+
+def test_the_room_ceiling_reads_the_rows_of_each_answer_plenary_gives(
+    quiet_client: TestClient,
+) -> None:
+    """The live room's bare reads (bench/bare.py `/bare/room/...`, `ceilings.room_read`) read,
+    in one statement each, the rows plenary's answer of the same name shows, on the same
+    database; the bench captures plenary's bytes for them (bench/audience.py `capture_room`)."""
+    client = quiet_client
+    room, sid = _room_and_section(client)
+    reader = room.members[1].headers
+    rid = ok(client.get(f"/v1/sections/{sid}", headers=reader))["report_id"]
+    open_meeting(client, room, rid)
+    amendment = propose(client, room.members[0], sid, TEXT + " Adopted0001x.")
+    whole_before = ok(client.get(f"/v1/reports/{rid}/floor", headers=reader))
+    act(client, room.chair, amendment["id"], "floor")
+    act(client, room.chair, amendment["id"], "adopt")
+    through = whole_before["texts_through"]
+    engine = _engine(client)
+
+    report = ok(client.get(f"/v1/reports/{rid}", headers=reader))
+    rows = ceilings.room_read(engine, "report", rid)
+    assert {(r.id, r.head_version) for r in rows} == {
+        (e["id"], e["head_version"]) for e in report["outline"]
+    }
+    whole = ok(client.get(f"/v1/reports/{rid}/floor", headers=reader))
+    rows = ceilings.room_read(engine, "floor", rid)
+    assert {r.id: r.text for r in rows} == {s["id"]: s["text"] for s in whole["sections"]}
+    delta = ok(client.get(f"/v1/reports/{rid}/floor?texts_after={through}", headers=reader))
+    rows = ceilings.room_read(engine, "floor_delta", rid, through)
+    assert {r.id: r.text for r in rows} == {s["id"]: s["text"] for s in delta["sections"]}
+    assert max(r.version_id for r in rows) == delta["texts_through"]
+    assert "Adopted0001x" in next(r.text for r in rows if r.id == sid)
+    listed = ok(client.get(f"/v1/reports/{rid}/amendments?after=0&limit=500", headers=reader))
+    rows = ceilings.room_read(engine, "amendments", rid)
+    assert [r.id for r in rows] == [a["id"] for a in listed["items"]]
+    consultations = ok(
+        client.get(f"/v1/reports/{rid}/consultations?after=0&limit=500", headers=reader)
+    )
+    rows = ceilings.room_read(engine, "consultations", rid)
+    assert [r.id for r in rows] == [c["id"] for c in consultations["items"]]
+
+
+def test_the_room_client_follows_the_pages_rule() -> None:
+    """bench/room.py reads after an event what main.js reads: the same quiet kinds."""
+    room_only, report_quiet = page_event_rule()
+    assert list(room_client.ROOM_ONLY) == room_only
+    assert list(room_client.REPORT_QUIET) == report_quiet
+    assert room_client.LIST_QUIET == room_client.ROOM_ONLY
+    assert room_client.report_quiet("amendment.proposed")
+    assert not room_client.report_quiet("amendment.adopted")

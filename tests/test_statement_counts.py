@@ -52,9 +52,11 @@ BUDGETS = {
         # the check from the event loop, then the read cache's state again in the snapshot the
         # answer is read in, and the same reads as on SQLite (BEGIN and COMMIT round trips)
         "missed read": (8, 10),
-        # and the NOTIFY is sent by the trigger that inserts the event, not a statement
-        "consent": (10, 12),
-        "last consent": (17, 19),
+        # and the NOTIFY is sent by the trigger that inserts the event, not a statement; an
+        # answer settles under its lock only (no read of every report's due rounds first),
+        # and learns whether its report has any due with its amendment read
+        "consent": (8, 10),
+        "last consent": (15, 17),
         # the group of the section, read with the token before the prepare step (one
         # statement); no settling of every report before it (its own is settled under its lock)
         "propose, base unknown": (12, 16),

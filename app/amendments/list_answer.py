@@ -10,6 +10,8 @@ of a live room.
   (`is_attributed`: the public view redacts proposers and answers) and the parts of a staged
   report hidden from it (their amendments are left out). Nothing else of the caller is in
   the answer: no field says what the reader itself may do.
+- **The ETag**: a hash of the page's bytes, so a reader holding the page gets a 304 while
+  it is unchanged, whatever events came meanwhile.
 - **The committed state**: the report's event head moves with every proposal, revision,
   floor action, consent, objection, withdrawal, round opened or closed (by the chair or by
   the deadline sweep) and adoption; and, on PostgreSQL, the latest change of the report's
@@ -19,6 +21,7 @@ of a live room.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -91,7 +94,10 @@ def build(
     )
     found, next_cursor = cut(found, query.limit, lambda a: a.id)
     page = AmendmentPage(items=views.amendment_reads(session, found, principal), next=next_cursor)
-    return KeptAnswer(body=page.model_dump_json().encode(), next=next_cursor)
+    body = page.model_dump_json().encode()
+    # A tag of the bytes: a page refreshed after an event that did not change it is a 304.
+    etag = '"list-' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+    return KeptAnswer(body=body, etag=etag, next=next_cursor)
 
 
 def amendment_state(session: Session, report_id: int) -> Key:

@@ -5,14 +5,16 @@ serialised)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.amendments.models import Amendment
-from app.amendments.queries import amendment_etag
+from app.amendments.queries import ANY_DUE, amendment_etag
 from app.amendments.settling import settle_due
 from app.auth import Principal
+from app.clock import utcnow
 from app.drafting_groups.models import SectionStage
 from app.errors import NotFound, present
 from app.etags import require_match
@@ -22,6 +24,15 @@ from app.reports.models import Report
 from app.visibility import SEES_ALL_PARTS, stage_hides
 
 NO_PRECONDITION = object()
+
+# Built once (every amendment write runs them): building a statement costs about as much as
+# running it.
+_REPORT = reports.ReportOf(Amendment.report_id, Amendment.id)
+_WITH_STAGE = (
+    select(Amendment, SectionStage, ANY_DUE)
+    .outerjoin(SectionStage, SectionStage.section_id == Amendment.section_id)
+    .where(Amendment.id == bindparam("amendment_id"))
+)
 
 
 def lock_amendment(
@@ -35,14 +46,15 @@ def lock_amendment(
     """Lock the amendment's report, settle deadlines, then check the caller's If-Match
     (`NO_PRECONDITION`: the write takes none, as an answer in a consent round)."""
     report = reports.lock_report_row(
-        session,
-        report_id=select(Amendment.report_id).where(Amendment.id == amendment_id).scalar_subquery(),
-        missing=f"No amendment {amendment_id}.",
+        session, report_id=_REPORT(amendment_id), missing=f"No amendment {amendment_id}."
     )
     principal.ensure_in_group(report.group_id)
-    settle_due(session, report=report)
-    # Read under the lock (or already loaded, and maybe changed, by settle_due just now).
-    amendment = _read_checked(session, report, amendment_id, principal)
+    now = utcnow()
+    # Read under the lock, then settled: settling changes the very object read (the
+    # session's), so what follows sees the amendment as the deadlines leave it.
+    amendment, due = _read_checked(session, report, amendment_id, principal, now)
+    if due is not False:
+        settle_due(session, report=report, now=now)
     # After the part's check: an amendment to a part the caller may not read is a 404 for
     # every role (an observer's 403 would tell it the amendment is there).
     principal.ensure_role(report.group_id, roles)
@@ -62,25 +74,24 @@ def lock_amendment(
 
 
 def _read_checked(
-    session: Session, report: Report, amendment_id: int, principal: Principal
-) -> Amendment:
+    session: Session, report: Report, amendment_id: int, principal: Principal, now: datetime
+) -> tuple[Amendment, bool | None]:
     """The amendment, or 404 when it is to a part of a staged report the caller may not read
     (it does not exist for the caller: refused before any state or precondition is
     disclosed). The lock admitted only the report's group, so only a plain member can be
-    refused: its part's stage row is read with the amendment, in the same statement."""
+    refused: its part's stage row is read with the amendment, in the same statement, and so
+    is whether any round of the report is due at `now` (None: not read)."""
     missing = f"No amendment {amendment_id}."
     if principal.is_admin or principal.role in SEES_ALL_PARTS:
-        return present(session.get(Amendment, amendment_id), missing)
+        return present(session.get(Amendment, amendment_id), missing), None
     row = session.execute(
-        select(Amendment, SectionStage)
-        .outerjoin(SectionStage, SectionStage.section_id == Amendment.section_id)
-        .where(Amendment.id == amendment_id)
+        _WITH_STAGE, {"amendment_id": amendment_id, "report_id": report.id, "now": now}
     ).first()
     if row is None:
         raise NotFound(missing)
-    amendment, stage = row
+    amendment, stage, due = row
     if stage is not None and stage_hides(
         session, principal, report.group_id, stage.stage, stage.drafting_group_id
     ):
         raise NotFound(missing)
-    return amendment
+    return amendment, bool(due)

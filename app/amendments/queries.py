@@ -9,7 +9,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import ColumnElement, Table, and_, bindparam, func, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Table, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from app import visibility
@@ -255,7 +255,7 @@ def amendment_etag(session: Session, amendment: Amendment) -> str:
 # --- deadlines and reminders --------------------------------------------------------------
 
 
-def _due(now: datetime) -> ColumnElement[bool]:
+def _due(now: datetime | BindParameter[datetime]) -> ColumnElement[bool]:
     """A round whose deadline has passed, or whose reminder is due and not yet sent."""
     return and_(
         round_open_clause(),
@@ -267,13 +267,26 @@ def _due(now: datetime) -> ColumnElement[bool]:
 
 
 def due_rounds(session: Session, *, report_id: int, now: datetime) -> list[Amendment]:
-    return list(
-        session.scalars(
-            select(Amendment)
-            .where(Amendment.report_id == report_id, _due(now))
-            .order_by(Amendment.consent_deadline, Amendment.id)
-        )
-    )
+    return list(session.scalars(_DUE_ROUNDS, {"report_id": report_id, "now": now}))
+
+
+# Built once: on PostgreSQL (no deadline watch) every amendment write runs it under the lock.
+_DUE_ROUNDS = (
+    select(Amendment)
+    .where(Amendment.report_id == bindparam("report_id"), _due(bindparam("now")))
+    .order_by(Amendment.consent_deadline, Amendment.id)
+)
+
+
+# Whether any round of a report is due, as a column of another read: the amendment read
+# under the report's lock carries it (locking.py), so that settling costs no statement of
+# its own when nothing is due. Its own FROM, never correlated with that read's amendment.
+ANY_DUE = (
+    select(Amendment.id)
+    .where(Amendment.report_id == bindparam("report_id"), _due(bindparam("now")))
+    .exists()
+    .correlate(None)
+)
 
 
 def reports_with_due_rounds(session: Session, *, now: datetime | None = None) -> list[int]:

@@ -83,6 +83,7 @@ def propose_amendment(
     "/reports/{report_id}/amendments",
     response_model=AmendmentPage,
     dependencies=[Depends(bearer_scheme)],
+    responses={304: {"description": "The page named by If-None-Match is unchanged"}},
 )
 async def list_amendments(
     report_id: IdPath,

@@ -62,15 +62,17 @@ def record_reservation(
     return reservation
 
 
+# The lock of a reservation's report, built once (app/reports/access.py, ReportOf).
+_REPORT = reports.ReportOf(Reservation.report_id, Reservation.id)
+
+
 def withdraw_reservation(
     session: Session, *, reservation_id: int, principal: Principal
 ) -> Reservation:
     """Only the member who made a reservation withdraws it."""
     report = reports.lock_report(
         session,
-        report_id=select(Reservation.report_id)
-        .where(Reservation.id == reservation_id)
-        .scalar_subquery(),
+        report_id=_REPORT(reservation_id),
         principal=principal,
         roles=VOTING_ROLES,
         missing=f"No reservation {reservation_id}.",

@@ -25,15 +25,15 @@ from app.reports import service as reports
 from app.reports.models import Report, Section
 
 SPEAKING_ROLES = frozenset({Role.chair, Role.member, Role.secretariat})
+# The lock of a thread's report, built once (app/reports/access.py, ReportOf).
+_REPORT = reports.ReportOf(Thread.report_id, Thread.id)
 
 
 def _lock_thread(
     session: Session, *, thread_id: int, principal: Principal, roles: frozenset[Role]
 ) -> tuple[Report, Thread]:
     report = reports.lock_report_row(
-        session,
-        report_id=select(Thread.report_id).where(Thread.id == thread_id).scalar_subquery(),
-        missing=f"No thread {thread_id}.",
+        session, report_id=_REPORT(thread_id), missing=f"No thread {thread_id}."
     )
     principal.ensure_in_group(report.group_id)
     thread = present(

@@ -12,7 +12,10 @@ repeated or merged.
 Before the subscribers wake for new events, the broker's gate (the streams' standings,
 app/events/standing.py) checks once, for all of them, what their readers may still see: a
 subscriber then finds its answer ready and wakes once per event, instead of waking to find a
-check under way and waking again when it ends.
+check under way and waking again when it ends. For this process's own commits that check is
+made *ahead*, in the committing thread right after the commit, and handed over with the
+events: the loop then wakes the subscribers in the hand-over's callback, without a trip to
+the thread pool and back (two waits for the GIL while the loop fans out the event before).
 """
 
 from __future__ import annotations
@@ -36,6 +39,9 @@ FEED_LIMIT = 2000  # events kept in memory per report; older ones are read from 
 # Called with a report id and its feed's last event before the feed's subscribers wake for the
 # events up to it; what it returns is awaited first (None: nothing to wait for).
 Gate = Callable[[int, int], Awaitable[None] | None]
+# Called in the committing thread just after a commit (a report id, the commit's last event for
+# it): the gate's work done there. What it returns runs on the loop before the gate is asked.
+Ahead = Callable[[int, int], Callable[[], None] | None]
 
 
 @dataclass(frozen=True)
@@ -104,6 +110,7 @@ class Feed:
     report_id: int
     last_seq: int
     cleared_seq: int  # the last event subscribers may take: held, and passed by the gate
+    handing: int = 0  # the last event a commit in this process is handing over (any thread)
     events: list[StoredEvent] = field(default_factory=list)
     refreshing: asyncio.Lock = field(default_factory=asyncio.Lock)
     subscribers: int = 0
@@ -143,9 +150,12 @@ class Feed:
 
 
 class Broker:
-    def __init__(self, database: Database, gate: Gate | None = None) -> None:
+    def __init__(
+        self, database: Database, gate: Gate | None = None, ahead: Ahead | None = None
+    ) -> None:
         self.database = database
         self.gate = gate
+        self.ahead = ahead
         self.feeds: dict[int, Feed] = {}
         self.loop: asyncio.AbstractEventLoop | None = None
         self._listener: threading.Thread | None = None
@@ -163,8 +173,8 @@ class Broker:
         feed = self.feeds.get(report_id)
         if loop is None or loop.is_closed() or feed is None:
             return
-        if seq is not None and seq <= feed.last_seq:
-            return  # held already (our own commit's NOTIFY): no loop wake-up for nothing
+        if seq is not None and seq <= max(feed.last_seq, feed.handing):
+            return  # held, or being handed over (our own commit's NOTIFY): nothing to read
         loop.call_soon_threadsafe(self._schedule_refresh, report_id, seq)
 
     def on_commit(self, events: list[Event]) -> None:
@@ -178,9 +188,22 @@ class Broker:
             if event.report_id in self.feeds:
                 handed.setdefault(event.report_id, []).append(StoredEvent.of(event))
         for report_id, fresh in handed.items():
-            loop.call_soon_threadsafe(self._hand_over, report_id, fresh)
+            feed = self.feeds.get(report_id)
+            if feed is not None:  # its NOTIFY, if it comes first, need not read the log
+                feed.handing = max(feed.handing, fresh[-1].seq)
+            ready = None
+            try:
+                ready = None if self.ahead is None else self.ahead(report_id, fresh[-1].seq)
+            except Exception:  # only an answer readied early: the gate, then the streams, check
+                logger.exception("stream check ahead failed for report %s", report_id)
+            # The events are committed: they are handed over whatever happened above.
+            loop.call_soon_threadsafe(self._hand_over, report_id, fresh, ready)
 
-    def _hand_over(self, report_id: int, fresh: list[StoredEvent]) -> None:
+    def _hand_over(
+        self, report_id: int, fresh: list[StoredEvent], ready: Callable[[], None] | None = None
+    ) -> None:
+        if ready is not None:
+            ready()
         feed = self.feeds.get(report_id)
         if feed is None:
             return

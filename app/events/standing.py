@@ -18,21 +18,30 @@ batch was checked, and the check of a batch starts after every event in it was c
 One check serves every stream of the report in this process: it reads the report's row and
 the rows of all their tokens in one statement, and is reused by any stream whose batch ends
 at or before the last event the feed knew when the check began. The broker runs that check
-as its gate, when new events reach the report's feed and before it wakes the streams
-(app/events/broker.py): each stream then finds its answer ready, without waiting or waking
-twice. A stream whose answer is not ready (its reader joined after the check began, or its
-batch was read from the log) runs or joins a check itself. Only a stream opened with the
-settings' admin token has nothing to re-check (no roster change or revocation reaches it).
+before it wakes the streams for new events (app/events/broker.py): for a commit in this
+process, in the committing thread just after the commit (`ahead`); for events another
+process committed, as its gate when they reach the report's feed. Each stream then finds its
+answer ready, without waiting or waking twice. A stream whose answer is not ready (its reader
+joined after the check began, or its batch was read from the log) runs or joins a check
+itself. Only a stream opened with the settings' admin token has nothing to re-check (no
+roster change or revocation reaches it).
+
+Checks may end out of the order they began in (one in a committing thread, one on the loop):
+each draws a number as it begins, and the views kept are those of the latest begun. A check
+begun later began after every event an earlier one answers for was committed, so it answers
+for them too: what a report's standings answer for only grows.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
+import threading
 from collections import Counter
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 from starlette.concurrency import run_in_threadpool
 
 from app import visibility
@@ -50,6 +59,30 @@ class Unknown:
 
 
 UNKNOWN = Unknown()
+# The order checks began in (next() on a count is atomic: checks begin in several threads).
+_begun = itertools.count(1)
+
+
+# Built once: one check per event and report would otherwise build and coerce the statement
+# again, and run it through an ORM session, several times the cost of the read itself.
+_VIEWS = (
+    select(
+        Report.group_id,
+        Report.is_public,
+        Token.id,
+        Token.is_admin,
+        Participant.group_id,
+        Participant.role,
+        Participant.active,
+    )
+    .select_from(Report)
+    .outerjoin(
+        Token,
+        and_(Token.id.in_(bindparam("tokens", expanding=True)), Token.revoked_at.is_(None)),
+    )
+    .outerjoin(Participant, Participant.id == Token.participant_id)
+    .where(Report.id == bindparam("report"))
+)
 
 
 def current_views(database: Database, report_id: int, readers: list[Reader]) -> dict[Reader, View]:
@@ -59,22 +92,9 @@ def current_views(database: Database, report_id: int, readers: list[Reader]) -> 
     or one whose participant is deactivated, reads as the public does (nothing, unless the
     report is public)."""
     token_ids = [reader for reader in readers if reader is not None]
-    with database.session(write=False, one_statement=True) as session:
-        rows = session.execute(
-            select(
-                Report.group_id,
-                Report.is_public,
-                Token.id,
-                Token.is_admin,
-                Participant.group_id,
-                Participant.role,
-                Participant.active,
-            )
-            .select_from(Report)
-            .outerjoin(Token, and_(Token.id.in_(token_ids), Token.revoked_at.is_(None)))
-            .outerjoin(Participant, Participant.id == Token.participant_id)
-            .where(Report.id == report_id)
-        ).all()
+    # One statement, no transaction on PostgreSQL (as a `one_statement` session, without it).
+    with database.autocommit_engine.connect() as connection:
+        rows = connection.execute(_VIEWS, {"tokens": token_ids, "report": report_id}).all()
     if not rows:
         return dict.fromkeys(readers)
     group_id, is_public = rows[0][0], rows[0][1]
@@ -106,7 +126,14 @@ class ReportStandings:
     readers: Counter[Reader] = field(default_factory=Counter)
     views: dict[Reader, View] = field(default_factory=dict)
     checked_through: int = -1  # the feed's last event when the last check began
+    begun: int = 0  # when the check that gave `views` began (in `_begun`'s order)
     checking: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def keep(self, views: dict[Reader, View], begun: int, through: int) -> None:
+        """On the loop: a check's answer, begun (`begun`) after event `through` was committed."""
+        if begun > self.begun:
+            self.views, self.begun = views, begun
+        self.checked_through = max(self.checked_through, through)
 
 
 class Standings:
@@ -116,6 +143,9 @@ class Standings:
     def __init__(self, database: Database, *, shared: bool = True) -> None:
         self.database = database
         self.reports: dict[int, ReportStandings] = {}
+        # Held while the readers change (on the loop) and while a committing thread copies
+        # them (`ahead`): a copy never sees a Counter in the middle of a change.
+        self._readers = threading.Lock()
         # Setting `stream_standings`: off, each stream reads its own token's view for each
         # batch (one read per stream and batch instead of one per report and batch).
         self.shared = shared
@@ -124,14 +154,16 @@ class Standings:
         standings = self.reports.get(report_id)
         if standings is None:
             standings = self.reports[report_id] = ReportStandings(report_id)
-        standings.readers[reader] += 1
+        with self._readers:
+            standings.readers[reader] += 1
         return standings
 
     def leave(self, standings: ReportStandings, reader: Reader) -> None:
-        standings.readers[reader] -= 1
-        if standings.readers[reader] <= 0:
-            del standings.readers[reader]
-            standings.views.pop(reader, None)
+        with self._readers:
+            standings.readers[reader] -= 1
+            if standings.readers[reader] <= 0:
+                del standings.readers[reader]
+                standings.views.pop(reader, None)
         if not standings.readers and self.reports.get(standings.report_id) is standings:
             del self.reports[standings.report_id]
 
@@ -150,6 +182,22 @@ class Standings:
         if not self.shared or standings is None or self._covers(standings, through):
             return None
         return self._check(standings, through)
+
+    def ahead(self, report_id: int, through: int) -> Callable[[], None] | None:
+        """The broker's check ahead (app/events/broker.py), in the committing thread just
+        after event `through` was committed: the gate's check, made there instead of in a
+        trip from the loop to the thread pool. Returns what keeps its answer, to be called
+        on the loop; None when no stream follows with a checked standing."""
+        standings = self.reports.get(report_id)
+        if not self.shared or standings is None:
+            return None
+        with self._readers:
+            readers = list(standings.readers)
+        if not readers:
+            return None
+        begun = next(_begun)
+        views = current_views(self.database, report_id, readers)
+        return lambda: standings.keep(views, begun, through)
 
     async def view(
         self, standings: ReportStandings, reader: Reader, *, through: int, known: int
@@ -187,7 +235,8 @@ class Standings:
         async with standings.checking:
             if self._covers(standings, through, reader):  # a check begun meanwhile answers
                 return
-            standings.views = await run_in_threadpool(
+            begun = next(_begun)
+            views = await run_in_threadpool(
                 current_views, self.database, standings.report_id, list(standings.readers)
             )
-            standings.checked_through = max(standings.checked_through, through)
+            standings.keep(views, begun, through)

@@ -18,7 +18,7 @@ registered by the participant's own token or its own invitation code.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.auth import Principal
@@ -33,11 +33,13 @@ KEY_READERS = frozenset({Role.chair, Role.member, Role.secretariat})
 
 
 def current_key(session: Session, participant_id: int) -> SigningKey | None:
-    return session.scalar(
-        select(SigningKey).where(
-            SigningKey.participant_id == participant_id, SigningKey.replaced_at.is_(None)
-        )
-    )
+    return session.scalar(_CURRENT_KEY, {"participant_id": participant_id})
+
+
+# Built once: every signed answer reads its voter's key.
+_CURRENT_KEY = select(SigningKey).where(
+    SigningKey.participant_id == bindparam("participant_id"), SigningKey.replaced_at.is_(None)
+)
 
 
 def require_current_key(session: Session, participant_id: int) -> SigningKey:

@@ -70,17 +70,22 @@ def floor_answer(
     principal: Principal | None,
     answers: KeptAnswers | None,
     generation: int,
+    *,
+    texts_after: int | None = None,
 ) -> KeptAnswer:
     """The floor as `principal` reads it: kept, or built (and kept for the next reader with
     the same view). `report` has passed `ensure_readable` in this session; `generation`:
-    `answers.generation` noted before this session's first read."""
+    `answers.generation` noted before this session's first read; `texts_after`: a delta's
+    watermark (part of the key: the answer differs with it)."""
     hidden = visibility.hidden_sections(session, report, principal)
     return kept_or_built(
         answers,
         generation,
         session,
         report,
-        ("floor", report.id, view_of(report, principal, hidden)),
-        lambda: answer_of(floor_state(session, report, principal, hidden=hidden)),
+        ("floor", report.id, view_of(report, principal, hidden), texts_after),
+        lambda: answer_of(
+            floor_state(session, report, principal, hidden=hidden, texts_after=texts_after)
+        ),
         more=lambda: (roster_digest(session, report.group_id),),
     )

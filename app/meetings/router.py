@@ -1,6 +1,9 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Request, Response, status
+from functools import partial
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request, Response, status
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -28,7 +31,7 @@ from app.reports import service as reports
 from app.reports import views as report_views
 from app.reports.models import Certificate
 from app.reports.schemas import ReportRead
-from app.schemas import IdPath
+from app.schemas import MAX_ID, IdPath
 from app.visibility import is_attributed, redacted
 
 # Who may ask for a missing seal: those who answer for the record.
@@ -219,7 +222,21 @@ def set_visibility(
     dependencies=[Depends(bearer_scheme)],
     responses={304: {"description": "The answer named by If-None-Match is still the floor"}},
 )
-async def get_floor(report_id: IdPath, request: Request) -> Response:
+async def get_floor(
+    report_id: IdPath,
+    request: Request,
+    texts_after: Annotated[
+        int | None,
+        Query(
+            ge=0,
+            le=MAX_ID,
+            description="The `texts_through` of the floor answer the reader holds: each "
+            "section's text is then sent only if its head changed since (else null: the "
+            "text held is still the head). A page opened fresh, or one that missed events, "
+            "reads without it",
+        ),
+    ] = None,
+) -> Response:
     """What the wall shows: the text, the amendment on the floor as tracked changes, the
     meeting and the latest decisions."""
     # Every member's page reads this after every event of a live room: one trip to a worker
@@ -227,7 +244,11 @@ async def get_floor(report_id: IdPath, request: Request) -> Response:
     # (app/meetings/floor_cache.py), encoded once by the model that was built (FastAPI
     # would validate the whole text against the response model again).
     return await run_in_threadpool(
-        serve_kept, request, report_id, floor_cache.floor_answer, _FLOOR_HEADERS
+        serve_kept,
+        request,
+        report_id,
+        partial(floor_cache.floor_answer, texts_after=texts_after),
+        _FLOOR_HEADERS,
     )
 
 

@@ -26,7 +26,10 @@ class ScreenSection(ReadModel):
     heading: str
     depth: int
     first_paragraph: int
-    text: str
+    text: str | None = Field(
+        description="The section's head text; null only in an answer to `texts_after` when "
+        "the head is not newer than it (the text the reader holds is still the head)"
+    )
 
 
 class FloorAmendment(ReadModel):
@@ -59,6 +62,11 @@ class FloorState(ReadModel):
         "it never names a participant)",
     )
     sections: list[ScreenSection]
+    texts_through: int | None = Field(
+        default=None,
+        description="The newest head version among the sections shown (an opaque, growing "
+        "number): send it as `texts_after` to get only the texts changed since",
+    )
     decisions: list[AmendmentRead] = Field(description="The latest decisions, newest first")
     last_event_id: int | None
     progress: ProgressRead | None = Field(

@@ -33,7 +33,6 @@ from app.meetings.session_views import session_read, session_screen
 from app.reports import service as reports
 from app.reports.models import Report, SectionKind
 from app.reports.schemas import ReportSummary
-from app.text.outline import order
 
 DECIDED = [
     AmendmentStatus.adopted,
@@ -78,20 +77,33 @@ def pen_role_of(amendment: Amendment, author: Participant | None) -> PenRole | N
     return None
 
 
-def _wall_sections(session: Session, report: Report, hidden: set[int]) -> list[ScreenSection]:
-    return [
-        ScreenSection(
-            id=p.node.id,
-            kind=SectionKind(p.node.kind),
-            label=p.node.label,
-            heading=p.node.heading,
-            depth=p.depth,
-            first_paragraph=p.first_paragraph,
-            text=p.node.text or "",
+def _wall_sections(
+    session: Session, report: Report, hidden: set[int], texts_after: int | None
+) -> tuple[list[ScreenSection], int | None]:
+    """The visible sections in order, and the newest of their head versions (row id): the
+    `texts_through` a reader sends back as `texts_after` to get only the texts changed
+    since. With `texts_after`, a text whose head is not newer is null. Hidden sections are
+    left out before either is computed: the watermark moves only with what the caller reads."""
+    heads = reports.head_texts_after(session, report_id=report.id, after=texts_after or 0)
+    sections = []
+    through = None
+    for p in reports.outline(session, report_id=report.id, report=report):
+        if p.node.id in hidden or p.node.id not in heads:
+            continue
+        version_id, text = heads[p.node.id]
+        through = version_id if through is None else max(through, version_id)
+        sections.append(
+            ScreenSection(
+                id=p.node.id,
+                kind=SectionKind(p.node.kind),
+                label=p.node.label,
+                heading=p.node.heading,
+                depth=p.depth,
+                first_paragraph=p.first_paragraph,
+                text=text if texts_after is not None else (text or ""),
+            )
         )
-        for p in order(reports.current_nodes(session, report_id=report.id, with_text=True))
-        if p.node.id not in hidden
-    ]
+    return sections, through
 
 
 def _progress_between_items(
@@ -142,39 +154,51 @@ def _latest_decisions(session: Session, report: Report, hidden: set[int]) -> lis
     )
 
 
+def _on_floor(
+    session: Session, meeting: Meeting | None, principal: Principal | None
+) -> tuple[FloorAmendment | None, str | None, PenRole | None]:
+    """The amendment on the floor of an open meeting, who typed its wording (members' view)
+    and the pen's function."""
+    if meeting is None or meeting.closed_at is not None or not meeting.floor_amendment_id:
+        return None, None, None
+    on_floor = session.get(Amendment, meeting.floor_amendment_id)
+    if on_floor is None:
+        return None, None, None
+    floor = FloorAmendment(
+        amendment=amendment_read(session, on_floor, principal),
+        preview=preview(session, on_floor),
+        etag=amendments.amendment_etag(session, on_floor),
+    )
+    author = _latest_author(session, on_floor)
+    pen = None
+    if visibility.is_attributed(principal) and on_floor.draft_revision > 1 and author:
+        pen = author.name
+    return floor, pen, pen_role_of(on_floor, author)
+
+
 def floor_state(
     session: Session,
     report: Report,
     principal: Principal | None,
     *,
     hidden: set[int] | None = None,
+    texts_after: int | None = None,
 ) -> FloorState:
-    """`hidden`: `visibility.hidden_sections` for `principal`, when the caller has read it."""
+    """`hidden`: `visibility.hidden_sections` for `principal`, when the caller has read it;
+    `texts_after`: the `texts_through` of the answer the caller holds (a delta: texts of
+    sections whose head is not newer are null)."""
     meeting = session.scalar(
         select(Meeting)
         .where(Meeting.report_id == report.id)
         .order_by(Meeting.closed_at.is_(None).desc(), Meeting.id.desc())
         .limit(1)
     )
-    floor = None
-    pen = None
-    pen_role = None
-    if meeting is not None and meeting.closed_at is None and meeting.floor_amendment_id:
-        on_floor = session.get(Amendment, meeting.floor_amendment_id)
-        if on_floor is not None:
-            floor = FloorAmendment(
-                amendment=amendment_read(session, on_floor, principal),
-                preview=preview(session, on_floor),
-                etag=amendments.amendment_etag(session, on_floor),
-            )
-            author = _latest_author(session, on_floor)
-            pen_role = pen_role_of(on_floor, author)
-            if visibility.is_attributed(principal) and on_floor.draft_revision > 1 and author:
-                pen = author.name
+    floor, pen, pen_role = _on_floor(session, meeting, principal)
     # Parts the caller may not read (a drafting group's work in progress) are not on the wall.
     if hidden is None:
         hidden = visibility.hidden_sections(session, report, principal)
     decided = _latest_decisions(session, report, hidden)
+    sections, texts_through = _wall_sections(session, report, hidden, texts_after)
     meeting_read = None if meeting is None else MeetingRead.model_validate(meeting)
     if meeting_read is not None and not visibility.is_attributed(principal):
         meeting_read = visibility.redacted(meeting_read, PUBLIC_VIEWS)
@@ -193,7 +217,8 @@ def floor_state(
         floor=floor,
         pen=pen,
         pen_role=pen_role,
-        sections=_wall_sections(session, report, hidden),
+        sections=sections,
+        texts_through=texts_through,
         decisions=amendment_reads(session, decided, principal),
         progress=_progress_between_items(session, report, principal, floor is None),
         last_event_id=session.scalar(

@@ -5,11 +5,12 @@ sections."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, Select, bindparam, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, Select, bindparam, func, select
+from sqlalchemy.orm import QueryableAttribute, Session, aliased
 
 from app.auth import Principal
 from app.db import unit_of_work
@@ -62,10 +63,31 @@ def require_section_match(session: Session, section: Section, if_match: str | No
     )
 
 
+class ReportOf:
+    """The report of a row in another table (an amendment's, a thread's), for a lock that
+    names the row: made once per table, where it is used, so that its statement (the report
+    whose id the row holds, locked) is built once, and each lock binds only the row's id."""
+
+    def __init__(self, report_id: QueryableAttribute[int], row_id: QueryableAttribute[int]):
+        owner = select(report_id).where(row_id == bindparam("row_id")).scalar_subquery()
+        self.statement = _locking(Report.id == owner)
+
+    def __call__(self, row_id: int) -> OfRow:
+        return OfRow(self.statement, row_id)
+
+
+@dataclass(frozen=True)
+class OfRow:
+    """The report of one row: `ReportOf(...)(row_id)`."""
+
+    statement: Select[Report]
+    row_id: int
+
+
 def lock_report(
     session: Session,
     *,
-    report_id: int | ScalarSelect[int],
+    report_id: int | OfRow,
     principal: Principal,
     roles: Iterable[Role],
     missing: str | None = None,
@@ -74,9 +96,9 @@ def lock_report(
 
     Every write to a report takes this lock first, so writes to one report are serialised
     (the event chain, version numbers and consent tallies never race) and always lock in
-    the same order (no deadlocks). `report_id` may be a subquery naming the report of the
-    object written (one query, and that object is then read under the lock); `missing` is
-    the 404's detail when nothing matches.
+    the same order (no deadlocks). `report_id` may name the report of the object written
+    (`ReportOf`: one query, and that object is then read under the lock); `missing` is the
+    404's detail when nothing matches.
     """
     report = lock_report_row(session, report_id=report_id, missing=missing)
     principal.ensure_role(report.group_id, roles)
@@ -84,19 +106,14 @@ def lock_report(
 
 
 def lock_report_row(
-    session: Session, *, report_id: int | ScalarSelect[int], missing: str | None = None
+    session: Session, *, report_id: int | OfRow, missing: str | None = None
 ) -> Report:
     """The report's write lock for a write with no role to check (a public comment, the
     clock's sweep): the same lock and chain head as `lock_report`."""
     if isinstance(report_id, int):
         report = session.scalar(_lock_query(), {"report_id": report_id})
     else:
-        report = session.scalar(
-            select(Report)
-            .where(Report.id == report_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
+        report = session.scalar(report_id.statement, {"row_id": report_id.row_id})
     if report is None:
         raise NotFound(missing or f"No report {report_id}.")
     _note_chain_head(session, report)

@@ -21,7 +21,7 @@ from app.clock import utcnow
 from app.errors import InvalidState, NotFound, OpenBrackets, present
 from app.events.service import record_event
 from app.groups.models import Role
-from app.reports.access import ensure_not_transmitted, ensure_readable, lock_report
+from app.reports.access import ReportOf, ensure_not_transmitted, ensure_readable, lock_report
 from app.reports.models import OpenPoint, OpenPointStatus, Report, Section, Version
 from app.text.brackets import carry_bracket
 from app.text.edits import from_json
@@ -125,15 +125,17 @@ def get_open_point(
     return point
 
 
+# The lock of an open point's report, built once (access.py, ReportOf).
+_REPORT = ReportOf(OpenPoint.report_id, OpenPoint.id)
+
+
 def keep_open_point(
     session: Session, *, open_point_id: int, principal: Principal, note: str
 ) -> OpenPoint:
     """The chair records the bracket as options kept on purpose: it no longer blocks."""
     report = lock_report(
         session,
-        report_id=select(OpenPoint.report_id)
-        .where(OpenPoint.id == open_point_id)
-        .scalar_subquery(),
+        report_id=_REPORT(open_point_id),
         principal=principal,
         roles=[Role.chair],
         missing=f"No open point {open_point_id}.",

@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Select, and_, bindparam, select
+from sqlalchemy import Connection, Engine, Select, and_, bindparam, case, select
 from sqlalchemy.orm import Session
 
 from app.db import unit_of_work
@@ -53,6 +53,27 @@ def current_nodes(session: Session, *, report_id: int, with_text: bool) -> list[
         )
         for row in rows
     ]
+
+
+def head_texts_after(
+    session: Session, *, report_id: int, after: int
+) -> dict[int, tuple[int, str | None]]:
+    """Each live section's head version (its row id) and its text only where that row is
+    newer than `after`, in one statement: what a reader holding every text up to `after`
+    lacks. Row ids of one report's versions grow in commit order (a version is appended
+    under the report's lock, `append_version`), so `after` names exactly the texts read."""
+    rows = session.execute(
+        select(
+            Section.id,
+            Version.id.label("version_id"),
+            case((Version.id > after, Version.text), else_=None).label("text"),
+        )
+        .join(
+            Version, and_(Version.section_id == Section.id, Version.number == Section.head_version)
+        )
+        .where(Section.report_id == report_id, Section.removed_at.is_(None))
+    ).all()
+    return {row.id: (row.version_id, row.text) for row in rows}
 
 
 Kept = OrderedDict[tuple[int, str, int], list[Placed]]

@@ -14,6 +14,7 @@ Who sees names: app/visibility.py.
 from __future__ import annotations
 
 from app.reports.access import (
+    ReportOf,
     ensure_drafting,
     ensure_not_transmitted,
     ensure_readable,
@@ -68,7 +69,13 @@ from app.reports.open_points import (
     list_open_points,
     record_open_point,
 )
-from app.reports.outline import current_nodes, first_paragraph_of, outline, source_headings
+from app.reports.outline import (
+    current_nodes,
+    first_paragraph_of,
+    head_texts_after,
+    outline,
+    source_headings,
+)
 from app.reports.outline_ops import (
     insert_section,
     place_section,
@@ -102,6 +109,7 @@ __all__ = [
     "STAGE_WORDS",
     "ParagraphAnchor",
     "PreparedEdits",
+    "ReportOf",
     "SectionTexts",
     "add_milestone",
     "add_section",
@@ -126,6 +134,7 @@ __all__ = [
     "get_section",
     "get_version",
     "grant_of",
+    "head_texts_after",
     "import_report",
     "insert_section",
     "is_attributed",

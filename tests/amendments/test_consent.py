@@ -246,6 +246,28 @@ def test_deadline_lapses_a_round_on_time(client: TestClient, clock: ShiftedClock
     assert act(client, room.members[0], change["id"], "consent", 409)["status"] == 409
 
 
+def test_an_answer_after_the_deadline_settles_the_round_itself(
+    client: TestClient, clock: ShiftedClock
+) -> None:
+    """No read between the deadline and the answer: the answer's own lock settles the round
+    (a member's amendment read says whether any round of the report is due), so the voter
+    gets 409 and the round has lapsed, with its event, and the answer is not recorded."""
+    room = make_room(client, members=2)
+    rid, sid = report_with_section(client, room)
+    adopt_report(client, room, rid)
+    change = propose(client, room.members[0], sid, TEXT + " Late.", consent_deadline=soon(60))
+    body = signed(client, room.members[1], change["id"], "consent")
+    clock.advance(seconds=61)
+    late = client.post(
+        f"/v1/amendments/{change['id']}/consent", json=body, headers=room.members[1].headers
+    )
+    assert late.status_code == 409, late.text
+    assert late.json()["amendment_status"] == "lapsed"
+    read = ok(client.get(f"/v1/amendments/{change['id']}", headers=room.chair.headers))
+    assert read["status"] == "lapsed" and read["tally"]["consented"] == 0
+    assert event_types(client, room, rid)[-1] == "amendment.lapsed"
+
+
 def test_silence_procedure_adopts_at_the_deadline(client: TestClient, clock: ShiftedClock) -> None:
     room = make_room(client, members=2)
     rid, sid = report_with_section(client, room, silence_procedure=True)

@@ -299,3 +299,92 @@ def test_a_gate_with_nothing_to_check_wakes_the_subscribers_at_once(log: Log) ->
         broker.detach(feed)
 
     asyncio.run(scenario())
+
+
+class Ahead:
+    """The broker's check ahead (the streams' standings in the server): it runs in the
+    committing thread; what it returns runs on the loop. `hold` keeps it from returning."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.fail = fail
+        self.asked: list[tuple[int, bool]] = []  # (through, on the loop's thread?)
+        self.kept: list[int] = []
+        self.hold = threading.Event()
+        self.hold.set()
+        self.loop_thread = threading.get_ident()
+
+    def __call__(self, report_id: int, through: int) -> Callable[[], None]:
+        assert report_id == REPORT
+        self.asked.append((through, threading.get_ident() == self.loop_thread))
+        self.hold.wait(10)
+        if self.fail:
+            raise RuntimeError("database gone")
+        return lambda: self.kept.append(through)
+
+
+def test_a_commit_checks_ahead_in_its_own_thread_and_the_gate_then_has_nothing_to_do(
+    log: Log,
+) -> None:
+    """This process's commits bring the streams' check with their events: the subscribers
+    wake in the hand-over, with the check's answer kept before the gate is asked."""
+
+    async def scenario() -> None:
+        ahead = Ahead()
+        seen_by_gate: list[list[int]] = []
+
+        def gate(_report_id: int, _through: int) -> None:
+            seen_by_gate.append(list(ahead.kept))  # what the gate finds already kept
+
+        broker = Broker(database=None, gate=gate, ahead=ahead)  # type: ignore[arg-type]
+        feed = await attached(broker)
+        waiter = feed.waiter()
+        from_another_thread(broker.on_commit, [log.commit(3), log.commit(4)])
+        await until(waiter.done)
+        assert ahead.asked == [(4, False)]  # once per report and commit, not on the loop
+        assert seen_by_gate == [[4]] and feed.cleared_seq == 4
+        broker.detach(feed)
+
+    asyncio.run(scenario())
+
+
+def test_a_failing_check_ahead_still_hands_the_committed_events_over(
+    log: Log, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def scenario() -> None:
+        gate = Gate()
+        ahead = Ahead(fail=True)
+        broker = Broker(database=None, gate=gate, ahead=ahead)  # type: ignore[arg-type]
+        feed = await attached(broker)
+        from_another_thread(broker.on_commit, [log.commit(3)])
+        await until(lambda: feed.last_seq == 3 and len(gate.passes) == 1)
+        assert "stream check ahead failed" in caplog.text
+        waiter = feed.waiter()
+        gate.passes[0][1].set_result(None)  # the gate checks instead
+        await until(waiter.done)
+        assert feed.cleared_seq == 3
+        broker.detach(feed)
+
+    asyncio.run(scenario())
+
+
+def test_the_notice_of_a_commit_still_checking_ahead_does_not_read_the_log(log: Log) -> None:
+    """PostgreSQL's NOTIFY of our own commit may come while the committing thread still
+    checks ahead: the events are on their way, so the notice reads nothing."""
+
+    async def scenario() -> None:
+        ahead = Ahead()
+        broker = Broker(database=None, ahead=ahead)  # type: ignore[arg-type]
+        feed = await attached(broker)
+        reads = len(log.reads)
+        ahead.hold.clear()
+        committing = threading.Thread(target=broker.on_commit, args=([log.commit(3)],))
+        committing.start()
+        await until(lambda: len(ahead.asked) == 1)
+        from_another_thread(broker._heard, f"{REPORT}:3")
+        ahead.hold.set()
+        committing.join()
+        await until(lambda: feed.cleared_seq == 3)
+        assert log.reads[reads:] == [] and [e.seq for e in feed.events] == [3]
+        broker.detach(feed)
+
+    asyncio.run(scenario())

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -100,3 +102,23 @@ def meeting_day(client: TestClient) -> Day:
         igo=add_person(client, room.group_id, "observer", stakeholder="intergovernmental"),
         captioner=add_person(client, room.group_id, "observer", stakeholder="other"),
     )
+
+
+MAIN_JS = Path(__file__).parents[2] / "app" / "static" / "app" / "main.js"
+
+
+def page_event_rule() -> tuple[list[str], list[str]]:
+    """The web client's rule (main.js): the prefixes of events after which neither the
+    report nor the amendment list changed (ROOM_ONLY), and the report's own list
+    (ROOM_ONLY and REPORT_QUIET); amendment events but an adoption leave the report too."""
+    source = MAIN_JS.read_text(encoding="utf-8")
+
+    def quoted(name: str) -> list[str]:
+        found = re.search(rf"const {name} = \[(.*?)\];", source, re.S)
+        assert found is not None, name
+        return re.findall(r'"([a-z_.]+)"', found.group(1))
+
+    assert 'type.startsWith("amendment.") && type !== "amendment.adopted"' in source
+    assert "const LIST_QUIET = ROOM_ONLY;" in source
+    room_only = quoted("ROOM_ONLY")
+    return room_only, [*room_only, *quoted("REPORT_QUIET")]

@@ -5,6 +5,8 @@
 // copy has no second effect: a read, a POST with its Idempotency-Key, a write with If-Match.
 const RESENDS = 3;
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
+// Answers kept for conditional reads (`getKept`): the latest paths read, no more.
+const HELD = 64;
 
 export function newKey() {
   if (globalThis.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -45,13 +47,17 @@ export class Api {
   constructor(base, token) {
     this.base = base.replace(/\/+$/, "");
     this.token = token;
+    this.held = new Map();
   }
 
-  async call(method, path, { body, ifMatch, raw } = {}) {
+  async call(method, path, { body, ifMatch, raw, held } = {}) {
     const headers = {};
     if (this.token) headers.Authorization = `Bearer ${this.token}`;
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (ifMatch) headers["If-Match"] = ifMatch;
+    // `held`: the answer this page holds for the path ({data, etag}); the server says 304
+    // when it is still the answer (the browser hands a 304 to a request that asked for one).
+    if (held && held.etag) headers["If-None-Match"] = held.etag;
     // Every POST carries a key, so sending it again gets the first answer, never a second effect.
     if (method === "POST") headers["Idempotency-Key"] = newKey();
     const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body) };
@@ -74,6 +80,7 @@ export class Api {
         );
       }
       if (raw && response.ok) return response;
+      if (response.status === 304 && held) return { ...held, unchanged: true };
       const data = await bodyOf(response);
       if (response.status === 409 && again && keyInUse(data)) {
         // Our first attempt, whose answer was lost, still runs: the next one gets its answer.
@@ -86,15 +93,31 @@ export class Api {
   }
 
   get(path) { return this.call("GET", path); }
+
+  // A read naming the answer held for the same path: unchanged answers cost no bytes.
+  async getKept(path) {
+    const answer = await this.call("GET", path, { held: this.held.get(path) });
+    this.held.delete(path);
+    if (answer.etag) {
+      this.held.set(path, { data: answer.data, etag: answer.etag });
+      if (this.held.size > HELD) this.held.delete(this.held.keys().next().value);
+    }
+    return answer;
+  }
+
+  // Every item of a list, each page read naming the page held (`getKept`).
+  async allKept(path) {
+    return this.all(path, (page) => this.getKept(page));
+  }
   post(path, body, ifMatch) { return this.call("POST", path, { body, ifMatch }); }
 
   // Every item of a `{items, next}` list, page after page.
-  async all(path) {
+  async all(path, read = (page) => this.get(page)) {
     const items = [];
     let after = 0;
     for (;;) {
       const glue = path.includes("?") ? "&" : "?";
-      const { data } = await this.get(`${path}${glue}after=${after}&limit=500`);
+      const { data } = await read(`${path}${glue}after=${after}&limit=500`);
       items.push(...data.items);
       if (data.next === null || data.next === undefined) return items;
       after = data.next;

@@ -241,6 +241,7 @@ async function openReport(reportId) {
   STORE.setItem("plenary.report", String(reportId));
   ctx.reportId = reportId;
   consultationsStale = notesStale = true;
+  readEverything();
   ctx.notes = null;
   await refresh();
   renderReportPicker(ctx);
@@ -253,6 +254,7 @@ async function openReport(reportId) {
       document.body.dataset.stream = state;
       if (state === "live") {  // whatever happened while away
         consultationsStale = notesStale = true;
+        readEverything();
         scheduleRefresh();
       }
     },
@@ -264,22 +266,99 @@ ctx.openReport = (id) => ctx.run("Opening the report", () => openReport(id));
 let refreshing = null;
 let again = false;
 
+// What the page holds between events (issue 35). After an event it reads what changed: the
+// report only after an event that can change it, the amendment list likewise, and of the
+// floor the texts of sections whose head moved since the answer it holds (`texts_after`);
+// every read names the answer held (If-None-Match), so one still unchanged costs no bytes.
+// A page opened fresh, back from a lost connection or asked to refresh reads everything.
+let reportStale = true;
+let listStale = true;
+let heldTexts = null;  // { through: texts_through, texts: Map(section id -> text) } or null
+
+// Events after which the report (its fields, outline and stages) is still the one held, and
+// the amendment list likewise. Anything else, and any kind this page does not know, reads.
+const ROOM_ONLY = ["caption.", "speaker.", "attendance.", "projection.", "agenda.", "session.",
+  "comment.", "consultation.", "key.", "reply.", "questionnaire.", "reservation.", "thread."];
+const REPORT_QUIET = [...ROOM_ONLY, "floor.", "consent.", "meeting."];
+const REPORT_QUIET_AMENDMENT = (type) => type.startsWith("amendment.") && type !== "amendment.adopted";
+const LIST_QUIET = ROOM_ONLY;
+
+// The report's ETag names its last event too, and the page reads the report only after an
+// event that can change it: a write naming the report (adopt, transmit) takes the tag of the
+// report as it is now when that is the report on screen, else the tag it was read with (the
+// server then refuses the write as changed since it was read, as it always did).
+ctx.reportTag = async () => {
+  const { data, etag } = await ctx.api.getKept(`/v1/reports/${ctx.reportId}`);
+  return JSON.stringify(data) === JSON.stringify(ctx.report) ? etag : ctx.reportEtag;
+};
+
+function readEverything() {
+  reportStale = listStale = true;
+  heldTexts = null;
+}
+
+function noteEvent(type) {
+  if (!REPORT_QUIET.some((prefix) => type.startsWith(prefix)) && !REPORT_QUIET_AMENDMENT(type)) reportStale = true;
+  if (!LIST_QUIET.some((prefix) => type.startsWith(prefix))) listStale = true;
+}
+
 async function refresh() {
-  const [reportAnswer, floorAnswer] = await Promise.all([
-    ctx.api.get(`/v1/reports/${ctx.reportId}`),
-    ctx.api.get(`/v1/reports/${ctx.reportId}/floor`),
-  ]);
-  ctx.report = reportAnswer.data;
-  ctx.reportEtag = reportAnswer.etag;
-  ctx.floor = floorAnswer.data;
-  // The ETag a typist's revision names is the one of the wording on screen: the floor
-  // answer carries it, read in the same snapshot.
-  ctx.floorEtag = ctx.floor.floor ? ctx.floor.floor.etag : null;
+  // Taken before reading: an event that comes during the reads asks for them again.
+  const readReport = reportStale || !ctx.report;
+  const readList = listStale;
+  reportStale = listStale = false;
   const consultations = consultationsStale || consultationsDue(ctx);
   const notes = notesStale || hasNotes(ctx);  // a change of text moves their paragraphs
   consultationsStale = notesStale = false;
-  await Promise.all([loadAmendments(), consultations ? loadConsultations(ctx) : null, notes ? loadNotes(ctx) : null]);
+  try {
+    // All at once: none of these reads needs another's answer.
+    const [reportAnswer, floorState] = await Promise.all([
+      readReport ? ctx.api.getKept(`/v1/reports/${ctx.reportId}`) : null,
+      readFloor(),
+      readList ? loadAmendments() : null,
+      consultations ? loadConsultations(ctx) : null,
+      notes ? loadNotes(ctx) : null,
+    ]);
+    if (reportAnswer) {
+      ctx.report = reportAnswer.data;
+      ctx.reportEtag = reportAnswer.etag;
+    }
+    ctx.floor = floorState;
+    // The ETag a typist's revision names is the one of the wording on screen: the floor
+    // answer carries it, read in the same snapshot.
+    ctx.floorEtag = ctx.floor.floor ? ctx.floor.floor.etag : null;
+  } catch (error) {
+    if (readReport) reportStale = true;
+    if (readList) listStale = true;
+    throw error;
+  }
   renderAll();
+}
+
+// The floor with every section's text: the texts changed since the ones held, merged in; a
+// section shown now whose text this page never held (a part just made visible) reads whole.
+async function readFloor() {
+  const path = `/v1/reports/${ctx.reportId}/floor`;
+  if (heldTexts) {
+    const merged = mergeTexts((await ctx.api.getKept(`${path}?texts_after=${heldTexts.through}`)).data);
+    if (merged) return merged;
+  }
+  heldTexts = null;
+  return mergeTexts((await ctx.api.getKept(path)).data);
+}
+
+function mergeTexts(state) {
+  const held = heldTexts ? heldTexts.texts : new Map();
+  const sections = [];
+  for (const section of state.sections) {
+    const text = section.text === null ? held.get(section.id) : section.text;
+    if (text === undefined) return null;
+    sections.push({ ...section, text });
+  }
+  const through = state.texts_through;
+  heldTexts = through === null || through === undefined
+    ? null : { through, texts: new Map(sections.map((s) => [s.id, s.text])) };
+  return { ...state, sections };
 }
 
 // The consultations change with their own events and comments' (and by the clock, which
@@ -302,9 +381,9 @@ async function loadAmendments() {
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries(ctx.filters)) if (value) query.set(key === "section" ? "section_id" : key, value);
   const suffix = query.toString() ? `?${query}` : "";
-  const amendments = await ctx.api.all(`/v1/reports/${ctx.reportId}/amendments${suffix}`);
+  const amendments = await ctx.api.allKept(`/v1/reports/${ctx.reportId}/amendments${suffix}`);
   // The text's margin marks every open amendment, whatever the list's filter shows.
-  const pending = suffix ? await ctx.api.all(`/v1/reports/${ctx.reportId}/amendments`) : amendments;
+  const pending = suffix ? await ctx.api.allKept(`/v1/reports/${ctx.reportId}/amendments`) : amendments;
   if (serial !== listReads) return false;
   ctx.amendments = amendments;
   ctx.pending = pending;
@@ -343,7 +422,10 @@ function scheduleRefresh() {
   })();
   return refreshing;
 }
-ctx.refresh = () => scheduleRefresh();
+ctx.refresh = () => {  // after the page's own action: read it all, whatever events say
+  reportStale = listStale = true;
+  return scheduleRefresh();
+};
 ctx.reloadAmendments = () => ctx.run("Filtering the amendments", async () => {
   if (await loadAmendments()) renderAmendments(ctx);
 });
@@ -357,7 +439,25 @@ function onEvent(event) {
   else if (event.type === "key.registered") onKeyEvent(ctx, event).catch((error) => report(error, "Reading the signing keys"));
   if (consultationsChangedBy(event)) consultationsStale = true;
   if (NOTE_EVENTS.some((prefix) => event.type.startsWith(prefix))) notesStale = true;
-  scheduleRefresh();
+  noteEvent(event.type);
+  refreshSoon();
+}
+
+// The events one commit recorded come in one piece of the stream, dispatched one after
+// another in the same task: the refresh starts once they are all in (a timer of 0), so a
+// commit asks for one refresh, not one more for each of its events after the first.
+let soon = null;
+function refreshSoon() {
+  if (refreshing) {
+    again = true;
+    return;
+  }
+  if (soon) return;
+  document.body.dataset.settled = "no";
+  soon = setTimeout(() => {
+    soon = null;
+    scheduleRefresh();
+  }, 0);
 }
 
 // --- start -----------------------------------------------------------------------------------

@@ -612,12 +612,12 @@ function renderReportActions(ctx) {
     items.push(h("p", { className: "muted" }, "Adopting the report is a decision taken in a plenary or closed session in progress: open a meeting (a plenary session starts with it)."));
   }
   if (ctx.can.chair() && status === "drafting" && ctx.deciding()) {
-    items.push(confirmButton(ctx, "Adopt the report", "Yes, adopt the report now", () =>
-      ctx.api.post(`/v1/reports/${ctx.report.id}/adopt`, {}, ctx.reportEtag), "The report was adopted."));
+    items.push(confirmButton(ctx, "Adopt the report", "Yes, adopt the report now", async () =>
+      ctx.api.post(`/v1/reports/${ctx.report.id}/adopt`, {}, await ctx.reportTag()), "The report was adopted."));
   }
   if (ctx.can.chair() && status === "adopted") {
-    items.push(confirmButton(ctx, "Transmit the report", "Yes, transmit and freeze the report", () =>
-      ctx.api.post(`/v1/reports/${ctx.report.id}/transmit`, undefined, ctx.reportEtag), "The report was transmitted."));
+    items.push(confirmButton(ctx, "Transmit the report", "Yes, transmit and freeze the report", async () =>
+      ctx.api.post(`/v1/reports/${ctx.report.id}/transmit`, undefined, await ctx.reportTag()), "The report was transmitted."));
   }
   const format = h("select", { id: "export-format" },
     [["markdown", "Markdown"], ["html", "HTML"], ["text", "Plain text"], ["docx", "Word"], ["pdf", "PDF"], ["akn", "Akoma Ntoso XML"]]
