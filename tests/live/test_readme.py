@@ -48,8 +48,11 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         deadline = time.monotonic() + 180  # the first start on a machine builds the year
         while True:
             assert process.poll() is None, (directory / "serve.log").read_text()
+            # The port was free when picked, not reserved: while the year is built another
+            # test's server may take it and answer /healthz. Ours says it bound the port.
+            ours = f"running on http://127.0.0.1:{port}" in (directory / "serve.log").read_text()
             try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                if ours and httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).is_success:
                     break
             except httpx.TransportError:
                 pass
