@@ -44,7 +44,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from fastapi import Request, Response
-from sqlalchemy import func, literal, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, literal, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -52,12 +52,13 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from app.auth import Principal, hash_token, principal_from_header
 from app.clock import utcnow
 from app.db import Database
+from app.errors import NotFound
 from app.etags import matches
 from app.groups.models import Participant
 from app.pagination import link_next
 from app.reports.models import Report
 from app.schemas import MAX_ID
-from app.visibility import get_report
+from app.visibility import ensure_readable, get_report
 
 Key = tuple[Any, ...]
 
@@ -283,23 +284,79 @@ def kept_or_built(
 Build = Callable[[Session, Report, "Principal | None", "KeptAnswers | None", int], KeptAnswer]
 
 
+class DueRounds:
+    """How a route whose answer must reflect every passed deadline of its report learns,
+    with the report's row it reads anyway, whether a consent round of the report is due, and
+    settles that report (PostgreSQL: no deadline watch to say that nothing is due).
+
+    `column`: a boolean column bound by `report_id` and `now`, read in the same statement as
+    the report row; `settle(database, report_id, now)`: settles the report's due rounds in a
+    write transaction of its own (under the report's lock)."""
+
+    def __init__(
+        self, column: ColumnElement[bool], settle: Callable[[Database, int, datetime], object]
+    ) -> None:
+        self.settle = settle
+        # Built once: building a statement costs about as much as running it.
+        self.statement: Select[Report, bool] = select(Report, column).where(
+            Report.id == bindparam("report_id")
+        )
+
+
 def serve_kept(
-    request: Request, report_id: int, build: Build, headers: dict[str, str] | None = None
+    request: Request,
+    report_id: int,
+    build: Build,
+    headers: dict[str, str] | None = None,
+    *,
+    due: DueRounds | None = None,
 ) -> Response:
     """A route's kept answer, in a worker thread: the store's generation noted before the
     request's first read (SQLite), the caller and the report read in one read transaction,
     then `build(session, report, principal, answers, generation)` finds or builds the answer
-    for the caller's view."""
+    for the caller's view.
+
+    `due`: the answer reflects every passed deadline of the report. On SQLite the router's
+    `settle_before_request` has seen to it (its deadline watch knows when nothing is due);
+    on PostgreSQL the report row is read with whether a round of it is due, and when one is,
+    the report is settled and the whole read made again in a snapshot that sees it."""
+    if request.app.state.deadline_watch is not None:
+        due = None
     database: Database = request.app.state.database
     answers: KeptAnswers | None = request.app.state.kept_answers
     generation = 0 if answers is None else answers.generation
+    now = utcnow()
+    answer: KeptAnswer | None = None
+    is_due = False
     with database.session(write=False) as session:
         principal = principal_from_header(
             session, request.headers.get("authorization"), request.app.state.settings
         )
-        report = get_report(session, report_id=report_id, principal=principal)
-        answer = build(session, report, principal, answers, generation)
+        if due is None:
+            report = get_report(session, report_id=report_id, principal=principal)
+        else:
+            report, is_due = _read_report(session, due, report_id, principal, now)
+        if not is_due:
+            answer = build(session, report, principal, answers, generation)
+    if answer is None:  # only when a round of the report was due
+        if due is not None:
+            due.settle(database, report_id, now)
+        # Read again from a snapshot taken after the settling: no due check this time (a
+        # round falling due meanwhile is as late as after a settling before the read).
+        return serve_kept(request, report_id, build, headers)
     return kept_response(request, answer, answers, generation, headers)
+
+
+def _read_report(
+    session: Session, due: DueRounds, report_id: int, principal: Principal | None, now: datetime
+) -> tuple[Report, bool]:
+    """`get_report`, with whether a round of the report is due at `now` in the same row."""
+    row = session.execute(due.statement, {"report_id": report_id, "now": now}).first()
+    if row is None:
+        raise NotFound(f"No report {report_id}.")
+    report, is_due = row
+    ensure_readable(report, principal)  # a report the caller may not read settles nothing
+    return report, bool(is_due)
 
 
 def kept_response(

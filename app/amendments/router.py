@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
 from app.amendments import list_answer, prepare, service, views
-from app.amendments.deadlines import settle_before_request, settles_its_report
+from app.amendments.deadlines import DUE_FOR_READS, settle_before_request, settles_its_report
 from app.amendments.models import AmendmentKind, AmendmentStatus
 from app.amendments.schemas import (
     AlternativePage,
@@ -85,6 +85,7 @@ def propose_amendment(
     dependencies=[Depends(bearer_scheme)],
     responses={304: {"description": "The page named by If-None-Match is unchanged"}},
 )
+@settles_its_report
 async def list_amendments(
     report_id: IdPath,
     request: Request,
@@ -97,11 +98,15 @@ async def list_amendments(
 ) -> Response:
     # Every member's page reads every page of this after every event of a live room: one
     # trip to a worker thread, and one answer per query, view and commit shared by every
-    # reader of that view (app/amendments/list_answer.py). The router's dependency has
-    # settled every passed deadline before this.
+    # reader of that view (app/amendments/list_answer.py). The report's passed deadlines are
+    # settled before the answer is read (`DUE_FOR_READS`; on SQLite by the router's watch).
     query = list_answer.Query(status, section_id, kind, proposer_id, after, limit)
     return await run_in_threadpool(
-        serve_kept, request, report_id, partial(list_answer.list_answer, query=query)
+        serve_kept,
+        request,
+        report_id,
+        partial(list_answer.list_answer, query=query),
+        due=DUE_FOR_READS,
     )
 
 

@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.amendments import service as amendments
 from app.amendments.schemas import PUBLIC_VIEWS, MeetingPage, MeetingRead, ReportAdopt
-from app.amendments.service import settle_before_request
+from app.amendments.service import DUE_FOR_READS, settle_before_request, settles_its_report
 from app.auth import (
     CurrentPrincipal,
     OptionalPrincipal,
@@ -222,6 +222,7 @@ def set_visibility(
     dependencies=[Depends(bearer_scheme)],
     responses={304: {"description": "The answer named by If-None-Match is still the floor"}},
 )
+@settles_its_report
 async def get_floor(
     report_id: IdPath,
     request: Request,
@@ -249,6 +250,7 @@ async def get_floor(
         report_id,
         partial(floor_cache.floor_answer, texts_after=texts_after),
         _FLOOR_HEADERS,
+        due=DUE_FOR_READS,  # the floor shows its report's rounds as their deadlines leave them
     )
 
 
