@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
 from app.amendments import list_answer, prepare, service, views
-from app.amendments.deadlines import DUE_FOR_READS, settle_before_request, settles_its_report
+from app.amendments.deadlines import settle_before_request, settles_its_report
 from app.amendments.models import AmendmentKind, AmendmentStatus
 from app.amendments.schemas import (
     AlternativePage,
@@ -99,14 +99,14 @@ async def list_amendments(
     # Every member's page reads every page of this after every event of a live room: one
     # trip to a worker thread, and one answer per query, view and commit shared by every
     # reader of that view (app/amendments/list_answer.py). The report's passed deadlines are
-    # settled before the answer is read (`DUE_FOR_READS`; on SQLite by the router's watch).
+    # settled before the answer is read (`list_answer.ROW`; on SQLite by the router's watch).
     query = list_answer.Query(status, section_id, kind, proposer_id, after, limit)
     return await run_in_threadpool(
         serve_kept,
         request,
         report_id,
         partial(list_answer.list_answer, query=query),
-        due=DUE_FOR_READS,
+        row=list_answer.ROW,
     )
 
 

@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.amendments import service as amendments
 from app.amendments.schemas import PUBLIC_VIEWS, MeetingPage, MeetingRead, ReportAdopt
-from app.amendments.service import DUE_FOR_READS, settle_before_request, settles_its_report
+from app.amendments.service import settle_before_request, settles_its_report
 from app.auth import (
     CurrentPrincipal,
     OptionalPrincipal,
@@ -250,7 +250,7 @@ async def get_floor(
         report_id,
         partial(floor_cache.floor_answer, texts_after=texts_after),
         _FLOOR_HEADERS,
-        due=DUE_FOR_READS,  # the floor shows its report's rounds as their deadlines leave them
+        row=floor_cache.ROW,
     )
 
 
