@@ -38,28 +38,24 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from fastapi import Request, Response
-from sqlalchemy import ColumnElement, Select, bindparam, exists, func, literal, select
+from sqlalchemy import ColumnElement, func, literal, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.auth import Principal, hash_token, principal_from_header
+from app.auth import hash_token
 from app.clock import utcnow
-from app.db import Database
-from app.drafting_groups.models import SectionStage
-from app.errors import NotFound
 from app.etags import matches
 from app.groups.models import Participant
 from app.pagination import link_next
 from app.reports.models import Report
 from app.schemas import MAX_ID
-from app.visibility import ensure_readable
 
 Key = tuple[Any, ...]
 
@@ -255,7 +251,7 @@ def kept_or_built(
     `build` (and kept for the next reader with the same view). `report` has passed
     `ensure_readable` in `session`; `generation`: `answers.generation` noted before the
     session's first read; `state`: what else of the committed state the answer reads that
-    records no event on the report (PostgreSQL only: read with the report row, `Read`)."""
+    records no event on the report (PostgreSQL only: read with the report row, `kept_reads.Read`)."""
     if answers is None:
         return build()
     if answers.checked:
@@ -281,134 +277,6 @@ def kept_or_built(
         return answer
     finally:
         answers.land(flight_key, flight, answer)
-
-
-@dataclass(frozen=True)
-class Read:
-    """A kept read's report row (it has passed `ensure_readable`) and what came with it in
-    the same statement."""
-
-    report: Report
-    staged: bool  # whether any part of the report has a stage row (else none is hidden)
-    state: Key = ()  # the route's own committed state (`RowRead.state`; PostgreSQL only)
-
-    def stages(self) -> dict[int, SectionStage] | None:
-        """For `visibility.hidden_sections(stages=...)`: none to read when not staged."""
-        return None if self.staged else {}
-
-
-Build = Callable[[Session, Read, "Principal | None", "KeptAnswers | None", int], KeptAnswer]
-
-
-class DueRounds:
-    """How a route whose answer must reflect every passed deadline of its report learns,
-    with the report's row it reads anyway, whether a consent round of the report is due, and
-    settles that report (PostgreSQL: no deadline watch to say that nothing is due).
-
-    `column`: a boolean column bound by `report_id` and `now`, read in the same statement as
-    the report row; `settle(database, report_id, now)`: settles the report's due rounds in a
-    write transaction of its own (under the report's lock)."""
-
-    def __init__(
-        self, column: ColumnElement[bool], settle: Callable[[Database, int, datetime], object]
-    ) -> None:
-        self.column = column
-        self.settle = settle
-
-
-# Whether any part of the report has a stage row (most reports in a room have none).
-_STAGED = exists().where(SectionStage.report_id == Report.id)
-
-
-class RowRead:
-    """What a kept read learns with its report row, in one statement: whether the report is
-    staged; on PostgreSQL the route's own committed state that records no event on the report
-    (`state`: columns correlated with the report row) and, for a route that must reflect its
-    report's passed deadlines (`due`), whether a round of it is due."""
-
-    def __init__(
-        self, *, state: Sequence[ColumnElement[Any]] = (), due: DueRounds | None = None
-    ) -> None:
-        self.state = tuple(state)
-        self.due = due
-        # Built once per variant: building a statement costs about as much as running it.
-        self._statements: dict[tuple[bool, bool], Select[Any]] = {}
-
-    def statement(self, checked: bool, settles: bool) -> Select[Any]:
-        found = self._statements.get((checked, settles))
-        if found is None:
-            columns: list[ColumnElement[Any]] = [_STAGED]
-            if checked:
-                columns += self.state
-            if settles and self.due is not None:
-                columns.append(self.due.column)
-            found = select(Report, *columns).where(Report.id == bindparam("report_id"))
-            self._statements[(checked, settles)] = found
-        return found
-
-
-PLAIN_READ = RowRead()
-
-
-def serve_kept(
-    request: Request,
-    report_id: int,
-    build: Build,
-    headers: dict[str, str] | None = None,
-    *,
-    row: RowRead = PLAIN_READ,
-) -> Response:
-    """A route's kept answer, in a worker thread: the store's generation noted before the
-    request's first read (SQLite), the caller and the report row (with what `row` adds) read
-    in one read transaction, then `build(session, read, principal, answers, generation)`
-    finds or builds the answer for the caller's view.
-
-    `row.due`: the answer reflects every passed deadline of the report. On SQLite the
-    router's `settle_before_request` has seen to it (its deadline watch knows when nothing is
-    due); without the watch (PostgreSQL) the report row says whether a round of it is due,
-    and when one is, the report is settled and the whole read made again in a snapshot that
-    sees it."""
-    return _serve(request, report_id, build, headers, row, settles=row.due is not None)
-
-
-def _serve(
-    request: Request,
-    report_id: int,
-    build: Build,
-    headers: dict[str, str] | None,
-    row: RowRead,
-    *,
-    settles: bool,
-) -> Response:
-    database: Database = request.app.state.database
-    answers: KeptAnswers | None = request.app.state.kept_answers
-    settles = settles and request.app.state.deadline_watch is None
-    checked = answers is not None and answers.checked
-    generation = 0 if answers is None else answers.generation
-    now = utcnow()
-    answer: KeptAnswer | None = None
-    with database.session(write=False) as session:
-        principal = principal_from_header(
-            session, request.headers.get("authorization"), request.app.state.settings
-        )
-        values = session.execute(
-            row.statement(checked, settles), {"report_id": report_id, "now": now}
-        ).first()
-        if values is None:
-            raise NotFound(f"No report {report_id}.")
-        report = values[0]
-        ensure_readable(report, principal)  # a report the caller may not read settles nothing
-        if not (settles and values[-1]):
-            state = tuple(values[2 : 2 + len(row.state)]) if checked else ()
-            read = Read(report, bool(values[1]), state)
-            answer = build(session, read, principal, answers, generation)
-    if answer is None:  # a round of the report was due
-        if row.due is not None:
-            row.due.settle(database, report_id, now)
-        # Read again from a snapshot taken after the settling: no due check this time (a
-        # round falling due meanwhile is as late as after a settling before the read).
-        return _serve(request, report_id, build, headers, row, settles=False)
-    return kept_response(request, answer, answers, generation, headers)
 
 
 def kept_response(

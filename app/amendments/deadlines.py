@@ -20,7 +20,7 @@ from app.amendments.models import Amendment
 from app.clock import utcnow
 from app.db import Database, WriteGate, after_commit
 from app.groups.models import Role
-from app.kept_answers import DueRounds
+from app.kept_reads import DueRounds
 from app.reports.models import Report
 
 logger = logging.getLogger("plenary.deadlines")

@@ -28,7 +28,8 @@ from sqlalchemy.orm import Session
 from app import visibility
 from app.amendments.service import DUE_FOR_READS
 from app.auth import Principal
-from app.kept_answers import KeptAnswer, KeptAnswers, Read, RowRead, kept_or_built, roster_digest
+from app.kept_answers import KeptAnswer, KeptAnswers, kept_or_built, roster_digest
+from app.kept_reads import Read, RowRead
 from app.meetings.models import SessionKind
 from app.meetings.schemas import FloorState
 from app.meetings.screen import floor_state

@@ -21,7 +21,7 @@ from app.errors import NotFound
 from app.etags import IfMatch
 from app.groups.models import Role
 from app.idempotency import IdempotentRoute
-from app.kept_answers import serve_kept
+from app.kept_reads import serve_kept
 from app.meetings import floor_cache, screen, sealing, service
 from app.meetings.certificate import public_view
 from app.meetings.schemas import CertificateRead, FloorState, Visibility

@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 from app import visibility
 from app.auth import Principal
 from app.drafting_groups.models import SectionStage
-from app.kept_answers import KeptAnswer, KeptAnswers, Read, kept_or_built
+from app.kept_answers import KeptAnswer, KeptAnswers, kept_or_built
+from app.kept_reads import Read
 from app.reports import service, views
 from app.reports.models import Report
 
