@@ -251,7 +251,8 @@ def kept_or_built(
     `build` (and kept for the next reader with the same view). `report` has passed
     `ensure_readable` in `session`; `generation`: `answers.generation` noted before the
     session's first read; `state`: what else of the committed state the answer reads that
-    records no event on the report (PostgreSQL only: read with the report row, `kept_reads.Read`)."""
+    records no event on the report (PostgreSQL only: read with the report row,
+    `kept_reads.Read`)."""
     if answers is None:
         return build()
     if answers.checked:
