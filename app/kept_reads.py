@@ -1,7 +1,7 @@
-"""How a route reads a kept answer (app/kept_answers.py states the promise): the caller and
-the report row in one read transaction, with everything else the answer's key needs of the
-committed state in the same statement as the row, then the route's builder finds or builds
-the answer for the caller's view.
+"""How a route reads a kept answer (app/kept_answers.py states the promise): the caller's
+token row and the report row in one statement, with everything else the answer's key needs
+of the committed state as columns of it, then the route's builder finds or builds the
+answer for the caller's view (in the same read transaction).
 
 In a live room every member's page reads the report, the floor and the list after every
 event, and on PostgreSQL each statement is a round trip: the row carries whether the report
@@ -18,10 +18,18 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import Request, Response
-from sqlalchemy import ColumnElement, Select, bindparam, exists, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, bindparam, exists, select, true
+from sqlalchemy.orm import Session, aliased
 
-from app.auth import Principal, principal_from_header
+from app.auth import (
+    Principal,
+    bearer_secret,
+    hash_token,
+    is_admin_setting,
+    known,
+    principal_of_row,
+    token_statement,
+)
 from app.clock import utcnow
 from app.db import Database
 from app.drafting_groups.models import SectionStage
@@ -136,12 +144,15 @@ def _serve(
     now = utcnow()
     answer: KeptAnswer | None = None
     with database.session(write=False) as session:
-        principal = principal_from_header(
-            session, request.headers.get("authorization"), request.app.state.settings
+        principal, values = _caller_and_row(
+            request,
+            session,
+            row.statement(checked, settles),
+            {
+                "report_id": report_id,
+                "now": now,
+            },
         )
-        values = session.execute(
-            row.statement(checked, settles), {"report_id": report_id, "now": now}
-        ).first()
         if values is None:
             raise NotFound(f"No report {report_id}.")
         report = values[0]
@@ -157,3 +168,43 @@ def _serve(
         # round falling due meanwhile is as late as after a settling before the read).
         return _serve(request, report_id, build, headers, row, settles=False)
     return kept_response(request, answer, answers, generation, headers)
+
+
+def _caller_and_row(
+    request: Request, session: Session, statement: Select[Any], params: dict[str, Any]
+) -> tuple[Principal | None, Sequence[Any] | None]:
+    """The caller and the report row (None: no such report). A token with a row of its own
+    is read in the same statement as the report row (outer-joined, so that an unknown token
+    is a 401 before a missing report is a 404, as in `principal_from_header`)."""
+    settings = request.app.state.settings
+    secret = bearer_secret(request.headers.get("authorization"))
+    if secret is None or is_admin_setting(secret, settings):
+        principal = None if secret is None else Principal(token_id=None, participant=None)
+        return principal, session.execute(statement, params).first()
+    found = session.execute(
+        _with_token(statement), {**params, "token_hash": hash_token(secret)}
+    ).first()
+    if found is None:
+        return known(None), None  # raises: the token is unknown or revoked
+    principal = known(principal_of_row(found[0], found[1], found[2]))
+    return principal, None if found[3] is None else tuple(found[3:])
+
+
+# Keyed by the statement's id: every statement here is a `RowRead`'s, kept for the process.
+_WITH_TOKEN: dict[int, Select[Any]] = {}
+
+
+def _with_token(statement: Select[Any]) -> Select[Any]:
+    """`statement` (the report row and its columns) beside the token's row, in one statement
+    (built once per statement: building one costs about as much as running it)."""
+    built = _WITH_TOKEN.get(id(statement))
+    if built is None:
+        report_row = statement.subquery()
+        built = _WITH_TOKEN[id(statement)] = (
+            token_statement()
+            .add_columns(
+                aliased(Report, report_row), *list(report_row.c)[len(Report.__table__.c) :]
+            )
+            .outerjoin(report_row, true())
+        )
+    return built

@@ -46,12 +46,13 @@ BUDGETS = {
         "propose, base unknown": (17, 17),
         "propose": (9, 9),
         # another member than the first reader (the same request again is answered before
-        # routing): BEGIN, the token, the report (with whether it is staged: no read of the
-        # stages of a report that has none); the store's generation names the committed
-        # state, and the deadline watch settles nothing while nothing is due
-        "kept floor": (3, 3),
-        "kept list": (3, 3),
-        "kept report": (3, 3),
+        # routing): BEGIN, then the token and the report in one statement (with whether it
+        # is staged: no read of the stages of a report that has none); the store's
+        # generation names the committed state, and the deadline watch settles nothing
+        # while nothing is due
+        "kept floor": (2, 2),
+        "kept list": (2, 2),
+        "kept report": (2, 2),
     },
     "postgresql": {
         # one statement, no transaction, sent from the event loop: the token and the section
@@ -68,14 +69,14 @@ BUDGETS = {
         # statement); no settling of every report before it (its own is settled under its lock)
         "propose, base unknown": (12, 16),
         "propose": (9, 11),
-        # a kept answer is served only when the request's own snapshot names it: the token,
-        # then the report row with all the rest of the key in the same statement (whether it
-        # is staged, the route's own state: the roster's digest, the amendment rows' count
-        # and latest change) and whether a round of it is due (no settling of every report
+        # a kept answer is served only when the request's own snapshot names it: the token
+        # and the report row with all the rest of the key in one statement (whether it is
+        # staged, the route's own state: the roster's digest, the amendment rows' count and
+        # latest change) and whether a round of it is due (no settling of every report
         # first, no thread hop of its own); BEGIN and COMMIT round trips
-        "kept floor": (2, 4),
-        "kept list": (2, 4),
-        "kept report": (2, 4),
+        "kept floor": (1, 3),
+        "kept list": (1, 3),
+        "kept report": (1, 3),
     },
 }
 
