@@ -176,12 +176,24 @@ def principal_from_header(
     session: Session, authorization: str | None, settings: Settings
 ) -> Principal | None:
     """The same rules as the dependency below, for code that runs outside a request's session."""
+    secret = bearer_secret(authorization)
+    if secret is None:
+        return None
+    return known(resolve_token(session, secret, settings))
+
+
+def bearer_secret(authorization: str | None) -> str | None:
+    """The secret of an `Authorization: Bearer` header; None: no header a route reads."""
     if not authorization:
         return None
     scheme, _, secret = authorization.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         return None
-    principal = resolve_token(session, secret.strip(), settings)
+    return secret.strip()
+
+
+def known(principal: Principal | None) -> Principal:
+    """The caller of a token sent, or 401 when the token is unknown or revoked."""
     if principal is None:
         raise Unauthorized(
             "The token is unknown or revoked.",

@@ -44,20 +44,18 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from fastapi import Request, Response
-from sqlalchemy import func, literal, select
+from sqlalchemy import ColumnElement, func, literal, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.auth import Principal, hash_token, principal_from_header
+from app.auth import hash_token
 from app.clock import utcnow
-from app.db import Database
 from app.etags import matches
 from app.groups.models import Participant
 from app.pagination import link_next
 from app.reports.models import Report
 from app.schemas import MAX_ID
-from app.visibility import get_report
 
 Key = tuple[Any, ...]
 
@@ -111,10 +109,11 @@ def report_state(session: Session, report: Report) -> Key:
     )
 
 
-def roster_digest(session: Session, group_id: int) -> str | None:
-    """A digest of the group's participants as an answer naming them reads them (one
-    statement, PostgreSQL): a new name or role records no event on the report."""
-    return session.scalar(
+def roster_digest() -> ColumnElement[str | None]:
+    """A digest of the report's group's participants, as a column of the report row's read
+    (PostgreSQL): a new name or role records no event on the report, and an answer naming
+    them reads them."""
+    return (
         select(
             func.md5(
                 func.coalesce(
@@ -132,7 +131,9 @@ def roster_digest(session: Session, group_id: int) -> str | None:
                     "",
                 )
             )
-        ).where(Participant.group_id == group_id)
+        )
+        .where(Participant.group_id == Report.group_id)
+        .scalar_subquery()
     )
 
 
@@ -244,19 +245,18 @@ def kept_or_built(
     key: Key,
     build: Callable[[], KeptAnswer],
     *,
-    more: Callable[[], Key] | None = None,
+    state: Key = (),
 ) -> KeptAnswer:
     """The answer `key` names (its kind, the report and the caller's view): kept, or built by
     `build` (and kept for the next reader with the same view). `report` has passed
     `ensure_readable` in `session`; `generation`: `answers.generation` noted before the
-    session's first read; `more`: what else of the committed state the answer reads that
-    records no event on the report (PostgreSQL only: read in the request's snapshot)."""
+    session's first read; `state`: what else of the committed state the answer reads that
+    records no event on the report (PostgreSQL only: read with the report row,
+    `kept_reads.Read`)."""
     if answers is None:
         return build()
     if answers.checked:
-        key += report_state(session, report)
-        if more is not None:
-            key += more()
+        key += report_state(session, report) + state
     found = answers.get(key, utcnow())
     if found is not None:
         return found
@@ -278,28 +278,6 @@ def kept_or_built(
         return answer
     finally:
         answers.land(flight_key, flight, answer)
-
-
-Build = Callable[[Session, Report, "Principal | None", "KeptAnswers | None", int], KeptAnswer]
-
-
-def serve_kept(
-    request: Request, report_id: int, build: Build, headers: dict[str, str] | None = None
-) -> Response:
-    """A route's kept answer, in a worker thread: the store's generation noted before the
-    request's first read (SQLite), the caller and the report read in one read transaction,
-    then `build(session, report, principal, answers, generation)` finds or builds the answer
-    for the caller's view."""
-    database: Database = request.app.state.database
-    answers: KeptAnswers | None = request.app.state.kept_answers
-    generation = 0 if answers is None else answers.generation
-    with database.session(write=False) as session:
-        principal = principal_from_header(
-            session, request.headers.get("authorization"), request.app.state.settings
-        )
-        report = get_report(session, report_id=report_id, principal=principal)
-        answer = build(session, report, principal, answers, generation)
-    return kept_response(request, answer, answers, generation, headers)
 
 
 def kept_response(

@@ -45,6 +45,14 @@ BUDGETS = {
         # the section's group before the prepare step are one statement, with no BEGIN
         "propose, base unknown": (17, 17),
         "propose": (9, 9),
+        # another member than the first reader (the same request again is answered before
+        # routing): BEGIN, then the token and the report in one statement (with whether it
+        # is staged: no read of the stages of a report that has none); the store's
+        # generation names the committed state, and the deadline watch settles nothing
+        # while nothing is due
+        "kept floor": (2, 2),
+        "kept list": (2, 2),
+        "kept report": (2, 2),
     },
     "postgresql": {
         # one statement, no transaction, sent from the event loop: the token and the section
@@ -61,6 +69,14 @@ BUDGETS = {
         # statement); no settling of every report before it (its own is settled under its lock)
         "propose, base unknown": (12, 16),
         "propose": (9, 11),
+        # a kept answer is served only when the request's own snapshot names it: the token
+        # and the report row with all the rest of the key in one statement (whether it is
+        # staged, the route's own state: the roster's digest, the amendment rows' count and
+        # latest change) and whether a round of it is due (no settling of every report
+        # first, no thread hop of its own); BEGIN and COMMIT round trips
+        "kept floor": (1, 3),
+        "kept list": (1, 3),
+        "kept report": (1, 3),
     },
 }
 
@@ -196,3 +212,26 @@ def test_a_proposal_keeps_its_budget(quiet_client: TestClient) -> None:
     # held; later ones find it known to the process (app/reports/known_versions.py).
     _within(client, "propose, base unknown", propose(" More."))
     _within(client, "propose", propose(" Even more."))
+
+
+def test_the_rooms_kept_reads_keep_their_budgets(quiet_client: TestClient) -> None:
+    """Every member's page reads the report, its floor and its amendment list after every
+    event of a live room; a member after the first of its view finds the answer kept. On
+    PostgreSQL the read still names the answer from its own snapshot (the report's state),
+    and learns with that state whether a consent round of the report is due (then settles
+    it and reads again): no settling of every report before it, no thread hop of its own."""
+    client = quiet_client
+    room = make_room(client)
+    rid, sid = report_with_section(client, room)
+    adopt_report(client, room, rid)
+    propose(client, room.members[0], sid, TEXT + " More words.")
+    first, second = room.members[0], room.members[1]
+    for name, path in (
+        ("kept floor", f"/v1/reports/{rid}/floor"),
+        ("kept list", f"/v1/reports/{rid}/amendments"),
+        ("kept report", f"/v1/reports/{rid}"),
+    ):
+        built = ok(client.get(path, headers=first.headers))
+        response, counted = _counted(client, lambda p=path: client.get(p, headers=second.headers))
+        assert ok(response) == built
+        _exactly(client, name, counted)

@@ -20,6 +20,7 @@ from app.amendments.models import Amendment
 from app.clock import utcnow
 from app.db import Database, WriteGate, after_commit
 from app.groups.models import Role
+from app.kept_reads import DueRounds
 from app.reports.models import Report
 
 logger = logging.getLogger("plenary.deadlines")
@@ -83,24 +84,37 @@ def settle_all_due(
         due = queries.reports_with_due_rounds(session, now=now)
         upcoming = queries.earliest_open_deadline(session, after=now) if watch else None
     for report_id in due:
-        with database.session() as session:
-            report = session.get(Report, report_id, with_for_update=True)
-            if report is not None:
-                settling.settle_due(session, report=report, now=now)
+        settle_report(database, report_id, now)
     if watch is not None:
         watch.learned(begun, upcoming)
     return len(due)
 
+
+def settle_report(database: Database, report_id: int, now: datetime) -> None:
+    """Close the rounds of one report whose deadline passed by `now` (and send its reminders
+    due), under the report's lock, in a transaction of its own."""
+    with database.session() as session:
+        report = session.get(Report, report_id, with_for_update=True)
+        if report is not None:
+            settling.settle_due(session, report=report, now=now)
+
+
+# For the reads that must reflect their report's passed deadlines (the floor, the list): on
+# PostgreSQL the report row is read with whether a round of it is due (`kept_answers`), and
+# only then is the report settled, so a read with nothing due costs no statement for it.
+DUE_FOR_READS = DueRounds(queries.ANY_DUE, settle_report)
 
 _SETTLES_ITS_REPORT = "__plenary_settles_its_report__"
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
 
 
 def settles_its_report(endpoint: Endpoint) -> Endpoint:
-    """Marks a write endpoint that reads nothing but its own report and settles that report's
-    due rounds under its lock first (`settling.settle_due`): the settling of every report
-    before it (`settle_before_request`) would add nothing to what it reads or answers, and
-    without the deadline watch (PostgreSQL) cost a thread hop and a statement."""
+    """Marks an endpoint that reads nothing but its own report and settles that report's due
+    rounds itself first: a write under its lock (`settling.settle_due`), a kept read when its
+    report row says a round is due (`DUE_FOR_READS`). The settling of every report before it
+    (`settle_before_request`) would add nothing to what it reads or answers, and without the
+    deadline watch (PostgreSQL) cost a thread hop and a statement. With the watch (SQLite)
+    the dependency still settles: it costs nothing while the watch knows nothing is due."""
     setattr(endpoint, _SETTLES_ITS_REPORT, True)
     return endpoint
 
@@ -133,4 +147,12 @@ async def sweep_forever(
             logger.exception("deadline sweep failed")
 
 
-__all__ = ["DeadlineWatch", "Role", "settle_all_due", "settle_before_request", "sweep_forever"]
+__all__ = [
+    "DUE_FOR_READS",
+    "DeadlineWatch",
+    "Role",
+    "settle_all_due",
+    "settle_before_request",
+    "settle_report",
+    "sweep_forever",
+]

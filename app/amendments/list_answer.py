@@ -15,7 +15,7 @@ of a live room.
 - **The committed state**: the report's event head moves with every proposal, revision,
   floor action, consent, objection, withdrawal, round opened or closed (by the chair or by
   the deadline sweep) and adoption; and, on PostgreSQL, the latest change of the report's
-  amendment rows (`amendment_state`): a reminder due with nobody left to remind marks the
+  amendment rows (`ROW`): a reminder due with nobody left to remind marks the
   amendment sent with no event.
 """
 
@@ -29,10 +29,12 @@ from sqlalchemy.orm import Session
 
 from app import visibility
 from app.amendments import service, views
+from app.amendments.deadlines import DUE_FOR_READS
 from app.amendments.models import Amendment, AmendmentKind, AmendmentStatus
 from app.amendments.schemas import AmendmentPage
 from app.auth import Principal
-from app.kept_answers import KeptAnswer, KeptAnswers, Key, kept_or_built
+from app.kept_answers import KeptAnswer, KeptAnswers, kept_or_built
+from app.kept_reads import Read, RowRead
 from app.pagination import cut
 from app.reports.models import Report
 
@@ -49,7 +51,7 @@ class Query:
 
 def list_answer(
     session: Session,
-    report: Report,
+    read: Read,
     principal: Principal | None,
     answers: KeptAnswers | None,
     generation: int,
@@ -57,12 +59,13 @@ def list_answer(
     query: Query,
 ) -> KeptAnswer:
     """One page of the report's amendments as `principal` reads it (kept, or built and kept).
-    `report` has passed `ensure_readable` in `session`; `generation`: noted before the
-    session's first read."""
+    `read`: the report row (read with `ROW`); `generation`: noted before the session's first
+    read."""
+    report = read.report
     attributed = visibility.is_attributed(principal)
     if not attributed:  # a filter by a person the caller may not name is no filter
         query = Query(query.status, query.section_id, query.kind, None, query.after, query.limit)
-    hidden = frozenset(visibility.hidden_sections(session, report, principal))
+    hidden = frozenset(visibility.hidden_sections(session, report, principal, stages=read.stages()))
     return kept_or_built(
         answers,
         generation,
@@ -70,7 +73,7 @@ def list_answer(
         report,
         ("amendments", report.id, attributed, hidden, query),
         lambda: build(session, report, principal, query, hidden),
-        more=lambda: amendment_state(session, report.id),
+        state=read.state,
     )
 
 
@@ -100,11 +103,14 @@ def build(
     return KeptAnswer(body=body, etag=etag, next=next_cursor)
 
 
-def amendment_state(session: Session, report_id: int) -> Key:
-    """The latest change of the report's amendment rows (PostgreSQL, in the request's
-    snapshot): every ORM update sets `updated_at`."""
-    row = session.execute(
-        select(func.count(), func.max(Amendment.updated_at)).where(Amendment.report_id == report_id)
-    ).one()
-    latest = None if row[1] is None else row[1].isoformat()
-    return (row[0], latest)
+# The latest change of the report's amendment rows (PostgreSQL, read with the report row in
+# the request's snapshot): every ORM update sets `updated_at`; the count sees a row gone.
+ROW = RowRead(
+    state=[
+        select(func.count()).where(Amendment.report_id == Report.id).scalar_subquery(),
+        select(func.max(Amendment.updated_at))
+        .where(Amendment.report_id == Report.id)
+        .scalar_subquery(),
+    ],
+    due=DUE_FOR_READS,
+)

@@ -27,7 +27,7 @@ from app.config import diff_timeout
 from app.db import SessionDep
 from app.etags import IfMatch, not_modified
 from app.idempotency import IdempotentRoute, answered
-from app.kept_answers import serve_kept
+from app.kept_reads import serve_kept
 from app.pagination import DEFAULT_PAGE, After, Limit, link_next, page_list
 from app.preparing import DeferredCaller, prepared_by
 from app.reports.schemas import SectionDiff
@@ -85,6 +85,7 @@ def propose_amendment(
     dependencies=[Depends(bearer_scheme)],
     responses={304: {"description": "The page named by If-None-Match is unchanged"}},
 )
+@settles_its_report
 async def list_amendments(
     report_id: IdPath,
     request: Request,
@@ -97,11 +98,15 @@ async def list_amendments(
 ) -> Response:
     # Every member's page reads every page of this after every event of a live room: one
     # trip to a worker thread, and one answer per query, view and commit shared by every
-    # reader of that view (app/amendments/list_answer.py). The router's dependency has
-    # settled every passed deadline before this.
+    # reader of that view (app/amendments/list_answer.py). The report's passed deadlines are
+    # settled before the answer is read (`list_answer.ROW`; on SQLite by the router's watch).
     query = list_answer.Query(status, section_id, kind, proposer_id, after, limit)
     return await run_in_threadpool(
-        serve_kept, request, report_id, partial(list_answer.list_answer, query=query)
+        serve_kept,
+        request,
+        report_id,
+        partial(list_answer.list_answer, query=query),
+        row=list_answer.ROW,
     )
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from app.amendments.actions import EVENT_INSTRUCTION_CHARS, instruction_payload
 from app.amendments.brackets import adopt_as_brackets
-from app.amendments.deadlines import settle_before_request
+from app.amendments.deadlines import DUE_FOR_READS, settle_before_request, settles_its_report
 from app.amendments.drafting import revise_draft
 from app.amendments.floor import (
     DECIDERS_AFTER_ADOPTION,
@@ -59,6 +59,7 @@ from app.amendments.structure import propose_structure, structures_of
 
 __all__ = [
     "DECIDERS_AFTER_ADOPTION",
+    "DUE_FOR_READS",
     "EVENT_INSTRUCTION_CHARS",
     "LONG_TEXTS",
     "RoundState",
@@ -94,6 +95,7 @@ __all__ = [
     "round_states",
     "settle_before_request",
     "settle_due",
+    "settles_its_report",
     "structures_of",
     "take_off_floor",
     "withdraw_amendment",

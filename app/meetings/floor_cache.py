@@ -26,8 +26,10 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from app import visibility
+from app.amendments.service import DUE_FOR_READS
 from app.auth import Principal
 from app.kept_answers import KeptAnswer, KeptAnswers, kept_or_built, roster_digest
+from app.kept_reads import Read, RowRead
 from app.meetings.models import SessionKind
 from app.meetings.schemas import FloorState
 from app.meetings.screen import floor_state
@@ -64,9 +66,14 @@ def _clock_bound(state: FloorState) -> datetime | None:
     return min(bounds, default=None)
 
 
+# The floor names speakers and the pen (the roster's digest comes with the report row), and
+# shows its report's rounds as their deadlines leave them.
+ROW = RowRead(state=[roster_digest()], due=DUE_FOR_READS)
+
+
 def floor_answer(
     session: Session,
-    report: Report,
+    read: Read,
     principal: Principal | None,
     answers: KeptAnswers | None,
     generation: int,
@@ -74,10 +81,11 @@ def floor_answer(
     texts_after: int | None = None,
 ) -> KeptAnswer:
     """The floor as `principal` reads it: kept, or built (and kept for the next reader with
-    the same view). `report` has passed `ensure_readable` in this session; `generation`:
+    the same view). `read`: the report row (read with `ROW`); `generation`:
     `answers.generation` noted before this session's first read; `texts_after`: a delta's
     watermark (part of the key: the answer differs with it)."""
-    hidden = visibility.hidden_sections(session, report, principal)
+    report = read.report
+    hidden = visibility.hidden_sections(session, report, principal, stages=read.stages())
     return kept_or_built(
         answers,
         generation,
@@ -87,5 +95,5 @@ def floor_answer(
         lambda: answer_of(
             floor_state(session, report, principal, hidden=hidden, texts_after=texts_after)
         ),
-        more=lambda: (roster_digest(session, report.group_id),),
+        state=read.state,
     )

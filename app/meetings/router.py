@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.amendments import service as amendments
 from app.amendments.schemas import PUBLIC_VIEWS, MeetingPage, MeetingRead, ReportAdopt
-from app.amendments.service import settle_before_request
+from app.amendments.service import settle_before_request, settles_its_report
 from app.auth import (
     CurrentPrincipal,
     OptionalPrincipal,
@@ -21,7 +21,7 @@ from app.errors import NotFound
 from app.etags import IfMatch
 from app.groups.models import Role
 from app.idempotency import IdempotentRoute
-from app.kept_answers import serve_kept
+from app.kept_reads import serve_kept
 from app.meetings import floor_cache, screen, sealing, service
 from app.meetings.certificate import public_view
 from app.meetings.schemas import CertificateRead, FloorState, Visibility
@@ -222,6 +222,7 @@ def set_visibility(
     dependencies=[Depends(bearer_scheme)],
     responses={304: {"description": "The answer named by If-None-Match is still the floor"}},
 )
+@settles_its_report
 async def get_floor(
     report_id: IdPath,
     request: Request,
@@ -249,6 +250,7 @@ async def get_floor(
         report_id,
         partial(floor_cache.floor_answer, texts_after=texts_after),
         _FLOOR_HEADERS,
+        row=floor_cache.ROW,
     )
 
 

@@ -25,20 +25,22 @@ from app import visibility
 from app.auth import Principal
 from app.drafting_groups.models import SectionStage
 from app.kept_answers import KeptAnswer, KeptAnswers, kept_or_built
+from app.kept_reads import Read
 from app.reports import service, views
 from app.reports.models import Report
 
 
 def report_answer(
     session: Session,
-    report: Report,
+    read: Read,
     principal: Principal | None,
     answers: KeptAnswers | None,
     generation: int,
 ) -> KeptAnswer:
-    """The report as `principal` reads it (kept, or built and kept). `report` has passed
-    `ensure_readable` in `session`; `generation`: noted before the session's first read."""
-    rows = visibility.stages_of(session, report.id)
+    """The report as `principal` reads it (kept, or built and kept). `read`: the report row
+    (with whether it is staged); `generation`: noted before the session's first read."""
+    report = read.report
+    rows = visibility.stages_of(session, report.id) if read.staged else {}
     hidden = frozenset(visibility.hidden_sections(session, report, principal, stages=rows))
     return kept_or_built(
         answers,

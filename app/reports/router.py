@@ -16,7 +16,7 @@ from app.config import diff_timeout
 from app.db import Database, SessionDep
 from app.etags import IfMatch, not_modified
 from app.idempotency import IdempotentRoute
-from app.kept_answers import serve_kept
+from app.kept_reads import serve_kept
 from app.pagination import DEFAULT_PAGE, After, Limit, link_next
 from app.preparing import prepared_by
 from app.reports import prepare, service, views
