@@ -8,8 +8,10 @@ recorded; a bad token or a spent write rate is refused (401, 429) before an inva
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
+import anyio.to_thread
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -73,9 +75,9 @@ def test_a_token_revoked_before_the_consent_is_written_records_nothing(
         monkeypatch,
         client,
         lambda session: session.execute(
-            update(Token).where(Token.token_hash == hash_token(voter.token)).values(
-                revoked_at=utcnow()
-            )
+            update(Token)
+            .where(Token.token_hash == hash_token(voter.token))
+            .values(revoked_at=utcnow())
         ),
     )
     headers = voter.headers if key is None else {**voter.headers, "Idempotency-Key": key}
@@ -152,3 +154,40 @@ def test_a_spent_write_rate_is_refused_before_an_invalid_body(
     third = strict.post(f"/v1/amendments/{aid}/consent", json=valid, headers=voter.headers)
     assert third.status_code == 429, third.text
     assert _tally(client, room, aid)["consented"] == 0
+
+
+def _hopped(func: Any) -> str:
+    """The name of what a trip to a worker thread runs (a sync endpoint: the endpoint's)."""
+    inner = func.func if isinstance(func, partial) else func
+    if isinstance(func, partial) and "function" in func.keywords:
+        inner = func.keywords["function"]
+    return str(getattr(inner, "__name__", repr(inner)))
+
+
+def test_a_consent_takes_one_trip_to_a_worker_thread_its_endpoints(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each trip to a worker thread is a turn of the event loop and a thread's wake-up: a
+    consent without an Idempotency-Key makes one, its endpoint's, which resolves the caller,
+    writes and commits (app/preparing.py, `_answer`)."""
+    room, aid = _open_round(client)
+    voter = room.members[1]
+    body = signed(client, voter, aid, "consent")
+    hopped: list[str] = []
+    run_sync = anyio.to_thread.run_sync
+
+    async def counted(func: Any, *args: Any, **kwargs: Any) -> Any:
+        hopped.append(_hopped(func))
+        return await run_sync(func, *args, **kwargs)
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
+    answer = ok(client.post(f"/v1/amendments/{aid}/consent", json=body, headers=voter.headers))
+    monkeypatch.undo()
+    assert answer["tally"]["consented"] == 1
+    # the app's background work (webhooks, deadlines) may hop meanwhile: not the request's
+    request_hops = [
+        name
+        for name in hopped
+        if name in {"consent_amendment", "optional_principal", "resolve", "refused_caller_first"}
+    ]
+    assert request_hops == ["consent_amendment"], hopped
