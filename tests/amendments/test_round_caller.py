@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from app import preparing
+from app import auth, preparing
 from app.auth import hash_token
 from app.clock import utcnow
 from app.config import Settings
@@ -45,7 +45,7 @@ def _before_the_write_reads_the_caller(
     request has run, just before its own transaction reads the token."""
     database: Database = client.app.state.database  # type: ignore[attr-defined]
     made: list[bool] = []
-    resolve = preparing.resolve_token
+    resolve = auth.resolve_token  # what app/preparing.py calls
 
     def change_then_resolve(session: Session, secret: str, settings: Settings) -> Any:
         if not made:
