@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from sqlalchemy import JSON, Integer, String, Text, UniqueConstraint, delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -36,7 +37,7 @@ from app.errors import (
     InvalidIdempotencyKey,
     Unprocessable,
 )
-from app.preparing import DeferredCaller, defers_caller, prepare_step
+from app.preparing import DeferredCaller, defers_caller, prepare_step, refused_caller_first
 from app.ratelimit import limit_writes
 
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -352,11 +353,19 @@ class IdempotentRoute(APIRoute):
                 in_flight.discard(identity)
 
         step = prepare_step(self.endpoint)
+        deferred = defers_caller(self.endpoint)
 
         async def run(request: Request) -> Response:
             if step is not None and request.app.state.settings.prepare_writes:
                 await step[0](request, step[1])  # checks its caller first
-            response = await handler(request)
+            try:
+                response = await handler(request)
+            except RequestValidationError:
+                if deferred:
+                    # No dependency resolved the caller (the endpoint would have): a bad
+                    # token or a spent rate still answers first (401, 429), then the 422.
+                    await run_in_threadpool(refused_caller_first, request)
+                raise
             # Still inside the request's transaction: the session commits after this returns.
             record: IdempotencyRecord | None = getattr(request.state, "idempotency", None)
             session: Session | None = getattr(request.state, "session", None)

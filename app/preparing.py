@@ -43,9 +43,8 @@ Body = TypeVar("Body", bound=BaseModel)
 Done = TypeVar("Done")
 _PREPARE = "__plenary_prepare__"
 _DEFERS_CALLER = "__plenary_defers_caller__"
-# Set on the request once its prepare step has found its token (a known one: an unknown
-# token is refused there, 401).
-_TOKEN_CHECKED = "prepare_checked_token"
+# The request's `Caller`, kept for the route's refusal path (`refused_caller_first`).
+_CALLER = "deferred_caller"
 
 
 def prepared_path_id(request: Request, name: str) -> int | None:
@@ -176,7 +175,6 @@ async def entitled_to_prepare(
             if found is None:
                 return None
             principal, owner = found
-            setattr(request.state, _TOKEN_CHECKED, True)
             if owner is None or _part_hidden(session, principal, owner):
                 return None
             return principal, owner
@@ -266,6 +264,10 @@ class Caller:
         self._secret = secret
         self._principal: Principal | None = None
 
+    @property
+    def resolved(self) -> bool:
+        return self._principal is not None
+
     def resolve(self) -> Principal:
         if self._principal is None:
             settings = self.request.app.state.settings
@@ -285,18 +287,48 @@ async def deferred_caller(
     session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> Caller:
-    """The caller of an endpoint that resolves it itself. Its own thread hop is saved only
-    when the prepare step has found the token already: otherwise it is resolved here, so a
-    request is refused (401, 429) before its body is (422), as with `CurrentPrincipal`."""
+    """The caller of an endpoint that resolves it itself, in its own thread: no thread hop
+    here. A request FastAPI refuses before the endpoint runs (422) has its caller resolved
+    by the route first (`refused_caller_first`), so it is still refused 401 or 429 before
+    422, as with `CurrentPrincipal`."""
     if credentials is None:
         raise Unauthorized(
             "Send a token as 'Authorization: Bearer <token>'.",
             headers={"WWW-Authenticate": "Bearer"},
         )
     caller = Caller(request, session, credentials.credentials)
-    if not getattr(request.state, _TOKEN_CHECKED, False):
-        await run_in_threadpool(caller.resolve)
+    setattr(request.state, _CALLER, caller)
     return caller
+
+
+def refused_caller_first(request: Request) -> None:
+    """For a request whose endpoint resolves its caller itself and that FastAPI refuses
+    before the endpoint runs (its body or a parameter invalid, 422): the caller resolved
+    now, so that an unknown token is a 401 and a spent rate a 429 first. Only on this
+    refused path, in a read-only session of its own (the request writes nothing); a caller
+    already resolved (by an Idempotency-Key's claim) has had its write taken."""
+    caller: Caller | None = getattr(request.state, _CALLER, None)
+    if caller is not None and caller.resolved:
+        return
+    database = request.app.state.database
+    with database.session(write=False, one_statement=True) as session:
+        principal = principal_from_header(
+            session, request.headers.get("authorization"), request.app.state.settings
+        )
+    if principal is None:
+        raise Unauthorized(
+            "Send a token as 'Authorization: Bearer <token>'.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    take_write(request, principal)
+
+
+def resolves_its_caller(endpoint: Endpoint) -> Endpoint:
+    """Mark a write endpoint that takes a `DeferredCaller` and resolves it as its first
+    step, without a prepare step (`prepared_by(..., defers_caller=True)` marks one that has
+    one): the route asks no dependency for the caller in a thread hop of its own."""
+    setattr(endpoint, _DEFERS_CALLER, True)
+    return endpoint
 
 
 DeferredCaller = Annotated[Caller, Depends(deferred_caller)]

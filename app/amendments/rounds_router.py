@@ -19,10 +19,11 @@ from app.amendments.schemas import (
     SignedReason,
     StandAside,
 )
-from app.auth import CurrentPrincipal, Principal
+from app.auth import Principal
 from app.db import SessionDep
 from app.etags import IfMatch
 from app.idempotency import IdempotentRoute, answered
+from app.preparing import DeferredCaller, resolves_its_caller
 from app.schemas import IdPath
 
 # No `settle_before_request` here: every route of a round locks its amendment's report,
@@ -54,17 +55,19 @@ def _answer(
 @router.post(
     "/amendments/{amendment_id}/consent", response_model=AmendmentRead, responses=ROUND_CLOSED
 )
+@resolves_its_caller
 def consent_amendment(
     amendment_id: IdPath,
     body: Signed,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    caller: DeferredCaller,
     request: Request,
     response: Response,
 ) -> Response:
     """Consent (or change your answer to consent; on an editorial notice: accept it now).
     The answer that completes unanimity adopts and applies the amendment in this request.
     Signed with your own key (`signature`; 422 signature-invalid, 409 signing-key-missing)."""
+    principal = caller.resolve()  # in this thread: no hop of its own (app/preparing.py)
     amendment = service.answer_round(
         session,
         amendment_id=amendment_id,
@@ -79,16 +82,18 @@ def consent_amendment(
 @router.post(
     "/amendments/{amendment_id}/stand-aside", response_model=AmendmentRead, responses=ROUND_CLOSED
 )
+@resolves_its_caller
 def stand_aside_amendment(
     amendment_id: IdPath,
     body: StandAside,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    caller: DeferredCaller,
     request: Request,
     response: Response,
 ) -> Response:
     """ "I can live with it": no objection, counted apart from consents. Like a consent, it
     may complete unanimity and apply the amendment."""
+    principal = caller.resolve()  # in this thread: no hop of its own (app/preparing.py)
     amendment = service.answer_round(
         session,
         amendment_id=amendment_id,
@@ -103,17 +108,19 @@ def stand_aside_amendment(
 @router.post(
     "/amendments/{amendment_id}/object", response_model=AmendmentRead, responses=ROUND_CLOSED
 )
+@resolves_its_caller
 def object_amendment(
     amendment_id: IdPath,
     body: Objection,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    caller: DeferredCaller,
     request: Request,
     response: Response,
 ) -> Response:
     """One objection blocks the amendment at once. The round stays open until its deadline
     (unless the chair closes it): the objection may be withdrawn or the answer changed. On an
     editorial notice there is nothing to object to: escalate it (409 editorial-notice)."""
+    principal = caller.resolve()  # in this thread: no hop of its own (app/preparing.py)
     amendment = service.answer_round(
         session,
         amendment_id=amendment_id,
@@ -130,17 +137,19 @@ def object_amendment(
     response_model=AmendmentRead,
     responses={409: {"description": "No objection of yours stands, or the round has ended"}},
 )
+@resolves_its_caller
 def withdraw_objection(
     amendment_id: IdPath,
     body: SignedReason,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    caller: DeferredCaller,
     request: Request,
     response: Response,
 ) -> Response:
     """Withdraw your objection (you are pending again), signed as answer `withdraw`. When no
     objection stands any more, a blocked amendment goes back to consent_open with its answers
     kept."""
+    principal = caller.resolve()  # in this thread: no hop of its own (app/preparing.py)
     amendment = service.withdraw_objection(
         session,
         amendment_id=amendment_id,
@@ -152,15 +161,17 @@ def withdraw_objection(
 
 
 @router.post("/amendments/{amendment_id}/cancel-round", response_model=AmendmentRead)
+@resolves_its_caller
 def cancel_round(
     amendment_id: IdPath,
     body: Reason,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    caller: DeferredCaller,
     request: Request,
     response: Response,
     if_match: IfMatch = None,
 ) -> Response:
+    principal = caller.resolve()  # in this thread: no hop of its own (app/preparing.py)
     amendment = service.cancel_round(
         session,
         amendment_id=amendment_id,
@@ -174,16 +185,18 @@ def cancel_round(
 @router.post(
     "/amendments/{amendment_id}/close-blocked", response_model=AmendmentRead, responses=ROUND_CLOSED
 )
+@resolves_its_caller
 def close_blocked(
     amendment_id: IdPath,
     body: Reason,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    caller: DeferredCaller,
     request: Request,
     response: Response,
     if_match: IfMatch = None,
 ) -> Response:
     """The chair ends an open round as blocked, for good (`consent.closed`)."""
+    principal = caller.resolve()  # in this thread: no hop of its own (app/preparing.py)
     amendment = service.close_blocked(
         session,
         amendment_id=amendment_id,
@@ -199,14 +212,16 @@ def close_blocked(
     response_model=AmendmentRead,
     responses={409: {"description": "The round is not open, or every voter has answered"}},
 )
+@resolves_its_caller
 def remind_voters(
     amendment_id: IdPath,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    caller: DeferredCaller,
     request: Request,
     response: Response,
 ) -> Response:
     """Chair or secretariat: a `consent.reminder` event and webhook now, to the voters who
     have not answered (who they are: the tally's `pending_participant_ids`)."""
+    principal = caller.resolve()  # in this thread: no hop of its own (app/preparing.py)
     amendment = service.remind_voters(session, amendment_id=amendment_id, principal=principal)
     return _answer(request, session, amendment, principal, response)
