@@ -176,8 +176,10 @@ class _Writer:
             )
             return f"{where}, {self.phrase(hunk, self.text)}."
         place = _Place(inside[0], inside[-1])
-        scope = self.text[self.numbered[place.first].start : self.numbered[place.last].end]
-        offset = self.numbered[place.first].start
+        # A change may reach into the whitespace around its paragraphs (a sentence added
+        # after a trailing space): the scope quoted from covers the change as well.
+        offset = min(self.numbered[place.first].start, hunk.start)
+        scope = self.text[offset : max(self.numbered[place.last].end, hunk.end)]
         local = whole_tokens(
             Hunk(hunk.start - offset, hunk.end - offset, hunk.deleted, hunk.inserted), scope
         )

@@ -128,3 +128,16 @@ def test_one_cross_reference_change_is_one_step(client: TestClient) -> None:
     assert said == (
         'In paragraph 1, replace ":ref:`topics-db-queries`" with ":doc:`/topics/db/queries`".'
     )
+
+
+def test_a_change_reaching_into_the_space_after_the_last_paragraph_is_read_aloud(
+    client: TestClient,
+) -> None:
+    """A section whose text ends with a space, and a sentence added after it: the change
+    starts in the whitespace after the paragraph (it was a 500: the quote's scope stopped at
+    the paragraph's end, before the change)."""
+    text = "The country reported. " * 12
+    said = _proposed(client, text, text + " Added.")["instruction"]
+    assert said.startswith("In paragraph 1, after ") and said.endswith(' insert "Added.".')
+    leading = _proposed(client, "  The group met.", "Then  The group met.")["instruction"]
+    assert leading == 'In paragraph 1, before "The group met." insert "Then".'
