@@ -142,12 +142,12 @@ def _token_query() -> Select[int, bool, Participant]:
 def token_is_valid(database: Database, settings: Settings, authorization: str) -> bool:
     """Whether an Authorization header names a token a request would accept (for the
     failure limiter, which must never refuse one: app/middleware.py)."""
-    scheme, _, secret = authorization.partition(" ")
-    if scheme.lower() != "bearer" or not secret.strip():
+    secret = bearer_secret(authorization)
+    if secret is None:
         return False
     with database.session(write=False, one_statement=True) as session:
         try:
-            return resolve_token(session, secret.strip(), settings) is not None
+            return resolve_token(session, secret, settings) is not None
         except ParticipantInactive:
             return False
 

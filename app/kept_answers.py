@@ -49,7 +49,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.auth import hash_token
+from app.auth import bearer_secret, hash_token
 from app.clock import utcnow
 from app.etags import matches
 from app.groups.models import Participant
@@ -315,10 +315,10 @@ def asked_of(scope: Scope) -> Asked | None:
     token = None
     for name, value in scope["headers"]:
         if name == b"authorization":  # the first, as the routes read it
-            scheme, _, secret = value.decode("latin-1").partition(" ")
-            if scheme.lower() != "bearer" or not secret.strip():
+            secret = bearer_secret(value.decode("latin-1"))
+            if secret is None:
                 return None
-            token = hash_token(secret.strip())
+            token = hash_token(secret)
             break
     return (token, scope["path"], scope["query_string"])
 

@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from app.auth import (
     Principal,
     bearer_scheme,
+    bearer_secret,
     hash_token,
     is_admin_setting,
     principal_from_header,
@@ -199,13 +200,11 @@ def _caller_and_owner(
     """The caller (as `principal_from_header` finds it: None without a bearer token, 401 for
     an unknown one) and the target's owner: in one statement when the entitlement's owner
     statement can be read beside the token's (on PostgreSQL one round trip, not two)."""
-    scheme, _, secret = authorization.partition(" ")
-    secret = secret.strip()
+    secret = bearer_secret(authorization)
     if (
         entitlement.owner_statement is None
         or entitlement.owner_row is None
-        or scheme.lower() != "bearer"
-        or not secret
+        or secret is None
         or is_admin_setting(secret, settings)
     ):
         principal = principal_from_header(session, authorization, settings)

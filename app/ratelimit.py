@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from fastapi import Request
 
-from app.auth import OptionalPrincipal, Principal, hash_token
+from app.auth import OptionalPrincipal, Principal, bearer_secret, hash_token
 from app.errors import AppError
 
 
@@ -122,12 +122,8 @@ def write_key(authorization: str | None) -> str | None:
     """The bucket of the token an Authorization header carries (None: no bearer token). The
     secret is read as `auth.principal_from_header` reads it, so no spelling of the header
     gives one token a second bucket."""
-    if not authorization:
-        return None
-    scheme, _, secret = authorization.partition(" ")
-    if scheme.lower() != "bearer" or not secret.strip():
-        return None
-    return "token:" + hash_token(secret.strip())
+    secret = bearer_secret(authorization)
+    return None if secret is None else "token:" + hash_token(secret)
 
 
 def too_many_writes(wait: float) -> TooManyRequests:

@@ -31,7 +31,7 @@ from fastapi import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app import visibility
-from app.auth import hash_token
+from app.auth import bearer_secret, hash_token
 from app.etags import matches
 from app.schemas import MAX_ID
 from app.visibility import Grant
@@ -125,11 +125,8 @@ def respond(body: bytes, etag: str, if_none_match: str | None) -> Response:
 
 
 def token_key(authorization: str) -> str | None:
-    scheme, _, secret = authorization.partition(" ")
-    secret = secret.strip()
-    if scheme.lower() != "bearer" or not secret:
-        return None
-    return hash_token(secret)
+    secret = bearer_secret(authorization)
+    return None if secret is None else hash_token(secret)
 
 
 SECTION_PATH = re.compile(r"/v1/sections/([1-9][0-9]{0,9})")
