@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -72,20 +73,27 @@ def live_server(
         "PLENARY_ADMIN_TOKEN": ADMIN_TOKEN,
         **(extra_env or {}),
     }
-    output = log.open("w") if log else None
+    scratch = None
+    if log is None:
+        scratch = tempfile.TemporaryDirectory(prefix="plenary-serve-")
+        log = Path(scratch.name) / "serve.log"
+    output = log.open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=env,
-        stdout=output or subprocess.DEVNULL,
-        stderr=subprocess.STDOUT if output else subprocess.DEVNULL,
+        stdout=output,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
         # A bound, not a measure: a machine shared by many runs can take long to start one.
         deadline = time.monotonic() + 180
         while True:
+            # The port was free when picked, not reserved: another test's server may take it
+            # and answer /readyz while this one migrates. Ours says it bound the port.
+            ours = f"running on {url}" in log.read_text()
             try:
-                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                if ours and httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
@@ -100,8 +108,9 @@ def live_server(
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
-        if output:
-            output.close()
+        output.close()
+        if scratch is not None:
+            scratch.cleanup()
 
 
 def wait_until(condition: Callable[[], bool], what: str, seconds: float = 60) -> None:
