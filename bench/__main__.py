@@ -433,12 +433,17 @@ def missed_reads(base: str, bare: str, data: Seeded, quick: bool) -> list[Row]:
     ]
 
 
-def write_ceiling_ms(bare: str, text: str, count: int) -> float:
-    """Round trip p50 of the bare write: the same body validated, one row inserted."""
+# Between a plenary request and the ceiling's sample that follows it (interleaved samples).
+SETTLE_SECONDS = 0.005
+
+
+def bare_write(client: httpx.Client, text: str) -> float:
+    """One bare write, timed: the same body validated, one row inserted. It follows a
+    proposal: the pause lets plenary end what it does after its answer, which is plenary's
+    cost, not the ceiling's."""
     body = {"base_version": 1, "text": text, "kind": "substantive", "rationale": ""}
-    with httpx.Client(base_url=bare, timeout=30) as client:
-        samples = [timed(lambda: client.post("/bare/write", json=body)) for _ in range(count)]
-    return statistics.median(samples)
+    time.sleep(SETTLE_SECONDS)
+    return timed(lambda: client.post("/bare/write", json=body))
 
 
 def consent_ceiling(
@@ -467,19 +472,23 @@ def consent_ceiling(
     return f"/bare/consent/{ceiling_round}", {"signature": sign(key, message)}
 
 
-def consent_ceiling_ms(bare: str, path: str, body: dict[str, str], count: int) -> float:
-    """Round trip p50 of the last consent's own work, done bare (bench/ceilings.py): no body
+def bare_consents(client: httpx.Client, path: str, body: dict[str, str], count: int) -> list[float]:
+    """Round trips of the last consent's own work, done bare (bench/ceilings.py): no body
     but the signature, one row read, the Ed25519 check, one insert and the ~1 KB apply."""
-    with httpx.Client(base_url=bare, timeout=30) as client:
-        checked = client.post(path, json=body)
-        assert checked.status_code == 200, checked.text
-        samples = [timed(lambda: client.post(path, json=body)) for _ in range(count)]
-    return statistics.median(samples)
+    time.sleep(SETTLE_SECONDS)  # as in bare_write
+    return [timed(lambda: client.post(path, json=body)) for _ in range(count)]
 
 
 def propose_latency(base: str, bare: str, data: Seeded, quick: bool) -> list[Row]:
     count = 40 if quick else 150
-    with httpx.Client(base_url=base, headers=auth(data.members[0]), timeout=30) as client:
+    # Each proposal is followed by one bare write of the same body, so the ceiling's samples
+    # are taken in the same moments as plenary's: a ratio of two runs a minute apart measured
+    # the machine's drift as much as plenary.
+    ceiling_samples = []
+    with (
+        httpx.Client(base_url=base, headers=auth(data.members[0]), timeout=30) as client,
+        httpx.Client(base_url=bare, timeout=30) as bare_client,
+    ):
         section = client.get(f"/v1/sections/{data.big_section}").json()
         text = section["head"]["text"]
         words = text.split(" ")
@@ -501,7 +510,8 @@ def propose_latency(base: str, bare: str, data: Seeded, quick: bool) -> list[Row
             samples.append(timed(post))
             assert response is not None and response.status_code == 201, response
             served.append(server_ms(response))
-    ceiling = write_ceiling_ms(bare, text, count)
+            ceiling_samples.append(bare_write(bare_client, text))
+    ceiling = statistics.median(ceiling_samples)
     p50 = statistics.median(samples)
     return [
         Row(
@@ -608,7 +618,10 @@ def consent_rounds(
     trials = 8 if quick else 20
     voters = [data.chair, *data.members]
     rows: list[Row] = []
-    with httpx.Client(base_url=base, timeout=60) as client:
+    with (
+        httpx.Client(base_url=base, timeout=60) as client,
+        httpx.Client(base_url=bare, timeout=30) as bare_client,
+    ):
         # The group adopts in session: a meeting opens with its plenary (409: one is open).
         client.post(f"/v1/reports/{data.report_id}/meetings", headers=auth(data.chair))
         report = client.get(f"/v1/reports/{data.report_id}", headers=auth(data.chair))
@@ -638,10 +651,19 @@ def consent_rounds(
         last_served: list[float] = []
         notice_10: list[float] = []
         notice_10k: list[float] = []
+        # The ceiling's samples are taken after each trial's last consent, in the same
+        # moments as plenary's (a ratio of two runs a minute apart measured the machine's
+        # drift as much as plenary); it applies the text of the first trial's consent (~1 KB).
+        ceiling_samples: list[float] = []
+        ceiling_round: tuple[str, dict[str, str]] | None = None
         for trial in range(trials):
             section_id = data.sections[trial + 1]
             head = client.get(f"/v1/sections/{section_id}", headers=auth(data.chair)).json()
             proposal = head["head"]["text"] + f" Amended in trial {trial}."
+            if ceiling_round is None:
+                ceiling_round = consent_ceiling(bare, database, data.report_id, proposal)
+                checked = bare_client.post(ceiling_round[0], json=ceiling_round[1])
+                assert checked.status_code == 200, checked.text
             amendment = client.post(
                 f"/v1/sections/{section_id}/amendments",
                 json={
@@ -654,6 +676,7 @@ def consent_rounds(
             took, response = last_answer(amendment)
             last.append(took)
             last_served.append(server_ms(response))
+            ceiling_samples += bare_consents(bare_client, *ceiling_round, -(-60 // trials))
             # After adoption an editorial change is a notice: it applies with the last
             # voter's acceptance, the request that writes it onto a section of 10 or 10,000
             # versions.
@@ -692,9 +715,9 @@ def consent_rounds(
         tokens=voters,
         bodies=signed_bodies(data, voters, amendment),
     )
-    # The ceiling applies the text the last trial's consent applied (~1 KB).
-    path, body = consent_ceiling(bare, database, data.report_id, proposal)
-    ceiling = consent_ceiling_ms(bare, path, body, 60)
+    assert ceiling_round is not None
+    path, body = ceiling_round
+    ceiling = statistics.median(ceiling_samples)
     # The same burst on the ceiling: 40 answers at once, from the same client.
     bare_together = run_client(
         "burst", base=bare, path=path, tokens=voters, bodies=[body] * len(voters)
