@@ -279,7 +279,7 @@ def reads_during_a_long_diff(database: Database, data: Seeded) -> Plan:
                 block=1 + n,
             ),
         ]
-    return Plan(steps, "probe", {"seconds": 3.0}, [Figure("GET p99 (median of blocks)")])
+    return Plan(steps, "probe", {"seconds": 3.0}, [Figure("GET p99", stat="p99")])
 
 
 def streams(database: Database, data: Seeded) -> Plan:
@@ -345,11 +345,12 @@ def _reworded(size: int | None) -> tuple[str, list[str]]:
     return base, wordings
 
 
-def long_wordings(size: int | None, blocks: int = 3) -> Callable[[Database, Seeded], Plan]:
+def long_wordings(size: int | None, blocks: int = 4) -> Callable[[Database, Seeded], Plan]:
     """The prepare step's and the known versions' row: in each block one member files two
     long rewordings (a real document's changes between two releases, `size` characters of
     it; None: the whole document) while four others each file six one-word edits of ~1 KB
-    sections of the same report, all at once. Figures: the short proposals' p99 and slowest,
+    sections of the same report, all at once, each member one every 100 ms at most (the
+    short ones at offsets into the interval). Figures: the short proposals' p99 and slowest,
     the long ones' p50. On SQLite every write takes the one lock; on PostgreSQL both kinds
     lock the report's row: diffing the long wording inside the lock holds up the short ones."""
 
@@ -416,6 +417,7 @@ def long_wordings(size: int | None, blocks: int = 3) -> Callable[[Database, Seed
         return Plan(
             steps,
             "mixed",
+            {"pace": 0.1},
             figures=[
                 Figure("short p99", "short", "p99"),
                 Figure("short slowest", "short", "max"),
@@ -446,6 +448,8 @@ SWITCHES = [
            long_wordings(None), extra=(("text_worker", "false"),)),
     Switch("deadline_watch", "propose + the room's meeting/amendment reads",
            proposals_and_room_reads, sqlite_only=True),
+    Switch("deadline_watch", "the same, kept-answer front off on both sides",
+           proposals_and_room_reads, sqlite_only=True, extra=(("kept_answer_front", "false"),)),
     Switch("write_gate", "39 concurrent proposals, 1 KB section", concurrent_proposals),
     Switch("text_worker", "GET during a worst-case diff (200 KB)", reads_during_a_long_diff),
     Switch("text_worker", "a real rewording (134 KB) during short proposals",
@@ -584,17 +588,18 @@ def run_block(plan: Plan, block: list[Step], side: Side) -> Samples:
         run_steps(side, setup[-1:])
         prober.join(120)
         side.log.append(_log(step, 200 if probe.get("n") else 0, side.names))
-        return {step.tag: [float(probe.get("p99_ms", float("inf")))]}
+        return {step.tag: [float(v) for v in probe.get("samples", [float("inf")])]}
     if plan.drive == "streams":
         return _streams(plan, block, side)
     if plan.drive == "mixed":
-        return _mixed(block, side)
+        return _mixed(block, side, plan.params.get("pace", 0.0))
     raise ValueError(plan.drive)
 
 
-def _mixed(block: list[Step], side: Side) -> Samples:
+def _mixed(block: list[Step], side: Side, pace: float) -> Samples:
     """The block's untimed steps, then each lane's timed steps one after the other, all the
-    lanes at once (each with a connection of its own)."""
+    lanes at once (each with a connection of its own), each lane one step per `pace` seconds
+    at most (0: each as soon as the one before is answered)."""
     run_steps(side, [s for s in block if not s.timed])
     timed = [s for s in block if s.timed]
     lanes = sorted({s.lane for s in timed})
@@ -607,11 +612,18 @@ def _mixed(block: list[Step], side: Side) -> Samples:
         with httpx.Client(base_url=side.base, timeout=120) as client:
             client.get("/healthz")  # connected before the lanes start together
             ready.wait(30)
-            for i, step in mine:
-                began = time.perf_counter()
+            began = time.perf_counter()
+            for n, (i, step) in enumerate(mine):
+                if pace:
+                    # Each lane on a fixed schedule, its own offset into the interval (or
+                    # as soon as its last is answered, when that is later): short edits
+                    # arrive all through the long ones, as a room's do.
+                    due = began + pace * (n + number / len(lanes))
+                    time.sleep(max(0.0, due - time.perf_counter()))
+                sent = time.perf_counter()
                 # Names are only read here: a lane's POSTs create amendments, not reports.
                 statuses[i] = _send(client, step, dict(side.names)).status_code
-                took[i] = (time.perf_counter() - began) * 1000
+                took[i] = (time.perf_counter() - sent) * 1000
 
     threads = [threading.Thread(target=lane, args=(n,)) for n in lanes]
     for thread in threads:

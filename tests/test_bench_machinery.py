@@ -71,3 +71,23 @@ def test_each_machinery_row_sends_the_same_requests_and_gets_the_same_answers(
     assert runs[0] == runs[1]
     statuses = [logged[3] for logged, _read in runs[0]]
     assert statuses == [step.expect for step in plan.steps]
+
+
+def test_a_piece_buys_only_when_the_interval_over_the_blocks_lies_above_one() -> None:
+    """A row's verdict reads the blocks alternated between the two servers: a gain seen in
+    every block buys; ratios that swing either side of 1 from block to block are noise."""
+    faster = machinery.Figure("p50")
+    clear = [({"timed": [10.0, 11.0]}, {"timed": [20.0, 21.0]}) for _ in range(6)]
+    gain = machinery.figured(faster, clear)
+    assert (gain.on, gain.off, gain.verdict) == (10.5, 20.5, "buys")
+    assert gain.low > 1.0 and len(gain.blocks) == 6
+
+    swinging = [({"timed": [10.0]}, {"timed": [20.0 if n % 2 else 5.0]}) for n in range(6)]
+    assert machinery.figured(faster, swinging).verdict == "noise"
+
+    slower = [({"timed": [20.0]}, {"timed": [10.0]}) for _ in range(4)]
+    assert machinery.figured(faster, slower).verdict == "costs"
+
+    rate = machinery.Figure("rate", stat="mean", unit="req/s")
+    more = [({"timed": [900.0]}, {"timed": [300.0]}) for _ in range(4)]
+    assert machinery.figured(rate, more).buys == 3.0
