@@ -181,16 +181,16 @@ def _one_word_proposals(
 
 
 def proposals(database: Database, data: Seeded) -> Plan:
-    """One-word edits of the 20 KB section, one after the other (the propose row), 40 in
-    blocks of 5."""
-    steps = [s for group in _one_word_proposals(database, data, 40, 5) for s in group]
+    """One-word edits of the 20 KB section, one after the other (the propose row), 64 in
+    blocks of 4."""
+    steps = [s for group in _one_word_proposals(database, data, 64, 4) for s in group]
     return Plan(steps, figures=[Figure("propose p50", "propose")])
 
 
 def proposals_and_room_reads(database: Database, data: Seeded) -> Plan:
     """The deadline watch's row: the propose row, each proposal followed by the reads a
     member's page makes of the meeting and amendment routes (every one of them settles
-    passed deadlines first: `settle_before_request`), 24 rounds in blocks of 4. On SQLite the
+    passed deadlines first: `settle_before_request`), 48 rounds in blocks of 4. On SQLite the
     kept-answer front answers the report, its floor and its list before routing only while
     the watch says nothing is due: without the watch it passes every read to the app."""
     report = data.report_id
@@ -204,7 +204,7 @@ def proposals_and_room_reads(database: Database, data: Seeded) -> Plan:
         f"/v1/reports/{report}/threads",
     ]
     steps = []
-    for n, (propose,) in enumerate(_one_word_proposals(database, data, 24, 4)):
+    for n, (propose,) in enumerate(_one_word_proposals(database, data, 48, 4)):
         steps.append(propose)
         reader = data.members[(n + 7) % len(data.members)]
         steps += [Step("GET", path, reader, block=propose.block, tag="read") for path in reads]
