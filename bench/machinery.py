@@ -432,7 +432,14 @@ def _kb(size: int | None) -> str:
     return "134 KB" if size is None else f"{size // 1000} KB"
 
 
+# The control: a "setting" plenary does not have (Settings ignores it), so both servers are
+# alike. Its interval shows how far the two sides of a row stray with nothing to tell them
+# apart: a row whose interval is no wider than this control's is as sharp as this machine
+# allows.
+CONTROL = "control"
+
 SWITCHES = [
+    Switch(CONTROL, "A/A: the propose row, both servers alike", proposals),
     Switch("read_cache", "GET a 20 KB section, kept answer (wrk)", kept_reads),
     Switch("outline_cache", "GET a section just changed, 4 members in turn", reads_after_writes),
     Switch("known_versions", "propose, one-word edit of 20 KB", proposals),
@@ -679,6 +686,22 @@ def _streams(plan: Plan, block: list[Step], side: Side) -> Samples:
     return {timed[0].tag: [run.p99]}
 
 
+def _quiet(side: Side, limit: float = 10.0) -> None:
+    """Until the server (and its text worker) has stopped working on the block it was sent:
+    a server still closing 200 streams, or diffing, would slow the other side's block, and
+    the second of each pair would pay for the first."""
+    from bench.__main__ import cpu_seconds
+
+    deadline = time.monotonic() + limit
+    used = cpu_seconds(side.pid)
+    while time.monotonic() < deadline:
+        time.sleep(0.2)
+        now = cpu_seconds(side.pid)
+        if now - used < 0.02:  # under a tenth of a core over the last 200 ms
+            return
+        used = now
+
+
 def interleave(plan: Plan, on: Side, off: Side) -> list[tuple[Samples, Samples]]:
     """Every block on both servers, one after the other, the first of each pair alternating
     (on, off; off, on; ...) so that a change in the machine's load falls on both alike. The
@@ -692,7 +715,11 @@ def interleave(plan: Plan, on: Side, off: Side) -> list[tuple[Samples, Samples]]
             continue
         first, second = (on, off) if timed_blocks % 2 == 0 else (off, on)
         got = {first.value: run_block(plan, block, first)}
+        if plan.drive != "each":
+            _quiet(first)
         got[second.value] = run_block(plan, block, second)
+        if plan.drive != "each":
+            _quiet(second)
         out.append((got[on.value], got[off.value]))
         timed_blocks += 1
     return out

@@ -36,7 +36,7 @@ def _replay(url: str, switch: machinery.Switch, on: bool, plan: machinery.Plan) 
         deadline_sweep_seconds=3600.0,
         webhook_poll_seconds=3600.0,
         **{name: value == "true" for name, value in switch.extra},
-        **{switch.setting: on},
+        **({} if switch.setting == machinery.CONTROL else {switch.setting: on}),
     )
     application = create_app(settings)
     seen: list[Any] = []
@@ -67,6 +67,16 @@ def test_each_machinery_row_sends_the_same_requests_and_gets_the_same_answers(
     finally:
         template.dispose()
     assert any(step.timed for step in plan.steps)
+    # Every block of a plan is made alike: the set-up and the first two timed blocks (the
+    # second runs on what the first left) stand for the rest, at a fraction of the time.
+    timed_blocks = 0
+    kept = []
+    for block in plan.blocks():
+        if any(step.timed for step in block):
+            timed_blocks += 1
+        if timed_blocks <= 2:
+            kept += block
+    plan = machinery.Plan(kept, plan.drive, plan.params, plan.figures)
     runs = [_replay(copies.fresh(), switch, on, plan) for on in (True, False)]
     assert runs[0] == runs[1]
     statuses = [logged[3] for logged, _read in runs[0]]
