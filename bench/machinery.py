@@ -106,6 +106,7 @@ class Switch:
     plan: Callable[[Database, Seeded], Plan]
     sqlite_only: bool = False
     extra: tuple[tuple[str, str], ...] = ()  # other settings, the same on both servers
+    thorough: bool = False  # a row that explains another (a threshold, a variant): not --quick
 
 
 # --- plans: made from the seeded database before either run ------------------------------
@@ -440,6 +441,8 @@ CONTROL = "control"
 
 SWITCHES = [
     Switch(CONTROL, "A/A: the propose row, both servers alike", proposals),
+    Switch(CONTROL, "A/A: a real rewording (134 KB) during short proposals",
+           long_wordings(None), thorough=True),
     Switch("read_cache", "GET a 20 KB section, kept answer (wrk)", kept_reads),
     Switch("outline_cache", "GET a section just changed, 4 members in turn", reads_after_writes),
     Switch("known_versions", "propose, one-word edit of 20 KB", proposals),
@@ -448,15 +451,16 @@ SWITCHES = [
     Switch("prepare_writes", "propose, one-word edit of 20 KB", proposals),
     *(
         Switch("prepare_writes", f"a real rewording ({_kb(size)}) during short proposals",
-               long_wordings(size))
+               long_wordings(size), thorough=size is not None)
         for size in (15_000, 45_000, None)
     ),
     Switch("prepare_writes", "the same, 134 KB, text worker off on both sides",
-           long_wordings(None), extra=(("text_worker", "false"),)),
+           long_wordings(None), extra=(("text_worker", "false"),), thorough=True),
     Switch("deadline_watch", "propose + the room's meeting/amendment reads",
            proposals_and_room_reads, sqlite_only=True),
     Switch("deadline_watch", "the same, kept-answer front off on both sides",
-           proposals_and_room_reads, sqlite_only=True, extra=(("kept_answer_front", "false"),)),
+           proposals_and_room_reads, sqlite_only=True, extra=(("kept_answer_front", "false"),),
+           thorough=True),
     Switch("write_gate", "39 concurrent proposals, 1 KB section", concurrent_proposals),
     Switch("text_worker", "GET during a worst-case diff (200 KB)", reads_during_a_long_diff),
     Switch("text_worker", "a real rewording (134 KB) during short proposals",
@@ -911,7 +915,9 @@ class Measured:
     same: bool  # both runs sent the same requests and got the same statuses
 
 
-def measure(url: str | None, workdir: Path, only: list[str] | None = None) -> list[Measured]:
+def measure(
+    url: str | None, workdir: Path, only: list[str] | None = None, quick: bool = False
+) -> list[Measured]:
     copies = Copies(url, workdir)
     try:
         data = copies.seed()
@@ -920,7 +926,7 @@ def measure(url: str | None, workdir: Path, only: list[str] | None = None) -> li
         for switch in SWITCHES:
             if only and switch.setting not in only:
                 continue
-            if switch.sqlite_only and engine != "sqlite":
+            if (switch.sqlite_only and engine != "sqlite") or (quick and switch.thorough):
                 continue
             template = open_database(copies.template)
             try:
@@ -1030,11 +1036,12 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(prog="python -m bench.machinery")
     parser.add_argument("--database", help="PostgreSQL URL (default: SQLite files)")
     parser.add_argument("--only", nargs="*", choices=sorted({s.setting for s in SWITCHES}))
+    parser.add_argument("--quick", action="store_true", help="without the explaining rows")
     options = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="plenary-machinery-"))
     print(f"load average before: {_load()}", file=sys.stderr)
     started = time.perf_counter()
-    done = measure(options.database, workdir, options.only)
+    done = measure(options.database, workdir, options.only, options.quick)
     print(table(done))
     print(f"\n{time.perf_counter() - started:.0f} s; load average after: {_load()}")
     shutil.rmtree(workdir, ignore_errors=True)
