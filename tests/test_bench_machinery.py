@@ -10,6 +10,7 @@ run left behind, or a switch whose plain path answered otherwise, would fail her
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -101,3 +102,40 @@ def test_a_piece_buys_only_when_the_interval_over_the_blocks_lies_above_one() ->
     rate = machinery.Figure("rate", stat="mean", unit="req/s")
     more = [({"timed": [900.0]}, {"timed": [300.0]}) for _ in range(4)]
     assert machinery.figured(rate, more).buys == 3.0
+
+
+def test_each_block_goes_to_both_servers_the_first_of_each_pair_alternating() -> None:
+    """Interleaving: the set-up reaches both servers, then every block with timed steps runs
+    on one and then the other, on first, then off first, and so on, so that the load of the
+    moment falls on both sides alike; each side is sent the same requests."""
+    sent: list[tuple[str, str]] = []
+
+    class Server:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        def request(self, method: str, path: str, **_: Any) -> Any:
+            sent.append((self.name, path))
+            return SimpleNamespace(status_code=200)
+
+    plan = machinery.Plan(
+        [machinery.Step("GET", "/set-up", "token", timed=False)]
+        + [machinery.Step("GET", f"/block{n}", "token", block=1 + n) for n in range(4)]
+    )
+    on = machinery.Side("true", "", 0, Server("on"))  # type: ignore[arg-type]
+    off = machinery.Side("false", "", 0, Server("off"))  # type: ignore[arg-type]
+    pairs = machinery.interleave(plan, on, off)
+    assert sent == [
+        ("on", "/set-up"),
+        ("off", "/set-up"),
+        ("on", "/block0"),
+        ("off", "/block0"),
+        ("off", "/block1"),
+        ("on", "/block1"),
+        ("on", "/block2"),
+        ("off", "/block2"),
+        ("off", "/block3"),
+        ("on", "/block3"),
+    ]
+    assert len(pairs) == 4 and all(len(a["timed"]) == len(b["timed"]) == 1 for a, b in pairs)
+    assert on.log == off.log
