@@ -304,7 +304,7 @@ def main() -> None:
         # everything else: each row starts plenary twice, with a setting on and off.
         started = time.perf_counter()
         try:
-            measured = machinery.measure(options.database, workdir)
+            measured = machinery.measure(options.database, workdir, quick=options.quick)
         except (RuntimeError, OSError, httpx.HTTPError) as error:  # the rows above still count
             print(f"machinery stopped: {error}", file=sys.stderr)
             measured = []

@@ -281,7 +281,12 @@ async def probe(base: str, path: str, token: str, seconds: float) -> dict[str, A
             await client.get(path, headers={"Authorization": f"Bearer {token}"})
             samples.append((time.perf_counter() - began) * 1000)
             await asyncio.sleep(0.01)
-    return {"p99_ms": percentile(samples, 99), "p50_ms": percentile(samples, 50), "n": len(samples)}
+    return {
+        "p99_ms": percentile(samples, 99),
+        "p50_ms": percentile(samples, 50),
+        "n": len(samples),
+        "samples": samples,
+    }
 
 
 MODES = {"throughput": throughput, "burst": burst, "subscribe": subscribe, "probe": probe}
