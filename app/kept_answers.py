@@ -39,20 +39,21 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from fastapi import Request, Response
-from sqlalchemy import ColumnElement, func, literal, select
+from sqlalchemy import ColumnElement, Engine, func, literal, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.auth import bearer_secret, hash_token
 from app.clock import utcnow
 from app.etags import matches
-from app.groups.models import Participant
+from app.groups.models import AccessRevision, Participant
 from app.pagination import link_next
 from app.reports.models import Report
 from app.schemas import MAX_ID
@@ -66,6 +67,8 @@ class KeptAnswer:
     etag: str | None = None  # None: the route answers without one
     expires: datetime | None = None  # None: good until the database changes
     next: int | None = None  # a page's cursor (its Link header is made per request)
+    # The key it is kept under (set by `kept_or_built`): the front's routes name it.
+    key: Key | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,15 @@ class Served:
 # A request as asked: the token's hash (None: no token), the path and the raw query string.
 Asked = tuple[str | None, str, bytes]
 SERVED_LIMIT = 50_000
+
+
+@dataclass(frozen=True)
+class _Route:
+    """Which kept answer a request names (its key: the caller's view) and the headers its
+    route adds (no `Link`: a page's cursor moves with the list)."""
+
+    key: Key
+    headers: tuple[tuple[str, str], ...]
 
 
 FLIGHT_WAIT = 30.0  # seconds a reader waits for another's build before reading it itself
@@ -95,6 +107,24 @@ class _Flight:
 class _Kept:
     answer: KeptAnswer
     report_id: int
+
+
+def access_reader(engine: Engine) -> Callable[[], int | None]:
+    """How the commit listener reads the access revision (`KeptAnswers.read_access`): one
+    statement with no transaction of its own. None when it cannot be read (a database not
+    migrated yet, the row gone): the front then keeps no route."""
+
+    def read() -> int | None:
+        try:
+            with engine.connect() as connection:
+                return connection.execute(_ACCESS).scalar()
+        except SQLAlchemyError:
+            return None
+
+    return read
+
+
+_ACCESS = select(AccessRevision.value).where(AccessRevision.id == 1)
 
 
 def report_state(session: Session, report: Report) -> Key:
@@ -142,6 +172,9 @@ class KeptAnswers:
     """Kept answers of every kind; `checked`: PostgreSQL (keys hold the report's state)."""
 
     checked: bool
+    # SQLite with the front's routes on (setting `kept_views`): reads the access revision
+    # (`AccessRevision`: None when it cannot be read), once per commit.
+    read_access: Callable[[], int | None] | None = None
     budget_bytes: int = 64 * 1024 * 1024
     generation: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -151,14 +184,27 @@ class KeptAnswers:
     # commit, served before routing (`KeptAnswerFront`); bodies are shared with `_kept`.
     _served: dict[Asked, Served] = field(default_factory=dict)
     _flights: dict[Key, _Flight] = field(default_factory=dict)  # answers being built
+    # SQLite: which kept answer each request (as `_served`) named, kept across commits while
+    # the access revision read after each commit stays the same (`access`; None: unknown,
+    # nothing is kept). The view in a key rests only on rows whose every change moves that
+    # revision (a trigger), so the request still names the same view; the answer itself is
+    # served only once a reader has built it after the last commit (`_kept`).
+    access: int | None = None
+    _routes: dict[Asked, _Route] = field(default_factory=dict)
 
     def invalidate(self) -> None:
-        """After any write commits (SQLite: the text, roster, stages all live in the db)."""
+        """After any write commits (SQLite: the text, roster, stages all live in the db).
+        The access revision is read after the commit and before the generation moves: a
+        route remembered meanwhile is dropped with the others when it moved."""
+        access = None if self.read_access is None else self.read_access()
         with self._lock:
             self.generation += 1
             self._kept.clear()
             self._served.clear()
             self._bytes = 0
+            if access is None or access != self.access:
+                self._routes.clear()
+            self.access = access
 
     def forget_report(self, report_id: int) -> None:
         """A process wrote to `report_id` (its NOTIFY): its kept answers can no longer match."""
@@ -202,11 +248,24 @@ class KeptAnswers:
             if len(self._served) >= SERVED_LIMIT:
                 self._served.clear()
             self._served[asked] = served
+            key = served.answer.key
+            if self.access is None or key is None or served.answer.next is not None:
+                return
+            if len(self._routes) >= SERVED_LIMIT:
+                self._routes.clear()
+            self._routes[asked] = _Route(key, served.headers)
 
     def served(self, asked: Asked, now: datetime) -> Served | None:
+        """The response `asked` got since the last commit; else, when a reader has built the
+        answer it named before (its route) since then, that answer."""
         found = self._served.get(asked)
         if found is None:
-            return None
+            with self._lock:  # the route and the answer as one commit left them
+                route = self._routes.get(asked)
+                kept = None if route is None else self._kept.get(route.key)
+            if route is None or kept is None or kept.answer.next is not None:
+                return None
+            found = Served(kept.answer, route.headers)
         expires = found.answer.expires
         return found if expires is None or now < expires else None
 
@@ -273,7 +332,7 @@ def kept_or_built(
         return build()  # its build failed or is slow: read it here
     answer = None
     try:
-        answer = build()
+        answer = replace(build(), key=key)
         answers.keep(generation, key, report.id, answer)
         return answer
     finally:
