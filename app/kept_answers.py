@@ -36,6 +36,8 @@ state.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
 import threading
 from collections.abc import Callable
@@ -255,6 +257,12 @@ class KeptAnswers:
                 self._routes.clear()
             self._routes[asked] = _Route(key, served.headers)
 
+    def route_of(self, asked: Asked) -> tuple[Key, int] | None:
+        """The key `asked` named (its route) and the generation now, or None."""
+        with self._lock:
+            route = self._routes.get(asked)
+            return None if route is None else (route.key, self.generation)
+
     def served(self, asked: Asked, now: datetime) -> Served | None:
         """The response `asked` got since the last commit; else, when a reader has built the
         answer it named before (its route) since then, that answer."""
@@ -397,28 +405,68 @@ class KeptAnswerFront:
         self.app = app
         self.answers = answers
         self.watch = watch
+        # (key, generation) -> done: a request whose route names `key` is being answered by
+        # the app (it builds the answer, or waits for its build). Only the event loop's
+        # thread touches it.
+        self._leading: dict[tuple[Key, int], asyncio.Future[None]] = {}
+        self.waiting = 0  # requests waiting for a leader now (for tests)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET":
             match = FRONT_PATH.fullmatch(scope["path"])
             if match is not None and int(match[1]) <= MAX_ID:
-                served = self._served(scope)
-                if served is not None:
-                    if_none_match = None
-                    for name, value in scope["headers"]:
-                        if name == b"if-none-match":
-                            if_none_match = value.decode("latin-1")
-                            break
-                    await respond(served, if_none_match)(scope, receive, send)
+                asked = self._asked(scope)
+                if asked is not None:
+                    await self._answer(asked, scope, receive, send)
                     return
         await self.app(scope, receive, send)
 
-    def _served(self, scope: Scope) -> Served | None:
-        now = utcnow()
-        if self.watch is None or not self.watch.nothing_due(now):
+    async def _answer(self, asked: Asked, scope: Scope, receive: Receive, send: Send) -> None:
+        """From the store; else, when the request's route names an answer that another
+        request is being answered with since the last commit, that answer once it is kept
+        (after a commit the whole room asks at once: one request per view goes to the app);
+        else from the app."""
+        served = self.answers.served(asked, utcnow())
+        if served is None:
+            route = self.answers.route_of(asked)
+            if route is not None:
+                leading = self._leading.get(route)
+                if leading is None:
+                    await self._lead(route, scope, receive, send)
+                    return
+                self.waiting += 1
+                try:
+                    with contextlib.suppress(TimeoutError):  # a slow leader: the app answers
+                        await asyncio.wait_for(asyncio.shield(leading), FLIGHT_WAIT)
+                finally:
+                    self.waiting -= 1
+                served = self.answers.served(asked, utcnow())
+        if served is None:
+            await self.app(scope, receive, send)
+            return
+        if_none_match = None
+        for name, value in scope["headers"]:
+            if name == b"if-none-match":
+                if_none_match = value.decode("latin-1")
+                break
+        await respond(served, if_none_match)(scope, receive, send)
+
+    async def _lead(
+        self, route: tuple[Key, int], scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        done = self._leading[route] = asyncio.get_running_loop().create_future()
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            del self._leading[route]
+            done.set_result(None)  # whatever it answered: the others look again
+
+    def _asked(self, scope: Scope) -> Asked | None:
+        """The request as the store knows it, while the deadline watch knows that nothing
+        is due; else None (the app answers)."""
+        if self.watch is None or not self.watch.nothing_due(utcnow()):
             return None
-        asked = asked_of(scope)
-        return None if asked is None else self.answers.served(asked, now)
+        return asked_of(scope)
 
 
 class Watch(Protocol):

@@ -13,7 +13,9 @@ read must be refused, or see its new view."""
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,9 +24,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, update
 
+from app.amendments import list_answer
 from app.config import Settings
 from app.drafting_groups.models import DraftingMember
 from app.groups.models import Token
+from app.kept_answers import KeptAnswerFront
 from app.main import create_app
 from tests.amendments.helpers import TEXT, open_meeting, propose, report_with_section
 from tests.drafting_groups.helpers import (
@@ -287,3 +291,53 @@ def test_a_token_revoked_by_a_write_that_bypasses_the_app_is_refused_after_the_n
         client, paths_of(rid), victim, bystander, sid, room.chair, revoke_behind_the_apps_back
     )
     refused(answers, "unauthorized")
+
+
+def front_of(app: FastAPI) -> KeptAnswerFront | None:
+    node: Any = app.middleware_stack
+    while node is not None and not isinstance(node, KeptAnswerFront):
+        node = getattr(node, "app", None)
+    return node
+
+
+def test_after_a_write_the_room_asking_at_once_sends_one_request_per_view_to_the_app(
+    client: TestClient, app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an adoption every member asks at once, before anyone has built the answer: one
+    request goes to the app, and the others, whose routes name the same answer, wait for it
+    in the front and take it (no token resolved for them)."""
+    if app.state.kept_answers is None or app.state.kept_answers.checked:
+        pytest.skip("SQLite: the front (PostgreSQL checks each answer in the database)")
+    room = make_room(client, members=5)
+    rid, sid = report_with_section(client, room)
+    propose(client, room.members[0], sid, TEXT.replace("Geneva", "Tunis"))
+    path = paths_of(rid)[2]
+    for member in room.members:
+        ok(client.get(path, headers=member.headers))
+    front = front_of(app)
+    assert front is not None
+    another_write(client, room.chair, sid)
+    build = list_answer.build
+    builds: list[int] = []
+    others = len(room.members) - 1
+
+    def first_waits_for_the_others(*args: Any, **kwargs: Any) -> Any:
+        builds.append(1)
+        if len(builds) == 1:  # bounded: a broken wait lets the others in, and this go on
+            arrived = threading.Event()
+            for _ in range(1000):
+                if front.waiting == others or arrived.wait(0.01):
+                    break
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(list_answer, "build", first_waits_for_the_others)
+    seen, stop = statements_of(app)
+    try:
+        with ThreadPoolExecutor(len(room.members)) as pool:
+            pages = list(pool.map(lambda who: client.get(path, headers=who.headers), room.members))
+    finally:
+        stop()
+    assert builds == [1]
+    assert len([statement for statement in seen if "FROM token" in statement]) == 1
+    assert all(page.content == pages[0].content for page in pages)
+    assert len(ok(pages[0])["items"]) == 2
