@@ -193,6 +193,9 @@ class KeptAnswers:
     # served only once a reader has built it after the last commit (`_kept`).
     access: int | None = None
     _routes: dict[Asked, _Route] = field(default_factory=dict)
+    # A floor's delta: the route of a reader's (token, path) delta, its key without the
+    # watermark (`_delta`).
+    _deltas: dict[tuple[str | None, str], _Route] = field(default_factory=dict)
 
     def invalidate(self) -> None:
         """After any write commits (SQLite: the text, roster, stages all live in the db).
@@ -206,6 +209,7 @@ class KeptAnswers:
             self._bytes = 0
             if access is None or access != self.access:
                 self._routes.clear()
+                self._deltas.clear()
             self.access = access
 
     def forget_report(self, report_id: int) -> None:
@@ -255,12 +259,27 @@ class KeptAnswers:
                 return
             if len(self._routes) >= SERVED_LIMIT:
                 self._routes.clear()
+                self._deltas.clear()
             self._routes[asked] = _Route(key, served.headers)
+            watermark = _delta(asked)
+            if watermark is not None and key[-1] == watermark:
+                self._deltas[asked[:2]] = _Route(key[:-1], served.headers)
+
+    def _route(self, asked: Asked) -> _Route | None:
+        """The route of `asked` (under the lock): its own, or for a floor's delta the route
+        of the same reader's delta after any other watermark, with this one's."""
+        route = self._routes.get(asked)
+        if route is None:
+            watermark = _delta(asked)
+            general = None if watermark is None else self._deltas.get(asked[:2])
+            if general is not None:
+                route = _Route((*general.key, watermark), general.headers)
+        return route
 
     def route_of(self, asked: Asked) -> tuple[Key, int] | None:
         """The key `asked` named (its route) and the generation now, or None."""
         with self._lock:
-            route = self._routes.get(asked)
+            route = self._route(asked)
             return None if route is None else (route.key, self.generation)
 
     def served(self, asked: Asked, now: datetime) -> Served | None:
@@ -269,7 +288,7 @@ class KeptAnswers:
         found = self._served.get(asked)
         if found is None:
             with self._lock:  # the route and the answer as one commit left them
-                route = self._routes.get(asked)
+                route = self._route(asked)
                 kept = None if route is None else self._kept.get(route.key)
             if route is None or kept is None or kept.answer.next is not None:
                 return None
@@ -388,6 +407,23 @@ def asked_of(scope: Scope) -> Asked | None:
             token = hash_token(secret)
             break
     return (token, scope["path"], scope["query_string"])
+
+
+# A floor's delta (`texts_after`, as the route validates it): after each adoption the page
+# asks with the watermark it has just been given, a request it never made; the floor's key
+# ends with the watermark, and the rest of it (the reader's view) does not depend on it.
+_DELTA = re.compile(rb"texts_after=(0|[1-9][0-9]{0,9})")
+
+
+def _delta(asked: Asked) -> int | None:
+    """A floor's delta's watermark (None: not a floor's delta as the route takes it)."""
+    _token, path, query = asked
+    if not path.endswith("/floor"):
+        return None
+    found = _DELTA.fullmatch(query)
+    if found is None or int(found[1]) > MAX_ID:
+        return None
+    return int(found[1])
 
 
 # The reads every member's page makes after every event (the report, its floor, its list).

@@ -39,7 +39,7 @@ from tests.drafting_groups.helpers import (
     make_public,
     new_report,
 )
-from tests.factories import Person, Room, make_room, matched, ok
+from tests.factories import Person, Room, make_room, matched, ok, write_version
 from tests.reports.test_kept_answers import statements_of
 
 WORDS = itertools.count()
@@ -341,3 +341,35 @@ def test_after_a_write_the_room_asking_at_once_sends_one_request_per_view_to_the
     assert len([statement for statement in seen if "FROM token" in statement]) == 1
     assert all(page.content == pages[0].content for page in pages)
     assert len(ok(pages[0])["items"]) == 2
+
+
+def test_a_floors_delta_after_a_new_watermark_is_answered_by_the_readers_route(
+    client: TestClient, app: FastAPI
+) -> None:
+    """After each adoption the page asks the floor's delta after the watermark it has just
+    been given, a request it never made: the route of its delta after another watermark
+    names the same view. A token revoked since is refused all the same."""
+    room, rid, sid = public_room(client)
+    first, second = room.members[1], room.members[2]
+    floor = paths_of(rid)[1]
+    held = ok(client.get(floor, headers=second.headers))["texts_through"]
+    ok(client.get(f"{floor}?texts_after={held}", headers=second.headers))
+    write_version(client, room, sid, 1, TEXT.replace("Geneva", "Geneva again"))
+    through = ok(client.get(f"{floor}?texts_after={held}", headers=first.headers))
+    assert through["texts_through"] != held
+    delta = f"{floor}?texts_after={through['texts_through']}"
+    built = client.get(delta, headers=first.headers)
+    seen, stop = statements_of(app)
+    try:
+        again = client.get(delta, headers=second.headers)
+    finally:
+        stop()
+    assert (again.status_code, again.content) == (200, built.content)
+    assert again.headers["ETag"] == built.headers["ETag"]
+    front = app.state.kept_answers is not None and not app.state.kept_answers.checked
+    assert seen == [] or not front
+    token_id = ok(client.get("/v1/me", headers=second.headers))["token_id"]
+    ok(client.delete(f"/v1/tokens/{token_id}", headers=second.headers))
+    later = f"{floor}?texts_after={through['texts_through'] - 1}"
+    ok(client.get(later, headers=first.headers))
+    refused({later: client.get(later, headers=second.headers)}, "unauthorized")
