@@ -38,7 +38,8 @@ from app.events.timeline_router import router as timeline_router
 from app.groups.router import router as groups_router
 from app.health import router as health_router
 from app.idempotency import REPLAYED_HEADER
-from app.kept_answers import KeptAnswerFront, KeptAnswers, access_reader
+from app.kept_answers import KeptAnswers
+from app.kept_front import KeptAnswerFront
 from app.meetings.router import router as meetings_router
 from app.meetings.screen import page_router
 from app.meetings.sessions_router import router as sessions_router
@@ -197,8 +198,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.read_cache = ReadCache()
         database.commit_listeners.append(app.state.read_cache.invalidate)
         routes = settings.kept_answer_front and settings.kept_views
-        reader = access_reader(database.autocommit_engine) if routes else None
-        app.state.kept_answers = KeptAnswers(checked=False, read_access=reader)
+        app.state.kept_answers = KeptAnswers(checked=False, routes=routes)
         database.commit_listeners.append(app.state.kept_answers.invalidate)
         if settings.deadline_watch:
             app.state.deadline_watch = database.deadline_watch = DeadlineWatch(database)

@@ -6,7 +6,8 @@ read resolved its token again. It now keeps which kept answer each request names
 commits that change no access, and must forget it on any change of a token, a participant, a
 group, a drafting group or its members, a stage, the set of a report's sections, or a
 report's group or visibility, whatever the write path: triggers move one counter on each,
-and the commit listener reads it once per commit.
+and every routed kept read reads it in its own statement (a column of it, no statement more),
+so the front serves a route only while the revision it was named under is still the one read.
 
 Only new objects: no table is rebuilt. The triggers are SQLite's (the front exists only
 there: one process per database file); PostgreSQL gets the table only.

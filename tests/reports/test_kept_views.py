@@ -28,7 +28,7 @@ from app.amendments import list_answer
 from app.config import Settings
 from app.drafting_groups.models import DraftingMember
 from app.groups.models import Token
-from app.kept_answers import KeptAnswerFront
+from app.kept_front import KeptAnswerFront
 from app.main import create_app
 from tests.amendments.helpers import TEXT, open_meeting, propose, report_with_section
 from tests.drafting_groups.helpers import (
@@ -274,8 +274,8 @@ def test_a_token_revoked_by_a_write_that_bypasses_the_app_is_refused_after_the_n
     client: TestClient, app: FastAPI
 ) -> None:
     """A statement on the engine itself, outside any transaction of the app (no commit
-    listener hears it): the trigger moves the access revision in the database, and the next
-    commit of the app reads it, whatever that commit wrote."""
+    listener hears it): the trigger moves the access revision in the database, and the first
+    routed read after the app's next commit, whatever that commit wrote, reads it."""
     room, rid, sid = public_room(client)
     victim, bystander = room.members[1], room.members[2]
     token_id = ok(client.get("/v1/me", headers=victim.headers))["token_id"]
