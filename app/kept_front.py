@@ -22,7 +22,7 @@ import re
 from datetime import datetime
 from typing import Protocol
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.clock import utcnow
 from app.kept_answers import FLIGHT_WAIT, Asked, KeptAnswers, Key, asked_of, respond
@@ -93,11 +93,23 @@ class KeptAnswerFront:
         self, route: tuple[Key, int], scope: Scope, receive: Receive, send: Send
     ) -> None:
         done = self._leading[route] = asyncio.get_running_loop().create_future()
+
+        def release() -> None:  # whatever it answered: the others look again
+            if not done.done():
+                del self._leading[route]
+                done.set_result(None)
+
+        async def sending(message: Message) -> None:
+            # Its answer is kept before its response starts: the others need not wait for
+            # this reader's connection to take the body (a slow reader holds nobody up).
+            if message["type"] == "http.response.start":
+                release()
+            await send(message)
+
         try:
-            await self.app(scope, receive, send)
+            await self.app(scope, receive, sending)
         finally:
-            del self._leading[route]
-            done.set_result(None)  # whatever it answered: the others look again
+            release()
 
     def _asked(self, scope: Scope) -> Asked | None:
         """The request as the store knows it, while the deadline watch knows that nothing
