@@ -25,11 +25,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import delete, update
 
 from app.amendments import list_answer
-from app.config import Settings
 from app.drafting_groups.models import DraftingMember
 from app.groups.models import Token
 from app.kept_front import KeptAnswerFront
-from app.main import create_app
 from tests.amendments.helpers import TEXT, open_meeting, propose, report_with_section
 from tests.drafting_groups.helpers import (
     add_chapter,
@@ -96,28 +94,6 @@ def test_after_a_write_a_request_seen_before_reads_nothing_once_its_view_is_buil
     assert len(ok(again[paths[2]])["items"]) == 2  # the new amendment is in it
     # The public's view was built by nobody since: it is read (and holds the write too).
     assert len(ok(client.get(paths[2]))["items"]) == 2
-
-
-def test_with_the_setting_off_the_first_read_after_a_write_is_routed(settings: Settings) -> None:
-    application = create_app(settings.model_copy(update={"kept_views": False}))
-    try:
-        with TestClient(application, raise_server_exceptions=False) as client:
-            if application.state.kept_answers is None or application.state.kept_answers.checked:
-                pytest.skip("SQLite only")
-            room, rid, sid = public_room(client)
-            path = paths_of(rid)[0]
-            ok(client.get(path, headers=room.members[2].headers))
-            another_write(client, room.members[0], sid)
-            built = client.get(path, headers=room.members[1].headers)
-            seen, stop = statements_of(application)
-            try:
-                again = client.get(path, headers=room.members[2].headers)
-            finally:
-                stop()
-            assert again.content == built.content
-            assert any("token" in statement for statement in seen)
-    finally:
-        application.state.database.dispose()
 
 
 # --- the danger side: a change of access between two reads of a warm request --------------
