@@ -33,9 +33,9 @@ FRONT_PATH = re.compile(r"/v1/reports/([1-9][0-9]{0,9})(|/floor|/amendments)")
 
 
 class KeptAnswerFront:
-    """ASGI (SQLite): answers a request the store remembers from since the last commit before
-    routing, dependencies and the threadpool; anything else goes on to the app (which fills
-    the store). The floor's and the list's routes settle passed deadlines before they read
+    """ASGI (SQLite): answers a request the store remembers from since the last commit, or
+    with the answer its route names (the module's docstring), before routing, dependencies
+    and the threadpool; anything else goes on to the app (which fills the store). The floor's and the list's routes settle passed deadlines before they read
     (`settle_before_request`): they are answered here only while the deadline watch knows
     that nothing is due (and so is the report, whose text such a settling changes)."""
 
