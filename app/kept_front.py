@@ -28,6 +28,8 @@ from app.clock import utcnow
 from app.kept_answers import FLIGHT_WAIT, Asked, KeptAnswers, Key, asked_of, respond
 from app.schemas import MAX_ID
 
+# How many leaders a request waits for at most, each after a commit came while it waited.
+LEADS = 3
 # The reads every member's page makes after every event (the report, its floor, its list).
 FRONT_PATH = re.compile(r"/v1/reports/([1-9][0-9]{0,9})(|/floor|/amendments)")
 
@@ -35,7 +37,8 @@ FRONT_PATH = re.compile(r"/v1/reports/([1-9][0-9]{0,9})(|/floor|/amendments)")
 class KeptAnswerFront:
     """ASGI (SQLite): answers a request the store remembers from since the last commit, or
     with the answer its route names (the module's docstring), before routing, dependencies
-    and the threadpool; anything else goes on to the app (which fills the store). The floor's and the list's routes settle passed deadlines before they read
+    and the threadpool; anything else goes on to the app (which fills the store). The
+    floor's and the list's routes settle passed deadlines before they read
     (`settle_before_request`): they are answered here only while the deadline watch knows
     that nothing is due (and so is the report, whose text such a settling changes)."""
 
@@ -63,22 +66,26 @@ class KeptAnswerFront:
         """From the store; else, when the request's route names an answer that another
         request is being answered with since the last commit, that answer once it is kept
         (after a commit the whole room asks at once: one request per view goes to the app);
-        else from the app."""
+        else from the app. A commit that comes while it waits (the chair's next write) asks
+        again: it waits for the first request of the new commit's, or is that request."""
         served = self.answers.served(asked, utcnow())
-        if served is None:
-            route = self.answers.route_of(asked)
-            if route is not None:
-                leading = self._leading.get(route)
-                if leading is None:
-                    await self._lead(route, scope, receive, send)
-                    return
-                self.waiting += 1
-                try:
-                    with contextlib.suppress(TimeoutError):  # a slow leader: the app answers
-                        await asyncio.wait_for(asyncio.shield(leading), FLIGHT_WAIT)
-                finally:
-                    self.waiting -= 1
-                served = self.answers.served(asked, utcnow())
+        for _ in range(LEADS):
+            route = None if served is not None else self.answers.route_of(asked)
+            if route is None:
+                break
+            leading = self._leading.get(route)
+            if leading is None:
+                await self._lead(route, scope, receive, send)
+                return
+            self.waiting += 1
+            try:
+                with contextlib.suppress(TimeoutError):  # a slow leader: the app answers
+                    await asyncio.wait_for(asyncio.shield(leading), FLIGHT_WAIT)
+            finally:
+                self.waiting -= 1
+            served = self.answers.served(asked, utcnow())
+            if served is None and self.answers.route_of(asked) == route:
+                break  # the leader left nothing for it (refused, or no route): the app answers
         if served is None:
             await self.app(scope, receive, send)
             return

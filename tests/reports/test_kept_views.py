@@ -28,6 +28,7 @@ from app.amendments import list_answer
 from app.drafting_groups.models import DraftingMember
 from app.groups.models import Token
 from app.kept_front import KeptAnswerFront
+from app.reports.models import Report
 from tests.amendments.helpers import TEXT, open_meeting, propose, report_with_section
 from tests.drafting_groups.helpers import (
     add_chapter,
@@ -349,3 +350,48 @@ def test_a_floors_delta_after_a_new_watermark_is_answered_by_the_readers_route(
     later = f"{floor}?texts_after={through['texts_through'] - 1}"
     ok(client.get(later, headers=first.headers))
     refused({later: client.get(later, headers=second.headers)}, "unauthorized")
+
+
+def test_a_commit_while_the_room_waits_sends_one_more_request_to_the_app_not_all(
+    client: TestClient, app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chair's next write commits while the room waits for the first reader's answer:
+    that answer is not kept (it may be stale), and the others wait for the first request of
+    the new commit instead of all going to the app."""
+    if app.state.kept_answers is None or app.state.kept_answers.checked:
+        pytest.skip("SQLite: the front (PostgreSQL checks each answer in the database)")
+    room = make_room(client, members=5)
+    rid, sid = report_with_section(client, room)
+    propose(client, room.members[0], sid, TEXT.replace("Geneva", "Tunis"))
+    path = paths_of(rid)[2]
+    for member in room.members:
+        ok(client.get(path, headers=member.headers))
+    front = front_of(app)
+    assert front is not None
+    another_write(client, room.chair, sid)
+    build = list_answer.build
+    builds: list[int] = []
+    others = len(room.members) - 1
+
+    def first_waits_then_a_commit(*args: Any, **kwargs: Any) -> Any:
+        builds.append(1)
+        if len(builds) == 1:  # bounded: a broken wait lets the others in, and this go on
+            arrived = threading.Event()
+            for _ in range(1000):
+                if front.waiting == others or arrived.wait(0.01):
+                    break
+            with app.state.database.session() as session:  # a write that changes no access
+                session.execute(update(Report).where(Report.id == rid).values(symbol="A/1"))
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(list_answer, "build", first_waits_then_a_commit)
+    seen, stop = statements_of(app)
+    try:
+        with ThreadPoolExecutor(len(room.members)) as pool:
+            pages = list(pool.map(lambda who: client.get(path, headers=who.headers), room.members))
+    finally:
+        stop()
+    assert builds == [1, 1]
+    assert len([statement for statement in seen if "FROM token" in statement]) == 2
+    assert all(page.status_code == 200 for page in pages)
+    assert len({page.content for page in pages[1:]}) == 1
