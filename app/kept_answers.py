@@ -219,7 +219,10 @@ class KeptAnswers:
                 self._deltas.clear()
             self._routes[asked] = _Route(key, served.headers, access)
             watermark = _delta(asked)
-            if watermark is not None and key[-1] == watermark:
+            # The whole floor's key ends with None where a delta's has its watermark: a page
+            # that has read only the whole floor asks its first delta after the next commit.
+            whole = asked[1].endswith("/floor") and not asked[2] and key[-1] is None
+            if whole or (watermark is not None and key[-1] == watermark):
                 self._deltas[asked[:2]] = _Route(key[:-1], served.headers, access)
 
     def _route(self, asked: Asked) -> _Route | None:

@@ -324,13 +324,23 @@ def test_a_floors_delta_after_a_new_watermark_is_answered_by_the_readers_route(
     client: TestClient, app: FastAPI
 ) -> None:
     """After each adoption the page asks the floor's delta after the watermark it has just
-    been given, a request it never made: the route of its delta after another watermark
-    names the same view. A token revoked since is refused all the same."""
+    been given, a request it never made: the route of its delta after another watermark, or
+    of the whole floor, names the same view. A token revoked since is refused all the same."""
     room, rid, sid = public_room(client)
     first, second = room.members[1], room.members[2]
     floor = paths_of(rid)[1]
     held = ok(client.get(floor, headers=second.headers))["texts_through"]
-    ok(client.get(f"{floor}?texts_after={held}", headers=second.headers))
+    # A page that has read only the whole floor: its first delta, after a commit.
+    another_write(client, room.chair, sid)
+    built = client.get(f"{floor}?texts_after={held}", headers=first.headers)
+    seen, stop = statements_of(app)
+    try:
+        again = client.get(f"{floor}?texts_after={held}", headers=second.headers)
+    finally:
+        stop()
+    assert (again.status_code, again.content) == (200, built.content)
+    front = app.state.kept_answers is not None and not app.state.kept_answers.checked
+    assert seen == [] or not front
     write_version(client, room, sid, 1, TEXT.replace("Geneva", "Geneva again"))
     through = ok(client.get(f"{floor}?texts_after={held}", headers=first.headers))
     assert through["texts_through"] != held
@@ -343,7 +353,6 @@ def test_a_floors_delta_after_a_new_watermark_is_answered_by_the_readers_route(
         stop()
     assert (again.status_code, again.content) == (200, built.content)
     assert again.headers["ETag"] == built.headers["ETag"]
-    front = app.state.kept_answers is not None and not app.state.kept_answers.checked
     assert seen == [] or not front
     token_id = ok(client.get("/v1/me", headers=second.headers))["token_id"]
     ok(client.delete(f"/v1/tokens/{token_id}", headers=second.headers))
