@@ -69,6 +69,13 @@ class Settings(BaseSettings):
         "answered since the last write from memory before routing (SQLite with the read "
         "cache on: one process)",
     )
+    kept_views: bool = Field(
+        default=True,
+        description="Keep which kept answer each request to the front names across writes "
+        "that change nobody's access (a revision moved by database triggers), so that the "
+        "first read after a write is answered before routing once one reader with the same "
+        "view has built the answer (SQLite with the front on)",
+    )
     deadline_watch: bool = Field(
         default=True,
         description="Skip settling consent deadlines until the earliest can fall due "

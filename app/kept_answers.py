@@ -20,7 +20,7 @@ give at that moment to that caller. Two halves make it hold:
   (`report_state`): the report row's creation time, revision and last update, its event head
   (every write that changes a report, its outline, stages, amendments, consents or
   meetings records an event on the report), its outline revision (kept by a trigger), and
-  what a route adds of its own (`roster_digest`: names and roles change with no event on
+  what a route adds of its own (`floor_cache.roster_digest`: names and roles change with no event on
   the report). A kept answer is served only when the snapshot a request reads names it; a
   NOTIFY (`forget_report`) only frees memory.
 
@@ -28,10 +28,8 @@ An answer may also carry a moment after which it no longer holds (`expires`: a r
 speaker's seconds on the floor move with the clock).
 
 After an event the whole room asks at once: one reader builds an answer and the readers
-with the same key that come meanwhile wait for it (`board`, `land`). And on SQLite the
-response each request got is answered again before routing until the next commit
-(`KeptAnswerFront`, setting `kept_answer_front`): the same request, the same token, the same
-state.
+with the same key that come meanwhile wait for it (`board`, `land`). On SQLite the front
+answers before routing (app/kept_front.py: `_served`, `_routes`).
 """
 
 from __future__ import annotations
@@ -39,20 +37,19 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from fastapi import Request, Response
-from sqlalchemy import ColumnElement, func, literal, select
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy import select
 from sqlalchemy.orm import Session
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Scope
 
 from app.auth import bearer_secret, hash_token
 from app.clock import utcnow
 from app.etags import matches
-from app.groups.models import Participant
+from app.groups.models import AccessRevision
 from app.pagination import link_next
 from app.reports.models import Report
 from app.schemas import MAX_ID
@@ -66,6 +63,8 @@ class KeptAnswer:
     etag: str | None = None  # None: the route answers without one
     expires: datetime | None = None  # None: good until the database changes
     next: int | None = None  # a page's cursor (its Link header is made per request)
+    # The key it is kept under (set by `kept_or_built`): the front's routes name it.
+    key: Key | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -79,6 +78,17 @@ class Served:
 # A request as asked: the token's hash (None: no token), the path and the raw query string.
 Asked = tuple[str | None, str, bytes]
 SERVED_LIMIT = 50_000
+
+
+@dataclass(frozen=True)
+class _Route:
+    """Which kept answer a request names (its key: the caller's view), the headers its route
+    adds (no `Link`: a page's cursor moves with the list), and the access revision read in
+    the snapshot that named it."""
+
+    key: Key
+    headers: tuple[tuple[str, str], ...]
+    access: int
 
 
 FLIGHT_WAIT = 30.0  # seconds a reader waits for another's build before reading it itself
@@ -97,6 +107,14 @@ class _Kept:
     report_id: int
 
 
+# The access revision (`AccessRevision`), as a column of a kept read's statement (SQLite):
+# NULL when its row is gone (then no route is kept).
+ACCESS = select(AccessRevision.value).where(AccessRevision.id == 1).scalar_subquery()
+# Two routed reads of one generation read two access revisions (a write no commit listener
+# heard moved it): no route is served until the next commit.
+_MIXED = -1
+
+
 def report_state(session: Session, report: Report) -> Key:
     """What names the report's committed state in the request's snapshot (PostgreSQL): read
     from the report row, which the request has read in it already (no statement)."""
@@ -109,39 +127,12 @@ def report_state(session: Session, report: Report) -> Key:
     )
 
 
-def roster_digest() -> ColumnElement[str | None]:
-    """A digest of the report's group's participants, as a column of the report row's read
-    (PostgreSQL): a new name or role records no event on the report, and an answer naming
-    them reads them."""
-    return (
-        select(
-            func.md5(
-                func.coalesce(
-                    func.string_agg(
-                        func.concat_ws(
-                            "|",
-                            Participant.id,
-                            Participant.name,
-                            Participant.role,
-                            Participant.active,
-                            Participant.stakeholder,
-                        ),
-                        aggregate_order_by(literal(","), Participant.id),
-                    ),
-                    "",
-                )
-            )
-        )
-        .where(Participant.group_id == Report.group_id)
-        .scalar_subquery()
-    )
-
-
 @dataclass
 class KeptAnswers:
     """Kept answers of every kind; `checked`: PostgreSQL (keys hold the report's state)."""
 
     checked: bool
+    routes: bool = False  # SQLite with the front's routes on (setting `kept_views`)
     budget_bytes: int = 64 * 1024 * 1024
     generation: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -151,6 +142,17 @@ class KeptAnswers:
     # commit, served before routing (`KeptAnswerFront`); bodies are shared with `_kept`.
     _served: dict[Asked, Served] = field(default_factory=dict)
     _flights: dict[Key, _Flight] = field(default_factory=dict)  # answers being built
+    # SQLite: which kept answer each request (as `_served`) named, kept across commits, with
+    # the access revision read in the snapshot that named it. The view in a key rests only
+    # on rows whose every change moves that revision (a trigger), so a route is served only
+    # while the revision a routed read of the current generation read is the same (`_access`:
+    # None until one has, after each commit), and only once a reader has built its answer
+    # since the last commit (`_kept`).
+    _access: int | None = None
+    _routes: dict[Asked, _Route] = field(default_factory=dict)
+    # A floor's delta: the route of a reader's (token, path) delta, its key without the
+    # watermark (`_delta`).
+    _deltas: dict[tuple[str | None, str], _Route] = field(default_factory=dict)
 
     def invalidate(self) -> None:
         """After any write commits (SQLite: the text, roster, stages all live in the db)."""
@@ -159,6 +161,7 @@ class KeptAnswers:
             self._kept.clear()
             self._served.clear()
             self._bytes = 0
+            self._access = None  # the next routed read says what it is now
 
     def forget_report(self, report_id: int) -> None:
         """A process wrote to `report_id` (its NOTIFY): its kept answers can no longer match."""
@@ -191,9 +194,12 @@ class KeptAnswers:
             self._kept[key] = _Kept(answer, report_id)
             self._bytes += size
 
-    def remember(self, generation: int, asked: Asked | None, served: Served) -> None:
+    def remember(
+        self, generation: int, asked: Asked | None, served: Served, access: int | None = None
+    ) -> None:
         """SQLite: `asked` was answered `served` from the state of `generation` (noted before
-        the request's transaction began): the same request gets it until the next commit."""
+        the request's transaction began): the same request gets it until the next commit.
+        `access`: the access revision read in the same snapshot (None: not read)."""
         if self.checked or asked is None:
             return
         with self._lock:
@@ -202,11 +208,57 @@ class KeptAnswers:
             if len(self._served) >= SERVED_LIMIT:
                 self._served.clear()
             self._served[asked] = served
+            key = served.answer.key
+            if not self.routes or access is None:
+                return
+            self._access = access if self._access in (None, access) else _MIXED
+            if key is None or served.answer.next is not None:
+                return
+            if len(self._routes) >= SERVED_LIMIT:
+                self._routes.clear()
+                self._deltas.clear()
+            self._routes[asked] = _Route(key, served.headers, access)
+            watermark = _delta(asked)
+            # The whole floor's key ends with None where a delta's has its watermark: a page
+            # that has read only the whole floor asks its first delta after the next commit.
+            whole = asked[1].endswith("/floor") and not asked[2] and key[-1] is None
+            if whole or (watermark is not None and key[-1] == watermark):
+                self._deltas[asked[:2]] = _Route(key[:-1], served.headers, access)
+
+    def _route(self, asked: Asked) -> _Route | None:
+        """The route of `asked` (under the lock), whatever its access revision: its own, or
+        for a floor's delta the route of the same reader's delta after any other watermark,
+        with this one's."""
+        route = self._routes.get(asked)
+        if route is None:
+            watermark = _delta(asked)
+            general = None if watermark is None else self._deltas.get(asked[:2])
+            if general is not None:
+                route = _Route((*general.key, watermark), general.headers, general.access)
+        return route
+
+    def route_of(self, asked: Asked) -> tuple[Key, int] | None:
+        """The key `asked` named (its route, whether or not it still holds: for waiting on
+        the read that will say) and the generation now, or None."""
+        with self._lock:
+            route = self._route(asked)
+            return None if route is None else (route.key, self.generation)
 
     def served(self, asked: Asked, now: datetime) -> Served | None:
+        """The response `asked` got since the last commit; else, when a reader has built the
+        answer it named before (its route) since then, and nobody's access has changed since
+        it was named (a routed read since the last commit read the same revision), that
+        answer."""
         found = self._served.get(asked)
         if found is None:
-            return None
+            with self._lock:  # the route and the answer as one commit left them
+                route = self._route(asked)
+                if route is not None and route.access != self._access:
+                    route = None
+                kept = None if route is None else self._kept.get(route.key)
+            if route is None or kept is None or kept.answer.next is not None:
+                return None
+            found = Served(kept.answer, route.headers)
         expires = found.answer.expires
         return found if expires is None or now < expires else None
 
@@ -273,7 +325,7 @@ def kept_or_built(
         return build()  # its build failed or is slow: read it here
     answer = None
     try:
-        answer = build()
+        answer = replace(build(), key=key)
         answers.keep(generation, key, report.id, answer)
         return answer
     finally:
@@ -286,6 +338,7 @@ def kept_response(
     answers: KeptAnswers | None,
     generation: int,
     headers: dict[str, str] | None = None,
+    access: int | None = None,
 ) -> Response:
     """The answer as its route sends it: 304 when the caller holds its ETag already, the
     `Link` of a page's next cursor made from this request's own URL. Remembered (SQLite) for
@@ -297,7 +350,7 @@ def kept_response(
         headers["Link"] = linked.headers["Link"]
     served = Served(answer, tuple(headers.items()))
     if answers is not None:
-        answers.remember(generation, asked_of(request.scope), served)
+        answers.remember(generation, asked_of(request.scope), served, access)
     return respond(served, request.headers.get("if-none-match"))
 
 
@@ -323,46 +376,18 @@ def asked_of(scope: Scope) -> Asked | None:
     return (token, scope["path"], scope["query_string"])
 
 
-# The reads every member's page makes after every event (the report, its floor, its list).
-FRONT_PATH = re.compile(r"/v1/reports/([1-9][0-9]{0,9})(|/floor|/amendments)")
+# A floor's delta (`texts_after`, as the route validates it): after each adoption the page
+# asks with the watermark it has just been given, a request it never made; the floor's key
+# ends with the watermark, and the rest of it (the reader's view) does not depend on it.
+_DELTA = re.compile(rb"texts_after=(0|[1-9][0-9]{0,9})")
 
 
-class KeptAnswerFront:
-    """ASGI (SQLite): answers a request the store remembers from since the last commit before
-    routing, dependencies and the threadpool; anything else goes on to the app (which fills
-    the store). The floor's and the list's routes settle passed deadlines before they read
-    (`settle_before_request`): they are answered here only while the deadline watch knows
-    that nothing is due (and so is the report, whose text such a settling changes)."""
-
-    def __init__(self, app: ASGIApp, answers: KeptAnswers, watch: Watch | None) -> None:
-        self.app = app
-        self.answers = answers
-        self.watch = watch
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "GET":
-            match = FRONT_PATH.fullmatch(scope["path"])
-            if match is not None and int(match[1]) <= MAX_ID:
-                served = self._served(scope)
-                if served is not None:
-                    if_none_match = None
-                    for name, value in scope["headers"]:
-                        if name == b"if-none-match":
-                            if_none_match = value.decode("latin-1")
-                            break
-                    await respond(served, if_none_match)(scope, receive, send)
-                    return
-        await self.app(scope, receive, send)
-
-    def _served(self, scope: Scope) -> Served | None:
-        now = utcnow()
-        if self.watch is None or not self.watch.nothing_due(now):
-            return None
-        asked = asked_of(scope)
-        return None if asked is None else self.answers.served(asked, now)
-
-
-class Watch(Protocol):
-    """The deadline watch (app/amendments/deadlines.py), as this module reads it."""
-
-    def nothing_due(self, now: datetime) -> bool: ...
+def _delta(asked: Asked) -> int | None:
+    """A floor's delta's watermark (None: not a floor's delta as the route takes it)."""
+    _token, path, query = asked
+    if not path.endswith("/floor"):
+        return None
+    found = _DELTA.fullmatch(query)
+    if found is None or int(found[1]) > MAX_ID:
+        return None
+    return int(found[1])

@@ -34,7 +34,7 @@ from app.clock import utcnow
 from app.db import Database
 from app.drafting_groups.models import SectionStage
 from app.errors import NotFound
-from app.kept_answers import KeptAnswer, KeptAnswers, Key, kept_response
+from app.kept_answers import ACCESS, KeptAnswer, KeptAnswers, Key, kept_response
 from app.reports.models import Report
 from app.visibility import ensure_readable
 
@@ -96,6 +96,8 @@ class RowRead:
             columns: list[ColumnElement[Any]] = [_STAGED]
             if checked:
                 columns += self.state
+            else:  # SQLite: the access revision this snapshot reads (the front's routes)
+                columns.append(ACCESS)
             if settles and self.due is not None:
                 columns.append(self.due.column)
             found = select(Report, *columns).where(Report.id == bindparam("report_id"))
@@ -143,6 +145,7 @@ def _serve(
     generation = 0 if answers is None else answers.generation
     now = utcnow()
     answer: KeptAnswer | None = None
+    access = None
     with database.session(write=False) as session:
         principal, values = _caller_and_row(
             request,
@@ -159,6 +162,7 @@ def _serve(
         ensure_readable(report, principal)  # a report the caller may not read settles nothing
         if not (settles and values[-1]):
             state = tuple(values[2 : 2 + len(row.state)]) if checked else ()
+            access = None if checked else values[2]
             read = Read(report, bool(values[1]), state)
             answer = build(session, read, principal, answers, generation)
     if answer is None:  # a round of the report was due
@@ -167,7 +171,7 @@ def _serve(
         # Read again from a snapshot taken after the settling: no due check this time (a
         # round falling due meanwhile is as late as after a settling before the read).
         return _serve(request, report_id, build, headers, row, settles=False)
-    return kept_response(request, answer, answers, generation, headers)
+    return kept_response(request, answer, answers, generation, headers, access)
 
 
 def _caller_and_row(

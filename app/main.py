@@ -38,7 +38,8 @@ from app.events.timeline_router import router as timeline_router
 from app.groups.router import router as groups_router
 from app.health import router as health_router
 from app.idempotency import REPLAYED_HEADER
-from app.kept_answers import KeptAnswerFront, KeptAnswers
+from app.kept_answers import KeptAnswers
+from app.kept_front import KeptAnswerFront
 from app.meetings.router import router as meetings_router
 from app.meetings.screen import page_router
 from app.meetings.sessions_router import router as sessions_router
@@ -196,7 +197,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if database.is_sqlite and settings.read_cache:  # one process serves the database
         app.state.read_cache = ReadCache()
         database.commit_listeners.append(app.state.read_cache.invalidate)
-        app.state.kept_answers = KeptAnswers(checked=False)
+        routes = settings.kept_answer_front and settings.kept_views
+        app.state.kept_answers = KeptAnswers(checked=False, routes=routes)
         database.commit_listeners.append(app.state.kept_answers.invalidate)
         if settings.deadline_watch:
             app.state.deadline_watch = database.deadline_watch = DeadlineWatch(database)

@@ -6,7 +6,7 @@ from app.db import Base
 from app.deliberation.models import Reservation, Thread, ThreadMessage
 from app.drafting_groups.models import DraftingGroup, DraftingMember, SectionStage
 from app.events.models import Event, StreamTicket
-from app.groups.models import Group, Participant, Token
+from app.groups.models import AccessRevision, Group, Participant, Token
 from app.idempotency import IdempotencyRecord
 from app.meetings.models import Meeting
 from app.questionnaires.models import Question, Questionnaire, QuestionnaireLink, Reply
@@ -23,6 +23,7 @@ from app.reports.models import (
 from app.webhooks.models import Delivery, Webhook
 
 __all__ = [
+    "AccessRevision",
     "Amendment",
     "Base",
     "Certificate",

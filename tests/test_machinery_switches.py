@@ -22,6 +22,8 @@ from app.reports import known_versions, outline
 from app.text import offload
 from tests.amendments.helpers import TEXT, act, adopt_report, propose, report_with_section
 from tests.factories import Room, make_room, ok, write_version
+from tests.reports.test_kept_answers import statements_of
+from tests.reports.test_kept_views import another_write, paths_of, public_room
 
 
 @pytest.fixture
@@ -189,3 +191,27 @@ def test_with_the_text_worker_off_a_long_proposal_is_analysed_in_process(
         write_version(client, room, sid, 1, changed)
         diff = client.get(f"/v1/sections/{sid}/diff?from=1&to=2", headers=room.chair.headers)
         assert "fifteen hundred" in diff.text and diff.status_code == 200
+
+
+def test_with_kept_views_off_the_first_read_after_a_write_is_routed(
+    switched: Callable[..., object],
+) -> None:
+    """The front's routes (SQLite, tests/reports/test_kept_views.py): off, a member's read
+    after a write that changed nobody's access is routed (its token read), with the answer
+    another member built."""
+    with switched(kept_views=False) as client:  # type: ignore[attr-defined]
+        application = client.app
+        if application.state.kept_answers is None or application.state.kept_answers.checked:
+            pytest.skip("SQLite only: the front")
+        room, rid, sid = public_room(client)
+        path = paths_of(rid)[0]
+        ok(client.get(path, headers=room.members[2].headers))
+        another_write(client, room.members[0], sid)
+        built = client.get(path, headers=room.members[1].headers)
+        seen, stop = statements_of(application)
+        try:
+            again = client.get(path, headers=room.members[2].headers)
+        finally:
+            stop()
+        assert again.content == built.content
+        assert any("token" in statement for statement in seen)

@@ -114,3 +114,18 @@ class Invitation(Base):
     expires_at: Mapped[datetime] = mapped_column()
     redeemed_at: Mapped[datetime | None] = mapped_column(default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class AccessRevision(Base):
+    """One row: a counter that database triggers (SQLite, migration a4c1e7d2f905) move on
+    every insert, update or delete of a row a reader's access rests on: tokens, participants,
+    groups, drafting groups and their members, stages, the set of a report's sections, and a
+    report's group and visibility. Every kept read on SQLite reads it with its token and report
+    row (app/kept_reads.py), and the front of the kept answers (app/kept_front.py) serves a
+    request's route only while it is the revision the route was named under, whatever wrote
+    the rows (ORM, Core, raw SQL)."""
+
+    __tablename__ = "access_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(default=0)

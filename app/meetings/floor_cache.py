@@ -23,12 +23,15 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
+from sqlalchemy import ColumnElement, func, literal, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from app import visibility
 from app.amendments.service import DUE_FOR_READS
 from app.auth import Principal
-from app.kept_answers import KeptAnswer, KeptAnswers, kept_or_built, roster_digest
+from app.groups.models import Participant
+from app.kept_answers import KeptAnswer, KeptAnswers, kept_or_built
 from app.kept_reads import Read, RowRead
 from app.meetings.models import SessionKind
 from app.meetings.schemas import FloorState
@@ -64,6 +67,34 @@ def _clock_bound(state: FloorState) -> datetime | None:
         if s.started_at is not None and s.ended_at is None and s.spoken_seconds is not None
     ]
     return min(bounds, default=None)
+
+
+def roster_digest() -> ColumnElement[str | None]:
+    """A digest of the report's group's participants, as a column of the report row's read
+    (PostgreSQL): a new name or role records no event on the report, and an answer naming
+    them reads them."""
+    return (
+        select(
+            func.md5(
+                func.coalesce(
+                    func.string_agg(
+                        func.concat_ws(
+                            "|",
+                            Participant.id,
+                            Participant.name,
+                            Participant.role,
+                            Participant.active,
+                            Participant.stakeholder,
+                        ),
+                        aggregate_order_by(literal(","), Participant.id),
+                    ),
+                    "",
+                )
+            )
+        )
+        .where(Participant.group_id == Report.group_id)
+        .scalar_subquery()
+    )
 
 
 # The floor names speakers and the pen (the roster's digest comes with the report row), and
