@@ -13,9 +13,21 @@ from typing import Annotated, Any, ClassVar, Protocol
 
 import anyio
 from fastapi import Depends, Request
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, insert, inspect
+from sqlalchemy import (
+    DateTime,
+    Engine,
+    MetaData,
+    bindparam,
+    create_engine,
+    event,
+    insert,
+    inspect,
+    update,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached, sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.types import TypeDecorator
 from starlette.concurrency import run_in_threadpool
 
@@ -81,6 +93,12 @@ class UnitOfWork:
     # The event chain's head (seq, hash; 0 and None before the first event) of each report
     # this transaction locked, as read with the lock (`reports.access.lock_report`).
     chain_heads: dict[int, tuple[int, str | None]] = field(default_factory=dict)
+    # Whether each report this transaction locked had an active webhook in its group, as read
+    # with the lock: its events' deliveries need no read of their own when it had none.
+    hooked_reports: dict[int, bool] = field(default_factory=dict)
+    # Events recorded but not yet inserted, while a write gathers its events to insert them
+    # in one statement (`events.recording.events_written_together`); None: each at once.
+    held_events: list[Any] | None = None
     # A read transaction: one snapshot of committed state, never a write. Only what such a
     # transaction reads may be kept by caches keyed on database state: a writer's own
     # uncommitted state could roll back, and its key be reached again by another change.
@@ -234,9 +252,87 @@ def insert_now(session: Session, obj: Any) -> None:
     more than the insert. Its columns' Python-side defaults are filled in here, as a flush
     would. Only for a row with no relationship to cascade and no database-side default, and
     whose insert no flush listener must see (`after_flush` listeners see later flushes)."""
+    insert_all_now(session, [obj])
+
+
+def insert_all_now(session: Session, objs: list[Any]) -> None:
+    """`insert_now` for new objects of one class, in one statement (a multi-row INSERT ...
+    RETURNING on both engines, rows in the order given): their ids come back in that order."""
+    if not objs:
+        return
+    states = [inspect(obj) for obj in objs]
+    mapper = states[0].mapper
+    rows = []
+    for obj, state in zip(objs, states, strict=True):
+        if state.key is not None or state.session_id is not None:
+            raise TypeError("insert_now takes a new object")
+        if state.mapper is not mapper:
+            raise TypeError("insert_all_now takes objects of one class")
+        rows.append(_row_of(obj, state))
+    (key,) = mapper.primary_key
+    attribute = mapper.get_property_by_column(key).key
+    connection = session.connection()
+    if len(rows) == 1:
+        written = connection.execute(_insert_of(mapper.local_table), rows[0]).inserted_primary_key
+        if written is None:
+            raise RuntimeError(f"no primary key for the new {type(objs[0]).__name__}")
+        ids = [written[0]]
+    else:
+        ids = list(connection.execute(_insert_returning(mapper.local_table, key), rows).scalars())
+    for obj, id in zip(objs, ids, strict=True):
+        setattr(obj, attribute, id)
+        make_transient_to_detached(obj)
+        session.add(obj)
+
+
+def update_now(session: Session, obj: Any) -> None:
+    """Write the changed columns of `obj` (persistent) at once with one Core UPDATE and mark
+    them unchanged, as a flush of it would: its version counter checked and moved, its
+    `onupdate` columns set. The unit of work's bookkeeping for a flush of one changed row
+    costs more than the update. Only for an object whose changes are all to its own columns
+    and whose update no flush listener must see; nothing to write: no statement."""
     state = inspect(obj)
-    if state.key is not None or state.session_id is not None:
-        raise TypeError("insert_now takes a new object")
+    mapper = state.mapper
+    if state.key is None:
+        raise TypeError("update_now takes a persistent object")
+    columns = {prop.key: prop for prop in mapper.column_attrs}
+    changed = [key for key in state.committed_state if key in state.dict]
+    if any(key not in columns for key in changed):
+        raise TypeError(f"{type(obj).__name__} has changes update_now does not write")
+    if not changed:
+        return
+    values = {key: state.dict[key] for key in changed}
+    for key, prop in columns.items():
+        onupdate: Any = prop.columns[0].onupdate
+        if onupdate is not None and key not in values:
+            values[key] = onupdate.arg(None) if onupdate.is_callable else onupdate.arg
+    versioned = mapper.version_id_col
+    params: dict[str, Any] = {"pk": state.identity[0]}
+    if versioned is not None:
+        key = mapper.get_property_by_column(versioned).key
+        params["was"] = state.committed_state.get(key, state.dict[key])
+        values[key] = params["was"] + 1
+    names = tuple(sorted(columns[key].columns[0].key for key in values))
+    params.update({f"v_{columns[key].columns[0].key}": value for key, value in values.items()})
+    written = session.connection().execute(_update_of(mapper, names), params)
+    if written.rowcount != 1:
+        raise StaleDataError(f"{type(obj).__name__} {state.identity[0]} changed meanwhile")
+    for key, value in values.items():
+        set_committed_value(obj, key, value)
+
+
+@cache
+def _update_of(mapper: Any, names: tuple[str, ...]) -> Any:
+    # One statement per class and set of columns written (a handful): built once each.
+    table = mapper.local_table
+    (primary,) = mapper.primary_key
+    where = [primary == bindparam("pk")]
+    if mapper.version_id_col is not None:
+        where.append(mapper.version_id_col == bindparam("was"))
+    return update(table).where(*where).values({name: bindparam(f"v_{name}") for name in names})
+
+
+def _row_of(obj: Any, state: Any) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for prop in state.mapper.column_attrs:
         column = prop.columns[0]
@@ -255,14 +351,13 @@ def insert_now(session: Session, obj: Any) -> None:
             )
             setattr(obj, prop.key, value)
             values[column.key] = value
-    inserted = session.connection().execute(_insert_of(state.mapper.local_table), values)
-    written = inserted.inserted_primary_key
-    if written is None:
-        raise RuntimeError(f"no primary key for the new {type(obj).__name__}")
-    (key,) = state.mapper.primary_key
-    setattr(obj, state.mapper.get_property_by_column(key).key, written[0])
-    make_transient_to_detached(obj)
-    session.add(obj)
+    return values
+
+
+@cache
+def _insert_returning(table: Any, key: Any) -> Any:
+    # Sorted by parameter order: the ids come back in the order of the rows given.
+    return insert(table).returning(key, sort_by_parameter_order=True)
 
 
 @cache

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import BindParameter, Select, bindparam, inspect, or_, select, union_all
+from sqlalchemy import BindParameter, Select, bindparam, inspect, or_, select, union_all, update
 from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm.util import identity_key
 
 from app.amendments.actions import clear_floor, close, record
 from app.amendments.models import (
@@ -22,11 +23,14 @@ from app.amendments.rebase import conflict_error, rebase, rebase_many
 from app.amendments.structure_apply import apply_structure
 from app.amendments.structure_check import check
 from app.clock import utcnow
+from app.db import insert_now, update_now
 from app.errors import MergeConflict, present
 from app.meetings.models import Meeting
 from app.reports import service as reports
 from app.reports.models import Report, Section, Version, VersionSource
-from app.text.edits import Edit, apply_edits
+from app.reports.open_points import carry_open_points, standing_clause
+from app.reports.versions import new_version
+from app.text.edits import Edit, apply_edits, from_json
 from app.text.edits import to_json as edits_json
 
 
@@ -50,28 +54,30 @@ def _apply_text(
     session: Session, *, report: Report, amendment: Amendment, actor_id: int | None
 ) -> Version:
     on_floor = amendment.status == AmendmentStatus.on_floor
-    section = present(
-        session.get(Section, amendment.section_id), f"No section {amendment.section_id}."
-    )
-    rebased = rebase(session, amendment, section=section)
-    if rebased.edits is None:
-        raise conflict_error(session, amendment.id, rebased, section=section)
-    text = _adopted_text(session, amendment, section, rebased.edits)
-    # Adopted before the version is appended, so that append_version's flush writes the
-    # amendment's row once, with the version (its number: the next one, or StaleBase).
-    amendment.resulting_version = section.head_version + 1
-    amendment.status = AmendmentStatus.adopted
-    amendment.decided_at = utcnow()
-    version = reports.append_version(
-        session,
-        section=section,
-        text=text,
-        author_id=amendment.proposer_id,
-        source=VersionSource.amendment,
-        amendment_id=amendment.id,
-        amendment_revision=amendment.draft_revision,
-        edits=edits_json(rebased.edits),
-    )
+    written = _on_its_own_base(session, amendment)
+    if written is not None:
+        section, version = written
+    else:
+        section = present(
+            session.get(Section, amendment.section_id), f"No section {amendment.section_id}."
+        )
+        rebased = rebase(session, amendment, section=section)
+        if rebased.edits is None:
+            raise conflict_error(session, amendment.id, rebased, section=section)
+        text = _adopted_text(session, amendment, section, rebased.edits)
+        # Adopted before the version is appended, so that append_version's flush writes the
+        # amendment's row once, with the version (its number: the next one, or StaleBase).
+        _adopted(amendment, section.head_version + 1)
+        version = reports.append_version(
+            session,
+            section=section,
+            text=text,
+            author_id=amendment.proposer_id,
+            source=VersionSource.amendment,
+            amendment_id=amendment.id,
+            amendment_revision=amendment.draft_revision,
+            edits=edits_json(rebased.edits),
+        )
     if on_floor:
         # Only an amendment on the floor is a meeting's floor amendment (put_on_floor takes
         # it from proposed; every way off the floor clears it): one in a consent round or
@@ -91,6 +97,70 @@ def _apply_text(
         session, report=report, adopted=amendment, sections=[section], removed=[], actor_id=actor_id
     )
     return version
+
+
+def _adopted(amendment: Amendment, number: int) -> None:
+    amendment.resulting_version = number
+    amendment.status = AmendmentStatus.adopted
+    amendment.decided_at = utcnow()
+
+
+def _on_its_own_base(session: Session, amendment: Amendment) -> tuple[Section, Version] | None:
+    """The usual adoption, written with Core: the section's head is still the amendment's
+    base, so its wording is the next text and its recorded edits (base -> wording:
+    `record_wording`) are the version's, with nothing to rebase and no read of the section
+    or of the head. One UPDATE moves the head from the base (compare-and-set under the
+    report's lock, returning the section's row), one INSERT writes the version and one
+    UPDATE the amendment's row (its revision checked and moved, as a flush would); no flush
+    and its unit of work. None, having written nothing: the head moved on (or the section
+    was removed, or its object is already in the session): `_apply_text` rebases."""
+    unloaded = inspect(amendment).unloaded
+    if (
+        "proposed_text" in unloaded
+        or "edits" in unloaded
+        or amendment.edits is None
+        or session.identity_map.get(identity_key(Section, amendment.section_id)) is not None
+    ):
+        return None
+    moved = session.execute(
+        _MOVE_FROM_BASE, {"section_id": amendment.section_id, "base": amendment.base_version}
+    ).first()
+    if moved is None:
+        return None
+    section, bracketed = moved
+    _adopted(amendment, section.head_version)
+    version = new_version(
+        section.id,
+        section.head_version,
+        amendment.proposed_text,
+        amendment.proposer_id,
+        VersionSource.amendment,
+    )
+    version.amendment_id = amendment.id
+    version.amendment_revision = amendment.draft_revision
+    # Written as append_version writes carried edits (none carried here: the same edits).
+    version.edits = edits_json(from_json(amendment.edits))
+    insert_now(session, version)
+    update_now(session, amendment)
+    if bracketed:  # most sections have no standing bracket: no read of them
+        carry_open_points(session, section=section, version=version)
+    return section, version
+
+
+# Built once: every adoption on its own base runs it. The ORM's UPDATE ... RETURNING of the
+# entity: the section's object comes from the row it writes, with whether the section has a
+# standing bracket to carry (`carry_open_points`).
+_MOVE_FROM_BASE = (
+    update(Section)
+    .where(
+        Section.id == bindparam("section_id"),
+        Section.head_version == bindparam("base"),
+        Section.removed_at.is_(None),
+    )
+    .values(head_version=Section.head_version + 1, revision=Section.revision + 1)
+    .returning(Section, standing_clause(Section.id))
+    .execution_options(synchronize_session=False)
+)
 
 
 def _adopted_text(
