@@ -255,9 +255,12 @@ def insert_now(session: Session, obj: Any) -> None:
     insert_all_now(session, [obj])
 
 
-def insert_all_now(session: Session, objs: list[Any]) -> None:
+def insert_all_now(session: Session, objs: list[Any], *, unique: tuple[str, ...] = ()) -> None:
     """`insert_now` for new objects of one class, in one statement (a multi-row INSERT ...
-    RETURNING on both engines, rows in the order given): their ids come back in that order."""
+    RETURNING). `unique`: attributes that tell the rows apart (a unique key of the table),
+    returned with the ids to give each object its own: SQLite promises no order of the rows
+    RETURNING gives, and SQLAlchemy's ordered RETURNING sends one statement per row there.
+    Without it the rows' order is asked for (one statement on PostgreSQL only)."""
     if not objs:
         return
     states = [inspect(obj) for obj in objs]
@@ -277,8 +280,14 @@ def insert_all_now(session: Session, objs: list[Any]) -> None:
         if written is None:
             raise RuntimeError(f"no primary key for the new {type(objs[0]).__name__}")
         ids = [written[0]]
+    elif unique:
+        columns = [mapper.get_property(name).columns[0] for name in unique]
+        found = connection.execute(_insert_returning(mapper.local_table, key, *columns), rows)
+        by_key = {tuple(row[1:]): row[0] for row in found}
+        ids = [by_key[tuple(getattr(obj, name) for name in unique)] for obj in objs]
     else:
-        ids = list(connection.execute(_insert_returning(mapper.local_table, key), rows).scalars())
+        found = connection.execute(_insert_returning(mapper.local_table, key), rows)
+        ids = [row[0] for row in found]
     for obj, id in zip(objs, ids, strict=True):
         setattr(obj, attribute, id)
         make_transient_to_detached(obj)
@@ -355,9 +364,9 @@ def _row_of(obj: Any, state: Any) -> dict[str, Any]:
 
 
 @cache
-def _insert_returning(table: Any, key: Any) -> Any:
-    # Sorted by parameter order: the ids come back in the order of the rows given.
-    return insert(table).returning(key, sort_by_parameter_order=True)
+def _insert_returning(table: Any, key: Any, *unique: Any) -> Any:
+    # Without `unique`, sorted by parameter order: the ids come back in the rows' order.
+    return insert(table).returning(key, *unique, sort_by_parameter_order=not unique)
 
 
 @cache

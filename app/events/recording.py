@@ -109,7 +109,7 @@ def events_written_together(session: Session) -> Iterator[None]:
         work.events[:] = [e for e in work.events if not any(e is h for h in held)]
         raise
     work.held_events = None
-    insert_all_now(session, held)
+    insert_all_now(session, held, unique=("report_id", "seq"))  # a unique key of event
 
 
 def verify_chain(session: Session, *, report_id: int) -> ChainCheck:
