@@ -294,6 +294,22 @@ def insert_all_now(session: Session, objs: list[Any], *, unique: tuple[str, ...]
         session.add(obj)
 
 
+def as_loaded(session: Session, cls: type[Any], row: Any) -> Any:
+    """The object of `row` (every column of `cls`'s table, by column, as a Core statement's
+    RETURNING gives them), in the session as if a query had loaded it: for a row a write
+    has just returned, with no read of it and none of the ORM's loading. Not for a row whose
+    object the session already holds."""
+    mapper = inspect(cls)
+    values = {
+        mapper.get_property_by_column(column).key: row._mapping[column]
+        for column in mapper.local_table.columns
+    }
+    obj = cls(**values)
+    make_transient_to_detached(obj)
+    session.add(obj)
+    return obj
+
+
 def update_now(session: Session, obj: Any) -> None:
     """Write the changed columns of `obj` (persistent) at once with one Core UPDATE and mark
     them unchanged, as a flush of it would: its version counter checked and moved, its
@@ -328,6 +344,9 @@ def update_now(session: Session, obj: Any) -> None:
         raise StaleDataError(f"{type(obj).__name__} {state.identity[0]} changed meanwhile")
     for key, value in values.items():
         set_committed_value(obj, key, value)
+    # Every change is written: the object is clean, so the next flush has nothing of it to
+    # look at (set_committed_value leaves it marked as modified).
+    state._commit_all(state.dict, session.identity_map)
 
 
 @cache

@@ -5,8 +5,19 @@ superseded and the section's open consent rounds are checked against the new hea
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
-from sqlalchemy import BindParameter, Select, bindparam, inspect, or_, select, union_all, update
+from sqlalchemy import (
+    BindParameter,
+    Select,
+    Table,
+    bindparam,
+    inspect,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session, defer
 from sqlalchemy.orm.util import identity_key
 
@@ -23,7 +34,7 @@ from app.amendments.rebase import conflict_error, rebase, rebase_many
 from app.amendments.structure_apply import apply_structure
 from app.amendments.structure_check import check
 from app.clock import utcnow
-from app.db import insert_now, update_now
+from app.db import as_loaded, insert_now, update_now
 from app.errors import MergeConflict, present
 from app.meetings.models import Meeting
 from app.reports import service as reports
@@ -122,12 +133,17 @@ def _on_its_own_base(session: Session, amendment: Amendment) -> tuple[Section, V
         or session.identity_map.get(identity_key(Section, amendment.section_id)) is not None
     ):
         return None
-    moved = session.execute(
-        _MOVE_FROM_BASE, {"section_id": amendment.section_id, "base": amendment.base_version}
-    ).first()
+    moved = (
+        session.connection()
+        .execute(
+            _MOVE_FROM_BASE, {"section_id": amendment.section_id, "base": amendment.base_version}
+        )
+        .first()
+    )
     if moved is None:
         return None
-    section, bracketed = moved
+    section: Section = as_loaded(session, Section, moved)
+    bracketed = moved[-1]
     _adopted(amendment, section.head_version)
     version = new_version(
         section.id,
@@ -147,19 +163,22 @@ def _on_its_own_base(session: Session, amendment: Amendment) -> tuple[Section, V
     return section, version
 
 
-# Built once: every adoption on its own base runs it. The ORM's UPDATE ... RETURNING of the
-# entity: the section's object comes from the row it writes, with whether the section has a
-# standing bracket to carry (`carry_open_points`).
+# Built once: every adoption on its own base runs it. A Core statement (the ORM's UPDATE
+# ... RETURNING of the entity cost more than the rest of the adoption): the section's
+# object is made from the row it writes, and whether the section has a standing bracket to
+# carry (`carry_open_points`) comes with it: asked of the parameter, not the section's
+# column, which SQLite's RETURNING names unqualified (inside the subquery, the bracket's
+# own id).
+_SECTION = cast(Table, Section.__table__)
 _MOVE_FROM_BASE = (
-    update(Section)
+    update(_SECTION)
     .where(
-        Section.id == bindparam("section_id"),
-        Section.head_version == bindparam("base"),
-        Section.removed_at.is_(None),
+        _SECTION.c.id == bindparam("section_id"),
+        _SECTION.c.head_version == bindparam("base"),
+        _SECTION.c.removed_at.is_(None),
     )
-    .values(head_version=Section.head_version + 1, revision=Section.revision + 1)
-    .returning(Section, standing_clause(Section.id))
-    .execution_options(synchronize_session=False)
+    .values(head_version=_SECTION.c.head_version + 1, revision=_SECTION.c.revision + 1)
+    .returning(*_SECTION.c, standing_clause(bindparam("section_id")))
 )
 
 

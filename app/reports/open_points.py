@@ -14,7 +14,7 @@ kept on purpose (the WGIG's four models), which are printed as brackets and do n
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, Exists, bindparam, select
-from sqlalchemy.orm import QueryableAttribute, Session
+from sqlalchemy.orm import Session
 
 from app.auth import Principal
 from app.clock import utcnow
@@ -75,7 +75,7 @@ _STANDING = select(OpenPoint).where(
 )
 
 
-def standing_clause(section_id: ColumnElement[int] | QueryableAttribute[int]) -> Exists:
+def standing_clause(section_id: ColumnElement[int]) -> Exists:
     """Whether the section has a standing bracket, as a column of another statement (an
     adoption reads it with the row it writes, and carries brackets only when there are)."""
     return (

@@ -100,6 +100,7 @@ def test_a_round_adopted_after_another_applies_rebased_onto_the_moved_head(
 
 def test_the_last_consent_carries_a_standing_bracket_of_its_section(client: TestClient) -> None:
     room = make_room(client, members=2)
+    report_with_section(client, room)  # another first: the bracket's id is not its section's
     rid, sid = report_with_section(client, room)
     open_meeting(client, room, rid)
     first = propose(client, room.members[0], sid, TEXT.replace("roles of", "role of"))
@@ -118,6 +119,7 @@ def test_the_last_consent_carries_a_standing_bracket_of_its_section(client: Test
         ),
         201,
     )
+    assert point["id"] != sid
     adopt_report(client, room, rid)
     # a change after the bracket, in a consent round: the bracket stays where it is
     moved = head_text(client, room, sid).replace("Geneva", "Geneva, Switzerland")
