@@ -65,9 +65,11 @@ BUDGETS = {
         "missed read": (8, 10),
         # and the NOTIFY is sent by the trigger that inserts the event, not a statement; an
         # answer settles under its lock only (no read of every report's due rounds first),
-        # and learns whether its report has any due with its amendment read
+        # and learns whether its report has any due with its amendment read; the last one
+        # asks whether other open amendments move with the adoption with the UPDATE that
+        # moves the head (SQLite reads them apart: see applying.py, _MOVE_FROM_BASE)
         "consent": (6, 8),
-        "last consent": (10, 12),
+        "last consent": (9, 11),
         # the group of the section, read with the token before the prepare step (one
         # statement); no settling of every report before it (its own is settled under its lock)
         "propose, base unknown": (12, 16),

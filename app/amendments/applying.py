@@ -5,43 +5,35 @@ superseded and the section's open consent rounds are checked against the new hea
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import cast
 
 from sqlalchemy import (
-    BindParameter,
     Select,
-    Table,
-    bindparam,
     inspect,
-    or_,
     select,
-    union_all,
-    update,
 )
 from sqlalchemy.orm import Session, defer
-from sqlalchemy.orm.util import identity_key
 
 from app.amendments.actions import clear_floor, close, record
 from app.amendments.models import (
     Amendment,
     AmendmentStatus,
     AmendmentStructure,
-    round_open_clause,
-    still_open_clause,
+)
+from app.amendments.own_base import (
+    adopted,
+    moved_with_it_clause,
+    moved_with_it_params,
+    on_its_own_base,
 )
 from app.amendments.queries import LONG_TEXTS, group_root
 from app.amendments.rebase import conflict_error, rebase, rebase_many
 from app.amendments.structure_apply import apply_structure
 from app.amendments.structure_check import check
-from app.clock import utcnow
-from app.db import as_loaded, insert_now, update_now
 from app.errors import MergeConflict, present
 from app.meetings.models import Meeting
 from app.reports import service as reports
 from app.reports.models import Report, Section, Version, VersionSource
-from app.reports.open_points import carry_open_points, standing_clause
-from app.reports.versions import new_version
-from app.text.edits import Edit, apply_edits, from_json
+from app.text.edits import Edit, apply_edits
 from app.text.edits import to_json as edits_json
 
 
@@ -65,9 +57,10 @@ def _apply_text(
     session: Session, *, report: Report, amendment: Amendment, actor_id: int | None
 ) -> Version:
     on_floor = amendment.status == AmendmentStatus.on_floor
-    written = _on_its_own_base(session, amendment)
+    written = on_its_own_base(session, amendment)
+    others: bool | None = None  # None: not known, read them
     if written is not None:
-        section, version = written
+        section, version, others = written
     else:
         section = present(
             session.get(Section, amendment.section_id), f"No section {amendment.section_id}."
@@ -78,7 +71,7 @@ def _apply_text(
         text = _adopted_text(session, amendment, section, rebased.edits)
         # Adopted before the version is appended, so that append_version's flush writes the
         # amendment's row once, with the version (its number: the next one, or StaleBase).
-        _adopted(amendment, section.head_version + 1)
+        adopted(amendment, section.head_version + 1)
         version = reports.append_version(
             session,
             section=section,
@@ -105,81 +98,15 @@ def _apply_text(
         sha256=version.sha256,
     )
     _after_sections_moved(
-        session, report=report, adopted=amendment, sections=[section], removed=[], actor_id=actor_id
+        session,
+        report=report,
+        adopted=amendment,
+        sections=[section],
+        removed=[],
+        actor_id=actor_id,
+        others=others,
     )
     return version
-
-
-def _adopted(amendment: Amendment, number: int) -> None:
-    amendment.resulting_version = number
-    amendment.status = AmendmentStatus.adopted
-    amendment.decided_at = utcnow()
-
-
-def _on_its_own_base(session: Session, amendment: Amendment) -> tuple[Section, Version] | None:
-    """The usual adoption, written with Core: the section's head is still the amendment's
-    base, so its wording is the next text and its recorded edits (base -> wording:
-    `record_wording`) are the version's, with nothing to rebase and no read of the section
-    or of the head. One UPDATE moves the head from the base (compare-and-set under the
-    report's lock, returning the section's row), one INSERT writes the version and one
-    UPDATE the amendment's row (its revision checked and moved, as a flush would); no flush
-    and its unit of work. None, having written nothing: the head moved on (or the section
-    was removed, or its object is already in the session): `_apply_text` rebases."""
-    unloaded = inspect(amendment).unloaded
-    if (
-        "proposed_text" in unloaded
-        or "edits" in unloaded
-        or amendment.edits is None
-        or session.identity_map.get(identity_key(Section, amendment.section_id)) is not None
-    ):
-        return None
-    moved = (
-        session.connection()
-        .execute(
-            _MOVE_FROM_BASE, {"section_id": amendment.section_id, "base": amendment.base_version}
-        )
-        .first()
-    )
-    if moved is None:
-        return None
-    section: Section = as_loaded(session, Section, moved)
-    bracketed = moved[-1]
-    _adopted(amendment, section.head_version)
-    version = new_version(
-        section.id,
-        section.head_version,
-        amendment.proposed_text,
-        amendment.proposer_id,
-        VersionSource.amendment,
-    )
-    version.amendment_id = amendment.id
-    version.amendment_revision = amendment.draft_revision
-    # Written as append_version writes carried edits (none carried here: the same edits).
-    version.edits = edits_json(from_json(amendment.edits))
-    insert_now(session, version)
-    update_now(session, amendment)
-    if bracketed:  # most sections have no standing bracket: no read of them
-        carry_open_points(session, section=section, version=version)
-    return section, version
-
-
-# Built once: every adoption on its own base runs it. A Core statement (the ORM's UPDATE
-# ... RETURNING of the entity cost more than the rest of the adoption): the section's
-# object is made from the row it writes, and whether the section has a standing bracket to
-# carry (`carry_open_points`) comes with it: asked of the parameter, not the section's
-# column, which SQLite's RETURNING names unqualified (inside the subquery, the bracket's
-# own id).
-_SECTION = cast(Table, Section.__table__)
-_MOVE_FROM_BASE = (
-    update(_SECTION)
-    .where(
-        _SECTION.c.id == bindparam("section_id"),
-        _SECTION.c.head_version == bindparam("base"),
-        _SECTION.c.removed_at.is_(None),
-    )
-    .values(head_version=_SECTION.c.head_version + 1, revision=_SECTION.c.revision + 1)
-    .returning(*_SECTION.c, standing_clause(bindparam("section_id")))
-)
 
 
 def _adopted_text(
@@ -239,20 +166,22 @@ def _after_sections_moved(
     sections: list[Section],
     removed: list[int],
     actor_id: int | None,
+    others: bool | None = None,
 ) -> None:
     """The other wordings of the adopted one's group are superseded; the open rounds of the
     sections it changed are rechecked, and so are the report's open structural rounds;
-    amendments to sections it removed end as conflicted. One read finds them all."""
+    amendments to sections it removed end as conflicted. One read finds them all (none when
+    `others` is False: the adoption's own write found that there are none)."""
+    if others is False and not removed:
+        return
     touched = [s.id for s in sections]
     root = group_root(adopted)
     still_open = list(
         session.scalars(
             _MOVED_WITH_IT[bool(removed)],
             {
-                "touched": touched,
-                "report_id": report.id,
-                "root": root,
-                "adopted": adopted.id,
+                **moved_with_it_params(adopted, touched),
+                "of_report": report.id,
                 **({"removed": removed} if removed else {}),
             },
         )
@@ -290,28 +219,9 @@ def _moved_with_it(*, removing: bool) -> Select[Amendment]:
     `structure` column grew with them; and as branches of one OR, the subquery made
     PostgreSQL scan the whole table). Their texts are not needed: rebasing reads only
     recorded edits. Built once: every adoption runs it."""
-    root: BindParameter[int] = bindparam("root")
-    branches = [
-        select(Amendment.id).where(Amendment.id == root, still_open_clause()),
-        select(Amendment.id).where(Amendment.alternative_to_id == root, still_open_clause()),
-        select(Amendment.id).where(
-            Amendment.section_id.in_(bindparam("touched", expanding=True)),
-            or_(Amendment.status == AmendmentStatus.on_floor, round_open_clause()),
-        ),
-        select(AmendmentStructure.amendment_id)
-        .join(Amendment, Amendment.id == AmendmentStructure.amendment_id)
-        .where(AmendmentStructure.report_id == bindparam("report_id"), round_open_clause()),
-    ]
-    if removing:
-        branches.append(
-            select(Amendment.id).where(
-                Amendment.section_id.in_(bindparam("removed", expanding=True)),
-                still_open_clause(),
-            )
-        )
     return (
         select(Amendment)
-        .where(Amendment.id.in_(union_all(*branches)), Amendment.id != bindparam("adopted"))
+        .where(moved_with_it_clause(removing=removing))
         .options(*(defer(column) for column in LONG_TEXTS))
         .order_by(Amendment.id)
     )

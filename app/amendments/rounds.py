@@ -20,17 +20,15 @@ from app.amendments.queries import (
     CONSENT,
     AnswerRow,
     RoundState,
-    VoterKey,
     remember_round,
-    round_state_and_key,
 )
+from app.amendments.round_reads import VoterKey, round_state_and_key
 from app.auth import Principal
 from app.clock import utcnow
 from app.errors import EditorialNotice, Forbidden, InvalidState, SignatureInvalid
-from app.events.recording import events_written_together
-from app.events.service import record_event
-from app.groups.keys import no_signing_key
+from app.events.service import events_written_together, record_event
 from app.groups.models import VOTING_ROLES, Participant, Role
+from app.groups.service import no_signing_key
 from app.reports.models import Report
 from app.signatures import answer_message, round_id, verifies, wording_sha256
 

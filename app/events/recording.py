@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.clock import utcnow
-from app.db import insert_all_now, insert_now, unit_of_work
+from app.db import unit_of_work
+from app.db_writes import insert_all_now, insert_now
 from app.events.chain import (
     GENESIS_HASH,
     ChainCheck,
