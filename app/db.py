@@ -8,16 +8,24 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache
 from typing import Annotated, Any, ClassVar, Protocol
 
 import anyio
 from fastapi import Depends, Request
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, insert, inspect
+from sqlalchemy import (
+    DateTime,
+    Engine,
+    MetaData,
+    create_engine,
+    event,
+)
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 from starlette.concurrency import run_in_threadpool
+
+# Where it was first written: proposals import it from here.
+from app.db_writes import insert_now as insert_now
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -81,6 +89,12 @@ class UnitOfWork:
     # The event chain's head (seq, hash; 0 and None before the first event) of each report
     # this transaction locked, as read with the lock (`reports.access.lock_report`).
     chain_heads: dict[int, tuple[int, str | None]] = field(default_factory=dict)
+    # Whether each report this transaction locked had an active webhook in its group, as read
+    # with the lock: its events' deliveries need no read of their own when it had none.
+    hooked_reports: dict[int, bool] = field(default_factory=dict)
+    # Events recorded but not yet inserted, while a write gathers its events to insert them
+    # in one statement (`events.recording.events_written_together`); None: each at once.
+    held_events: list[Any] | None = None
     # A read transaction: one snapshot of committed state, never a write. Only what such a
     # transaction reads may be kept by caches keyed on database state: a writer's own
     # uncommitted state could roll back, and its key be reached again by another change.
@@ -226,48 +240,6 @@ class WriteGate:
             yield
         finally:
             leave()
-
-
-def insert_now(session: Session, obj: Any) -> None:
-    """Insert `obj`'s row at once with one Core statement and keep `obj` in the session as if
-    a flush had written it: the unit of work's bookkeeping for a flush of one new row costs
-    more than the insert. Its columns' Python-side defaults are filled in here, as a flush
-    would. Only for a row with no relationship to cascade and no database-side default, and
-    whose insert no flush listener must see (`after_flush` listeners see later flushes)."""
-    state = inspect(obj)
-    if state.key is not None or state.session_id is not None:
-        raise TypeError("insert_now takes a new object")
-    values: dict[str, Any] = {}
-    for prop in state.mapper.column_attrs:
-        column = prop.columns[0]
-        if column.server_default is not None:
-            raise TypeError(f"{column} has a database-side default: flush it instead")
-        if prop.key in state.dict:
-            values[column.key] = state.dict[prop.key]
-        elif not column.primary_key:  # as a flush would: its default, else NULL
-            default: Any = column.default
-            value = (
-                None
-                if default is None
-                else default.arg(None)
-                if default.is_callable
-                else default.arg
-            )
-            setattr(obj, prop.key, value)
-            values[column.key] = value
-    inserted = session.connection().execute(_insert_of(state.mapper.local_table), values)
-    written = inserted.inserted_primary_key
-    if written is None:
-        raise RuntimeError(f"no primary key for the new {type(obj).__name__}")
-    (key,) = state.mapper.primary_key
-    setattr(obj, state.mapper.get_property_by_column(key).key, written[0])
-    make_transient_to_detached(obj)
-    session.add(obj)
-
-
-@cache
-def _insert_of(table: Any) -> Any:
-    return insert(table)
 
 
 def after_commit(session: Session, callback: AfterCommit) -> None:

@@ -30,11 +30,14 @@ BUDGETS = {
         # the outline (moved by the write; its revision comes with the report's row), the head
         "missed read": (7, 7),
         # the event chain's head comes with the report's lock (a trigger keeps it on the row),
-        # and a round's voters come with their answers; the voter's signing key is one more
-        "consent": (9, 9),
-        # applying carries the section's open brackets; it writes the version and the
-        # amendment's row once each, in one flush, with no read of the head on its own base
-        "last consent": (16, 16),
+        # and so does whether the group has a webhook (no read of them before the commit); a
+        # round's voters come with their answers, and the voter's signing key with them
+        "consent": (7, 7),
+        # applying on the amendment's own base: the head moved from the base by one UPDATE
+        # that returns the section (and whether it has a standing bracket: no read of them
+        # when it has none), the version inserted, the amendment's row updated, with no read
+        # of the section or the head; the answer's and the adoption's events in one INSERT
+        "last consent": (11, 11),
         # the section's stage is read once, with the lock (it decides who may read the part
         # and what the event says); the outline's revision is read under the lock (a
         # prepared analysis numbered from a moved outline is redone) and the token is read
@@ -62,9 +65,11 @@ BUDGETS = {
         "missed read": (8, 10),
         # and the NOTIFY is sent by the trigger that inserts the event, not a statement; an
         # answer settles under its lock only (no read of every report's due rounds first),
-        # and learns whether its report has any due with its amendment read
-        "consent": (8, 10),
-        "last consent": (15, 17),
+        # and learns whether its report has any due with its amendment read; the last one
+        # asks whether other open amendments move with the adoption with the UPDATE that
+        # moves the head (SQLite reads them apart: see applying.py, _MOVE_FROM_BASE)
+        "consent": (6, 8),
+        "last consent": (9, 11),
         # the group of the section, read with the token before the prepare step (one
         # statement); no settling of every report before it (its own is settled under its lock)
         "propose, base unknown": (12, 16),

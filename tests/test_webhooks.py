@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from app.config import Settings
 from app.main import create_app
-from tests.amendments.helpers import TEXT, report_with_section
+from tests.amendments.helpers import TEXT, act, adopt_report, propose, report_with_section
 from tests.factories import Room, make_room, ok
 
 SECRET = "a-shared-secret-of-some-length"
@@ -252,5 +252,40 @@ def test_a_listed_name_that_resolves_to_an_unlisted_address_is_refused_at_delive
         wait_for(
             lambda: any(d["status"] == "delivered" for d in delivery_log(both, room, hook["id"]))
         )
+    finally:
+        receiver.close()
+
+
+def test_the_answer_that_applies_delivers_its_own_event_and_the_adoption(
+    webhook_app: AppFactory,
+) -> None:
+    """The last answer's events are inserted together, after the tally decided to apply
+    (app/events/recording.py): each still gets its delivery, as every answer before it. The
+    group's webhook is learned with the report's lock (app/reports/access.py)."""
+    receiver = Receiver()
+    client = webhook_app([receiver.entry])
+    room = make_room(client, members=2)
+    try:
+        rid, sid = report_with_section(client, room)
+        adopt_report(client, room, rid)
+        register(
+            client,
+            room,
+            receiver.url,
+            secret=SECRET,
+            event_types=["consent.consent", "amendment.adopted"],
+        )
+        change = propose(client, room.members[0], sid, TEXT + " Hooked.")
+        for voter in room.voters:
+            act(client, voter, change["id"], "consent")
+        wait_for(lambda: len(receiver.calls) >= len(room.voters) + 1)
+        sent = [json.loads(call["body"])["event"] for call in receiver.calls]
+        assert sorted(e["type"] for e in sent) == ["amendment.adopted"] + ["consent.consent"] * len(
+            room.voters
+        )
+        adopted = next(e for e in sent if e["type"] == "amendment.adopted")
+        last = max((e for e in sent if e["type"] == "consent.consent"), key=lambda e: e["seq"])
+        assert adopted["seq"] == last["seq"] + 1
+        assert adopted["payload"]["amendment_id"] == change["id"]
     finally:
         receiver.close()

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import BindParameter, Select, bindparam, inspect, or_, select, union_all
+from sqlalchemy import (
+    Select,
+    inspect,
+    select,
+)
 from sqlalchemy.orm import Session, defer
 
 from app.amendments.actions import clear_floor, close, record
@@ -14,14 +18,17 @@ from app.amendments.models import (
     Amendment,
     AmendmentStatus,
     AmendmentStructure,
-    round_open_clause,
-    still_open_clause,
+)
+from app.amendments.own_base import (
+    adopted,
+    moved_with_it_clause,
+    moved_with_it_params,
+    on_its_own_base,
 )
 from app.amendments.queries import LONG_TEXTS, group_root
 from app.amendments.rebase import conflict_error, rebase, rebase_many
 from app.amendments.structure_apply import apply_structure
 from app.amendments.structure_check import check
-from app.clock import utcnow
 from app.errors import MergeConflict, present
 from app.meetings.models import Meeting
 from app.reports import service as reports
@@ -50,28 +57,31 @@ def _apply_text(
     session: Session, *, report: Report, amendment: Amendment, actor_id: int | None
 ) -> Version:
     on_floor = amendment.status == AmendmentStatus.on_floor
-    section = present(
-        session.get(Section, amendment.section_id), f"No section {amendment.section_id}."
-    )
-    rebased = rebase(session, amendment, section=section)
-    if rebased.edits is None:
-        raise conflict_error(session, amendment.id, rebased, section=section)
-    text = _adopted_text(session, amendment, section, rebased.edits)
-    # Adopted before the version is appended, so that append_version's flush writes the
-    # amendment's row once, with the version (its number: the next one, or StaleBase).
-    amendment.resulting_version = section.head_version + 1
-    amendment.status = AmendmentStatus.adopted
-    amendment.decided_at = utcnow()
-    version = reports.append_version(
-        session,
-        section=section,
-        text=text,
-        author_id=amendment.proposer_id,
-        source=VersionSource.amendment,
-        amendment_id=amendment.id,
-        amendment_revision=amendment.draft_revision,
-        edits=edits_json(rebased.edits),
-    )
+    written = on_its_own_base(session, amendment)
+    others: bool | None = None  # None: not known, read them
+    if written is not None:
+        section, version, others = written
+    else:
+        section = present(
+            session.get(Section, amendment.section_id), f"No section {amendment.section_id}."
+        )
+        rebased = rebase(session, amendment, section=section)
+        if rebased.edits is None:
+            raise conflict_error(session, amendment.id, rebased, section=section)
+        text = _adopted_text(session, amendment, section, rebased.edits)
+        # Adopted before the version is appended, so that append_version's flush writes the
+        # amendment's row once, with the version (its number: the next one, or StaleBase).
+        adopted(amendment, section.head_version + 1)
+        version = reports.append_version(
+            session,
+            section=section,
+            text=text,
+            author_id=amendment.proposer_id,
+            source=VersionSource.amendment,
+            amendment_id=amendment.id,
+            amendment_revision=amendment.draft_revision,
+            edits=edits_json(rebased.edits),
+        )
     if on_floor:
         # Only an amendment on the floor is a meeting's floor amendment (put_on_floor takes
         # it from proposed; every way off the floor clears it): one in a consent round or
@@ -88,7 +98,13 @@ def _apply_text(
         sha256=version.sha256,
     )
     _after_sections_moved(
-        session, report=report, adopted=amendment, sections=[section], removed=[], actor_id=actor_id
+        session,
+        report=report,
+        adopted=amendment,
+        sections=[section],
+        removed=[],
+        actor_id=actor_id,
+        others=others,
     )
     return version
 
@@ -150,20 +166,22 @@ def _after_sections_moved(
     sections: list[Section],
     removed: list[int],
     actor_id: int | None,
+    others: bool | None = None,
 ) -> None:
     """The other wordings of the adopted one's group are superseded; the open rounds of the
     sections it changed are rechecked, and so are the report's open structural rounds;
-    amendments to sections it removed end as conflicted. One read finds them all."""
+    amendments to sections it removed end as conflicted. One read finds them all (none when
+    `others` is False: the adoption's own write found that there are none)."""
+    if others is False and not removed:
+        return
     touched = [s.id for s in sections]
     root = group_root(adopted)
     still_open = list(
         session.scalars(
             _MOVED_WITH_IT[bool(removed)],
             {
-                "touched": touched,
-                "report_id": report.id,
-                "root": root,
-                "adopted": adopted.id,
+                **moved_with_it_params(adopted, touched),
+                "of_report": report.id,
                 **({"removed": removed} if removed else {}),
             },
         )
@@ -201,28 +219,9 @@ def _moved_with_it(*, removing: bool) -> Select[Amendment]:
     `structure` column grew with them; and as branches of one OR, the subquery made
     PostgreSQL scan the whole table). Their texts are not needed: rebasing reads only
     recorded edits. Built once: every adoption runs it."""
-    root: BindParameter[int] = bindparam("root")
-    branches = [
-        select(Amendment.id).where(Amendment.id == root, still_open_clause()),
-        select(Amendment.id).where(Amendment.alternative_to_id == root, still_open_clause()),
-        select(Amendment.id).where(
-            Amendment.section_id.in_(bindparam("touched", expanding=True)),
-            or_(Amendment.status == AmendmentStatus.on_floor, round_open_clause()),
-        ),
-        select(AmendmentStructure.amendment_id)
-        .join(Amendment, Amendment.id == AmendmentStructure.amendment_id)
-        .where(AmendmentStructure.report_id == bindparam("report_id"), round_open_clause()),
-    ]
-    if removing:
-        branches.append(
-            select(Amendment.id).where(
-                Amendment.section_id.in_(bindparam("removed", expanding=True)),
-                still_open_clause(),
-            )
-        )
     return (
         select(Amendment)
-        .where(Amendment.id.in_(union_all(*branches)), Amendment.id != bindparam("adopted"))
+        .where(moved_with_it_clause(removing=removing))
         .options(*(defer(column) for column in LONG_TEXTS))
         .order_by(Amendment.id)
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import BindParameter, ColumnElement, Table, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
@@ -217,16 +217,25 @@ def round_states(session: Session, amendment_ids: Iterable[int]) -> dict[int, Ro
     ids = list(amendment_ids)
     missing = [i for i in ids if i not in known]
     if missing:
-        voters: dict[int, list[int]] = {}
-        answers: dict[int, list[AnswerRow]] = {}
-        for amendment_id, participant_id, *answer in session.execute(_ROUND_ROWS, {"ids": missing}):
-            voters.setdefault(amendment_id, []).append(participant_id)
-            if answer[0] is not None:
-                answers.setdefault(amendment_id, []).append(AnswerRow(*answer))
-        for i in missing:
-            rows = sorted(answers.get(i, []), key=lambda c: c.id)  # in the order given
-            known[i] = RoundState(voters[i], rows) if i in voters else None
+        remember_rows(known, missing, session.execute(_ROUND_ROWS, {"ids": missing}))
     return {i: state for i in ids if (state := known[i]) is not None}
+
+
+def remember_rows(
+    known: dict[int, RoundState | None], missing: list[int], found: Iterable[Any]
+) -> None:
+    voters: dict[int, list[int]] = {}
+    answers: dict[int, list[AnswerRow]] = {}
+    for amendment_id, participant_id, *answer in found:
+        voters.setdefault(amendment_id, []).append(participant_id)
+        if answer[0] is not None:
+            answers.setdefault(amendment_id, []).append(AnswerRow(*answer[: len(_ANSWER)]))
+    for i in missing:
+        rows = sorted(answers.get(i, []), key=lambda c: c.id)  # in the order given
+        known[i] = RoundState(voters[i], rows) if i in voters else None
+
+
+_ANSWER = fields(AnswerRow)
 
 
 def forget_rounds(session: Session, _context: object) -> None:

@@ -21,14 +21,14 @@ from app.amendments.queries import (
     AnswerRow,
     RoundState,
     remember_round,
-    round_states,
 )
+from app.amendments.round_reads import VoterKey, round_state_and_key
 from app.auth import Principal
 from app.clock import utcnow
 from app.errors import EditorialNotice, Forbidden, InvalidState, SignatureInvalid
-from app.events.service import record_event
+from app.events.service import events_written_together, record_event
 from app.groups.models import VOTING_ROLES, Participant, Role
-from app.groups.service import require_current_key
+from app.groups.service import no_signing_key
 from app.reports.models import Report
 from app.signatures import answer_message, round_id, verifies, wording_sha256
 
@@ -120,10 +120,10 @@ def answer_round(
             f"(POST /v1/amendments/{amendment.id}/escalate): it then needs unanimous consent.",
             amendment_status=amendment.status.value,
         )
-    state = round_states(session, [amendment.id])[amendment.id]
+    state, key = _round_and_key(session, amendment, principal)
     voter = _voter(principal, state)
     # Checked even for a retry: an answer nobody signed is refused, never "already given".
-    signed = _check_signature(session, report, amendment, voter, answer.value, reason, signature)
+    signed = _check_signature(report, amendment, key, answer.value, reason, signature)
     row = state.row_of(voter)
     if (
         row is not None
@@ -131,8 +131,11 @@ def answer_round(
         and (row.answer, row.reason) == (answer, reason)
     ):
         return amendment  # a retry of the answer already standing
-    written = _record_answer(session, report, amendment, row, principal, answer, reason, signed)
-    _follow_the_tally(session, report, amendment, state.with_row(written), voter)
+    # The answer's event and those of what it sets off (an adoption and what moves with it)
+    # go in one statement: none of this reads the event table.
+    with events_written_together(session):
+        written = _record_answer(session, report, amendment, row, principal, answer, reason, signed)
+        _follow_the_tally(session, report, amendment, state.with_row(written), voter)
     return amendment
 
 
@@ -151,19 +154,22 @@ def withdraw_objection(
     )
     # A passed deadline has already ended the round (lock_amendment settles it): 409.
     require_round_open(amendment, action="withdraw an objection to")
-    state = round_states(session, [amendment.id])[amendment.id]
+    state, key = _round_and_key(session, amendment, principal)
     voter = _voter(principal, state)
     row = state.row_of(voter)
     if row is None or row.withdrawn_at is not None or row.answer != Answer.object:
         raise InvalidState("You have no objection standing in this consent round.")
-    signed = _check_signature(session, report, amendment, voter, "withdraw", reason, signature)
+    signed = _check_signature(report, amendment, key, "withdraw", reason, signature)
     withdrawn = replace(row, withdrawn_at=utcnow(), revision=row.revision + 1)
     session.execute(
         _UPDATE_ANSWER,
         {"row_id": row.id, "withdrawn_at": withdrawn.withdrawn_at, "revision": withdrawn.revision},
     )
-    _record_signed(session, report, amendment, "consent.withdrawn", voter, signed, reason=reason)
-    _follow_the_tally(session, report, amendment, state.with_row(withdrawn), voter)
+    with events_written_together(session):
+        _record_signed(
+            session, report, amendment, "consent.withdrawn", voter, signed, reason=reason
+        )
+        _follow_the_tally(session, report, amendment, state.with_row(withdrawn), voter)
     return amendment
 
 
@@ -206,17 +212,28 @@ def _voter(principal: Principal, state: RoundState) -> int:
 ROUND_ROLES = frozenset(Role)
 
 
+def _round_and_key(
+    session: Session, amendment: Amendment, principal: Principal
+) -> tuple[RoundState, VoterKey | None]:
+    """The round (voters and answers) and the caller's current signing key, in one read."""
+    state, key = round_state_and_key(session, amendment.id, principal.participant_id)
+    if state is None:  # an open round has its voters (open_round)
+        raise InvalidState(f"Amendment {amendment.id} has no consent round.")
+    return state, key
+
+
 def _check_signature(
-    session: Session,
     report: Report,
     amendment: Amendment,
-    voter: int,
+    key: VoterKey | None,
     answer: str,
     reason: str,
     signature: str,
 ) -> tuple[str, int]:
-    """(signature, key id) if the voter's current key signed exactly this answer; else 422."""
-    key = require_current_key(session, voter)
+    """(signature, key id) if the voter's current key signed exactly this answer; else 409
+    (no key) or 422."""
+    if key is None:
+        raise no_signing_key()
     message = answer_message(
         report_id=report.id,
         amendment_id=amendment.id,

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.clock import utcnow
-from app.db import insert_now, unit_of_work
+from app.db import unit_of_work
+from app.db_writes import insert_all_now, insert_now
 from app.events.chain import (
     GENESIS_HASH,
     ChainCheck,
@@ -78,9 +80,37 @@ def record_event(
         signing_key_id=None if signed is None else signed[1],
     )
     event.hash = digest_of(event)
-    insert_now(session, event)  # one Core insert: a flush of it cost more than the insert
-    unit_of_work(session).events.append(event)
+    if work.held_events is not None:  # inserted with the others (events_written_together)
+        work.held_events.append(event)
+    else:
+        insert_now(session, event)  # one Core insert: a flush of it cost more than the insert
+    work.events.append(event)
     return event
+
+
+@contextmanager
+def events_written_together(session: Session) -> Iterator[None]:
+    """The events recorded inside the block are inserted when it ends, in one multi-row
+    statement (a write that records several, as the answer that applies an amendment does,
+    pays one round trip for them, not one each). Their seq and hashes are drawn as they are
+    recorded, as always; the database's trigger moves the report's chain head once per row,
+    in any order (it keeps the highest seq). Inside the block an event has no id yet and is
+    not in the table: only for code that reads neither. If the block raises, its events are
+    forgotten (the transaction's later events chain on from before them)."""
+    work = unit_of_work(session)
+    if work.held_events is not None:  # already gathered by an enclosing block
+        yield
+        return
+    held: list[Event] = []
+    work.held_events = held
+    try:
+        yield
+    except BaseException:
+        work.held_events = None
+        work.events[:] = [e for e in work.events if not any(e is h for h in held)]
+        raise
+    work.held_events = None
+    insert_all_now(session, held, unique=("report_id", "seq"))  # a unique key of event
 
 
 def verify_chain(session: Session, *, report_id: int) -> ChainCheck:

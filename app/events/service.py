@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from app.events.recording import (
     events_after,
+    events_written_together,
     head_hash,
     record_event,
     verify_chain,
@@ -12,6 +13,7 @@ from app.events.recording import (
 
 __all__ = [
     "events_after",
+    "events_written_together",
     "head_hash",
     "record_event",
     "verify_chain",

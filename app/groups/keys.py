@@ -45,11 +45,16 @@ _CURRENT_KEY = select(SigningKey).where(
 def require_current_key(session: Session, participant_id: int) -> SigningKey:
     key = current_key(session, participant_id)
     if key is None:
-        raise SigningKeyMissing(
-            "Your answers are signed with your own key, and you have none registered: "
-            "register one (PUT /v1/me/signing-key) from the device that will hold it.",
-        )
+        raise no_signing_key()
     return key
+
+
+def no_signing_key() -> SigningKeyMissing:
+    """The 409 of an answer whose voter has no current key (also read with a round)."""
+    return SigningKeyMissing(
+        "Your answers are signed with your own key, and you have none registered: "
+        "register one (PUT /v1/me/signing-key) from the device that will hold it.",
+    )
 
 
 def check_public_key(public_key: str) -> None:

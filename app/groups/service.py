@@ -9,7 +9,7 @@ tokens.py (minting).
 from __future__ import annotations
 
 from app.groups.invitations import redeem as redeem_invitation
-from app.groups.keys import require_current_key
+from app.groups.keys import no_signing_key, require_current_key
 from app.groups.membership import (
     ROSTER_FIELDS,
     add_participant,
@@ -41,6 +41,7 @@ __all__ = [
     "list_own_tokens",
     "list_participants",
     "list_tokens",
+    "no_signing_key",
     "record_roster_event",
     "redeem_invitation",
     "require_current_key",

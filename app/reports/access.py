@@ -25,6 +25,7 @@ from app.reports.outline import first_paragraph_of
 from app.visibility import ensure_readable as ensure_readable
 from app.visibility import get_report as get_report
 from app.visibility import hidden_sections, stages_of
+from app.webhooks.models import Webhook
 
 
 def report_etag(session: Session, report: Report) -> str:
@@ -80,7 +81,7 @@ class ReportOf:
 class OfRow:
     """The report of one row: `ReportOf(...)(row_id)`."""
 
-    statement: Select[Report]
+    statement: Select[Report, bool]
     row_id: int
 
 
@@ -111,28 +112,34 @@ def lock_report_row(
     """The report's write lock for a write with no role to check (a public comment, the
     clock's sweep): the same lock and chain head as `lock_report`."""
     if isinstance(report_id, int):
-        report = session.scalar(_lock_query(), {"report_id": report_id})
+        found = session.execute(_lock_query(), {"report_id": report_id}).first()
     else:
-        report = session.scalar(report_id.statement, {"row_id": report_id.row_id})
-    if report is None:
+        found = session.execute(report_id.statement, {"row_id": report_id.row_id}).first()
+    if found is None:
         raise NotFound(missing or f"No report {report_id}.")
-    _note_chain_head(session, report)
+    return _noted(session, found)
+
+
+def _noted(session: Session, found: Any) -> Report:
+    # The chain's head, kept on the row by the database: read under the lock, it is the head
+    # the next event of this transaction follows (app/events/service.py, record_event). And
+    # whether the report's group has an active webhook, read in the same statement: the
+    # events' deliveries need no read of their own when it has none (webhooks/delivery.py).
+    report: Report = found[0]
+    hooked: bool = found[1]
+    work = unit_of_work(session)
+    work.chain_heads[report.id] = (report.event_seq, report.event_hash)
+    work.hooked_reports[report.id] = bool(hooked)
     return report
 
 
-def _note_chain_head(session: Session, report: Report) -> None:
-    # The chain's head, kept on the row by the database: read under the lock, it is the head
-    # the next event of this transaction follows (app/events/service.py, record_event).
-    unit_of_work(session).chain_heads[report.id] = (report.event_seq, report.event_hash)
-
-
 @cache
-def _lock_query() -> Select[Report]:
+def _lock_query() -> Select[Report, bool]:
     return _locking(Report.id == bindparam("report_id"))
 
 
 @cache
-def _lock_by_section_query() -> Select[Report]:
+def _lock_by_section_query() -> Select[Report, bool]:
     section = select(Section.report_id).where(Section.id == bindparam("section_id"))
     return _locking(Report.id == section.scalar_subquery())
 
@@ -150,9 +157,20 @@ def _section_query() -> Select[Section, bool]:
     )
 
 
-def _locking(where: ColumnElement[bool]) -> Select[Report]:
-    # Built once each: building a statement costs about as much as running it.
-    return select(Report).where(where).with_for_update().execution_options(populate_existing=True)
+def _locking(where: ColumnElement[bool]) -> Select[Report, bool]:
+    # Built once each: building a statement costs about as much as running it. `of`: only
+    # the report's row is locked (the webhook's EXISTS reads, never locks).
+    hooked = (
+        select(Webhook.id)
+        .where(Webhook.group_id == Report.group_id, Webhook.active.is_(True))
+        .exists()
+    )
+    return (
+        select(Report, hooked)
+        .where(where)
+        .with_for_update(of=Report)
+        .execution_options(populate_existing=True)
+    )
 
 
 def lock_section(
@@ -172,10 +190,10 @@ def lock_staged_section(
     read of the report's stages that decided whether the caller may read it. A part the
     caller may not read does not exist for it: 404 before its role is checked (an observer's
     403 would tell it the part is there)."""
-    report = session.scalar(_lock_by_section_query(), {"section_id": section_id})
-    if report is None:
+    locked = session.execute(_lock_by_section_query(), {"section_id": section_id}).first()
+    if locked is None:
         raise NotFound(f"No section {section_id}.")
-    _note_chain_head(session, report)
+    report = _noted(session, locked)
     principal.ensure_in_group(report.group_id)
     found = session.execute(_section_query(), {"section_id": section_id}).first()
     if found is None:

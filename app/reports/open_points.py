@@ -13,7 +13,7 @@ kept on purpose (the WGIG's four models), which are printed as brackets and do n
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import ColumnElement, Exists, bindparam, select
 from sqlalchemy.orm import Session
 
 from app.auth import Principal
@@ -73,6 +73,16 @@ def record_open_point(
 _STANDING = select(OpenPoint).where(
     OpenPoint.section_id == bindparam("section_id"), OpenPoint.status.in_(STANDING)
 )
+
+
+def standing_clause(section_id: ColumnElement[int]) -> Exists:
+    """Whether the section has a standing bracket, as a column of another statement (an
+    adoption reads it with the row it writes, and carries brackets only when there are)."""
+    return (
+        select(OpenPoint.id)
+        .where(OpenPoint.section_id == section_id, OpenPoint.status.in_(STANDING))
+        .exists()
+    )
 
 
 def carry_open_points(session: Session, *, section: Section, version: Version) -> None:

@@ -63,11 +63,13 @@ from app.reports.milestones import (
     milestone_nodes,
 )
 from app.reports.open_points import (
+    carry_open_points,
     ensure_no_open_points,
     get_open_point,
     keep_open_point,
     list_open_points,
     record_open_point,
+    standing_clause,
 )
 from app.reports.outline import (
     current_nodes,
@@ -97,6 +99,7 @@ from app.reports.versions import (
     append_version,
     get_version,
     list_versions,
+    new_version,
     sha256_text,
     write_version,
 )
@@ -114,6 +117,7 @@ __all__ = [
     "add_milestone",
     "add_section",
     "append_version",
+    "carry_open_points",
     "create_milestone",
     "create_report",
     "current_nodes",
@@ -151,6 +155,7 @@ __all__ = [
     "lock_staged_section",
     "milestone_nodes",
     "move_section",
+    "new_version",
     "nodes_at",
     "outline",
     "owner_of_row",
@@ -175,6 +180,7 @@ __all__ = [
     "siblings",
     "source_headings",
     "stage_of",
+    "standing_clause",
     "subtree_ids",
     "transmission_milestone_id",
     "update_report",

@@ -33,10 +33,17 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
 def enqueue(session: Session) -> None:
     """before_commit: one delivery per matching active webhook for each new event, in the
     same transaction as the events (nothing is lost, nothing is sent for a rollback)."""
-    events: list[Event] = unit_of_work(session).events
+    work = unit_of_work(session)
+    events: list[Event] = work.events
     if not events:
         return
     report_ids = {e.report_id for e in events}
+    # Reports whose lock found no active webhook in their group: nothing to deliver, no read.
+    # A webhook made by a transaction that commits after that read and before this one is
+    # missed, as it is by the read below when it commits after it: a webhook receives the
+    # events committed after it was, not necessarily those of a write already under way.
+    if all(work.hooked_reports.get(r) is False for r in report_ids):
+        return
     # A Core statement on the session's connection: most groups have no webhook, and the
     # ORM's machinery for an entity query cost more than the statement that finds none.
     # Flushed first, as the ORM's autoflush would (no I/O when nothing is pending).
