@@ -13,6 +13,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from sqlalchemy import event as sa_event
 
+from app import route_lookup
 from app.amendments.deadlines import DeadlineWatch, sweep_forever
 from app.amendments.floor_router import router as floor_router
 from app.amendments.rounds_router import router as rounds_router
@@ -235,6 +236,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(page_router)
     app.include_router(webhooks_router)
     install_web_client(app)
+    route_lookup.install(app.router)  # last: every route is in
     app.add_middleware(
         BodyLimits, max_bytes=settings.max_body_bytes, timeout=settings.body_timeout_seconds
     )

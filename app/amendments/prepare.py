@@ -9,6 +9,7 @@ Anything this step cannot read (bad body, unknown ids) is left for the endpoint 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import anyio.to_thread
@@ -191,9 +192,13 @@ def new_wording_step(schema: type[AmendmentCreate | ProposalSketch]) -> CheckedP
 
         def parse_and_analyse() -> _Wording | None:
             try:
-                body = schema.model_validate_json(raw)
-            except ValidationError:
+                data = json.loads(raw)
+                body = schema.model_validate(data)  # as FastAPI validates the parsed JSON
+            except (ValueError, ValidationError):
                 return None  # the endpoint refuses it
+            # Starlette's own cache of `request.json()`: FastAPI reads the body through it,
+            # so the body is parsed once, here, not again on the event loop.
+            request._json = data
             return _wording(
                 database,
                 section_id=section_id,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from app.text import paragraph_steps
 from app.text.edits import Edit
 from app.text.hunks import Hunk, hunks, is_underline
-from app.text.paragraphs import Block, blocks
+from app.text.paragraphs import Block, blocks, numbered_blocks
 from app.text.tokens import SENTENCE_MARKS, merged, whole_tokens
 
 _WORD = re.compile(r"\S+")
@@ -41,7 +41,7 @@ def instruction(before: str, edits: Sequence[Edit], *, first_paragraph: int = 1)
     found = merged(before, hunks(before, edits))
     if not found:
         return "No change."
-    numbered = [b for b in blocks(before) if b.numbered]
+    numbered = numbered_blocks(before)
     writer = _Writer(before, numbered, first_paragraph)
     kinds = [_layout_kind(before, hunk) for hunk in found]
     worded = [writer.place(h) for h, kind in zip(found, kinds, strict=True) if kind is None]
@@ -121,7 +121,7 @@ def _quote(text: str) -> str:
 
 
 class _Writer:
-    def __init__(self, text: str, numbered: list[Block], first_paragraph: int) -> None:
+    def __init__(self, text: str, numbered: Sequence[Block], first_paragraph: int) -> None:
         self.text = text
         self.numbered = numbered
         self.first_paragraph = first_paragraph

@@ -51,7 +51,7 @@ def break_step(before: str, hunk: Hunk, how: str, number: int) -> str:
 def whole_paragraphs(
     before: str,
     edits: Sequence[Edit],
-    numbered: list[Block],
+    numbered: Sequence[Block],
     first_paragraph: int,
     steps: list[str],
 ) -> str | None:

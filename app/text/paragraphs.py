@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _HEADING = re.compile(r"^#{1,6}\s")
@@ -50,6 +51,25 @@ def blocks(text: str) -> list[Block]:
         if match is not None:
             position = match.end()
     return found
+
+
+# Texts up to this long have their numbered blocks kept (`numbered_blocks`): a proposal's
+# base is the same text for every proposal against that version, and splitting it was a
+# large part of the analysis of a one-word edit. Longer texts are analysed in the worker process.
+_KEPT_CHARS = 50_000
+
+
+def numbered_blocks(text: str) -> tuple[Block, ...]:
+    """The numbered paragraphs of `text` (immutable, so kept for the texts last asked for:
+    a version's text never changes, and every proposal against it splits it again)."""
+    if len(text) > _KEPT_CHARS:
+        return tuple(block for block in blocks(text) if block.numbered)
+    return _kept_numbered_blocks(text)
+
+
+@lru_cache(maxsize=64)
+def _kept_numbered_blocks(text: str) -> tuple[Block, ...]:
+    return tuple(block for block in blocks(text) if block.numbered)
 
 
 def paragraph_count(text: str) -> int:

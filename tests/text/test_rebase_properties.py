@@ -56,3 +56,30 @@ def test_overlapping_changes_conflict_in_every_order(case: Case, data: st.DataOb
         except Conflict:
             continue
         raise AssertionError(f"overlapping changes both applied in order {order}")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    words=st.lists(st.sampled_from(["the", "état", "règle", "和平", "a", "🙂", "of"]), min_size=1),
+    length=st.integers(1, 900),
+    index=st.integers(0, 10**6),
+    replacement=st.sampled_from(["new", "nouvel", "新"]),
+)
+def test_a_one_word_edit_is_found_at_any_place_of_a_long_text(
+    words: list[str], length: int, index: int, replacement: str
+) -> None:
+    """The common ends of the two texts are found a chunk at a time (app/text/edits.py): an
+    edit at a chunk's boundary, at either end or in a text of characters of any width is
+    still exactly the word that changed."""
+    tokens = [words[i % len(words)] for i in range(length)]
+    where = index % length
+    before = " ".join(tokens)
+    old = tokens[where]
+    tokens[where] = replacement if old != replacement else "other"
+    after = " ".join(tokens)
+    edits = compute_edits(before, after)
+    assert apply_edits(before, edits) == after
+    # One edit, within the word and the spaces beside it (never a longer stretch).
+    start = len(" ".join(tokens[:where])) + (1 if where else 0)
+    (edit,) = edits
+    assert start - 1 <= edit.start and edit.end <= start + len(old) + 1
