@@ -47,7 +47,7 @@ BUDGETS = {
         # is staged with its section (no read of its stages when it is not); the token and
         # the section's group before the prepare step are one statement, with no BEGIN
         "propose, base unknown": (17, 17),
-        "propose": (9, 9),
+        "propose": (8, 8),
         # another member than the first reader (the same request again is answered before
         # routing): BEGIN, then the token and the report in one statement (with whether it
         # is staged: no read of the stages of a report that has none); the store's
@@ -71,9 +71,10 @@ BUDGETS = {
         "consent": (6, 8),
         "last consent": (9, 11),
         # the group of the section, read with the token before the prepare step (one
-        # statement); no settling of every report before it (its own is settled under its lock)
+        # statement); no settling of every report before it (its own is settled under its lock);
+        # whether the group has a webhook comes with the report's lock
         "propose, base unknown": (12, 16),
-        "propose": (9, 11),
+        "propose": (8, 10),
         # a kept answer is served only when the request's own snapshot names it: the token
         # and the report row with all the rest of the key in one statement (whether it is
         # staged, the route's own state: the roster's digest, the amendment rows' count and
