@@ -194,17 +194,16 @@ class RoundState:
 # One statement: each voter with its answer row, if any (answers come from voters only, one
 # row each: `_voter` in rounds.py and the unique key of `consent`). Built once: a round is
 # read on every answer.
+VOTERS_AND_ANSWERS = VOTER.outerjoin(
+    CONSENT,
+    and_(
+        CONSENT.c.amendment_id == VOTER.c.amendment_id,
+        CONSENT.c.participant_id == VOTER.c.participant_id,
+    ),
+)
 _ROUND_ROWS = (
     select(VOTER.c.amendment_id, VOTER.c.participant_id, *ANSWER_COLUMNS)
-    .select_from(
-        VOTER.outerjoin(
-            CONSENT,
-            and_(
-                CONSENT.c.amendment_id == VOTER.c.amendment_id,
-                CONSENT.c.participant_id == VOTER.c.participant_id,
-            ),
-        )
-    )
+    .select_from(VOTERS_AND_ANSWERS)
     .where(VOTER.c.amendment_id.in_(bindparam("ids", expanding=True)))
     .order_by(VOTER.c.participant_id)
 )

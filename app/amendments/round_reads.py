@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from app.amendments.queries import (
     ANSWER_COLUMNS,
-    CONSENT,
     VOTER,
+    VOTERS_AND_ANSWERS,
     RoundState,
     remember_rows,
     round_states,
@@ -65,13 +65,7 @@ _ROUND_ROWS_AND_KEY = (
         VOTER.c.amendment_id, VOTER.c.participant_id, *ANSWER_COLUMNS, _KEY.c.id, _KEY.c.public_key
     )
     .select_from(
-        VOTER.outerjoin(
-            CONSENT,
-            and_(
-                CONSENT.c.amendment_id == VOTER.c.amendment_id,
-                CONSENT.c.participant_id == VOTER.c.participant_id,
-            ),
-        ).outerjoin(
+        VOTERS_AND_ANSWERS.outerjoin(
             _KEY,
             and_(VOTER.c.participant_id == bindparam("voter"), _KEY.c.id == _CURRENT_KEY_ID),
         )
