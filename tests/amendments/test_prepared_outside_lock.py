@@ -75,6 +75,9 @@ def test_a_wrong_known_version_costs_an_analysis_never_a_wrong_answer(
     entry that is wrong (an id reused after a restore; an outline that moved) is caught under
     the lock; the transaction notes the paragraph it read, so the next proposal's analysis,
     made before the transaction, is used again."""
+    # A wording this short on a known base is analysed by the endpoint itself (the step
+    # costs more than it saves: prepare._short_and_known): held to the step's path here.
+    monkeypatch.setattr(prepare, "_short_and_known", lambda *_: False)
     room = make_room(client, members=1)
     _rid, sid = report_with_section(client, room)
     store = known_versions.of(app.state.database.engine)
@@ -202,3 +205,37 @@ def test_a_long_patch_is_not_stored_and_reads_the_same(client: TestClient) -> No
     with client.app.state.database.session(write=False) as session:  # type: ignore[attr-defined]
         kept = session.scalar(select(Amendment.patch).where(Amendment.id == short["id"]))
     assert kept == short["patch"] != ""
+
+
+def test_a_short_wording_on_a_known_base_is_analysed_by_the_endpoint(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The prepare step's hop and statement cost more than a short diff saves: a text whose
+    base this process knows, shorter with it than `offload.OFFLOAD_CHARS`, goes straight to
+    the endpoint; a patch (a short body may rebuild a long wording) is still prepared."""
+    room = make_room(client, members=1)
+    _rid, sid = report_with_section(client, room)
+    steps: list[int] = []
+    real = prepare._wording
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        steps.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(prepare, "_wording", counted)
+    first = propose(client, room.members[0], sid, TEXT.replace("Geneva", "Tunis"))
+    assert first["instruction"] == 'In paragraph 2, replace "Geneva" with "Tunis".'
+    after_first = len(steps)  # the base read (and learnt) by the step unless known already
+    second = propose(client, room.members[0], sid, TEXT.replace("Geneva", "Paris"))
+    assert second["instruction"] == 'In paragraph 2, replace "Geneva" with "Paris".'
+    assert len(steps) == after_first, "a short wording on a known base went through the step"
+    dmp = diff_match_patch()
+    patch = dmp.patch_toText(dmp.patch_make(TEXT, TEXT.replace("Geneva", "Rome")))
+    third = client.post(
+        f"/v1/sections/{sid}/amendments",
+        json={"base_version": 1, "patch": patch, "kind": "substantive"},
+        headers=room.members[0].headers,
+    )
+    assert third.status_code == 201, third.text
+    assert third.json()["instruction"] == 'In paragraph 2, replace "Geneva" with "Rome".'
+    assert len(steps) == after_first + 1, "a patch was not prepared"
