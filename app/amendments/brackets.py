@@ -15,10 +15,10 @@ from app.amendments.actions import clear_floor, record, require_status
 from app.amendments.applying import after_the_section_moved
 from app.amendments.locking import NO_PRECONDITION, lock_amendment
 from app.amendments.models import Amendment, AmendmentStatus
+from app.amendments.own_base import adopted
 from app.amendments.queries import group_root
 from app.amendments.rebase import conflict_error, rebase
 from app.auth import Principal
-from app.clock import utcnow
 from app.errors import InvalidState, NotFound, Unprocessable, present
 from app.groups.models import Role
 from app.meetings.models import deciding_session, decision_payload
@@ -145,9 +145,7 @@ def _mark_adopted(
 ) -> None:
     """Every chosen wording is adopted into the one bracketed version."""
     for index, amendment in enumerate(chosen, start=1):
-        amendment.status = AmendmentStatus.adopted
-        amendment.resulting_version = version.number
-        amendment.decided_at = utcnow()
+        adopted(amendment, version.number)
         amendment.outcome_note = f"Adopted as option {index} of open point {point.id}."
         clear_floor(session, amendment)
     session.flush()

@@ -35,7 +35,7 @@ from app.amendments.rounds import open_round
 from app.amendments.settling import settle_due
 from app.auth import Principal
 from app.clock import utcnow
-from app.db import insert_now
+from app.db_writes import insert_now
 from app.drafting_groups.models import WIP_STAGES, SectionStage
 from app.errors import EditorialNotice, Forbidden, InvalidState, NotFound, Unprocessable, present
 from app.groups.models import PROPOSING_ROLES, VOTING_ROLES, Role

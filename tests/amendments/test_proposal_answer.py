@@ -1,6 +1,6 @@
 """A proposal's answer and its rows (issue 35): the answer is encoded in the endpoint's own
 thread and the amendment and its event are written by one Core insert each
-(`db.insert_now`), not by a flush; what a caller sees must be what every later read says."""
+(`db_writes.insert_now`), not by a flush; what a caller sees must be what every later read says."""
 
 from __future__ import annotations
 
