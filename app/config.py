@@ -65,16 +65,17 @@ class Settings(BaseSettings):
     )
     kept_answer_front: bool = Field(
         default=True,
-        description="Answer a request for a report, its floor or its amendment list that was "
-        "answered since the last write from memory before routing (SQLite with the read "
-        "cache on: one process)",
+        description="Answer a request for a report, its floor or its amendment list from "
+        "memory before routing: on SQLite one answered since the last write (one process), "
+        "and with `kept_views` on both engines one whose route still names its answer",
     )
     kept_views: bool = Field(
         default=True,
         description="Keep which kept answer each request to the front names across writes "
         "that change nobody's access (a revision moved by database triggers), so that the "
         "first read after a write is answered before routing once one reader with the same "
-        "view has built the answer (SQLite with the front on)",
+        "view has built the answer (with the front on; on PostgreSQL after one statement "
+        "per report and moment reads the report's state and the revision)",
     )
     deadline_watch: bool = Field(
         default=True,

@@ -20,28 +20,28 @@ give at that moment to that caller. Two halves make it hold:
   (`report_state`): the report row's creation time, revision and last update, its event head
   (every write that changes a report, its outline, stages, amendments, consents or
   meetings records an event on the report), its outline revision (kept by a trigger), and
-  what a route adds of its own (`floor_cache.roster_digest`: names and roles change with no event on
-  the report). A kept answer is served only when the snapshot a request reads names it; a
-  NOTIFY (`forget_report`) only frees memory.
+  what a route adds of its own (`floor_cache.roster_digest`: names and roles change with no
+  event on the report). A kept answer is served only when a snapshot taken after the request
+  arrived names it: the request's own, or the front's check (app/kept_front.py); a NOTIFY
+  (`forget_report`) only frees memory.
 
 An answer may also carry a moment after which it no longer holds (`expires`: a running
 speaker's seconds on the floor move with the clock).
 
 After an event the whole room asks at once: one reader builds an answer and the readers
-with the same key that come meanwhile wait for it (`board`, `land`). On SQLite the front
-answers before routing (app/kept_front.py: `_served`, `_routes`).
+with the same key that come meanwhile wait for it (`board`, `land`). The front answers
+before routing (app/kept_front.py: `_served` on SQLite, `_routes` on both engines).
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import Request, Response
+from fastapi import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.types import Scope
@@ -50,7 +50,6 @@ from app.auth import bearer_secret, hash_token
 from app.clock import utcnow
 from app.etags import matches
 from app.groups.models import AccessRevision
-from app.pagination import link_next
 from app.reports.models import Report
 from app.schemas import MAX_ID
 
@@ -65,6 +64,9 @@ class KeptAnswer:
     next: int | None = None  # a page's cursor (its Link header is made per request)
     # The key it is kept under (set by `kept_or_built`): the front's routes name it.
     key: Key | None = field(default=None, compare=False)
+    # How many of the key's last items are the committed state it was built from (PostgreSQL,
+    # `report_state` and the route's own): the rest is the view a route names.
+    state_size: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -82,9 +84,9 @@ SERVED_LIMIT = 50_000
 
 @dataclass(frozen=True)
 class _Route:
-    """Which kept answer a request names (its key: the caller's view), the headers its route
-    adds (no `Link`: a page's cursor moves with the list), and the access revision read in
-    the snapshot that named it."""
+    """Which kept answer a request names (its key without the committed state: the kind,
+    the report and the caller's view), the headers its route adds (no `Link`: a page's cursor
+    moves with the list), and the access revision read in the snapshot that named it."""
 
     key: Key
     headers: tuple[tuple[str, str], ...]
@@ -107,8 +109,8 @@ class _Kept:
     report_id: int
 
 
-# The access revision (`AccessRevision`), as a column of a kept read's statement (SQLite):
-# NULL when its row is gone (then no route is kept).
+# The access revision (`AccessRevision`), as a column of a kept read's statement: NULL when
+# its row is gone (then no route is kept).
 ACCESS = select(AccessRevision.value).where(AccessRevision.id == 1).scalar_subquery()
 # Two routed reads of one generation read two access revisions (a write no commit listener
 # heard moved it): no route is served until the next commit.
@@ -118,6 +120,11 @@ _MIXED = -1
 def report_state(session: Session, report: Report) -> Key:
     """What names the report's committed state in the request's snapshot (PostgreSQL): read
     from the report row, which the request has read in it already (no statement)."""
+    return state_of_report(report)
+
+
+def state_of_report(report: Report) -> Key:
+    """`report_state` of a report row (the front's check reads it without a request)."""
     return (
         report.created_at.astimezone(UTC).isoformat(),
         report.revision,
@@ -127,12 +134,22 @@ def report_state(session: Session, report: Report) -> Key:
     )
 
 
+@dataclass(frozen=True)
+class Checked:
+    """What one statement read of a report's committed state, after the requests it serves
+    arrived (PostgreSQL: the front's check, app/kept_front.py)."""
+
+    access: int | None  # the access revision
+    due: bool  # whether a consent round of the report is due (the app settles it first)
+    states: dict[str, Key]  # per kind of answer: `report_state` and the route's own state
+
+
 @dataclass
 class KeptAnswers:
     """Kept answers of every kind; `checked`: PostgreSQL (keys hold the report's state)."""
 
     checked: bool
-    routes: bool = False  # SQLite with the front's routes on (setting `kept_views`)
+    routes: bool = False  # the front's routes are on (setting `kept_views`)
     budget_bytes: int = 64 * 1024 * 1024
     generation: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -142,12 +159,13 @@ class KeptAnswers:
     # commit, served before routing (`KeptAnswerFront`); bodies are shared with `_kept`.
     _served: dict[Asked, Served] = field(default_factory=dict)
     _flights: dict[Key, _Flight] = field(default_factory=dict)  # answers being built
-    # SQLite: which kept answer each request (as `_served`) named, kept across commits, with
-    # the access revision read in the snapshot that named it. The view in a key rests only
-    # on rows whose every change moves that revision (a trigger), so a route is served only
-    # while the revision a routed read of the current generation read is the same (`_access`:
-    # None until one has, after each commit), and only once a reader has built its answer
-    # since the last commit (`_kept`).
+    # Which kept answer each request (as `_served`) named, kept across commits, with the
+    # access revision read in the snapshot that named it. The view in a key rests only on rows
+    # whose every change moves that revision (a trigger), so a route is served only while the
+    # revision is the same: on SQLite the one a routed read of the current generation read
+    # (`_access`: None until one has, after each commit); on PostgreSQL the one the front's
+    # check read after the request arrived (`routed`). And only once a reader has built its
+    # answer since the last commit, or for the state the check read (`_kept`).
     _access: int | None = None
     _routes: dict[Asked, _Route] = field(default_factory=dict)
     # A floor's delta: the route of a reader's (token, path) delta, its key without the
@@ -197,23 +215,27 @@ class KeptAnswers:
     def remember(
         self, generation: int, asked: Asked | None, served: Served, access: int | None = None
     ) -> None:
-        """SQLite: `asked` was answered `served` from the state of `generation` (noted before
-        the request's transaction began): the same request gets it until the next commit.
-        `access`: the access revision read in the same snapshot (None: not read)."""
-        if self.checked or asked is None:
+        """`asked` was answered `served`, with the access revision `access` read in the same
+        snapshot (None: not read): its route is kept (setting `kept_views`). SQLite: from
+        the state of `generation` (noted before the request's transaction began), and the
+        same request gets it until the next commit."""
+        if asked is None:
             return
         with self._lock:
-            if generation != self.generation:
-                return
-            if len(self._served) >= SERVED_LIMIT:
-                self._served.clear()
-            self._served[asked] = served
-            key = served.answer.key
+            if not self.checked:
+                if generation != self.generation:
+                    return
+                if len(self._served) >= SERVED_LIMIT:
+                    self._served.clear()
+                self._served[asked] = served
             if not self.routes or access is None:
                 return
-            self._access = access if self._access in (None, access) else _MIXED
+            if not self.checked:
+                self._access = access if self._access in (None, access) else _MIXED
+            key = served.answer.key
             if key is None or served.answer.next is not None:
                 return
+            key = key[: len(key) - served.answer.state_size]
             if len(self._routes) >= SERVED_LIMIT:
                 self._routes.clear()
                 self._deltas.clear()
@@ -262,6 +284,26 @@ class KeptAnswers:
         expires = found.answer.expires
         return found if expires is None or now < expires else None
 
+    def routed(self, asked: Asked, checked: Checked) -> tuple[Key, Served | None] | None:
+        """PostgreSQL: the key `asked`'s route names in the state `checked` read, and the
+        answer kept under it (None: none yet); None when `asked` has no route, its access
+        revision is not the one read, or a round of the report is due."""
+        with self._lock:
+            route = self._route(asked)
+            if route is None or route.access != checked.access or checked.due:
+                return None
+            state = checked.states.get(route.key[0])
+            if state is None:
+                return None
+            key = (*route.key, *state)
+            kept = self._kept.get(key)
+        if kept is None or kept.answer.next is not None:
+            return key, None
+        expires = kept.answer.expires
+        if expires is not None and utcnow() >= expires:
+            return key, None
+        return key, Served(kept.answer, route.headers)
+
     def board(self, key: Key) -> tuple[_Flight, bool]:
         """The build of `key` under way, and whether the caller leads it (builds it)."""
         with self._lock:
@@ -287,71 +329,6 @@ class KeptAnswers:
 
     def __len__(self) -> int:
         return len(self._kept)
-
-
-def kept_or_built(
-    answers: KeptAnswers | None,
-    generation: int,
-    session: Session,
-    report: Report,
-    key: Key,
-    build: Callable[[], KeptAnswer],
-    *,
-    state: Key = (),
-) -> KeptAnswer:
-    """The answer `key` names (its kind, the report and the caller's view): kept, or built by
-    `build` (and kept for the next reader with the same view). `report` has passed
-    `ensure_readable` in `session`; `generation`: `answers.generation` noted before the
-    session's first read; `state`: what else of the committed state the answer reads that
-    records no event on the report (PostgreSQL only: read with the report row,
-    `kept_reads.Read`)."""
-    if answers is None:
-        return build()
-    if answers.checked:
-        key += report_state(session, report) + state
-    found = answers.get(key, utcnow())
-    if found is not None:
-        return found
-    # One build per answer at a time: after an event the whole room asks at once, and the
-    # readers that come while it is built wait for it. On SQLite only readers that noted the
-    # same generation share one (a reader that began after a commit reads after it).
-    flight_key = key if answers.checked else (*key, generation)
-    flight, leads = answers.board(flight_key)
-    if not leads:
-        flight.done.wait(FLIGHT_WAIT)
-        shared = flight.answer
-        if shared is not None and (shared.expires is None or utcnow() < shared.expires):
-            return shared
-        return build()  # its build failed or is slow: read it here
-    answer = None
-    try:
-        answer = replace(build(), key=key)
-        answers.keep(generation, key, report.id, answer)
-        return answer
-    finally:
-        answers.land(flight_key, flight, answer)
-
-
-def kept_response(
-    request: Request,
-    answer: KeptAnswer,
-    answers: KeptAnswers | None,
-    generation: int,
-    headers: dict[str, str] | None = None,
-    access: int | None = None,
-) -> Response:
-    """The answer as its route sends it: 304 when the caller holds its ETag already, the
-    `Link` of a page's next cursor made from this request's own URL. Remembered (SQLite) for
-    the same request until the next commit."""
-    headers = dict(headers or {})
-    if answer.next is not None:
-        linked = Response()
-        link_next(request, linked, answer.next)
-        headers["Link"] = linked.headers["Link"]
-    served = Served(answer, tuple(headers.items()))
-    if answers is not None:
-        answers.remember(generation, asked_of(request.scope), served, access)
-    return respond(served, request.headers.get("if-none-match"))
 
 
 def respond(served: Served, if_none_match: str | None) -> Response:

@@ -13,7 +13,7 @@ the report is due (`DueRounds`: the report is settled and read again only then).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -34,7 +34,18 @@ from app.clock import utcnow
 from app.db import Database
 from app.drafting_groups.models import SectionStage
 from app.errors import NotFound
-from app.kept_answers import ACCESS, KeptAnswer, KeptAnswers, Key, kept_response
+from app.kept_answers import (
+    ACCESS,
+    FLIGHT_WAIT,
+    KeptAnswer,
+    KeptAnswers,
+    Key,
+    Served,
+    asked_of,
+    report_state,
+    respond,
+)
+from app.pagination import link_next
 from app.reports.models import Report
 from app.visibility import ensure_readable
 
@@ -78,9 +89,10 @@ _STAGED = exists().where(SectionStage.report_id == Report.id)
 
 class RowRead:
     """What a kept read learns with its report row, in one statement: whether the report is
-    staged; on PostgreSQL the route's own committed state that records no event on the report
-    (`state`: columns correlated with the report row) and, for a route that must reflect its
-    report's passed deadlines (`due`), whether a round of it is due."""
+    staged; the access revision (the front's routes); on PostgreSQL the route's own committed
+    state that records no event on the report (`state`: columns correlated with the report
+    row) and, for a route that must reflect its report's passed deadlines (`due`), whether a
+    round of it is due."""
 
     def __init__(
         self, *, state: Sequence[ColumnElement[Any]] = (), due: DueRounds | None = None
@@ -96,8 +108,7 @@ class RowRead:
             columns: list[ColumnElement[Any]] = [_STAGED]
             if checked:
                 columns += self.state
-            else:  # SQLite: the access revision this snapshot reads (the front's routes)
-                columns.append(ACCESS)
+            columns.append(ACCESS)  # the access revision this snapshot reads (the front's routes)
             if settles and self.due is not None:
                 columns.append(self.due.column)
             found = select(Report, *columns).where(Report.id == bindparam("report_id"))
@@ -162,7 +173,7 @@ def _serve(
         ensure_readable(report, principal)  # a report the caller may not read settles nothing
         if not (settles and values[-1]):
             state = tuple(values[2 : 2 + len(row.state)]) if checked else ()
-            access = None if checked else values[2]
+            access = values[2 + len(state)]
             read = Read(report, bool(values[1]), state)
             answer = build(session, read, principal, answers, generation)
     if answer is None:  # a round of the report was due
@@ -212,3 +223,71 @@ def _with_token(statement: Select[Any]) -> Select[Any]:
             .outerjoin(report_row, true())
         )
     return built
+
+
+def kept_or_built(
+    answers: KeptAnswers | None,
+    generation: int,
+    session: Session,
+    report: Report,
+    key: Key,
+    build: Callable[[], KeptAnswer],
+    *,
+    state: Key = (),
+) -> KeptAnswer:
+    """The answer `key` names (its kind, the report and the caller's view): kept, or built by
+    `build` (and kept for the next reader with the same view). `report` has passed
+    `ensure_readable` in `session`; `generation`: `answers.generation` noted before the
+    session's first read; `state`: what else of the committed state the answer reads that
+    records no event on the report (PostgreSQL only: read with the report row,
+    `kept_reads.Read`)."""
+    if answers is None:
+        return build()
+    state_size = 0
+    if answers.checked:
+        committed = report_state(session, report) + state
+        key += committed
+        state_size = len(committed)
+    found = answers.get(key, utcnow())
+    if found is not None:
+        return found
+    # One build per answer at a time: after an event the whole room asks at once, and the
+    # readers that come while it is built wait for it. On SQLite only readers that noted the
+    # same generation share one (a reader that began after a commit reads after it).
+    flight_key = key if answers.checked else (*key, generation)
+    flight, leads = answers.board(flight_key)
+    if not leads:
+        flight.done.wait(FLIGHT_WAIT)
+        shared = flight.answer
+        if shared is not None and (shared.expires is None or utcnow() < shared.expires):
+            return shared
+        return build()  # its build failed or is slow: read it here
+    answer = None
+    try:
+        answer = replace(build(), key=key, state_size=state_size)
+        answers.keep(generation, key, report.id, answer)
+        return answer
+    finally:
+        answers.land(flight_key, flight, answer)
+
+
+def kept_response(
+    request: Request,
+    answer: KeptAnswer,
+    answers: KeptAnswers | None,
+    generation: int,
+    headers: dict[str, str] | None = None,
+    access: int | None = None,
+) -> Response:
+    """The answer as its route sends it: 304 when the caller holds its ETag already, the
+    `Link` of a page's next cursor made from this request's own URL. Remembered for the same
+    request until the next commit (SQLite), and its route for the front (`remember`)."""
+    headers = dict(headers or {})
+    if answer.next is not None:
+        linked = Response()
+        link_next(request, linked, answer.next)
+        headers["Link"] = linked.headers["Link"]
+    served = Served(answer, tuple(headers.items()))
+    if answers is not None:
+        answers.remember(generation, asked_of(request.scope), served, access)
+    return respond(served, request.headers.get("if-none-match"))

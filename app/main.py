@@ -14,7 +14,8 @@ from fastapi.routing import APIRoute
 from sqlalchemy import event as sa_event
 
 from app import route_lookup
-from app.amendments.deadlines import DeadlineWatch, sweep_forever
+from app.amendments import list_answer
+from app.amendments.deadlines import DUE_FOR_READS, DeadlineWatch, sweep_forever
 from app.amendments.floor_router import router as floor_router
 from app.amendments.rounds_router import router as rounds_router
 from app.amendments.router import router as amendments_router
@@ -40,7 +41,9 @@ from app.groups.router import router as groups_router
 from app.health import router as health_router
 from app.idempotency import REPLAYED_HEADER
 from app.kept_answers import KeptAnswers
-from app.kept_front import KeptAnswerFront
+from app.kept_front import KeptAnswerFront, StateChecks
+from app.kept_reads import PLAIN_READ
+from app.meetings import floor_cache
 from app.meetings.router import router as meetings_router
 from app.meetings.screen import page_router
 from app.meetings.sessions_router import router as sessions_router
@@ -195,10 +198,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.read_cache = None
     app.state.kept_answers = None
     app.state.deadline_watch = None
+    routes = settings.kept_answer_front and settings.kept_views
     if database.is_sqlite and settings.read_cache:  # one process serves the database
         app.state.read_cache = ReadCache()
         database.commit_listeners.append(app.state.read_cache.invalidate)
-        routes = settings.kept_answer_front and settings.kept_views
         app.state.kept_answers = KeptAnswers(checked=False, routes=routes)
         database.commit_listeners.append(app.state.kept_answers.invalidate)
         if settings.deadline_watch:
@@ -206,7 +209,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     elif settings.read_cache:  # PostgreSQL: every answer checked against the database
         app.state.read_cache = CheckedReadCache(settings.database_url, settings.admin_token)
         broker.notice_listeners.append(app.state.read_cache.forget_report)
-        app.state.kept_answers = KeptAnswers(checked=True)
+        app.state.kept_answers = KeptAnswers(checked=True, routes=routes)
         broker.notice_listeners.append(app.state.kept_answers.forget_report)
     install_error_handlers(app)
     install_openapi(app)
@@ -243,8 +246,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if app.state.read_cache is not None:
         app.add_middleware(SectionReadCache, cache=app.state.read_cache)
     kept = app.state.kept_answers
-    if kept is not None and not kept.checked and settings.kept_answer_front:
+    if kept is not None and settings.kept_answer_front and not kept.checked:
         app.add_middleware(KeptAnswerFront, answers=kept, watch=app.state.deadline_watch)
+    elif kept is not None and kept.routes:  # PostgreSQL: routes answered after a check
+        checks = StateChecks(
+            database,
+            {"report": PLAIN_READ, "floor": floor_cache.ROW, "amendments": list_answer.ROW},
+            DUE_FOR_READS.column,
+        )
+        app.add_middleware(KeptAnswerFront, answers=kept, watch=None, checks=checks)
     # Outside the body limits too: a token over its write rate is answered before its body.
     app.add_middleware(WriteRateLimit, limiter=app.state.write_limiter)
     # Outside the body limits: a blocked address is answered before its body is read.

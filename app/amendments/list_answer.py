@@ -33,8 +33,8 @@ from app.amendments.deadlines import DUE_FOR_READS
 from app.amendments.models import Amendment, AmendmentKind, AmendmentStatus
 from app.amendments.schemas import AmendmentPage
 from app.auth import Principal
-from app.kept_answers import KeptAnswer, KeptAnswers, kept_or_built
-from app.kept_reads import Read, RowRead
+from app.kept_answers import KeptAnswer, KeptAnswers
+from app.kept_reads import Read, RowRead, kept_or_built
 from app.pagination import cut
 from app.reports.models import Report
 

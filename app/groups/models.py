@@ -117,11 +117,11 @@ class Invitation(Base):
 
 
 class AccessRevision(Base):
-    """One row: a counter that database triggers (SQLite, migration a4c1e7d2f905) move on
-    every insert, update or delete of a row a reader's access rests on: tokens, participants,
-    groups, drafting groups and their members, stages, the set of a report's sections, and a
-    report's group and visibility. Every kept read on SQLite reads it with its token and report
-    row (app/kept_reads.py), and the front of the kept answers (app/kept_front.py) serves a
+    """One row: a counter that database triggers (migrations a4c1e7d2f905 and b7e3f1a9c2d4)
+    move on every insert, update or delete of a row a reader's access rests on: tokens,
+    participants, groups, drafting groups and their members, stages, the set of a report's
+    sections, and a report's group and visibility. Every kept read reads it with its token
+    and report row (app/kept_reads.py), and the front of the kept answers (app/kept_front.py) serves a
     request's route only while it is the revision the route was named under, whatever wrote
     the rows (ORM, Core, raw SQL)."""
 

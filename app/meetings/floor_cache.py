@@ -31,8 +31,8 @@ from app import visibility
 from app.amendments.service import DUE_FOR_READS
 from app.auth import Principal
 from app.groups.models import Participant
-from app.kept_answers import KeptAnswer, KeptAnswers, kept_or_built
-from app.kept_reads import Read, RowRead
+from app.kept_answers import KeptAnswer, KeptAnswers
+from app.kept_reads import Read, RowRead, kept_or_built
 from app.meetings.models import SessionKind
 from app.meetings.schemas import FloorState
 from app.meetings.screen import floor_state

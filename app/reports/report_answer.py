@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session
 from app import visibility
 from app.auth import Principal
 from app.drafting_groups.models import SectionStage
-from app.kept_answers import KeptAnswer, KeptAnswers, kept_or_built
-from app.kept_reads import Read
+from app.kept_answers import KeptAnswer, KeptAnswers
+from app.kept_reads import Read, kept_or_built
 from app.reports import service, views
 from app.reports.models import Report
 
