@@ -117,12 +117,7 @@ class KeptAnswerFront:
                 if leading is None:
                     await self._lead((key, 0), scope, receive, send)
                     return
-                self.waiting += 1
-                try:
-                    with contextlib.suppress(TimeoutError):  # a slow leader: the app answers
-                        await asyncio.wait_for(asyncio.shield(leading), FLIGHT_WAIT)
-                finally:
-                    self.waiting -= 1
+                await self._follow(leading)
                 again = self.answers.routed(asked, checked)
                 served = None if again is None else again[1]
             if served is not None:
@@ -145,12 +140,7 @@ class KeptAnswerFront:
             if leading is None:
                 await self._lead(route, scope, receive, send)
                 return
-            self.waiting += 1
-            try:
-                with contextlib.suppress(TimeoutError):  # a slow leader: the app answers
-                    await asyncio.wait_for(asyncio.shield(leading), FLIGHT_WAIT)
-            finally:
-                self.waiting -= 1
+            await self._follow(leading)
             served = self.answers.served(asked, utcnow())
             if served is None and self.answers.route_of(asked) == route:
                 break  # the leader left nothing for it (refused, or no route): the app answers
@@ -158,6 +148,15 @@ class KeptAnswerFront:
             await self.app(scope, receive, send)
             return
         await respond(served, _if_none_match(scope))(scope, receive, send)
+
+    async def _follow(self, leading: asyncio.Future[None]) -> None:
+        """Waits until the request answered first for the same answer is answered."""
+        self.waiting += 1
+        try:
+            with contextlib.suppress(TimeoutError):  # a slow leader: the app answers
+                await asyncio.wait_for(asyncio.shield(leading), FLIGHT_WAIT)
+        finally:
+            self.waiting -= 1
 
     async def _lead(
         self, route: tuple[Key, int], scope: Scope, receive: Receive, send: Send
