@@ -188,7 +188,13 @@ def test_installed_without_editable_mode_the_migrations_come_along(tmp_path: Pat
             shutil.copy2(ROOT / name, source / name)
     venv = tmp_path / "venv"
     # The dependencies come from this environment; plenary itself is built and installed.
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    # pip too comes from this environment (without its own copy bootstrapped into the venv,
+    # the longest part of making one); run by the venv's python, it installs into the venv,
+    # as the assertions below check.
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(venv)],
+        check=True,
+    )
     python = str(venv / "bin" / "python")
     installed = subprocess.run(
         [python, "-m", "pip", "install", "-q", "--no-deps", str(source)],
