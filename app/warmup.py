@@ -12,6 +12,9 @@ big-proposal` shows how long).
 
 from __future__ import annotations
 
+import functools
+import ssl
+
 import httpx
 from fastapi import FastAPI
 from starlette.exceptions import HTTPException
@@ -58,4 +61,12 @@ async def build_every_route(app: FastAPI) -> int:
 def webhook_client(settings: Settings) -> httpx.AsyncClient:
     """The deliverer's HTTP client, made while nothing waits on the event loop."""
     timeout = httpx.Timeout(settings.webhook_timeout_seconds)
-    return httpx.AsyncClient(timeout=timeout, follow_redirects=False)
+    return httpx.AsyncClient(timeout=timeout, follow_redirects=False, verify=_tls_context())
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """The CA bundle read into a TLS context once per process: every app made in it (the
+    tests make hundreds) would otherwise parse the whole bundle again. A context holds no
+    connection state, so the clients share it."""
+    return httpx.create_ssl_context()
