@@ -477,10 +477,8 @@ def measure(
         sides = (side(small), side(large))
         out["read (missed)"] = Measured(interleaved(sides, samples, block, _read))
         out["propose"] = Measured(interleaved(sides, samples, block, _propose))
-        for each in sides:
-            each.chair.post(
-                f"{each.path}/meetings"
-            ).raise_for_status()  # the floor is the meeting's
+        for each in sides:  # the floor is the meeting's
+            each.chair.post(f"{each.path}/meetings").raise_for_status()
         out["adopt"] = Measured(interleaved(sides, samples, block, _adopt))
         # The same request untimed wakes each block of these.
         exports = 3 if quick else 5
