@@ -29,7 +29,8 @@ import hashlib
 import statistics
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -239,131 +240,263 @@ def _timed(call: Callable[[], httpx.Response], expect: int = 200) -> float:
     return took
 
 
-def measure(base: str, scaled: Scaled, quick: bool, out: dict[str, float]) -> None:
-    """p50 of each request on one scale's report, in ms, into `out` as they are measured."""
-    data = scaled.data
-    samples = 6 if quick else 15
-    readers = [data.chair, *data.members]
-    with (
-        httpx.Client(base_url=base, headers=_auth(data.chair), timeout=300) as chair,
-        httpx.Client(base_url=base, headers=_auth(data.secretariat), timeout=60) as writer,
-        httpx.Client(base_url=base, timeout=60) as anyone,
-    ):
-        # read: a section changed since its last read, read by four members in turn (the
-        # first read after a change also places the outline again)
-        times = []
-        for n in range(samples):
-            section_id = data.sections[(n * 7) % len(data.sections)]
-            read = writer.get(f"/v1/sections/{section_id}").json()
-            writer.post(
-                f"/v1/sections/{section_id}/versions",
-                json={"base_version": read["head_version"], "text": read["head"]["text"] + "!"},
-            ).raise_for_status()
-            for k in range(4):
-                token = readers[(n * 4 + k) % len(readers)]
-                times.append(
-                    _timed(
-                        lambda s=section_id, t=token: anyone.get(
-                            f"/v1/sections/{s}", headers=_auth(t)
-                        )
-                    )
-                )
-        out["read (missed)"] = statistics.median(times)
-        # propose, then adopt what was proposed (drafting: the chair adopts)
-        proposed: list[int] = []
-        times = []
-        for n in range(samples):
-            section_id = data.sections[(n * 13 + 3) % len(data.sections)]
-            read = writer.get(f"/v1/sections/{section_id}").json()
-            words = read["head"]["text"].split(" ")
-            words[len(words) // 2] = f"grown{n}"
-            response: list[httpx.Response] = []
+# The two scales' samples of each row come in blocks, alternating which scale goes first
+# (1x, 10x; 10x, 1x; ...), each block after an untimed wake-up request on its own scale: a
+# swing of the machine's load falls on both sides of the ratio. (Measured one scale after
+# the other, minutes apart, the ratio followed the machine: 1.61-1.67x in one run, 0.74-1.07x
+# in the rerun, for the same code.)
+SAMPLES = {True: 6, False: 15}  # per scale and row, by --quick
+BLOCK = {True: 2, False: 3}  # samples per block
 
-            def post(
-                s: int = section_id,
-                text: str = " ".join(words),
-                v: int = read["head_version"],
-                out_: list[httpx.Response] = response,
-            ) -> httpx.Response:
-                answer = anyone.post(
-                    f"/v1/sections/{s}/amendments",
-                    json={"base_version": v, "text": text, "kind": "substantive"},
-                    headers=_auth(data.members[0]),
-                )
-                out_.append(answer)
-                return answer
 
-            times.append(_timed(post, 201))
-            proposed.append(int(response[0].json()["id"]))
-        out["propose"] = statistics.median(times)
-        times = []
-        path = f"/v1/reports/{data.report_id}"
-        chair.post(f"{path}/meetings")  # the floor is the meeting's
-        for amendment_id in proposed:
-            tag = chair.get(f"/v1/amendments/{amendment_id}").headers["etag"]
-            chair.post(
-                f"/v1/amendments/{amendment_id}/floor", headers={"If-Match": tag}
-            ).raise_for_status()
-            tag = chair.get(f"/v1/amendments/{amendment_id}").headers["etag"]
-            times.append(
-                _timed(
-                    lambda a=amendment_id, t=tag: chair.post(
-                        f"/v1/amendments/{a}/adopt", headers={"If-Match": t}
-                    )
-                )
-            )
-        out["adopt"] = statistics.median(times)
-        exports = 3 if quick else 5
-        out["export (HTML)"] = statistics.median(
-            [_timed(lambda: chair.get(f"{path}/export?format=html")) for _ in range(exports)]
-        )
-        out["event page (100, from the middle)"] = statistics.median(
-            [
-                _timed(lambda: chair.get(f"{path}/events?after={scaled.middle_event}&limit=100"))
-                for _ in range(samples)
+@dataclass
+class _Side:
+    """One scale's clients, and what its rows hand on to the next (the proposals adopt)."""
+
+    scaled: Scaled
+    chair: httpx.Client
+    writer: httpx.Client
+    anyone: httpx.Client
+    proposed: list[int] = field(default_factory=list)
+    small: str = ""  # the consent row's small report (path) and its sections
+    small_sections: list[int] = field(default_factory=list)
+
+    @property
+    def data(self) -> Seeded:
+        return self.scaled.data
+
+    @property
+    def readers(self) -> list[str]:
+        return [self.data.chair, *self.data.members]
+
+    @property
+    def path(self) -> str:
+        return f"/v1/reports/{self.data.report_id}"
+
+    def wake(self) -> None:
+        """An untimed read on this scale's report, through the whole stack: the first
+        request after the other scale's block meets colder caches than the next."""
+        self.writer.get(f"/v1/sections/{self.data.sections[-1]}").raise_for_status()
+
+
+Sample = Callable[[_Side, int], list[float]]  # the n-th sample: preconditions, then timed
+
+
+def interleaved(
+    sides: tuple[_Side, _Side],
+    count: int,
+    block: int,
+    sample: Sample,
+    wake: Callable[[_Side], object] = _Side.wake,
+) -> list[tuple[list[float], list[float]]]:
+    """`count` samples per scale in blocks of `block`, the scales alternating and the first
+    of each pair of blocks alternating too, each block after `wake` on its own scale.
+    Returns each pair of blocks' samples as (1x, 10x)."""
+    pairs = []
+    for number, start in enumerate(range(0, count, block)):
+        got: dict[int, list[float]] = {}
+        order = sides if number % 2 == 0 else (sides[1], sides[0])
+        for side in order:
+            wake(side)
+            got[side.scaled.factor] = [
+                took for n in range(start, min(count, start + block)) for took in sample(side, n)
             ]
+        pairs.append((got[sides[0].scaled.factor], got[sides[1].scaled.factor]))
+    return pairs
+
+
+def _read(side: _Side, n: int) -> list[float]:
+    """A section changed since its last read, read by four members in turn (the first read
+    after a change also places the outline again)."""
+    data = side.data
+    section_id = data.sections[(n * 7) % len(data.sections)]
+    read = side.writer.get(f"/v1/sections/{section_id}").json()
+    side.writer.post(
+        f"/v1/sections/{section_id}/versions",
+        json={"base_version": read["head_version"], "text": read["head"]["text"] + "!"},
+    ).raise_for_status()
+    times = []
+    for k in range(4):
+        token = side.readers[(n * 4 + k) % len(side.readers)]
+
+        def get(t: str = token) -> httpx.Response:
+            return side.anyone.get(f"/v1/sections/{section_id}", headers=_auth(t))
+
+        times.append(_timed(get))
+    return times
+
+
+def _propose(side: _Side, n: int) -> list[float]:
+    """A one-word change proposed by a member; the amendment is kept for the adopt row."""
+    data = side.data
+    section_id = data.sections[(n * 13 + 3) % len(data.sections)]
+    read = side.writer.get(f"/v1/sections/{section_id}").json()
+    words = read["head"]["text"].split(" ")
+    words[len(words) // 2] = f"grown{n}"
+    body = {"base_version": read["head_version"], "text": " ".join(words), "kind": "substantive"}
+    answers: list[httpx.Response] = []
+
+    def post() -> httpx.Response:
+        answer = side.anyone.post(
+            f"/v1/sections/{section_id}/amendments", json=body, headers=_auth(data.members[0])
         )
-        # consent: the last of all the voters' signed consents. On a small report of the
-        # same group, adopted first: adopting the big report would open rounds for all its
-        # open amendments (untimed work that grows with them, not what this row measures).
-        imported = writer.post(
-            f"/v1/groups/{data.group_id}/reports/import",
-            json={"markdown": "".join(f"# Part {k}\n\nText of part {k}.\n\n" for k in range(4))},
-        ).json()
-        small = f"/v1/reports/{imported['id']}"
-        small_sections = [s["id"] for s in imported["outline"]]
-        chair.post(f"{small}/meetings")
-        tag = chair.get(small).headers["etag"]
-        adopted = chair.post(f"{small}/adopt", json={}, headers={"If-Match": tag})
-        if adopted.status_code != 200:
-            raise RuntimeError(adopted.text[:300])
-        times = []
-        for n in range(2 if quick else 3):
-            section_id = small_sections[n]
-            read = writer.get(f"/v1/sections/{section_id}").json()
-            amendment = anyone.post(
-                f"/v1/sections/{section_id}/amendments",
-                json={
-                    "base_version": read["head_version"],
-                    "text": read["head"]["text"] + f" Consented {n}.",
-                    "kind": "substantive",
-                },
-                headers=_auth(data.members[0]),
-            ).json()
-            bodies = [signed_answer(data.keys[t], amendment) for t in readers]
-            consent = f"/v1/amendments/{amendment['id']}/consent"
-            for token, body in zip(readers[:-1], bodies, strict=False):
-                anyone.post(consent, json=body, headers=_auth(token)).raise_for_status()
-            times.append(
-                _timed(
-                    lambda c=consent, b=bodies[-1]: anyone.post(
-                        c, json=b, headers=_auth(readers[-1])
-                    )
-                )
+        answers.append(answer)
+        return answer
+
+    took = _timed(post, 201)
+    side.proposed.append(int(answers[0].json()["id"]))
+    return [took]
+
+
+def _adopt(side: _Side, n: int) -> list[float]:
+    """The chair adopts the n-th proposal, after calling it to the floor (drafting)."""
+    amendment_id = side.proposed[n]
+    tag = side.chair.get(f"/v1/amendments/{amendment_id}").headers["etag"]
+    side.chair.post(
+        f"/v1/amendments/{amendment_id}/floor", headers={"If-Match": tag}
+    ).raise_for_status()
+    tag = side.chair.get(f"/v1/amendments/{amendment_id}").headers["etag"]
+    return [
+        _timed(
+            lambda: side.chair.post(
+                f"/v1/amendments/{amendment_id}/adopt", headers={"If-Match": tag}
             )
-        out["last consent (applies)"] = statistics.median(times)
+        )
+    ]
+
+
+def _export_path(side: _Side) -> str:
+    return f"{side.path}/export?format=html"
+
+
+def _event_page_path(side: _Side) -> str:
+    return f"{side.path}/events?after={side.scaled.middle_event}&limit=100"
+
+
+def _get(where: Callable[[_Side], str]) -> Sample:
+    return lambda side, _n: [_timed(lambda: side.chair.get(where(side)))]
+
+
+def _untimed_get(where: Callable[[_Side], str]) -> Callable[[_Side], object]:
+    """The same request as `_get`'s, untimed: the wake-up of a block of them."""
+    return lambda side: side.chair.get(where(side)).raise_for_status()
+
+
+def _small_report(side: _Side) -> None:
+    """The consent row's report: small, of the same group, adopted first. Adopting the big
+    report would open rounds for all its open amendments (untimed work that grows with them,
+    not what this row measures)."""
+    imported = side.writer.post(
+        f"/v1/groups/{side.data.group_id}/reports/import",
+        json={"markdown": "".join(f"# Part {k}\n\nText of part {k}.\n\n" for k in range(4))},
+    ).json()
+    side.small = f"/v1/reports/{imported['id']}"
+    side.small_sections = [s["id"] for s in imported["outline"]]
+    side.chair.post(f"{side.small}/meetings")
+    tag = side.chair.get(side.small).headers["etag"]
+    adopted = side.chair.post(f"{side.small}/adopt", json={}, headers={"If-Match": tag})
+    if adopted.status_code != 200:
+        raise RuntimeError(adopted.text[:300])
+
+
+def _consent(side: _Side, n: int) -> list[float]:
+    """The last of all the voters' signed consents on a new amendment (it applies)."""
+    data = side.data
+    section_id = side.small_sections[n]
+    read = side.writer.get(f"/v1/sections/{section_id}").json()
+    amendment = side.anyone.post(
+        f"/v1/sections/{section_id}/amendments",
+        json={
+            "base_version": read["head_version"],
+            "text": read["head"]["text"] + f" Consented {n}.",
+            "kind": "substantive",
+        },
+        headers=_auth(data.members[0]),
+    ).json()
+    readers = side.readers
+    bodies = [signed_answer(data.keys[t], amendment) for t in readers]
+    consent = f"/v1/amendments/{amendment['id']}/consent"
+    for token, body in zip(readers[:-1], bodies, strict=False):
+        side.anyone.post(consent, json=body, headers=_auth(token)).raise_for_status()
+    return [_timed(lambda: side.anyone.post(consent, json=bodies[-1], headers=_auth(readers[-1])))]
+
+
+@dataclass
+class Measured:
+    """One row's samples, as pairs of blocks (1x, 10x)."""
+
+    pairs: list[tuple[list[float], list[float]]]
+
+    @property
+    def one(self) -> float:
+        return statistics.median([v for one, _ten in self.pairs for v in one])
+
+    @property
+    def ten(self) -> float:
+        return statistics.median([v for _one, ten in self.pairs for v in ten])
+
+    def interval(self) -> tuple[float, float]:
+        """The 90% bootstrap interval of 10x / 1x, resampling whole pairs of blocks
+        (bench/machinery.py's: with 1x as its "on" and 10x as its "off", what it calls
+        "buys", off / on in ms, is this ratio)."""
+        from bench.machinery import Figure, figured
+
+        got = figured(Figure("growth"), [({"timed": o}, {"timed": t}) for o, t in self.pairs])
+        return got.low, got.high
+
+
+Connect = Callable[..., httpx.Client]
+
+
+def measure(
+    base: str,
+    small: Scaled,
+    large: Scaled,
+    quick: bool,
+    out: dict[str, Measured],
+    connect: Connect = httpx.Client,
+) -> None:
+    """Each row's samples on both scales' reports, interleaved, into `out` as each row is
+    measured. `connect(base_url=, headers=, timeout=)` makes the clients (a test records
+    what they send)."""
+    samples, block = SAMPLES[quick], BLOCK[quick]
+    with ExitStack() as stack:
+
+        def side(scaled: Scaled) -> _Side:
+            def client(headers: dict[str, str], timeout: float) -> httpx.Client:
+                return stack.enter_context(connect(base_url=base, headers=headers, timeout=timeout))
+
+            data = scaled.data
+            return _Side(
+                scaled,
+                client(_auth(data.chair), 300),
+                client(_auth(data.secretariat), 60),
+                client({}, 60),
+            )
+
+        sides = (side(small), side(large))
+        out["read (missed)"] = Measured(interleaved(sides, samples, block, _read))
+        out["propose"] = Measured(interleaved(sides, samples, block, _propose))
+        for each in sides:  # the floor is the meeting's
+            each.chair.post(f"{each.path}/meetings").raise_for_status()
+        out["adopt"] = Measured(interleaved(sides, samples, block, _adopt))
+        # The same request untimed wakes each block of these.
+        exports = 3 if quick else 5
+        out["export (HTML)"] = Measured(
+            interleaved(sides, exports, 1, _get(_export_path), wake=_untimed_get(_export_path))
+        )
+        out["event page (100, from the middle)"] = Measured(
+            interleaved(
+                sides, samples, block, _get(_event_page_path), wake=_untimed_get(_event_page_path)
+            )
+        )
+        for each in sides:
+            _small_report(each)
+        out["last consent (applies)"] = Measured(interleaved(sides, 2 if quick else 3, 1, _consent))
         # last: the one request that reads the whole log
-        out["verify the chain"] = _timed(lambda: chair.get(f"{path}/events/verify"))
+        out["verify the chain"] = Measured(
+            interleaved(sides, 1, 1, _get(lambda s: f"{s.path}/events/verify"))
+        )
 
 
 # Why a figure grows with the input by nature (no reason: it should not grow).
@@ -377,21 +510,30 @@ GROWS = {
 }
 
 
-def rows(base: str, small: Scaled, large: Scaled, quick: bool) -> list[Any]:
+def rows(
+    base: str, small: Scaled, large: Scaled, quick: bool, connect: Connect = httpx.Client
+) -> list[Any]:
     import sys
 
     from bench.__main__ import Row
 
-    ones: dict[str, float] = {}
-    tens: dict[str, float] = {}
-    for scaled, into in ((small, ones), (large, tens)):
-        try:
-            measure(base, scaled, quick, into)
-        except (RuntimeError, httpx.HTTPError) as error:  # the rows measured so far still count
-            print(f"growth {scaled.factor}x stopped: {error}", file=sys.stderr)
+    measured: dict[str, Measured] = {}
+    try:
+        measure(base, small, large, quick, measured, connect)
+    except (RuntimeError, httpx.HTTPError) as error:  # the rows measured so far still count
+        print(f"growth stopped after {len(measured)} rows: {error}", file=sys.stderr)
     out = []
-    for name, one in ones.items():
-        ten = tens.get(name, float("inf"))
+    for name, got in measured.items():
+        one, ten = got.one, got.ten
+        low, high = got.interval()
+        blocks = " ".join(
+            f"{statistics.median(t) / statistics.median(o):.2f}" for o, t in got.pairs
+        )
+        print(
+            f"growth {name}: 10x / 1x {ten / one:.2f}x, 90% interval {low:.2f}-{high:.2f}x "
+            f"over {len(got.pairs)} pairs of blocks ({blocks})",
+            file=sys.stderr,
+        )
         reason = GROWS.get(name)
         out.append(
             Row(
@@ -399,7 +541,7 @@ def rows(base: str, small: Scaled, large: Scaled, quick: bool) -> list[Any]:
                 ten,
                 "ms",
                 one,
-                "the same at 1x",
+                f"the same at 1x, interleaved (10x / 1x 90% interval {low:.2f}-{high:.2f}x)",
                 f"(grows: {reason})" if reason else "<= 1.5x",
                 True if reason else ten <= 1.5 * one,
             )
