@@ -91,14 +91,20 @@ def build(database: Database, factor: int, *, events_per_x: int = 100_000) -> Sc
     return Scaled(factor, data, events, middle, time.perf_counter() - started)
 
 
+def busy_sections(data: Seeded) -> list[int]:
+    """The 200 sections spread over the report that carry its open amendments (every section
+    at 1x, every tenth at 10x): the rows that touch a section take theirs from these, so
+    that both scales' samples land where the amendments are."""
+    return data.sections[:: max(1, len(data.sections) // 200)][:200]
+
+
 def _open_amendments(database: Database, data: Seeded, total: int) -> None:
     """`total` open amendments: one proposed through plenary's own code on each of 200
     sections spread over the report (a transaction each, as the server makes them), each
     then copied (the same proposer's same wording on the same base) up to `total`. The 10x
     report's amendments sit 50 to a section, the 1x report's 5: busy sections get busier."""
     timeout = Settings().diff_timeout_seconds
-    step = max(1, len(data.sections) // 200)
-    chosen = data.sections[::step][:200]
+    chosen = busy_sections(data)
     for n, section_id in enumerate(chosen):
         # One transaction each (a placed outline is kept after a writer's commit:
         # app/reports/outline.py).
@@ -308,8 +314,8 @@ def interleaved(
 def _read(side: _Side, n: int) -> list[float]:
     """A section changed since its last read, read by four members in turn (the first read
     after a change also places the outline again)."""
-    data = side.data
-    section_id = data.sections[(n * 7) % len(data.sections)]
+    busy = busy_sections(side.data)
+    section_id = busy[(n * 7) % len(busy)]
     read = side.writer.get(f"/v1/sections/{section_id}").json()
     side.writer.post(
         f"/v1/sections/{section_id}/versions",
@@ -329,7 +335,8 @@ def _read(side: _Side, n: int) -> list[float]:
 def _propose(side: _Side, n: int) -> list[float]:
     """A one-word change proposed by a member; the amendment is kept for the adopt row."""
     data = side.data
-    section_id = data.sections[(n * 13 + 3) % len(data.sections)]
+    busy = busy_sections(data)
+    section_id = busy[(n * 13 + 3) % len(busy)]
     read = side.writer.get(f"/v1/sections/{section_id}").json()
     words = read["head"]["text"].split(" ")
     words[len(words) // 2] = f"grown{n}"
