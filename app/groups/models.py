@@ -121,9 +121,9 @@ class AccessRevision(Base):
     move on every insert, update or delete of a row a reader's access rests on: tokens,
     participants, groups, drafting groups and their members, stages, the set of a report's
     sections, and a report's group and visibility. Every kept read reads it with its token
-    and report row (app/kept_reads.py), and the front of the kept answers (app/kept_front.py) serves a
-    request's route only while it is the revision the route was named under, whatever wrote
-    the rows (ORM, Core, raw SQL)."""
+    and report row (app/kept_reads.py), and the front of the kept answers (app/kept_front.py)
+    serves a request's route only while it is the revision the route was named under,
+    whatever wrote the rows (ORM, Core, raw SQL)."""
 
     __tablename__ = "access_revision"
 
