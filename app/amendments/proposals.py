@@ -5,8 +5,9 @@ when a report is transmitted."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import and_, bindparam, delete
 from sqlalchemy.orm import Session
 
 from app.amendments.actions import (
@@ -29,7 +30,12 @@ from app.amendments.models import (
     Consent,
     ConsentVoter,
 )
-from app.amendments.queries import forget_round, group_root, open_amendments
+from app.amendments.queries import (
+    SECTION_REPORT_ANY_DUE,
+    forget_round,
+    group_root,
+    open_amendments,
+)
 from app.amendments.rebase import Prepared, conflict_error, rebase, record_wording, wording_of
 from app.amendments.rounds import open_round
 from app.amendments.settling import settle_due
@@ -40,7 +46,7 @@ from app.drafting_groups.models import WIP_STAGES, SectionStage
 from app.errors import EditorialNotice, Forbidden, InvalidState, NotFound, Unprocessable, present
 from app.groups.models import PROPOSING_ROLES, VOTING_ROLES, Role
 from app.reports import service as reports
-from app.reports.models import Report, ReportStatus, Section
+from app.reports.models import Report, ReportStatus, Section, Version
 from app.text.patches import PatchError, apply_exact
 
 
@@ -63,12 +69,26 @@ def propose_amendment(
 ) -> Amendment:
     """`prepared`: the wording analysed before the transaction (prepare.py; else analysed
     here, under the lock). `remind_before`: when the round's pending voters are reminded."""
-    report, section, stage = reports.lock_staged_section(
-        session, section_id=section_id, principal=principal, roles=PROPOSING_ROLES
+    params: dict[str, Any] = {"number": base_version}
+
+    def once_locked() -> dict[str, Any]:
+        params["now"] = utcnow()  # due as of the moment the lock is held, not before its wait
+        return params
+
+    report, section, stage, (known_base, due) = reports.lock_staged_section_with(
+        session,
+        section_id=section_id,
+        principal=principal,
+        roles=PROPOSING_ROLES,
+        read=_SECTION_BASE_AND_DUE,
+        params=once_locked,
     )
-    current = None if settle_due(session, report=report) else report  # row still current
+    due_settled = settle_due(session, report=report, now=params["now"], due=due)
+    current = None if due_settled else report  # the row as the lock read it is still current
     _check_proposal(report, section, principal, base_version, kind, consent_deadline)
-    base = reports.get_version(session, section=section, number=base_version)
+    # A version never changes once written: the one read with the section is the base, unless
+    # settling above wrote it (a round adopted at its deadline makes a new head).
+    base = known_base or reports.get_version(session, section=section, number=base_version)
     proposed = _proposed_text(base.text, text=text, patch=patch)
     if proposed == base.text:
         raise Unprocessable("The amendment changes nothing.")
@@ -103,6 +123,15 @@ def propose_amendment(
     if report.status == ReportStatus.adopted:
         _open_after_adoption(session, report, amendment)
     return amendment
+
+
+# Under the report's lock, in the one statement that reads the section: the base version
+# (None when it does not exist) and whether any consent round of the report is due (settling
+# then costs no statement of its own when none is: PostgreSQL has no deadline watch). Two
+# statements fewer per proposal on PostgreSQL, one on SQLite. Built once.
+_SECTION_BASE_AND_DUE = reports.section_read(Version, SECTION_REPORT_ANY_DUE).outerjoin(
+    Version, and_(Version.section_id == Section.id, Version.number == bindparam("number"))
+)
 
 
 def _open_after_adoption(session: Session, report: Report, amendment: Amendment) -> None:

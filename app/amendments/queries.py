@@ -29,7 +29,7 @@ from app.clock import utcnow
 from app.db import unit_of_work
 from app.errors import NotFound, present
 from app.etags import etag
-from app.reports.models import Report
+from app.reports.models import Report, Section
 
 # An amendment's long texts: left out where only recorded edits are needed (rebasing).
 LONG_TEXTS = (Amendment.proposed_text, Amendment.patch, Amendment.instruction, Amendment.rationale)
@@ -294,6 +294,15 @@ ANY_DUE = (
     .where(Amendment.report_id == bindparam("report_id"), _due(bindparam("now")))
     .exists()
     .correlate(None)
+)
+
+
+# The same, as a column of a read of the report's section (correlated with its `Section`):
+# a proposal learns it with the section it reads under the lock (proposals.py).
+SECTION_REPORT_ANY_DUE = (
+    select(Amendment.id)
+    .where(Amendment.report_id == Section.report_id, _due(bindparam("now")))
+    .exists()
 )
 
 

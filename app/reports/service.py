@@ -24,6 +24,7 @@ from app.reports.access import (
     lock_report_row,
     lock_section,
     lock_staged_section,
+    lock_staged_section_with,
     owner_of_row,
     readable_section,
     report_etag,
@@ -33,6 +34,7 @@ from app.reports.access import (
     section_owner,
     section_owner_statement,
     section_owner_where,
+    section_read,
 )
 from app.reports.anchoring import (
     ParagraphAnchor,
@@ -153,6 +155,7 @@ __all__ = [
     "lock_report_row",
     "lock_section",
     "lock_staged_section",
+    "lock_staged_section_with",
     "milestone_nodes",
     "move_section",
     "new_version",
@@ -175,6 +178,7 @@ __all__ = [
     "section_owner",
     "section_owner_statement",
     "section_owner_where",
+    "section_read",
     "set_public",
     "sha256_text",
     "siblings",
