@@ -46,6 +46,7 @@ from app.drafting_groups.models import WIP_STAGES, SectionStage
 from app.errors import EditorialNotice, Forbidden, InvalidState, NotFound, Unprocessable, present
 from app.groups.models import PROPOSING_ROLES, VOTING_ROLES, Role
 from app.reports import service as reports
+from app.reports.access import UnresolvedCaller
 from app.reports.models import Report, ReportStatus, Section, Version
 from app.text.patches import PatchError, apply_exact
 
@@ -54,7 +55,7 @@ def propose_amendment(
     session: Session,
     *,
     section_id: int,
-    principal: Principal,
+    caller: Principal | UnresolvedCaller,
     base_version: int,
     text: str | None,
     patch: str | None,
@@ -68,17 +69,18 @@ def propose_amendment(
     prepared: Prepared | None = None,
 ) -> Amendment:
     """`prepared`: the wording analysed before the transaction (prepare.py; else analysed
-    here, under the lock). `remind_before`: when the round's pending voters are reminded."""
+    here, under the lock). `remind_before`: when the round's pending voters are reminded.
+    `caller`: a caller not yet resolved has its token read with the report's lock."""
     params: dict[str, Any] = {"number": base_version}
 
     def once_locked() -> dict[str, Any]:
         params["now"] = utcnow()  # due as of the moment the lock is held, not before its wait
         return params
 
-    report, section, stage, (known_base, due) = reports.lock_staged_section_with(
+    report, section, stage, principal, (known_base, due) = reports.lock_staged_section_with(
         session,
         section_id=section_id,
-        principal=principal,
+        principal=caller,
         roles=PROPOSING_ROLES,
         read=_SECTION_BASE_AND_DUE,
         params=once_locked,
@@ -285,7 +287,7 @@ def revise_amendment(
     new = propose_amendment(
         session,
         section_id=old.section_id,
-        principal=principal,
+        caller=principal,
         base_version=old.base_version,
         text=text,
         patch=patch,
