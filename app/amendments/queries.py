@@ -266,6 +266,10 @@ def amendment_etag(session: Session, amendment: Amendment) -> str:
 def _due(now: datetime | BindParameter[datetime]) -> ColumnElement[bool]:
     """A round whose deadline has passed, or whose reminder is due and not yet sent."""
     return and_(
+        # Implied by round_open_clause, but as an IN it lets an index on (report_id, status)
+        # find the rounds alone: through the OR SQLite reads every amendment of the report,
+        # and a proposal asks this of its report each time (proposals.py).
+        Amendment.status.in_((AmendmentStatus.consent_open, AmendmentStatus.blocked)),
         round_open_clause(),
         or_(
             Amendment.consent_deadline <= now,
