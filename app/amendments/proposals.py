@@ -5,9 +5,8 @@ when a report is transmitted."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import and_, bindparam, delete
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from app.amendments.actions import (
@@ -30,15 +29,10 @@ from app.amendments.models import (
     Consent,
     ConsentVoter,
 )
-from app.amendments.queries import (
-    SECTION_REPORT_ANY_DUE,
-    forget_round,
-    group_root,
-    open_amendments,
-)
+from app.amendments.proposal_lock import lock_for_proposal
+from app.amendments.queries import forget_round, group_root, open_amendments
 from app.amendments.rebase import Prepared, conflict_error, rebase, record_wording, wording_of
 from app.amendments.rounds import open_round
-from app.amendments.settling import settle_due
 from app.auth import Principal
 from app.clock import utcnow
 from app.db_writes import insert_now
@@ -46,8 +40,7 @@ from app.drafting_groups.models import WIP_STAGES, SectionStage
 from app.errors import EditorialNotice, Forbidden, InvalidState, NotFound, Unprocessable, present
 from app.groups.models import PROPOSING_ROLES, VOTING_ROLES, Role
 from app.reports import service as reports
-from app.reports.access import UnresolvedCaller
-from app.reports.models import Report, ReportStatus, Section, Version
+from app.reports.models import Report, ReportStatus, Section
 from app.text.patches import PatchError, apply_exact
 
 
@@ -55,7 +48,7 @@ def propose_amendment(
     session: Session,
     *,
     section_id: int,
-    caller: Principal | UnresolvedCaller,
+    caller: Principal | reports.UnresolvedCaller,
     base_version: int,
     text: str | None,
     patch: str | None,
@@ -69,28 +62,13 @@ def propose_amendment(
     prepared: Prepared | None = None,
 ) -> Amendment:
     """`prepared`: the wording analysed before the transaction (prepare.py; else analysed
-    here, under the lock). `remind_before`: when the round's pending voters are reminded.
-    `caller`: a caller not yet resolved has its token read with the report's lock."""
-    params: dict[str, Any] = {"number": base_version}
-
-    def once_locked() -> dict[str, Any]:
-        params["now"] = utcnow()  # due as of the moment the lock is held, not before its wait
-        return params
-
-    report, section, stage, principal, (known_base, due) = reports.lock_staged_section_with(
-        session,
-        section_id=section_id,
-        principal=caller,
-        roles=PROPOSING_ROLES,
-        read=_SECTION_BASE_AND_DUE,
-        params=once_locked,
+    here, under the lock). `remind_before`: when the round's pending voters are reminded."""
+    locked = lock_for_proposal(
+        session, section_id=section_id, caller=caller, base_version=base_version
     )
-    due_settled = settle_due(session, report=report, now=params["now"], due=due)
-    current = None if due_settled else report  # the row as the lock read it is still current
+    report, section, principal = locked.report, locked.section, locked.principal
     _check_proposal(report, section, principal, base_version, kind, consent_deadline)
-    # A version never changes once written: the one read with the section is the base, unless
-    # settling above wrote it (a round adopted at its deadline makes a new head).
-    base = known_base or reports.get_version(session, section=section, number=base_version)
+    base = locked.base or reports.get_version(session, section=section, number=base_version)
     proposed = _proposed_text(base.text, text=text, patch=patch)
     if proposed == base.text:
         raise Unprocessable("The amendment changes nothing.")
@@ -98,7 +76,7 @@ def propose_amendment(
     analysis = wording_of(
         base,
         proposed,
-        first_paragraph=first_paragraph(session, section, base, locked_report=current),
+        first_paragraph=first_paragraph(session, section, base, locked_report=locked.current),
         timeout=timeout,
         prepared=prepared,
     )
@@ -121,19 +99,10 @@ def propose_amendment(
         amendment.patch = patch  # the proposer's own patch, as sent
     insert_now(session, amendment)  # its id names it in the event
     _ensure_carries_onto_head(session, amendment, section)
-    _record_proposal(session, report, amendment, principal, stage)
+    _record_proposal(session, report, amendment, principal, locked.stage)
     if report.status == ReportStatus.adopted:
         _open_after_adoption(session, report, amendment)
     return amendment
-
-
-# Under the report's lock, in the one statement that reads the section: the base version
-# (None when it does not exist) and whether any consent round of the report is due (settling
-# then costs no statement of its own when none is: PostgreSQL has no deadline watch). Two
-# statements fewer per proposal on PostgreSQL, one on SQLite. Built once.
-_SECTION_BASE_AND_DUE = reports.section_read(Version, SECTION_REPORT_ANY_DUE).outerjoin(
-    Version, and_(Version.section_id == Section.id, Version.number == bindparam("number"))
-)
 
 
 def _open_after_adoption(session: Session, report: Report, amendment: Amendment) -> None:

@@ -268,7 +268,7 @@ def _due(now: datetime | BindParameter[datetime]) -> ColumnElement[bool]:
     return and_(
         # Implied by round_open_clause, but as an IN it lets an index on (report_id, status)
         # find the rounds alone: through the OR SQLite reads every amendment of the report,
-        # and a proposal asks this of its report each time (proposals.py).
+        # and a proposal asks this of its report each time (proposal_lock.py).
         Amendment.status.in_((AmendmentStatus.consent_open, AmendmentStatus.blocked)),
         round_open_clause(),
         or_(
@@ -302,7 +302,7 @@ ANY_DUE = (
 
 
 # The same, as a column of a read of the report's section (correlated with its `Section`):
-# a proposal learns it with the section it reads under the lock (proposals.py).
+# a proposal learns it with the section it reads under the lock (proposal_lock.py).
 SECTION_REPORT_ANY_DUE = (
     select(Amendment.id)
     .where(Amendment.report_id == Section.report_id, _due(bindparam("now")))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from app.reports.access import (
     ReportOf,
+    UnresolvedCaller,
     ensure_drafting,
     ensure_not_transmitted,
     ensure_readable,
@@ -116,6 +117,7 @@ __all__ = [
     "PreparedEdits",
     "ReportOf",
     "SectionTexts",
+    "UnresolvedCaller",
     "add_milestone",
     "add_section",
     "append_version",
