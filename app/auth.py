@@ -8,11 +8,11 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from app.config import Settings
@@ -127,6 +127,22 @@ def principal_of_row(
 def token_statement() -> Select[int, bool, Participant]:
     """The token's statement (bound by `token_hash`), for a caller reading more beside it."""
     return _token_query()
+
+
+def beside_token(statement: Select[*tuple[Any, ...]], left: Any) -> Select[Any]:
+    """`statement` with the token's row (bound by `token_hash`) outer-joined to `left`, its
+    first entity: the token's three columns as `token_statement()` gives them come last,
+    NULLs when there is no such token (unknown or revoked). For a statement that must be read
+    whether or not the token is."""
+    return (
+        statement.add_columns(Token.id, Token.is_admin, Participant)
+        .outerjoin_from(
+            left,
+            Token,
+            and_(Token.token_hash == bindparam("token_hash"), Token.revoked_at.is_(None)),
+        )
+        .outerjoin_from(Token, Participant, Participant.id == Token.participant_id)
+    )
 
 
 @cache

@@ -181,7 +181,7 @@ def seed(database: Database) -> DemoRoom:
         amendment = amendments.propose_amendment(
             session,
             section_id=section.id,
-            principal=as_("Member 07", session),
+            caller=as_("Member 07", session),
             base_version=1,
             text=base.replace(
                 "in a spirit of good cheer", "in a spirit of good cheer and mutual respect"

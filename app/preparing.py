@@ -270,15 +270,35 @@ class Caller:
     def resolve(self) -> Principal:
         if self._principal is None:
             settings = self.request.app.state.settings
-            principal = resolve_token(self.session, self._secret, settings)
-            if principal is None:
-                raise Unauthorized(
-                    "The token is unknown or revoked.",
-                    headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
-                )
-            take_write(self.request, principal)
-            self._principal = principal
+            self._principal = self._checked(resolve_token(self.session, self._secret, settings))
         return self._principal
+
+    def token_hash(self) -> str | None:
+        """The hash of the caller's token, for a statement that reads its row beside what it
+        reads (`resolve_row`); None when `resolve()` reads nothing (resolved already, or the
+        site admin's token of the settings)."""
+        if self._principal is not None:
+            return None
+        if is_admin_setting(self._secret, self.request.app.state.settings):
+            return None
+        return hash_token(self._secret)
+
+    def resolve_row(self, token_id: int | None, is_admin: bool, participant: Any) -> Principal:
+        """`resolve()` from the token's columns read beside another statement (`beside_token`:
+        NULLs for no such token), by the same rules: 401, then the write taken from its rate."""
+        if self._principal is None:
+            found = None if token_id is None else principal_of_row(token_id, is_admin, participant)
+            self._principal = self._checked(found)
+        return self._principal
+
+    def _checked(self, principal: Principal | None) -> Principal:
+        if principal is None:
+            raise Unauthorized(
+                "The token is unknown or revoked.",
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
+        take_write(self.request, principal)
+        return principal
 
 
 async def deferred_caller(

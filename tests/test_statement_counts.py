@@ -38,6 +38,10 @@ BUDGETS = {
         # when it has none), the version inserted, the amendment's row updated, with no read
         # of the section or the head; the answer's and the adoption's events in one INSERT
         "last consent": (11, 11),
+        # the caller's token comes with the report's lock (one statement: app/preparing.py,
+        # Caller.resolve_row); the base version comes with the section read under the lock
+        # (and whether a round of the report is due: no statement of its own on PostgreSQL,
+        # which has no deadline watch);
         # the section's stage is read once, with the lock (it decides who may read the part
         # and what the event says); the outline's revision is read under the lock (a
         # prepared analysis numbered from a moved outline is redone) and the token is read
@@ -47,7 +51,7 @@ BUDGETS = {
         # is staged with its section (no read of its stages when it is not); the token and
         # the section's group before the prepare step are one statement, with no BEGIN
         "propose, base unknown": (17, 17),
-        "propose": (8, 8),
+        "propose": (5, 5),
         # another member than the first reader (the same request again is answered before
         # routing): BEGIN, then the token and the report in one statement (with whether it
         # is staged: no read of the stages of a report that has none); the store's
@@ -74,7 +78,7 @@ BUDGETS = {
         # statement); no settling of every report before it (its own is settled under its lock);
         # whether the group has a webhook comes with the report's lock
         "propose, base unknown": (12, 16),
-        "propose": (8, 10),
+        "propose": (4, 6),
         # a kept answer is served only when the request's own snapshot names it: the token
         # and the report row with all the rest of the key in one statement (whether it is
         # staged, the route's own state: the roster's digest, the amendment rows' count and

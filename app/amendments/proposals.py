@@ -29,10 +29,10 @@ from app.amendments.models import (
     Consent,
     ConsentVoter,
 )
+from app.amendments.proposal_lock import lock_for_proposal
 from app.amendments.queries import forget_round, group_root, open_amendments
 from app.amendments.rebase import Prepared, conflict_error, rebase, record_wording, wording_of
 from app.amendments.rounds import open_round
-from app.amendments.settling import settle_due
 from app.auth import Principal
 from app.clock import utcnow
 from app.db_writes import insert_now
@@ -48,7 +48,7 @@ def propose_amendment(
     session: Session,
     *,
     section_id: int,
-    principal: Principal,
+    caller: Principal | reports.UnresolvedCaller,
     base_version: int,
     text: str | None,
     patch: str | None,
@@ -63,12 +63,12 @@ def propose_amendment(
 ) -> Amendment:
     """`prepared`: the wording analysed before the transaction (prepare.py; else analysed
     here, under the lock). `remind_before`: when the round's pending voters are reminded."""
-    report, section, stage = reports.lock_staged_section(
-        session, section_id=section_id, principal=principal, roles=PROPOSING_ROLES
+    locked = lock_for_proposal(
+        session, section_id=section_id, caller=caller, base_version=base_version
     )
-    current = None if settle_due(session, report=report) else report  # row still current
+    report, section, principal = locked.report, locked.section, locked.principal
     _check_proposal(report, section, principal, base_version, kind, consent_deadline)
-    base = reports.get_version(session, section=section, number=base_version)
+    base = locked.base or reports.get_version(session, section=section, number=base_version)
     proposed = _proposed_text(base.text, text=text, patch=patch)
     if proposed == base.text:
         raise Unprocessable("The amendment changes nothing.")
@@ -76,7 +76,7 @@ def propose_amendment(
     analysis = wording_of(
         base,
         proposed,
-        first_paragraph=first_paragraph(session, section, base, locked_report=current),
+        first_paragraph=first_paragraph(session, section, base, locked_report=locked.current),
         timeout=timeout,
         prepared=prepared,
     )
@@ -99,7 +99,7 @@ def propose_amendment(
         amendment.patch = patch  # the proposer's own patch, as sent
     insert_now(session, amendment)  # its id names it in the event
     _ensure_carries_onto_head(session, amendment, section)
-    _record_proposal(session, report, amendment, principal, stage)
+    _record_proposal(session, report, amendment, principal, locked.stage)
     if report.status == ReportStatus.adopted:
         _open_after_adoption(session, report, amendment)
     return amendment
@@ -256,7 +256,7 @@ def revise_amendment(
     new = propose_amendment(
         session,
         section_id=old.section_id,
-        principal=principal,
+        caller=principal,
         base_version=old.base_version,
         text=text,
         patch=patch,

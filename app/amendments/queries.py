@@ -29,7 +29,7 @@ from app.clock import utcnow
 from app.db import unit_of_work
 from app.errors import NotFound, present
 from app.etags import etag
-from app.reports.models import Report
+from app.reports.models import Report, Section
 
 # An amendment's long texts: left out where only recorded edits are needed (rebasing).
 LONG_TEXTS = (Amendment.proposed_text, Amendment.patch, Amendment.instruction, Amendment.rationale)
@@ -266,6 +266,10 @@ def amendment_etag(session: Session, amendment: Amendment) -> str:
 def _due(now: datetime | BindParameter[datetime]) -> ColumnElement[bool]:
     """A round whose deadline has passed, or whose reminder is due and not yet sent."""
     return and_(
+        # Implied by round_open_clause, but as an IN it lets an index on (report_id, status)
+        # find the rounds alone: through the OR SQLite reads every amendment of the report,
+        # and a proposal asks this of its report each time (proposal_lock.py).
+        Amendment.status.in_((AmendmentStatus.consent_open, AmendmentStatus.blocked)),
         round_open_clause(),
         or_(
             Amendment.consent_deadline <= now,
@@ -294,6 +298,15 @@ ANY_DUE = (
     .where(Amendment.report_id == bindparam("report_id"), _due(bindparam("now")))
     .exists()
     .correlate(None)
+)
+
+
+# The same, as a column of a read of the report's section (correlated with its `Section`):
+# a proposal learns it with the section it reads under the lock (proposal_lock.py).
+SECTION_REPORT_ANY_DUE = (
+    select(Amendment.id)
+    .where(Amendment.report_id == Section.report_id, _due(bindparam("now")))
+    .exists()
 )
 
 

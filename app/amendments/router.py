@@ -58,11 +58,12 @@ def propose_amendment(
     response: Response,
 ) -> Response:
     """Propose a change against `base_version`, as the whole new text or as a patch."""
-    principal = caller.resolve()  # in this thread: no hop of its own (app/preparing.py)
+    # The caller is resolved in this thread (no hop of its own: app/preparing.py), its token
+    # read by the report's lock statement unless an Idempotency-Key's claim resolved it.
     amendment = service.propose_amendment(
         session,
         section_id=section_id,
-        principal=principal,
+        caller=caller,
         base_version=body.base_version,
         text=body.text,
         patch=body.patch,
@@ -75,7 +76,7 @@ def propose_amendment(
         prepared=prepare.prepared(request),
     )
     response.headers["Location"] = f"/v1/amendments/{amendment.id}"
-    read = views.write_answer(session, amendment, principal, response)
+    read = views.write_answer(session, amendment, caller.resolve(), response)
     return answered(request, views.encoded(read, response, status_code=status.HTTP_201_CREATED))
 
 

@@ -21,10 +21,16 @@ from app.errors import MergeConflict
 from app.reports.models import Report
 
 
-def settle_due(session: Session, *, report: Report, now: datetime | None = None) -> bool:
+def settle_due(
+    session: Session, *, report: Report, now: datetime | None = None, due: bool | None = None
+) -> bool:
     """Close the consent rounds of `report` whose deadline has passed, and send the
     reminders that are due. Caller holds the lock. Whether anything was due (False: nothing
-    was written, so the report's row as the lock read it is still current)."""
+    was written, so the report's row as the lock read it is still current). `due`: whether
+    any round of the report is due at `now`, read under the lock by the caller (None: not
+    read; False: no statement here)."""
+    if due is False:
+        return False
     now = now or utcnow()
     watch = unit_of_work(session).deadline_watch
     if watch is not None and watch.nothing_due(now):

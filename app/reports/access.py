@@ -4,15 +4,15 @@ sections."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, Select, bindparam, func, select
 from sqlalchemy.orm import QueryableAttribute, Session, aliased
 
-from app.auth import Principal
+from app.auth import Principal, beside_token
 from app.db import unit_of_work
 from app.drafting_groups.models import SectionStage, Stage
 from app.errors import InvalidState, NotFound, ReportTransmitted, present
@@ -145,13 +145,25 @@ def _lock_by_section_query() -> Select[Report, bool]:
 
 
 @cache
+def _lock_with_token_query() -> Select[Any]:
+    # The lock's statement with the caller's token row beside it (its columns third to fifth).
+    return beside_token(_lock_by_section_query(), Report)
+
+
+@cache
 def _section_query() -> Select[Section, bool]:
-    # The section as it stands under the lock (`populate_existing`: not as this session
-    # last saw it), and whether its report has stage rows (stages change under the lock
-    # too): an unstaged report's stages need no statement of their own. Built once.
+    return section_read()
+
+
+def section_read(*also: Any) -> Select[Any]:
+    """The section as it stands under the lock (`populate_existing`: not as this session
+    last saw it), whether its report has stage rows (stages change under the lock too: an
+    unstaged report's stages need no statement of their own), then `also` (entities or
+    columns; `Section` may be joined to them by the caller). Build it once: building a
+    statement costs about as much as running it."""
     staged = select(SectionStage.section_id).where(SectionStage.report_id == Section.report_id)
     return (
-        select(Section, staged.exists())
+        select(Section, staged.exists(), *also)
         .where(Section.id == bindparam("section_id"))
         .execution_options(populate_existing=True)
     )
@@ -190,21 +202,66 @@ def lock_staged_section(
     read of the report's stages that decided whether the caller may read it. A part the
     caller may not read does not exist for it: 404 before its role is checked (an observer's
     403 would tell it the part is there)."""
-    locked = session.execute(_lock_by_section_query(), {"section_id": section_id}).first()
+    report, section, stage, _caller, _also = lock_staged_section_with(
+        session, section_id=section_id, principal=principal, roles=roles
+    )
+    return report, section, stage
+
+
+class UnresolvedCaller(Protocol):
+    """A caller whose token's row can be read with the lock (app/preparing.py, `Caller`)."""
+
+    def token_hash(self) -> str | None: ...
+    def resolve(self) -> Principal: ...
+    def resolve_row(self, token_id: int | None, is_admin: bool, participant: Any) -> Principal: ...
+
+
+def lock_staged_section_with(
+    session: Session,
+    *,
+    section_id: int,
+    principal: Principal | UnresolvedCaller,
+    roles: Iterable[Role],
+    read: Select[Any] | None = None,
+    params: Callable[[], dict[str, Any]] | None = None,
+) -> tuple[Report, Section, SectionStage | None, Principal, tuple[Any, ...]]:
+    """`lock_staged_section`, the section read under the lock by `read` (`section_read`
+    with more columns: what the write needs next comes in the same statement) with the
+    parameters `params()` gives once the lock is held (a time read after the lock's wait);
+    then the caller, and the further columns' values. A caller not yet resolved has its
+    token read by the lock's own statement (one statement fewer), and is refused (401, 429)
+    before a missing section is a 404, as when its token is read first."""
+    locked: Any  # the lock's row: the report and whether its group has a webhook first
+    if isinstance(principal, Principal) or (hashed := principal.token_hash()) is None:
+        caller = principal if isinstance(principal, Principal) else principal.resolve()
+        locked = session.execute(_lock_by_section_query(), {"section_id": section_id}).first()
+    else:
+        locked = session.execute(
+            _lock_with_token_query(), {"section_id": section_id, "token_hash": hashed}
+        ).first()
+        caller = (
+            principal.resolve()
+            if locked is None
+            else principal.resolve_row(locked[2], locked[3], locked[4])
+        )
     if locked is None:
         raise NotFound(f"No section {section_id}.")
+    principal = caller
     report = _noted(session, locked)
     principal.ensure_in_group(report.group_id)
-    found = session.execute(_section_query(), {"section_id": section_id}).first()
+    found = session.execute(
+        _section_query() if read is None else read,
+        {"section_id": section_id, **(params() if params else {})},
+    ).first()
     if found is None:
         raise NotFound(f"No section {section_id}.")
-    section, staged = found
+    section, staged, *also = found
     ensure_readable(report, principal)
     stages = stages_of(session, report.id) if staged else {}
     if section.id in hidden_sections(session, report, principal, stages=stages):
         raise NotFound(f"No section {section.id}.")
     principal.ensure_role(report.group_id, roles)
-    return report, section, stages.get(section.id)
+    return report, section, stages.get(section.id), principal, tuple(also)
 
 
 def ensure_not_transmitted(report: Report) -> None:

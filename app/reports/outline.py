@@ -156,8 +156,9 @@ def first_paragraph_of(
     (`current`: as `outline`'s)."""
     if section.removed_at is not None:
         return None
+    wanted = section.id  # read once: an ORM attribute costs more than the scan's compare
     for placed in outline(session, report_id=section.report_id, report=report, current=current):
-        if placed.node.id == section.id:
+        if placed.node.id == wanted:
             return placed.first_paragraph
     return None
 

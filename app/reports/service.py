@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from app.reports.access import (
     ReportOf,
+    UnresolvedCaller,
     ensure_drafting,
     ensure_not_transmitted,
     ensure_readable,
@@ -24,6 +25,7 @@ from app.reports.access import (
     lock_report_row,
     lock_section,
     lock_staged_section,
+    lock_staged_section_with,
     owner_of_row,
     readable_section,
     report_etag,
@@ -33,6 +35,7 @@ from app.reports.access import (
     section_owner,
     section_owner_statement,
     section_owner_where,
+    section_read,
 )
 from app.reports.anchoring import (
     ParagraphAnchor,
@@ -114,6 +117,7 @@ __all__ = [
     "PreparedEdits",
     "ReportOf",
     "SectionTexts",
+    "UnresolvedCaller",
     "add_milestone",
     "add_section",
     "append_version",
@@ -153,6 +157,7 @@ __all__ = [
     "lock_report_row",
     "lock_section",
     "lock_staged_section",
+    "lock_staged_section_with",
     "milestone_nodes",
     "move_section",
     "new_version",
@@ -175,6 +180,7 @@ __all__ = [
     "section_owner",
     "section_owner_statement",
     "section_owner_where",
+    "section_read",
     "set_public",
     "sha256_text",
     "siblings",

@@ -93,3 +93,72 @@ def test_a_participant_deactivated_after_the_prepare_step_writes_nothing(
     assert answer.status_code == 401, answer.text
     assert answer.json()["type"].endswith("participant-inactive"), answer.json()
     assert _proposals(client, rid, room.chair) == []
+
+
+# Without an Idempotency-Key nothing resolves the caller before the endpoint, which reads the
+# token with the report's lock, in one statement (`reports.lock_staged_section_with`): the
+# same refusals as a token read first, in the same order, and nothing written.
+
+
+def _refused(client: TestClient, sid: int, headers: dict[str, str], status: int) -> Any:
+    answer = client.post(
+        f"/v1/sections/{sid}/amendments",
+        json={"base_version": 1, "text": TEXT + " Refused.", "kind": "substantive"},
+        headers=headers,
+    )
+    assert answer.status_code == status, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    return answer.json()
+
+
+def _known_base(client: TestClient) -> tuple[Any, int, int, Person]:
+    """A room whose section's base is known to the process (a first proposal read it)."""
+    room = make_room(client, members=1)
+    rid, sid = report_with_section(client, room)
+    member = room.members[0]
+    ok(
+        client.post(
+            f"/v1/sections/{sid}/amendments",
+            json={"base_version": 1, "text": TEXT + " First.", "kind": "substantive"},
+            headers=member.headers,
+        ),
+        201,
+    )
+    return room, rid, sid, member
+
+
+def test_an_unknown_or_revoked_token_read_with_the_lock_is_refused_and_writes_nothing(
+    client: TestClient,
+) -> None:
+    room, rid, sid, member = _known_base(client)
+    before = _proposals(client, rid, room.chair)
+    unknown = _refused(client, sid, {"Authorization": "Bearer plen_nobody"}, 401)
+    assert unknown["type"] == "urn:plenary:problem:unauthorized"
+    database: Database = client.app.state.database  # type: ignore[attr-defined]
+    with database.session() as session:
+        session.execute(
+            update(Token)
+            .where(Token.token_hash == hash_token(member.token))
+            .values(revoked_at=utcnow())
+        )
+    assert _refused(client, sid, member.headers, 401)["type"] == unknown["type"]
+    assert _proposals(client, rid, room.chair) == before
+
+
+def test_a_deactivated_participant_read_with_the_lock_is_refused_and_writes_nothing(
+    client: TestClient,
+) -> None:
+    room, rid, sid, member = _known_base(client)
+    before = _proposals(client, rid, room.chair)
+    database: Database = client.app.state.database  # type: ignore[attr-defined]
+    with database.session() as session:
+        session.execute(update(Participant).where(Participant.id == member.id).values(active=False))
+    assert _refused(client, sid, member.headers, 401)["type"].endswith("participant-inactive")
+    assert _proposals(client, rid, room.chair) == before
+
+
+def test_a_missing_section_is_a_404_only_to_a_known_caller(client: TestClient) -> None:
+    _room, _rid, sid, member = _known_base(client)
+    missing = sid + 1000
+    assert _refused(client, missing, {"Authorization": "Bearer plen_nobody"}, 401)
+    assert _refused(client, missing, member.headers, 404)["type"].endswith("not-found")

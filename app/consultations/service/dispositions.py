@@ -91,7 +91,7 @@ def turn_into_amendment(
     amendment = propose_amendment(
         session,
         section_id=section.id,
-        principal=principal,
+        caller=principal,
         base_version=head.number,
         text=text,
         patch=None,
