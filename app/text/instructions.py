@@ -9,6 +9,7 @@ twice. Several places give a numbered list, one place per line.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -300,11 +301,12 @@ def _unique_context(scope: str, hunk: Hunk) -> tuple[str, str, int]:
     """The deleted text, widened by whole words on both sides until it occurs once in
     `scope` (a few words at most); the inserted text widened the same way; and where the
     quote starts in `scope` (to name its occurrence when it is not unique)."""
-    left = _WORD.findall(scope[: hunk.start])
-    right = _WORD.findall(scope[hunk.end :])
     lead = scope[: hunk.start]
     trail = scope[hunk.end :]
-    widest = min(max(len(left), len(right)), _MAX_ANCHOR_WORDS // 2)
+    # How far it may widen: up to the words there are on the wider side, at most half the
+    # anchor (counted only that far: a paragraph's words need not all be split each time).
+    most = _MAX_ANCHOR_WORDS // 2
+    widest = max(_words_up_to(lead, most), _words_up_to(trail, most))
     for widen in range(widest + 1):
         before = _tail_words(lead, widen)
         after = _head_words(trail, widen)
@@ -315,6 +317,10 @@ def _unique_context(scope: str, hunk: Hunk) -> tuple[str, str, int]:
     # by their occurrence.
     before, after = _tail_words(lead, 1), _head_words(trail, 1)
     return before + hunk.deleted + after, before + hunk.inserted + after, hunk.start - len(before)
+
+
+def _words_up_to(text: str, most: int) -> int:
+    return sum(1 for _ in itertools.islice(_WORD.finditer(text), most))
 
 
 def _which(scope: str, quote: str, start: int) -> str:
