@@ -118,7 +118,7 @@ def _open_amendments(database: Database, data: Seeded, total: int) -> None:
             propose_amendment(
                 session,
                 section_id=section_id,
-                principal=Principal(token_id=None, participant=proposer),
+                caller=Principal(token_id=None, participant=proposer),
                 base_version=1,
                 text=f"{head} Proposed in growth.",
                 patch=None,
