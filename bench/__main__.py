@@ -226,6 +226,10 @@ def main() -> None:
     rows: list[Row] = []
     plenary_port, bare_port = free_port(), free_port()
     env = {**os.environ, "PLENARY_DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+    # The bench's few tokens write thousands of versions and proposals as fast as plenary
+    # takes them, far past a person's write rate: the limiter still checks each write (its
+    # cost is part of every row), with a rate no row reaches (as bench/load.py does).
+    env |= {"PLENARY_WRITE_RATE_PER_SECOND": "100000", "PLENARY_WRITE_BURST": "100000"}
     uvicorn_args = [
         "--host",
         "127.0.0.1",
