@@ -47,7 +47,6 @@ from sqlalchemy.orm import Session
 from starlette.types import Scope
 
 from app.auth import bearer_secret, hash_token
-from app.clock import utcnow
 from app.etags import matches
 from app.groups.models import AccessRevision
 from app.reports.models import Report
@@ -191,8 +190,7 @@ class KeptAnswers:
         kept = self._kept.get(key)
         if kept is None:
             return None
-        expires = kept.answer.expires
-        return kept.answer if expires is None or now < expires else None
+        return kept.answer if still_holds(kept.answer, now) else None
 
     def keep(self, generation: int, key: Key, report_id: int, answer: KeptAnswer) -> None:
         """`generation`: noted before the request's transaction began (SQLite); `key` read in
@@ -281,10 +279,11 @@ class KeptAnswers:
             if route is None or kept is None or kept.answer.next is not None:
                 return None
             found = Served(kept.answer, route.headers)
-        expires = found.answer.expires
-        return found if expires is None or now < expires else None
+        return found if still_holds(found.answer, now) else None
 
-    def routed(self, asked: Asked, checked: Checked) -> tuple[Key, Served | None] | None:
+    def routed(
+        self, asked: Asked, checked: Checked, now: datetime
+    ) -> tuple[Key, Served | None] | None:
         """PostgreSQL: the key `asked`'s route names in the state `checked` read, and the
         answer kept under it (None: none yet); None when `asked` has no route, its access
         revision is not the one read, or a round of the report is due."""
@@ -297,10 +296,7 @@ class KeptAnswers:
                 return None
             key = (*route.key, *state)
             kept = self._kept.get(key)
-        if kept is None or kept.answer.next is not None:
-            return key, None
-        expires = kept.answer.expires
-        if expires is not None and utcnow() >= expires:
+        if kept is None or kept.answer.next is not None or not still_holds(kept.answer, now):
             return key, None
         return key, Served(kept.answer, route.headers)
 
@@ -338,6 +334,11 @@ def respond(served: Served, if_none_match: str | None) -> Response:
         if if_none_match is not None and matches(if_none_match, answer.etag):
             return Response(status_code=304, headers=headers)
     return Response(answer.body, media_type="application/json", headers=headers)
+
+
+def still_holds(answer: KeptAnswer, now: datetime) -> bool:
+    """Whether the clock has not moved `answer` on yet (a running speaker's seconds)."""
+    return answer.expires is None or now < answer.expires
 
 
 def asked_of(scope: Scope) -> Asked | None:

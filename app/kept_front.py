@@ -109,8 +109,11 @@ class KeptAnswerFront:
         statement begun after the request arrived); when no reader has built it yet, one
         request per answer goes to the app and the others wait for it; else (no route that
         holds) the app answers."""
-        named = None if checked is None else self.answers.routed(asked, checked)
-        if named is not None and checked is not None:
+        if checked is None:
+            await self.app(scope, receive, send)
+            return
+        named = self.answers.routed(asked, checked, utcnow())
+        if named is not None:
             key, served = named
             if served is None:
                 leading = self._leading.get((key, 0))
@@ -118,7 +121,7 @@ class KeptAnswerFront:
                     await self._lead((key, 0), scope, receive, send)
                     return
                 await self._follow(leading)
-                again = self.answers.routed(asked, checked)
+                again = self.answers.routed(asked, checked, utcnow())
                 served = None if again is None else again[1]
             if served is not None:
                 await respond(served, _if_none_match(scope))(scope, receive, send)

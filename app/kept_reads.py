@@ -44,6 +44,7 @@ from app.kept_answers import (
     asked_of,
     report_state,
     respond,
+    still_holds,
 )
 from app.pagination import link_next
 from app.reports.models import Report
@@ -259,7 +260,7 @@ def kept_or_built(
     if not leads:
         flight.done.wait(FLIGHT_WAIT)
         shared = flight.answer
-        if shared is not None and (shared.expires is None or utcnow() < shared.expires):
+        if shared is not None and still_holds(shared, utcnow()):
             return shared
         return build()  # its build failed or is slow: read it here
     answer = None

@@ -9,8 +9,18 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import BindParameter, ColumnElement, Table, and_, bindparam, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Exists,
+    Table,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+)
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app import visibility
 from app.amendments.models import (
@@ -290,24 +300,24 @@ _DUE_ROUNDS = (
 )
 
 
+def _any_due_of(report_id: ColumnElement[int] | InstrumentedAttribute[int]) -> Exists:
+    """Whether any round of the report `report_id` names is due at the bound `now`."""
+    return (
+        select(Amendment.id)
+        .where(Amendment.report_id == report_id, _due(bindparam("now")))
+        .exists()
+    )
+
+
 # Whether any round of a report is due, as a column of another read: the amendment read
 # under the report's lock carries it (locking.py), so that settling costs no statement of
 # its own when nothing is due. Its own FROM, never correlated with that read's amendment.
-ANY_DUE = (
-    select(Amendment.id)
-    .where(Amendment.report_id == bindparam("report_id"), _due(bindparam("now")))
-    .exists()
-    .correlate(None)
-)
+ANY_DUE = _any_due_of(bindparam("report_id")).correlate(None)
 
 
 # The same, as a column of a read of the report's section (correlated with its `Section`):
 # a proposal learns it with the section it reads under the lock (proposal_lock.py).
-SECTION_REPORT_ANY_DUE = (
-    select(Amendment.id)
-    .where(Amendment.report_id == Section.report_id, _due(bindparam("now")))
-    .exists()
-)
+SECTION_REPORT_ANY_DUE = _any_due_of(Section.report_id)
 
 
 def reports_with_due_rounds(session: Session, *, now: datetime | None = None) -> list[int]:
