@@ -10,16 +10,15 @@ from functools import cache
 from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, Select, bindparam, func, select
-from sqlalchemy.orm import QueryableAttribute, Session, aliased
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from app.auth import Principal, beside_token
 from app.db import unit_of_work
-from app.drafting_groups.models import SectionStage, Stage
+from app.drafting_groups.models import SectionStage
 from app.errors import InvalidState, NotFound, ReportTransmitted, present
 from app.etags import etag, require_match
 from app.events.models import Event
 from app.groups.models import Role
-from app.preparing import Owner, Part
 from app.reports.models import Report, ReportStatus, Section
 from app.reports.outline import first_paragraph_of
 from app.visibility import ensure_readable as ensure_readable
@@ -231,37 +230,75 @@ def lock_staged_section_with(
     then the caller, and the further columns' values. A caller not yet resolved has its
     token read by the lock's own statement (one statement fewer), and is refused (401, 429)
     before a missing section is a 404, as when its token is read first."""
+    statement = _section_query() if read is None else read
+
+    def values() -> dict[str, Any]:  # once the lock is held
+        return {"section_id": section_id, **(params() if params else {})}
+
+    hashed = None if isinstance(principal, Principal) else principal.token_hash()
+    caller = _resolved(principal) if hashed is None else None
+    found: Any = None  # the section's row, when the lock's statement read it
     locked: Any  # the lock's row: the report and whether its group has a webhook first
-    if isinstance(principal, Principal) or (hashed := principal.token_hash()) is None:
-        caller = principal if isinstance(principal, Principal) else principal.resolve()
+    if session.get_bind().dialect.name == "sqlite":
+        # SQLite's lock is the transaction's BEGIN IMMEDIATE, taken before any statement:
+        # the report, the token and the section come in one read under it.
+        session.connection()
+        both_statement, width = _read_under_begin(statement, with_token=hashed is not None)
+        both = session.execute(
+            both_statement, values() if hashed is None else {**values(), "token_hash": hashed}
+        ).first()
+        found, locked = (None, None) if both is None else (both[:width], both[width:])
+    elif hashed is None:
         locked = session.execute(_lock_by_section_query(), {"section_id": section_id}).first()
     else:
         locked = session.execute(
             _lock_with_token_query(), {"section_id": section_id, "token_hash": hashed}
         ).first()
-        caller = (
-            principal.resolve()
-            if locked is None
-            else principal.resolve_row(locked[2], locked[3], locked[4])
-        )
+    if caller is None:
+        caller = _resolved(principal, locked)
     if locked is None:
         raise NotFound(f"No section {section_id}.")
-    principal = caller
     report = _noted(session, locked)
-    principal.ensure_in_group(report.group_id)
-    found = session.execute(
-        _section_query() if read is None else read,
-        {"section_id": section_id, **(params() if params else {})},
-    ).first()
+    caller.ensure_in_group(report.group_id)
     if found is None:
-        raise NotFound(f"No section {section_id}.")
+        found = session.execute(statement, values()).first()
+        if found is None:
+            raise NotFound(f"No section {section_id}.")
     section, staged, *also = found
-    ensure_readable(report, principal)
+    ensure_readable(report, caller)
     stages = stages_of(session, report.id) if staged else {}
-    if section.id in hidden_sections(session, report, principal, stages=stages):
+    if section.id in hidden_sections(session, report, caller, stages=stages):
         raise NotFound(f"No section {section.id}.")
-    principal.ensure_role(report.group_id, roles)
-    return report, section, stages.get(section.id), principal, tuple(also)
+    caller.ensure_role(report.group_id, roles)
+    return report, section, stages.get(section.id), caller, tuple(also)
+
+
+def _resolved(principal: Principal | UnresolvedCaller, locked: Any = None) -> Principal:
+    """The caller; one not yet resolved from the token's columns the lock's statement read
+    beside the report (`locked`, its third to fifth: `beside_token`) when it found a row."""
+    if isinstance(principal, Principal):
+        return principal
+    if locked is None:
+        return principal.resolve()
+    return principal.resolve_row(locked[2], locked[3], locked[4])
+
+
+@cache
+def _read_under_begin(read: Select[Any], *, with_token: bool) -> tuple[Select[Any], int]:
+    """`read` with the lock's columns after its own (the report, whether its group has a
+    webhook, and with a token its three columns), for SQLite, whose lock comes before the
+    statement; and how many of the row's values are `read`'s. Built once per read."""
+    hooked = (
+        select(Webhook.id)
+        .where(Webhook.group_id == Report.group_id, Webhook.active.is_(True))
+        .exists()
+    )
+    statement = read.add_columns(Report, hooked).join_from(
+        Section, Report, Report.id == Section.report_id
+    )
+    if with_token:
+        statement = beside_token(statement, Report)
+    return statement.execution_options(populate_existing=True), len(read.column_descriptions)
 
 
 def ensure_not_transmitted(report: Report) -> None:
@@ -300,80 +337,3 @@ def readable_section(
     if section.id in hidden_sections(session, report, principal, stages=stages):
         raise NotFound(f"No section {section_id}.")
     return section, report, stages
-
-
-# (group, public, staged, the part's stage, its drafting group)
-_OwnerQuery = Select[int, bool, bool, Stage, int | None]
-
-
-def section_owner(session: Session, section_id: int) -> Owner | None:
-    """The group of a section's report, whether it is public, and the section's part when
-    the report is staged (for `Entitlement`): one statement."""
-    return _owner(session, _section_owner_query(), section_id)
-
-
-def section_owner_where(session: Session, target: int, *, join: Any) -> Owner | None:
-    """`section_owner` for the section of row `target` of `join`, a table with an `id` and
-    a `section_id` (an amendment's section, for revising it)."""
-    return _owner(session, _owner_query_through(join), target)
-
-
-@cache
-def _section_owner_query() -> _OwnerQuery:
-    # Built once: building it (an aliased table and its columns) cost more than running it.
-    return _owner_query(select_from=Section, where=Section.id == bindparam("target"))
-
-
-@cache
-def _owner_query_through(join: Any) -> _OwnerQuery:
-    return _owner_query(
-        select_from=join,
-        where=join.id == bindparam("target"),
-        join_section=Section.id == join.section_id,
-    )
-
-
-def _owner_query(
-    *, select_from: Any, where: ColumnElement[bool], join_section: Any | None = None
-) -> _OwnerQuery:
-    any_stage = aliased(SectionStage)
-    staged = select(any_stage.section_id).where(any_stage.report_id == Report.id).exists()
-    query = select(
-        Report.group_id,
-        Report.is_public,
-        staged,
-        SectionStage.stage,
-        SectionStage.drafting_group_id,
-    ).select_from(select_from)
-    if join_section is not None:
-        query = query.join(Section, join_section)
-    return (
-        query.join(Report, Report.id == Section.report_id)
-        .outerjoin(SectionStage, SectionStage.section_id == Section.id)
-        .where(where)
-    )
-
-
-def section_owner_statement() -> _OwnerQuery:
-    """`section_owner`'s statement (bound by `target`), for a caller reading more beside
-    it; `owner_of_row` reads its columns."""
-    return _section_owner_query()
-
-
-def owner_of_row(
-    group_id: int | None,
-    is_public: bool | None,
-    is_staged: bool | None,
-    stage: Stage | None,
-    drafting_group_id: int | None,
-) -> Owner | None:
-    """The owner of a row of an owner statement (all None: no such target)."""
-    if group_id is None or is_public is None:
-        return None
-    part = Part(stage, drafting_group_id) if is_staged else None
-    return Owner(group_id, is_public, part)
-
-
-def _owner(session: Session, query: _OwnerQuery, target: int) -> Owner | None:
-    row = session.execute(query, {"target": target}).first()
-    return None if row is None else owner_of_row(*row)

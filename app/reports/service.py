@@ -26,15 +26,11 @@ from app.reports.access import (
     lock_section,
     lock_staged_section,
     lock_staged_section_with,
-    owner_of_row,
     readable_section,
     report_etag,
     require_report_match,
     require_section_match,
     section_etag,
-    section_owner,
-    section_owner_statement,
-    section_owner_where,
     section_read,
 )
 from app.reports.anchoring import (
@@ -88,6 +84,12 @@ from app.reports.outline_ops import (
     rename_section,
     siblings,
     subtree_ids,
+)
+from app.reports.owners import (
+    owner_of_row,
+    section_owner,
+    section_owner_statement,
+    section_owner_where,
 )
 from app.reports.section_texts import SectionTexts
 from app.reports.sections import add_section, move_section, remove_section, update_section
