@@ -266,30 +266,38 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
-    """The request's session. Opening it does no I/O (the first query checks out the
-    connection, in the endpoint's thread), so only the commit or rollback takes a hop to
-    the threadpool, shielded: a cancelled request still ends its transaction."""
+    """The request's session. A write's waits first for its place in the process's write
+    queue (`WriteGate`), held until its transaction has ended. Opening it does no I/O (the
+    first query checks out the connection, in the endpoint's thread), so only the commit or
+    rollback takes a hop to the threadpool, shielded: a cancelled request still ends its
+    transaction."""
     database: Database = request.app.state.database
-    transaction = database.session(write=request.method not in ("GET", "HEAD", "OPTIONS"))
-    session = transaction.__enter__()
-    request.state.session = session
-    request.state.transaction = transaction
-    failure: BaseException | None = None
+    write = request.method not in ("GET", "HEAD", "OPTIONS")
+    leave = await request.app.state.write_gate.enter() if write else None
     try:
-        yield session
-    except BaseException as exc:
-        failure = exc
-        raise
+        transaction = database.session(write=write)
+        session = transaction.__enter__()
+        request.state.session = session
+        request.state.transaction = transaction
+        failure: BaseException | None = None
+        try:
+            yield session
+        except BaseException as exc:
+            failure = exc
+            raise
+        finally:
+            if request.state.transaction is not None:  # else ended by `end_transaction`
+                request.state.transaction = None
+                with anyio.CancelScope(shield=True):
+                    await run_in_threadpool(
+                        transaction.__exit__,
+                        None if failure is None else type(failure),
+                        failure,
+                        None if failure is None else failure.__traceback__,
+                    )
     finally:
-        if request.state.transaction is not None:  # else ended by `end_transaction`
-            request.state.transaction = None
-            with anyio.CancelScope(shield=True):
-                await run_in_threadpool(
-                    transaction.__exit__,
-                    None if failure is None else type(failure),
-                    failure,
-                    None if failure is None else failure.__traceback__,
-                )
+        if leave is not None:
+            leave()
 
 
 def end_transaction(request: Request) -> None:

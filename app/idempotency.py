@@ -14,20 +14,21 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
+from fastapi.security import HTTPAuthorizationCredentials
 from sqlalchemy import JSON, Integer, String, Text, UniqueConstraint, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from starlette.concurrency import run_in_threadpool
 from starlette.convertors import Convertor, register_url_convertor
 
-from app.auth import OptionalPrincipal, Principal
+from app.auth import OptionalPrincipal, Principal, bearer_scheme
 from app.clock import utcnow
 from app.db import Base, SessionDep, end_transaction
 from app.errors import (
@@ -37,7 +38,13 @@ from app.errors import (
     InvalidIdempotencyKey,
     Unprocessable,
 )
-from app.preparing import DeferredCaller, defers_caller, prepare_step, refused_caller_first
+from app.preparing import (
+    Caller,
+    deferred_caller,
+    defers_caller,
+    prepare_step,
+    refused_caller_first,
+)
 from app.ratelimit import limit_writes
 
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -187,20 +194,32 @@ async def claim_key(
     await run_in_threadpool(_claim, request, session, principal, body_hash, idempotency_key)
 
 
-async def claim_key_for_deferred(
-    request: Request, caller: DeferredCaller, idempotency_key: IdempotencyKey = None
-) -> None:
-    """`claim_key` for an endpoint that resolves its caller itself: with a key, the caller is
-    resolved (and its write taken) in the claim's thread, before the claim, as the rate
-    limit comes before the claim on other routes."""
+async def deferred_caller_claiming(
+    request: Request,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+    idempotency_key: IdempotencyKey = None,
+) -> Caller:
+    """The caller of an endpoint that resolves it itself (`preparing.Caller`), and its
+    Idempotency-Key claimed: with a key, the caller is resolved (and its write taken) in the
+    claim's thread, before the claim, as the rate limit comes before the claim on other
+    routes. One dependency for both: FastAPI solves a dependency's own dependencies again
+    wherever it is named, cached or not."""
+    caller = deferred_caller(request, session, credentials)
     if idempotency_key is None:
-        return
+        return caller
     body_hash = await _body_hash(request)
 
     def claim(key: str) -> None:
-        _claim(request, caller.session, caller.resolve(), body_hash, key)
+        _claim(request, session, caller.resolve(), body_hash, key)
 
     await run_in_threadpool(claim, idempotency_key)
+    return caller
+
+
+DeferredCaller = Annotated[Caller, Depends(deferred_caller_claiming)]
+"""The caller of a POST endpoint that resolves it itself, as its first step, in its own thread
+(`preparing.prepared_by(..., defers_caller=True)` or `preparing.resolves_its_caller`)."""
 
 
 def _claim(
@@ -296,16 +315,6 @@ register_url_convertor("id", _IdConvertor())
 _ID_SEGMENT = re.compile(r"\{(\w+_id|number)\}")
 
 
-async def hold_write_gate(request: Request) -> AsyncIterator[None]:
-    """A place in the process's write queue (app/db.py, WriteGate) for the request's whole
-    transaction."""
-    leave = await request.app.state.write_gate.enter()
-    try:
-        yield
-    finally:
-        leave()
-
-
 class IdempotentRoute(APIRoute):
     """Every write route: the per-token rate limit, and Idempotency-Key handling on POSTs.
     Its `{..._id}` and `{number}` path segments match numbers only (_IdConvertor)."""
@@ -317,15 +326,11 @@ class IdempotentRoute(APIRoute):
         # (`preparing.Caller`): no dependency asks for the caller in a thread hop of its own.
         deferred = defers_caller(endpoint)
         extra = []
-        if methods & WRITE_METHODS:
-            # First of all dependencies, so it is entered before the session is opened and
-            # left after it commits; the body is parsed before dependencies are solved, so a
-            # large body is never parsed while the gate is held.
-            extra.append(Depends(hold_write_gate, scope="function"))
-            if not deferred:
-                extra.append(Depends(limit_writes))
-        if "POST" in methods:
-            extra.append(Depends(claim_key_for_deferred if deferred else claim_key))
+        # A write's place in the write queue is taken with its session (`db.get_session`).
+        if methods & WRITE_METHODS and not deferred:
+            extra.append(Depends(limit_writes))
+        if "POST" in methods and not deferred:  # else its caller's dependency claims the key
+            extra.append(Depends(claim_key))
         if extra:
             kwargs["dependencies"] = [*(kwargs.get("dependencies") or []), *extra]
         super().__init__(path, endpoint, **kwargs)

@@ -290,15 +290,15 @@ def _link_created_to_item(paths: dict[str, Any]) -> None:
 
 def _operations_open_to_anonymous(app: FastAPI) -> set[str]:
     """Operation ids whose route never demands a token (no `current_principal`, nor a
-    `preparing.deferred_caller`, among its dependencies): FastAPI marks every route that
+    `idempotency.deferred_caller_claiming`, among its dependencies): FastAPI marks every route that
     reads the bearer scheme as secured."""
     from fastapi.dependencies.models import Dependant
     from fastapi.routing import APIRoute, iter_route_contexts
 
     from app.auth import current_principal
-    from app.preparing import deferred_caller
+    from app.idempotency import deferred_caller_claiming
 
-    demanding = (current_principal, deferred_caller)
+    demanding = (current_principal, deferred_caller_claiming)
 
     def demands_token(dependant: Dependant) -> bool:
         return any(d.call in demanding or demands_token(d) for d in dependant.dependencies)

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Annotated, Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
-from fastapi import Depends, Request
+from fastapi import Request
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import true
@@ -20,7 +20,6 @@ from starlette.concurrency import run_in_threadpool
 
 from app.auth import (
     Principal,
-    bearer_scheme,
     bearer_secret,
     hash_token,
     is_admin_setting,
@@ -30,7 +29,6 @@ from app.auth import (
     token_statement,
 )
 from app.config import Settings
-from app.db import SessionDep
 from app.drafting_groups.models import Stage
 from app.errors import Unauthorized
 from app.groups.models import Role
@@ -301,15 +299,14 @@ class Caller:
         return principal
 
 
-async def deferred_caller(
-    request: Request,
-    session: SessionDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+def deferred_caller(
+    request: Request, session: Session, credentials: HTTPAuthorizationCredentials | None
 ) -> Caller:
     """The caller of an endpoint that resolves it itself, in its own thread: no thread hop
-    here. A request FastAPI refuses before the endpoint runs (422) has its caller resolved
-    by the route first (`refused_caller_first`), so it is still refused 401 or 429 before
-    422, as with `CurrentPrincipal`."""
+    here (the dependency is `app.idempotency.DeferredCaller`, which claims an
+    Idempotency-Key with it too). A request FastAPI refuses before the endpoint runs (422)
+    has its caller resolved by the route first (`refused_caller_first`), so it is still
+    refused 401 or 429 before 422, as with `CurrentPrincipal`."""
     if credentials is None:
         raise Unauthorized(
             "Send a token as 'Authorization: Bearer <token>'.",
@@ -348,6 +345,3 @@ def resolves_its_caller(endpoint: Endpoint) -> Endpoint:
     one): the route asks no dependency for the caller in a thread hop of its own."""
     setattr(endpoint, _DEFERS_CALLER, True)
     return endpoint
-
-
-DeferredCaller = Annotated[Caller, Depends(deferred_caller)]

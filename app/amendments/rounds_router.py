@@ -22,8 +22,8 @@ from app.amendments.schemas import (
 from app.auth import Principal
 from app.db import SessionDep
 from app.etags import IfMatch
-from app.idempotency import IdempotentRoute, answered
-from app.preparing import DeferredCaller, resolves_its_caller
+from app.idempotency import DeferredCaller, IdempotentRoute, answered
+from app.preparing import resolves_its_caller
 from app.schemas import IdPath
 
 # No `settle_before_request` here: every route of a round locks its amendment's report,

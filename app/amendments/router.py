@@ -26,10 +26,10 @@ from app.auth import CurrentPrincipal, OptionalPrincipal, bearer_scheme
 from app.config import diff_timeout
 from app.db import SessionDep
 from app.etags import IfMatch, not_modified
-from app.idempotency import IdempotentRoute, answered
+from app.idempotency import DeferredCaller, IdempotentRoute, answered
 from app.kept_reads import serve_kept
 from app.pagination import DEFAULT_PAGE, After, Limit, link_next, page_list
-from app.preparing import DeferredCaller, prepared_by
+from app.preparing import prepared_by
 from app.reports.schemas import SectionDiff
 from app.schemas import MAX_ID, IdPath, NumberPath
 

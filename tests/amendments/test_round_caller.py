@@ -1,5 +1,5 @@
 """A round's answer resolves its caller itself, once, in the request's own transaction, as
-the endpoint's first step (`preparing.DeferredCaller`, as a proposal's): no dependency looks
+the endpoint's first step (`idempotency.DeferredCaller`, as a proposal's): no dependency looks
 the token up in a thread hop of its own. What that must keep: a token revoked or a
 participant deactivated before that transaction reads it is refused (401) and nothing is
 recorded; a bad token or a spent write rate is refused (401, 429) before an invalid body
