@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -13,11 +13,13 @@ from typing import Annotated, Any, ClassVar, Protocol
 import anyio
 from fastapi import Depends, Request
 from sqlalchemy import (
+    ColumnElement,
     DateTime,
     Engine,
     MetaData,
     create_engine,
     event,
+    literal_column,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -313,6 +315,15 @@ def end_transaction(request: Request) -> None:
 # scope="function": the transaction commits before the response is sent, so a client
 # never sees a 2xx for a write that then failed to commit.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def in_constants(column: Any, values: Iterable[Any]) -> ColumnElement[bool]:
+    """`column IN (...)` over constants (members of a string enum), written into the statement
+    when it is compiled: a list bound as one parameter is spliced into the SQL text again at
+    every execution of the statement."""
+    texts = [str(getattr(value, "value", value)).replace("'", "''") for value in values]
+    clause: ColumnElement[bool] = column.in_([literal_column(f"'{text}'") for text in texts])
+    return clause
 
 
 def enum_column(enum_cls: type[Any], length: int = 20, *, name: str | None = None) -> Any:

@@ -36,7 +36,7 @@ from app.amendments.models import (
 )
 from app.auth import Principal
 from app.clock import utcnow
-from app.db import unit_of_work
+from app.db import in_constants, unit_of_work
 from app.errors import NotFound, present
 from app.etags import etag
 from app.reports.models import Report, Section
@@ -278,8 +278,10 @@ def _due(now: datetime | BindParameter[datetime]) -> ColumnElement[bool]:
     return and_(
         # Implied by round_open_clause, but as an IN it lets an index on (report_id, status)
         # find the rounds alone: through the OR SQLite reads every amendment of the report,
-        # and a proposal asks this of its report each time (proposal_lock.py).
-        Amendment.status.in_((AmendmentStatus.consent_open, AmendmentStatus.blocked)),
+        # and a proposal asks this of its report each time (proposal_lock.py). Its values
+        # are written into the statement: a list bound as a parameter is spliced into the
+        # SQL again at every execution.
+        in_constants(Amendment.status, (AmendmentStatus.consent_open, AmendmentStatus.blocked)),
         round_open_clause(),
         or_(
             Amendment.consent_deadline <= now,
