@@ -130,14 +130,11 @@ def _update_of(mapper: Any, names: tuple[str, ...]) -> Any:
 
 def _row_of(obj: Any, state: Any) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    for prop in state.mapper.column_attrs:
-        column = prop.columns[0]
-        if column.server_default is not None:
-            raise TypeError(f"{column} has a database-side default: flush it instead")
-        if prop.key in state.dict:
-            values[column.key] = state.dict[prop.key]
-        elif not column.primary_key:  # as a flush would: its default, else NULL
-            default: Any = column.default
+    given = state.dict
+    for key, column_key, primary, default in _plan_of(state.mapper):
+        if key in given:
+            values[column_key] = given[key]
+        elif not primary:  # as a flush would: its default, else NULL
             value = (
                 None
                 if default is None
@@ -145,9 +142,25 @@ def _row_of(obj: Any, state: Any) -> dict[str, Any]:
                 if default.is_callable
                 else default.arg
             )
-            setattr(obj, prop.key, value)
-            values[column.key] = value
+            # Into the object's state as it stands: `make_transient_to_detached` then resets
+            # its history, as a flush would, with no change event to record first.
+            given[key] = value
+            values[column_key] = value
     return values
+
+
+@cache
+def _plan_of(mapper: Any) -> tuple[tuple[str, str, bool, Any], ...]:
+    """Each column attribute of `mapper`'s class: its key, its column's key, whether it is the
+    primary key, and its Python-side default. Read once per class: walking the mapper's
+    properties cost more than the insert's own statement."""
+    plan = []
+    for prop in mapper.column_attrs:
+        column = prop.columns[0]
+        if column.server_default is not None:
+            raise TypeError(f"{column} has a database-side default: flush it instead")
+        plan.append((prop.key, column.key, bool(column.primary_key), column.default))
+    return tuple(plan)
 
 
 @cache
