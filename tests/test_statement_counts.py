@@ -49,9 +49,11 @@ BUDGETS = {
         # unentitled, another group's participant included); the outline's revision comes
         # with the report's lock when no deadline was settled under it, and whether the report
         # is staged with its section (no read of its stages when it is not); the token and
-        # the section's group before the prepare step are one statement, with no BEGIN
-        "propose, base unknown": (17, 17),
-        "propose": (5, 5),
+        # the section's group before the prepare step are one statement, with no BEGIN; the
+        # report, the token and the section (with its base and whether a round is due) are
+        # one read under the lock: SQLite's BEGIN IMMEDIATE takes it before any statement
+        "propose, base unknown": (13, 13),
+        "propose": (4, 4),
         # another member than the first reader (the same request again is answered before
         # routing): BEGIN, then the token and the report in one statement (with whether it
         # is staged: no read of the stages of a report that has none); the store's
