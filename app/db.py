@@ -321,7 +321,7 @@ def in_constants(column: Any, values: Iterable[Any]) -> ColumnElement[bool]:
     """`column IN (...)` over constants (members of a string enum), written into the statement
     when it is compiled: a list bound as one parameter is spliced into the SQL text again at
     every execution of the statement."""
-    texts = [str(getattr(value, "value", value)).replace("'", "''") for value in values]
+    texts = sorted(str(getattr(value, "value", value)).replace("'", "''") for value in values)
     clause: ColumnElement[bool] = column.in_([literal_column(f"'{text}'") for text in texts])
     return clause
 

@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.clock import utcnow
-from app.db import Base, enum_column
+from app.db import Base, enum_column, in_constants
 
 
 class AmendmentKind(enum.StrEnum):
@@ -132,7 +132,7 @@ def round_open_clause() -> ColumnElement[bool]:
 
 def still_open_clause() -> ColumnElement[bool]:
     """Not decided yet: an open status, or a round blocked by objections still standing."""
-    return or_(Amendment.status.in_(OPEN_STATUSES), round_open_clause())
+    return or_(in_constants(Amendment.status, OPEN_STATUSES), round_open_clause())
 
 
 class ConsentVoter(Base):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, select
+from sqlalchemy import ColumnElement, Exists, Select, bindparam, func, select
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from app.auth import Principal, beside_token
@@ -171,13 +171,8 @@ def section_read(*also: Any) -> Select[Any]:
 def _locking(where: ColumnElement[bool]) -> Select[Report, bool]:
     # Built once each: building a statement costs about as much as running it. `of`: only
     # the report's row is locked (the webhook's EXISTS reads, never locks).
-    hooked = (
-        select(Webhook.id)
-        .where(Webhook.group_id == Report.group_id, Webhook.active.is_(True))
-        .exists()
-    )
     return (
-        select(Report, hooked)
+        select(Report, _hooked())
         .where(where)
         .with_for_update(of=Report)
         .execution_options(populate_existing=True)
@@ -288,17 +283,21 @@ def _read_under_begin(read: Select[Any], *, with_token: bool) -> tuple[Select[An
     """`read` with the lock's columns after its own (the report, whether its group has a
     webhook, and with a token its three columns), for SQLite, whose lock comes before the
     statement; and how many of the row's values are `read`'s. Built once per read."""
-    hooked = (
-        select(Webhook.id)
-        .where(Webhook.group_id == Report.group_id, Webhook.active.is_(True))
-        .exists()
-    )
-    statement = read.add_columns(Report, hooked).join_from(
+    statement = read.add_columns(Report, _hooked()).join_from(
         Section, Report, Report.id == Section.report_id
     )
     if with_token:
         statement = beside_token(statement, Report)
     return statement.execution_options(populate_existing=True), len(read.column_descriptions)
+
+
+def _hooked() -> Exists:
+    """Whether the report's group has an active webhook, read beside the report's lock."""
+    return (
+        select(Webhook.id)
+        .where(Webhook.group_id == Report.group_id, Webhook.active.is_(True))
+        .exists()
+    )
 
 
 def ensure_not_transmitted(report: Report) -> None:
